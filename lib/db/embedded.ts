@@ -1,0 +1,175 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import type { PGlite } from '@electric-sql/pglite';
+import type { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+
+/**
+ * The zero-setup database: PostgreSQL 17 compiled to WASM (PGlite), served on
+ * a loopback port over the wire protocol so Prisma, the gateway and the CLI
+ * talk to it exactly as they talk to a real server.
+ *
+ * A data directory is opened by one process at a time. That process (the
+ * owner) writes `<dir>.server.json` with its pid and port; any other process
+ * that wants the same database connects to that port instead of opening the
+ * files, and takes over when the owner is gone.
+ */
+
+export interface EmbeddedDatabase {
+  url: string;
+  /** True when this process opened the data directory. */
+  owner: boolean;
+  stop(): Promise<void>;
+}
+
+interface ServerInfo {
+  pid: number;
+  port: number;
+}
+
+export const EMBEDDED_HOST = 'pglite.embedded';
+
+export function defaultDataDir(): string {
+  return path.resolve(process.env.PORTCULLIS_DATA_DIR ?? '.data/pglite');
+}
+
+/** The URL the Prisma CLI is given when DATABASE_URL is unset; only the schema-engine shim understands it. */
+export function embeddedMarkerUrl(dataDir = defaultDataDir()): string {
+  return `postgresql://postgres@${EMBEDDED_HOST}/postgres?dir=${encodeURIComponent(dataDir)}`;
+}
+
+export function parseEmbeddedMarker(url: string): string | null {
+  try {
+    const parsed = new URL(url);
+    if (parsed.hostname !== EMBEDDED_HOST) return null;
+    return parsed.searchParams.get('dir') ?? defaultDataDir();
+  } catch {
+    return null;
+  }
+}
+
+function urlFor(port: number): string {
+  return `postgresql://postgres@127.0.0.1:${port}/postgres`;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function portAnswers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+function readJson<T>(file: string): T | null {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
+  } catch {
+    return null;
+  }
+}
+
+async function runningServer(dataDir: string): Promise<ServerInfo | null> {
+  const info = readJson<ServerInfo>(`${dataDir}.server.json`);
+  if (!info || info.pid === process.pid || !processAlive(info.pid)) return null;
+  return (await portAnswers(info.port)) ? info : null;
+}
+
+function tryLock(lockFile: string): boolean {
+  try {
+    fs.writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    const holder = Number(fs.readFileSync(lockFile, 'utf8'));
+    if (Number.isInteger(holder) && holder > 0 && processAlive(holder)) return false;
+    // The previous owner died without cleaning up.
+    fs.rmSync(lockFile, { force: true });
+    return tryLock(lockFile);
+  }
+}
+
+async function serve(db: PGlite, port: number): Promise<{ server: PGLiteSocketServer; port: number }> {
+  const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
+  const server = new PGLiteSocketServer({ db, port, host: '127.0.0.1', maxConnections: 100 });
+  await server.start();
+  const actualPort = Number(server.getServerConn().split(':').pop());
+  return { server, port: actualPort };
+}
+
+/** An in-memory database for tests and shadow databases: nothing touches disk. */
+export async function startEphemeralDatabase(): Promise<EmbeddedDatabase> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const db = await PGlite.create();
+  const { server, port } = await serve(db, 0);
+  return {
+    url: urlFor(port),
+    owner: true,
+    async stop() {
+      await server.stop();
+      await db.close();
+    },
+  };
+}
+
+/**
+ * Opens (or joins) the persistent embedded database in `dataDir`.
+ * `port` 0 picks a free port.
+ */
+export async function openEmbeddedDatabase(dataDir = defaultDataDir(), port = 0): Promise<EmbeddedDatabase> {
+  fs.mkdirSync(path.dirname(dataDir), { recursive: true });
+  const lockFile = `${dataDir}.lock`;
+  const infoFile = `${dataDir}.server.json`;
+  const deadline = Date.now() + 60_000;
+
+  for (;;) {
+    const running = await runningServer(dataDir);
+    if (running) {
+      return { url: urlFor(running.port), owner: false, stop: async () => {} };
+    }
+    if (tryLock(lockFile)) break;
+    if (Date.now() > deadline) {
+      throw new Error(`Timed out waiting for the embedded database in ${dataDir} (lock held by another process)`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+
+  try {
+    const { PGlite } = await import('@electric-sql/pglite');
+    const db = await PGlite.create(dataDir);
+    const served = await serve(db, port);
+    fs.writeFileSync(infoFile, JSON.stringify({ pid: process.pid, port: served.port } satisfies ServerInfo));
+    let stopped = false;
+    const release = () => {
+      fs.rmSync(infoFile, { force: true });
+      fs.rmSync(lockFile, { force: true });
+    };
+    process.once('exit', release);
+    return {
+      url: urlFor(served.port),
+      owner: true,
+      async stop() {
+        if (stopped) return;
+        stopped = true;
+        await served.server.stop();
+        await db.close();
+        release();
+        process.removeListener('exit', release);
+      },
+    };
+  } catch (error) {
+    fs.rmSync(lockFile, { force: true });
+    throw error;
+  }
+}

@@ -1,0 +1,14 @@
+import type { NextConfig } from 'next';
+
+const nextConfig: NextConfig = {
+  // Packages that must run as plain Node modules rather than be bundled:
+  // PGlite ships WASM and data files, pino spawns worker threads, Jackson is huge.
+  serverExternalPackages: ['@electric-sql/pglite', '@electric-sql/pglite-socket', 'pino', 'pg', '@prisma/schema-engine-wasm'],
+  poweredByHeader: false,
+  reactStrictMode: true,
+  experimental: {
+    serverActions: { bodySizeLimit: '2mb' },
+  },
+};
+
+export default nextConfig;

@@ -30,8 +30,8 @@ function loadBindings(): Promise<WasmBindings> {
   bindings ??= (async () => {
     const glue = (await import('@prisma/schema-engine-wasm/schema_engine_bg')) as WasmBindings;
     const dir = path.dirname(require.resolve('@prisma/schema-engine-wasm/schema_engine_bg'));
-    const module = new WebAssembly.Module(fs.readFileSync(path.join(dir, 'schema_engine_bg.wasm')));
-    const instance = new WebAssembly.Instance(module, { './schema_engine_bg.js': glue as unknown as WebAssembly.ModuleImports });
+    const compiled = new WebAssembly.Module(fs.readFileSync(path.join(dir, 'schema_engine_bg.wasm')));
+    const instance = new WebAssembly.Instance(compiled, { './schema_engine_bg.js': glue as unknown as WebAssembly.ModuleImports });
     glue.__wbg_set_wasm(instance.exports);
     (instance.exports.__wbindgen_start as () => void)();
     return glue;
@@ -168,7 +168,13 @@ export async function createSchemaEngine(options: {
   );
   return {
     engine,
-    lookupError: (error) => factory.errorRegistry.lookupError(error as Error)?.error,
+    // Driver errors reach the engine as structured data and come back as its
+    // own messages; other JS errors (e.g. a failed connect) are registered
+    // and referenced by id.
+    lookupError: (error) => {
+      const id = /GenericJs[^0-9]*(\d+)/.exec(String((error as Error)?.message ?? ''))?.[1];
+      return id === undefined ? undefined : factory.errorRegistry.consumeError(Number(id))?.error;
+    },
   };
 }
 

@@ -1,0 +1,73 @@
+import { expect, test } from '@playwright/test';
+import { DEMO_PASSWORD, signIn, storageState, USERS } from './fixtures';
+
+test.describe('signing in', () => {
+  test('demo staff signs in and sees the dashboard', async ({ page }) => {
+    await signIn(page, USERS.admin);
+    await expect(page).toHaveURL(/\/admin$/);
+    await expect(page.getByRole('heading', { name: /Welcome back, Ada/ })).toBeVisible();
+    await expect(page.getByRole('navigation').getByRole('link', { name: 'Customers' })).toBeVisible();
+    await expect(page.getByText('Active pull tokens')).toBeVisible();
+  });
+
+  test('a wrong password shows an error and creates no session', async ({ page, context }) => {
+    await page.goto('/sign-in');
+    await page.getByLabel('Email').fill(USERS.billing);
+    await page.getByLabel('Password').fill('not-the-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('alert')).toContainText('Incorrect email or password.');
+    await expect(page).toHaveURL(/\/sign-in/);
+    const cookies = await context.cookies();
+    expect(cookies.some((cookie) => cookie.name.includes('session-token'))).toBe(false);
+    await page.goto('/admin');
+    await expect(page).toHaveURL(/\/sign-in\?callbackUrl=%2Fadmin/);
+  });
+
+  test('a bad email is reported next to the field', async ({ page }) => {
+    await page.goto('/sign-in');
+    await page.getByLabel('Email').fill('not-an-email');
+    await page.getByLabel('Password').fill('x');
+    // Bypass the browser's own email check to exercise the server's validation.
+    await page.locator('form').evaluate((form) => form.setAttribute('novalidate', ''));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByText('Enter a valid email address.')).toBeVisible();
+  });
+
+  test('returns to the page that asked for sign-in, using only the keyboard', async ({ page }) => {
+    await page.goto('/admin');
+    await expect(page).toHaveURL(/callbackUrl=%2Fadmin/);
+    await page.getByLabel('Email').focus();
+    await page.keyboard.type(USERS.support);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(DEMO_PASSWORD);
+    await page.keyboard.press('Enter');
+    await expect(page).toHaveURL(/\/admin$/);
+  });
+
+  test('a customer lands in their organization portal, not the staff area', async ({ page }) => {
+    await signIn(page, USERS.owner);
+    await expect(page).toHaveURL(/\/portal\/globex$/);
+    await expect(page.getByRole('heading', { name: 'Globex', level: 1 })).toBeVisible();
+    await page.goto('/admin');
+    await expect(page).toHaveURL(/\/portal/);
+  });
+});
+
+test.describe('signed in', () => {
+  test.use({ storageState: storageState('admin') });
+
+  test('signing out ends the session', async ({ page }) => {
+    await page.goto('/admin');
+    await page.getByRole('button', { name: /account|user menu|Ada/i }).first().click();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect(page).toHaveURL(/\/sign-in/);
+    await page.goto('/admin');
+    await expect(page).toHaveURL(/\/sign-in/);
+  });
+});
+
+test('the health endpoint answers while the database is up', async ({ request }) => {
+  const response = await request.get('/api/health');
+  expect(response.status()).toBe(200);
+  expect(await response.json()).toMatchObject({ status: 'ok', database: 'ok' });
+});

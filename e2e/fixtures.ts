@@ -1,0 +1,26 @@
+import path from 'node:path';
+import { expect, type Page } from '@playwright/test';
+
+export const DEMO_PASSWORD = 'portcullis-demo';
+
+export const USERS = {
+  admin: 'admin@portcullis.test',
+  support: 'support@portcullis.test',
+  billing: 'billing@portcullis.test',
+  owner: 'owner@globex.test',
+  viewer: 'viewer@globex.test',
+} as const;
+export type DemoRole = keyof typeof USERS;
+
+/** Signed-in browser state per role, written by auth.setup.ts. */
+export function storageState(role: DemoRole): string {
+  return path.join(import.meta.dirname, '.auth', `${role}.json`);
+}
+
+export async function signIn(page: Page, email: string, password = DEMO_PASSWORD) {
+  await page.goto('/sign-in');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).not.toHaveURL(/\/sign-in/);
+}

@@ -1,0 +1,66 @@
+import 'server-only';
+import { unstable_rethrow } from 'next/navigation';
+import { z } from 'zod';
+import type { ActionResult } from '@/lib/action-result';
+import type { Actor } from '@/lib/auth/actor';
+import { currentActor } from '@/lib/auth/session';
+import { isAppError, ValidationError } from '@/lib/errors';
+import { log } from '@/lib/log';
+
+/** FormData to a plain object; repeated keys (checkbox groups, multi-selects) become arrays. */
+export function formDataToObject(formData: FormData): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of new Set(formData.keys())) {
+    if (key.startsWith('$ACTION')) continue;
+    const values = formData.getAll(key).filter((value): value is string => typeof value === 'string');
+    out[key] = values.length > 1 || key.endsWith('[]') ? values : values[0];
+  }
+  return out;
+}
+
+/** Maps anything a service throws to what a form shows; unexpected errors are logged, never shown. */
+export function toActionError(error: unknown): ActionResult<never> {
+  unstable_rethrow(error); // redirect() and notFound() are control flow, not errors
+  if (error instanceof z.ZodError) {
+    return { ok: false, error: 'Please correct the highlighted fields.', fieldErrors: fieldErrorsOf(error) };
+  }
+  if (error instanceof ValidationError) {
+    return { ok: false, error: error.message, fieldErrors: error.fieldErrors };
+  }
+  if (isAppError(error)) {
+    const field = (error as { field?: string }).field;
+    return { ok: false, error: error.message, fieldErrors: field ? { [field]: [error.message] } : undefined };
+  }
+  log.error({ err: error }, 'server action failed');
+  return { ok: false, error: 'Something went wrong on our side. Please try again.' };
+}
+
+export function fieldErrorsOf(error: z.ZodError): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.map(String).join('.') || 'form';
+    (out[key] ??= []).push(issue.message);
+  }
+  return out;
+}
+
+/**
+ * A server action for a form: parses FormData with `schema`, resolves the
+ * signed-in actor, runs `handler`, and answers an ActionResult. Permission
+ * checks stay in the services the handler calls.
+ */
+export function formAction<S extends z.ZodType, T = undefined>(
+  schema: S,
+  handler: (input: z.output<S>, actor: Actor) => Promise<{ data?: T; message?: string } | void>,
+) {
+  return async (_previous: unknown, formData: FormData): Promise<ActionResult<T>> => {
+    try {
+      const actor = await currentActor();
+      const input = await schema.parseAsync(formDataToObject(formData));
+      const result = (await handler(input, actor)) ?? {};
+      return { ok: true, data: result.data as T, message: result.message };
+    } catch (error) {
+      return toActionError(error);
+    }
+  };
+}

@@ -1,0 +1,36 @@
+import os from 'node:os';
+import type { StaffRole } from '@/lib/rbac/permissions';
+
+/**
+ * Who is doing something, passed explicitly to every service. Pages and
+ * actions build it from the session, the CLI from the OS user, webhooks and
+ * jobs name themselves.
+ */
+export interface Actor {
+  kind: 'user' | 'cli' | 'system';
+  userId: string | null;
+  /** Shown in the audit log: an email, `cli:<os user>`, `system:<name>`. */
+  label: string;
+  staffRole: StaffRole | null;
+  ip?: string | null;
+  userAgent?: string | null;
+  requestId?: string | null;
+}
+
+/** Whoever runs the CLI has the database credentials, so they act as staff-admin. */
+export function cliActor(osUser = safeUsername()): Actor {
+  return { kind: 'cli', userId: null, label: `cli:${osUser}`, staffRole: 'staff-admin' };
+}
+
+/** Trusted internal callers (Stripe webhooks, scheduled jobs, the gateway). */
+export function systemActor(name: string): Actor {
+  return { kind: 'system', userId: null, label: `system:${name}`, staffRole: 'staff-admin' };
+}
+
+function safeUsername(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return process.env.USER ?? 'unknown';
+  }
+}

@@ -1,0 +1,80 @@
+import NextAuth, { CredentialsSignin } from 'next-auth';
+import Credentials from 'next-auth/providers/credentials';
+import { z } from 'zod';
+import { isAppError, RateLimitedError } from '@/lib/errors';
+import { log } from '@/lib/log';
+import { clientIp } from './request';
+import { loadSessionUser, type SessionUser } from './session-user';
+import { signInWithPassword } from './sign-in';
+
+declare module 'next-auth' {
+  interface Session {
+    user: SessionUser;
+  }
+}
+
+class SignInRefused extends CredentialsSignin {
+  constructor(code: string) {
+    super();
+    this.code = code;
+  }
+}
+
+const credentialsSchema = z.object({
+  email: z.string().trim().email().max(320),
+  password: z.string().min(1).max(1024),
+});
+
+export const { handlers, auth, signIn, signOut } = NextAuth({
+  trustHost: true,
+  session: { strategy: 'jwt', maxAge: 12 * 60 * 60 },
+  pages: { signIn: '/sign-in', error: '/sign-in' },
+  providers: [
+    Credentials({
+      id: 'password',
+      name: 'Email and password',
+      credentials: { email: { label: 'Email' }, password: { label: 'Password', type: 'password' } },
+      async authorize(raw, request) {
+        const parsed = credentialsSchema.safeParse(raw);
+        if (!parsed.success) throw new SignInRefused('invalid');
+        try {
+          const result = await signInWithPassword({
+            ...parsed.data,
+            ip: clientIp(request.headers),
+            userAgent: request.headers.get('user-agent'),
+          });
+          if (!result.ok) throw new SignInRefused(result.reason);
+          return { id: result.userId };
+        } catch (error) {
+          if (error instanceof SignInRefused) throw error;
+          if (error instanceof RateLimitedError) throw new SignInRefused('rate_limited');
+          if (!isAppError(error)) log.error({ err: error }, 'password sign-in failed');
+          throw new SignInRefused('error');
+        }
+      },
+    }),
+  ],
+  callbacks: {
+    jwt({ token, user, account }) {
+      if (user?.id) {
+        token.sub = user.id;
+        token.authMethod = account?.provider ?? 'password';
+      }
+      return token;
+    },
+    async session({ session, token }) {
+      const user = token.sub ? await loadSessionUser(token.sub, String(token.authMethod ?? 'password')) : null;
+      // A deleted or disabled user keeps a cookie but gets no identity.
+      return { ...session, user: user as SessionUser };
+    },
+  },
+  logger: {
+    error(error) {
+      if (error instanceof CredentialsSignin) return; // expected: wrong password, rate limited
+      log.error({ err: error }, 'auth error');
+    },
+    warn(code) {
+      log.warn({ code }, 'auth warning');
+    },
+  },
+});

@@ -1,0 +1,55 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient, type Prisma } from './generated/client';
+
+export { Prisma } from './generated/client';
+export type * from './generated/client';
+
+/** A Prisma client or an interactive transaction: what services accept so they compose inside one transaction. */
+export type Db = PrismaClient | Prisma.TransactionClient;
+
+function create(): PrismaClient {
+  const url = process.env.DATABASE_URL;
+  if (!url) {
+    throw new Error('DATABASE_URL is not set. Start the app with `npm run demo`/`npm start`, which provide the embedded database.');
+  }
+  return new PrismaClient({
+    adapter: new PrismaPg({
+      connectionString: url,
+      max: Number(process.env.DATABASE_POOL_SIZE ?? 10),
+      // Fail fast when the database is gone instead of queueing forever.
+      connectionTimeoutMillis: 5_000,
+    }),
+    // Secret columns never leave the database unless a query asks for them.
+    omit: {
+      user: { passwordHash: true },
+      registryToken: { hash: true },
+      invitation: { tokenHash: true },
+      repository: { upstreamSecretEnc: true },
+      signingKey: { privateKeyEnc: true },
+      siemDestination: { secretEnc: true },
+    },
+  });
+}
+
+type Client = ReturnType<typeof create>;
+const globalForPrisma = globalThis as unknown as { __portcullisPrisma?: Client };
+
+/** Created on first use, so importing this module (e.g. during `next build`) needs no database. */
+export function getPrisma(): Client {
+  globalForPrisma.__portcullisPrisma ??= create();
+  return globalForPrisma.__portcullisPrisma;
+}
+
+export const prisma: Client = new Proxy({} as Client, {
+  get(_target, property) {
+    const client = getPrisma();
+    const value = Reflect.get(client, property, client) as unknown;
+    return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(client) : value;
+  },
+});
+
+export async function disconnectPrisma(): Promise<void> {
+  const client = globalForPrisma.__portcullisPrisma;
+  globalForPrisma.__portcullisPrisma = undefined;
+  await client?.$disconnect();
+}

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { prisma } from '@/lib/db/client';
+import { ForbiddenError, NotFoundError } from '@/lib/errors';
+import { createMember, createOrg, createStaff } from '@/lib/testing/factories';
+import { assertStaffPermission, authorizeOrg } from './authorize';
+
+describe('authorizeOrg', () => {
+  it('lets a member act with the permissions of their role', async () => {
+    const org = await createOrg();
+    const { actor } = await createMember(org.id, 'editor');
+    const access = await authorizeOrg(prisma, actor, { slug: org.slug }, { org: 'tokens.rotate' });
+    expect(access.viaStaff).toBe(false);
+    expect(access.role).toBe('editor');
+    expect(access.permissions).toContain('tokens.rotate');
+  });
+
+  it('answers 403 to a member without the permission', async () => {
+    const org = await createOrg();
+    const { actor } = await createMember(org.id, 'viewer');
+    await expect(authorizeOrg(prisma, actor, { id: org.id }, { org: 'tokens.rotate' })).rejects.toBeInstanceOf(ForbiddenError);
+  });
+
+  it('answers 404 to a member of another org, exactly as for a missing org', async () => {
+    const mine = await createOrg();
+    const theirs = await createOrg();
+    const { actor } = await createMember(mine.id, 'owner');
+    const foreign = authorizeOrg(prisma, actor, { id: theirs.id }, { org: 'org.view' });
+    await expect(foreign).rejects.toBeInstanceOf(NotFoundError);
+    await expect(authorizeOrg(prisma, actor, { id: 'no-such-org' }, { org: 'org.view' })).rejects.toThrow('Organization not found');
+  });
+
+  it('honours custom roles', async () => {
+    const org = await createOrg();
+    const role = await prisma.role.create({ data: { orgId: org.id, name: 'QA Engineer', permissions: ['org.view', 'instructions.view', 'licenses.view'] } });
+    const { actor } = await createMember(org.id, 'custom', role.id);
+    await expect(authorizeOrg(prisma, actor, { id: org.id }, { org: 'licenses.view' })).resolves.toMatchObject({ role: 'custom' });
+    await expect(authorizeOrg(prisma, actor, { id: org.id }, { org: 'tokens.view' })).rejects.toBeInstanceOf(ForbiddenError);
+  });
+
+  it('lets staff in by staff permission, and only by it', async () => {
+    const org = await createOrg();
+    const support = await createStaff('staff-support');
+    const billing = await createStaff('staff-billing');
+    await expect(authorizeOrg(prisma, support.actor, { id: org.id }, { staff: 'tokens.rotate' })).resolves.toMatchObject({ viaStaff: true });
+    await expect(authorizeOrg(prisma, billing.actor, { id: org.id }, { staff: 'tokens.rotate' })).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(authorizeOrg(prisma, support.actor, { id: org.id }, { staff: 'tokens.revoke_all' })).rejects.toBeInstanceOf(ForbiddenError);
+    // Staff without a staff grant for this call are not members either.
+    await expect(authorizeOrg(prisma, support.actor, { id: org.id }, { org: 'org.view' })).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('checks staff-only permissions', async () => {
+    const admin = await createStaff('staff-admin');
+    const support = await createStaff('staff-support');
+    const org = await createOrg();
+    const { actor: customer } = await createMember(org.id, 'owner');
+    expect(() => assertStaffPermission(admin.actor, 'customers.deactivate')).not.toThrow();
+    expect(() => assertStaffPermission(support.actor, 'customers.deactivate')).toThrow(ForbiddenError);
+    expect(() => assertStaffPermission(customer, 'customers.view')).toThrow(/vendor staff only/);
+  });
+});

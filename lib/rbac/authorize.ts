@@ -1,0 +1,68 @@
+import type { Actor } from '@/lib/auth/actor';
+import type { Db, Organization } from '@/lib/db/client';
+import { ForbiddenError, NotFoundError } from '@/lib/errors';
+import { membershipPermissions, ORG_PERMISSIONS, staffCan, type OrgPermission, type StaffPermission } from './permissions';
+
+export function hasStaffPermission(actor: Actor, permission: StaffPermission): boolean {
+  return staffCan(actor.staffRole, permission);
+}
+
+/** For staff-only services. */
+export function assertStaffPermission(actor: Actor, permission: StaffPermission): void {
+  if (!actor.staffRole) throw new ForbiddenError('This is available to vendor staff only.');
+  if (!staffCan(actor.staffRole, permission)) {
+    throw new ForbiddenError(`Your staff role does not allow this (${permission}).`);
+  }
+}
+
+export interface OrgAccess {
+  org: Organization;
+  /** The actor's membership, if they are a member (staff usually are not). */
+  membershipId: string | null;
+  role: string | null;
+  customRoleId: string | null;
+  permissions: readonly OrgPermission[];
+  viaStaff: boolean;
+}
+
+/**
+ * The one gate for anything inside a customer's organization. A vendor staff
+ * member passes with the given staff permission; anyone else must be a member
+ * holding the org permission. A non-member gets 404, exactly as for an org
+ * that does not exist, so ids from another tenant reveal nothing.
+ */
+export async function authorizeOrg(
+  db: Db,
+  actor: Actor,
+  orgRef: { id: string } | { slug: string },
+  need: { org?: OrgPermission; staff?: StaffPermission },
+): Promise<OrgAccess> {
+  const org = await db.organization.findUnique({ where: 'id' in orgRef ? { id: orgRef.id } : { slug: orgRef.slug } });
+  if (!org) throw new NotFoundError('Organization not found');
+
+  if (need.staff && staffCan(actor.staffRole, need.staff)) {
+    return { org, membershipId: null, role: null, customRoleId: null, permissions: ORG_PERMISSIONS, viaStaff: true };
+  }
+  if (actor.userId) {
+    const membership = await db.membership.findUnique({
+      where: { userId_orgId: { userId: actor.userId, orgId: org.id } },
+      include: { customRole: { select: { permissions: true } } },
+    });
+    if (membership) {
+      const permissions = membershipPermissions(membership.role, membership.customRole?.permissions);
+      if (need.org && !permissions.includes(need.org)) {
+        throw new ForbiddenError('Your role does not allow this.');
+      }
+      return {
+        org,
+        membershipId: membership.id,
+        role: membership.role,
+        customRoleId: membership.customRoleId,
+        permissions,
+        viaStaff: false,
+      };
+    }
+  }
+  if (actor.staffRole && need.staff) throw new ForbiddenError(`Your staff role does not allow this (${need.staff}).`);
+  throw new NotFoundError('Organization not found');
+}

@@ -1,0 +1,70 @@
+import { recordAudit } from '@/lib/audit/record';
+import { systemActor } from '@/lib/auth/actor';
+import { hashPassword } from '@/lib/auth/password';
+import { prisma } from '@/lib/db/client';
+
+/**
+ * Demo data for `npm run demo` (and the e2e suite): staff in each role and a
+ * few customers, one with a password owner so the portal can be tried. Runs
+ * once per database; later runs leave the data as the user changed it.
+ */
+export const DEMO_PASSWORD = 'portcullis-demo';
+
+export const DEMO_STAFF = [
+  { email: 'admin@portcullis.test', name: 'Ada Admin', staffRole: 'staff-admin' },
+  { email: 'support@portcullis.test', name: 'Sam Support', staffRole: 'staff-support' },
+  { email: 'billing@portcullis.test', name: 'Bea Billing', staffRole: 'staff-billing' },
+] as const;
+
+export const DEMO_CUSTOMERS = [
+  { name: 'Globex', slug: 'globex', tier: 'enterprise', contactEmail: 'platform@globex.test', namespace: 'globex-prod', kubernetesVersion: '1.31', productVersion: '4.2.0', expiresInDays: 300 },
+  { name: 'Initech', slug: 'initech', tier: 'team', contactEmail: 'it@initech.test', namespace: 'initech', kubernetesVersion: '1.30', productVersion: '4.1.3', expiresInDays: 25 },
+  { name: 'Umbrella Health', slug: 'umbrella-health', tier: 'community', contactEmail: 'ops@umbrella.test', namespace: 'umbrella', kubernetesVersion: '1.29', productVersion: '4.0.0', expiresInDays: 6 },
+] as const;
+
+export const DEMO_CUSTOMER_USERS = [
+  { email: 'owner@globex.test', name: 'Grace Owner', org: 'globex', role: 'owner' },
+  { email: 'viewer@globex.test', name: 'Victor Viewer', org: 'globex', role: 'viewer' },
+] as const;
+
+const SEED_MARKER = 'demo.seeded';
+const DAY = 24 * 60 * 60 * 1000;
+
+export async function seedDemo(): Promise<{ seeded: boolean }> {
+  if (await prisma.setting.findUnique({ where: { key: SEED_MARKER } })) return { seeded: false };
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  const actor = systemActor('seed');
+
+  await prisma.$transaction(
+    async (tx) => {
+      for (const staff of DEMO_STAFF) {
+        await tx.user.upsert({ where: { email: staff.email }, update: {}, create: { ...staff, passwordHash } });
+      }
+      for (const customer of DEMO_CUSTOMERS) {
+        const { expiresInDays, ...fields } = customer;
+        const org = await tx.organization.upsert({
+          where: { slug: customer.slug },
+          update: {},
+          create: { ...fields, licenseExpiresAt: new Date(Date.now() + expiresInDays * DAY) },
+        });
+        await recordAudit(tx, actor, { action: 'customer.create', target: { type: 'organization', id: org.id }, orgId: org.id, after: org });
+      }
+      for (const person of DEMO_CUSTOMER_USERS) {
+        const user = await tx.user.upsert({
+          where: { email: person.email },
+          update: {},
+          create: { email: person.email, name: person.name, passwordHash },
+        });
+        const org = await tx.organization.findUniqueOrThrow({ where: { slug: person.org } });
+        await tx.membership.upsert({
+          where: { userId_orgId: { userId: user.id, orgId: org.id } },
+          update: {},
+          create: { userId: user.id, orgId: org.id, role: person.role },
+        });
+      }
+      await tx.setting.create({ data: { key: SEED_MARKER, value: { at: new Date().toISOString() } } });
+    },
+    { timeout: 60_000 },
+  );
+  return { seeded: true };
+}

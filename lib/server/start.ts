@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import path from 'node:path';
+import next from 'next';
+import { ensureSecrets } from '@/lib/config/secrets';
+import { connectDatabase } from '@/lib/db/connect';
+import { disconnectPrisma } from '@/lib/db/client';
+import { applyMigrations } from '@/lib/db/schema-engine';
+import { log } from '@/lib/log';
+
+export interface StartOptions {
+  dev: boolean;
+  port: number;
+  hostname: string;
+  /** Apply pending migrations before serving (always done for the embedded database). */
+  migrate?: boolean;
+  /** Runs after migrations, before the first request (the demo seeds here). */
+  beforeListen?: () => Promise<void>;
+}
+
+export interface RunningServer {
+  url: string;
+  databaseUrl: string;
+  embedded: boolean;
+  server: Server;
+  close(): Promise<void>;
+}
+
+/**
+ * The portal process: one node:http server on one port. Next.js renders
+ * pages, actions and /api; /v2/ (the registry gateway) is answered by a raw
+ * handler because Next's route handlers redirect `/v2/` and drop
+ * Content-Length, both of which container clients depend on.
+ */
+export async function startServer(options: StartOptions): Promise<RunningServer> {
+  const production = !options.dev;
+  const database = await connectDatabase();
+  // Generated secrets are for machines running on the embedded database; a
+  // production deployment against a real server must provide its own.
+  ensureSecrets({ allowGenerated: !production || database.embedded !== null || process.env.PORTCULLIS_DEMO === '1' });
+
+  if (database.embedded || options.migrate) {
+    const applied = await applyMigrations(database.url);
+    if (applied.length) log.info({ applied }, 'applied migrations');
+  }
+  await options.beforeListen?.();
+
+  const app = next({ dev: options.dev, dir: path.resolve('.'), hostname: options.hostname, port: options.port, turbopack: options.dev });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    if (!req.headers['x-request-id']) req.headers['x-request-id'] = randomUUID();
+    res.setHeader('x-request-id', req.headers['x-request-id']);
+    void handle(req, res);
+  });
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.hostname, resolve);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  const host = options.hostname === '0.0.0.0' || options.hostname === '::' ? 'localhost' : options.hostname;
+
+  let closing: Promise<void> | null = null;
+  const close = () => {
+    closing ??= (async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await app.close();
+      await disconnectPrisma();
+      await database.embedded?.stop();
+    })();
+    return closing;
+  };
+
+  return { url: `http://${host}:${port}`, databaseUrl: database.url, embedded: database.embedded !== null, server, close };
+}
+
+/** Stops cleanly on SIGINT/SIGTERM: in-flight requests finish, buffers flush, the embedded database closes. */
+export function closeOnSignals(running: RunningServer): void {
+  let signalled = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (signalled) process.exit(1);
+    signalled = true;
+    log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 15_000);
+    force.unref();
+    running.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+export function parseServerArgs(argv: string[]): { dev: boolean; port: number; hostname: string; rest: string[] } {
+  let dev = false;
+  let port = Number(process.env.PORT ?? 3000);
+  let hostname = process.env.HOSTNAME && process.env.HOSTNAME !== 'localhost' ? process.env.HOSTNAME : '0.0.0.0';
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--dev') dev = true;
+    else if (arg === '--port' || arg === '-p') port = Number(argv[++i]);
+    else if (arg === '--hostname' || arg === '-H') hostname = argv[++i]!;
+    else rest.push(arg);
+  }
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Invalid port: ${port}`);
+  return { dev, port, hostname, rest };
+}

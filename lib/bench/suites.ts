@@ -1,0 +1,4 @@
+import type { Suite } from './harness';
+
+/** Each domain adds its benchmark suite here. */
+export const SUITES: Suite[] = [];

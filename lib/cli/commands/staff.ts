@@ -1,0 +1,37 @@
+import { ValidationError } from '@/lib/errors';
+import { createStaffUser, listStaffUsers } from '@/lib/staff/staff-users';
+import { cliContext } from '../context';
+import type { RegisterCommand } from '.';
+
+export const registerStaff: RegisterCommand = (program, kit) => {
+  const staff = program.command('staff').description('vendor staff accounts');
+
+  staff
+    .command('create')
+    .description('create a staff account (the first admin of a new installation, for example)')
+    .argument('<email>')
+    .requiredOption('--role <role>', 'staff-admin | staff-support | staff-billing')
+    .option('--name <name>', 'display name')
+    .requiredOption('--password-env <VAR>', 'environment variable holding the initial password (never pass it as an argument)')
+    .action(async (email: string, options: { role: string; name?: string; passwordEnv: string }) => {
+      const password = process.env[options.passwordEnv];
+      if (!password) throw ValidationError.field('password', `Environment variable ${options.passwordEnv} is empty or unset.`);
+      const { actor } = await cliContext();
+      const user = await createStaffUser(actor, { email, name: options.name, role: options.role as never, password });
+      kit.output(false).print(`Created ${user.staffRole} ${user.email} (${user.id})`);
+    });
+
+  staff
+    .command('list')
+    .description('list staff accounts')
+    .option('--json', 'machine-readable output')
+    .action(async (options: { json?: boolean }) => {
+      const { actor } = await cliContext();
+      kit.output(!!options.json).table(await listStaffUsers(actor), [
+        { key: 'email', label: 'Email' },
+        { key: 'name', label: 'Name' },
+        { key: 'staffRole', label: 'Role' },
+        { key: 'lastLoginAt', label: 'Last sign-in' },
+      ]);
+    });
+};

@@ -1,0 +1,44 @@
+// `npm run bench [suite...] [--json]`: prints figures measured side by side in
+// one run. Uses DATABASE_URL when set, else a fresh in-memory embedded
+// PostgreSQL (figures on the embedded database are not production figures).
+import { ensureSecrets } from '@/lib/config/secrets';
+import { disconnectPrisma } from '@/lib/db/client';
+import { startEphemeralDatabase } from '@/lib/db/embedded';
+import { applyMigrations } from '@/lib/db/schema-engine';
+import type { BenchContext } from '@/lib/bench/harness';
+import { SUITES } from '@/lib/bench/suites';
+
+const args = process.argv.slice(2);
+const json = args.includes('--json');
+const wanted = args.filter((arg) => !arg.startsWith('--'));
+const suites = SUITES.filter((suite) => wanted.length === 0 || wanted.includes(suite.name));
+if (suites.length === 0) {
+  console.error(`No benchmark suites${wanted.length ? ` named ${wanted.join(', ')}` : ''}. Available: ${SUITES.map((s) => s.name).join(', ') || 'none'}`);
+  process.exit(2);
+}
+
+let stop: (() => Promise<void>) | undefined;
+if (!process.env.DATABASE_URL) {
+  const embedded = await startEphemeralDatabase();
+  process.env.DATABASE_URL = embedded.url;
+  stop = embedded.stop;
+}
+ensureSecrets({ allowGenerated: true, file: '.data/bench-secrets.json' });
+await applyMigrations(process.env.DATABASE_URL!);
+
+const figures: { suite: string; name: string; value: number; unit: string }[] = [];
+console.log(`Portcullis benchmarks — node ${process.version}, ${stop ? 'embedded PostgreSQL (in memory)' : 'DATABASE_URL'}\n`);
+for (const suite of suites) {
+  console.log(`## ${suite.name}`);
+  const context: BenchContext = {
+    log: (line = '') => console.log(line),
+    figure: (name, value, unit) => figures.push({ suite: suite.name, name, value, unit }),
+  };
+  await suite.run(context);
+  console.log();
+}
+console.log('## summary');
+for (const f of figures) console.log(`${`${f.suite}: ${f.name}`.padEnd(64)} ${f.value.toLocaleString('en-US', { maximumFractionDigits: 3 }).padStart(14)} ${f.unit}`);
+if (json) console.log(JSON.stringify(figures));
+await disconnectPrisma();
+await stop?.();

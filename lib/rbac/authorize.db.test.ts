@@ -29,6 +29,12 @@ describe('authorizeOrg', () => {
     await expect(authorizeOrg(prisma, actor, { id: 'no-such-org' }, { org: 'org.view' })).rejects.toThrow('Organization not found');
   });
 
+  it('keeps members out of staff-only calls', async () => {
+    const org = await createOrg();
+    const { actor } = await createMember(org.id, 'owner');
+    await expect(authorizeOrg(prisma, actor, { id: org.id }, { staff: 'tokens.create' })).rejects.toThrow(/vendor staff only/);
+  });
+
   it('honours custom roles', async () => {
     const org = await createOrg();
     const role = await prisma.role.create({ data: { orgId: org.id, name: 'QA Engineer', permissions: ['org.view', 'instructions.view', 'licenses.view'] } });

@@ -50,9 +50,9 @@ export async function authorizeOrg(
     });
     if (membership) {
       const permissions = membershipPermissions(membership.role, membership.customRole?.permissions);
-      if (need.org && !permissions.includes(need.org)) {
-        throw new ForbiddenError('Your role does not allow this.');
-      }
+      // A call that names no org permission is for staff only.
+      if (!need.org) throw new ForbiddenError('This is available to vendor staff only.');
+      if (!permissions.includes(need.org)) throw new ForbiddenError('Your role does not allow this.');
       return {
         org,
         membershipId: membership.id,

@@ -1,0 +1,285 @@
+import { z } from 'zod';
+import { recordAudit } from '@/lib/audit/record';
+import type { Actor } from '@/lib/auth/actor';
+import { keyedHash } from '@/lib/crypto/keyed-hash';
+import { prisma, type Db } from '@/lib/db/client';
+import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
+import { authorizeOrg } from '@/lib/rbac/authorize';
+import { getSetting } from '@/lib/settings';
+import { displayPrefix, generateToken, isWellFormedToken } from './token-format';
+
+/**
+ * Registry pull tokens: minted by staff for a customer, scoped to
+ * repositories the customer is entitled to, shown once, stored as
+ * HMAC-SHA256 under TOKEN_HASH_SECRET plus a display prefix.
+ */
+
+export const DEFAULT_TOKEN_DAYS = 365;
+export const DEFAULT_ROTATION_OVERLAP_HOURS = 24;
+const DAY = 24 * 60 * 60 * 1000;
+const HOUR = 60 * 60 * 1000;
+
+/** PostgreSQL channel on which token and entitlement changes are announced (payload: JSON). */
+export const REGISTRY_CHANGES_CHANNEL = 'portcullis_registry_changes';
+export type RegistryChange = { kind: 'token'; tokenId: string } | { kind: 'org'; orgId: string };
+
+/** Announced on commit, so every replica's cache drops what changed. */
+export async function announceRegistryChange(tx: Db, change: RegistryChange): Promise<void> {
+  await tx.$executeRaw`SELECT pg_notify(${REGISTRY_CHANGES_CHANNEL}, ${JSON.stringify(change)})`;
+}
+
+export async function maxTokenDays(db: Db = prisma): Promise<number> {
+  return getSetting(db, 'tokens.maxExpiryDays', 730);
+}
+
+export const tokenNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'Give the token a name, e.g. "production cluster".')
+  .max(64, 'Use at most 64 characters.');
+
+export const mintTokenSchema = z.object({
+  orgId: z.string().min(1),
+  name: tokenNameSchema,
+  repositoryIds: z.array(z.string().min(1)).min(1, 'Choose at least one repository.'),
+  expiresInDays: z.coerce.number().int('Use whole days.').min(1, 'The expiry must be in the future.').optional(),
+});
+export type MintTokenInput = z.input<typeof mintTokenSchema>;
+
+const tokenSelect = {
+  id: true,
+  orgId: true,
+  name: true,
+  prefix: true,
+  expiresAt: true,
+  revokedAt: true,
+  revokedReason: true,
+  rotatedFromId: true,
+  lastUsedAt: true,
+  lastUsedIp: true,
+  createdBy: true,
+  createdAt: true,
+  scopes: { select: { repository: { select: { id: true, name: true } } } },
+} as const;
+
+function publicToken<T extends { scopes: { repository: { id: string; name: string } }[] }>(token: T) {
+  const { scopes, ...rest } = token;
+  return { ...rest, repositories: scopes.map((scope) => scope.repository) };
+}
+
+async function checkExpiry(db: Db, expiresInDays: number | undefined): Promise<number> {
+  const max = await maxTokenDays(db);
+  const days = expiresInDays ?? Math.min(DEFAULT_TOKEN_DAYS, max);
+  if (days > max) throw ValidationError.field('expiresInDays', `Tokens can live at most ${max} days.`);
+  return days;
+}
+
+async function insertToken(
+  tx: Db,
+  actor: Actor,
+  data: { orgId: string; name: string; repositoryIds: string[]; expiresAt: Date; rotatedFromId?: string },
+) {
+  const token = generateToken();
+  const record = await tx.registryToken.create({
+    data: {
+      orgId: data.orgId,
+      name: data.name,
+      prefix: displayPrefix(token),
+      hash: keyedHash(token),
+      expiresAt: data.expiresAt,
+      rotatedFromId: data.rotatedFromId,
+      createdById: actor.userId,
+      createdBy: actor.label,
+      scopes: { create: data.repositoryIds.map((repositoryId) => ({ repositoryId })) },
+    },
+    select: tokenSelect,
+  });
+  return { token, record: publicToken(record) };
+}
+
+/** Mints a token; the plaintext is in the result and nowhere else, ever. */
+export async function mintToken(actor: Actor, input: MintTokenInput, now = new Date()) {
+  const data = mintTokenSchema.parse(input);
+  return prisma.$transaction(async (tx) => {
+    const { org } = await authorizeOrg(tx, actor, { id: data.orgId }, { staff: 'tokens.create' });
+    if (org.status !== 'active') throw new ConflictError(`${org.name} is ${org.status}; reactivate it before minting tokens.`);
+    const days = await checkExpiry(tx, data.expiresInDays);
+    const repositoryIds = [...new Set(data.repositoryIds)];
+    const entitled = await tx.entitlement.findMany({ where: { orgId: org.id, repositoryId: { in: repositoryIds } }, select: { repositoryId: true } });
+    if (entitled.length !== repositoryIds.length) {
+      throw ValidationError.field('repositoryIds', `${org.name} is not entitled to every chosen repository.`);
+    }
+    const minted = await insertToken(tx, actor, { orgId: org.id, name: data.name, repositoryIds, expiresAt: new Date(now.getTime() + days * DAY) });
+    await recordAudit(tx, actor, { action: 'token.create', target: { type: 'registry_token', id: minted.record.id }, orgId: org.id, after: minted.record });
+    return minted;
+  });
+}
+
+export const rotateTokenSchema = z.object({
+  tokenId: z.string().min(1),
+  overlapHours: z.coerce.number().min(0, 'The overlap cannot be negative.').max(24 * 30, 'Keep the overlap under 30 days.').optional(),
+});
+
+/**
+ * Mints a successor with the same name and scopes (and a fresh lifetime of
+ * the original's length) and lets the old token run on for `overlapHours`
+ * (default 24; 0 revokes it at once), after which it stops by itself.
+ * Staff rotate with tokens.rotate; customers whose role has tokens.rotate
+ * rotate their own org's tokens.
+ */
+export async function rotateToken(actor: Actor, input: z.input<typeof rotateTokenSchema>, now = new Date()) {
+  const data = rotateTokenSchema.parse(input);
+  const overlapHours = data.overlapHours ?? DEFAULT_ROTATION_OVERLAP_HOURS;
+  return prisma.$transaction(async (tx) => {
+    const old = await tx.registryToken.findUnique({ where: { id: data.tokenId }, include: { scopes: true, rotatedTo: { select: { id: true } } } });
+    if (!old) throw new NotFoundError('Token not found');
+    const { org } = await authorizeOrg(tx, actor, { id: old.orgId }, { staff: 'tokens.rotate', org: 'tokens.rotate' });
+    if (org.status !== 'active') throw new ConflictError(`${org.name} is ${org.status}.`);
+    if (old.revokedAt || old.expiresAt <= now) throw new ConflictError('This token is no longer valid; mint a new one instead.');
+    if (old.rotatedTo) throw new ConflictError('This token was already rotated; rotate its successor instead.');
+
+    const lifetimeDays = Math.max(1, Math.round((old.expiresAt.getTime() - old.createdAt.getTime()) / DAY));
+    const days = Math.min(lifetimeDays, await maxTokenDays(tx));
+    // Scopes the customer is no longer entitled to are not carried over.
+    const entitled = await tx.entitlement.findMany({
+      where: { orgId: org.id, repositoryId: { in: old.scopes.map((scope) => scope.repositoryId) } },
+      select: { repositoryId: true },
+    });
+    if (entitled.length === 0) throw new ConflictError(`${org.name} is no longer entitled to any of this token's repositories.`);
+    const successor = await insertToken(tx, actor, {
+      orgId: org.id,
+      name: old.name,
+      repositoryIds: entitled.map((e) => e.repositoryId),
+      expiresAt: new Date(now.getTime() + days * DAY),
+      rotatedFromId: old.id,
+    });
+    const overlapEnds = new Date(now.getTime() + overlapHours * HOUR);
+    const retired = await tx.registryToken.update({
+      where: { id: old.id },
+      data:
+        overlapHours === 0
+          ? { revokedAt: now, revokedReason: 'rotated' }
+          : { expiresAt: overlapEnds < old.expiresAt ? overlapEnds : old.expiresAt },
+      select: tokenSelect,
+    });
+    await announceRegistryChange(tx, { kind: 'token', tokenId: old.id });
+    await recordAudit(tx, actor, {
+      action: 'token.rotate',
+      target: { type: 'registry_token', id: old.id },
+      orgId: org.id,
+      before: { expiresAt: old.expiresAt, revokedAt: old.revokedAt },
+      after: { expiresAt: retired.expiresAt, revokedAt: retired.revokedAt },
+      metadata: { successorId: successor.record.id, overlapHours },
+    });
+    return { ...successor, previous: publicToken(retired) };
+  });
+}
+
+export async function revokeToken(actor: Actor, tokenId: string, reason = 'revoked', now = new Date()) {
+  return prisma.$transaction(async (tx) => {
+    const token = await tx.registryToken.findUnique({ where: { id: tokenId }, select: tokenSelect });
+    if (!token) throw new NotFoundError('Token not found');
+    await authorizeOrg(tx, actor, { id: token.orgId }, { staff: 'tokens.revoke' });
+    if (token.revokedAt) return publicToken(token);
+    const revoked = await tx.registryToken.update({
+      where: { id: tokenId },
+      data: { revokedAt: now, revokedReason: reason.slice(0, 200) },
+      select: tokenSelect,
+    });
+    await announceRegistryChange(tx, { kind: 'token', tokenId });
+    await recordAudit(tx, actor, {
+      action: 'token.revoke',
+      target: { type: 'registry_token', id: tokenId },
+      orgId: token.orgId,
+      before: { revokedAt: null },
+      after: { revokedAt: revoked.revokedAt, revokedReason: revoked.revokedReason },
+    });
+    return publicToken(revoked);
+  });
+}
+
+/** Revokes every live token of a customer (staff-admin only). Also used by deactivation, inside its transaction. */
+export async function revokeAllTokens(actor: Actor, orgId: string, reason = 'revoked: all tokens', db?: Db, now = new Date()) {
+  const run = async (tx: Db) => {
+    const { org } = await authorizeOrg(tx, actor, { id: orgId }, { staff: 'tokens.revoke_all' });
+    const live = await tx.registryToken.findMany({ where: { orgId: org.id, revokedAt: null }, select: { id: true } });
+    if (live.length === 0) return { revoked: 0 };
+    await tx.registryToken.updateMany({ where: { id: { in: live.map((t) => t.id) } }, data: { revokedAt: now, revokedReason: reason } });
+    await announceRegistryChange(tx, { kind: 'org', orgId: org.id });
+    await recordAudit(tx, actor, {
+      action: 'token.revoke_all',
+      target: { type: 'organization', id: org.id },
+      orgId: org.id,
+      metadata: { tokenIds: live.map((t) => t.id), reason },
+    });
+    return { revoked: live.length };
+  };
+  return db ? run(db) : prisma.$transaction(run);
+}
+
+export async function listTokens(actor: Actor, orgId: string) {
+  await authorizeOrg(prisma, actor, { id: orgId }, { staff: 'tokens.view', org: 'tokens.view' });
+  const tokens = await prisma.registryToken.findMany({ where: { orgId }, orderBy: { createdAt: 'desc' }, select: tokenSelect });
+  return tokens.map(publicToken);
+}
+
+export type TokenStatus = 'active' | 'expiring' | 'expiring_soon' | 'expired' | 'revoked' | 'rotating';
+
+/** Status for lists and badges: expiring within 30 days, expiring_soon within 7, rotating during a rotation overlap. */
+export function tokenStatus(
+  token: { expiresAt: Date; revokedAt: Date | null },
+  options: { hasSuccessor?: boolean; now?: Date } = {},
+): TokenStatus {
+  const now = options.now ?? new Date();
+  if (token.revokedAt) return 'revoked';
+  if (token.expiresAt <= now) return 'expired';
+  if (options.hasSuccessor) return 'rotating';
+  const left = token.expiresAt.getTime() - now.getTime();
+  if (left <= 7 * DAY) return 'expiring_soon';
+  if (left <= 30 * DAY) return 'expiring';
+  return 'active';
+}
+
+export type VerifyFailure = 'malformed' | 'unknown' | 'wrong_user' | 'revoked' | 'expired' | 'inactive';
+
+export interface VerifiedToken {
+  tokenId: string;
+  orgId: string;
+  orgSlug: string;
+  /** Repositories the token may pull now: its scopes that the customer is still entitled to. */
+  repositories: string[];
+  expiresAt: Date;
+}
+
+/**
+ * Registry Basic auth: username = the customer's slug, password = the token.
+ * One indexed lookup by keyed hash; malformed tokens never reach the database.
+ */
+export async function verifyRegistryCredentials(
+  username: string,
+  token: string,
+  now = new Date(),
+  db: Db = prisma,
+): Promise<{ ok: true; token: VerifiedToken } | { ok: false; reason: VerifyFailure; tokenId?: string; orgId?: string }> {
+  if (!isWellFormedToken(token)) return { ok: false, reason: 'malformed' };
+  const rows = await db.$queryRaw<
+    { id: string; org_id: string; slug: string; status: string; expires_at: Date; revoked_at: Date | null; repositories: string[] }[]
+  >`
+    SELECT t.id, t.org_id, o.slug, o.status, t.expires_at, t.revoked_at,
+           coalesce(array_agg(r.name ORDER BY r.name) FILTER (WHERE r.name IS NOT NULL), '{}') AS repositories
+    FROM registry_tokens t
+    JOIN organizations o ON o.id = t.org_id
+    LEFT JOIN registry_token_scopes s ON s.token_id = t.id
+    LEFT JOIN entitlements e ON e.repository_id = s.repository_id AND e.org_id = t.org_id
+    LEFT JOIN repositories r ON r.id = e.repository_id
+    WHERE t.hash = ${keyedHash(token)}
+    GROUP BY t.id, o.id`;
+  const row = rows[0];
+  if (!row) return { ok: false, reason: 'unknown' };
+  const ids = { tokenId: row.id, orgId: row.org_id };
+  if (row.slug !== username.toLowerCase()) return { ok: false, reason: 'wrong_user', ...ids };
+  if (row.revoked_at) return { ok: false, reason: 'revoked', ...ids };
+  if (row.expires_at <= now) return { ok: false, reason: 'expired', ...ids };
+  if (row.status !== 'active') return { ok: false, reason: 'inactive', ...ids };
+  return { ok: true, token: { tokenId: row.id, orgId: row.org_id, orgSlug: row.slug, repositories: row.repositories, expiresAt: row.expires_at } };
+}

@@ -1,16 +1,36 @@
 // `npm run demo`: the whole portal with demo data, on the embedded database
-// unless DATABASE_URL is set. Flags: --prod (serve a production build,
-// building it when missing), --port N, --hostname H.
+// unless DATABASE_URL is set. Serves a production build (built first when
+// missing or older than the sources, so every page is fast); --dev serves
+// development mode with hot reload instead. Also: --port N, --hostname H.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
+import { defaultDataDir } from '@/lib/db/embedded';
 
-const prod = process.argv.includes('--prod');
-(process.env as Record<string, string>).NODE_ENV ??= prod ? 'production' : 'development';
+const dev = process.argv.includes('--dev');
+(process.env as Record<string, string>).NODE_ENV ??= dev ? 'development' : 'production';
 process.env.PORTCULLIS_DEMO = '1';
 
-if (prod && !fs.existsSync('.next/BUILD_ID')) {
-  console.log('Building the portal (first run only)…');
-  execFileSync('npx', ['next', 'build'], { stdio: 'inherit' });
+const SOURCES = ['app', 'components', 'lib', 'public', 'next.config.ts', 'tailwind.config.ts', 'postcss.config.mjs', 'tsconfig.json', 'package-lock.json'];
+
+function newestMtime(entry: string): number {
+  if (!fs.existsSync(entry)) return 0;
+  const stat = fs.statSync(entry);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = 0;
+  for (const child of fs.readdirSync(entry)) {
+    if (child === 'node_modules' || child.startsWith('.')) continue;
+    newest = Math.max(newest, newestMtime(path.join(entry, child)));
+  }
+  return newest;
+}
+
+if (!dev) {
+  const built = fs.existsSync('.next/BUILD_ID') ? fs.statSync('.next/BUILD_ID').mtimeMs : 0;
+  if (built < Math.max(...SOURCES.map(newestMtime))) {
+    console.log(built ? 'Sources changed since the last build: rebuilding…' : 'Building the portal (first run only, about a minute)…');
+    execFileSync('npx', ['next', 'build'], { stdio: 'inherit' });
+  }
 }
 
 const { closeOnSignals, parseServerArgs, startServer } = await import('@/lib/server/start');
@@ -19,7 +39,7 @@ const { DEMO_CUSTOMER_USERS, DEMO_PASSWORD, DEMO_STAFF, seedDemo } = await impor
 const args = parseServerArgs(process.argv.slice(2).filter((arg) => arg !== '--prod'));
 let seeded = false;
 const running = await startServer({
-  dev: !prod,
+  dev,
   port: args.port,
   hostname: args.hostname,
   migrate: true,
@@ -33,14 +53,13 @@ const rows = [
   ...DEMO_STAFF.map((user) => [user.email, user.staffRole]),
   ...DEMO_CUSTOMER_USERS.map((user) => [user.email, `${user.role} of ${user.org}`]),
 ];
+const where = running.embedded ? `embedded PostgreSQL in ${path.relative(process.cwd(), defaultDataDir()) || '.'}` : 'DATABASE_URL';
 console.log(`
-  Portcullis demo is running at ${running.url}
-  Database: ${running.embedded ? 'embedded PostgreSQL in .data/pglite' : 'DATABASE_URL'}${seeded ? ' (demo data just created)' : ''}
+  Portcullis demo is running at ${running.url}${dev ? ' (development mode)' : ''}
+  Database: ${where}${seeded ? ' (demo data just created)' : ''}
 
   Sign in with any of these (password: ${DEMO_PASSWORD}):
 ${rows.map(([email, role]) => `    ${email!.padEnd(28)} ${role}`).join('\n')}
 
   Press Ctrl+C to stop.
 `);
-
-export {};

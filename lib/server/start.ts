@@ -54,6 +54,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     res.setHeader('x-request-id', req.headers['x-request-id']);
     void handle(req, res);
   });
+  // Next's dev server pushes hot reloads over a websocket; without the
+  // upgrade the browser reloads the page in a loop.
+  const upgrade = app.getUpgradeHandler();
+  server.on('upgrade', (req, socket, head) => void upgrade(req, socket, head));
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

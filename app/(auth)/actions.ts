@@ -1,0 +1,52 @@
+'use server';
+
+import { CredentialsSignin } from 'next-auth';
+import { unstable_rethrow } from 'next/navigation';
+import { z } from 'zod';
+import type { ActionResult } from '@/lib/action-result';
+import { fieldErrorsOf, formDataToObject } from '@/lib/actions';
+import { signIn, signOut } from '@/lib/auth/config';
+import { log } from '@/lib/log';
+
+const signInSchema = z.object({
+  email: z.string().trim().min(1, 'Enter your email address.').email('Enter a valid email address.').max(320),
+  password: z.string().min(1, 'Enter your password.').max(1024),
+  callbackUrl: z.string().optional(),
+});
+
+const REFUSALS: Record<string, string> = {
+  invalid: 'Incorrect email or password.',
+  rate_limited: 'Too many failed attempts. Wait 15 minutes, then try again.',
+  sso_required: 'Your organization requires single sign-on. Use "Continue with SSO" instead.',
+};
+
+/** Only same-origin paths: an open redirect after sign-in is a phishing tool. */
+function safeRedirect(target: string | undefined): string {
+  return target && target.startsWith('/') && !target.startsWith('//') ? target : '/';
+}
+
+export async function signInAction(_previous: unknown, formData: FormData): Promise<ActionResult> {
+  const parsed = signInSchema.safeParse(formDataToObject(formData));
+  if (!parsed.success) {
+    return { ok: false, error: 'Please correct the highlighted fields.', fieldErrors: fieldErrorsOf(parsed.error) };
+  }
+  try {
+    await signIn('password', {
+      email: parsed.data.email,
+      password: parsed.data.password,
+      redirectTo: safeRedirect(parsed.data.callbackUrl),
+    });
+    return { ok: true, data: undefined };
+  } catch (error) {
+    unstable_rethrow(error); // success is a redirect
+    if (error instanceof CredentialsSignin) {
+      return { ok: false, error: REFUSALS[error.code] ?? 'Sign-in failed. Please try again.' };
+    }
+    log.error({ err: error }, 'sign-in failed');
+    return { ok: false, error: 'Sign-in failed. Please try again.' };
+  }
+}
+
+export async function signOutAction(): Promise<void> {
+  await signOut({ redirectTo: '/sign-in' });
+}

@@ -73,6 +73,10 @@ async function query<T extends pg.QueryResultRow>(url: string, sql: string): Pro
   }
 }
 
+// The WASM schema engine is CPU-bound: on a busy 2-core machine one CLI run
+// can take most of a minute, so these two get more than the default 60 s.
+const MIGRATE_TIMEOUT = 240_000;
+
 describe('Prisma Migrate offline', () => {
   it('deploys every migration to a fresh database, and the migrations match the schema (no drift)', async () => {
     const url = await freshDatabase();
@@ -93,7 +97,7 @@ describe('Prisma Migrate offline', () => {
 
     const status = await prisma(['migrate', 'status'], { DATABASE_URL: url });
     expect(status.stdout).toContain('Database schema is up to date');
-  });
+  }, MIGRATE_TIMEOUT);
 
   it('`migrate dev` creates and applies a new migration, replaying history in a shadow database that is never the main one', async () => {
     const url = await freshDatabase();
@@ -125,5 +129,5 @@ describe('Prisma Migrate offline', () => {
     if (!/wasm32/.test((await query<{ version: string }>(url, 'select version()'))[0]!.version)) {
       expect(await query(url, `select datname from pg_database where datname like 'prisma_shadow_%'`)).toEqual([]);
     }
-  });
+  }, MIGRATE_TIMEOUT);
 });

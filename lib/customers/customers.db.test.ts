@@ -90,6 +90,12 @@ describe('editing a customer', () => {
     await updateCustomer(actor, org.id, { tier: 'team' });
     expect(await auditCount(org.id)).toBe(count);
     await expect(updateCustomer(actor, org.id, { licenseExpiresAt: isoDay(-3) })).rejects.toThrow('today or later');
+    // An expiry that has passed since may be kept while editing something else.
+    const lapsed = await prisma.organization.update({ where: { id: org.id }, data: { licenseExpiresAt: new Date(`${isoDay(-10)}T23:59:59.999Z`) } });
+    expect(await updateCustomer(actor, org.id, { licenseExpiresAt: isoDay(-10), notes: 'renewal pending' })).toMatchObject({
+      licenseExpiresAt: lapsed.licenseExpiresAt,
+      notes: 'renewal pending',
+    });
     await expect(updateCustomer(actor, org.id, { name: '' })).rejects.toThrow("Enter the customer's name.");
     const billing = await createStaff('staff-billing');
     await expect(updateCustomer(billing.actor, org.id, { tier: 'enterprise' })).rejects.toBeInstanceOf(ForbiddenError);

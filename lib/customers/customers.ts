@@ -5,7 +5,7 @@ import { prisma, type Db } from '@/lib/db/client';
 import { ConflictError, ValidationError } from '@/lib/errors';
 import { announceRegistryChange, revokeAllTokens } from '@/lib/registry/tokens';
 import { assertStaffPermission, authorizeOrg } from '@/lib/rbac/authorize';
-import { createCustomerSchema, slugify, updateCustomerSchema, type CreateCustomerInput, type UpdateCustomerInput } from './schema';
+import { createCustomerSchema, LICENSE_EXPIRY_PAST, slugify, updateCustomerSchema, type CreateCustomerInput, type UpdateCustomerInput } from './schema';
 
 /** Customers are organizations; staff create, edit, deactivate and reactivate them. */
 
@@ -58,6 +58,9 @@ export async function updateCustomer(actor: Actor, orgId: string, input: UpdateC
     const { org } = await authorizeOrg(tx, actor, { id: orgId }, { staff: 'customers.update' });
     const changes = Object.fromEntries(Object.entries(data).filter(([key, value]) => value !== undefined && !sameValue(org[key as keyof typeof org], value)));
     if (Object.keys(changes).length === 0) return pick(org);
+    if (changes.licenseExpiresAt instanceof Date && changes.licenseExpiresAt.getTime() <= Date.now()) {
+      throw ValidationError.field('licenseExpiresAt', LICENSE_EXPIRY_PAST);
+    }
     const after = await tx.organization.update({ where: { id: org.id }, data: changes, select: customerFields });
     await recordAudit(tx, actor, {
       action: 'customer.update',

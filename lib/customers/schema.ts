@@ -70,24 +70,31 @@ export function endOfDay(value: string | Date): Date | null {
   return date;
 }
 
-export const licenseExpirySchema = z.preprocess(
-  blankToUndefined,
-  z
-    .union([z.string(), z.date()])
-    .transform((value, ctx) => {
-      const date = endOfDay(value);
-      if (!date) {
-        ctx.addIssue({ code: 'custom', message: 'Use a date such as 2027-06-30 (YYYY-MM-DD).' });
-        return z.NEVER;
-      }
-      if (date.getTime() <= Date.now()) {
-        ctx.addIssue({ code: 'custom', message: 'The license expiry must be today or later.' });
-        return z.NEVER;
-      }
-      return date;
-    })
-    .optional(),
-);
+const licenseDay = (requireFuture: boolean) =>
+  z.preprocess(
+    blankToUndefined,
+    z
+      .union([z.string(), z.date()])
+      .transform((value, ctx) => {
+        const date = endOfDay(value);
+        if (!date) {
+          ctx.addIssue({ code: 'custom', message: 'Use a date such as 2027-06-30 (YYYY-MM-DD).' });
+          return z.NEVER;
+        }
+        if (requireFuture && date.getTime() <= Date.now()) {
+          ctx.addIssue({ code: 'custom', message: LICENSE_EXPIRY_PAST });
+          return z.NEVER;
+        }
+        return date;
+      })
+      .optional(),
+  );
+
+export const LICENSE_EXPIRY_PAST = 'The license expiry must be today or later.';
+/** A new expiry must not be in the past. */
+export const licenseExpirySchema = licenseDay(true);
+/** Any valid day: an edit may keep an expiry that has passed since (the service refuses only a changed one in the past). */
+export const licenseDaySchema = licenseDay(false);
 
 export const customerFieldsSchema = z.object({
   name: customerNameSchema,
@@ -120,7 +127,7 @@ export const updateCustomerSchema = z.object({
   name: customerNameSchema.optional(),
   contactEmail: contactEmailSchema.optional(),
   tier: z.enum(TIER_KEYS, { error: `Choose a tier: ${TIER_KEYS.join(', ')}.` }).optional(),
-  licenseExpiresAt: z.preprocess(blankToNull, z.union([z.null(), licenseExpirySchema])),
+  licenseExpiresAt: z.preprocess(blankToNull, z.union([z.null(), licenseDaySchema])),
   kubernetesVersion: z.preprocess(blankToNull, z.union([z.null(), customerFieldsSchema.shape.kubernetesVersion])),
   productVersion: z.preprocess(blankToNull, z.union([z.null(), customerFieldsSchema.shape.productVersion])),
   namespace: z.preprocess(blankToNull, z.union([z.null(), customerFieldsSchema.shape.namespace])),

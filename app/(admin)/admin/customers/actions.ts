@@ -8,12 +8,11 @@ import { formAction, formDataToObject, toActionError } from '@/lib/actions';
 import { currentActor } from '@/lib/auth/session';
 import { createCustomer, deactivateCustomer, reactivateCustomer, updateCustomer } from '@/lib/customers/customers';
 import { createCustomerSchema, updateCustomerSchema } from '@/lib/customers/schema';
-import { deliverInstructions, renderInstructions } from '@/lib/instructions/instructions';
-import { prisma } from '@/lib/db/client';
+import { deliverInstructions } from '@/lib/instructions/instructions';
+import { tokenReveal, type MintedToken } from '@/lib/customers/token-reveal';
 import { setOnboardingItem } from '@/lib/onboarding/checklist';
 import { entitle, unentitle } from '@/lib/registry/repositories';
 import { mintToken, revokeAllTokens, revokeToken, rotateToken } from '@/lib/registry/tokens';
-import { registryHost } from '@/lib/config/public-url';
 
 const customerPath = (slug: string) => `/admin/customers/${encodeURIComponent(slug)}`;
 
@@ -54,28 +53,6 @@ export const unentitleAction = formAction(orgIdSchema.extend({ repositoryId: z.s
   return { message: `No longer entitled to ${repository.name}.` };
 });
 
-export type MintedToken = {
-  id: string;
-  name: string;
-  token: string;
-  username: string;
-  dockerLogin: string;
-  instructions: string;
-};
-
-async function revealPayload(orgId: string, record: { id: string; name: string }, token: string): Promise<MintedToken> {
-  const rendered = await renderInstructions(prisma, orgId, { token });
-  const username = (await prisma.organization.findUniqueOrThrow({ where: { id: orgId }, select: { slug: true } })).slug;
-  return {
-    id: record.id,
-    name: record.name,
-    token,
-    username,
-    dockerLogin: `echo '${token}' | docker login ${registryHost()} --username ${username} --password-stdin`,
-    instructions: rendered.markdown,
-  };
-}
-
 const mintSchema = z.object({
   orgId: z.string().min(1),
   slug: z.string().min(1),
@@ -95,7 +72,7 @@ export async function mintTokenAction(_previous: unknown, formData: FormData): P
       expiresInDays: input.expiresInDays as unknown as number | undefined,
     });
     revalidatePath(customerPath(input.slug), 'layout');
-    return { ok: true, data: await revealPayload(input.orgId, record, token), message: `Minted ${record.name}.` };
+    return { ok: true, data: await tokenReveal(input.orgId, record, token), message: `Minted ${record.name}.` };
   } catch (error) {
     return toActionError(error);
   }
@@ -109,7 +86,7 @@ export async function rotateTokenAction(_previous: unknown, formData: FormData):
     const input = rotateSchema.parse(formDataToObject(formData));
     const { token, record } = await rotateToken(actor, { tokenId: input.tokenId, overlapHours: input.overlapHours as unknown as number });
     revalidatePath(customerPath(input.slug), 'layout');
-    return { ok: true, data: await revealPayload(record.orgId, record, token), message: `Rotated ${record.name}.` };
+    return { ok: true, data: await tokenReveal(record.orgId, record, token), message: `Rotated ${record.name}.` };
   } catch (error) {
     return toActionError(error);
   }

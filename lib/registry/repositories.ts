@@ -70,13 +70,26 @@ export const createRepositorySchema = z.object({
 });
 export type CreateRepositoryInput = z.input<typeof createRepositorySchema>;
 
+const clearableText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `Use at most ${max} characters.`)
+    .nullable()
+    .transform((value) => (value ? value : null))
+    .optional();
+
+/** Edits: a field left out is unchanged; an emptied optional text field is cleared. */
 export const updateRepositorySchema = createRepositorySchema
   .omit({ name: true, upstreamSecret: true })
   .partial()
   .extend({
+    description: clearableText(500),
+    upstreamUsername: clearableText(200),
+    chartVersion: clearableText(64),
+    clearUpstreamSecret: z.preprocess((value) => value === true || value === 'true' || value === 'on', z.boolean()).optional(),
     /** A new secret replaces the stored one; omitted keeps it. */
     upstreamSecret: z.string().max(4096, 'The upstream secret is too long.').optional().transform((value) => (value ? value : undefined)),
-    clearUpstreamSecret: z.boolean().optional(),
   });
 export type UpdateRepositoryInput = z.input<typeof updateRepositorySchema>;
 

@@ -1,6 +1,10 @@
 import type { Command } from 'commander';
 import type { Output } from '../output';
+import { registerCustomers } from './customers';
+import { registerInstructions } from './instructions';
+import { registerRepos } from './repos';
 import { registerStaff } from './staff';
+import { registerTokens } from './tokens';
 
 export interface CommandKit {
   /** Output for this invocation: JSON when the command's --json is given. */
@@ -10,4 +14,11 @@ export interface CommandKit {
 export type RegisterCommand = (program: Command, kit: CommandKit) => void;
 
 /** Each domain adds its command group here. */
-export const COMMANDS: RegisterCommand[] = [registerStaff];
+export const COMMANDS: RegisterCommand[] = [
+  registerStaff,
+  // issue 3: customers, repositories, tokens, instructions
+  registerCustomers,
+  registerRepos,
+  registerTokens,
+  registerInstructions,
+];

@@ -57,6 +57,15 @@ export function effectiveLimits(tier: string, license: { tier: string; limits: u
   return limits;
 }
 
+/** The org's quotas now: its tier's defaults, or its current same-tier license's limits. */
+export async function orgLimits(db: Db, orgId: string, now = new Date()): Promise<Limits> {
+  const [org, license] = await Promise.all([
+    db.organization.findUniqueOrThrow({ where: { id: orgId }, select: { tier: true } }),
+    currentLicense(db, orgId, now),
+  ]);
+  return effectiveLimits(org.tier, license);
+}
+
 export interface LoadOptions {
   /** Quotas whose usage to load (usage gates features tied to a quota). */
   usage?: readonly LimitKey[];

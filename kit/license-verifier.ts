@@ -122,12 +122,29 @@ export function jwkThumbprint(jwk: Pick<Ed25519Jwk, 'crv' | 'kty' | 'x'>): strin
   return createHash('sha256').update(JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x })).digest('base64url');
 }
 
-function verifyCompact(token: string, keys: Map<string, KeyObject>, types: Set<string>): Verified {
-  if (typeof token !== 'string') return fail('malformed', 'The license is not a string.');
-  const parts = token.trim().split('.');
-  if (parts.length !== 3) return fail('malformed', 'The license is not a compact JWS (three dot-separated parts).');
-  const [headerPart, payloadPart, signaturePart] = parts as [string, string, string];
-  const header = decodeJson(headerPart);
+// Licenses signed by one key share their header: parse each distinct one once.
+const headerCache = new Map<string, Record<string, unknown> | null>();
+
+function decodeHeader(part: string): Record<string, unknown> | null {
+  let header = headerCache.get(part);
+  if (header === undefined) {
+    header = decodeJson(part);
+    if (headerCache.size > 64) headerCache.clear();
+    headerCache.set(part, header);
+  }
+  return header;
+}
+
+function verifyCompact(input: string, keys: Map<string, KeyObject>, types: Set<string>): Verified {
+  if (typeof input !== 'string') return fail('malformed', 'The license is not a string.');
+  const token = input.trim();
+  const first = token.indexOf('.');
+  const second = token.indexOf('.', first + 1);
+  if (first < 1 || second < 0 || token.indexOf('.', second + 1) !== -1) return fail('malformed', 'The license is not a compact JWS (three dot-separated parts).');
+  const headerPart = token.slice(0, first);
+  const payloadPart = token.slice(first + 1, second);
+  const signaturePart = token.slice(second + 1);
+  const header = decodeHeader(headerPart);
   if (!header) return fail('malformed', 'The license header is not valid base64url JSON.');
   // Pinned: never let the token choose the algorithm.
   if (header.alg !== 'EdDSA') return fail('unsupported_alg', `Algorithm ${JSON.stringify(header.alg)} is not accepted; licenses are signed with EdDSA (Ed25519).`);
@@ -136,7 +153,10 @@ function verifyCompact(token: string, keys: Map<string, KeyObject>, types: Set<s
   const key = typeof header.kid === 'string' ? keys.get(header.kid) : undefined;
   if (!key) return fail('unknown_kid', `Signing key ${JSON.stringify(header.kid)} is not one of the embedded keys.`);
   if (!/^[A-Za-z0-9_-]{86}$/.test(signaturePart)) return fail('bad_signature', 'The signature is not a 64-byte Ed25519 signature.');
-  const ok = verifySignature(null, Buffer.from(`${headerPart}.${payloadPart}`), key, Buffer.from(signaturePart, 'base64url'));
+  // Strictly base64url before anything is decoded: Buffer's decoder skips stray characters, which would
+  // let a payload that differs from the signed text decode to other claims.
+  if (!/^[A-Za-z0-9_-]+$/.test(payloadPart)) return fail('malformed', 'The license payload is not base64url.');
+  const ok = verifySignature(null, Buffer.from(token.slice(0, second), 'latin1'), key, Buffer.from(signaturePart, 'base64url'));
   if (!ok) return fail('bad_signature', 'The signature does not match: the license was altered or signed by another key.');
   const payload = decodeJson(payloadPart);
   if (!payload) return fail('malformed', 'The license payload is not valid base64url JSON.');

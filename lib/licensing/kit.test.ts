@@ -64,6 +64,10 @@ describe('offline verification kit', () => {
     const [h, , sig] = sign(claims()).split('.');
     const forged = `${h}.${b64(canonicalClaimsJson(claims({ tier: 'enterprise', limits: { seats: null, nodes: 999 } })))}.${sig}`;
     expect(verifier.verify(forged, NOW)).toMatchObject({ status: 'invalid', reason: 'bad_signature' });
+    // Characters outside base64url that a lenient decoder would skip (or a lossy encoding would fold) are refused.
+    const [hh, pp, ss] = sign(claims()).split('.') as [string, string, string];
+    expect(verifier.verify(`${hh}.${pp.slice(0, 5)}\u0141${pp.slice(6)}.${ss}`, NOW)).toMatchObject({ status: 'invalid', reason: 'malformed' });
+    expect(verifier.verify(`${hh}.${pp.slice(0, 10)}=${pp.slice(10)}.${ss}`, NOW)).toMatchObject({ status: 'invalid', reason: 'malformed' });
     // A single flipped signature character as well.
     const token = sign(claims());
     const flipped = token.slice(0, -2) + (token.at(-2) === 'A' ? 'B' : 'A') + token.at(-1);

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { Output } from '../output';
 import { registerCustomers } from './customers';
 import { registerInstructions } from './instructions';
+import { registerLicenses } from './licenses';
 import { registerRepos } from './repos';
 import { registerStaff } from './staff';
 import { registerTokens } from './tokens';
@@ -16,9 +17,9 @@ export type RegisterCommand = (program: Command, kit: CommandKit) => void;
 /** Each domain adds its command group here. */
 export const COMMANDS: RegisterCommand[] = [
   registerStaff,
-  // issue 3: customers, repositories, tokens, instructions
   registerCustomers,
   registerRepos,
   registerTokens,
   registerInstructions,
+  registerLicenses,
 ];

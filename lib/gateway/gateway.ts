@@ -60,9 +60,9 @@ export function createGateway(options: GatewayOptions): Gateway {
   const limiter = new FailureLimiter(options.limits ?? failureLimitsFromEnv());
   const pullLog = new PullEventWriter(options.pullLog);
   const upstream = new UpstreamClient();
-  let listener: ChangeListener;
-  const caches = new GatewayCaches(() => listener.live);
-  listener = new ChangeListener({
+  // The caches are trusted only while the listener hears every change.
+  const caches: GatewayCaches = new GatewayCaches(() => listener.live);
+  const listener = new ChangeListener({
     databaseUrl: options.databaseUrl,
     onChange: (change: RegistryChange | { kind: 'unknown' }) => {
       caches.apply(change);

@@ -52,7 +52,7 @@ export class PullEventWriter {
   dropped = 0;
 
   constructor(private readonly options: PullLogOptions = {}) {
-    this.timer = setInterval(() => void this.flush(), options.flushIntervalMs ?? 1_000);
+    this.timer = setInterval(() => this.flushInBackground(), options.flushIntervalMs ?? 1_000);
     this.timer.unref();
   }
 
@@ -83,7 +83,12 @@ export class PullEventWriter {
       this.queue.splice(0, this.queue.length - MAX_BUFFER);
       this.dropped++;
     }
-    if (this.queue.length >= (this.options.batchSize ?? 500)) void this.flush();
+    if (this.queue.length >= (this.options.batchSize ?? 500)) this.flushInBackground();
+  }
+
+  /** A failed background flush is logged in write() and retried on the next tick. */
+  private flushInBackground(): void {
+    this.flush().catch(() => {});
   }
 
   /** Remembers a token's latest use; written with the next flush. */

@@ -12,7 +12,8 @@ export async function startGatewayServer(options: Partial<GatewayOptions> & { po
   const gateway: Gateway = createGateway({ ...options, databaseUrl });
   const server: Server = createServer((req, res) => {
     if (req.url?.startsWith('/v2')) gateway.handle(req, res);
-    else if (req.url === '/healthz') res.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok');
+    // Healthy only while it hears registry changes: a replica cut off from the database is taken out.
+    else if (req.url === '/healthz') res.writeHead(gateway.listener.live ? 200 : 503, { 'Content-Type': 'text/plain' }).end(gateway.listener.live ? 'ok' : 'database unreachable');
     else res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
   });
   server.keepAliveTimeout = 65_000;

@@ -131,7 +131,7 @@ export async function getPullStats(actor: Actor, query: PullStatsQuery = {}, now
       SELECT o.id, o.name, o.slug, o.created_at FROM organizations o
       WHERE o.status = 'active'
         AND NOT EXISTS (SELECT 1 FROM pull_daily d WHERE d.org_id = o.id AND d.outcome = 'success' AND d.pulls > 0)
-      ORDER BY o.created_at LIMIT ${limit}`,
+      ORDER BY o.created_at DESC LIMIT ${limit}`,
     prisma.pullEvent.findMany({
       where: {
         outcome: { in: [...DENIAL_OUTCOMES] },

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { Output } from '../output';
 import { registerStaff } from './staff';
+import { registerStats } from './stats';
 
 export interface CommandKit {
   /** Output for this invocation: JSON when the command's --json is given. */
@@ -10,4 +11,4 @@ export interface CommandKit {
 export type RegisterCommand = (program: Command, kit: CommandKit) => void;
 
 /** Each domain adds its command group here. */
-export const COMMANDS: RegisterCommand[] = [registerStaff];
+export const COMMANDS: RegisterCommand[] = [registerStaff, registerStats];

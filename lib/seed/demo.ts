@@ -2,6 +2,7 @@ import { recordAudit } from '@/lib/audit/record';
 import { systemActor } from '@/lib/auth/actor';
 import { hashPassword } from '@/lib/auth/password';
 import { prisma } from '@/lib/db/client';
+import { seedDemoPulls } from '@/lib/stats/demo-pulls';
 
 /**
  * Demo data for `npm run demo` (and the e2e suite): staff in each role and a
@@ -90,5 +91,6 @@ export async function seedDemo(): Promise<{ seeded: boolean }> {
     },
     { timeout: 60_000 },
   );
+  await seedDemoPulls();
   return { seeded: true };
 }

@@ -6,6 +6,7 @@ import { ensureSecrets } from '@/lib/config/secrets';
 import { connectDatabase } from '@/lib/db/connect';
 import { disconnectPrisma } from '@/lib/db/client';
 import { applyMigrations } from '@/lib/db/schema-engine';
+import { createGateway } from '@/lib/gateway/gateway';
 import { log } from '@/lib/log';
 
 export interface StartOptions {
@@ -48,8 +49,13 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const app = next({ dev: options.dev, dir: path.resolve('.'), hostname: options.hostname, port: options.port, turbopack: options.dev });
   await app.prepare();
   const handle = app.getRequestHandler();
+  const gateway = createGateway({ databaseUrl: database.url });
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    if (isGatewayPath(req.url)) {
+      gateway.handle(req, res);
+      return;
+    }
     if (!req.headers['x-request-id']) req.headers['x-request-id'] = randomUUID();
     res.setHeader('x-request-id', req.headers['x-request-id']);
     void handle(req, res);
@@ -72,6 +78,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     closing ??= (async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      // Pull events buffered in memory are written before the database goes.
+      await gateway.close();
       await app.close();
       await disconnectPrisma();
       await database.embedded?.stop();
@@ -80,6 +88,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   };
 
   return { url: `http://${host}:${port}`, databaseUrl: database.url, embedded: database.embedded !== null, server, close };
+}
+
+function isGatewayPath(url: string | undefined): boolean {
+  return url === '/v2' || !!url?.startsWith('/v2/') || !!url?.startsWith('/v2?');
 }
 
 /** Stops cleanly on SIGINT/SIGTERM: in-flight requests finish, buffers flush, the embedded database closes. */

@@ -5,6 +5,7 @@ import { registerInstructions } from './instructions';
 import { registerLicenses } from './licenses';
 import { registerRepos } from './repos';
 import { registerStaff } from './staff';
+import { registerStats } from './stats';
 import { registerTokens } from './tokens';
 
 export interface CommandKit {
@@ -14,7 +15,7 @@ export interface CommandKit {
 
 export type RegisterCommand = (program: Command, kit: CommandKit) => void;
 
-/** Each domain adds its command group here. */
+/** Each domain adds its command group here, one per line. */
 export const COMMANDS: RegisterCommand[] = [
   registerStaff,
   registerCustomers,
@@ -22,4 +23,5 @@ export const COMMANDS: RegisterCommand[] = [
   registerTokens,
   registerInstructions,
   registerLicenses,
+  registerStats,
 ];

@@ -3,7 +3,7 @@ import type { NextConfig } from 'next';
 const nextConfig: NextConfig = {
   // Packages that must run as plain Node modules rather than be bundled:
   // PGlite ships WASM and data files, pino spawns worker threads, Jackson is huge.
-  serverExternalPackages: ['@electric-sql/pglite', '@electric-sql/pglite-socket', 'pino', 'pg', '@prisma/schema-engine-wasm'],
+  serverExternalPackages: ['@electric-sql/pglite', '@electric-sql/pglite-socket', 'pino', 'pg', '@prisma/schema-engine-wasm', 'prom-client', '@opentelemetry/sdk-node'],
   poweredByHeader: false,
   reactStrictMode: true,
   experimental: {

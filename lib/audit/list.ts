@@ -46,5 +46,8 @@ export async function listAuditEvents(actor: Actor, scope: AuditScope, filters: 
     prisma.auditEvent.findMany({ where, orderBy, skip: query.skip, take: query.take, omit: { prevHash: true } }),
     prisma.auditEvent.count({ where }),
   ]);
-  return { rows, total, scope: resolved };
+  const orgIds = [...new Set(rows.map((row) => row.orgId).filter((id): id is string => !!id))];
+  const orgs = orgIds.length ? await prisma.organization.findMany({ where: { id: { in: orgIds } }, select: { id: true, slug: true, name: true } }) : [];
+  const orgById = new Map(orgs.map((org) => [org.id, org]));
+  return { rows: rows.map((row) => ({ ...row, org: row.orgId ? (orgById.get(row.orgId) ?? null) : null })), total, scope: resolved };
 }

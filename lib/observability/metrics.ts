@@ -30,7 +30,7 @@ const store = globalThis as unknown as { __portcullisMetrics?: MetricSet; __port
 function create(): MetricSet {
   const registry = new Registry();
   registry.setDefaultLabels({ service: 'portcullis' });
-  collectDefaultMetrics({ register: registry, prefix: 'portcullis_process_' });
+  collectDefaultMetrics({ register: registry, prefix: 'portcullis_' });
   const registers = [registry];
   return {
     registry,

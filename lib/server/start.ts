@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import next from 'next';
@@ -7,6 +6,8 @@ import { connectDatabase } from '@/lib/db/connect';
 import { disconnectPrisma } from '@/lib/db/client';
 import { applyMigrations } from '@/lib/db/schema-engine';
 import { log } from '@/lib/log';
+import { startBackgroundJobs } from '@/lib/observability/background-jobs';
+import { observeRequest, requestIdFor } from '@/lib/observability/http';
 
 export interface StartOptions {
   dev: boolean;
@@ -50,8 +51,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const handle = app.getRequestHandler();
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    if (!req.headers['x-request-id']) req.headers['x-request-id'] = randomUUID();
-    res.setHeader('x-request-id', req.headers['x-request-id']);
+    const requestId = requestIdFor(req.headers['x-request-id']);
+    req.headers['x-request-id'] = requestId;
+    res.setHeader('x-request-id', requestId);
+    observeRequest(req, res, requestId);
     void handle(req, res);
   });
   // Next's dev server pushes hot reloads over a websocket; without the
@@ -63,6 +66,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     server.once('error', reject);
     server.listen(options.port, options.hostname, resolve);
   });
+  const jobs = startBackgroundJobs();
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const host = options.hostname === '0.0.0.0' || options.hostname === '::' ? 'localhost' : options.hostname;
@@ -72,6 +76,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     closing ??= (async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      await jobs.stop();
       await app.close();
       await disconnectPrisma();
       await database.embedded?.stop();

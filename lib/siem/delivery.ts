@@ -77,10 +77,10 @@ interface Claimed {
 export async function sendDueSiemDeliveries(options: DeliveryOptions = {}): Promise<{ delivered: number; failed: number; dead: number }> {
   const scope = options.destinationIds ?? null;
   const claimed = await prisma.$queryRaw<Claimed[]>`
-    UPDATE siem_deliveries SET next_attempt_at = now() + make_interval(secs => ${LEASE_SECONDS})
+    UPDATE siem_deliveries SET next_attempt_at = (now() AT TIME ZONE 'UTC') + make_interval(secs => ${LEASE_SECONDS})
     WHERE id IN (
       SELECT d.id FROM siem_deliveries d JOIN siem_destinations s ON s.id = d.destination_id
-      WHERE d.status = 'pending' AND d.next_attempt_at <= now() AND s.enabled
+      WHERE d.status = 'pending' AND d.next_attempt_at <= (now() AT TIME ZONE 'UTC') AND s.enabled
         AND (${scope}::text[] IS NULL OR d.destination_id = ANY(${scope}::text[]))
       ORDER BY d.next_attempt_at, d.audit_event_id
       LIMIT ${CLAIM_BATCH}

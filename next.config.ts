@@ -7,6 +7,10 @@ const nextConfig: NextConfig = {
   // The Docker build sets NEXT_OUTPUT=standalone (see Dockerfile); development and CI do not need it.
   output: process.env.NEXT_OUTPUT === 'standalone' ? 'standalone' : undefined,
   poweredByHeader: false,
+  // The App Router does not route dot-folders such as app/.well-known.
+  async rewrites() {
+    return [{ source: '/.well-known/jwks.json', destination: '/api/v1/licenses/jwks' }];
+  },
   reactStrictMode: true,
   experimental: {
     serverActions: { bodySizeLimit: '2mb' },

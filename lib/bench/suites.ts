@@ -1,5 +1,6 @@
 import { auditSuite } from '@/lib/audit/audit.bench';
+import { licensingSuite } from '@/lib/licensing/bench';
 import type { Suite } from './harness';
 
 /** Each domain adds its benchmark suite here. */
-export const SUITES: Suite[] = [auditSuite];
+export const SUITES: Suite[] = [licensingSuite, auditSuite];

@@ -54,5 +54,5 @@ async function migrationsApplied(): Promise<ReadinessCheck> {
 
 async function activeSigningKey(): Promise<ReadinessCheck> {
   const count = await prisma.signingKey.count({ where: { status: 'active' } });
-  return count > 0 ? { ok: true } : { ok: false, detail: 'no active signing key (run `portcullis keys create` or create one in Settings)' };
+  return count > 0 ? { ok: true } : { ok: false, detail: 'no active license signing key (run `portcullis keys rotate`)' };
 }

@@ -16,7 +16,6 @@ import { recordAudit } from './record';
 export const TIER_RETENTION_DAYS: Record<string, number> = {
   community: 30,
   team: 90,
-  business: 180,
   enterprise: 365,
 };
 export const FALLBACK_RETENTION_DAYS = 90;

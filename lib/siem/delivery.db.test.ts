@@ -145,7 +145,7 @@ describe('SIEM streaming', () => {
   });
 
   it('pauses a disabled destination and rotates its secret, audited', async () => {
-    const org = await createOrg();
+    const org = await createOrg({ tier: 'enterprise' });
     const { actor } = await createMember(org.id, 'admin');
     const { destination, secret } = await createSiemDestination(actor, org.slug, { url: `http://127.0.0.1:${PORT}/paused` });
     await updateSiemDestination(actor, org.slug, destination.id, { enabled: false });
@@ -169,8 +169,11 @@ describe('SIEM streaming', () => {
     expect(JSON.stringify(audit.map((e) => [e.before, e.after, e.metadata]))).not.toContain(rotated.secret!);
   });
 
-  it('rejects bad input, foreign tenants and viewers, writing nothing', async () => {
-    const org = await createOrg();
+  it('rejects bad input, foreign tenants, viewers and tiers without streaming, writing nothing', async () => {
+    const team = await createOrg({ tier: 'team' });
+    const teamAdmin = await createMember(team.id, 'owner');
+    await expect(createSiemDestination(teamAdmin.actor, team.slug, { url: 'https://siem.example/x' })).rejects.toThrow(/Audit streaming/);
+    const org = await createOrg({ tier: 'enterprise' });
     const { actor } = await createMember(org.id, 'admin');
     const outsider = await createMember((await createOrg()).id, 'owner');
     const viewer = await createMember(org.id, 'viewer');

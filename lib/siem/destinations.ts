@@ -6,6 +6,7 @@ import { generateSecret } from '@/lib/crypto/keyed-hash';
 import { seal } from '@/lib/crypto/secret-box';
 import { prisma } from '@/lib/db/client';
 import { NotFoundError, ValidationError } from '@/lib/errors';
+import { requireFeature } from '@/lib/features/entitlements';
 import { authorizeOrg } from '@/lib/rbac/authorize';
 import { secretContext } from './delivery';
 
@@ -36,8 +37,11 @@ export const siemDestinationUpdateSchema = z.object({
   rotateSecret: z.boolean().optional(),
 });
 
+/** Changing streaming needs the permission and, for customers, a tier with audit streaming. */
 async function access(actor: Actor, slug: string) {
-  return authorizeOrg(prisma, actor, { slug }, { org: 'siem.manage', staff: 'customers.update' });
+  const result = await authorizeOrg(prisma, actor, { slug }, { org: 'siem.manage', staff: 'customers.update' });
+  if (!result.viaStaff) await requireFeature(prisma, result.org.id, 'audit_streaming');
+  return result;
 }
 
 async function readAccess(actor: Actor, slug: string) {

@@ -1,3 +1,4 @@
+import { auditSuite } from '@/lib/audit/audit.bench';
 import { gatewaySuite } from '@/lib/gateway/bench';
 import { licensingSuite } from '@/lib/licensing/bench';
 import { statsSuite } from '@/lib/stats/bench';
@@ -8,4 +9,5 @@ export const SUITES: Suite[] = [
   gatewaySuite,
   statsSuite,
   licensingSuite,
+  auditSuite,
 ];

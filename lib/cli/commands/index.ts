@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { Output } from '../output';
+import { registerAudit } from './audit';
 import { registerCustomers } from './customers';
 import { registerInstructions } from './instructions';
 import { registerLicenses } from './licenses';
@@ -24,4 +25,5 @@ export const COMMANDS: RegisterCommand[] = [
   registerInstructions,
   registerLicenses,
   registerStats,
+  registerAudit,
 ];

@@ -6,7 +6,7 @@ import { ssoRequiredFor } from '@/lib/auth/sign-in';
 import { publicUrl } from '@/lib/config/public-url';
 import { generateSecret, keyedHash } from '@/lib/crypto/keyed-hash';
 import { prisma, type Db, type Prisma } from '@/lib/db/client';
-import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
 import { sendMail } from '@/lib/mail/send';
 import { assertCanGrant } from '@/lib/rbac/grants';
 import { resolvedOf, resolveRoleRef, roleRefString } from '@/lib/rbac/role-ref';
@@ -271,7 +271,7 @@ async function consume(tx: Db, actor: Actor, token: string, user: { id: string; 
   const status = statusOf(row, now);
   if (status !== 'pending') refusal(status);
   if (row.email !== user.email.toLowerCase()) {
-    throw new ConflictError(`This invitation is for ${row.email}. Sign in with that address to accept it.`);
+    throw new ForbiddenError(`This invitation is for ${row.email}. Sign in with that address to accept it.`);
   }
   const claimed = await tx.invitation.updateMany({
     where: { id: row.id, acceptedAt: null, revokedAt: null, expiresAt: { gt: now } },

@@ -1,5 +1,5 @@
 import type { Db } from '@/lib/db/client';
-import { ValidationError } from '@/lib/errors';
+import { NotFoundError, ValidationError } from '@/lib/errors';
 import type { HeldRole } from './grants';
 import { BUILTIN_ROLE_KEYS, BUILTIN_ROLES, CUSTOM_ROLE, customRolePermissions, isBuiltinRole, type BuiltinRole } from './permissions';
 
@@ -53,6 +53,7 @@ export async function resolveRoleRef(db: Db, orgId: string, value: string, field
   if (!ref) throw ValidationError.field(field, `Choose one of ${BUILTIN_ROLE_KEYS.join(', ')} or a custom role.`);
   if (ref.kind === 'builtin') return builtinResolved(ref.role);
   const custom = await db.role.findFirst({ where: { id: ref.roleId, orgId }, select: { id: true, name: true, permissions: true } });
-  if (!custom) throw ValidationError.field(field, 'That custom role does not exist in this organization.');
+  // Only a tampered form names another org's role: answer as for any foreign id.
+  if (!custom) throw new NotFoundError('That custom role does not exist in this organization.');
   return { role: CUSTOM_ROLE, customRoleId: custom.id, label: custom.name, permissions: customRolePermissions(custom.permissions) };
 }

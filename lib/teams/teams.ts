@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
 import type { Actor } from '@/lib/auth/actor';
 import { prisma, type Db } from '@/lib/db/client';
-import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
+import { ConflictError, NotFoundError } from '@/lib/errors';
 import { authorizePeople } from '@/lib/members/access';
 
 /**
@@ -97,7 +97,7 @@ export async function addTeamMember(actor: Actor, input: z.input<typeof teamMemb
     const access = await authorizePeople(tx, actor, data.orgId, 'teams.manage', { write: true });
     const team = await findTeam(tx, access.org.id, data.teamId);
     const membership = await tx.membership.findFirst({ where: { id: data.membershipId, orgId: access.org.id }, select: { id: true, user: { select: { email: true } } } });
-    if (!membership) throw ValidationError.field('membershipId', 'Choose a member of this organization.');
+    if (!membership) throw new NotFoundError('Member not found');
     const already = await tx.teamMember.findUnique({ where: { teamId_membershipId: { teamId: team.id, membershipId: membership.id } } });
     if (already) throw new ConflictError(`${membership.user.email} is already in ${team.name}.`, 'membershipId');
     await tx.teamMember.create({ data: { teamId: team.id, membershipId: membership.id } });

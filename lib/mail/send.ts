@@ -6,7 +6,7 @@ import { consoleTransport, type MailMessage, type MailTransport } from './transp
 const globalForMail = globalThis as unknown as { __portcullisMail?: MailTransport };
 
 /** MAIL_TRANSPORT=smtp|console; smtp is chosen by default when SMTP_URL is set. */
-export function transportFromEnv(env: NodeJS.ProcessEnv = process.env): MailTransport {
+export function transportFromEnv(env: Record<string, string | undefined> = process.env): MailTransport {
   const kind = env.MAIL_TRANSPORT ?? (env.SMTP_URL ? 'smtp' : 'console');
   if (kind === 'smtp') {
     if (!env.SMTP_URL) throw new Error('MAIL_TRANSPORT=smtp needs SMTP_URL (smtp://user:password@host:587 or smtps://host:465).');
@@ -26,7 +26,7 @@ export function setMailTransport(transport: MailTransport | undefined): void {
   globalForMail.__portcullisMail = transport;
 }
 
-export function mailFrom(env: NodeJS.ProcessEnv = process.env): string {
+export function mailFrom(env: Record<string, string | undefined> = process.env): string {
   return env.MAIL_FROM ?? `Portcullis <no-reply@${new URL(publicUrl()).hostname}>`;
 }
 

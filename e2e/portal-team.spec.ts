@@ -5,6 +5,7 @@ test.describe('portal team', () => {
   test.use({ storageState: storageState('owner') });
 
   test('an owner invites a member with a custom role; the member accepts and sees only what the role allows', async ({ page, browser }) => {
+    test.slow(); // a long journey through two browsers
     const suffix = Math.random().toString(36).slice(2, 8);
     const roleName = `QA Engineer ${suffix}`;
     const email = `qa-${suffix}@globex.test`;
@@ -18,7 +19,7 @@ test.describe('portal team', () => {
     await roleDialog.getByLabel('View licenses').check();
     await roleDialog.getByRole('button', { name: 'Create role' }).click();
     await expect(roleDialog).toBeHidden();
-    await expect(page.getByRole('region', { name: `Role ${roleName}` }).or(page.getByLabel(`Role ${roleName}`))).toContainText('licenses.view');
+    await expect(page.getByRole('region', { name: `Role ${roleName}` })).toContainText('licenses.view');
 
     // ... and invites someone new with it; the link is shown once.
     await page.getByRole('link', { name: /Members/ }).click();
@@ -32,7 +33,7 @@ test.describe('portal team', () => {
     expect(link).toMatch(/\/invite\/pci_[0-9A-Za-z]{43}$/);
     await reveal.getByRole('button', { name: 'Done' }).click();
     await expect(page.getByText('Pending invitations')).toBeVisible();
-    await expect(page.getByRole('listitem').filter({ hasText: email })).toContainText(roleName);
+    await expect(page.getByRole('list', { name: 'Pending invitations' }).getByRole('listitem').filter({ hasText: email })).toContainText(roleName);
 
     // The invitee, in a fresh browser, creates an account from the link and lands in the portal.
     const invitee = await browser.newContext({ storageState: { cookies: [], origins: [] } });
@@ -65,7 +66,7 @@ test.describe('portal team', () => {
     await page.reload();
     const row = page.getByRole('row').filter({ hasText: email });
     await expect(row).toContainText(roleName);
-    await expect(page.getByRole('listitem').filter({ hasText: email })).toHaveCount(0);
+    await expect(page.getByRole('list', { name: 'Pending invitations' }).getByRole('listitem').filter({ hasText: email })).toHaveCount(0);
 
     // Removing them ends their access.
     await row.getByRole('button', { name: 'Remove' }).click();

@@ -17,7 +17,12 @@ export function transportFromEnv(env: Record<string, string | undefined> = proce
 }
 
 export function mailTransport(): MailTransport {
-  globalForMail.__portcullisMail ??= transportFromEnv();
+  if (!globalForMail.__portcullisMail) {
+    globalForMail.__portcullisMail = transportFromEnv();
+    if (globalForMail.__portcullisMail.name === 'console' && process.env.NODE_ENV === 'production' && process.env.DATABASE_URL) {
+      log.warn('mail goes to the console (stdout), invitation links included: set MAIL_TRANSPORT=smtp and SMTP_URL to send real email');
+    }
+  }
   return globalForMail.__portcullisMail;
 }
 

@@ -153,7 +153,7 @@ export default async function TeamPage({ params, searchParams }: { params: Promi
             <CardDescription>Each link works once, for the invited address only.</CardDescription>
           </CardHeader>
           <CardContent>
-            <ul className="divide-y divide-border">
+            <ul className="divide-y divide-border" aria-label="Pending invitations">
               {invitations.map((invitation) => (
                 <li key={invitation.id} className="flex flex-wrap items-center justify-between gap-3 py-3 text-sm">
                   <div className="min-w-0">

@@ -1,6 +1,11 @@
 import type { Command } from 'commander';
 import type { Output } from '../output';
+import { registerCustomers } from './customers';
+import { registerInstructions } from './instructions';
+import { registerLicenses } from './licenses';
+import { registerRepos } from './repos';
 import { registerStaff } from './staff';
+import { registerTokens } from './tokens';
 
 export interface CommandKit {
   /** Output for this invocation: JSON when the command's --json is given. */
@@ -10,4 +15,11 @@ export interface CommandKit {
 export type RegisterCommand = (program: Command, kit: CommandKit) => void;
 
 /** Each domain adds its command group here. */
-export const COMMANDS: RegisterCommand[] = [registerStaff];
+export const COMMANDS: RegisterCommand[] = [
+  registerStaff,
+  registerCustomers,
+  registerRepos,
+  registerTokens,
+  registerInstructions,
+  registerLicenses,
+];

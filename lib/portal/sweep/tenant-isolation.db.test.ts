@@ -184,6 +184,16 @@ const CASES: Record<string, Case> = {
   'app/api/auth/[...nextauth]/route.ts#GET': { kind: 'exempt', reason: "next-auth's own sign-in endpoints: no organization data" },
   'app/api/auth/[...nextauth]/route.ts#POST': { kind: 'exempt', reason: "next-auth's own sign-in endpoints: no organization data" },
   'app/api/health/route.ts#GET': { kind: 'exempt', reason: 'public liveness probe: no organization data' },
+  'app/api/v1/licenses/jwks/route.ts#GET': { kind: 'exempt', reason: 'public signing keys (JWKS): no organization data' },
+  'app/api/v1/licenses/revocations/route.ts#GET': { kind: 'exempt', reason: 'public signed revocation list: license ids only, by design' },
+  'app/api/v1/entitlements/route.ts#GET': {
+    kind: 'exempt',
+    reason: "authenticated by the license JWT itself, whose subject is the org: no caller-supplied ids (lib/licensing/api.db.test.ts covers forged, revoked and expired licenses)",
+  },
+  'app/api/v1/settings/rbac/route.ts#GET': {
+    kind: 'exempt',
+    reason: 'authenticated by the license JWT itself, answers 200/404 for that license only (lib/licensing/api.db.test.ts)',
+  },
 };
 
 // ── calling an entry point ─────────────────────────────────────────────────

@@ -138,7 +138,7 @@ describe('invitations', () => {
     await createMember(org.id, 'viewer');
     const third = await createInvitation(owner.actor, { orgId: org.id, email: email(), role: 'viewer' });
     await expect(createInvitation(owner.actor, { orgId: org.id, email: email(), role: 'viewer' })).rejects.toThrow(
-      /Community plan includes 3 seats and all are taken \(2 members, 1 pending invitations\)/,
+      /Community plan, which allows up to 3 seats, and already has 2 members and 1 open invitation/,
     );
     // Re-inviting the same address replaces its invitation instead of taking another seat.
     await createInvitation(owner.actor, { orgId: org.id, email: third.invitation.email, role: 'editor' });

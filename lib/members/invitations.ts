@@ -122,7 +122,7 @@ export async function createInvitation(actor: Actor, input: z.input<typeof invit
     if (replaced.length > 0) {
       await tx.invitation.updateMany({ where: { id: { in: replaced.map((r) => r.id) } }, data: { revokedAt: now } });
     }
-    await assertSeatAvailable(tx, org, { now });
+    await assertSeatAvailable(tx, org.id, 1, now);
     const created = await tx.invitation.create({
       data: {
         orgId: org.id,
@@ -167,7 +167,8 @@ export async function resendInvitation(actor: Actor, input: z.input<typeof invit
     const access = await authorizePeople(tx, actor, data.orgId, 'members.invite', { write: true, lock: true });
     const existing = await findOpenInvitation(tx, access.org.id, data.invitationId);
     assertCanGrant(access.granter, resolvedOf(existing));
-    await assertSeatAvailable(tx, access.org, { now, excludeInvitationId: existing.id });
+    // An expired invitation gave its seat back; renewing it takes one again.
+    await assertSeatAvailable(tx, access.org.id, existing.expiresAt <= now ? 1 : 0, now);
     const updated = await tx.invitation.update({
       where: { id: existing.id },
       data: { tokenHash: keyedHash(token), expiresAt: new Date(now.getTime() + INVITATION_DAYS * DAY), invitedById: actor.userId ?? undefined },
@@ -280,7 +281,8 @@ async function consume(tx: Db, actor: Actor, token: string, user: { id: string; 
   if (claimed.count !== 1) refusal('accepted');
   const existing = await tx.membership.findUnique({ where: { userId_orgId: { userId: user.id, orgId: row.org.id } }, select: { id: true } });
   if (existing) throw new ConflictError(`You are already a member of ${row.org.name}.`);
-  await assertSeatAvailable(tx, row.org, { now, excludeInvitationId: row.id });
+  // The invitation already holds the seat the membership takes over.
+  await assertSeatAvailable(tx, row.org.id, 0, now);
   const membership = await tx.membership.create({ data: { userId: user.id, orgId: row.org.id, role: row.role, customRoleId: row.customRoleId } });
   await recordAudit(tx, actor, {
     action: 'member.join',

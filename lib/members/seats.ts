@@ -1,50 +1,29 @@
 import type { Db } from '@/lib/db/client';
-import { ConflictError } from '@/lib/errors';
+import { assertQuota, getQuotaStatus, type QuotaStatus } from '@/lib/features/quotas';
+import { seatUsage } from '@/lib/features/usage';
 
 /**
- * Seats per tier until lib/features (issue 5) owns quotas: Community has 3,
- * the paid tiers are unlimited. A seat is a member or a pending invitation,
- * so invitations cannot overbook an org.
+ * Seats as lib/features counts them (members plus open invitations, limits
+ * from the tier or the current license). Invitations take their seat when
+ * sent, so accepting one adds nothing.
  */
-export const SEAT_LIMITS: Record<string, number | null> = { community: 3, team: null, enterprise: null };
 
-export function seatLimit(org: { tier: string }): number | null {
-  return Object.hasOwn(SEAT_LIMITS, org.tier) ? (SEAT_LIMITS[org.tier] ?? null) : null;
-}
-
-export interface SeatUsage {
+export interface SeatStatus {
   members: number;
-  pendingInvitations: number;
+  invitations: number;
   used: number;
+  /** null: unlimited. */
   limit: number | null;
+  level: QuotaStatus['level'];
 }
 
-export async function seatUsage(db: Db, org: { id: string; tier: string }, options: { excludeInvitationId?: string; now?: Date } = {}): Promise<SeatUsage> {
-  const now = options.now ?? new Date();
-  const [members, pendingInvitations] = await Promise.all([
-    db.membership.count({ where: { orgId: org.id } }),
-    db.invitation.count({
-      where: {
-        orgId: org.id,
-        acceptedAt: null,
-        revokedAt: null,
-        expiresAt: { gt: now },
-        ...(options.excludeInvitationId ? { id: { not: options.excludeInvitationId } } : {}),
-      },
-    }),
-  ]);
-  return { members, pendingInvitations, used: members + pendingInvitations, limit: seatLimit(org) };
+export async function seatStatus(db: Db, orgId: string, now = new Date()): Promise<SeatStatus> {
+  const [usage, quotas] = await Promise.all([seatUsage(db, orgId, now), getQuotaStatus(db, orgId, now)]);
+  const seats = quotas.find((quota) => quota.key === 'seats');
+  return { members: usage.members, invitations: usage.invitations, used: usage.total, limit: seats?.limit ?? null, level: seats?.level ?? 'ok' };
 }
 
-/** Refuses when one more seat would exceed the tier's limit. Call it with the org row locked. */
-export async function assertSeatAvailable(db: Db, org: { id: string; tier: string; name: string }, options: { excludeInvitationId?: string; now?: Date } = {}) {
-  const usage = await seatUsage(db, org, options);
-  if (usage.limit !== null && usage.used + 1 > usage.limit) {
-    const tier = org.tier[0]!.toUpperCase() + org.tier.slice(1);
-    throw new ConflictError(
-      `${org.name}'s ${tier} plan includes ${usage.limit} seats and all are taken (${usage.members} members, ${usage.pendingInvitations} pending invitations). ` +
-        'Remove a member or revoke an invitation, or upgrade for more seats.',
-    );
-  }
-  return usage;
+/** Refuses (409, with the reason and the way out) when `adding` more seats would exceed the limit. Call with the org row locked. */
+export async function assertSeatAvailable(db: Db, orgId: string, adding: number, now = new Date()): Promise<void> {
+  await assertQuota(db, orgId, 'seats', adding, now);
 }

@@ -1,6 +1,6 @@
 import type { Actor } from '@/lib/auth/actor';
 import { prisma } from '@/lib/db/client';
-import { seatUsage } from '@/lib/members/seats';
+import { seatStatus } from '@/lib/members/seats';
 import { authorizeOrg } from '@/lib/rbac/authorize';
 import { BUILTIN_ROLES, isBuiltinRole, type OrgPermission } from '@/lib/rbac/permissions';
 
@@ -21,7 +21,7 @@ export async function portalOverview(actor: Actor, orgId: string) {
   const { org, permissions } = access;
   const can = (permission: OrgPermission) => permissions.includes(permission);
   const [seats, customRole, activeTokens] = await Promise.all([
-    can('members.view') ? seatUsage(prisma, org) : null,
+    can('members.view') ? seatStatus(prisma, org.id) : null,
     access.customRoleId ? prisma.role.findFirst({ where: { id: access.customRoleId, orgId: org.id }, select: { name: true } }) : null,
     can('tokens.view') ? prisma.registryToken.count({ where: { orgId: org.id, revokedAt: null, expiresAt: { gt: new Date() } } }) : null,
   ]);

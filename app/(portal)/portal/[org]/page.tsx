@@ -32,7 +32,7 @@ export default async function OrgOverview({ params }: { params: Promise<{ org: s
           value={org.licenseExpiresAt ? formatDate(org.licenseExpiresAt) : 'No expiry'}
           hint={days === null ? undefined : days < 0 ? 'Expired' : `${days} days left`}
         />
-        {seats ? <Stat label="Seats" value={seats.limit === null ? seats.members.toLocaleString('en-US') : `${seats.used} of ${seats.limit}`} hint={seats.limit === null ? 'members, unlimited seats' : `${seats.pendingInvitations} pending invitations`} /> : null}
+        {seats ? <Stat label="Seats" value={seats.limit === null ? seats.members.toLocaleString('en-US') : `${seats.used} of ${seats.limit}`} hint={seats.limit === null ? 'members, unlimited seats' : `${seats.invitations} pending invitations`} /> : null}
         {activeTokens !== null ? <Stat label="Active registry tokens" value={activeTokens.toLocaleString('en-US')} /> : null}
       </div>
       <Card className="mt-6">

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { DataTable, type DataTableColumn } from '@/components/data-table';
+import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
@@ -9,7 +10,7 @@ import { prisma } from '@/lib/db/client';
 import { formatDate, formatRelative } from '@/lib/format';
 import { listInvitations } from '@/lib/members/invitations';
 import { listMembers, MEMBER_SORTS, type Member } from '@/lib/members/members';
-import { seatUsage } from '@/lib/members/seats';
+import { seatStatus } from '@/lib/members/seats';
 import { coversRole } from '@/lib/rbac/grants';
 import { BUILTIN_ROLE_KEYS } from '@/lib/rbac/permissions';
 import { assignableRoles } from '@/lib/roles/roles';
@@ -37,7 +38,7 @@ export default async function TeamPage({ params, searchParams }: { params: Promi
   const [{ rows, total }, invitations, seats, roles, teamCount, roleCount] = await Promise.all([
     listMembers(actor, org.id, query),
     listInvitations(actor, org.id),
-    seatUsage(prisma, org),
+    seatStatus(prisma, org.id),
     assignableRoles(prisma, org.id, granter),
     prisma.team.count({ where: { orgId: org.id } }),
     prisma.role.count({ where: { orgId: org.id } }),
@@ -121,6 +122,12 @@ export default async function TeamPage({ params, searchParams }: { params: Promi
           ) : null
         }
       />
+      {seats.limit !== null && seats.level !== 'ok' ? (
+        <Alert tone={seats.level === 'exceeded' ? 'danger' : 'warning'} title={seats.level === 'exceeded' ? 'All seats are taken' : 'Seats are running out'} className="mb-6">
+          {seats.used} of {seats.limit} seats of the {org.tier} plan are used by members and pending invitations.{' '}
+          {seats.level === 'exceeded' ? 'Remove a member or withdraw an invitation to invite someone else, or upgrade for more seats.' : 'Upgrade for more seats before you run out.'}
+        </Alert>
+      ) : null}
       <TeamTabs slug={org.slug} active="members" counts={{ members: seats.members, teams: teamCount, roles: BUILTIN_ROLE_KEYS.length + roleCount }} />
       <DataTable
         columns={columns}

@@ -76,6 +76,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const host = options.hostname === '0.0.0.0' || options.hostname === '::' ? 'localhost' : options.hostname;
+  // publicUrl() defaults to localhost:$PORT; make that the port actually served (links in emails, SSO callbacks).
+  process.env.PORT ??= String(port);
 
   let closing: Promise<void> | null = null;
   const close = () => {

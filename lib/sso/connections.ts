@@ -71,19 +71,35 @@ function idpView(record: JacksonRecord | undefined): SsoConnectionView['idp'] {
   };
 }
 
-/** Jackson reports bad metadata, unreachable URLs and the like as JacksonError with a readable message. */
+/**
+ * Jackson reports bad metadata, unreachable URLs and the like as errors with
+ * a readable message (JacksonError, or the SAML parser's plain Error);
+ * database failures (pg errors carry a severity) are bugs, not bad input.
+ */
 function jacksonFailure(error: unknown, field: string): never {
-  const candidate = error as { name?: string; message?: string; statusCode?: number };
-  if (candidate?.name === 'JacksonError' || typeof candidate?.statusCode === 'number') {
-    const message = candidate.message === 'EntityID already exists for different tenant'
+  const candidate = error as { message?: string; severity?: string };
+  if (!(error instanceof Error) || candidate.severity) throw error;
+  const message =
+    candidate.message === 'EntityID already exists for different tenant'
       ? 'This identity provider (its entity ID) is already connected to another organization.'
-      : (candidate.message ?? 'The identity provider configuration was refused.');
-    throw ValidationError.field(field, message);
+      : `The identity provider configuration was refused: ${candidate.message}`;
+  throw ValidationError.field(field, message);
+}
+
+/** Jackson stores an OIDC discovery URL without fetching it; check it now so a typo fails here, not at sign-in. */
+export async function checkDiscovery(discoveryUrl: string): Promise<{ issuer: string }> {
+  let document: Record<string, unknown>;
+  try {
+    const response = await fetch(discoveryUrl, { signal: AbortSignal.timeout(5_000), headers: { accept: 'application/json' } });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    document = (await response.json()) as Record<string, unknown>;
+  } catch (error) {
+    throw ValidationError.field('discoveryUrl', `Could not read the discovery document: ${(error as Error).message}`);
   }
-  if (error instanceof TypeError || (error as { code?: string })?.code === 'ECONNREFUSED') {
-    throw ValidationError.field(field, `Could not reach the identity provider: ${(error as Error).message}`);
+  for (const key of ['issuer', 'authorization_endpoint', 'token_endpoint', 'jwks_uri']) {
+    if (typeof document[key] !== 'string') throw ValidationError.field('discoveryUrl', `The discovery document has no "${key}": is this an OpenID Connect provider?`);
   }
-  throw error;
+  return { issuer: document.issuer as string };
 }
 
 async function jacksonRecord(clientID: string): Promise<JacksonRecord | undefined> {
@@ -176,6 +192,7 @@ export async function createSamlConnection(actor: Actor, orgId: string, raw: Sam
 export async function createOidcConnection(actor: Actor, orgId: string, raw: OidcConnectionInput) {
   const { org } = await authorizeOrg(prisma, actor, { id: orgId }, MANAGE);
   const input = oidcConnectionSchema.parse(raw);
+  await checkDiscovery(input.discoveryUrl);
   const jackson = await getJackson();
   const existing = await jackson.connectionAPIController.getConnections({ tenant: org.id, product: JACKSON_PRODUCT }).catch(() => []);
   let record: OIDCSSORecord;
@@ -223,6 +240,7 @@ export async function updateSsoConnection(actor: Actor, orgId: string, connectio
   } else {
     const input = updateOidcConnectionSchema.parse(raw);
     name = input.name;
+    await checkDiscovery(input.discoveryUrl);
     try {
       updated = await jackson.connectionAPIController.updateOIDCConnection({
         ...base,

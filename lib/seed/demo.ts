@@ -2,6 +2,7 @@ import { recordAudit } from '@/lib/audit/record';
 import { systemActor } from '@/lib/auth/actor';
 import { hashPassword } from '@/lib/auth/password';
 import { prisma } from '@/lib/db/client';
+import { seedDemoSso } from '@/lib/sso/demo-idp';
 
 /**
  * Demo data for `npm run demo` (and the e2e suite): staff in each role and a
@@ -66,5 +67,6 @@ export async function seedDemo(): Promise<{ seeded: boolean }> {
     },
     { timeout: 60_000 },
   );
+  await seedDemoSso();
   return { seeded: true };
 }

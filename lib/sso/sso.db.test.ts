@@ -3,12 +3,16 @@ import { prisma } from '@/lib/db/client';
 import { ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
 import { createMember, createOrg, createStaff, uniqueSlug } from '@/lib/testing/factories';
 import { createSamlConnection, createOidcConnection, deleteSsoConnection, listSsoConnections } from './connections';
-import { addDomain, approveDomain } from './domains';
+import { addDomain, approveDomain, txtRecordName, txtRecordValue, verifyDomainByDns } from './domains';
+import { startTxtDnsServer } from './testing/dns-server';
 import { completeSso, handleOidcResponse, handleSamlResponse, startSso } from './flow';
 import { generateSigningCertificate } from './idp/certificate';
 import { createSamlIdp, type ResponseOptions, type SamlIdp, type SamlUser } from './idp/saml-idp';
 import { closeJackson, getJackson, oidcRedirectUrl } from './jackson';
-import { setGroupRole } from './policy';
+import { setGroupRole, updateSsoPolicy } from './policy';
+import { hashPassword } from '@/lib/auth/password';
+import { signInWithPassword } from '@/lib/auth/sign-in';
+import { createUser } from '@/lib/testing/factories';
 import { startOidcIdp } from './testing/oidc-idp';
 
 /**
@@ -268,5 +272,68 @@ describe('connection management', () => {
     await expect(createSamlConnection(actor, org.id, { name: 'Bad', metadataXml: 'hello' })).rejects.toThrow(/EntityDescriptor/);
     expect(await prisma.ssoConnection.count({ where: { orgId: org.id } })).toBe(0);
     expect(await prisma.auditEvent.count({ where: { orgId: org.id } })).toBe(0);
+  });
+});
+
+describe('SSO required', () => {
+  it('refuses password sign-in for the org’s verified domains once required, and only then', async () => {
+    const { org, staff, domain } = await ssoOrg();
+    const { actor: viewer } = await createMember(org.id, 'viewer');
+    const password = 'correct horse battery staple';
+    const email = `pat@${domain}`;
+    await createUser({ email, passwordHash: await hashPassword(password) });
+    const attempt = () => signInWithPassword({ email, password, ip: '203.0.113.9', userAgent: 'vitest' });
+    expect(await attempt()).toMatchObject({ ok: true });
+
+    await expect(updateSsoPolicy(viewer, org.id, { ssoRequired: 'true', defaultRole: 'viewer' })).rejects.toBeInstanceOf(ForbiddenError);
+    await updateSsoPolicy(staff, org.id, { ssoRequired: 'true', defaultRole: 'editor' });
+    expect(await attempt()).toEqual({ ok: false, reason: 'sso_required' });
+    const elsewhere = `pat@${uniqueSlug('free')}.test`;
+    await createUser({ email: elsewhere, passwordHash: await hashPassword(password) });
+    expect(await signInWithPassword({ email: elsewhere, password, ip: null, userAgent: null })).toMatchObject({ ok: true });
+    const audit = await prisma.auditEvent.findFirst({ where: { orgId: org.id, action: 'sso.policy_update' } });
+    expect(audit?.after).toEqual({ ssoRequired: true, defaultRole: 'editor' });
+  });
+
+  it('cannot be turned on without a connection and a verified domain', async () => {
+    const org = await createOrg();
+    const { actor } = await createMember(org.id, 'owner');
+    await expect(updateSsoPolicy(actor, org.id, { ssoRequired: 'true', defaultRole: 'viewer' })).rejects.toThrow(/before requiring SSO/);
+    expect((await prisma.organization.findUniqueOrThrow({ where: { id: org.id } })).ssoRequired).toBe(false);
+  });
+});
+
+describe('domain verification', () => {
+  it('verifies a domain by its DNS TXT record through a real resolver, and explains what is missing', async () => {
+    const records = new Map<string, string[]>();
+    const dns = await startTxtDnsServer(records);
+    process.env.SSO_DNS_SERVERS = dns.server;
+    try {
+      const org = await createOrg();
+      const { actor } = await createMember(org.id, 'admin');
+      const domain = `${uniqueSlug('dns')}.test`;
+      const row = await addDomain(actor, org.id, { domain: `@${domain.toUpperCase()}` });
+      expect(row.domain).toBe(domain);
+      await expect(verifyDomainByDns(actor, org.id, row.id)).rejects.toThrow(/No TXT record found/);
+      records.set(txtRecordName(domain), ['v=spf1 -all']);
+      await expect(verifyDomainByDns(actor, org.id, row.id)).rejects.toThrow(/none is portcullis-domain-verification=/);
+      records.set(txtRecordName(domain), ['v=spf1 -all', txtRecordValue(row.verificationToken)]);
+      const verified = await verifyDomainByDns(actor, org.id, row.id);
+      expect(verified).toMatchObject({ verifiedBy: 'dns' });
+      expect(verified.verifiedAt).toBeInstanceOf(Date);
+
+      // Another org cannot claim it; members cannot approve (staff only).
+      const other = await createOrg();
+      const { actor: otherAdmin } = await createMember(other.id, 'owner');
+      await expect(addDomain(otherAdmin, other.id, { domain })).rejects.toThrow(/claimed by another organization/);
+      const pending = await addDomain(otherAdmin, other.id, { domain: `${uniqueSlug('x')}.test` });
+      await expect(approveDomain(otherAdmin, other.id, pending.id)).rejects.toBeInstanceOf(ForbiddenError);
+      await expect(verifyDomainByDns(actor, other.id, pending.id)).rejects.toBeInstanceOf(NotFoundError);
+      const actions = (await prisma.auditEvent.findMany({ where: { orgId: org.id }, orderBy: { id: 'asc' } })).map((e) => e.action);
+      expect(actions).toEqual(['sso.domain_add', 'sso.domain_verify']);
+    } finally {
+      delete process.env.SSO_DNS_SERVERS;
+      await dns.close();
+    }
   });
 });

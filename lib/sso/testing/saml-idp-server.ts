@@ -33,14 +33,22 @@ export async function startSamlIdpServer(options: { port?: number; spMetadata: (
         const query = Object.fromEntries(url.searchParams);
         return html(`<!doctype html><html><head><title>Test SAML IdP</title></head><body><h1>Test SAML IdP</h1>
 <form method="post" action="/sso"><input type="hidden" name="query" value="${encodeURIComponent(JSON.stringify(query))}">
-<label>Email <input name="email" type="email" required></label><button type="submit">Sign in to Test SAML IdP</button></form></body></html>`);
+<label>Email <input name="email" type="email" required></label>
+<label><input type="checkbox" name="tamper" value="1"> Tamper with the signed response</label>
+<button type="submit">Sign in to Test SAML IdP</button></form></body></html>`);
       }
       if (url.pathname === '/sso' && req.method === 'POST') {
         const chunks: Buffer[] = [];
         for await (const chunk of req) chunks.push(chunk as Buffer);
         const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
         const query = JSON.parse(decodeURIComponent(form.get('query') ?? '%7B%7D')) as Record<string, string>;
-        const post = await idp.respond(await options.spMetadata(), query, userFor(form.get('email') ?? ''));
+        const email = form.get('email') ?? '';
+        const post = await idp.respond(await options.spMetadata(), query, userFor(email));
+        if (form.get('tamper')) {
+          // An attacker's edit after signing: claim to be someone else at the same domain.
+          const xml = Buffer.from(post.SAMLResponse, 'base64').toString('utf8').replaceAll(email, `admin@${email.split('@')[1]}`);
+          post.SAMLResponse = Buffer.from(xml).toString('base64');
+        }
         return html(autoPostForm(post));
       }
       if (url.pathname === '/idp-initiated') {

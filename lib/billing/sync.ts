@@ -1,34 +1,49 @@
 import type Stripe from 'stripe';
 import type { Actor } from '@/lib/auth/actor';
 import { prisma } from '@/lib/db/client';
+import { NotFoundError } from '@/lib/errors';
 import { assertStaffPermission } from '@/lib/rbac/authorize';
 import { lockOrg } from './apply-tier';
+import { FREE_TIER, isTier } from './plans';
 import { requireBillingConfig, stripeClient } from './stripe-client';
 import { applySubscriptionState, recomputeTier, snapshotOf } from './subscription-state';
 
-export interface SyncChange {
+export type SyncChange = {
   org: string;
   subscription: string | null;
   change: string;
-}
+};
 
 /**
  * Reconciliation: re-reads every billing customer's subscriptions from
  * Stripe, corrects local drift (missed or failed webhooks), recomputes tiers
  * (including ended past_due grace periods) and reports what it changed.
  */
-export async function syncBilling(actor: Actor, options: { now?: Date; stripe?: Stripe; dryRun?: boolean } = {}) {
+export async function syncBilling(actor: Actor, options: { now?: Date; stripe?: Stripe; dryRun?: boolean; orgSlug?: string } = {}) {
   assertStaffPermission(actor, 'billing.manage');
   const config = requireBillingConfig();
   const stripe = options.stripe ?? stripeClient(config);
   const now = options.now ?? new Date();
-  const accounts = await prisma.billingAccount.findMany({ include: { org: { select: { slug: true } } } });
+  const accounts = await prisma.billingAccount.findMany({
+    where: options.orgSlug ? { org: { slug: options.orgSlug } } : {},
+    include: { org: { select: { slug: true } } },
+  });
+  if (options.orgSlug && accounts.length === 0) {
+    if (!(await prisma.organization.findUnique({ where: { slug: options.orgSlug }, select: { id: true } }))) throw new NotFoundError(`No customer with slug "${options.orgSlug}"`);
+  }
   const changes: SyncChange[] = [];
   let subscriptionsSeen = 0;
 
   for (const account of accounts) {
     const remote: Stripe.Subscription[] = [];
-    for await (const sub of stripe.subscriptions.list({ customer: account.stripeCustomerId, status: 'all', limit: 100 })) remote.push(sub);
+    try {
+      for await (const sub of stripe.subscriptions.list({ customer: account.stripeCustomerId, status: 'all', limit: 100 })) remote.push(sub);
+    } catch (error) {
+      // A customer deleted in Stripe (or another account's): report it, change nothing.
+      if ((error as { code?: string }).code !== 'resource_missing') throw error;
+      changes.push({ org: account.org.slug, subscription: null, change: `Stripe customer ${account.stripeCustomerId} not found: left unchanged` });
+      continue;
+    }
     subscriptionsSeen += remote.length;
     const remoteIds = new Set(remote.map((sub) => sub.id));
 
@@ -70,7 +85,7 @@ export async function syncBilling(actor: Actor, options: { now?: Date; stripe?: 
               id: sub.id,
               customerId: account.stripeCustomerId,
               status: 'canceled',
-              tier: sub.tier as never,
+              tier: isTier(sub.tier) ? sub.tier : FREE_TIER,
               priceId: sub.priceId,
               interval: sub.interval,
               currentPeriodEnd: sub.currentPeriodEnd,

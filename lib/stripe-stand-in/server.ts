@@ -183,7 +183,10 @@ export class StripeStandIn {
     }
     if (a === 'billing_portal' && b === 'sessions' && method === 'POST' && !c) return this.createPortalSession(params);
     if (a === 'subscriptions') {
-      if (method === 'GET' && !b) return list(this.subscriptions, params, '/v1/subscriptions', (s) => subscriptionMatches(s, params));
+      if (method === 'GET' && !b) {
+        if (params.customer && !this.customers.has(String(params.customer))) throw noSuch('customer', String(params.customer), 'customer');
+        return list(this.subscriptions, params, '/v1/subscriptions', (s) => subscriptionMatches(s, params));
+      }
       if (method === 'GET' && b) return this.find(this.subscriptions, 'subscription', b);
       if (method === 'POST' && b) return this.updateSubscription(b, params);
       if (method === 'DELETE' && b) return this.cancelSubscription(b);

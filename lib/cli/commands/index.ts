@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { Output } from '../output';
+import { registerBilling } from './billing';
 import { registerStaff } from './staff';
 
 export interface CommandKit {
@@ -10,4 +11,4 @@ export interface CommandKit {
 export type RegisterCommand = (program: Command, kit: CommandKit) => void;
 
 /** Each domain adds its command group here. */
-export const COMMANDS: RegisterCommand[] = [registerStaff];
+export const COMMANDS: RegisterCommand[] = [registerStaff, registerBilling];

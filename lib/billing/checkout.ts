@@ -18,8 +18,21 @@ export type CheckoutInput = z.input<typeof checkoutSchema>;
 
 const LIVE_STATUSES = ['active', 'trialing', 'past_due', 'unpaid', 'incomplete'];
 
-export function billingPageUrl(slug: string, query = ''): string {
-  return `${publicUrl()}/portal/${encodeURIComponent(slug)}/billing${query}`;
+export function billingPageUrl(slug: string, query = '', origin = publicUrl()): string {
+  return `${origin}/portal/${encodeURIComponent(slug)}/billing${query}`;
+}
+
+/**
+ * Where Stripe sends the browser back to: PUBLIC_URL when configured;
+ * otherwise the origin the user is on (so the demo works on any host/port
+ * and the session cookie comes along).
+ */
+export function returnOrigin(requestHeaders: Headers): string {
+  if (process.env.PUBLIC_URL || process.env.AUTH_URL) return publicUrl();
+  const host = requestHeaders.get('x-forwarded-host') ?? requestHeaders.get('host');
+  if (!host || !/^[\w.-]+(:\d+)?$|^\[[\da-f:]+\](:\d+)?$/i.test(host)) return publicUrl();
+  const proto = requestHeaders.get('x-forwarded-proto') === 'https' ? 'https' : 'http';
+  return `${proto}://${host}`;
 }
 
 /**
@@ -52,7 +65,7 @@ export async function ensureStripeCustomer(actor: Actor, org: { id: string; name
 }
 
 /** Creates a Stripe Checkout Session for a plan and answers its URL (the caller redirects there). */
-export async function startCheckout(actor: Actor, input: CheckoutInput): Promise<{ url: string; sessionId: string }> {
+export async function startCheckout(actor: Actor, input: CheckoutInput, origin = publicUrl()): Promise<{ url: string; sessionId: string }> {
   const { org: slug, tier, interval } = checkoutSchema.parse(input);
   const { org } = await authorizeOrg(prisma, actor, { slug }, { org: 'billing.manage', staff: 'billing.manage' });
   requireBillingConfig();
@@ -71,8 +84,8 @@ export async function startCheckout(actor: Actor, input: CheckoutInput): Promise
     customer,
     client_reference_id: org.id,
     line_items: [{ price: priceId, quantity: 1 }],
-    success_url: billingPageUrl(org.slug, '?checkout=success&session_id={CHECKOUT_SESSION_ID}'),
-    cancel_url: billingPageUrl(org.slug, `?checkout=canceled&upgrade=${tier}`),
+    success_url: billingPageUrl(org.slug, '?checkout=success&session_id={CHECKOUT_SESSION_ID}', origin),
+    cancel_url: billingPageUrl(org.slug, `?checkout=canceled&upgrade=${tier}`, origin),
     subscription_data: { metadata: { org_id: org.id } },
     metadata: { org_id: org.id, tier, interval },
   });
@@ -89,11 +102,11 @@ export async function startCheckout(actor: Actor, input: CheckoutInput): Promise
 }
 
 /** A Stripe billing-portal session for the org's customer (change plan, payment method, cancel). */
-export async function openBillingPortal(actor: Actor, slug: string): Promise<{ url: string }> {
+export async function openBillingPortal(actor: Actor, slug: string, origin = publicUrl()): Promise<{ url: string }> {
   const { org } = await authorizeOrg(prisma, actor, { slug }, { org: 'billing.manage', staff: 'billing.manage' });
   requireBillingConfig();
   const account = await prisma.billingAccount.findUnique({ where: { orgId: org.id } });
   if (!account) throw new ConflictError('There is no subscription to manage yet. Choose a plan first.');
-  const session = await stripeClient().billingPortal.sessions.create({ customer: account.stripeCustomerId, return_url: billingPageUrl(org.slug) });
+  const session = await stripeClient().billingPortal.sessions.create({ customer: account.stripeCustomerId, return_url: billingPageUrl(org.slug, '', origin) });
   return { url: session.url };
 }

@@ -6,6 +6,7 @@ import { ensureSecrets } from '@/lib/config/secrets';
 import { connectDatabase } from '@/lib/db/connect';
 import { disconnectPrisma } from '@/lib/db/client';
 import { applyMigrations } from '@/lib/db/schema-engine';
+import { scheduleGraceSweep } from '@/lib/billing/grace';
 import { log } from '@/lib/log';
 
 export interface StartOptions {
@@ -67,9 +68,13 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const port = typeof address === 'object' && address ? address.port : options.port;
   const host = options.hostname === '0.0.0.0' || options.hostname === '::' ? 'localhost' : options.hostname;
 
+  // Ends lapsed past_due grace periods (no webhook marks that moment).
+  const stopGraceSweep = scheduleGraceSweep((error) => log.error({ err: error }, 'billing grace sweep failed'));
+
   let closing: Promise<void> | null = null;
   const close = () => {
     closing ??= (async () => {
+      stopGraceSweep();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await app.close();

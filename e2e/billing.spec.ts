@@ -22,6 +22,7 @@ async function ensureCommunity(page: Page) {
 
 test.describe('billing', () => {
   test('a Community customer upgrades to Team through Checkout; the webhook moves the tier', async ({ page }) => {
+    test.setTimeout(180_000); // many page loads on a shared 2-core machine
     await signIn(page, OWNER);
     await ensureCommunity(page);
 

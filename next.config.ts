@@ -5,6 +5,10 @@ const nextConfig: NextConfig = {
   // PGlite ships WASM and data files, pino spawns worker threads, Jackson is huge.
   serverExternalPackages: ['@electric-sql/pglite', '@electric-sql/pglite-socket', 'pino', 'pg', '@prisma/schema-engine-wasm'],
   poweredByHeader: false,
+  // The App Router does not route dot-folders such as app/.well-known.
+  async rewrites() {
+    return [{ source: '/.well-known/jwks.json', destination: '/api/v1/licenses/jwks' }];
+  },
   reactStrictMode: true,
   experimental: {
     serverActions: { bodySizeLimit: '2mb' },

@@ -30,6 +30,17 @@ export const DEMO_CUSTOMER_USERS = [
   { email: 'owner@hooli.test', name: 'Gavin Owner', org: 'hooli', role: 'owner' },
 ] as const;
 
+/** A repository the demo customers are entitled to (issue 3); the upstream is a placeholder until a gateway upstream is configured. */
+export const DEMO_REPOSITORY = {
+  name: 'vendor/product-enterprise',
+  description: 'The enterprise edition image',
+  upstreamUrl: 'https://ghcr.io',
+  upstreamRepository: 'vendor-inc/product-enterprise',
+  defaultTag: '4.2.0',
+  chartVersion: '1.8.0',
+  entitled: ['globex', 'initech'],
+} as const;
+
 const SEED_MARKER = 'demo.seeded';
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -64,6 +75,19 @@ export async function seedDemo(): Promise<{ seeded: boolean }> {
           update: {},
           create: { userId: user.id, orgId: org.id, role: person.role },
         });
+      }
+      {
+        const { entitled, ...fields } = DEMO_REPOSITORY;
+        const repository = await tx.repository.upsert({ where: { name: fields.name }, update: {}, create: fields });
+        for (const slug of entitled) {
+          const org = await tx.organization.findUniqueOrThrow({ where: { slug } });
+          await tx.entitlement.upsert({ where: { orgId_repositoryId: { orgId: org.id, repositoryId: repository.id } }, update: {}, create: { orgId: org.id, repositoryId: repository.id } });
+          await tx.onboardingItem.upsert({
+            where: { orgId_key: { orgId: org.id, key: 'info_collected' } },
+            update: {},
+            create: { orgId: org.id, key: 'info_collected', doneAt: new Date(), doneBy: DEMO_STAFF[1].email },
+          });
+        }
       }
       await tx.setting.create({ data: { key: SEED_MARKER, value: { at: new Date().toISOString() } } });
     },

@@ -1,7 +1,12 @@
 import type { Command } from 'commander';
 import type { Output } from '../output';
 import { registerBilling } from './billing';
+import { registerCustomers } from './customers';
+import { registerInstructions } from './instructions';
+import { registerLicenses } from './licenses';
+import { registerRepos } from './repos';
 import { registerStaff } from './staff';
+import { registerTokens } from './tokens';
 
 export interface CommandKit {
   /** Output for this invocation: JSON when the command's --json is given. */
@@ -11,4 +16,12 @@ export interface CommandKit {
 export type RegisterCommand = (program: Command, kit: CommandKit) => void;
 
 /** Each domain adds its command group here. */
-export const COMMANDS: RegisterCommand[] = [registerStaff, registerBilling];
+export const COMMANDS: RegisterCommand[] = [
+  registerStaff,
+  registerCustomers,
+  registerRepos,
+  registerTokens,
+  registerInstructions,
+  registerLicenses,
+  registerBilling,
+];

@@ -13,13 +13,18 @@ export type PlanOption = {
   name: string;
   description: string;
   highlights: string[];
+  /** Higher is more: an upgrade from the current plan or a switch down. */
+  rank: number;
   prices: Partial<Record<'month' | 'year', { amount: number; currency: string }>>;
 };
 
 export type PlanPickerProps = {
   org: string;
   plans: PlanOption[];
+  /** The free tier's card. */
+  free: { name: string; description: string; highlights: string[] };
   currentTier: string;
+  currentRank: number;
   /** From ?upgrade=<tier>: the plan a gated feature needs. */
   preselect: string | null;
   /** May start Checkout (billing.manage, billing configured, no live subscription, no manual tier). */
@@ -29,13 +34,11 @@ export type PlanPickerProps = {
   checkoutAction: (state: ActionState, formData: FormData) => Promise<ActionState>;
 };
 
-const RANK: Record<string, number> = { community: 0, team: 1, enterprise: 2 };
-
 function money(amount: number, currency: string) {
   return new Intl.NumberFormat('en-US', { style: 'currency', currency: currency.toUpperCase(), maximumFractionDigits: amount % 100 ? 2 : 0 }).format(amount / 100);
 }
 
-export function PlanPicker({ org, plans, currentTier, preselect, canBuy, blockedReason, checkoutAction }: PlanPickerProps) {
+export function PlanPicker({ org, plans, free, currentTier, currentRank, preselect, canBuy, blockedReason, checkoutAction }: PlanPickerProps) {
   const [interval, setInterval] = useState<'month' | 'year'>('month');
   const [state, action, pending] = useActionState(checkoutAction, null);
   const anyYearly = plans.some((plan) => plan.prices.year);
@@ -59,19 +62,12 @@ export function PlanPicker({ org, plans, currentTier, preselect, canBuy, blocked
       ) : null}
       <FormError state={state} />
       <div className="grid gap-4 lg:grid-cols-3">
-        <PlanCard
-          name="Community"
-          description="Free for small teams getting started."
-          price="Free"
-          highlights={['Registry access and install instructions', 'Up to 3 users', 'Community support']}
-          current={currentTier === 'community'}
-          highlighted={false}
-        />
+        <PlanCard name={free.name} description={free.description} price="Free" highlights={free.highlights} current={currentTier === 'community'} highlighted={false} />
         {plans.map((plan) => {
           const price = plan.prices[interval] ?? null;
           const current = currentTier === plan.tier;
           const highlighted = preselect === plan.tier && !current;
-          const isUpgrade = (RANK[plan.tier] ?? 0) > (RANK[currentTier] ?? 0);
+          const isUpgrade = plan.rank > currentRank;
           return (
             <PlanCard
               key={plan.tier}

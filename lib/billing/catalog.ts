@@ -1,5 +1,5 @@
 import type Stripe from 'stripe';
-import { INTERVALS, lookupKey, PLANS } from './plans';
+import { INTERVALS, lookupKey, PLANS, tierSummary } from './plans';
 
 export interface CatalogResult {
   /** Environment lines to configure the portal with, e.g. STRIPE_PRICE_TEAM_MONTHLY=price_... */
@@ -32,7 +32,7 @@ export async function ensureCatalog(stripe: Stripe, options: { plans?: typeof PL
         continue;
       }
       productId ??= (
-        await stripe.products.create({ name: `Portcullis ${plan.name}`, description: plan.description, metadata: { portcullis_tier: plan.tier } })
+        await stripe.products.create({ name: `Portcullis ${plan.name}`, description: tierSummary(plan.tier).description, metadata: { portcullis_tier: plan.tier } })
       ).id;
       const price = await stripe.prices.create({
         product: productId,

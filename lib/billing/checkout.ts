@@ -6,7 +6,7 @@ import { publicUrl } from '@/lib/config/public-url';
 import { prisma } from '@/lib/db/client';
 import { ConflictError, ValidationError } from '@/lib/errors';
 import { authorizeOrg } from '@/lib/rbac/authorize';
-import { INTERVALS, PLANS, priceIdFor, type BillingInterval } from './plans';
+import { INTERVALS, PLANS, priceIdFor, selfServe, type BillingInterval } from './plans';
 import { requireBillingConfig, stripeClient } from './stripe-client';
 
 export const checkoutSchema = z.object({
@@ -72,7 +72,7 @@ export async function startCheckout(actor: Actor, input: CheckoutInput, origin =
   const plan = PLANS.find((candidate) => candidate.tier === tier)!;
   const priceId = priceIdFor(plan, interval);
   if (!priceId) {
-    throw ValidationError.field('tier', plan.selfServe ? `${plan.name} cannot be bought ${interval}ly yet.` : `${plan.name} is sold by our sales team: contact us.`);
+    throw ValidationError.field('tier', selfServe(plan.tier) ? `${plan.name} cannot be bought ${interval}ly yet.` : `${plan.name} is sold by our sales team: contact us.`);
   }
   if (org.manualTier) throw new ConflictError('Your plan is managed by your account team under a contract. Contact them to change it.');
   const live = await prisma.subscription.findFirst({ where: { orgId: org.id, status: { in: LIVE_STATUSES } } });

@@ -1,11 +1,15 @@
+import { FEATURES } from '@/lib/features/catalog';
+import { DEFAULT_TIER, isTier, TIER_KEYS, TIERS, tierLabel, tierRank, type Tier } from '@/lib/features/tiers';
+
 /**
- * Which tiers can be bought, and the Stripe prices that buy them. Price ids
- * come from the environment (`npm run stripe:setup` creates the products and
- * prices in a Stripe account and prints these lines).
+ * Which tiers can be bought, and the Stripe prices that buy them. Tiers,
+ * their features and limits are lib/features' configuration; this adds
+ * prices. Price ids come from the environment (`npm run stripe:setup`
+ * creates the products and prices in a Stripe account and prints these lines).
  */
-export const TIER_ORDER = ['community', 'team', 'enterprise'] as const;
-export type Tier = (typeof TIER_ORDER)[number];
-export const FREE_TIER: Tier = 'community';
+export { isTier, tierLabel, tierRank, type Tier };
+export const TIER_ORDER = TIER_KEYS;
+export const FREE_TIER: Tier = DEFAULT_TIER;
 
 export type BillingInterval = 'month' | 'year';
 export const INTERVALS: readonly BillingInterval[] = ['month', 'year'];
@@ -13,56 +17,51 @@ export const INTERVALS: readonly BillingInterval[] = ['month', 'year'];
 export interface PlanDefinition {
   tier: Exclude<Tier, 'community'>;
   name: string;
-  description: string;
   /** Used by the setup script when it creates the prices (in cents). */
   amounts: Record<BillingInterval, number>;
   currency: string;
   /** Environment variables holding the Stripe price ids. */
   priceEnv: Record<BillingInterval, string>;
-  highlights: string[];
-  /** Enterprise is sold by the sales team unless its prices are configured. */
-  selfServe: boolean;
 }
 
 export const PLANS: readonly PlanDefinition[] = [
   {
     tier: 'team',
     name: 'Team',
-    description: 'For teams running the product in production.',
     amounts: { month: 4900, year: 49000 },
     currency: 'usd',
     priceEnv: { month: 'STRIPE_PRICE_TEAM_MONTHLY', year: 'STRIPE_PRICE_TEAM_YEARLY' },
-    highlights: ['SSO (SAML and OIDC)', 'Audit logging', 'Up to 25 users', 'Email support'],
-    selfServe: true,
   },
   {
     tier: 'enterprise',
     name: 'Enterprise',
-    description: 'For organizations with compliance and scale needs.',
     amounts: { month: 49900, year: 499000 },
     currency: 'usd',
     priceEnv: { month: 'STRIPE_PRICE_ENTERPRISE_MONTHLY', year: 'STRIPE_PRICE_ENTERPRISE_YEARLY' },
-    highlights: ['Everything in Team', 'IP allowlisting and data retention', 'Unlimited users', 'Dedicated support'],
-    selfServe: false,
   },
 ];
-
-export function isTier(value: unknown): value is Tier {
-  return typeof value === 'string' && (TIER_ORDER as readonly string[]).includes(value);
-}
-
-export function tierRank(tier: string): number {
-  const index = (TIER_ORDER as readonly string[]).indexOf(tier);
-  return index < 0 ? 0 : index;
-}
-
-export function tierLabel(tier: string): string {
-  return tier ? tier[0]!.toUpperCase() + tier.slice(1) : tier;
-}
 
 /** The higher of two tiers. */
 export function maxTier(a: Tier, b: Tier): Tier {
   return tierRank(a) >= tierRank(b) ? a : b;
+}
+
+/** Bought online (Checkout) rather than through sales, per the tier configuration. */
+export function selfServe(tier: Tier): boolean {
+  return TIERS[tier].purchase === 'checkout';
+}
+
+/** What a tier adds, for plan cards: its description, the features that start at it, and its seats. */
+export function tierSummary(tier: Tier): { description: string; highlights: string[] } {
+  const seats = TIERS[tier].limits.seats;
+  const adds = Object.values(FEATURES)
+    .filter((feature) => feature.minTier === tier)
+    .map((feature) => feature.label);
+  const previous = TIER_KEYS[TIER_KEYS.indexOf(tier) - 1];
+  return {
+    description: TIERS[tier].description,
+    highlights: [...(previous ? [`Everything in ${tierLabel(previous)}`] : []), ...adds, seats === null ? 'Unlimited users' : `Up to ${seats} users`],
+  };
 }
 
 export function planFor(tier: string): PlanDefinition | undefined {

@@ -148,5 +148,5 @@ export async function recomputeTier(
   const org = await tx.organization.findUniqueOrThrow({ where: { id: orgId }, select: { manualTier: true } });
   const manualTier = isTier(org.manualTier) ? org.manualTier : null;
   const tier = effectiveTier(manualTier, await liveSubscriptions(tx, orgId), ctx.now, ctx.graceDays);
-  return applyTierChange(tx, orgId, { actor: ctx.actor, tier, reason: ctx.reason, stripeEventId: ctx.stripeEventId });
+  return applyTierChange(tx, orgId, { actor: ctx.actor, tier, reason: ctx.reason, stripeEventId: ctx.stripeEventId, now: ctx.now });
 }

@@ -1,6 +1,7 @@
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prisma } from '@/lib/db/client';
+import { currentLicense, getFeatureDecision } from '@/lib/features/entitlements';
 import { createMember, createOrg, createStaff } from '@/lib/testing/factories';
 import { startBillingTestEnv, TEST_WEBHOOK_SECRET, type BillingTestEnv } from '@/lib/testing/stripe';
 import { startCheckout } from './checkout';
@@ -59,7 +60,11 @@ describe('checkout to tier', () => {
   it('moves the org to the paid tier once the webhooks arrive, audited with the Stripe event ids', async () => {
     const { org, sub, events } = await checkedOutOrg();
     expect(events.map((event) => event.type)).toEqual(['customer.subscription.created', 'invoice.paid', 'checkout.session.completed']);
+    expect(await getFeatureDecision(prisma, org.id, 'audit_log')).toMatchObject({ allowed: false, reason: { code: 'tier_required', requiredTier: 'team' } });
     for (const event of events) await env.deliver(event);
+    expect(await getFeatureDecision(prisma, org.id, 'audit_log')).toMatchObject({ allowed: true });
+    const license = await currentLicense(prisma, org.id);
+    expect(license).toMatchObject({ tier: 'team' });
 
     const after = await prisma.organization.findUniqueOrThrow({ where: { id: org.id }, include: { billing: true } });
     expect(after.tier).toBe('team');
@@ -204,6 +209,13 @@ describe('past_due grace', () => {
     const changes = await enforcePastDueGrace({ now: new Date(t0.getTime() + 7 * DAY + 1000) });
     expect(changes).toContainEqual({ orgId: org.id, from: 'team', to: 'community' });
     expect(await tier()).toBe('community');
+    const licenses = await prisma.licenseKey.findMany({ where: { orgId: org.id }, orderBy: { issuedAt: 'asc' } });
+    expect(licenses.map((license) => [license.tier, license.revokedAt === null])).toEqual([
+      ['team', false],
+      ['community', true],
+    ]);
+    expect(licenses[1]!.replacesId).toBe(licenses[0]!.id);
+    expect((await auditFor(org.id, 'license.reissue')).at(-1)).toMatchObject({ actorLabel: 'system:billing' });
     const downgrade = (await auditFor(org.id, 'billing.tier_change')).at(-1)!;
     expect(downgrade).toMatchObject({ actorLabel: 'system:billing-grace', after: { tier: 'community' } });
     expect((downgrade.metadata as { reason: string }).reason).toBe('past_due grace period ended');

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ensureCatalog } from '@/lib/billing/catalog';
-import { PLANS } from '@/lib/billing/plans';
+import { PLANS, selfServe } from '@/lib/billing/plans';
 import { createStripe } from '@/lib/billing/stripe-client';
 import { startStripeStandIn, type StripeStandIn } from './server';
 
@@ -18,7 +18,7 @@ export async function startDemoStripe(portalUrl: string): Promise<StripeStandIn>
   const { env } = await ensureCatalog(createStripe(key, standIn.url));
   // Enterprise stays "contact sales" in the demo, as the plans say.
   for (const plan of PLANS) {
-    if (!plan.selfServe) for (const name of Object.values(plan.priceEnv)) delete env[name];
+    if (!selfServe(plan.tier)) for (const name of Object.values(plan.priceEnv)) delete env[name];
   }
   Object.assign(process.env, env, {
     STRIPE_SECRET_KEY: key,

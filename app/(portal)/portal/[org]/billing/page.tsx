@@ -9,7 +9,7 @@ import { KeyValueList } from '@/components/ui/key-value-list';
 import { PageHeader } from '@/components/ui/page-header';
 import { requirePortalPage } from '@/lib/auth/session';
 import { getOrgBilling, type OrgBilling } from '@/lib/billing/overview';
-import { isTier, tierLabel } from '@/lib/billing/plans';
+import { isTier, tierLabel, tierRank, tierSummary } from '@/lib/billing/plans';
 import { formatDate } from '@/lib/format';
 import { billingPortalAction, checkoutAction } from './actions';
 
@@ -125,17 +125,13 @@ export default async function BillingPage({
           <PlanPicker
             org={slug}
             currentTier={billing.org.tier}
+            currentRank={tierRank(billing.org.tier)}
             preselect={preselect}
             canBuy={blockedReason === null}
             blockedReason={blockedReason}
             checkoutAction={checkoutAction}
-            plans={billing.offers.map(({ plan, prices }) => ({
-              tier: plan.tier,
-              name: plan.name,
-              description: plan.description,
-              highlights: plan.highlights,
-              prices,
-            }))}
+            free={{ name: tierLabel('community'), ...tierSummary('community') }}
+            plans={billing.offers.map(({ plan, prices }) => ({ tier: plan.tier, name: plan.name, rank: tierRank(plan.tier), ...tierSummary(plan.tier), prices }))}
           />
         </section>
 

@@ -43,6 +43,10 @@ export default defineConfig({
     env: {
       ...(process.env.DATABASE_URL ? {} : { PORTCULLIS_DATA_DIR: dataDir }),
       LOG_LEVEL: 'warn',
+      // e2e/audit.spec.ts: a loopback SIEM receiver, quick delivery polling, a metrics token.
+      SIEM_ALLOW_PRIVATE_URLS: 'true',
+      SIEM_POLL_INTERVAL_MS: '1000',
+      METRICS_TOKEN: process.env.E2E_METRICS_TOKEN ?? 'e2e-metrics-token',
     },
   },
 });

@@ -6,6 +6,7 @@ import { registerInstructions } from './instructions';
 import { registerLicenses } from './licenses';
 import { registerRepos } from './repos';
 import { registerStaff } from './staff';
+import { registerStats } from './stats';
 import { registerTokens } from './tokens';
 
 export interface CommandKit {
@@ -15,7 +16,7 @@ export interface CommandKit {
 
 export type RegisterCommand = (program: Command, kit: CommandKit) => void;
 
-/** Each domain adds its command group here. */
+/** Each domain adds its command group here, one per line. */
 export const COMMANDS: RegisterCommand[] = [
   registerStaff,
   registerCustomers,
@@ -23,5 +24,6 @@ export const COMMANDS: RegisterCommand[] = [
   registerTokens,
   registerInstructions,
   registerLicenses,
+  registerStats,
   registerAudit,
 ];

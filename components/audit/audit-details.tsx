@@ -47,7 +47,8 @@ export function AuditDetails({ event }: { event: AuditDetailsEvent }) {
       <Button variant="link" size="sm" onClick={() => setOpen(true)}>
         Details<span className="sr-only"> of event {event.id}</span>
       </Button>
-      <Dialog open={open} onOpenChange={setOpen} title={event.action} description={`Audit event #${event.id}`} size="lg">
+      {/* Rendered inside a right-aligned table cell: reset the alignment it would inherit. */}
+      <Dialog open={open} onOpenChange={setOpen} title={event.action} description={`Audit event #${event.id}`} size="lg" className="text-left">
         <DialogBody>
           <dl className="grid grid-cols-[7.5rem_1fr] gap-x-3 gap-y-1.5 text-sm">
             {rows.map(([label, value]) => (

@@ -1,9 +1,12 @@
 import type { Command } from 'commander';
 import type { Output } from '../output';
+import { registerAudit } from './audit';
 import { registerCustomers } from './customers';
 import { registerInstructions } from './instructions';
+import { registerLicenses } from './licenses';
 import { registerRepos } from './repos';
 import { registerStaff } from './staff';
+import { registerStats } from './stats';
 import { registerTokens } from './tokens';
 
 export interface CommandKit {
@@ -13,12 +16,14 @@ export interface CommandKit {
 
 export type RegisterCommand = (program: Command, kit: CommandKit) => void;
 
-/** Each domain adds its command group here. */
+/** Each domain adds its command group here, one per line. */
 export const COMMANDS: RegisterCommand[] = [
   registerStaff,
-  // issue 3: customers, repositories, tokens, instructions
   registerCustomers,
   registerRepos,
   registerTokens,
   registerInstructions,
+  registerLicenses,
+  registerStats,
+  registerAudit,
 ];

@@ -35,8 +35,8 @@ export function ExpiryDate({ value, now = new Date(), empty = 'No expiry' }: { v
 
 const TOKEN_STATUS: Record<TokenStatus, { label: string; tone: Tone }> = {
   active: { label: 'Active', tone: 'success' },
-  expiring: { label: 'Expires within 30 days', tone: 'warning' },
-  expiring_soon: { label: 'Expires within 7 days', tone: 'danger' },
+  expiring: { label: 'Expiring', tone: 'warning' },
+  expiring_soon: { label: 'Expiring soon', tone: 'danger' },
   expired: { label: 'Expired', tone: 'neutral' },
   revoked: { label: 'Revoked', tone: 'neutral' },
   rotating: { label: 'Rotating out', tone: 'info' },

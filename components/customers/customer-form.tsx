@@ -22,7 +22,7 @@ export function CustomerForm({ action, mode, values, hidden, cancelHref }: Custo
   return (
     <Form action={dispatch} state={state} values={values} noValidate>
       {hidden ? Object.entries(hidden).map(([name, value]) => <input key={name} type="hidden" name={name} value={value} />) : null}
-      <fieldset className="grid gap-5 sm:grid-cols-2">
+      <fieldset className="grid items-start gap-5 sm:grid-cols-2">
         <legend className="sr-only">Customer</legend>
         <TextField name="name" label="Name" required maxLength={100} autoComplete="organization" placeholder="Acme Corp" />
         {mode === 'create' ? (
@@ -39,7 +39,7 @@ export function CustomerForm({ action, mode, values, hidden, cancelHref }: Custo
         <SelectField name="tier" label="Tier" options={tierOptions} defaultValue={mode === 'create' ? 'community' : undefined} />
         <TextField name="licenseExpiresAt" label="License expires" type="date" hint="Valid through this day (UTC). Leave empty for no expiry." />
       </fieldset>
-      <fieldset className="grid gap-5 border-t border-border pt-5 sm:grid-cols-3">
+      <fieldset className="grid items-start gap-5 border-t border-border pt-5 sm:grid-cols-3">
         <legend className="mb-3 text-sm font-semibold">Deployment</legend>
         <TextField name="kubernetesVersion" label="Kubernetes version" placeholder="1.31" spellCheck={false} />
         <TextField name="productVersion" label="Product version" placeholder="4.2.0" spellCheck={false} />

@@ -1,6 +1,6 @@
 'use client';
 
-import { KeyRound, RefreshCw } from 'lucide-react';
+import { KeyRound } from 'lucide-react';
 import { useRouter } from 'next/navigation';
 import { useActionState, useState } from 'react';
 import { CheckboxField, Form, SelectField, SubmitButton, TextField, useFormContext } from '@/components/forms';
@@ -175,8 +175,7 @@ export function RotateTokenDialog({
   }, null);
   return (
     <>
-      <Button variant="ghost" size="sm" onClick={() => setOpen(true)} aria-label={`Rotate ${token.name}`}>
-        <RefreshCw aria-hidden="true" />
+      <Button variant="ghost" size="sm" onClick={() => setOpen(true)} title={`Rotate ${token.name}`}>
         Rotate
       </Button>
       <Dialog open={open} onOpenChange={(next) => !pending && setOpen(next)} title={`Rotate "${token.name}"?`} size="sm">

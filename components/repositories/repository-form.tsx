@@ -37,7 +37,7 @@ export function RepositoryForm({ action, mode, values, hidden, hasUpstreamSecret
           />
         ) : null}
         <TextField name="description" label="Description" placeholder="The enterprise edition image" maxLength={500} />
-        <div className="grid gap-5 sm:grid-cols-2">
+        <div className="grid items-start gap-5 sm:grid-cols-2">
           <TextField name="upstreamUrl" label="Upstream registry" required placeholder="https://ghcr.io" type="url" spellCheck={false} />
           <TextField name="upstreamRepository" label="Upstream repository" placeholder="acme-inc/product-enterprise" hint="Defaults to the name." spellCheck={false} />
           <TextField name="upstreamUsername" label="Upstream username" autoComplete="off" spellCheck={false} />
@@ -56,7 +56,7 @@ export function RepositoryForm({ action, mode, values, hidden, hasUpstreamSecret
           />
         </div>
         {mode === 'edit' && hasUpstreamSecret ? <CheckboxField name="clearUpstreamSecret" label="Remove the stored credential (pull anonymously)" /> : null}
-        <div className="grid gap-5 sm:grid-cols-3">
+        <div className="grid items-start gap-5 sm:grid-cols-3">
           <TextField name="defaultTag" label="Default tag" placeholder="latest" hint="Used in install instructions." spellCheck={false} />
           <TextField name="chartVersion" label="Helm chart version" placeholder="1.8.0" spellCheck={false} />
           <SelectField name="redirectMode" label="Blob redirects" options={redirectModes} />

@@ -1,4 +1,5 @@
 import { auditSuite } from '@/lib/audit/audit.bench';
+import { customersListSuite, tokenVerificationSuite } from '@/lib/customers/bench-suites';
 import { gatewaySuite } from '@/lib/gateway/bench';
 import { licensingSuite } from '@/lib/licensing/bench';
 import { statsSuite } from '@/lib/stats/bench';
@@ -10,4 +11,6 @@ export const SUITES: Suite[] = [
   statsSuite,
   licensingSuite,
   auditSuite,
+  tokenVerificationSuite,
+  customersListSuite,
 ];

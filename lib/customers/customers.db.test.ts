@@ -149,7 +149,8 @@ describe('listing customers', () => {
     expect((await list({ expiry: 'expired' })).rows.map((r) => r.slug)).toEqual([`${tag}-c`]);
     expect((await list({ expiry: 'none' })).rows.map((r) => r.slug)).toEqual([`${tag}-d`]);
     expect((await list({ status: 'deactivated' })).rows.map((r) => r.slug)).toEqual([`${tag}-c`]);
-    expect((await list({ sort: 'licenseExpiresAt', dir: 'desc' })).rows.map((r) => r.slug)).toEqual([`${tag}-b`, `${tag}-a`, `${tag}-c`, `${tag}-d`]);
+    expect((await list({ sort: 'licenseExpiresAt', dir: 'desc' })).rows.map((r) => r.slug)).toEqual([`${tag}-d`, `${tag}-b`, `${tag}-a`, `${tag}-c`]);
+    expect((await list({ sort: 'licenseExpiresAt', dir: 'asc' })).rows.map((r) => r.slug)).toEqual([`${tag}-c`, `${tag}-a`, `${tag}-b`, `${tag}-d`]);
     const page2 = await list({ pageSize: '10', page: '1', sort: 'name', dir: 'desc' });
     expect(page2.rows[0]!.slug).toBe(`${tag}-d`);
     expect((await listCustomers(actor, parseCustomerQuery({ q: 'OPS@B.TEST' }))).rows.some((r) => r.slug === `${tag}-b`)).toBe(true);

@@ -65,8 +65,10 @@ export async function listCustomers(actor: Actor, query: CustomerQuery, now = ne
     ...expiryWhere(query.filters.expiry, now),
   };
   const sort = query.sort ?? 'name';
+  // No expiry sorts as "never": after every date ascending, before every date descending. That is also
+  // PostgreSQL's default null order each way, so the license_expires_at index serves both directions.
   const orderBy: Prisma.OrganizationOrderByWithRelationInput[] = [
-    sort === 'licenseExpiresAt' ? { licenseExpiresAt: { sort: query.dir, nulls: 'last' } } : { [sort]: query.dir },
+    sort === 'licenseExpiresAt' ? { licenseExpiresAt: { sort: query.dir, nulls: query.dir === 'asc' ? 'last' : 'first' } } : { [sort]: query.dir },
     { id: 'asc' },
   ];
   const [total, rows] = await Promise.all([

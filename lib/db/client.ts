@@ -31,6 +31,9 @@ export function createPrismaClient(url: string, max: number, options: { reportPo
   }
   return new PrismaClient({
     adapter: new PrismaPg(pool, { disposeExternalPool: true }),
+    // Prisma's default 2 s wait for a transaction's connection fails under load (a busy pool, or a fresh
+    // pool still connecting, as in every CLI run); the audit chain lock already serializes writers.
+    transactionOptions: { maxWait: 10_000, timeout: 20_000 },
     // Secret columns never leave the database unless a query asks for them.
     omit: {
       user: { passwordHash: true },

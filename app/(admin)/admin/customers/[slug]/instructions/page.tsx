@@ -14,8 +14,8 @@ export default async function InstructionsPage({ params, searchParams }: { param
   const { slug } = await params;
   const { repo } = await searchParams;
   const { actor, customer } = await loadCustomer(slug);
-  let instructions = await getInstructions(actor, customer.id);
-  if (repo && instructions.repositories.some((r) => r.id === repo)) instructions = await getInstructions(actor, customer.id, { repositoryId: repo });
+  // A stale ?repo= (entitlement since removed) falls back to the first entitled repository.
+  const instructions = await getInstructions(actor, customer.id, { repositoryId: repo }).catch(() => getInstructions(actor, customer.id));
   const base = `/admin/customers/${customer.slug}/instructions`;
   const repositoryId = instructions.repository?.id ?? null;
   return (

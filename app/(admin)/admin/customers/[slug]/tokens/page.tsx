@@ -45,8 +45,11 @@ export default async function TokensPage({ params, searchParams }: { params: Pro
     {
       id: 'scopes',
       header: 'Repositories',
-      meta: { wrap: true },
-      cell: ({ row }) => <span className="font-mono text-xs">{row.original.repositories.map((r) => r.name).join(', ') || '—'}</span>,
+      cell: ({ row }) => (
+        <span className="flex flex-col font-mono text-xs">
+          {row.original.repositories.length ? row.original.repositories.map((r) => <span key={r.id}>{r.name}</span>) : '—'}
+        </span>
+      ),
     },
     { id: 'status', header: 'Status', cell: ({ row }) => <TokenStatusBadge status={row.original.status} /> },
     {

@@ -1,0 +1,18 @@
+import { chromium } from '@playwright/test';
+const base = 'http://127.0.0.1:3110';
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+const context = await browser.newContext({ storageState: 'e2e/.auth/admin.json', viewport: { width: 1280, height: 900 } });
+const page = await context.newPage();
+await page.goto(base + '/admin/customers/globex/tokens');
+await page.getByRole('button', { name: 'Mint token' }).click();
+await page.waitForTimeout(500);
+await page.screenshot({ path: '/tmp/wt3-shots/mint-form.png' });
+await page.getByRole('dialog').getByLabel(/^Name/).fill('staging cluster');
+await page.getByRole('dialog').getByRole('button', { name: 'Mint token' }).click();
+await page.getByText('Copy the token').waitFor();
+await page.waitForTimeout(500);
+await page.screenshot({ path: '/tmp/wt3-shots/reveal.png' });
+await page.getByRole('button', { name: 'I have copied it' }).click();
+await page.waitForTimeout(1500);
+await page.screenshot({ path: '/tmp/wt3-shots/tokens.png' });
+await browser.close();

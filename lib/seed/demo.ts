@@ -1,7 +1,7 @@
 import { recordAudit } from '@/lib/audit/record';
-import { systemActor } from '@/lib/auth/actor';
+import { systemActor, type Actor } from '@/lib/auth/actor';
 import { hashPassword } from '@/lib/auth/password';
-import { prisma } from '@/lib/db/client';
+import { prisma, type Db } from '@/lib/db/client';
 import { seedDemoPulls } from '@/lib/stats/demo-pulls';
 
 /**
@@ -27,6 +27,17 @@ export const DEMO_CUSTOMER_USERS = [
   { email: 'owner@globex.test', name: 'Grace Owner', org: 'globex', role: 'owner' },
   { email: 'viewer@globex.test', name: 'Victor Viewer', org: 'globex', role: 'viewer' },
 ] as const;
+
+/** A repository the demo customers are entitled to (issue 3); the upstream is a placeholder until a gateway upstream is configured. */
+export const DEMO_REPOSITORY = {
+  name: 'vendor/product-enterprise',
+  description: 'The enterprise edition image',
+  upstreamUrl: 'https://ghcr.io',
+  upstreamRepository: 'vendor-inc/product-enterprise',
+  defaultTag: '4.2.0',
+  chartVersion: '1.8.0',
+  entitled: ['globex', 'initech'],
+} as const;
 
 const SEED_MARKER = 'demo.seeded';
 const DAY = 24 * 60 * 60 * 1000;
@@ -63,10 +74,37 @@ export async function seedDemo(): Promise<{ seeded: boolean }> {
           create: { userId: user.id, orgId: org.id, role: person.role },
         });
       }
+      {
+        const { entitled, ...fields } = DEMO_REPOSITORY;
+        const repository = await tx.repository.upsert({ where: { name: fields.name }, update: {}, create: fields });
+        for (const slug of entitled) {
+          const org = await tx.organization.findUniqueOrThrow({ where: { slug } });
+          await tx.entitlement.upsert({ where: { orgId_repositoryId: { orgId: org.id, repositoryId: repository.id } }, update: {}, create: { orgId: org.id, repositoryId: repository.id } });
+          await tx.onboardingItem.upsert({
+            where: { orgId_key: { orgId: org.id, key: 'info_collected' } },
+            update: {},
+            create: { orgId: org.id, key: 'info_collected', doneAt: new Date(), doneBy: DEMO_STAFF[1].email },
+          });
+        }
+      }
+      await seedDemoPeople(tx, actor);
       await tx.setting.create({ data: { key: SEED_MARKER, value: { at: new Date().toISOString() } } });
     },
     { timeout: 60_000 },
   );
   await seedDemoPulls();
   return { seeded: true };
+}
+
+/** Globex gets a custom role and a team, so the portal's team pages have something to show. */
+async function seedDemoPeople(tx: Db, actor: Actor) {
+  const org = await tx.organization.findUniqueOrThrow({ where: { slug: 'globex' } });
+  const role = await tx.role.create({
+    data: { orgId: org.id, name: 'QA Engineer', description: 'Reads instructions and licenses; no tokens.', permissions: ['org.view', 'instructions.view', 'instructions.download', 'licenses.view'] },
+  });
+  await recordAudit(tx, actor, { action: 'role.create', target: { type: 'role', id: role.id }, orgId: org.id, after: role });
+  const owner = await tx.membership.findFirstOrThrow({ where: { orgId: org.id, role: 'owner' } });
+  const team = await tx.team.create({ data: { orgId: org.id, name: 'Platform', description: 'Runs the production clusters.' } });
+  await tx.teamMember.create({ data: { teamId: team.id, membershipId: owner.id } });
+  await recordAudit(tx, actor, { action: 'team.create', target: { type: 'team', id: team.id }, orgId: org.id, after: team });
 }

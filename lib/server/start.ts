@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import next from 'next';
@@ -8,6 +7,8 @@ import { disconnectPrisma } from '@/lib/db/client';
 import { applyMigrations } from '@/lib/db/schema-engine';
 import { createGateway } from '@/lib/gateway/gateway';
 import { log } from '@/lib/log';
+import { startBackgroundJobs } from '@/lib/observability/background-jobs';
+import { observeRequest, requestIdFor } from '@/lib/observability/http';
 
 export interface StartOptions {
   dev: boolean;
@@ -56,8 +57,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       gateway.handle(req, res);
       return;
     }
-    if (!req.headers['x-request-id']) req.headers['x-request-id'] = randomUUID();
-    res.setHeader('x-request-id', req.headers['x-request-id']);
+    const requestId = requestIdFor(req.headers['x-request-id']);
+    req.headers['x-request-id'] = requestId;
+    res.setHeader('x-request-id', requestId);
+    observeRequest(req, res, requestId);
     void handle(req, res);
   });
   // Next's dev server pushes hot reloads over a websocket; without the
@@ -69,9 +72,12 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     server.once('error', reject);
     server.listen(options.port, options.hostname, resolve);
   });
+  const jobs = startBackgroundJobs();
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const host = options.hostname === '0.0.0.0' || options.hostname === '::' ? 'localhost' : options.hostname;
+  // publicUrl() defaults to localhost:$PORT; make that the port actually served (links in emails, SSO callbacks).
+  process.env.PORT ??= String(port);
 
   let closing: Promise<void> | null = null;
   const close = () => {
@@ -80,6 +86,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       server.closeAllConnections();
       // Pull events buffered in memory are written before the database goes.
       await gateway.close();
+      await jobs.stop();
       await app.close();
       await disconnectPrisma();
       await database.embedded?.stop();

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { Output } from '../output';
 import { registerAudit } from './audit';
+import { registerBilling } from './billing';
 import { registerCustomers } from './customers';
 import { registerInstructions } from './instructions';
 import { registerLicenses } from './licenses';
@@ -26,4 +27,5 @@ export const COMMANDS: RegisterCommand[] = [
   registerLicenses,
   registerStats,
   registerAudit,
+  registerBilling,
 ];

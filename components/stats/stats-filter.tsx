@@ -21,16 +21,16 @@ export function StatsFilter({
   return (
     <form method="get" action={action} className="mb-6 flex flex-wrap items-end gap-3 rounded-lg border border-border bg-card px-4 py-3 shadow-card" aria-label="Filter statistics">
       <div className="space-y-1">
-        <Label htmlFor="stats-from">From</Label>
+        <Label htmlFor="stats-from" className="block">From</Label>
         <Input id="stats-from" name="from" type="date" defaultValue={values.from} className="w-40" />
       </div>
       <div className="space-y-1">
-        <Label htmlFor="stats-to">To</Label>
+        <Label htmlFor="stats-to" className="block">To</Label>
         <Input id="stats-to" name="to" type="date" defaultValue={values.to} className="w-40" />
       </div>
       {customers ? (
         <div className="space-y-1">
-          <Label htmlFor="stats-customer">Customer</Label>
+          <Label htmlFor="stats-customer" className="block">Customer</Label>
           <Select id="stats-customer" name="customer" defaultValue={values.customer ?? ''} placeholder="All customers" options={customers} wrapperClassName="w-56" />
         </div>
       ) : null}

@@ -233,22 +233,28 @@ describe.skipIf(!tools.ok)(title, () => {
     expect(error).toMatch(/expired/);
   });
 
-  it('denies a revoked token within one second, then counts the pulls in the statistics', async () => {
-    // Warm the cache first: the revocation must beat it.
-    expect((await head(`/v2/${names.app}/manifests/v1`)).status).toBe(200);
+  // Timing on a shared 2-core machine: a retry absorbs a load spike, a real delay fails every try.
+  it('denies a revoked token within one second', { retry: 2 }, async () => {
     const { actor } = await createStaff('staff-admin');
-    await revokeToken(actor, tokenId, 'interop test');
+    const repos = await prisma.repository.findMany({ where: { name: names.app }, select: { id: true } });
+    const minted = await mintToken(actor, { orgId: customer.id, name: 'to revoke', repositoryIds: repos.map((r) => r.id) });
+    const creds = `${customer.slug}:${minted.token}`;
+    // Warm the cache first: the revocation must beat it.
+    expect((await head(`/v2/${names.app}/manifests/v1`, creds)).status).toBe(200);
+    await revokeToken(actor, minted.record.id, 'interop test');
     const revokedAt = Date.now();
     let status = 200;
-    while (status === 200 && Date.now() - revokedAt < 3_000) status = (await head(`/v2/${names.app}/manifests/v1`)).status;
+    while (status === 200 && Date.now() - revokedAt < 3_000) status = (await head(`/v2/${names.app}/manifests/v1`, creds)).status;
     expect(status).toBe(401);
     expect(Date.now() - revokedAt).toBeLessThan(1_000);
-    const error = await skopeo(['inspect', '--raw', '--creds', `${customer.slug}:${token}`, `docker://${gw}/${names.app}:v1`]).then(
+    const error = await skopeo(['inspect', '--raw', '--creds', creds, `docker://${gw}/${names.app}:v1`]).then(
       () => null,
       (e: { stderr: string }) => e.stderr,
     );
     expect(error).toMatch(/revoked/);
+  });
 
+  it('counts the pulls in the statistics and records the token\'s last use', async () => {
     await gateway.gateway.pullLog.flush();
     const { actor: viewer } = await createStaff('staff-support');
     const stats = await getPullStats(viewer, { orgId: customer.id });
@@ -259,5 +265,9 @@ describe.skipIf(!tools.ok)(title, () => {
     const tokenRow = await prisma.registryToken.findUniqueOrThrow({ where: { id: tokenId } });
     expect(tokenRow.lastUsedIp).toBe('127.0.0.1');
     expect(tokenRow.lastUsedAt).not.toBeNull();
+    // The onboarding checklist ticked "first successful pull" by itself.
+    const firstPull = await prisma.onboardingItem.findUniqueOrThrow({ where: { orgId_key: { orgId: customer.id, key: 'first_pull' } } });
+    expect(firstPull).toMatchObject({ doneBy: 'system' });
+    expect(await prisma.auditEvent.count({ where: { orgId: customer.id, action: 'onboarding.tick', actorLabel: 'system:gateway' } })).toBe(1);
   });
 });

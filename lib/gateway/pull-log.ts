@@ -1,6 +1,7 @@
 import { Prisma, prisma } from '@/lib/db/client';
 import { log } from '@/lib/log';
 import { metrics } from '@/lib/observability/metrics';
+import { markOnboardingItem } from '@/lib/onboarding/checklist';
 
 /**
  * Pull events are written off the request path: requests append to an
@@ -39,14 +40,14 @@ const MAX_BUFFER = 100_000;
 export interface PullLogOptions {
   flushIntervalMs?: number;
   batchSize?: number;
-  /** Called after each successful flush with the orgs that had a counted pull (first-pull tracking). */
-  onFlushed?: (orgIdsWithPulls: string[]) => Promise<void> | void;
 }
 
 export class PullEventWriter {
   private queue: QueuedEvent[] = [];
   private tokenUse = new Map<string, { at: Date; ip: string | null }>();
   private lastCounted = new Map<string, number>();
+  /** Customers whose onboarding "first successful pull" this process has already seen ticked. */
+  private firstPullTicked = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
   private closed = false;
@@ -116,11 +117,12 @@ export class PullEventWriter {
     const batch = this.queue.splice(0, 2_000);
     const uses = [...this.tokenUse.entries()];
     this.tokenUse.clear();
+    const firstPulls = [...new Set(batch.filter((e) => e.counted && e.orgId && !this.firstPullTicked.has(e.orgId)).map((e) => e.orgId!))];
     try {
-      await writeBatch(batch, uses);
+      await writeBatch(batch, uses, firstPulls);
+      for (const orgId of firstPulls) this.firstPullTicked.add(orgId);
+      if (this.firstPullTicked.size > 100_000) this.firstPullTicked.clear();
       this.pruneDedup();
-      const orgs = [...new Set(batch.filter((e) => e.counted && e.orgId).map((e) => e.orgId!))];
-      if (orgs.length && this.options.onFlushed) await this.options.onFlushed(orgs);
     } catch (error) {
       // Keep them for the next try, oldest first; newer token uses win.
       this.queue.unshift(...batch);
@@ -157,8 +159,13 @@ export class PullEventWriter {
   }
 }
 
-async function writeBatch(batch: QueuedEvent[], uses: [string, { at: Date; ip: string | null }][]): Promise<void> {
+async function writeBatch(batch: QueuedEvent[], uses: [string, { at: Date; ip: string | null }][], firstPulls: string[]): Promise<void> {
   await prisma.$transaction(async (tx) => {
+    // Onboarding: the customer's first successful pull ticks itself, with the events that show it.
+    if (firstPulls.length) {
+      const existing = await tx.organization.findMany({ where: { id: { in: firstPulls } }, select: { id: true } });
+      for (const { id } of existing) await markOnboardingItem(tx, id, 'first_pull', 'gateway');
+    }
     if (batch.length) {
       await dedupAgainstDatabase(tx, batch);
       await tx.pullEvent.createMany({

@@ -110,7 +110,7 @@ describe('gateway replicas on one database', () => {
     }
     expect(await prisma.pullEvent.count({ where: { repository } })).toBe(0);
     await d.stop();
-    expect(d.child.exitCode).toBe(0);
+    expect({ exitCode: d.child.exitCode, signal: d.child.signalCode }).toEqual({ exitCode: 0, signal: null });
     const events = await prisma.pullEvent.findMany({ where: { repository }, orderBy: { id: 'asc' } });
     expect(events).toHaveLength(25);
     expect(events[0]).toMatchObject({ orgId: org.id, outcome: 'denied', reason: 'repository not in token scope', method: 'HEAD', clientIp: '127.0.0.1' });

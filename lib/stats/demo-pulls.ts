@@ -1,5 +1,6 @@
 import { prisma, type Prisma } from '@/lib/db/client';
 import { rebuildPullDaily } from '@/lib/gateway/pull-log';
+import { markOnboardingItem } from '@/lib/onboarding/checklist';
 
 /**
  * Four weeks of plausible pull history for the demo customers, so the
@@ -7,7 +8,8 @@ import { rebuildPullDaily } from '@/lib/gateway/pull-log';
  * 4.2.0 half way, Initech stays on 4.1.3 and has a stale token in a CI job,
  * Umbrella Health never pulls. Written as events plus their rollup.
  */
-export const DEMO_REPOSITORY = 'acme/product-enterprise';
+/** The demo repository seeded in lib/seed/demo.ts. */
+export const DEMO_REPOSITORY = 'vendor/product-enterprise';
 const DAY = 24 * 60 * 60 * 1000;
 
 export async function seedDemoPulls(now = new Date()): Promise<number> {
@@ -44,10 +46,13 @@ export async function seedDemoPulls(now = new Date()): Promise<number> {
     if (daysAgo % 3 === 0) push('globex', '4.2.0-rc.1', 15);
     for (let i = 0, n = Math.floor(random() * 3); i < n; i++) push('initech', '4.1.3', 9 + i * 3);
     if (daysAgo < 6) push('initech', '4.1.3', 3, 'unauthorized', 'token expired');
-    if (daysAgo === 2) push('initech', 'latest', 11, 'denied', 'repository not in token scope', 'acme/product-enterprise-debug');
+    if (daysAgo === 2) push('initech', 'latest', 11, 'denied', 'repository not in token scope', 'vendor/product-enterprise-debug');
   }
   if (events.length === 0) return 0;
-  await prisma.pullEvent.createMany({ data: events });
+  await prisma.$transaction(async (tx) => {
+    await tx.pullEvent.createMany({ data: events });
+    for (const orgId of new Set(events.filter((e) => e.outcome === 'success').map((e) => e.orgId!))) await markOnboardingItem(tx, orgId, 'first_pull', 'gateway');
+  });
   await rebuildPullDaily(new Date(now.getTime() - 28 * DAY), new Date(now.getTime() + DAY));
   return events.length;
 }

@@ -8,7 +8,18 @@ const root = path.resolve(import.meta.dirname, '..', '..');
 export async function startGatewayProcess(options: { port: number; databaseUrl: string; env?: Record<string, string> }): Promise<RunningProcess> {
   const child = spawn(process.execPath, [path.join(root, 'scripts/run.mjs'), path.join(root, 'scripts/gateway.ts')], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: options.databaseUrl, GATEWAY_PORT: String(options.port), GATEWAY_HOSTNAME: '127.0.0.1', LOG_LEVEL: 'error', ...options.env },
+    env: {
+      ...process.env,
+      DATABASE_URL: options.databaseUrl,
+      GATEWAY_PORT: String(options.port),
+      GATEWAY_HOSTNAME: '127.0.0.1',
+      LOG_LEVEL: 'error',
+      // Every test client is 127.0.0.1 and the counters are shared through the
+      // database: brute-force limits have their own test (gateway.db.test.ts).
+      REGISTRY_MAX_FAILURES_PER_IP: '1000000',
+      REGISTRY_MAX_FAILURES_PER_USER: '1000000',
+      ...options.env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -24,5 +35,6 @@ export async function startGatewayProcess(options: { port: number; databaseUrl: 
     await stopChild(child);
     throw new Error(`gateway process did not start: ${String(error)}\n${output}`);
   }
-  return { url, child, output: () => output, stop: () => stopChild(child) };
+  // A clean stop flushes buffered pull events first: give it time on a busy machine.
+  return { url, child, output: () => output, stop: () => stopChild(child, 'SIGTERM', 30_000) };
 }

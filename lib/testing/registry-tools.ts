@@ -79,10 +79,10 @@ export interface RunningProcess {
   stop(): Promise<void>;
 }
 
-export function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+export function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM', graceMs = 5_000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
-    const force = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    const force = setTimeout(() => child.kill('SIGKILL'), graceMs);
     child.once('exit', () => {
       clearTimeout(force);
       resolve();
@@ -161,7 +161,9 @@ export async function startDistribution(options: {
 /** nginx with Basic auth in front of an upstream, for the benchmark's baseline. */
 export async function startNginxBasicAuth(options: { port: number; upstream: string; user: string; password: string }): Promise<RunningProcess> {
   const dir = tempDir('nginx');
-  fs.writeFileSync(path.join(dir, 'htpasswd'), `${htpasswdLine(options.user, options.password, '-m')}\n`);
+  // nginx's workers run as an unprivileged user and must read the password file.
+  fs.chmodSync(dir, 0o755);
+  fs.writeFileSync(path.join(dir, 'htpasswd'), `${htpasswdLine(options.user, options.password, '-m')}\n`, { mode: 0o644 });
   const upstream = new URL(options.upstream).host;
   const conf = `
 worker_processes 1;

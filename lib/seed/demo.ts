@@ -2,6 +2,7 @@ import { recordAudit } from '@/lib/audit/record';
 import { systemActor } from '@/lib/auth/actor';
 import { hashPassword } from '@/lib/auth/password';
 import { prisma } from '@/lib/db/client';
+import { issueLicenseTx } from '@/lib/licensing/licenses';
 
 /**
  * Demo data for `npm run demo` (and the e2e suite): staff in each role and a
@@ -25,6 +26,10 @@ export const DEMO_CUSTOMERS = [
 export const DEMO_CUSTOMER_USERS = [
   { email: 'owner@globex.test', name: 'Grace Owner', org: 'globex', role: 'owner' },
   { email: 'viewer@globex.test', name: 'Victor Viewer', org: 'globex', role: 'viewer' },
+  // Umbrella Health is on Community with all 3 seats taken: quota warnings and UpgradeGates to try.
+  { email: 'owner@umbrella.test', name: 'Uma Owner', org: 'umbrella-health', role: 'owner' },
+  { email: 'dev@umbrella.test', name: 'Dev Umbrella', org: 'umbrella-health', role: 'editor' },
+  { email: 'qa@umbrella.test', name: 'Quinn QA', org: 'umbrella-health', role: 'viewer' },
 ] as const;
 
 const SEED_MARKER = 'demo.seeded';
@@ -61,6 +66,11 @@ export async function seedDemo(): Promise<{ seeded: boolean }> {
           update: {},
           create: { userId: user.id, orgId: org.id, role: person.role },
         });
+      }
+      // A license for each customer (this also creates the first signing key).
+      for (const customer of DEMO_CUSTOMERS) {
+        const org = await tx.organization.findUniqueOrThrow({ where: { slug: customer.slug } });
+        await issueLicenseTx(tx, actor, { orgId: org.id });
       }
       await tx.setting.create({ data: { key: SEED_MARKER, value: { at: new Date().toISOString() } } });
     },

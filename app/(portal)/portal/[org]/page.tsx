@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { QuotaBanner } from '@/components/features/quota-banner';
 import { Badge } from '@/components/ui/badge';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import { KeyValueList } from '@/components/ui/key-value-list';
@@ -16,6 +17,7 @@ export default async function OrgOverview({ params }: { params: Promise<{ org: s
   return (
     <>
       <PageHeader title={org.name} description="Your subscription and deployment at a glance." />
+      <QuotaBanner org={org} className="mb-6" />
       <Card>
         <CardHeader>
           <CardTitle>Subscription</CardTitle>

@@ -4,6 +4,7 @@ import { signIn, storageState } from './fixtures';
 
 test.describe.serial('UpgradeGate', () => {
   test('a Community customer meets the gate with the upgrade path; an override opens it; removing it closes it again', async ({ browser }) => {
+    test.setTimeout(180_000); // three signed-in browsers and several round trips on a shared machine
     const customer = await browser.newPage();
     await signIn(customer, 'owner@umbrella.test');
     await customer.goto('/portal/umbrella-health/usage');
@@ -57,12 +58,13 @@ test.describe('licenses (staff)', () => {
   test.use({ storageState: storageState('admin') });
 
   test('issue from the customer page, download a token that verifies offline, revoke with a reason', async ({ page, request }) => {
+    test.setTimeout(120_000);
     await page.goto('/admin/customers/initech/licenses');
     await expect(page.getByRole('heading', { name: /Initech/, level: 1 })).toBeVisible();
     await page.getByLabel('Tier').selectOption('enterprise');
-    await page.getByLabel('Seats').fill('40');
+    await page.getByRole('textbox', { name: 'Seats' }).fill('40');
     await page.getByRole('button', { name: 'Issue license' }).click();
-    await expect(page).toHaveURL(/\/admin\/licenses\/[0-9a-f-]+\?issued=1$/);
+    await expect(page).toHaveURL(/\/admin\/licenses\/[0-9a-f-]+\?issued=1$/, { timeout: 45_000 });
     await expect(page.getByText('License issued')).toBeVisible();
     await expect(page.getByText('Seats: 40')).toBeVisible();
     await page.screenshot({ path: 'test-results/license-detail.png', fullPage: true });
@@ -82,7 +84,7 @@ test.describe('licenses (staff)', () => {
     await expect(dialog.getByText('Say why the license is revoked.')).toBeVisible();
     await dialog.getByLabel('Reason').fill('customer asked for a new one');
     await dialog.getByRole('button', { name: 'Revoke license' }).click();
-    await expect(page.getByRole('alert').filter({ hasText: 'customer asked for a new one' })).toBeVisible();
+    await expect(page.getByRole('alert').filter({ hasText: 'customer asked for a new one' })).toBeVisible({ timeout: 30_000 });
 
     const list = await (await request.get('/api/v1/licenses/revocations?format=json')).json();
     expect(list.claims.revoked).toContain(result.status === 'valid' ? result.claims.jti : '');

@@ -1,13 +1,31 @@
 import { Badge } from '@/components/ui/badge';
-import { describeDenial, type FeatureDecision } from '@/lib/features/decide';
+import { describeDenial, type DenialReason, type FeatureDecision } from '@/lib/features/decide';
+import { tierLabel } from '@/lib/features/tiers';
 import { formatDate } from '@/lib/format';
 
-/** Every feature with whether the org has it and, if not, why: what decideFeature answers, in words. */
+function shortReason(reason: DenialReason): string {
+  switch (reason.code) {
+    case 'tier_required':
+      return `${tierLabel(reason.requiredTier)} plan`;
+    case 'override_expired':
+      return `Ended ${formatDate(reason.expiredAt)}`;
+    case 'disabled':
+      return 'Turned off';
+    case 'license_expired':
+      return 'License expired';
+    case 'quota_exceeded':
+      return 'Limit reached';
+    case 'unknown_feature':
+      return 'Unknown';
+  }
+}
+
+/** Every feature with whether the org has it and, if not, the short reason (the full sentence on hover and for screen readers). */
 export function FeatureDecisionList({ decisions }: { decisions: FeatureDecision[] }) {
   return (
     <ul className="divide-y divide-border">
       {decisions.map((d) => (
-        <li key={d.feature} className="flex flex-col gap-1 py-2 text-sm sm:flex-row sm:items-center sm:justify-between">
+        <li key={d.feature} className="flex items-center justify-between gap-3 py-2 text-sm">
           <span className="font-medium">{d.label}</span>
           {d.allowed ? (
             <span className="flex items-center gap-2">
@@ -17,9 +35,11 @@ export function FeatureDecisionList({ decisions }: { decisions: FeatureDecision[
               </Badge>
             </span>
           ) : (
-            <span className="flex items-center gap-2 sm:max-w-[60%] sm:text-right">
-              <span className="text-xs text-muted-foreground">{describeDenial(d.label, d.reason)}</span>
-              <Badge tone={d.reason.code === 'tier_required' ? 'neutral' : 'warning'}>Locked</Badge>
+            <span title={describeDenial(d.label, d.reason)}>
+              <span className="sr-only">{describeDenial(d.label, d.reason)}</span>
+              <Badge tone={d.reason.code === 'tier_required' ? 'neutral' : 'warning'} aria-hidden="true">
+                {shortReason(d.reason)}
+              </Badge>
             </span>
           )}
         </li>

@@ -12,6 +12,7 @@ import { NotFoundError } from '@/lib/errors';
 import { FEATURES, isKnownFeature } from '@/lib/features/catalog';
 import { LIMIT_LABELS, isLimitKey } from '@/lib/features/tiers';
 import { formatDate, formatDateTime } from '@/lib/format';
+import { canonicalClaimsJson } from '@/lib/licensing/claims';
 import { getLicense } from '@/lib/licensing/licenses';
 import { previewLicenseToken } from '@/lib/licensing/preview';
 import { hasStaffPermission } from '@/lib/rbac/authorize';
@@ -94,7 +95,7 @@ export default async function LicensePage({ params, searchParams }: { params: Pr
                 },
                 {
                   label: 'Limits',
-                  value: Object.entries(license.limits)
+                  value: Object.entries(JSON.parse(canonicalClaimsJson(claims)).limits as Record<string, number | null>)
                     .map(([k, v]) => `${isLimitKey(k) ? LIMIT_LABELS[k].label : k}: ${v === null ? 'unlimited' : v.toLocaleString('en-US')}`)
                     .join(' · '),
                 },
@@ -140,7 +141,7 @@ export default async function LicensePage({ params, searchParams }: { params: Pr
               <pre className="overflow-auto rounded-md border border-border bg-subtle p-3 font-mono text-xs">
                 {JSON.stringify({ alg: 'EdDSA', kid: license.kid, typ: 'JWT' }, null, 2)}
                 {'\n'}
-                {JSON.stringify(claims, null, 2)}
+                {JSON.stringify(JSON.parse(canonicalClaimsJson(claims)), null, 2)}
               </pre>
             </CardContent>
           </Card>

@@ -6,7 +6,6 @@ import { QuotaList } from '@/components/features/quota-list';
 import { Alert } from '@/components/ui/alert';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
-import { PageHeader } from '@/components/ui/page-header';
 import { requireStaffPage } from '@/lib/auth/session';
 import { prisma } from '@/lib/db/client';
 import { getFeatureDecisions, loadFlags } from '@/lib/features/entitlements';
@@ -38,19 +37,11 @@ export default async function CustomerLicensesPage({ params }: { params: Promise
   const featureOptions = [...flags.values()].map((f) => ({ key: f.key, label: f.label, minTier: f.minTier }));
   return (
     <>
-      <PageHeader
-        breadcrumbs={[{ label: 'Customers', href: '/admin/customers' }, { label: org.name, href: `/admin/customers/${org.slug}` }, { label: 'Licenses' }]}
-        title={
-          <span className="flex items-center gap-3">
-            {org.name} <TierBadge tier={org.tier} />
-          </span>
-        }
-        description={
-          summary.license
-            ? `Current license ${summary.license.jti.slice(0, 8)}… expires ${formatDate(summary.license.expiresAt)} (${summary.license.daysLeft} days), then ${summary.license.graceDays} days of grace.`
-            : 'No license issued yet.'
-        }
-      />
+      <p className="mb-6 text-sm text-muted-foreground">
+        {summary.license
+          ? `Current license ${summary.license.jti.slice(0, 8)}… expires ${formatDate(summary.license.expiresAt)} (${summary.license.daysLeft} days), then ${summary.license.graceDays} days of grace.`
+          : 'No license issued yet.'}
+      </p>
       {quotas.some((q) => q.level !== 'ok') ? (
         <Alert tone="warning" className="mb-6" title="Near or at a plan limit">
           {quotas

@@ -5,11 +5,12 @@
 #   docker build -t portcullis .
 #   docker run -p 3000:3000 -e DATABASE_URL=... -e AUTH_SECRET=... -e TOKEN_HASH_SECRET=... -e ENCRYPTION_KEY=... portcullis
 #
-# Next's standalone output is built (NEXT_OUTPUT=standalone) for its traced,
-# minimal .next/server; the process that serves it is our custom server
-# (lib/server/start.ts), not Next's server.js, because it also answers /v2/
-# (raw node:http), runs migrations and background jobs. Its own dependencies
-# come from a production-only `npm ci`.
+# Not Next's `output: 'standalone'` server.js: the process is our custom
+# server (lib/server/start.ts), because it also answers /v2/ on the same port
+# (raw node:http: container clients need what Next's handlers strip), applies
+# migrations and runs the SIEM and retention jobs. Its dependencies (tsx, pg,
+# the Prisma schema engine, PGlite for the CLI) are outside Next's file
+# trace, so the runtime gets a production-only `npm ci` plus the build's .next.
 
 ARG NODE_IMAGE=node:20.20-bookworm-slim
 
@@ -28,7 +29,7 @@ RUN npm ci --no-audit --no-fund
 # ---- the Next.js production build ----
 FROM deps AS build
 COPY . .
-ENV NODE_ENV=production NEXT_OUTPUT=standalone
+ENV NODE_ENV=production
 RUN npm run build && rm -rf .next/cache
 
 # ---- production-only node_modules ----

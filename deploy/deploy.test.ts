@@ -44,8 +44,6 @@ describe('Dockerfile', () => {
     for (const match of dockerfile.matchAll(/npm run (\S+)/g)) expect(pkg.scripts[match[1]!], match[0]).toBeDefined();
     expect(fs.existsSync(path.join(root, 'scripts/run.mjs'))).toBe(true);
     expect(fs.existsSync(path.join(root, 'scripts/server.ts'))).toBe(true);
-    // The build stage asks Next for its standalone output.
-    expect(read('next.config.ts')).toContain("process.env.NEXT_OUTPUT === 'standalone'");
   });
 });
 

@@ -4,20 +4,11 @@ import { DataTable, type DataTableColumn } from '@/components/data-table';
 import { Badge, type Tone } from '@/components/ui/badge';
 import { EmptyState } from '@/components/ui/empty-state';
 import type { AuditRow } from '@/lib/audit/list';
+import { AuditDetails } from './audit-details';
 import { formatDateTime, formatRelative } from '@/lib/format';
 import type { TableQuery } from '@/lib/table/query';
 
 const ACTOR_TONES: Record<string, Tone> = { staff: 'accent', user: 'info', cli: 'neutral', system: 'neutral' };
-
-function Json({ label, value }: { label: string; value: unknown }) {
-  if (value === null || value === undefined) return null;
-  return (
-    <div>
-      <div className="mb-1 text-xs font-medium text-muted-foreground">{label}</div>
-      <pre className="max-h-64 overflow-auto rounded-md border border-border bg-subtle p-2 font-mono text-xs whitespace-pre-wrap">{JSON.stringify(value, null, 2)}</pre>
-    </div>
-  );
-}
 
 function columns(showOrg: boolean, orgHref?: (slug: string) => string): DataTableColumn<AuditRow>[] {
   const list: DataTableColumn<AuditRow>[] = [
@@ -82,30 +73,22 @@ function columns(showOrg: boolean, orgHref?: (slug: string) => string): DataTabl
       cell: ({ row }) => {
         const event = row.original;
         return (
-          <details className="group relative text-left">
-            <summary className="cursor-pointer list-none text-sm text-primary-strong hover:underline">Details</summary>
-            <div className="absolute right-0 z-30 mt-2 w-[32rem] max-w-[80vw] space-y-3 rounded-lg border border-border bg-card p-4 text-sm shadow-lg">
-              <dl className="grid grid-cols-[7rem_1fr] gap-x-3 gap-y-1 text-xs">
-                <dt className="text-muted-foreground">Event</dt>
-                <dd className="font-mono">#{event.id.toString()}</dd>
-                <dt className="text-muted-foreground">Time</dt>
-                <dd>{event.occurredAt.toISOString()}</dd>
-                <dt className="text-muted-foreground">Target</dt>
-                <dd className="font-mono break-all">
-                  {event.targetType}:{event.targetId ?? '—'}
-                </dd>
-                <dt className="text-muted-foreground">Request</dt>
-                <dd className="font-mono break-all">{event.requestId ?? '—'}</dd>
-                <dt className="text-muted-foreground">User agent</dt>
-                <dd className="break-all">{event.userAgent ?? '—'}</dd>
-                <dt className="text-muted-foreground">Hash</dt>
-                <dd className="font-mono break-all">{event.hash}</dd>
-              </dl>
-              <Json label="Before" value={event.before} />
-              <Json label="After" value={event.after} />
-              <Json label="Details" value={event.metadata} />
-            </div>
-          </details>
+          <AuditDetails
+            event={{
+              id: event.id.toString(),
+              action: event.action,
+              occurredAt: event.occurredAt.toISOString(),
+              actorLabel: event.actorLabel,
+              target: `${event.targetType}:${event.targetId ?? '—'}`,
+              requestId: event.requestId,
+              ip: event.ip,
+              userAgent: event.userAgent,
+              hash: event.hash,
+              before: event.before,
+              after: event.after,
+              metadata: event.metadata,
+            }}
+          />
         );
       },
     },

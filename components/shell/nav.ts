@@ -49,6 +49,7 @@ export const PORTAL_NAV: readonly PortalNavItem[] = [
   { label: 'Pull activity', path: '/activity', icon: Activity, permission: 'pulls.view' },
   { label: 'Team', path: '/team', icon: Users, permission: 'members.view' },
   { label: 'Billing', path: '/billing', icon: CreditCard, permission: 'billing.view' },
+  { label: 'Audit log', path: '/audit', icon: ScrollText, permission: 'audit.view' },
   { label: 'Settings', path: '/settings', icon: Settings, permission: 'org.settings' },
 ];
 

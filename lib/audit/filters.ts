@@ -60,14 +60,15 @@ export function parseAuditFilters(params: URLSearchParams | Record<string, strin
   return out;
 }
 
-/** The filters as search params (for export links that carry the viewer's filters). */
-export function auditFiltersToParams(filters: AuditFilters, raw?: Record<string, string | undefined>): URLSearchParams {
-  const params = new URLSearchParams();
+/** The filter values as typed (for the form and for export links that carry exactly the viewer's filters); only set ones. */
+export function rawAuditFilterValues(params: Record<string, string | string[] | undefined>): Partial<Record<'actor' | 'action' | 'target' | 'from' | 'to', string>> {
+  const out: Partial<Record<'actor' | 'action' | 'target' | 'from' | 'to', string>> = {};
   for (const key of ['actor', 'action', 'target', 'from', 'to'] as const) {
-    const value = raw?.[key] ?? (filters[key] instanceof Date ? (filters[key] as Date).toISOString() : (filters[key] as string | undefined));
-    if (value) params.set(key, value);
+    const value = params[key];
+    const text = (Array.isArray(value) ? value[0] : value)?.trim();
+    if (text) out[key] = text.slice(0, 200);
   }
-  return params;
+  return out;
 }
 
 export function auditWhere(filters: AuditFilters, orgId?: string | null): Prisma.AuditEventWhereInput {

@@ -3,6 +3,7 @@ import { prisma } from '@/lib/db/client';
 import { RateLimitedError } from '@/lib/errors';
 import { hitRateLimit, peekRateLimit, resetRateLimit } from '@/lib/rate-limit';
 import { DUMMY_HASH, verifyPassword } from './password';
+import { metrics } from '@/lib/observability/metrics';
 
 export const SIGN_IN_WINDOW_SECONDS = 15 * 60;
 export const SIGN_IN_LIMITS = {
@@ -35,6 +36,7 @@ export async function signInWithPassword(input: PasswordSignIn): Promise<{ ok: t
   ] as const) {
     const current = await peekRateLimit(prisma, key, SIGN_IN_WINDOW_SECONDS);
     if (current.count >= limit) {
+      metrics.authFailure('password_rate_limited');
       throw new RateLimitedError(
         `Too many failed sign-in attempts. Try again in ${Math.ceil(current.retryAfterSeconds / 60)} minutes.`,
         current.retryAfterSeconds,
@@ -46,6 +48,7 @@ export async function signInWithPassword(input: PasswordSignIn): Promise<{ ok: t
   const valid = await verifyPassword(input.password, user?.passwordHash ?? DUMMY_HASH);
 
   if (!user || !valid || user.disabledAt) {
+    metrics.authFailure('password');
     await hitRateLimit(prisma, emailKey, SIGN_IN_WINDOW_SECONDS);
     await hitRateLimit(prisma, ipKey, SIGN_IN_WINDOW_SECONDS);
     if (user) {

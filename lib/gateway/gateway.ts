@@ -10,6 +10,7 @@ import { FailureLimiter, failureLimitsFromEnv, type FailureLimits } from './fail
 import { PullEventWriter, type PullEventInput, type PullLogOptions } from './pull-log';
 import { isDigest, parseGatewayPath, type GatewayRoute } from './routes';
 import { headerValue, readBody, UpstreamClient, UpstreamError } from './upstream';
+import { metrics } from '@/lib/observability/metrics';
 
 /**
  * The registry gateway: the pull side of the OCI distribution API, served
@@ -83,6 +84,9 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   function record(ctx: RequestContext, route: GatewayRoute, event: Omit<PullEventInput, 'repository' | 'reference' | 'method'>) {
     if (route.kind !== 'manifest') return;
+    metrics.gatewayPull(event.outcome);
+    // A 401 without credentials is every client's handshake, not a failure.
+    if ((event.outcome === 'unauthorized' || event.outcome === 'rate_limited') && ctx.username) metrics.authFailure('registry_token');
     pullLog.record({
       repository: route.name,
       reference: route.reference,

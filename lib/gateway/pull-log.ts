@@ -1,5 +1,6 @@
 import { Prisma, prisma } from '@/lib/db/client';
 import { log } from '@/lib/log';
+import { metrics } from '@/lib/observability/metrics';
 
 /**
  * Pull events are written off the request path: requests append to an
@@ -83,6 +84,7 @@ export class PullEventWriter {
       this.queue.splice(0, this.queue.length - MAX_BUFFER);
       this.dropped++;
     }
+    metrics.pullEventBufferDepth(this.queue.length);
     if (this.queue.length >= (this.options.batchSize ?? 500)) this.flushInBackground();
   }
 
@@ -103,7 +105,10 @@ export class PullEventWriter {
       if (this.queue.length === 0 && this.tokenUse.size === 0) return;
     }
     if (this.queue.length === 0 && this.tokenUse.size === 0) return;
-    this.flushing = this.write().finally(() => (this.flushing = null));
+    this.flushing = this.write().finally(() => {
+      this.flushing = null;
+      metrics.pullEventBufferDepth(this.queue.length);
+    });
     await this.flushing;
   }
 

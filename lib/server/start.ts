@@ -53,14 +53,14 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const gateway = createGateway({ databaseUrl: database.url });
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    if (isGatewayPath(req.url)) {
-      gateway.handle(req, res);
-      return;
-    }
     const requestId = requestIdFor(req.headers['x-request-id']);
     req.headers['x-request-id'] = requestId;
     res.setHeader('x-request-id', requestId);
     observeRequest(req, res, requestId);
+    if (isGatewayPath(req.url)) {
+      gateway.handle(req, res);
+      return;
+    }
     void handle(req, res);
   });
   // Next's dev server pushes hot reloads over a websocket; without the

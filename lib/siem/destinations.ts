@@ -7,7 +7,7 @@ import { seal } from '@/lib/crypto/secret-box';
 import { prisma } from '@/lib/db/client';
 import { NotFoundError, ValidationError } from '@/lib/errors';
 import { requireFeature } from '@/lib/features/entitlements';
-import { authorizeOrg } from '@/lib/rbac/authorize';
+import { assertStaffPermission, authorizeOrg } from '@/lib/rbac/authorize';
 import { secretContext } from './delivery';
 
 export const MAX_DESTINATIONS_PER_ORG = 5;
@@ -158,4 +158,27 @@ export async function redeliverSiem(actor: Actor, slug: string, target: { delive
     });
     return { requeued: count };
   });
+}
+
+/** Staff overview: every destination with its customer and delivery counts. */
+export async function listAllSiemDestinations(actor: Actor) {
+  assertStaffPermission(actor, 'audit.view');
+  const destinations = await prisma.siemDestination.findMany({ orderBy: { createdAt: 'desc' }, include: { org: { select: { slug: true, name: true } } }, take: 500 });
+  const counts = await prisma.siemDelivery.groupBy({ by: ['destinationId', 'status'], _count: true });
+  return destinations.map((destination) => {
+    const of = (status: string) => counts.find((row) => row.destinationId === destination.id && row.status === status)?._count ?? 0;
+    return { ...destination, pending: of('pending'), delivered: of('delivered'), dead: of('dead') };
+  });
+}
+
+/** Staff dead-letter view across customers, newest first. */
+export async function listAllDeadSiemDeliveries(actor: Actor, take = 100) {
+  assertStaffPermission(actor, 'audit.view');
+  const rows = await prisma.siemDelivery.findMany({
+    where: { status: 'dead' },
+    orderBy: [{ nextAttemptAt: 'desc' }],
+    take,
+    include: { destination: { select: { url: true, org: { select: { slug: true, name: true } } } } },
+  });
+  return rows.map((row) => ({ ...row, org: row.destination.org }));
 }

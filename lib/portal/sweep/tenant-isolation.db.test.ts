@@ -190,6 +190,18 @@ const CASES: Record<string, Case> = {
     kind: 'exempt',
     reason: "authenticated by the license JWT itself, whose subject is the org: no caller-supplied ids (lib/licensing/api.db.test.ts covers forged, revoked and expired licenses)",
   },
+  // issue 8: audit log and SIEM streaming. These take the org's slug, not orgId, and streaming needs
+  // Enterprise, so they are not in the generic sweep yet; their isolation is tested beside them.
+  'app/(portal)/portal/[org]/audit/actions.ts#createDestinationAction': {
+    kind: 'exempt',
+    reason: 'lib/siem/delivery.db.test.ts: a foreign owner gets 404, a viewer 403, a tier without streaming is refused, nothing written',
+  },
+  'app/(portal)/portal/[org]/audit/actions.ts#updateDestinationAction': { kind: 'exempt', reason: 'same gate as createDestinationAction (authorizeOrg siem.manage + destination looked up by id and orgId)' },
+  'app/(portal)/portal/[org]/audit/actions.ts#deleteDestinationAction': { kind: 'exempt', reason: 'same gate as createDestinationAction (authorizeOrg siem.manage + destination looked up by id and orgId)' },
+  'app/(portal)/portal/[org]/audit/actions.ts#redeliverAction': { kind: 'exempt', reason: 'lib/siem/delivery.db.test.ts: a viewer is refused; deliveries are looked up through their destination\'s orgId' },
+  'app/(portal)/portal/[org]/audit/export/route.ts#GET': { kind: 'exempt', reason: 'lib/audit/list.db.test.ts and e2e/audit.spec.ts: another org\'s export is a 404' },
+  'app/api/metrics/route.ts#GET': { kind: 'exempt', reason: 'operator metrics behind METRICS_TOKEN: no organization data' },
+  'app/api/ready/route.ts#GET': { kind: 'exempt', reason: 'public readiness probe: no organization data' },
   'app/api/v1/settings/rbac/route.ts#GET': {
     kind: 'exempt',
     reason: 'authenticated by the license JWT itself, answers 200/404 for that license only (lib/licensing/api.db.test.ts)',

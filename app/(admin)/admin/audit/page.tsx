@@ -3,12 +3,12 @@ import { AuditFilters } from '@/components/audit/audit-filters';
 import { AuditTable } from '@/components/audit/audit-table';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
-import { auditTabs } from './tabs';
 import { Tabs } from '@/components/ui/tabs';
-import { hasAuditFilters, parseAuditFilters } from '@/lib/audit/filters';
+import { hasAuditFilters, parseAuditFilters, rawAuditFilterValues } from '@/lib/audit/filters';
 import { AUDIT_SORTABLE, listAuditEvents } from '@/lib/audit/list';
 import { requireStaffPage } from '@/lib/auth/session';
 import { parseTableQuery } from '@/lib/table/query';
+import { auditTabs } from './tabs';
 
 export const metadata: Metadata = { title: 'Audit log' };
 
@@ -20,8 +20,8 @@ export default async function AdminAuditPage({ searchParams }: { searchParams: S
   const filters = parseAuditFilters(params);
   const query = parseTableQuery(params, { sortable: AUDIT_SORTABLE, defaultSort: 'occurredAt', defaultDir: 'desc', defaultPageSize: 50 });
   const { rows, total } = await listAuditEvents(actor, { kind: 'all' }, filters, query);
-  const raw = rawFilterValues(params);
-  const exportHref = (format: 'csv' | 'json') => `/admin/audit/export?${new URLSearchParams({ format, ...definedOnly(raw) }).toString()}`;
+  const raw = rawAuditFilterValues(params);
+  const exportHref = (format: 'csv' | 'json') => `/admin/audit/export?${new URLSearchParams({ format, ...raw }).toString()}`;
 
   return (
     <>
@@ -39,17 +39,4 @@ export default async function AdminAuditPage({ searchParams }: { searchParams: S
       </div>
     </>
   );
-}
-
-function rawFilterValues(params: Record<string, string | string[] | undefined>) {
-  const pick = (key: string) => {
-    const value = params[key];
-    const text = (Array.isArray(value) ? value[0] : value)?.trim();
-    return text ? text.slice(0, 200) : undefined;
-  };
-  return { actor: pick('actor'), action: pick('action'), target: pick('target'), from: pick('from'), to: pick('to') };
-}
-
-function definedOnly(values: Record<string, string | undefined>): Record<string, string> {
-  return Object.fromEntries(Object.entries(values).filter((entry): entry is [string, string] => !!entry[1]));
 }

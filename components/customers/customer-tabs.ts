@@ -12,6 +12,7 @@ export const CUSTOMER_TABS: readonly CustomerTab[] = [
   { segment: '', label: 'Overview' },
   { segment: 'tokens', label: 'Tokens', permission: 'tokens.view' },
   { segment: 'instructions', label: 'Install instructions' },
+  { segment: 'licenses', label: 'Licenses', permission: 'licenses.view' },
   { segment: 'onboarding', label: 'Onboarding' },
   { segment: 'activity', label: 'Activity', permission: 'audit.view' },
 ];

@@ -52,30 +52,34 @@ export function UpgradePrompt({ decision, orgSlug, salesContact, className }: { 
       aria-label={`${decision.label} is locked`}
       data-feature={decision.feature}
       data-reason={decision.reason.code}
-      className={cn('flex flex-col items-start gap-3 rounded-lg border border-dashed border-border bg-subtle px-5 py-5 sm:flex-row sm:items-center sm:gap-4', className)}
+      className={cn('flex flex-col gap-4 rounded-lg border border-dashed border-border bg-subtle px-5 py-5', className)}
     >
-      <span className="flex size-10 shrink-0 items-center justify-center rounded-full bg-accent-soft text-accent-strong" aria-hidden="true">
-        <Lock className="size-5" />
-      </span>
-      <div className="min-w-0 flex-1 space-y-1">
-        <h3 className="text-sm leading-5 font-semibold">{TITLES[decision.reason.code](decision.label)}</h3>
-        <p className="text-sm text-muted-foreground">{describeDenial(decision.label, decision.reason)}</p>
-        {tier ? <p className="text-xs text-muted-foreground">{TIERS[tier].description}</p> : null}
+      <div className="flex items-start gap-4">
+        <span className="flex size-10 shrink-0 items-center justify-center rounded-full bg-accent-soft text-accent-strong" aria-hidden="true">
+          <Lock className="size-5" />
+        </span>
+        <div className="min-w-0 flex-1 space-y-1">
+          <h3 className="text-sm leading-5 font-semibold">{TITLES[decision.reason.code](decision.label)}</h3>
+          <p className="text-sm text-muted-foreground">{describeDenial(decision.label, decision.reason)}</p>
+          {tier ? <p className="text-xs text-muted-foreground">{TIERS[tier].label}: {TIERS[tier].description}</p> : null}
+        </div>
       </div>
       {action.href ? (
-        action.kind === 'upgrade' ? (
-          <LinkButton href={action.href} className="shrink-0">
-            <Sparkles aria-hidden="true" />
-            {action.label}
-          </LinkButton>
-        ) : (
-          <a href={action.href} className={buttonVariants({ variant: 'secondary', className: 'shrink-0' })}>
-            <Mail aria-hidden="true" />
-            {action.label}
-          </a>
-        )
+        <div className="pl-14">
+          {action.kind === 'upgrade' ? (
+            <LinkButton href={action.href}>
+              <Sparkles aria-hidden="true" />
+              {action.label}
+            </LinkButton>
+          ) : (
+            <a href={action.href} className={buttonVariants({ variant: 'secondary' })}>
+              <Mail aria-hidden="true" />
+              {action.label}
+            </a>
+          )}
+        </div>
       ) : action.kind === 'contact_support' ? (
-        <p className="shrink-0 text-xs text-muted-foreground">{action.label}</p>
+        <p className="pl-14 text-xs text-muted-foreground">{action.label}</p>
       ) : null}
     </section>
   );

@@ -32,7 +32,7 @@ export function ensureSecrets(options: { allowGenerated: boolean; file?: string 
   const file = options.file ?? path.resolve(process.env.PORTCULLIS_DATA_DIR ? path.dirname(process.env.PORTCULLIS_DATA_DIR) : '.data', 'secrets.json');
   let stored: Partial<Record<SecretName, string>> = {};
   try {
-    stored = JSON.parse(fs.readFileSync(file, 'utf8')) as typeof stored;
+    stored = JSON.parse(fs.readFileSync(/* turbopackIgnore: true */ file, 'utf8')) as typeof stored;
   } catch {
     // first run
   }

@@ -77,7 +77,13 @@ export async function privateKeyFor(db: Db, kid: string): Promise<KeyObject> {
   if (cached) return cached;
   const row = await db.signingKey.findUnique({ where: { kid }, select: { privateKeyEnc: true, status: true } });
   if (!row) throw new NotFoundError(`Signing key ${kid} not found`);
-  const key = createPrivateKey(open(row.privateKeyEnc, sealContext(kid)));
+  let pem: string;
+  try {
+    pem = open(row.privateKeyEnc, sealContext(kid));
+  } catch {
+    throw new ConflictError(`Signing key ${kid} cannot be decrypted: ENCRYPTION_KEY is not the one it was sealed with. Restore that key, or rotate to a new signing key.`);
+  }
+  const key = createPrivateKey(pem);
   privateKeys.set(kid, key);
   return key;
 }

@@ -4,6 +4,7 @@ import { hashPassword } from '@/lib/auth/password';
 import { prisma, type Db } from '@/lib/db/client';
 import { seedDemoPulls } from '@/lib/stats/demo-pulls';
 import { seedDemoSso } from '@/lib/sso/demo-idp';
+import { issueLicenseTx } from '@/lib/licensing/licenses';
 
 /**
  * Demo data for `npm run demo` (and the e2e suite): staff in each role and a
@@ -30,6 +31,10 @@ export const DEMO_CUSTOMER_USERS = [
   { email: 'owner@globex.test', name: 'Grace Owner', org: 'globex', role: 'owner' },
   { email: 'viewer@globex.test', name: 'Victor Viewer', org: 'globex', role: 'viewer' },
   { email: 'owner@hooli.test', name: 'Gavin Owner', org: 'hooli', role: 'owner' },
+  // Umbrella Health is on Community with all 3 seats taken: quota warnings and UpgradeGates to try.
+  { email: 'owner@umbrella.test', name: 'Uma Owner', org: 'umbrella-health', role: 'owner' },
+  { email: 'dev@umbrella.test', name: 'Dev Umbrella', org: 'umbrella-health', role: 'editor' },
+  { email: 'qa@umbrella.test', name: 'Quinn QA', org: 'umbrella-health', role: 'viewer' },
 ] as const;
 
 /** A repository the demo customers are entitled to (issue 3); the upstream is a placeholder until a gateway upstream is configured. */
@@ -90,6 +95,11 @@ export async function seedDemo(): Promise<{ seeded: boolean }> {
             create: { orgId: org.id, key: 'info_collected', doneAt: new Date(), doneBy: DEMO_STAFF[1].email },
           });
         }
+      }
+      // A license for each customer (this also creates the first signing key).
+      for (const customer of DEMO_CUSTOMERS) {
+        const org = await tx.organization.findUniqueOrThrow({ where: { slug: customer.slug } });
+        await issueLicenseTx(tx, actor, { orgId: org.id });
       }
       await seedDemoPeople(tx, actor);
       await tx.setting.create({ data: { key: SEED_MARKER, value: { at: new Date().toISOString() } } });

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { QuotaWarningsCard } from '@/components/features/quota-warnings-card';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
@@ -68,6 +69,7 @@ export default async function AdminDashboard() {
             )}
           </CardContent>
         </Card>
+        <QuotaWarningsCard />
       </div>
     </>
   );

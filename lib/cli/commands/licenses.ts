@@ -1,7 +1,8 @@
 import fs from 'node:fs/promises';
 import { createLicenseVerifier, type Jwks } from '@/kit/license-verifier';
 import { prisma } from '@/lib/db/client';
-import { AppError, NotFoundError, ValidationError } from '@/lib/errors';
+import { AppError, ValidationError } from '@/lib/errors';
+import { findCustomer } from '@/lib/licensing/lookup';
 import { DEFAULT_AUDIENCE, findLicenseId, issueLicense, licenseAudience, listLicenses, reissueLicense, revokeLicense } from '@/lib/licensing/licenses';
 import { LICENSE_STATUS_LABELS } from '@/lib/licensing/status';
 import { listSigningKeys, publishedJwks, retireSigningKey, rotateSigningKey } from '@/lib/licensing/signing-keys';
@@ -21,16 +22,6 @@ function parseLimits(pairs: string[]): Record<string, string> {
   return out;
 }
 
-/** CUSTOMER is a slug or an exact name. */
-async function resolveCustomer(ref: string) {
-  const bySlug = await prisma.organization.findUnique({ where: { slug: ref.toLowerCase() }, select: { id: true, name: true, slug: true } });
-  if (bySlug) return bySlug;
-  const byName = await prisma.organization.findMany({ where: { name: ref }, select: { id: true, name: true, slug: true }, take: 2 });
-  if (byName.length === 1) return byName[0]!;
-  if (byName.length > 1) throw new ValidationError(`Several customers are called "${ref}"; use the slug.`);
-  throw new NotFoundError(`No customer with slug or name "${ref}".`);
-}
-
 export const registerLicenses: RegisterCommand = (program, kit) => {
   const licenses = program.command('licenses').description('license keys for customers\' self-hosted products');
 
@@ -45,7 +36,7 @@ export const registerLicenses: RegisterCommand = (program, kit) => {
     .option('--grace-days <n>', 'days the product keeps working after expiry (default 14)')
     .action(async (customer: string, options: { tier?: string; expires?: string; feature: string[]; limit: string[]; graceDays?: string }) => {
       const { actor } = await cliContext();
-      const org = await resolveCustomer(customer);
+      const org = await findCustomer(customer);
       const { license, token } = await issueLicense(actor, {
         orgId: org.id,
         tier: options.tier as never,
@@ -69,7 +60,7 @@ export const registerLicenses: RegisterCommand = (program, kit) => {
     .option('--json', 'machine-readable output')
     .action(async (customer: string | undefined, options: { status?: string; json?: boolean }) => {
       const { actor } = await cliContext();
-      const org = customer ? await resolveCustomer(customer) : null;
+      const org = customer ? await findCustomer(customer) : null;
       const statuses = ['active', 'expiring', 'expired', 'revoked'];
       if (options.status && !statuses.includes(options.status)) throw ValidationError.field('status', `Use one of ${statuses.join(', ')}.`);
       const { rows } = await listLicenses(actor, { orgId: org?.id, status: options.status as never, take: 1000 });

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { ArrowRight } from 'lucide-react';
 import Link from 'next/link';
+import { QuotaBanner } from '@/components/features/quota-banner';
 import { Badge } from '@/components/ui/badge';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import { KeyValueList } from '@/components/ui/key-value-list';
@@ -25,6 +26,7 @@ export default async function OrgOverview({ params }: { params: Promise<{ org: s
   return (
     <>
       <PageHeader title={org.name} description="Your subscription and deployment at a glance." />
+      <QuotaBanner org={org} className="mb-6" />
       <div className="grid gap-4 sm:grid-cols-2 xl:grid-cols-4">
         <Stat label="Plan" value={titleCase(org.tier)} hint={org.status === 'active' ? 'Active' : titleCase(org.status)} />
         <Stat

@@ -1,0 +1,19 @@
+import { currentActor } from '@/lib/auth/session';
+import { isAppError } from '@/lib/errors';
+import { licenseToken } from '@/lib/licensing/licenses';
+
+export const dynamic = 'force-dynamic';
+
+/** The license as a file (staff; the customer portal has its own route over the same service). Audited. */
+export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }) {
+  try {
+    const { id } = await params;
+    const { token, filename } = await licenseToken(await currentActor(), id);
+    return new Response(`${token}\n`, {
+      headers: { 'content-type': 'application/jwt', 'content-disposition': `attachment; filename="${filename}"`, 'cache-control': 'no-store' },
+    });
+  } catch (error) {
+    if (isAppError(error)) return new Response(error.message, { status: error.status });
+    throw error;
+  }
+}

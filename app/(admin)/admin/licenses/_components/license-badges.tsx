@@ -1,0 +1,15 @@
+import { Badge } from '@/components/ui/badge';
+import { tierLabel } from '@/lib/features/tiers';
+import { LICENSE_STATUS_LABELS, statusTone, type LicenseStatus } from '@/lib/licensing/status';
+
+export function LicenseStatusBadge({ status }: { status: LicenseStatus }) {
+  return (
+    <Badge tone={statusTone(status)} dot>
+      {LICENSE_STATUS_LABELS[status]}
+    </Badge>
+  );
+}
+
+export function TierBadge({ tier }: { tier: string }) {
+  return <Badge tone={tier === 'enterprise' ? 'accent' : tier === 'team' ? 'info' : 'neutral'}>{tierLabel(tier)}</Badge>;
+}

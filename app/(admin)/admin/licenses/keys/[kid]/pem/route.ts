@@ -1,0 +1,19 @@
+import { currentActor } from '@/lib/auth/session';
+import { isAppError } from '@/lib/errors';
+import { signingKeyPem } from '@/lib/licensing/signing-keys';
+
+export const dynamic = 'force-dynamic';
+
+/** A signing key's public half as a PEM file (staff-admin). */
+export async function GET(_request: Request, { params }: { params: Promise<{ kid: string }> }) {
+  try {
+    const { kid } = await params;
+    const key = await signingKeyPem(await currentActor(), decodeURIComponent(kid));
+    return new Response(key.publicKeyPem, {
+      headers: { 'content-type': 'application/x-pem-file', 'content-disposition': `attachment; filename="license-signing-${key.kid.slice(0, 16)}.pem"` },
+    });
+  } catch (error) {
+    if (isAppError(error)) return new Response(error.message, { status: error.status });
+    throw error;
+  }
+}

@@ -1,0 +1,2 @@
+module gochk
+go 1.21

@@ -3,7 +3,18 @@ import type { NextConfig } from 'next';
 const nextConfig: NextConfig = {
   // Packages that must run as plain Node modules rather than be bundled:
   // PGlite ships WASM and data files, pino spawns worker threads, Jackson is huge.
-  serverExternalPackages: ['@electric-sql/pglite', '@electric-sql/pglite-socket', 'pino', 'pg', '@prisma/schema-engine-wasm'],
+  serverExternalPackages: [
+    '@electric-sql/pglite',
+    '@electric-sql/pglite-socket',
+    'pino',
+    'pg',
+    '@prisma/schema-engine-wasm',
+    // SSO: Jackson pulls in TypeORM and every database driver; the IdP side ships an emscripten xmllint.
+    '@boxyhq/saml-jackson',
+    'samlify',
+    '@authenio/samlify-node-xmllint',
+    'node-forge',
+  ],
   poweredByHeader: false,
   reactStrictMode: true,
   experimental: {

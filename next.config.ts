@@ -9,13 +9,21 @@ const nextConfig: NextConfig = {
     'pino',
     'pg',
     '@prisma/schema-engine-wasm',
+    'prom-client',
+    '@opentelemetry/sdk-node',
     // SSO: Jackson pulls in TypeORM and every database driver; the IdP side ships an emscripten xmllint.
     '@boxyhq/saml-jackson',
     'samlify',
     '@authenio/samlify-node-xmllint',
     'node-forge',
   ],
+  // The Docker build sets NEXT_OUTPUT=standalone (see Dockerfile); development and CI do not need it.
+  output: process.env.NEXT_OUTPUT === 'standalone' ? 'standalone' : undefined,
   poweredByHeader: false,
+  // The App Router does not route dot-folders such as app/.well-known.
+  async rewrites() {
+    return [{ source: '/.well-known/jwks.json', destination: '/api/v1/licenses/jwks' }];
+  },
   reactStrictMode: true,
   experimental: {
     serverActions: { bodySizeLimit: '2mb' },

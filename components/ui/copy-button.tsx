@@ -34,9 +34,11 @@ export type CopyButtonProps = {
   variant?: ButtonVariant;
   size?: ButtonSize;
   className?: string;
+  /** Called after a successful copy (e.g. to record that instructions were handed over). */
+  onCopied?: () => void;
 };
 
-export function CopyButton({ value, label, showText = false, variant = 'secondary', size, className }: CopyButtonProps) {
+export function CopyButton({ value, label, showText = false, variant = 'secondary', size, className, onCopied }: CopyButtonProps) {
   const [status, setStatus] = useState<'idle' | 'copied' | 'failed'>('idle');
   const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
 
@@ -45,6 +47,7 @@ export function CopyButton({ value, label, showText = false, variant = 'secondar
   const copy = async () => {
     const ok = await writeClipboard(value);
     setStatus(ok ? 'copied' : 'failed');
+    if (ok) onCopied?.();
     clearTimeout(timer.current);
     timer.current = setTimeout(() => setStatus('idle'), 2000);
   };

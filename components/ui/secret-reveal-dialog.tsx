@@ -12,6 +12,7 @@ export type SecretValue = {
   value: string;
   /** Keep line breaks (instructions, config snippets); single-line values wrap anywhere. */
   multiline?: boolean;
+  onCopied?: () => void;
 };
 
 export type SecretRevealDialogProps = {
@@ -52,7 +53,7 @@ export function SecretRevealDialog({
   );
 }
 
-function SecretBox({ label, value, multiline }: SecretValue) {
+function SecretBox({ label, value, multiline, onCopied }: SecretValue) {
   const id = useId();
   return (
     <div className="space-y-1.5">
@@ -72,7 +73,7 @@ function SecretBox({ label, value, multiline }: SecretValue) {
         >
           {value}
         </pre>
-        <CopyButton value={value} label={label} className="bg-background" />
+        <CopyButton value={value} label={label} className="bg-background" onCopied={onCopied} />
       </div>
     </div>
   );

@@ -4,8 +4,9 @@ import type { Actor } from '@/lib/auth/actor';
 import { keyedHash } from '@/lib/crypto/keyed-hash';
 import { prisma, type Db } from '@/lib/db/client';
 import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
-import { authorizeOrg } from '@/lib/rbac/authorize';
-import { getSetting } from '@/lib/settings';
+import { assertStaffPermission, authorizeOrg } from '@/lib/rbac/authorize';
+import { markOnboardingItem } from '@/lib/onboarding/checklist';
+import { getSetting, putSetting } from '@/lib/settings';
 import { displayPrefix, generateToken, isWellFormedToken } from './token-format';
 
 /**
@@ -111,6 +112,7 @@ export async function mintToken(actor: Actor, input: MintTokenInput, now = new D
     }
     const minted = await insertToken(tx, actor, { orgId: org.id, name: data.name, repositoryIds, expiresAt: new Date(now.getTime() + days * DAY) });
     await recordAudit(tx, actor, { action: 'token.create', target: { type: 'registry_token', id: minted.record.id }, orgId: org.id, after: minted.record });
+    await markOnboardingItem(tx, org.id, 'access_granted', actor);
     return minted;
   });
 }
@@ -219,8 +221,39 @@ export async function revokeAllTokens(actor: Actor, orgId: string, reason = 'rev
 
 export async function listTokens(actor: Actor, orgId: string) {
   await authorizeOrg(prisma, actor, { id: orgId }, { staff: 'tokens.view', org: 'tokens.view' });
-  const tokens = await prisma.registryToken.findMany({ where: { orgId }, orderBy: { createdAt: 'desc' }, select: tokenSelect });
-  return tokens.map(publicToken);
+  const tokens = await prisma.registryToken.findMany({
+    where: { orgId },
+    orderBy: { createdAt: 'desc' },
+    select: { ...tokenSelect, rotatedTo: { select: { id: true } } },
+  });
+  return tokens.map(({ rotatedTo, ...token }) => ({ ...publicToken(token), successorId: rotatedTo?.id ?? null }));
+}
+
+/** Every customer's tokens, newest first (staff; the CLI's `tokens list` without a customer). */
+export async function listAllTokens(actor: Actor, options: { take?: number } = {}) {
+  assertStaffPermission(actor, 'tokens.view');
+  const tokens = await prisma.registryToken.findMany({
+    orderBy: { createdAt: 'desc' },
+    take: Math.min(options.take ?? 1000, 10_000),
+    select: { ...tokenSelect, rotatedTo: { select: { id: true } }, org: { select: { slug: true, name: true } } },
+  });
+  return tokens.map(({ rotatedTo, org, ...token }) => ({ ...publicToken(token), customer: org.slug, successorId: rotatedTo?.id ?? null }));
+}
+
+export const maxTokenDaysSchema = z.coerce
+  .number({ error: 'Enter a number of days.' })
+  .int('Use whole days.')
+  .min(1, 'Allow at least 1 day.')
+  .max(3650, 'Allow at most 3650 days (10 years).');
+
+/** The longest lifetime a new token may get (staff-admin: settings.manage). Existing tokens keep theirs. */
+export async function setMaxTokenDays(actor: Actor, days: number | string) {
+  assertStaffPermission(actor, 'settings.manage');
+  const value = maxTokenDaysSchema.parse(days);
+  return prisma.$transaction(async (tx) => {
+    await putSetting(tx, actor, 'tokens.maxExpiryDays', value);
+    return value;
+  });
 }
 
 export type TokenStatus = 'active' | 'expiring' | 'expiring_soon' | 'expired' | 'revoked' | 'rotating';

@@ -1,7 +1,8 @@
 import { recordAudit } from '@/lib/audit/record';
-import { systemActor } from '@/lib/auth/actor';
+import { systemActor, type Actor } from '@/lib/auth/actor';
 import { hashPassword } from '@/lib/auth/password';
-import { prisma } from '@/lib/db/client';
+import { prisma, type Db } from '@/lib/db/client';
+import { seedDemoPulls } from '@/lib/stats/demo-pulls';
 import { seedDemoSso } from '@/lib/sso/demo-idp';
 
 /**
@@ -21,12 +22,26 @@ export const DEMO_CUSTOMERS = [
   { name: 'Globex', slug: 'globex', tier: 'enterprise', contactEmail: 'platform@globex.test', namespace: 'globex-prod', kubernetesVersion: '1.31', productVersion: '4.2.0', expiresInDays: 300 },
   { name: 'Initech', slug: 'initech', tier: 'team', contactEmail: 'it@initech.test', namespace: 'initech', kubernetesVersion: '1.30', productVersion: '4.1.3', expiresInDays: 25 },
   { name: 'Umbrella Health', slug: 'umbrella-health', tier: 'community', contactEmail: 'ops@umbrella.test', namespace: 'umbrella', kubernetesVersion: '1.29', productVersion: '4.0.0', expiresInDays: 6 },
+  // A Community customer whose owner can try upgrading through Checkout (billing demo and e2e).
+  { name: 'Hooli', slug: 'hooli', tier: 'community', contactEmail: 'billing@hooli.test', namespace: 'hooli', kubernetesVersion: '1.31', productVersion: '4.2.0', expiresInDays: 120 },
 ] as const;
 
 export const DEMO_CUSTOMER_USERS = [
   { email: 'owner@globex.test', name: 'Grace Owner', org: 'globex', role: 'owner' },
   { email: 'viewer@globex.test', name: 'Victor Viewer', org: 'globex', role: 'viewer' },
+  { email: 'owner@hooli.test', name: 'Gavin Owner', org: 'hooli', role: 'owner' },
 ] as const;
+
+/** A repository the demo customers are entitled to (issue 3); the upstream is a placeholder until a gateway upstream is configured. */
+export const DEMO_REPOSITORY = {
+  name: 'vendor/product-enterprise',
+  description: 'The enterprise edition image',
+  upstreamUrl: 'https://ghcr.io',
+  upstreamRepository: 'vendor-inc/product-enterprise',
+  defaultTag: '4.2.0',
+  chartVersion: '1.8.0',
+  entitled: ['globex', 'initech'],
+} as const;
 
 const SEED_MARKER = 'demo.seeded';
 const DAY = 24 * 60 * 60 * 1000;
@@ -63,10 +78,38 @@ export async function seedDemo(): Promise<{ seeded: boolean }> {
           create: { userId: user.id, orgId: org.id, role: person.role },
         });
       }
+      {
+        const { entitled, ...fields } = DEMO_REPOSITORY;
+        const repository = await tx.repository.upsert({ where: { name: fields.name }, update: {}, create: fields });
+        for (const slug of entitled) {
+          const org = await tx.organization.findUniqueOrThrow({ where: { slug } });
+          await tx.entitlement.upsert({ where: { orgId_repositoryId: { orgId: org.id, repositoryId: repository.id } }, update: {}, create: { orgId: org.id, repositoryId: repository.id } });
+          await tx.onboardingItem.upsert({
+            where: { orgId_key: { orgId: org.id, key: 'info_collected' } },
+            update: {},
+            create: { orgId: org.id, key: 'info_collected', doneAt: new Date(), doneBy: DEMO_STAFF[1].email },
+          });
+        }
+      }
+      await seedDemoPeople(tx, actor);
       await tx.setting.create({ data: { key: SEED_MARKER, value: { at: new Date().toISOString() } } });
     },
     { timeout: 60_000 },
   );
+  await seedDemoPulls();
   await seedDemoSso();
   return { seeded: true };
+}
+
+/** Globex gets a custom role and a team, so the portal's team pages have something to show. */
+async function seedDemoPeople(tx: Db, actor: Actor) {
+  const org = await tx.organization.findUniqueOrThrow({ where: { slug: 'globex' } });
+  const role = await tx.role.create({
+    data: { orgId: org.id, name: 'QA Engineer', description: 'Reads instructions and licenses; no tokens.', permissions: ['org.view', 'instructions.view', 'instructions.download', 'licenses.view'] },
+  });
+  await recordAudit(tx, actor, { action: 'role.create', target: { type: 'role', id: role.id }, orgId: org.id, after: role });
+  const owner = await tx.membership.findFirstOrThrow({ where: { orgId: org.id, role: 'owner' } });
+  const team = await tx.team.create({ data: { orgId: org.id, name: 'Platform', description: 'Runs the production clusters.' } });
+  await tx.teamMember.create({ data: { teamId: team.id, membershipId: owner.id } });
+  await recordAudit(tx, actor, { action: 'team.create', target: { type: 'team', id: team.id }, orgId: org.id, after: team });
 }

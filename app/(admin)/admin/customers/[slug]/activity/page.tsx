@@ -1,0 +1,71 @@
+import type { Metadata } from 'next';
+import { ScrollText } from 'lucide-react';
+import { LinkButton } from '@/components/ui/button';
+import { Card, CardContent } from '@/components/ui/card';
+import { EmptyState } from '@/components/ui/empty-state';
+import { listCustomerActivity, type ActivityEvent } from '@/lib/customers/activity';
+import { formatDateTime, formatRelative } from '@/lib/format';
+import { loadCustomer } from '../load';
+
+export const metadata: Metadata = { title: 'Activity' };
+
+function summary(event: ActivityEvent): string | null {
+  const pick = (value: unknown) => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null);
+  const after = pick(event.after);
+  const before = pick(event.before);
+  const metadata = pick(event.metadata);
+  if (event.action === 'customer.update' && after) {
+    return Object.keys(after)
+      .map((key) => `${key}: ${String(before?.[key] ?? '—')} → ${String(after[key] ?? '—')}`)
+      .join('; ');
+  }
+  if (after?.name && event.action.startsWith('token.')) return `"${String(after.name)}" ${after.prefix ? `(${String(after.prefix)}…)` : ''}`;
+  if (after?.repository) return String(after.repository);
+  if (before?.repository) return String(before.repository);
+  if (after?.key) return String(after.key);
+  if (metadata?.reason) return `reason: ${String(metadata.reason)}`;
+  if (metadata?.via) return `via ${String(metadata.via)}${metadata.tokenIncluded ? ', with token' : ''}`;
+  return null;
+}
+
+export default async function ActivityPage({ params, searchParams }: { params: Promise<{ slug: string }>; searchParams: Promise<{ before?: string }> }) {
+  const { slug } = await params;
+  const { before } = await searchParams;
+  const { actor, customer } = await loadCustomer(slug);
+  const cursor = before && /^\d+$/.test(before) ? BigInt(before) : undefined;
+  const { events, nextBefore } = await listCustomerActivity(actor, customer.id, { before: cursor });
+  return (
+    <Card>
+      <CardContent className="pt-2">
+        {events.length === 0 ? (
+          <EmptyState icon={ScrollText} title="No activity yet" />
+        ) : (
+          <ol className="divide-y divide-border" aria-label="Audit events">
+            {events.map((event) => {
+              const detail = summary(event);
+              return (
+                <li key={event.id.toString()} className="grid gap-1 py-3 text-sm sm:grid-cols-[10rem_1fr_auto] sm:items-baseline sm:gap-4">
+                  <code className="font-mono text-xs font-medium">{event.action}</code>
+                  <span className="min-w-0">
+                    <span className="text-foreground">{event.actorLabel}</span>
+                    {detail ? <span className="block truncate text-muted-foreground">{detail}</span> : null}
+                  </span>
+                  <time dateTime={event.occurredAt.toISOString()} title={formatDateTime(event.occurredAt)} className="text-muted-foreground tabular-nums">
+                    {formatRelative(event.occurredAt)}
+                  </time>
+                </li>
+              );
+            })}
+          </ol>
+        )}
+        {nextBefore ? (
+          <div className="flex justify-center border-t border-border pt-4">
+            <LinkButton href={`/admin/customers/${customer.slug}/activity?before=${nextBefore}`} variant="secondary" size="sm">
+              Older events
+            </LinkButton>
+          </div>
+        ) : null}
+      </CardContent>
+    </Card>
+  );
+}

@@ -1,0 +1,133 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { Pencil } from 'lucide-react';
+import { ExpiryDate, TierBadge } from '@/components/customers/badges';
+import { Entitlements } from '@/components/customers/entitlements';
+import { LinkButton } from '@/components/ui/button';
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog';
+import { KeyValueList } from '@/components/ui/key-value-list';
+import { ONBOARDING_ITEMS } from '@/lib/onboarding/checklist';
+import { hasStaffPermission } from '@/lib/rbac/authorize';
+import { listEntitlements, listRepositories } from '@/lib/registry/repositories';
+import { deactivateCustomerAction, entitleAction, reactivateCustomerAction, unentitleAction } from '../actions';
+import { loadCustomer } from './load';
+
+export const metadata: Metadata = { title: 'Customer' };
+
+export default async function CustomerOverview({ params }: { params: Promise<{ slug: string }> }) {
+  const { slug } = await params;
+  const { actor, customer } = await loadCustomer(slug);
+  const canManageEntitlements = hasStaffPermission(actor, 'entitlements.manage');
+  const [entitled, repositories] = await Promise.all([
+    listEntitlements(actor, customer.id),
+    hasStaffPermission(actor, 'repositories.view') ? listRepositories(actor) : Promise.resolve([]),
+  ]);
+  const org = { id: customer.id, slug: customer.slug, name: customer.name };
+  const done = customer.counts.checklistDone;
+
+  return (
+    <div className="grid gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
+      <div className="space-y-6">
+        <Card>
+          <CardHeader className="flex-row items-start justify-between gap-4">
+            <div className="space-y-1">
+              <CardTitle>Details</CardTitle>
+              <CardDescription>What we know about their subscription and deployment.</CardDescription>
+            </div>
+            {hasStaffPermission(actor, 'customers.update') ? (
+              <LinkButton href={`/admin/customers/${customer.slug}/edit`} variant="secondary" size="sm">
+                <Pencil aria-hidden="true" />
+                Edit
+              </LinkButton>
+            ) : null}
+          </CardHeader>
+          <CardContent>
+            <KeyValueList
+              items={[
+                { label: 'Contact email', value: <a className="hover:underline" href={`mailto:${customer.contactEmail}`}>{customer.contactEmail}</a> },
+                { label: 'Tier', value: <TierBadge tier={customer.tier} /> },
+                { label: 'License expires', value: <ExpiryDate value={customer.licenseExpiresAt} /> },
+                { label: 'Kubernetes version', value: customer.kubernetesVersion ?? '—' },
+                { label: 'Product version', value: customer.productVersion ?? '—' },
+                { label: 'Target namespace', value: customer.namespace ? <code className="font-mono text-[13px]">{customer.namespace}</code> : '— (the slug is used)' },
+                { label: 'Notes', value: customer.notes ? <span className="whitespace-pre-wrap">{customer.notes}</span> : '—' },
+              ]}
+            />
+          </CardContent>
+        </Card>
+        {hasStaffPermission(actor, 'customers.deactivate') ? (
+          <Card className="border-danger-border">
+            <CardHeader>
+              <CardTitle>{customer.status === 'active' ? 'Deactivate' : 'Reactivate'}</CardTitle>
+              <CardDescription>
+                {customer.status === 'active'
+                  ? 'Stops every pull at once: all tokens are revoked in the same step. Reactivating later does not bring them back.'
+                  : 'Lets staff mint tokens for this customer again. Revoked tokens stay revoked.'}
+              </CardDescription>
+            </CardHeader>
+            <CardContent>
+              {customer.status === 'active' ? (
+                <ConfirmDialog
+                  title={`Deactivate ${customer.name}?`}
+                  confirmLabel="Deactivate and revoke tokens"
+                  confirmationText={customer.slug}
+                  action={deactivateCustomerAction}
+                  fields={{ orgId: customer.id, slug: customer.slug }}
+                  trigger={{ label: 'Deactivate customer' }}
+                >
+                  All {customer.counts.activeTokens} active token{customer.counts.activeTokens === 1 ? '' : 's'} stop working within a second. This is audited.
+                </ConfirmDialog>
+              ) : (
+                <ConfirmDialog
+                  title={`Reactivate ${customer.name}?`}
+                  confirmLabel="Reactivate"
+                  tone="primary"
+                  action={reactivateCustomerAction}
+                  fields={{ orgId: customer.id, slug: customer.slug }}
+                  trigger={{ label: 'Reactivate customer', variant: 'secondary' }}
+                >
+                  They can be given new tokens afterwards.
+                </ConfirmDialog>
+              )}
+            </CardContent>
+          </Card>
+        ) : null}
+      </div>
+      <div className="space-y-6">
+        <Card>
+          <CardHeader>
+            <CardTitle>Repositories</CardTitle>
+            <CardDescription>What {customer.name}&apos;s tokens can pull.</CardDescription>
+          </CardHeader>
+          <CardContent>
+            <Entitlements
+              org={org}
+              entitled={entitled}
+              available={repositories}
+              canManage={canManageEntitlements}
+              entitleAction={entitleAction}
+              unentitleAction={unentitleAction}
+            />
+          </CardContent>
+        </Card>
+        <Card>
+          <CardHeader>
+            <CardTitle>Onboarding</CardTitle>
+            <CardDescription>
+              {done} of {ONBOARDING_ITEMS.length} steps done.{' '}
+              <Link href={`/admin/customers/${customer.slug}/onboarding`} className="font-medium text-primary-strong hover:underline">
+                Open the checklist
+              </Link>
+            </CardDescription>
+          </CardHeader>
+          <CardContent>
+            <div className="h-2 overflow-hidden rounded-full bg-muted" role="progressbar" aria-label="Onboarding progress" aria-valuemin={0} aria-valuemax={ONBOARDING_ITEMS.length} aria-valuenow={done}>
+              <div className="h-full rounded-full bg-primary transition-all" style={{ width: `${(done / ONBOARDING_ITEMS.length) * 100}%` }} />
+            </div>
+          </CardContent>
+        </Card>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,26 @@
+'use server';
+
+import { revalidatePath } from 'next/cache';
+import { redirect } from 'next/navigation';
+import { z } from 'zod';
+import { formAction } from '@/lib/actions';
+import { createRepository, createRepositorySchema, deleteRepository, updateRepository, updateRepositorySchema } from '@/lib/registry/repositories';
+
+export const createRepositoryAction = formAction(createRepositorySchema, async (input, actor) => {
+  await createRepository(actor, input);
+  revalidatePath('/admin/repositories');
+  redirect('/admin/repositories');
+});
+
+export const updateRepositoryAction = formAction(updateRepositorySchema.extend({ repositoryId: z.string().min(1) }), async ({ repositoryId, ...input }, actor) => {
+  const repository = await updateRepository(actor, repositoryId, input);
+  revalidatePath('/admin/repositories');
+  revalidatePath(`/admin/repositories/${repositoryId}`);
+  return { message: `Saved ${repository.name}.` };
+});
+
+export const deleteRepositoryAction = formAction(z.object({ repositoryId: z.string().min(1) }), async ({ repositoryId }, actor) => {
+  await deleteRepository(actor, repositoryId);
+  revalidatePath('/admin/repositories');
+  redirect('/admin/repositories');
+});

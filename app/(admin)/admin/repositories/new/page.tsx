@@ -1,0 +1,26 @@
+import type { Metadata } from 'next';
+import { RepositoryForm } from '@/components/repositories/repository-form';
+import { Card, CardContent } from '@/components/ui/card';
+import { PageHeader } from '@/components/ui/page-header';
+import { requireStaffPage } from '@/lib/auth/session';
+import { createRepositoryAction } from '../actions';
+
+export const metadata: Metadata = { title: 'Register repository' };
+
+export default async function NewRepositoryPage() {
+  await requireStaffPage('/admin/repositories/new');
+  return (
+    <div className="max-w-3xl">
+      <PageHeader
+        title="Register a repository"
+        description="Customers pull it by this name from the Portcullis registry; the gateway fetches it upstream with the credential you give here."
+        breadcrumbs={[{ label: 'Repositories', href: '/admin/repositories' }, { label: 'Register' }]}
+      />
+      <Card>
+        <CardContent className="pt-5 sm:pt-6">
+          <RepositoryForm action={createRepositoryAction} mode="create" values={{ defaultTag: 'latest', redirectMode: 'follow' }} />
+        </CardContent>
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,81 @@
+import type { Metadata } from 'next';
+import { InstructionSettingsForm, MaxTokenDaysForm, TemplateForm } from '@/components/settings/settings-forms';
+import { Alert } from '@/components/ui/alert';
+import { Badge } from '@/components/ui/badge';
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
+import { PageHeader } from '@/components/ui/page-header';
+import { requireStaffPage } from '@/lib/auth/session';
+import { prisma } from '@/lib/db/client';
+import { formatDateTime } from '@/lib/format';
+import { PLACEHOLDERS } from '@/lib/instructions/render';
+import { instructionSettings, listTemplates } from '@/lib/instructions/templates';
+import { hasStaffPermission } from '@/lib/rbac/authorize';
+import { maxTokenDays } from '@/lib/registry/tokens';
+import { resetTemplateAction, setMaxTokenDaysAction, updateInstructionSettingsAction, updateTemplateAction } from './actions';
+
+export const metadata: Metadata = { title: 'Settings' };
+
+export default async function SettingsPage() {
+  const { actor } = await requireStaffPage('/admin/settings');
+  const [templates, settings, maxDays] = await Promise.all([listTemplates(actor), instructionSettings(prisma), maxTokenDays(prisma)]);
+  const canTemplates = hasStaffPermission(actor, 'templates.manage');
+  const canSettings = hasStaffPermission(actor, 'settings.manage');
+  return (
+    <div className="max-w-4xl space-y-6">
+      <PageHeader title="Settings" description="Registry token limits and the install instructions every customer receives." />
+      {!canTemplates ? <Alert tone="info">Only staff admins change these settings; you can read them.</Alert> : null}
+      <Card>
+        <CardHeader>
+          <CardTitle>Registry tokens</CardTitle>
+        </CardHeader>
+        <CardContent>
+          <MaxTokenDaysForm action={setMaxTokenDaysAction} maxDays={maxDays} readOnly={!canSettings} />
+        </CardContent>
+      </Card>
+      <Card>
+        <CardHeader>
+          <CardTitle>Install instructions</CardTitle>
+          <CardDescription>Values shared by every customer&apos;s instructions.</CardDescription>
+        </CardHeader>
+        <CardContent>
+          <InstructionSettingsForm action={updateInstructionSettingsAction} values={settings} readOnly={!canTemplates} />
+        </CardContent>
+      </Card>
+      <section aria-labelledby="templates-heading" className="space-y-4">
+        <div>
+          <h2 id="templates-heading" className="text-base font-semibold">
+            Instruction templates
+          </h2>
+          <p className="text-sm text-muted-foreground">Each section of a customer&apos;s install instructions. Placeholders in double braces are filled per customer:</p>
+          <dl className="mt-3 grid gap-x-6 gap-y-1 text-[13px] sm:grid-cols-2">
+            {Object.entries(PLACEHOLDERS).map(([name, description]) => (
+              <div key={name} className="flex gap-2">
+                <dt>
+                  <code className="font-mono text-foreground">{`{{${name}}}`}</code>
+                </dt>
+                <dd className="text-muted-foreground">{description}</dd>
+              </div>
+            ))}
+          </dl>
+        </div>
+        {templates.map((template, index) => (
+          <Card key={template.key}>
+            <CardHeader className="flex-row items-start justify-between gap-4">
+              <div className="space-y-1">
+                <CardTitle as="h3">
+                  <span className="mr-2 text-muted-foreground tabular-nums">{index + 1}.</span>
+                  {template.title}
+                </CardTitle>
+                <CardDescription>{template.customized ? `Edited ${formatDateTime(template.updatedAt)}` : 'Default text'}</CardDescription>
+              </div>
+              {template.customized ? <Badge tone="info">Customized</Badge> : null}
+            </CardHeader>
+            <CardContent>
+              <TemplateForm action={updateTemplateAction} resetAction={resetTemplateAction} template={template} readOnly={!canTemplates} />
+            </CardContent>
+          </Card>
+        ))}
+      </section>
+    </div>
+  );
+}

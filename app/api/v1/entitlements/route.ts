@@ -1,0 +1,7 @@
+import { entitlementsResponse } from '@/lib/licensing/online';
+
+export const dynamic = 'force-dynamic';
+
+export async function GET(request: Request) {
+  return entitlementsResponse(request);
+}

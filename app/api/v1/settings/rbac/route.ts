@@ -1,0 +1,7 @@
+import { rbacSettingsResponse } from '@/lib/licensing/online';
+
+export const dynamic = 'force-dynamic';
+
+export async function GET(request: Request) {
+  return rbacSettingsResponse(request);
+}

@@ -1,0 +1,87 @@
+'use client';
+
+import { Boxes } from 'lucide-react';
+import Link from 'next/link';
+import { useActionState } from 'react';
+import { Form, SelectField, SubmitButton } from '@/components/forms';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog';
+import { EmptyState } from '@/components/ui/empty-state';
+import type { ActionResult, ActionState } from '@/lib/action-result';
+
+type Repo = { id: string; name: string; description?: string | null };
+type Action = (state: ActionState, formData: FormData) => Promise<ActionResult>;
+
+export type EntitlementsProps = {
+  org: { id: string; slug: string; name: string };
+  entitled: readonly Repo[];
+  available: readonly Repo[];
+  canManage: boolean;
+  entitleAction: Action;
+  unentitleAction: Action;
+};
+
+/** The repositories a customer may pull, with add and remove for staff who manage entitlements. */
+export function Entitlements({ org, entitled, available, canManage, entitleAction, unentitleAction }: EntitlementsProps) {
+  const [state, dispatch, pending] = useActionState(entitleAction, null);
+  const choices = available.filter((repo) => !entitled.some((e) => e.id === repo.id));
+  return (
+    <div className="space-y-4">
+      {entitled.length === 0 ? (
+        <EmptyState
+          icon={Boxes}
+          title="Not entitled to any repository"
+          description="Tokens are scoped to entitled repositories, so entitle at least one before minting."
+          className="py-6"
+        />
+      ) : (
+        <ul className="divide-y divide-border rounded-md border border-border">
+          {entitled.map((repo) => (
+            <li key={repo.id} className="flex items-center justify-between gap-3 px-3 py-2">
+              <span className="min-w-0">
+                <span className="block truncate font-mono text-[13px]">{repo.name}</span>
+                {repo.description ? <span className="block truncate text-xs text-muted-foreground">{repo.description}</span> : null}
+              </span>
+              {canManage ? (
+                <ConfirmDialog
+                  title={`Stop ${org.name} pulling ${repo.name}?`}
+                  confirmLabel="Remove entitlement"
+                  action={unentitleAction}
+                  fields={{ orgId: org.id, slug: org.slug, repositoryId: repo.id }}
+                  trigger={{ label: 'Remove', variant: 'ghost', size: 'sm' }}
+                >
+                  Their tokens lose access to this repository at once. Tokens stay valid for their other repositories.
+                </ConfirmDialog>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      )}
+      {canManage ? (
+        choices.length > 0 ? (
+          <Form action={dispatch} state={state} className="flex flex-col gap-3 space-y-0 sm:flex-row sm:items-end">
+            <input type="hidden" name="orgId" value={org.id} />
+            <input type="hidden" name="slug" value={org.slug} />
+            <SelectField
+              name="repositoryId"
+              label="Entitle to"
+              placeholder="Choose a repository…"
+              options={choices.map((repo) => ({ value: repo.id, label: repo.name }))}
+              className="flex-1"
+            />
+            <SubmitButton pending={pending} variant="secondary">
+              Entitle
+            </SubmitButton>
+          </Form>
+        ) : available.length === 0 ? (
+          <p className="text-sm text-muted-foreground">
+            No repositories are registered yet.{' '}
+            <Link href="/admin/repositories" className="font-medium text-primary-strong hover:underline">
+              Register one
+            </Link>
+            .
+          </p>
+        ) : null
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,36 @@
+import 'server-only';
+import type { ReactNode } from 'react';
+import { prisma } from '@/lib/db/client';
+import type { FeatureKey } from '@/lib/features/catalog';
+import type { FeatureDecision } from '@/lib/features/decide';
+import { getFeatureDecision } from '@/lib/features/entitlements';
+import { salesContact } from '@/lib/features/sales';
+import { UpgradePrompt } from './upgrade-prompt';
+
+/**
+ * Renders `children` when the organization may use `feature`; otherwise the
+ * reason and the right call to action (upgrade through billing checkout,
+ * contact sales for Enterprise, renew an expired license). A server
+ * component: the decision is made on the server by `decideFeature`, the same
+ * function `requireFeature` guards actions and routes with.
+ *
+ *   <UpgradeGate feature="audit_log" org={{ id: org.id, slug: org.slug }}>…</UpgradeGate>
+ */
+export async function UpgradeGate({
+  feature,
+  org,
+  decision,
+  children,
+  className,
+}: {
+  feature: FeatureKey;
+  org: { id: string; slug: string };
+  /** Pass a decision already made (e.g. from a FeatureUnavailableError) to skip the lookup. */
+  decision?: FeatureDecision;
+  children: ReactNode;
+  className?: string;
+}) {
+  const result = decision ?? (await getFeatureDecision(prisma, org.id, feature));
+  if (result.allowed) return <>{children}</>;
+  return <UpgradePrompt decision={result} orgSlug={org.slug} salesContact={await salesContact()} className={className} />;
+}

@@ -1,0 +1,143 @@
+import { createCustomer, deactivateCustomer, getCustomer } from '@/lib/customers/customers';
+import type { CreateCustomerInput } from '@/lib/customers/schema';
+import { listCustomers, parseCustomerQuery } from '@/lib/customers/list-customers';
+import { resolveCustomer } from '@/lib/customers/resolve-customer';
+import { prisma } from '@/lib/db/client';
+import { getChecklist, isOnboardingKey, ONBOARDING_KEYS, setOnboardingItem } from '@/lib/onboarding/checklist';
+import { entitle, listEntitlements, resolveRepository, unentitle } from '@/lib/registry/repositories';
+import { ValidationError } from '@/lib/errors';
+import { cliContext } from '../context';
+import type { RegisterCommand } from '.';
+
+/** The CLI shows every customer (no paging), up to this many. */
+const CLI_LIST_LIMIT = 100_000;
+
+export const registerCustomers: RegisterCommand = (program, kit) => {
+  const customers = program.command('customers').description('customers (organizations): onboard, list, entitle');
+
+  customers
+    .command('add')
+    .description('create a customer')
+    .argument('<name>', 'the customer\'s name, e.g. "Acme Corp"')
+    .argument('<email>', 'contact email')
+    .option('--tier <tier>', 'community | team | enterprise', 'community')
+    .option('--expires <YYYY-MM-DD>', 'license expiry date')
+    .option('--slug <slug>', 'registry username (default: from the name)')
+    .option('--namespace <namespace>', 'target Kubernetes namespace')
+    .option('--kubernetes-version <version>', 'e.g. 1.31')
+    .option('--product-version <version>', 'e.g. 4.2.0')
+    .option('--notes <text>', 'free-form notes')
+    .action(async (name: string, email: string, options: Record<string, string | undefined>) => {
+      const { actor } = await cliContext();
+      const org = await createCustomer(actor, {
+        name,
+        contactEmail: email,
+        tier: options.tier as CreateCustomerInput['tier'],
+        licenseExpiresAt: options.expires,
+        slug: options.slug,
+        namespace: options.namespace,
+        kubernetesVersion: options.kubernetesVersion,
+        productVersion: options.productVersion,
+        notes: options.notes,
+      });
+      kit.output(false).print(`Created customer ${org.name} (slug ${org.slug}, tier ${org.tier}, id ${org.id})`);
+    });
+
+  customers
+    .command('list')
+    .description('list customers')
+    .option('--search <text>', 'name, slug or email contains')
+    .option('--tier <tier>', 'only this tier')
+    .option('--status <status>', 'active | suspended | deactivated')
+    .option('--json', 'machine-readable output')
+    .action(async (options: { search?: string; tier?: string; status?: string; json?: boolean }) => {
+      const { actor } = await cliContext();
+      const query = { ...parseCustomerQuery({ q: options.search, tier: options.tier, status: options.status }), skip: 0, take: CLI_LIST_LIMIT };
+      const { rows } = await listCustomers(actor, query);
+      kit.output(!!options.json).table(rows, [
+        { key: 'slug', label: 'Slug' },
+        { key: 'name', label: 'Name' },
+        { key: 'tier', label: 'Tier' },
+        { key: 'status', label: 'Status' },
+        { key: 'contactEmail', label: 'Contact' },
+        { key: 'licenseExpiresAt', label: 'License expires' },
+        { key: 'activeTokens', label: 'Tokens' },
+      ]);
+    });
+
+  customers
+    .command('show')
+    .description('show one customer with its entitlements and onboarding checklist')
+    .argument('<customer>', 'slug or exact name')
+    .option('--json', 'machine-readable output')
+    .action(async (ref: string, options: { json?: boolean }) => {
+      const { actor } = await cliContext();
+      const org = await resolveCustomer(prisma, ref);
+      const [customer, repositories, checklist] = await Promise.all([getCustomer(actor, org.slug), listEntitlements(actor, org.id), getChecklist(actor, org.id)]);
+      const out = kit.output(!!options.json);
+      if (out.json) {
+        out.data({ ...customer, repositories, checklist: checklist.map(({ key, doneAt, doneBy }) => ({ key, doneAt, doneBy })) });
+        return;
+      }
+      out.print(`${customer.name} (${customer.slug}) — ${customer.tier}, ${customer.status}`);
+      out.print(`Contact: ${customer.contactEmail}`);
+      out.print(`License expires: ${customer.licenseExpiresAt?.toISOString().slice(0, 10) ?? '-'}`);
+      out.print(`Namespace: ${customer.namespace ?? '-'}   Kubernetes: ${customer.kubernetesVersion ?? '-'}   Product: ${customer.productVersion ?? '-'}`);
+      out.print(`Repositories: ${repositories.map((r) => r.name).join(', ') || '(none)'}`);
+      out.print(`Active tokens: ${customer.counts.activeTokens}`);
+      out.print('Onboarding:');
+      for (const item of checklist) out.print(`  [${item.doneAt ? 'x' : ' '}] ${item.key}${item.doneAt ? ` (${item.doneBy}, ${item.doneAt.toISOString()})` : ''}`);
+    });
+
+  customers
+    .command('entitle')
+    .description('let a customer pull a repository')
+    .argument('<customer>', 'slug or exact name')
+    .argument('<repo>', 'repository name, e.g. acme/product-enterprise')
+    .action(async (ref: string, repo: string) => {
+      const { actor } = await cliContext();
+      const org = await resolveCustomer(prisma, ref);
+      const repository = await resolveRepository(prisma, repo);
+      const result = await entitle(actor, org.id, repository.id);
+      kit.output(false).print(result.created ? `${org.name} can now pull ${repository.name}` : `${org.name} could already pull ${repository.name}`);
+    });
+
+  customers
+    .command('unentitle')
+    .description('stop a customer pulling a repository (its tokens lose that scope at once)')
+    .argument('<customer>', 'slug or exact name')
+    .argument('<repo>', 'repository name')
+    .action(async (ref: string, repo: string) => {
+      const { actor } = await cliContext();
+      const org = await resolveCustomer(prisma, ref);
+      const repository = await resolveRepository(prisma, repo);
+      await unentitle(actor, org.id, repository.id);
+      kit.output(false).print(`${org.name} can no longer pull ${repository.name}`);
+    });
+
+  customers
+    .command('deactivate')
+    .description('deactivate a customer and revoke all of its tokens')
+    .argument('<customer>', 'slug or exact name')
+    .option('--reason <text>', 'why (kept in the audit log)')
+    .action(async (ref: string, options: { reason?: string }) => {
+      const { actor } = await cliContext();
+      const org = await resolveCustomer(prisma, ref);
+      const { tokensRevoked } = await deactivateCustomer(actor, org.id, options.reason);
+      kit.output(false).print(`Deactivated ${org.name}; revoked ${tokensRevoked} token${tokensRevoked === 1 ? '' : 's'}`);
+    });
+
+  customers
+    .command('checklist')
+    .description('tick or untick an onboarding checklist item')
+    .argument('<customer>', 'slug or exact name')
+    .argument('<item>', ONBOARDING_KEYS.join(' | '))
+    .option('--undo', 'untick it')
+    .action(async (ref: string, item: string, options: { undo?: boolean }) => {
+      if (!isOnboardingKey(item)) throw ValidationError.field('key', `Unknown checklist item ${item}. Use one of: ${ONBOARDING_KEYS.join(', ')}.`);
+      const { actor } = await cliContext();
+      const org = await resolveCustomer(prisma, ref);
+      await setOnboardingItem(actor, { orgId: org.id, key: item, done: !options.undo });
+      kit.output(false).print(`${options.undo ? 'Unticked' : 'Ticked'} ${item} for ${org.name}`);
+    });
+};

@@ -1,0 +1,60 @@
+import { ValidationError } from '@/lib/errors';
+import { createRepository, listRepositories } from '@/lib/registry/repositories';
+import { cliContext } from '../context';
+import type { RegisterCommand } from '.';
+
+export const registerRepos: RegisterCommand = (program, kit) => {
+  const repos = program.command('repos').description('repositories the registry gateway serves');
+
+  repos
+    .command('add')
+    .description('register a repository customers can be entitled to')
+    .argument('<name>', 'the name customers pull, e.g. acme/product-enterprise')
+    .requiredOption('--upstream <url>', 'upstream registry, e.g. https://ghcr.io')
+    .option('--upstream-repository <name>', 'the repository name upstream (default: the same name)')
+    .option('--upstream-user <user>', 'upstream registry username')
+    .option('--upstream-password-env <VAR>', 'environment variable holding the upstream password or token (never pass it as an argument)')
+    .option('--description <text>', 'what it is')
+    .option('--default-tag <tag>', 'tag used in install instructions', 'latest')
+    .option('--chart-version <version>', 'Helm chart version used in install instructions')
+    .action(async (name: string, options: Record<string, string | undefined>) => {
+      let upstreamSecret: string | undefined;
+      if (options.upstreamPasswordEnv) {
+        upstreamSecret = process.env[options.upstreamPasswordEnv];
+        if (!upstreamSecret) throw ValidationError.field('upstreamSecret', `Environment variable ${options.upstreamPasswordEnv} is empty or unset.`);
+      }
+      const { actor } = await cliContext();
+      const repository = await createRepository(actor, {
+        name,
+        upstreamUrl: options.upstream!,
+        upstreamRepository: options.upstreamRepository,
+        upstreamUsername: options.upstreamUser,
+        upstreamSecret,
+        description: options.description,
+        defaultTag: options.defaultTag,
+        chartVersion: options.chartVersion,
+      });
+      kit
+        .output(false)
+        .print(
+          `Registered ${repository.name} → ${repository.upstreamUrl}/${repository.upstreamRepository}${repository.hasUpstreamSecret ? ' (upstream credential stored encrypted)' : ''}`,
+        );
+    });
+
+  repos
+    .command('list')
+    .description('list repositories')
+    .option('--json', 'machine-readable output')
+    .action(async (options: { json?: boolean }) => {
+      const { actor } = await cliContext();
+      const rows = (await listRepositories(actor)).map((row) => ({ ...row, upstream: `${row.upstreamUrl}/${row.upstreamRepository}` }));
+      kit.output(!!options.json).table(rows, [
+        { key: 'name', label: 'Name' },
+        { key: 'upstream', label: 'Upstream' },
+        { key: 'upstreamUsername', label: 'Upstream user' },
+        { key: 'hasUpstreamSecret', label: 'Credential' },
+        { key: 'defaultTag', label: 'Tag' },
+        { key: 'customers', label: 'Customers' },
+      ]);
+    });
+};

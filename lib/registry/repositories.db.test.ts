@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { prisma } from '@/lib/db/client';
+import { ForbiddenError, NotFoundError } from '@/lib/errors';
+import { createMember, createOrg, createStaff, uniqueSlug } from '@/lib/testing/factories';
+import { createRepository, entitle, listEntitlements, listRepositories, resolveRepository, unentitle, updateRepository } from './repositories';
+import { mintToken, verifyRegistryCredentials } from './tokens';
+import { openUpstreamSecret } from './upstream-credential';
+
+const SECRET = 'ghp_upstreamSecretThatMustNeverShow123';
+
+describe('registering repositories', () => {
+  it('seals the upstream credential, never shows it, and audits without it', async () => {
+    const { actor } = await createStaff('staff-admin');
+    const name = `vendor/${uniqueSlug('product')}`;
+    const repository = await createRepository(actor, {
+      name,
+      upstreamUrl: 'https://ghcr.io/',
+      upstreamRepository: 'vendor-inc/product-enterprise',
+      upstreamUsername: 'vendor-bot',
+      upstreamSecret: SECRET,
+      chartVersion: '1.2.3',
+    });
+    expect(repository).toMatchObject({ name, upstreamUrl: 'https://ghcr.io', upstreamUsername: 'vendor-bot', hasUpstreamSecret: true, defaultTag: 'latest' });
+    expect(JSON.stringify(repository)).not.toContain(SECRET);
+
+    const stored = await prisma.repository.findUniqueOrThrow({ where: { id: repository.id }, omit: { upstreamSecretEnc: false } });
+    expect(stored.upstreamSecretEnc).not.toContain(SECRET);
+    expect(openUpstreamSecret(repository.id, stored.upstreamSecretEnc!)).toBe(SECRET);
+
+    const audit = await prisma.auditEvent.findFirstOrThrow({ where: { action: 'repository.create', targetId: repository.id } });
+    expect(JSON.stringify(audit.after)).not.toContain(SECRET);
+    expect(JSON.stringify(audit.after)).not.toContain(stored.upstreamSecretEnc!);
+    expect((await listRepositories(actor)).find((r) => r.id === repository.id)).toMatchObject({ hasUpstreamSecret: true, customers: 0 });
+    expect(JSON.stringify(await listRepositories(actor))).not.toContain(stored.upstreamSecretEnc!);
+    expect(await resolveRepository(prisma, name.toUpperCase())).toEqual({ id: repository.id, name });
+
+    // Replacing keeps it sealed; leaving it out keeps the old one.
+    await updateRepository(actor, repository.id, { description: 'The enterprise image' });
+    const kept = await prisma.repository.findUniqueOrThrow({ where: { id: repository.id }, omit: { upstreamSecretEnc: false } });
+    expect(openUpstreamSecret(repository.id, kept.upstreamSecretEnc!)).toBe(SECRET);
+    await updateRepository(actor, repository.id, { upstreamSecret: 'rotated-secret' });
+    const rotated = await prisma.repository.findUniqueOrThrow({ where: { id: repository.id }, omit: { upstreamSecretEnc: false } });
+    expect(openUpstreamSecret(repository.id, rotated.upstreamSecretEnc!)).toBe('rotated-secret');
+    const update = await prisma.auditEvent.findFirstOrThrow({ where: { action: 'repository.update', targetId: repository.id }, orderBy: { id: 'desc' } });
+    expect(update.metadata).toEqual({ upstreamLogin: 'replaced' });
+    expect(JSON.stringify({ ...update, id: String(update.id) })).not.toContain('rotated-secret');
+  });
+
+  it('refuses bad input and writes nothing', async () => {
+    const { actor } = await createStaff('staff-admin');
+    const existing = await createRepository(actor, { name: `vendor/${uniqueSlug('dup')}`, upstreamUrl: 'https://ghcr.io' });
+    await expect(createRepository(actor, { name: existing.name, upstreamUrl: 'https://ghcr.io' })).rejects.toThrow(`A repository named ${existing.name} already exists.`);
+    await expect(createRepository(actor, { name: 'Vendor/Product', upstreamUrl: 'https://ghcr.io' })).rejects.toThrow('Use lowercase letters');
+    await expect(createRepository(actor, { name: '', upstreamUrl: 'https://ghcr.io' })).rejects.toThrow('Enter the repository name');
+    await expect(createRepository(actor, { name: 'vendor/x', upstreamUrl: 'ghcr.io' })).rejects.toThrow('Enter a full URL');
+    await expect(createRepository(actor, { name: 'vendor/x', upstreamUrl: 'ftp://ghcr.io' })).rejects.toThrow('Use an http:// or https:// URL.');
+    await expect(createRepository(actor, { name: 'vendor/x', upstreamUrl: 'https://bot:pw@ghcr.io' })).rejects.toThrow('not in the URL');
+    expect(await prisma.auditEvent.count({ where: { actorLabel: actor.label, action: 'repository.create' } })).toBe(1);
+    expect(await prisma.repository.count({ where: { name: 'vendor/x' } })).toBe(0);
+  });
+
+  it('lets only staff-admin register repositories or change upstream credentials', async () => {
+    const admin = await createStaff('staff-admin');
+    const support = await createStaff('staff-support');
+    const repository = await createRepository(admin.actor, { name: `vendor/${uniqueSlug('perm')}`, upstreamUrl: 'https://ghcr.io' });
+    await expect(createRepository(support.actor, { name: `vendor/${uniqueSlug('x')}`, upstreamUrl: 'https://ghcr.io' })).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(updateRepository(support.actor, repository.id, { upstreamSecret: 'x' })).rejects.toBeInstanceOf(ForbiddenError);
+    expect((await listRepositories(support.actor)).some((r) => r.id === repository.id)).toBe(true);
+  });
+});
+
+describe('entitlements', () => {
+  it('entitle and unentitle are audited, idempotent and narrow tokens at once', async () => {
+    const admin = await createStaff('staff-admin');
+    const support = await createStaff('staff-support');
+    const org = await createOrg();
+    const repository = await createRepository(admin.actor, { name: `vendor/${uniqueSlug('ent')}`, upstreamUrl: 'https://ghcr.io' });
+
+    await expect(mintToken(support.actor, { orgId: org.id, name: 'x', repositoryIds: [repository.id] })).rejects.toThrow('not entitled');
+    expect(await entitle(support.actor, org.id, repository.id)).toMatchObject({ created: true });
+    expect(await entitle(support.actor, org.id, repository.id)).toMatchObject({ created: false });
+    expect(await prisma.auditEvent.count({ where: { action: 'entitlement.create', orgId: org.id } })).toBe(1);
+    expect(await listEntitlements(support.actor, org.id)).toEqual([expect.objectContaining({ id: repository.id, name: repository.name })]);
+
+    const { token } = await mintToken(support.actor, { orgId: org.id, name: 'x', repositoryIds: [repository.id] });
+    expect(await verifyRegistryCredentials(org.slug, token)).toMatchObject({ ok: true, token: { repositories: [repository.name] } });
+    await unentitle(support.actor, org.id, repository.id);
+    expect(await verifyRegistryCredentials(org.slug, token)).toMatchObject({ ok: true, token: { repositories: [] } });
+    await expect(unentitle(support.actor, org.id, repository.id)).rejects.toBeInstanceOf(NotFoundError);
+    expect(await prisma.auditEvent.count({ where: { action: 'entitlement.delete', orgId: org.id } })).toBe(1);
+  });
+
+  it('is for staff only; customers and unknown ids get nothing', async () => {
+    const admin = await createStaff('staff-admin');
+    const billing = await createStaff('staff-billing');
+    const org = await createOrg();
+    const owner = await createMember(org.id, 'owner');
+    const repository = await createRepository(admin.actor, { name: `vendor/${uniqueSlug('own')}`, upstreamUrl: 'https://ghcr.io' });
+    await expect(entitle(billing.actor, org.id, repository.id)).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(entitle(owner.actor, org.id, repository.id)).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(entitle(admin.actor, org.id, 'no-such-repository')).rejects.toBeInstanceOf(NotFoundError);
+    await expect(entitle(admin.actor, 'no-such-org', repository.id)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(resolveRepository(prisma, 'vendor/does-not-exist')).rejects.toThrow('No repository named vendor/does-not-exist.');
+    expect(await prisma.entitlement.count({ where: { repositoryId: repository.id } })).toBe(0);
+  });
+});

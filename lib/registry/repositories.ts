@@ -1,0 +1,258 @@
+import { z } from 'zod';
+import { recordAudit } from '@/lib/audit/record';
+import type { Actor } from '@/lib/auth/actor';
+import { prisma, type Db } from '@/lib/db/client';
+import { ConflictError, NotFoundError } from '@/lib/errors';
+import { assertStaffPermission, authorizeOrg } from '@/lib/rbac/authorize';
+import { announceRegistryChange } from './tokens';
+import { sealUpstreamSecret } from './upstream-credential';
+
+/**
+ * The repositories the gateway serves (a name customers pull, mapped to an
+ * upstream registry and repository with a credential held server-side), and
+ * the entitlements that let a customer pull them.
+ */
+
+// OCI distribution's repository name grammar: lowercase path components.
+const COMPONENT = '[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*';
+export const REPOSITORY_NAME_PATTERN = new RegExp(`^${COMPONENT}(?:/${COMPONENT})*$`);
+
+export const repositoryNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'Enter the repository name customers pull, e.g. acme/product-enterprise.')
+  .max(255, 'Use at most 255 characters.')
+  .regex(REPOSITORY_NAME_PATTERN, 'Use lowercase letters, digits, ".", "_" or "-", with "/" between parts (e.g. acme/product-enterprise).');
+
+const upstreamUrlSchema = z
+  .string()
+  .trim()
+  .min(1, 'Enter the upstream registry URL, e.g. https://ghcr.io.')
+  .max(500, 'Use at most 500 characters.')
+  .superRefine((value, ctx) => {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'Enter a full URL such as https://ghcr.io.' });
+      return;
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') ctx.addIssue({ code: 'custom', message: 'Use an http:// or https:// URL.' });
+    if (url.username || url.password) ctx.addIssue({ code: 'custom', message: 'Put credentials in the upstream user and password fields, not in the URL.' });
+    if (url.search || url.hash) ctx.addIssue({ code: 'custom', message: 'The URL cannot have a query or fragment.' });
+  })
+  .transform((value) => value.replace(/\/+$/, ''));
+
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `Use at most ${max} characters.`)
+    .optional()
+    .transform((value) => (value ? value : undefined));
+
+export const createRepositorySchema = z.object({
+  name: repositoryNameSchema,
+  description: optionalText(500),
+  upstreamUrl: upstreamUrlSchema,
+  /** Defaults to the name. */
+  upstreamRepository: repositoryNameSchema.optional().or(z.literal('').transform(() => undefined)),
+  upstreamUsername: optionalText(200),
+  /** Sealed at once; never returned or logged. */
+  upstreamSecret: z.string().max(4096, 'The upstream secret is too long.').optional().transform((value) => (value ? value : undefined)),
+  redirectMode: z.enum(['follow', 'passthrough']).default('follow'),
+  defaultTag: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/, 'Use a valid image tag (letters, digits, ".", "_", "-").')
+    .default('latest'),
+  chartVersion: optionalText(64),
+});
+export type CreateRepositoryInput = z.input<typeof createRepositorySchema>;
+
+const clearableText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `Use at most ${max} characters.`)
+    .nullable()
+    .transform((value) => (value ? value : null))
+    .optional();
+
+/** Edits: a field left out is unchanged; an emptied optional text field is cleared. */
+export const updateRepositorySchema = createRepositorySchema
+  .omit({ name: true, upstreamSecret: true })
+  .partial()
+  .extend({
+    description: clearableText(500),
+    upstreamUsername: clearableText(200),
+    chartVersion: clearableText(64),
+    clearUpstreamSecret: z.preprocess((value) => value === true || value === 'true' || value === 'on', z.boolean()).optional(),
+    /** A new secret replaces the stored one; omitted keeps it. */
+    upstreamSecret: z.string().max(4096, 'The upstream secret is too long.').optional().transform((value) => (value ? value : undefined)),
+  });
+export type UpdateRepositoryInput = z.input<typeof updateRepositorySchema>;
+
+const repositorySelect = {
+  id: true,
+  name: true,
+  description: true,
+  upstreamUrl: true,
+  upstreamRepository: true,
+  upstreamUsername: true,
+  redirectMode: true,
+  defaultTag: true,
+  chartVersion: true,
+  createdAt: true,
+  updatedAt: true,
+} as const;
+
+/** What may be shown and audited about a repository: never the sealed secret, only whether there is one. */
+export type RepositoryView = Awaited<ReturnType<typeof loadView>>;
+
+async function loadView(db: Db, id: string) {
+  const row = await db.repository.findUnique({ where: { id }, select: { ...repositorySelect, upstreamSecretEnc: true } });
+  if (!row) throw new NotFoundError('Repository not found');
+  const { upstreamSecretEnc, ...rest } = row;
+  return { ...rest, hasUpstreamSecret: upstreamSecretEnc !== null };
+}
+
+export async function createRepository(actor: Actor, input: CreateRepositoryInput) {
+  assertStaffPermission(actor, 'repositories.manage');
+  const data = createRepositorySchema.parse(input);
+  return prisma.$transaction(async (tx) => {
+    if (await tx.repository.findUnique({ where: { name: data.name }, select: { id: true } })) {
+      throw new ConflictError(`A repository named ${data.name} already exists.`, 'name');
+    }
+    const { upstreamSecret, ...fields } = data;
+    const created = await tx.repository.create({
+      data: { ...fields, upstreamRepository: fields.upstreamRepository ?? fields.name },
+      select: { id: true },
+    });
+    // The envelope is bound to the row id, so the row exists first.
+    if (upstreamSecret) {
+      await tx.repository.update({ where: { id: created.id }, data: { upstreamSecretEnc: sealUpstreamSecret(created.id, upstreamSecret) } });
+    }
+    const view = await loadView(tx, created.id);
+    await recordAudit(tx, actor, { action: 'repository.create', target: { type: 'repository', id: view.id }, after: view });
+    return view;
+  });
+}
+
+export async function updateRepository(actor: Actor, repositoryId: string, input: UpdateRepositoryInput) {
+  assertStaffPermission(actor, 'repositories.manage');
+  const data = updateRepositorySchema.parse(input);
+  return prisma.$transaction(async (tx) => {
+    const before = await loadView(tx, repositoryId);
+    const { upstreamSecret, clearUpstreamSecret, ...fields } = data;
+    const secretChange =
+      upstreamSecret !== undefined
+        ? { upstreamSecretEnc: sealUpstreamSecret(repositoryId, upstreamSecret) }
+        : clearUpstreamSecret
+          ? { upstreamSecretEnc: null }
+          : {};
+    await tx.repository.update({ where: { id: repositoryId }, data: { ...fields, ...secretChange } });
+    const after = await loadView(tx, repositoryId);
+    await recordAudit(tx, actor, {
+      action: 'repository.update',
+      target: { type: 'repository', id: repositoryId },
+      before,
+      after,
+      // Keys naming secrets are dropped from audit snapshots, so this one says "login".
+      metadata: upstreamSecret !== undefined ? { upstreamLogin: 'replaced' } : clearUpstreamSecret ? { upstreamLogin: 'removed' } : undefined,
+    });
+    return after;
+  });
+}
+
+export async function deleteRepository(actor: Actor, repositoryId: string) {
+  assertStaffPermission(actor, 'repositories.manage');
+  return prisma.$transaction(async (tx) => {
+    const before = await loadView(tx, repositoryId);
+    const entitled = await tx.entitlement.findMany({ where: { repositoryId }, select: { orgId: true } });
+    await tx.repository.delete({ where: { id: repositoryId } });
+    for (const { orgId } of entitled) await announceRegistryChange(tx, { kind: 'org', orgId });
+    await recordAudit(tx, actor, {
+      action: 'repository.delete',
+      target: { type: 'repository', id: repositoryId },
+      before,
+      metadata: { entitledCustomers: entitled.length },
+    });
+    return before;
+  });
+}
+
+export async function listRepositories(actor: Actor) {
+  assertStaffPermission(actor, 'repositories.view');
+  const rows = await prisma.repository.findMany({
+    orderBy: { name: 'asc' },
+    select: { ...repositorySelect, upstreamSecretEnc: true, _count: { select: { entitlements: true } } },
+  });
+  return rows.map(({ upstreamSecretEnc, _count, ...rest }) => ({ ...rest, hasUpstreamSecret: upstreamSecretEnc !== null, customers: _count.entitlements }));
+}
+
+export async function getRepository(actor: Actor, repositoryId: string) {
+  assertStaffPermission(actor, 'repositories.view');
+  return loadView(prisma, repositoryId);
+}
+
+/** A repository by exact name or id (the CLI and forms take either). */
+export async function resolveRepository(db: Db, nameOrId: string) {
+  const value = nameOrId.trim();
+  const row = await db.repository.findFirst({ where: { OR: [{ name: value.toLowerCase() }, { id: value }] }, select: { id: true, name: true } });
+  if (!row) throw new NotFoundError(`No repository named ${value}.`);
+  return row;
+}
+
+// ───────────────────────────── entitlements ─────────────────────────────────
+
+/** Lets a customer pull a repository (tokens may then be scoped to it). */
+export async function entitle(actor: Actor, orgId: string, repositoryId: string) {
+  return prisma.$transaction(async (tx) => {
+    const { org } = await authorizeOrg(tx, actor, { id: orgId }, { staff: 'entitlements.manage' });
+    const repository = await tx.repository.findUnique({ where: { id: repositoryId }, select: { id: true, name: true } });
+    if (!repository) throw new NotFoundError('Repository not found');
+    const existing = await tx.entitlement.findUnique({ where: { orgId_repositoryId: { orgId: org.id, repositoryId } } });
+    if (existing) return { org, repository, created: false };
+    await tx.entitlement.create({ data: { orgId: org.id, repositoryId } });
+    await announceRegistryChange(tx, { kind: 'org', orgId: org.id });
+    await recordAudit(tx, actor, {
+      action: 'entitlement.create',
+      target: { type: 'repository', id: repository.id },
+      orgId: org.id,
+      after: { repository: repository.name },
+    });
+    return { org, repository, created: true };
+  });
+}
+
+/** Takes a repository away; tokens scoped to it stop reaching it at once (verification joins entitlements). */
+export async function unentitle(actor: Actor, orgId: string, repositoryId: string) {
+  return prisma.$transaction(async (tx) => {
+    const { org } = await authorizeOrg(tx, actor, { id: orgId }, { staff: 'entitlements.manage' });
+    const existing = await tx.entitlement.findUnique({
+      where: { orgId_repositoryId: { orgId: org.id, repositoryId } },
+      include: { repository: { select: { name: true } } },
+    });
+    if (!existing) throw new NotFoundError(`${org.name} is not entitled to that repository.`);
+    await tx.entitlement.delete({ where: { orgId_repositoryId: { orgId: org.id, repositoryId } } });
+    await announceRegistryChange(tx, { kind: 'org', orgId: org.id });
+    await recordAudit(tx, actor, {
+      action: 'entitlement.delete',
+      target: { type: 'repository', id: repositoryId },
+      orgId: org.id,
+      before: { repository: existing.repository.name },
+    });
+    return { org, repository: { id: repositoryId, name: existing.repository.name } };
+  });
+}
+
+export async function listEntitlements(actor: Actor, orgId: string) {
+  await authorizeOrg(prisma, actor, { id: orgId }, { staff: 'customers.view', org: 'instructions.view' });
+  const rows = await prisma.entitlement.findMany({
+    where: { orgId },
+    orderBy: { repository: { name: 'asc' } },
+    select: { createdAt: true, repository: { select: { id: true, name: true, description: true, defaultTag: true, chartVersion: true } } },
+  });
+  return rows.map((row) => ({ ...row.repository, entitledAt: row.createdAt }));
+}

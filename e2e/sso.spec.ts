@@ -21,7 +21,9 @@ const domain = `umbrella-${randomUUID().slice(0, 6)}.test`;
 let saml: Awaited<ReturnType<typeof startSamlIdpServer>>;
 let oidc: Awaited<ReturnType<typeof startOidcIdp>>;
 
-test.describe.configure({ mode: 'serial' });
+// Serial: later steps use the connection and domain the first one sets up. Each step crosses two IdPs and
+// several redirects, so they get more time than the default.
+test.describe.configure({ mode: 'serial', timeout: 180_000 });
 
 test.beforeAll(async () => {
   saml = await startSamlIdpServer({ port: SAML_PORT, spMetadata: async () => (await fetch(`${baseURL}/api/sso/saml/metadata`)).text() });

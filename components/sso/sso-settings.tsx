@@ -35,6 +35,11 @@ const ROLE_OPTIONS = [
 
 type Connection = SsoSettingsData['connections'][number];
 
+function formatValidTo(value: string): string {
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? value : date.toISOString().slice(0, 10);
+}
+
 function CopyRow({ label, value, href }: { label: string; value: string; href?: string }) {
   return (
     <div className="grid gap-1 sm:grid-cols-[12rem_1fr_auto] sm:items-center sm:gap-3">
@@ -147,7 +152,7 @@ function ConnectionsCard({ data, settingsPath }: { data: SsoSettingsData; settin
                   </p>
                   <p className="truncate text-[13px] text-muted-foreground">
                     {connection.protocol === 'saml' ? connection.idp?.entityId : connection.idp?.discoveryUrl}
-                    {connection.idp?.certificateValidTo ? ` · certificate valid to ${connection.idp.certificateValidTo.slice(0, 10)}` : ''}
+                    {connection.idp?.certificateValidTo ? ` · certificate valid to ${formatValidTo(connection.idp.certificateValidTo)}` : ''}
                   </p>
                 </div>
                 <div className="flex gap-2">

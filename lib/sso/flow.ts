@@ -36,7 +36,8 @@ interface FlowState {
   state: string;
   verifier: string;
   connectionId: string;
-  next: string;
+  /** Where to land afterwards; null means the org's portal. */
+  next: string | null;
   mode: FlowMode;
   exp: number;
 }
@@ -87,7 +88,7 @@ export async function startSso(input: { connectionId: string; next?: string | nu
     log.warn({ connectionId: connection.id, error: result.error ?? redirectUrl }, 'SSO authorize refused');
     throw new SsoError('error', result.error);
   }
-  const flow: FlowState = { state, verifier, connectionId: connection.id, next: safeNext(input.next, mode === 'test' ? '/portal' : '/portal'), mode, exp: Date.now() + FLOW_TTL_SECONDS * 1000 };
+  const flow: FlowState = { state, verifier, connectionId: connection.id, next: input.next ? safeNext(input.next) : null, mode, exp: Date.now() + FLOW_TTL_SECONDS * 1000 };
   return {
     redirectUrl: redirectUrl ?? null,
     /** For IdPs that only accept HTTP-POST binding: an auto-submitting HTML form. */
@@ -275,7 +276,7 @@ export async function completeSso(input: {
         { action: 'sso.connection_test', target: { type: 'sso_connection', id: connection.id }, orgId: connection.orgId, metadata: { email: ssoProfile.email, groups: result.groups } },
       ),
     );
-    return { kind: 'test', next: flow.next, result: seal(JSON.stringify(result), TEST_RESULT_CONTEXT) };
+    return { kind: 'test', next: flow.next ?? `/portal/${connection.org.slug}/settings/sso`, result: seal(JSON.stringify(result), TEST_RESULT_CONTEXT) };
   }
 
   const provisioned = await provisionSsoUser({ org: connection.org, provider: connection.jacksonClientId, protocol, profile: ssoProfile, ip: input.ip, userAgent: input.userAgent });

@@ -4,6 +4,7 @@ import type { ActionResult } from '@/lib/action-result';
 import type { Actor } from '@/lib/auth/actor';
 import { UnauthorizedError } from '@/lib/errors';
 import { setMailTransport } from '@/lib/mail/send';
+import { closeJackson } from '@/lib/sso/jackson';
 import { memoryTransport } from '@/lib/mail/transport';
 import { BUILTIN_ROLES, ORG_PERMISSIONS, type OrgPermission } from '@/lib/rbac/permissions';
 import { prisma } from '@/lib/db/client';
@@ -81,6 +82,7 @@ type Case = OrgActionCase | InvitationCase | Exempt;
 
 const TEAM = 'app/(portal)/portal/[org]/team';
 const INVITE = 'app/(portal)/invite/[token]/actions.ts';
+const SSO = 'lib/sso/actions.ts';
 
 const CASES: Record<string, Case> = {
   // members and invitations
@@ -180,7 +182,74 @@ const CASES: Record<string, Case> = {
       { actor: null, fields: { token: 'pci_0000000000000000000000000000000000000000000', name: 'X', password: 'a long enough password' }, status: [404] },
     ],
   },
+  // single sign-on settings
+  [`${SSO}#createSamlConnectionAction`]: {
+    kind: 'org',
+    permission: 'sso.manage',
+    fields: (w) => ({ orgId: w.org.id, name: 'Sweep SAML', metadataXml: w.sso.newMetadata }),
+  },
+  [`${SSO}#createOidcConnectionAction`]: {
+    kind: 'exempt',
+    reason: 'needs a live OIDC provider for the control call; cross-tenant 404 and role 403 are the same authorizeOrg gate as the SAML case (lib/sso/sso.db.test.ts signs in through a real oidc-provider)',
+  },
+  [`${SSO}#updateConnectionAction`]: {
+    kind: 'org',
+    permission: 'sso.manage',
+    fields: (w) => ({ orgId: w.org.id, id: w.sso.connection.id, name: 'Renamed IdP' }),
+  },
+  [`${SSO}#deleteConnectionAction`]: {
+    kind: 'org',
+    permission: 'sso.manage',
+    fields: (w) => ({ orgId: w.org.id, id: w.sso.connection.id }),
+  },
+  [`${SSO}#addDomainAction`]: {
+    kind: 'org',
+    permission: 'sso.manage',
+    fields: (w) => ({ orgId: w.org.id, domain: `${w.org.slug}.example` }),
+  },
+  [`${SSO}#verifyDomainAction`]: {
+    kind: 'exempt',
+    reason: 'the control call needs a published DNS TXT record; lib/sso/sso.db.test.ts verifies through a real resolver and checks the cross-tenant 404',
+  },
+  [`${SSO}#approveDomainAction`]: {
+    kind: 'exempt',
+    reason: 'vendor staff only (assertStaffPermission sso.manage): every customer member gets 403, tested in lib/sso/sso.db.test.ts',
+  },
+  [`${SSO}#removeDomainAction`]: {
+    kind: 'org',
+    permission: 'sso.manage',
+    fields: (w) => ({ orgId: w.org.id, id: w.sso.domain.id }),
+  },
+  [`${SSO}#updatePolicyAction`]: {
+    kind: 'org',
+    permission: 'sso.manage',
+    fields: (w) => ({ orgId: w.org.id, defaultRole: 'editor' }),
+  },
+  [`${SSO}#setGroupRoleAction`]: {
+    kind: 'org',
+    permission: 'sso.manage',
+    fields: (w) => ({ orgId: w.org.id, groupName: 'sweep-engineers', role: 'editor' }),
+  },
+  [`${SSO}#removeGroupRoleAction`]: {
+    kind: 'org',
+    permission: 'sso.manage',
+    fields: (w) => ({ orgId: w.org.id, id: w.sso.groupRole.id }),
+  },
   // API routes
+  'app/api/sso/start/route.ts#GET': {
+    kind: 'exempt',
+    reason: 'public start of a sign-in through a connection id (only redirects to its IdP); test mode goes through authorizeOrg sso.manage',
+  },
+  'app/api/sso/saml/acs/route.ts#POST': { kind: 'exempt', reason: 'public SAML ACS: the signed assertion is the authority (tampered/replayed/expired refused in lib/sso/sso.db.test.ts)' },
+  'app/api/sso/saml/metadata/route.ts#GET': { kind: 'exempt', reason: 'public service provider metadata: no organization data' },
+  'app/api/sso/oidc/callback/route.ts#GET': { kind: 'exempt', reason: "public OIDC redirect target: Jackson checks state, PKCE and the IdP's id token" },
+  'app/api/sso/callback/route.ts#GET': {
+    kind: 'exempt',
+    reason: "redeems Jackson's one-time code against the browser's sealed flow cookie (or an HMAC-signed connection id): no caller-chosen org ids",
+  },
+  'app/api/sso/demo-idp/metadata/route.ts#GET': { kind: 'exempt', reason: 'the built-in demo IdP (404 outside demo/development mode): no organization data' },
+  'app/api/sso/demo-idp/sso/route.ts#GET': { kind: 'exempt', reason: 'the built-in demo IdP (404 outside demo/development mode): no organization data' },
+  'app/api/sso/demo-idp/sso/route.ts#POST': { kind: 'exempt', reason: 'the built-in demo IdP (404 outside demo/development mode): signs for its fixed demo users only' },
   'app/api/auth/[...nextauth]/route.ts#GET': { kind: 'exempt', reason: "next-auth's own sign-in endpoints: no organization data" },
   'app/api/auth/[...nextauth]/route.ts#POST': { kind: 'exempt', reason: "next-auth's own sign-in endpoints: no organization data" },
   'app/api/health/route.ts#GET': { kind: 'exempt', reason: 'public liveness probe: no organization data' },
@@ -278,6 +347,9 @@ function victimIds(world: World): Set<string> {
     `custom:${world.role.id}`,
     world.invitation.id,
     world.newcomer.invitationId,
+    world.sso.connection.id,
+    world.sso.domain.id,
+    world.sso.groupRole.id,
   ]);
 }
 
@@ -285,8 +357,9 @@ function victimIds(world: World): Set<string> {
 const covered = { actions: 0, routes: 0, exempt: 0 };
 
 beforeAll(() => setMailTransport(memoryTransport()));
-afterAll(() => {
+afterAll(async () => {
   setMailTransport(undefined);
+  await closeJackson();
   console.log(
     `tenant isolation sweep: ${discovery.entryPoints.length} entry points found; ${covered.actions} actions and ${covered.routes} routes swept with ${calls} calls; ${covered.exempt} exempt (public or not org-scoped)`,
   );

@@ -1,8 +1,18 @@
 import { createHash } from 'node:crypto';
-import type { Actor } from '@/lib/auth/actor';
+import { systemActor, type Actor } from '@/lib/auth/actor';
 import { prisma } from '@/lib/db/client';
 import { createInvitation } from '@/lib/members/invitations';
+import { createSamlConnection } from '@/lib/sso/connections';
+import { generateSigningCertificate } from '@/lib/sso/idp/certificate';
+import { createSamlIdp } from '@/lib/sso/idp/saml-idp';
 import { createMember, createOrg, createUser, uniqueSlug, userActor } from '@/lib/testing/factories';
+
+/** SAML metadata of a fresh IdP (entity IDs are unique per org in Jackson). */
+function samlMetadata(): string {
+  const { privateKey, certificate } = generateSigningCertificate('sweep IdP');
+  const host = `${uniqueSlug('idp')}.idp.test`;
+  return createSamlIdp({ entityId: `https://${host}/metadata`, ssoUrl: `https://${host}/sso`, privateKey, certificate }).metadata();
+}
 
 /**
  * A populated organization for the tenant-isolation sweep: a member in each
@@ -23,9 +33,14 @@ export async function createWorld(label: string) {
   const invitation = await createInvitation(owner.actor, { orgId: org.id, email: invitee.email, role: 'viewer' });
   const newcomerEmail = `${uniqueSlug('newcomer')}@example.test`;
   const newcomerInvitation = await createInvitation(owner.actor, { orgId: org.id, email: newcomerEmail, role: 'viewer' });
+  // SSO: a connection, a pending domain and a group mapping to act upon.
+  const ssoConnection = await createSamlConnection(systemActor('sweep'), org.id, { name: `IdP ${label}`, metadataXml: samlMetadata() });
+  const ssoDomain = await prisma.orgDomain.create({ data: { orgId: org.id, domain: `${org.slug}.sweep.test`, verificationToken: uniqueSlug('token') } });
+  const ssoGroupRole = await prisma.ssoGroupRole.create({ data: { orgId: org.id, groupName: `group-${label}`, role: 'viewer' } });
   return {
     label,
     org,
+    sso: { connection: ssoConnection, domain: ssoDomain, groupRole: ssoGroupRole, newMetadata: samlMetadata() },
     owner,
     admin,
     editor,

@@ -65,7 +65,8 @@ export function createSamlIdp(options: { entityId: string; ssoUrl: string; priva
 
   async function build(spMetadata: string, user: SamlUser, inResponseTo: string | null, relayState: string | null, opts: ResponseOptions): Promise<SamlPost> {
     const sp = serviceProvider(spMetadata);
-    const acsUrl = sp.entityMeta.getAssertionConsumerService(samlify.Constants.namespace.binding.post) as string;
+    const acsUrl = sp.entityMeta.getAssertionConsumerService('post') as string;
+    if (!acsUrl) throw new Error('The service provider metadata has no HTTP-POST AssertionConsumerService');
     const now = new Date();
     const notOnOrAfter = (opts.notOnOrAfter ?? new Date(now.getTime() + 5 * 60 * 1000)).toISOString();
     const notBefore = (opts.notBefore ?? new Date(now.getTime() - 60 * 1000)).toISOString();

@@ -59,7 +59,7 @@ export async function startSamlIdpServer(options: { port?: number; spMetadata: (
       res.end();
     })().catch((error: unknown) => {
       res.writeHead(500, { 'content-type': 'text/plain' });
-      res.end(String(error));
+      res.end(error instanceof Error ? (error.stack ?? error.message) : String(error));
     });
   });
 

@@ -72,12 +72,21 @@ interface InvitationCase {
   refusals: (victim: World, attacker: World) => { actor: Actor | null; fields: Fields; status: number[] }[];
 }
 
+/** A route handler under a portal page: GET with the org's slug (and ids) in the path. */
+interface OrgRouteCase {
+  kind: 'route';
+  permission: OrgPermission;
+  request: (world: World) => { path: string; params: Record<string, string> };
+  /** The victim's object ids under the attacker's own org, when the path has any. */
+  mixed?: (victim: World, attacker: World) => { path: string; params: Record<string, string> };
+}
+
 interface Exempt {
   kind: 'exempt';
   reason: string;
 }
 
-type Case = OrgActionCase | InvitationCase | Exempt;
+type Case = OrgActionCase | InvitationCase | OrgRouteCase | Exempt;
 
 const TEAM = 'app/(portal)/portal/[org]/team';
 const INVITE = 'app/(portal)/invite/[token]/actions.ts';
@@ -157,6 +166,28 @@ const CASES: Record<string, Case> = {
     permission: 'roles.manage',
     fields: (w) => ({ orgId: w.org.id, roleId: w.role.id }),
   },
+  // install instructions, tokens, licenses
+  'app/(portal)/portal/[org]/install/actions.ts#rotateOwnTokenAction': {
+    kind: 'org',
+    permission: 'tokens.rotate',
+    fields: (w) => ({ slug: w.org.slug, tokenId: w.token.id, overlapHours: '24' }),
+  },
+  'app/(portal)/portal/[org]/install/actions.ts#instructionsCopiedAction': {
+    kind: 'org',
+    permission: 'instructions.download',
+    fields: (w) => ({ orgId: w.org.id, repositoryId: w.repository.id }),
+  },
+  'app/(portal)/portal/[org]/install/download/route.ts#GET': {
+    kind: 'route',
+    permission: 'instructions.download',
+    request: (w) => ({ path: `/portal/${w.org.slug}/install/download`, params: { org: w.org.slug } }),
+  },
+  'app/(portal)/portal/[org]/licenses/[licenseId]/download/route.ts#GET': {
+    kind: 'route',
+    permission: 'licenses.download',
+    request: (w) => ({ path: `/portal/${w.org.slug}/licenses/${w.license.id}/download`, params: { org: w.org.slug, licenseId: w.license.id } }),
+    mixed: (victim, attacker) => ({ path: `/portal/${attacker.org.slug}/licenses/${victim.license.id}/download`, params: { org: attacker.org.slug, licenseId: victim.license.id } }),
+  },
   // the invitee's side
   [`${INVITE}#acceptInvitationAction`]: {
     kind: 'invitation',
@@ -197,6 +228,8 @@ const CASES: Record<string, Case> = {
 };
 
 // ── calling an entry point ─────────────────────────────────────────────────
+/** Fields that name the org itself (by id, or by slug where a shared form posts it). */
+const ORG_KEYS = ['orgId', 'slug'];
 type Outcome = { ok: true; redirect?: string } | { ok: false; status: number; error: string };
 type ActionFn = (state: unknown, formData: FormData) => Promise<ActionResult<unknown>>;
 
@@ -237,6 +270,19 @@ async function invoke(fn: ActionFn, actor: Actor | null, fields: Fields): Promis
   }
 }
 
+type RouteFn = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
+
+async function invokeRoute(fn: RouteFn, actor: Actor | null, target: { path: string; params: Record<string, string> }): Promise<Outcome> {
+  calls++;
+  currentActor = actor;
+  try {
+    const response = await fn(new Request(`http://portal.test${target.path}`), { params: Promise.resolve(target.params) });
+    return response.ok ? { ok: true } : { ok: false, status: response.status, error: (await response.text()).slice(0, 200) };
+  } finally {
+    currentActor = null;
+  }
+}
+
 function expectRefused(outcome: Outcome, statuses: number[], what: string) {
   expect(outcome.ok, `${what} should be refused, but succeeded`).toBe(false);
   if (!outcome.ok) expect(statuses, `${what} answered ${outcome.status} (${outcome.error})`).toContain(outcome.status);
@@ -266,6 +312,8 @@ function victimIds(world: World): Set<string> {
     `custom:${world.role.id}`,
     world.invitation.id,
     world.newcomer.invitationId,
+    world.token.id,
+    world.license.id,
   ]);
 }
 
@@ -308,6 +356,24 @@ describe('tenant isolation sweep', () => {
       const victim = await createWorld('victim');
       const attacker = await createWorld('attacker');
 
+      if (spec.kind === 'route') {
+        const route = fn as unknown as RouteFn;
+        const lacking = await membersLacking(victim, spec.permission);
+        const before = await orgDigest(victim);
+        const attackerBefore = await orgDigest(attacker);
+        const target = spec.request(victim);
+        expectRefused(await invokeRoute(route, attacker.owner.actor, target), [404], "another org's owner with the victim's path");
+        if (spec.mixed) expectRefused(await invokeRoute(route, attacker.owner.actor, spec.mixed(victim, attacker)), [404], "another org's owner with their slug and the victim's ids");
+        for (const member of lacking) expectRefused(await invokeRoute(route, member.actor, target), [403], `a victim member (${member.label})`);
+        expectRefused(await invokeRoute(route, null, target), [401], 'a signed-out caller');
+        expect(await orgDigest(victim), "the victim org's data changed").toBe(before);
+        expect(await orgDigest(attacker), "the attacker org's data changed").toBe(attackerBefore);
+        expect(await invokeRoute(route, victim.owner.actor, target), 'the control call (the victim with the permission) should succeed').toMatchObject({ ok: true });
+        expect(await orgDigest(victim), 'the control call should change the victim org (it is audited)').not.toBe(before);
+        covered.routes++;
+        return;
+      }
+
       if (spec.kind === 'org') {
         const lacking = spec.permission === 'member' ? [] : await membersLacking(victim, spec.permission);
         const before = await orgDigest(victim);
@@ -316,8 +382,9 @@ describe('tenant isolation sweep', () => {
 
         expectRefused(await invoke(fn, attacker.owner.actor, fields), [404], "another org's owner with the victim's ids");
         const ids = victimIds(victim);
-        if (Object.entries(fields).some(([key, value]) => key !== 'orgId' && [value].flat().some((v) => ids.has(v)))) {
-          expectRefused(await invoke(fn, attacker.owner.actor, { ...fields, orgId: attacker.org.id }), [404], "another org's owner with their org id and the victim's object ids");
+        if (Object.entries(fields).some(([key, value]) => !ORG_KEYS.includes(key) && [value].flat().some((v) => ids.has(v)))) {
+          const own = { ...fields, ...('orgId' in fields ? { orgId: attacker.org.id } : {}), ...('slug' in fields ? { slug: attacker.org.slug } : {}) };
+          expectRefused(await invoke(fn, attacker.owner.actor, own), [404], "another org's owner with their org id and the victim's object ids");
         }
         for (const member of lacking) expectRefused(await invoke(fn, member.actor, fields), [403], `a victim member (${member.label})`);
         expectRefused(await invoke(fn, null, fields), [401], 'a signed-out caller');

@@ -1,13 +1,16 @@
 import { createHash } from 'node:crypto';
-import type { Actor } from '@/lib/auth/actor';
+import { cliActor, type Actor } from '@/lib/auth/actor';
 import { prisma } from '@/lib/db/client';
+import { issueLicense } from '@/lib/licensing/licenses';
 import { createInvitation } from '@/lib/members/invitations';
+import { mintToken } from '@/lib/registry/tokens';
 import { createMember, createOrg, createUser, uniqueSlug, userActor } from '@/lib/testing/factories';
 
 /**
  * A populated organization for the tenant-isolation sweep: a member in each
  * built-in role, a member to act upon, a team, a custom role nobody holds,
- * and open invitations (one for an existing account, one for a newcomer).
+ * open invitations (one for an existing account, one for a newcomer), an
+ * entitled repository, a registry token and a license.
  */
 export async function createWorld(label: string) {
   const org = await createOrg({ tier: 'enterprise', name: `Sweep ${label}` });
@@ -23,8 +26,16 @@ export async function createWorld(label: string) {
   const invitation = await createInvitation(owner.actor, { orgId: org.id, email: invitee.email, role: 'viewer' });
   const newcomerEmail = `${uniqueSlug('newcomer')}@example.test`;
   const newcomerInvitation = await createInvitation(owner.actor, { orgId: org.id, email: newcomerEmail, role: 'viewer' });
+  const staff = cliActor('sweep');
+  const repository = await prisma.repository.create({ data: { name: `sweep/${uniqueSlug('repo')}`, upstreamUrl: 'https://registry.example.test', upstreamRepository: 'vendor/product' } });
+  await prisma.entitlement.create({ data: { orgId: org.id, repositoryId: repository.id } });
+  const token = await mintToken(staff, { orgId: org.id, name: 'production', repositoryIds: [repository.id] });
+  const license = await issueLicense(staff, { orgId: org.id });
   return {
     label,
+    repository,
+    token: { id: token.record.id },
+    license: { id: license.license.id },
     org,
     owner,
     admin,

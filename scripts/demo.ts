@@ -37,6 +37,10 @@ const { closeOnSignals, parseServerArgs, startServer } = await import('@/lib/ser
 const { DEMO_CUSTOMER_USERS, DEMO_PASSWORD, DEMO_STAFF, seedDemo } = await import('@/lib/seed/demo');
 
 const args = parseServerArgs(process.argv.slice(2).filter((arg) => arg !== '--prod'));
+// Billing: a real Stripe (test) account when STRIPE_SECRET_KEY is set, else the local stand-in.
+const { startDemoStripe } = await import('@/lib/stripe-stand-in/demo');
+const portalHost = args.hostname === '0.0.0.0' || args.hostname === '::' ? '127.0.0.1' : args.hostname;
+const stripeStandIn = process.env.STRIPE_SECRET_KEY ? null : await startDemoStripe(`http://${portalHost}:${args.port}`);
 let seeded = false;
 const running = await startServer({
   dev,
@@ -57,9 +61,13 @@ const where = running.embedded ? `embedded PostgreSQL in ${path.relative(process
 console.log(`
   Portcullis demo is running at ${running.url}${dev ? ' (development mode)' : ''}
   Database: ${where}${seeded ? ' (demo data just created)' : ''}
+  Billing: ${stripeStandIn ? `TEST MODE, local Stripe stand-in at ${stripeStandIn.url} (card 4242 4242 4242 4242)` : 'Stripe account from STRIPE_SECRET_KEY'}
 
   Sign in with any of these (password: ${DEMO_PASSWORD}):
 ${rows.map(([email, role]) => `    ${email!.padEnd(28)} ${role}`).join('\n')}
+
+  Customer SSO: click "Sign in with SSO" and enter peter@initech.test; Initech
+  signs in through the built-in demo identity provider (demo mode only).
 
   Press Ctrl+C to stop.
 `);

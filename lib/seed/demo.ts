@@ -2,6 +2,8 @@ import { recordAudit } from '@/lib/audit/record';
 import { systemActor, type Actor } from '@/lib/auth/actor';
 import { hashPassword } from '@/lib/auth/password';
 import { prisma, type Db } from '@/lib/db/client';
+import { seedDemoPulls } from '@/lib/stats/demo-pulls';
+import { seedDemoSso } from '@/lib/sso/demo-idp';
 
 /**
  * Demo data for `npm run demo` (and the e2e suite): staff in each role and a
@@ -20,11 +22,14 @@ export const DEMO_CUSTOMERS = [
   { name: 'Globex', slug: 'globex', tier: 'enterprise', contactEmail: 'platform@globex.test', namespace: 'globex-prod', kubernetesVersion: '1.31', productVersion: '4.2.0', expiresInDays: 300 },
   { name: 'Initech', slug: 'initech', tier: 'team', contactEmail: 'it@initech.test', namespace: 'initech', kubernetesVersion: '1.30', productVersion: '4.1.3', expiresInDays: 25 },
   { name: 'Umbrella Health', slug: 'umbrella-health', tier: 'community', contactEmail: 'ops@umbrella.test', namespace: 'umbrella', kubernetesVersion: '1.29', productVersion: '4.0.0', expiresInDays: 6 },
+  // A Community customer whose owner can try upgrading through Checkout (billing demo and e2e).
+  { name: 'Hooli', slug: 'hooli', tier: 'community', contactEmail: 'billing@hooli.test', namespace: 'hooli', kubernetesVersion: '1.31', productVersion: '4.2.0', expiresInDays: 120 },
 ] as const;
 
 export const DEMO_CUSTOMER_USERS = [
   { email: 'owner@globex.test', name: 'Grace Owner', org: 'globex', role: 'owner' },
   { email: 'viewer@globex.test', name: 'Victor Viewer', org: 'globex', role: 'viewer' },
+  { email: 'owner@hooli.test', name: 'Gavin Owner', org: 'hooli', role: 'owner' },
 ] as const;
 
 /** A repository the demo customers are entitled to (issue 3); the upstream is a placeholder until a gateway upstream is configured. */
@@ -91,6 +96,8 @@ export async function seedDemo(): Promise<{ seeded: boolean }> {
     },
     { timeout: 60_000 },
   );
+  await seedDemoPulls();
+  await seedDemoSso();
   return { seeded: true };
 }
 

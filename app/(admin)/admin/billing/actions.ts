@@ -1,0 +1,11 @@
+'use server';
+
+import { revalidatePath } from 'next/cache';
+import { formAction } from '@/lib/actions';
+import { manualTierSchema, setManualTier } from '@/lib/billing/staff';
+
+export const manualTierAction = formAction(manualTierSchema, async (input, actor) => {
+  const result = await setManualTier(actor, { orgId: input.orgId, tier: input.tier ?? '', reason: input.reason });
+  revalidatePath('/admin/billing');
+  return { message: result.manualTier ? `Manual tier set; the customer is now on ${result.tier}.` : `Manual tier cleared; the customer is now on ${result.tier}.` };
+});

@@ -1,0 +1,22 @@
+import { processStripeWebhook } from '@/lib/billing/webhooks';
+import { isAppError } from '@/lib/errors';
+import { log } from '@/lib/log';
+
+export const dynamic = 'force-dynamic';
+
+/**
+ * Stripe's webhook endpoint. The signature is verified on the raw bytes, so
+ * the body is read as a buffer and never parsed first. 400 for a bad or
+ * missing signature (nothing written); 500 on a failure Stripe should retry.
+ */
+export async function POST(request: Request) {
+  const raw = Buffer.from(await request.arrayBuffer());
+  try {
+    const result = await processStripeWebhook(raw, request.headers.get('stripe-signature'));
+    return Response.json({ received: true, outcome: result.outcome });
+  } catch (error) {
+    if (isAppError(error)) return Response.json({ error: error.message }, { status: error.status });
+    log.error({ err: error }, 'stripe webhook failed');
+    return Response.json({ error: 'Webhook processing failed; Stripe will retry.' }, { status: 500 });
+  }
+}

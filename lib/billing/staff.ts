@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { recordAudit } from '@/lib/audit/record';
+import type { Actor } from '@/lib/auth/actor';
+import { prisma, type Prisma } from '@/lib/db/client';
+import { NotFoundError } from '@/lib/errors';
+import { assertStaffPermission } from '@/lib/rbac/authorize';
+import type { TableQuery } from '@/lib/table/query';
+import { lockOrg } from './apply-tier';
+import { pastDueGraceDays } from './config';
+import { TIER_ORDER } from './plans';
+import { recomputeTier } from './subscription-state';
+
+export const BILLING_SORTS = ['name', 'tier', 'updatedAt'] as const;
+export const BILLING_FILTERS = { tier: TIER_ORDER, billing: ['subscribed', 'manual', 'none'] as const };
+
+export type BillingOverviewRow = Awaited<ReturnType<typeof listBillingOverview>>['rows'][number];
+
+/** Staff view of every customer's billing state: tier, manual tier, subscription, Stripe customer. */
+export async function listBillingOverview(
+  actor: Actor,
+  query: TableQuery<(typeof BILLING_SORTS)[number], { tier?: string; billing?: string }>,
+) {
+  assertStaffPermission(actor, 'billing.view');
+  const where: Prisma.OrganizationWhereInput = {
+    ...(query.q ? { OR: [{ name: { contains: query.q, mode: 'insensitive' } }, { slug: { contains: query.q, mode: 'insensitive' } }] } : {}),
+    ...(query.filters.tier ? { tier: query.filters.tier } : {}),
+    ...(query.filters.billing === 'manual' ? { manualTier: { not: null } } : {}),
+    ...(query.filters.billing === 'subscribed' ? { subscriptions: { some: { status: { notIn: ['canceled', 'incomplete_expired'] } } } } : {}),
+    ...(query.filters.billing === 'none' ? { manualTier: null, subscriptions: { none: { status: { notIn: ['canceled', 'incomplete_expired'] } } } } : {}),
+  };
+  const orderBy: Prisma.OrganizationOrderByWithRelationInput = query.sort ? { [query.sort]: query.dir } : { name: 'asc' };
+  const [total, orgs] = await Promise.all([
+    prisma.organization.count({ where }),
+    prisma.organization.findMany({
+      where,
+      orderBy: [orderBy, { id: 'asc' }],
+      skip: query.skip,
+      take: query.take,
+      select: {
+        id: true,
+        name: true,
+        slug: true,
+        tier: true,
+        manualTier: true,
+        billing: { select: { stripeCustomerId: true } },
+        subscriptions: { orderBy: { stripeEventAt: 'desc' }, take: 1, select: { id: true, status: true, tier: true, interval: true, currentPeriodEnd: true, cancelAtPeriodEnd: true, pastDueSince: true } },
+      },
+    }),
+  ]);
+  return {
+    total,
+    rows: orgs.map(({ billing, subscriptions, ...org }) => ({ ...org, stripeCustomerId: billing?.stripeCustomerId ?? null, subscription: subscriptions[0] ?? null })),
+  };
+}
+
+export const manualTierSchema = z.object({
+  orgId: z.string().min(1),
+  // "" (the form's "none" option) clears the manual tier.
+  tier: z.union([z.enum(TIER_ORDER), z.literal('').transform(() => null)]),
+  reason: z.string().trim().min(3, 'Say why, e.g. "invoiced enterprise deal, contract #123".').max(500, 'Use at most 500 characters.'),
+});
+export type ManualTierInput = z.input<typeof manualTierSchema>;
+
+/**
+ * Sets (or clears) a staff-set tier for an invoiced deal. While set, it is the
+ * org's tier whatever its subscriptions do; webhooks still record
+ * subscription changes and note that the manual tier was kept.
+ */
+export async function setManualTier(actor: Actor, input: ManualTierInput, now = new Date()) {
+  assertStaffPermission(actor, 'billing.manage');
+  const { orgId, tier, reason } = manualTierSchema.parse(input);
+  return prisma.$transaction(async (tx) => {
+    const existing = await tx.organization.findUnique({ where: { id: orgId }, select: { id: true, manualTier: true, tier: true } });
+    if (!existing) throw new NotFoundError('Customer not found');
+    await lockOrg(tx, orgId);
+    if (existing.manualTier === tier) return { changed: false, tier: existing.tier, manualTier: tier };
+    await tx.organization.update({ where: { id: orgId }, data: { manualTier: tier } });
+    await recordAudit(tx, actor, {
+      action: tier ? 'billing.manual_tier_set' : 'billing.manual_tier_clear',
+      target: { type: 'organization', id: orgId },
+      orgId,
+      before: { manualTier: existing.manualTier },
+      after: { manualTier: tier },
+      metadata: { reason },
+    });
+    const result = await recomputeTier(tx, orgId, { actor, now, graceDays: pastDueGraceDays(), reason: tier ? `manual: ${reason}` : `manual tier cleared: ${reason}` });
+    return { changed: true, tier: result.to, manualTier: tier };
+  });
+}

@@ -1,0 +1,276 @@
+import Stripe from 'stripe';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { prisma } from '@/lib/db/client';
+import { currentLicense, getFeatureDecision } from '@/lib/features/entitlements';
+import { createMember, createOrg, createStaff } from '@/lib/testing/factories';
+import { startBillingTestEnv, TEST_WEBHOOK_SECRET, type BillingTestEnv } from '@/lib/testing/stripe';
+import { startCheckout } from './checkout';
+import { enforcePastDueGrace } from './grace';
+import { setManualTier } from './staff';
+import { processStripeWebhook } from './webhooks';
+
+let env: BillingTestEnv;
+beforeAll(async () => {
+  env = await startBillingTestEnv();
+});
+afterAll(async () => {
+  await env.stop();
+});
+
+const DAY = 24 * 3600 * 1000;
+
+/** A community org whose owner went through Checkout on the stand-in; the webhooks are not delivered yet. */
+async function checkedOutOrg(tier: 'team' | 'enterprise' = 'team') {
+  const org = await createOrg({ tier: 'community' });
+  const owner = await createMember(org.id, 'owner');
+  if (tier === 'enterprise') process.env.STRIPE_PRICE_ENTERPRISE_MONTHLY = env.prices.STRIPE_PRICE_ENTERPRISE_MONTHLY;
+  const { sessionId } = await startCheckout(owner.actor, { org: org.slug, tier, interval: 'month' });
+  const before = env.standIn.events.length;
+  const sub = await env.standIn.completeCheckout(sessionId, 'owner@example.test');
+  const events = env.standIn.events.slice(before);
+  return { org, owner, sessionId, sub, events };
+}
+
+async function auditFor(orgId: string, action?: string) {
+  return prisma.auditEvent.findMany({ where: { orgId, ...(action ? { action } : {}) }, orderBy: { id: 'asc' } });
+}
+
+describe('webhook signature', () => {
+  it('rejects a bad or missing signature before reading the event, and writes nothing', async () => {
+    const { org, events } = await checkedOutOrg();
+    const payload = JSON.stringify(events[0]);
+    const auditBefore = await prisma.auditEvent.count({ where: { orgId: org.id } });
+    const wrong = Stripe.webhooks.generateTestHeaderString({ payload, secret: 'whsec_someone_else' });
+    await expect(processStripeWebhook(payload, wrong)).rejects.toMatchObject({ status: 400, code: 'invalid_signature' });
+    await expect(processStripeWebhook(payload, null)).rejects.toMatchObject({ status: 400 });
+    const good = Stripe.webhooks.generateTestHeaderString({ payload, secret: TEST_WEBHOOK_SECRET });
+    await expect(processStripeWebhook(payload.replace('"active"', '"trialing"'), good)).rejects.toMatchObject({ status: 400 });
+    const stale = Stripe.webhooks.generateTestHeaderString({ payload, secret: TEST_WEBHOOK_SECRET, timestamp: Math.floor(Date.now() / 1000) - 3600 });
+    await expect(processStripeWebhook(payload, stale)).rejects.toMatchObject({ status: 400 });
+
+    expect(await prisma.stripeEvent.count({ where: { id: events[0]!.id } })).toBe(0);
+    expect(await prisma.subscription.count({ where: { orgId: org.id } })).toBe(0);
+    expect((await prisma.organization.findUniqueOrThrow({ where: { id: org.id } })).tier).toBe('community');
+    expect(await prisma.auditEvent.count({ where: { orgId: org.id, action: { startsWith: 'billing.subscription' } } })).toBe(0);
+    expect(await prisma.auditEvent.count({ where: { orgId: org.id } })).toBe(auditBefore);
+  });
+});
+
+describe('checkout to tier', () => {
+  it('moves the org to the paid tier once the webhooks arrive, audited with the Stripe event ids', async () => {
+    const { org, sub, events } = await checkedOutOrg();
+    expect(events.map((event) => event.type)).toEqual(['customer.subscription.created', 'invoice.paid', 'checkout.session.completed']);
+    expect(await getFeatureDecision(prisma, org.id, 'audit_log')).toMatchObject({ allowed: false, reason: { code: 'tier_required', requiredTier: 'team' } });
+    for (const event of events) await env.deliver(event);
+    expect(await getFeatureDecision(prisma, org.id, 'audit_log')).toMatchObject({ allowed: true });
+    const license = await currentLicense(prisma, org.id);
+    expect(license).toMatchObject({ tier: 'team' });
+
+    const after = await prisma.organization.findUniqueOrThrow({ where: { id: org.id }, include: { billing: true } });
+    expect(after.tier).toBe('team');
+    const local = await prisma.subscription.findUniqueOrThrow({ where: { id: sub.id } });
+    expect(local).toMatchObject({ orgId: org.id, status: 'active', tier: 'team', interval: 'month', cancelAtPeriodEnd: false });
+    expect(local.currentPeriodEnd!.getTime()).toBeGreaterThan(Date.now() + 27 * DAY);
+
+    const tierChanges = await auditFor(org.id, 'billing.tier_change');
+    expect(tierChanges).toHaveLength(1);
+    expect(tierChanges[0]).toMatchObject({ actorLabel: 'system:stripe', before: { tier: 'community' }, after: { tier: 'team' } });
+    expect((tierChanges[0]!.metadata as { stripeEventId: string }).stripeEventId).toBe(events[0]!.id);
+    const processed = await prisma.stripeEvent.findMany({ where: { id: { in: events.map((event) => event.id) } } });
+    expect(processed).toHaveLength(3);
+  });
+
+  it('creates the Stripe customer once and reuses it; refuses a second subscription; passes the org as client_reference_id', async () => {
+    const org = await createOrg({ tier: 'community' });
+    const owner = await createMember(org.id, 'owner');
+    const first = await startCheckout(owner.actor, { org: org.slug, tier: 'team', interval: 'year' });
+    const second = await startCheckout(owner.actor, { org: org.slug, tier: 'team', interval: 'month' });
+    const account = await prisma.billingAccount.findUniqueOrThrow({ where: { orgId: org.id } });
+    const [a, b] = await Promise.all([env.stripe.checkout.sessions.retrieve(first.sessionId), env.stripe.checkout.sessions.retrieve(second.sessionId)]);
+    expect(a.customer).toBe(account.stripeCustomerId);
+    expect(b.customer).toBe(account.stripeCustomerId);
+    expect(a).toMatchObject({ mode: 'subscription', client_reference_id: org.id });
+    expect(a.success_url).toBe(`http://portal.test/portal/${org.slug}/billing?checkout=success&session_id={CHECKOUT_SESSION_ID}`);
+    expect(a.cancel_url).toBe(`http://portal.test/portal/${org.slug}/billing?checkout=canceled&upgrade=team`);
+    expect([...env.standIn.customers.values()].filter((customer) => (customer.metadata as { org_id?: string }).org_id === org.id)).toHaveLength(1);
+    expect(await auditFor(org.id, 'billing.customer_create')).toHaveLength(1);
+
+    await env.standIn.completeCheckout(first.sessionId);
+    for (const event of env.events().slice(-3)) await env.deliver(event);
+    await expect(startCheckout(owner.actor, { org: org.slug, tier: 'team' })).rejects.toMatchObject({ status: 409 });
+  });
+
+  it('checks permissions and input: viewers cannot buy, strangers get 404, unknown tiers are refused', async () => {
+    const org = await createOrg({ tier: 'community' });
+    const viewer = await createMember(org.id, 'viewer');
+    const other = await createMember((await createOrg()).id, 'owner');
+    const owner = await createMember(org.id, 'owner');
+    await expect(startCheckout(viewer.actor, { org: org.slug, tier: 'team' })).rejects.toMatchObject({ status: 403 });
+    await expect(startCheckout(other.actor, { org: org.slug, tier: 'team' })).rejects.toMatchObject({ status: 404 });
+    await expect(startCheckout(owner.actor, { org: org.slug, tier: 'platinum' })).rejects.toThrow();
+    delete process.env.STRIPE_PRICE_ENTERPRISE_MONTHLY;
+    delete process.env.STRIPE_PRICE_ENTERPRISE_YEARLY;
+    await expect(startCheckout(owner.actor, { org: org.slug, tier: 'enterprise' })).rejects.toMatchObject({ message: 'Enterprise is sold by our sales team: contact us.' });
+    expect(await prisma.billingAccount.count({ where: { orgId: org.id } })).toBe(0);
+  });
+});
+
+describe('exactly once', () => {
+  it('ignores a duplicate delivery', async () => {
+    const { org, events } = await checkedOutOrg();
+    for (const event of events) await env.deliver(event);
+    const auditCount = (await auditFor(org.id)).length;
+    for (const event of events) expect((await env.deliver(event)).outcome).toBe('duplicate');
+    expect((await auditFor(org.id)).length).toBe(auditCount);
+  });
+
+  it('applies an event once under concurrent duplicate delivery', async () => {
+    const { org, events } = await checkedOutOrg();
+    const created = events[0]!;
+    const results = await Promise.all(Array.from({ length: 6 }, () => env.deliver(created)));
+    expect(results.filter((result) => result.outcome === 'applied')).toHaveLength(1);
+    expect(results.filter((result) => result.outcome === 'duplicate')).toHaveLength(5);
+    expect(await auditFor(org.id, 'billing.subscription_create')).toHaveLength(1);
+    expect(await auditFor(org.id, 'billing.tier_change')).toHaveLength(1);
+    expect(await prisma.stripeEvent.count({ where: { id: created.id } })).toBe(1);
+  });
+});
+
+describe('out of order', () => {
+  it('keeps the newest state when an older event arrives after a newer one', async () => {
+    let clock = Math.floor(Date.now() / 1000);
+    env.standIn.clock = () => clock;
+    try {
+      const { org, sub, events } = await checkedOutOrg();
+      for (const event of events) await env.deliver(event);
+      clock += 60;
+      await env.standIn.failPayment(sub.id); // invoice.payment_failed, customer.subscription.updated (past_due)
+      const pastDue = env.events('customer.subscription.updated').at(-1)!;
+      clock += 60;
+      await env.standIn.payInvoice(sub.id); // invoice.paid, customer.subscription.updated (active)
+      const recovered = env.events('customer.subscription.updated').at(-1)!;
+
+      expect((await env.deliver(recovered)).outcome).toBe('applied');
+      expect((await env.deliver(pastDue)).outcome).toBe('stale');
+      const local = await prisma.subscription.findUniqueOrThrow({ where: { id: sub.id } });
+      expect(local.status).toBe('active');
+      expect(local.pastDueSince).toBeNull();
+      expect((await prisma.organization.findUniqueOrThrow({ where: { id: org.id } })).tier).toBe('team');
+      expect((await prisma.stripeEvent.findUniqueOrThrow({ where: { id: pastDue.id } })).outcome).toBe('stale');
+    } finally {
+      env.standIn.clock = () => Math.floor(Date.now() / 1000);
+    }
+  });
+
+  it('never revives a canceled subscription from a late update, and a subscription event before checkout.session.completed still lands', async () => {
+    let clock = Math.floor(Date.now() / 1000);
+    env.standIn.clock = () => clock;
+    try {
+      const { org, sub, events } = await checkedOutOrg();
+      const [created, paid, completed] = events;
+      await env.deliver(completed!); // the session event first: links the customer, re-reads the subscription
+      await env.deliver(paid!);
+      await env.deliver(created!);
+      expect((await prisma.organization.findUniqueOrThrow({ where: { id: org.id } })).tier).toBe('team');
+      clock += 60;
+      await env.stripe.subscriptions.update(sub.id, { cancel_at_period_end: true });
+      const cancelScheduled = env.events('customer.subscription.updated').at(-1)!;
+      await env.stripe.subscriptions.cancel(sub.id); // same second: order of delivery decides only between equals
+      const deleted = env.events('customer.subscription.deleted').at(-1)!;
+      clock += 60;
+      await env.deliver(deleted);
+      expect((await env.deliver(cancelScheduled)).outcome).toBe('stale');
+      expect((await prisma.subscription.findUniqueOrThrow({ where: { id: sub.id } })).status).toBe('canceled');
+      expect((await prisma.organization.findUniqueOrThrow({ where: { id: org.id } })).tier).toBe('community');
+    } finally {
+      env.standIn.clock = () => Math.floor(Date.now() / 1000);
+    }
+  });
+});
+
+describe('past_due grace', () => {
+  it('keeps the paid tier for the grace period, then moves down to community, and back up when paid', async () => {
+    const { org, sub, events } = await checkedOutOrg();
+    for (const event of events) await env.deliver(event);
+    await env.standIn.failPayment(sub.id);
+    const failed = env.events('invoice.payment_failed').at(-1)!;
+    const updated = env.events('customer.subscription.updated').at(-1)!;
+    const t0 = new Date(updated.created * 1000);
+    await env.deliver(failed, { now: t0 });
+    await env.deliver(updated, { now: t0 });
+    const local = await prisma.subscription.findUniqueOrThrow({ where: { id: sub.id } });
+    expect(local.status).toBe('past_due');
+    expect(local.pastDueSince).toEqual(t0);
+    const tier = async () => (await prisma.organization.findUniqueOrThrow({ where: { id: org.id } })).tier;
+    expect(await tier()).toBe('team');
+
+    expect(await enforcePastDueGrace({ now: new Date(t0.getTime() + 6 * DAY) })).not.toContainEqual(expect.objectContaining({ orgId: org.id }));
+    expect(await tier()).toBe('team');
+    const changes = await enforcePastDueGrace({ now: new Date(t0.getTime() + 7 * DAY + 1000) });
+    expect(changes).toContainEqual({ orgId: org.id, from: 'team', to: 'community' });
+    expect(await tier()).toBe('community');
+    const licenses = await prisma.licenseKey.findMany({ where: { orgId: org.id }, orderBy: { issuedAt: 'asc' } });
+    expect(licenses.map((license) => [license.tier, license.revokedAt === null])).toEqual([
+      ['team', false],
+      ['community', true],
+    ]);
+    expect(licenses[1]!.replacesId).toBe(licenses[0]!.id);
+    expect((await auditFor(org.id, 'license.reissue')).at(-1)).toMatchObject({ actorLabel: 'system:billing' });
+    const downgrade = (await auditFor(org.id, 'billing.tier_change')).at(-1)!;
+    expect(downgrade).toMatchObject({ actorLabel: 'system:billing-grace', after: { tier: 'community' } });
+    expect((downgrade.metadata as { reason: string }).reason).toBe('past_due grace period ended');
+
+    await env.standIn.payInvoice(sub.id);
+    for (const event of env.events().slice(-2)) await env.deliver(event, { now: new Date(t0.getTime() + 8 * DAY) });
+    expect(await tier()).toBe('team');
+  });
+
+  it('uses BILLING_PAST_DUE_GRACE_DAYS', async () => {
+    const { org, sub, events } = await checkedOutOrg();
+    for (const event of events) await env.deliver(event);
+    await env.standIn.failPayment(sub.id);
+    const t0 = new Date(env.events('customer.subscription.updated').at(-1)!.created * 1000);
+    process.env.BILLING_PAST_DUE_GRACE_DAYS = '2';
+    try {
+      for (const event of env.events().slice(-2)) await env.deliver(event, { now: t0 });
+      await enforcePastDueGrace({ now: new Date(t0.getTime() + 2 * DAY + 1000) });
+      expect((await prisma.organization.findUniqueOrThrow({ where: { id: org.id } })).tier).toBe('community');
+    } finally {
+      delete process.env.BILLING_PAST_DUE_GRACE_DAYS;
+    }
+  });
+});
+
+describe('manual tier', () => {
+  it('is kept when webhooks say otherwise, and the record says so', async () => {
+    const { org, sub, events } = await checkedOutOrg();
+    for (const event of events) await env.deliver(event);
+    const { actor } = await createStaff('staff-billing');
+    await setManualTier(actor, { orgId: org.id, tier: 'enterprise', reason: 'Invoiced deal, contract 42' });
+    expect((await prisma.organization.findUniqueOrThrow({ where: { id: org.id } })).tier).toBe('enterprise');
+
+    await env.stripe.subscriptions.cancel(sub.id);
+    await env.deliver(env.events('customer.subscription.deleted').at(-1)!);
+    expect((await prisma.organization.findUniqueOrThrow({ where: { id: org.id } })).tier).toBe('enterprise');
+    const update = (await auditFor(org.id, 'billing.subscription_update')).at(-1)!;
+    expect(update.metadata).toMatchObject({ manualTierKept: 'enterprise', subscriptionTier: 'community' });
+
+    await setManualTier(actor, { orgId: org.id, tier: '', reason: 'Contract ended' });
+    expect((await prisma.organization.findUniqueOrThrow({ where: { id: org.id } })).tier).toBe('community');
+    expect((await auditFor(org.id)).map((event) => event.action)).toEqual(
+      expect.arrayContaining(['billing.manual_tier_set', 'billing.manual_tier_clear']),
+    );
+  });
+
+  it('is for billing staff only, with a reason', async () => {
+    const org = await createOrg({ tier: 'community' });
+    const { actor: support } = await createStaff('staff-support');
+    const owner = await createMember(org.id, 'owner');
+    const { actor: billing } = await createStaff('staff-billing');
+    await expect(setManualTier(support, { orgId: org.id, tier: 'enterprise', reason: 'because' })).rejects.toMatchObject({ status: 403 });
+    await expect(setManualTier(owner.actor, { orgId: org.id, tier: 'enterprise', reason: 'because' })).rejects.toMatchObject({ status: 403 });
+    await expect(setManualTier(billing, { orgId: org.id, tier: 'enterprise', reason: '' })).rejects.toThrow(/Say why/);
+    await expect(setManualTier(billing, { orgId: 'nope', tier: 'enterprise', reason: 'because' })).rejects.toMatchObject({ status: 404 });
+    expect((await prisma.organization.findUniqueOrThrow({ where: { id: org.id } })).manualTier).toBeNull();
+  });
+});

@@ -9,7 +9,8 @@ import { BUILTIN_ROLES, ORG_PERMISSIONS, type OrgPermission } from '@/lib/rbac/p
 import { prisma } from '@/lib/db/client';
 import { createMember } from '@/lib/testing/factories';
 import { discoverEntryPoints, type EntryPoint } from './discover';
-import { BUILTIN_MEMBER_KEYS, createWorld, orgDigest, type World } from './world';
+import { startBillingTestEnv, type BillingTestEnv } from '@/lib/testing/stripe';
+import { BUILTIN_MEMBER_KEYS, createWorld, orgDigest, type World, type WorldExtra } from './world';
 
 /**
  * Tenant isolation sweep. Every server action and route handler a customer
@@ -53,13 +54,22 @@ vi.mock('next/cache', () => ({ refresh: () => {}, revalidatePath: () => {}, reva
 // ── the cases ──────────────────────────────────────────────────────────────
 type Fields = Record<string, string | string[]>;
 
-/** An org-scoped action: needs `permission` in the org named by the `orgId` field ('member': any member). */
+/**
+ * An org-scoped action: needs `permission` in the org named by the `orgId`
+ * (or `slug`, `org`) field; 'member': any member; 'staff': vendor staff only.
+ */
 interface OrgActionCase {
   kind: 'org';
-  permission: OrgPermission | 'member';
+  permission: OrgPermission | 'member' | 'staff';
   fields: (world: World) => Fields;
-  /** Who succeeds in the control call (default: the owner). */
+  /** Optional world parts the case needs. */
+  needs?: WorldExtra[];
+  /** Who succeeds in the control call (default: the owner; vendor staff for 'staff'). */
   control?: (world: World) => Actor;
+  /** Why the control call cannot run here (the refusals are still checked); name the test that covers success. */
+  noControl?: string;
+  /** Why a successful call stores nothing (e.g. it only redirects to Stripe). */
+  readOnly?: string;
 }
 
 /** Acting on an invitation: the link's token is the authority, and only the invited address may use it. */
@@ -188,6 +198,85 @@ const CASES: Record<string, Case> = {
     request: (w) => ({ path: `/portal/${w.org.slug}/licenses/${w.license.id}/download`, params: { org: w.org.slug, licenseId: w.license.id } }),
     mixed: (victim, attacker) => ({ path: `/portal/${attacker.org.slug}/licenses/${victim.license.id}/download`, params: { org: attacker.org.slug, licenseId: victim.license.id } }),
   },
+  // SSO settings (lib/sso): customer owners and admins, and staff from the dashboard
+  'lib/sso/actions.ts#createSamlConnectionAction': {
+    kind: 'org',
+    permission: 'sso.manage',
+    needs: ['sso'],
+    fields: (w) => ({ orgId: w.org.id, name: 'Second IdP', metadataXml: w.sso!.spareMetadata }),
+  },
+  'lib/sso/actions.ts#createOidcConnectionAction': {
+    kind: 'org',
+    permission: 'sso.manage',
+    fields: (w) => ({ orgId: w.org.id, name: 'OIDC', discoveryUrl: 'http://localhost:9/.well-known/openid-configuration', clientId: 'portcullis', clientSecret: 'secret' }),
+    noControl: 'needs a running OIDC provider; lib/sso/sso.db.test.ts creates OIDC connections against one',
+  },
+  'lib/sso/actions.ts#updateConnectionAction': {
+    kind: 'org',
+    permission: 'sso.manage',
+    needs: ['sso'],
+    fields: (w) => ({ orgId: w.org.id, id: w.sso!.connectionId, name: 'Renamed IdP' }),
+  },
+  'lib/sso/actions.ts#deleteConnectionAction': {
+    kind: 'org',
+    permission: 'sso.manage',
+    needs: ['sso'],
+    fields: (w) => ({ orgId: w.org.id, id: w.sso!.connectionId }),
+  },
+  'lib/sso/actions.ts#addDomainAction': {
+    kind: 'org',
+    permission: 'sso.manage',
+    needs: ['sso'],
+    fields: (w) => ({ orgId: w.org.id, domain: w.sso!.spareDomain }),
+  },
+  'lib/sso/actions.ts#verifyDomainAction': {
+    kind: 'org',
+    permission: 'sso.manage',
+    needs: ['sso'],
+    fields: (w) => ({ orgId: w.org.id, id: w.sso!.domainId }),
+    noControl: 'needs a DNS server answering the TXT record; lib/sso/sso.db.test.ts runs one',
+  },
+  'lib/sso/actions.ts#approveDomainAction': {
+    kind: 'org',
+    permission: 'staff',
+    needs: ['sso'],
+    fields: (w) => ({ orgId: w.org.id, id: w.sso!.domainId }),
+  },
+  'lib/sso/actions.ts#removeDomainAction': {
+    kind: 'org',
+    permission: 'sso.manage',
+    needs: ['sso'],
+    fields: (w) => ({ orgId: w.org.id, id: w.sso!.domainId }),
+  },
+  'lib/sso/actions.ts#updatePolicyAction': {
+    kind: 'org',
+    permission: 'sso.manage',
+    fields: (w) => ({ orgId: w.org.id, defaultRole: 'editor' }),
+  },
+  'lib/sso/actions.ts#setGroupRoleAction': {
+    kind: 'org',
+    permission: 'sso.manage',
+    fields: (w) => ({ orgId: w.org.id, groupName: 'qa', role: 'viewer' }),
+  },
+  'lib/sso/actions.ts#removeGroupRoleAction': {
+    kind: 'org',
+    permission: 'sso.manage',
+    needs: ['sso'],
+    fields: (w) => ({ orgId: w.org.id, id: w.sso!.groupRoleId }),
+  },
+  // billing (Stripe through the local stand-in)
+  'app/(portal)/portal/[org]/billing/actions.ts#checkoutAction': {
+    kind: 'org',
+    permission: 'billing.manage',
+    fields: (w) => ({ org: w.org.slug, tier: 'enterprise', interval: 'month' }),
+  },
+  'app/(portal)/portal/[org]/billing/actions.ts#billingPortalAction': {
+    kind: 'org',
+    permission: 'billing.manage',
+    needs: ['billing'],
+    fields: (w) => ({ org: w.org.slug }),
+    readOnly: 'opening the Stripe billing portal only redirects; Stripe holds the session',
+  },
   // the invitee's side
   [`${INVITE}#acceptInvitationAction`]: {
     kind: 'invitation',
@@ -215,6 +304,23 @@ const CASES: Record<string, Case> = {
   'app/api/auth/[...nextauth]/route.ts#GET': { kind: 'exempt', reason: "next-auth's own sign-in endpoints: no organization data" },
   'app/api/auth/[...nextauth]/route.ts#POST': { kind: 'exempt', reason: "next-auth's own sign-in endpoints: no organization data" },
   'app/api/health/route.ts#GET': { kind: 'exempt', reason: 'public liveness probe: no organization data' },
+  'app/api/ready/route.ts#GET': { kind: 'exempt', reason: 'public readiness probe: no organization data' },
+  'app/api/metrics/route.ts#GET': { kind: 'exempt', reason: 'operator metrics behind the METRICS_TOKEN bearer: aggregates, no caller-supplied ids' },
+  'app/api/webhooks/stripe/route.ts#POST': {
+    kind: 'exempt',
+    reason: "authenticated by Stripe's signature over the raw body; ids come from Stripe (lib/billing/webhooks.db.test.ts)",
+  },
+  'app/api/sso/start/route.ts#GET': {
+    kind: 'exempt',
+    reason: "starts a sign-in at the connection's IdP and changes nothing; its test mode authorizes sso.manage on the connection's org (lib/sso/flow.ts)",
+  },
+  'app/api/sso/callback/route.ts#GET': { kind: 'exempt', reason: 'SSO sign-in: the IdP vouches through Jackson and a signed flow cookie (lib/sso/sso.db.test.ts)' },
+  'app/api/sso/oidc/callback/route.ts#GET': { kind: 'exempt', reason: 'SSO sign-in: the OIDC provider answers through Jackson (lib/sso/sso.db.test.ts)' },
+  'app/api/sso/saml/acs/route.ts#POST': { kind: 'exempt', reason: 'SSO sign-in: signed SAML responses validated by Jackson (lib/sso/sso.db.test.ts)' },
+  'app/api/sso/saml/metadata/route.ts#GET': { kind: 'exempt', reason: "public SAML service-provider metadata: the same for every org" },
+  'app/api/sso/demo-idp/metadata/route.ts#GET': { kind: 'exempt', reason: 'the built-in demo IdP (demo and development only): no organization data' },
+  'app/api/sso/demo-idp/sso/route.ts#GET': { kind: 'exempt', reason: 'the built-in demo IdP (demo and development only): no organization data' },
+  'app/api/sso/demo-idp/sso/route.ts#POST': { kind: 'exempt', reason: 'the built-in demo IdP (demo and development only): signs demo users only' },
   'app/api/v1/licenses/jwks/route.ts#GET': { kind: 'exempt', reason: 'public signing keys (JWKS): no organization data' },
   'app/api/v1/licenses/revocations/route.ts#GET': { kind: 'exempt', reason: 'public signed revocation list: license ids only, by design' },
   'app/api/v1/entitlements/route.ts#GET': {
@@ -229,7 +335,7 @@ const CASES: Record<string, Case> = {
 
 // ── calling an entry point ─────────────────────────────────────────────────
 /** Fields that name the org itself (by id, or by slug where a shared form posts it). */
-const ORG_KEYS = ['orgId', 'slug'];
+const ORG_KEYS = ['orgId', 'slug', 'org'];
 type Outcome = { ok: true; redirect?: string } | { ok: false; status: number; error: string };
 type ActionFn = (state: unknown, formData: FormData) => Promise<ActionResult<unknown>>;
 
@@ -288,8 +394,8 @@ function expectRefused(outcome: Outcome, statuses: number[], what: string) {
   if (!outcome.ok) expect(statuses, `${what} answered ${outcome.status} (${outcome.error})`).toContain(outcome.status);
 }
 
-/** Built-in roles without `permission`, plus a custom role holding every other permission. */
-async function membersLacking(world: World, permission: OrgPermission) {
+/** Built-in roles without `permission`, plus a custom role holding every other permission ('staff': every member lacks it). */
+async function membersLacking(world: World, permission: OrgPermission | 'staff') {
   const lacking: { label: string; actor: Actor }[] = BUILTIN_MEMBER_KEYS.filter((key) => !(BUILTIN_ROLES[key].permissions as readonly string[]).includes(permission)).map(
     (key) => ({ label: key, actor: world[key].actor }),
   );
@@ -320,9 +426,14 @@ function victimIds(world: World): Set<string> {
 // ── the sweep ──────────────────────────────────────────────────────────────
 const covered = { actions: 0, routes: 0, exempt: 0 };
 
-beforeAll(() => setMailTransport(memoryTransport()));
-afterAll(() => {
+let billing: BillingTestEnv;
+beforeAll(async () => {
+  setMailTransport(memoryTransport());
+  billing = await startBillingTestEnv();
+});
+afterAll(async () => {
   setMailTransport(undefined);
+  await billing?.stop();
   console.log(
     `tenant isolation sweep: ${discovery.entryPoints.length} entry points found; ${covered.actions} actions and ${covered.routes} routes swept with ${calls} calls; ${covered.exempt} exempt (public or not org-scoped)`,
   );
@@ -353,8 +464,9 @@ describe('tenant isolation sweep', () => {
     it(`${entry.id}`, async () => {
       const fn = (await load(entry)) as ActionFn;
       expect(typeof fn).toBe('function');
-      const victim = await createWorld('victim');
-      const attacker = await createWorld('attacker');
+      const needs = spec.kind === 'org' ? (spec.needs ?? []) : [];
+      const victim = await createWorld('victim', needs);
+      const attacker = await createWorld('attacker', needs);
 
       if (spec.kind === 'route') {
         const route = fn as unknown as RouteFn;
@@ -380,11 +492,18 @@ describe('tenant isolation sweep', () => {
         const attackerBefore = await orgDigest(attacker);
         const fields = spec.fields(victim);
 
-        expectRefused(await invoke(fn, attacker.owner.actor, fields), [404], "another org's owner with the victim's ids");
+        // Staff-only actions refuse every customer before looking at ids.
+        const foreign = spec.permission === 'staff' ? [403, 404] : [404];
+        expectRefused(await invoke(fn, attacker.owner.actor, fields), foreign, "another org's owner with the victim's ids");
         const ids = victimIds(victim);
         if (Object.entries(fields).some(([key, value]) => !ORG_KEYS.includes(key) && [value].flat().some((v) => ids.has(v)))) {
-          const own = { ...fields, ...('orgId' in fields ? { orgId: attacker.org.id } : {}), ...('slug' in fields ? { slug: attacker.org.slug } : {}) };
-          expectRefused(await invoke(fn, attacker.owner.actor, own), [404], "another org's owner with their org id and the victim's object ids");
+          const own = {
+            ...fields,
+            ...('orgId' in fields ? { orgId: attacker.org.id } : {}),
+            ...('slug' in fields ? { slug: attacker.org.slug } : {}),
+            ...('org' in fields ? { org: attacker.org.slug } : {}),
+          };
+          expectRefused(await invoke(fn, attacker.owner.actor, own), foreign, "another org's owner with their org id and the victim's object ids");
         }
         for (const member of lacking) expectRefused(await invoke(fn, member.actor, fields), [403], `a victim member (${member.label})`);
         expectRefused(await invoke(fn, null, fields), [401], 'a signed-out caller');
@@ -392,9 +511,15 @@ describe('tenant isolation sweep', () => {
         expect(await orgDigest(victim), "the victim org's data changed").toBe(before);
         expect(await orgDigest(attacker), "the attacker org's data changed").toBe(attackerBefore);
 
-        const control = await invoke(fn, (spec.control ?? ((w: World) => w.owner.actor))(victim), fields);
+        if (spec.noControl) {
+          expect(spec.noControl.length).toBeGreaterThan(10);
+          covered.actions++;
+          return;
+        }
+        const controlActor = spec.control?.(victim) ?? (spec.permission === 'staff' ? victim.staff.actor : victim.owner.actor);
+        const control = await invoke(fn, controlActor, fields);
         expect(control, 'the control call (the victim with the permission) should succeed').toMatchObject({ ok: true });
-        expect(await orgDigest(victim), 'the control call should change the victim org').not.toBe(before);
+        if (!spec.readOnly) expect(await orgDigest(victim), 'the control call should change the victim org').not.toBe(before);
         covered.actions++;
         return;
       }

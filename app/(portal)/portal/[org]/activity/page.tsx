@@ -1,12 +1,11 @@
 import type { Metadata } from 'next';
-import { PullChart } from '@/components/stats/pull-chart';
+import { PullSummary } from '@/components/stats/pull-summary';
 import { SimpleTable } from '@/components/stats/simple-table';
 import { StatsFilter } from '@/components/stats/stats-filter';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { PageHeader } from '@/components/ui/page-header';
-import { Stat } from '@/components/ui/stat';
 import { requirePortalPage } from '@/lib/auth/session';
 import { isAppError } from '@/lib/errors';
 import { formatDate, formatDateTime, formatRelative } from '@/lib/format';
@@ -51,21 +50,7 @@ export default async function ActivityPage({ params, searchParams }: { params: P
         </Alert>
       ) : (
         <div className="space-y-6">
-          <div className="grid gap-4 sm:grid-cols-2 xl:grid-cols-4">
-            <Stat label="Pulls" value={number(stats.totals.pulls)} hint={`${number(stats.totals.successfulRequests)} manifest requests`} />
-            <Stat label="Denied requests" value={number(stats.totals.denials)} hint={stats.totals.errors ? `${number(stats.totals.errors)} not found or upstream errors` : undefined} />
-            <Stat label="Images pulled" value={number(stats.topImages.length)} />
-            <Stat label="Last pull" value={stats.totals.lastPullAt ? formatRelative(stats.totals.lastPullAt) : 'never'} hint={stats.totals.lastPullAt ? formatDateTime(stats.totals.lastPullAt) : undefined} />
-          </div>
-          <Card>
-            <CardHeader>
-              <CardTitle>Pulls per day</CardTitle>
-              <CardDescription>Successful pulls and denied requests, UTC days.</CardDescription>
-            </CardHeader>
-            <CardContent>
-              <PullChart series={stats.series} />
-            </CardContent>
-          </Card>
+          <PullSummary stats={stats} third={{ label: 'Images pulled', value: stats.topImages.length }} />
           <div className="grid gap-6 lg:grid-cols-2">
             <Card>
               <CardHeader>

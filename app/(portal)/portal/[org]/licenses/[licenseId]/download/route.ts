@@ -1,7 +1,7 @@
 import { currentActor } from '@/lib/auth/session';
-import { isAppError, NotFoundError } from '@/lib/errors';
+import { NotFoundError } from '@/lib/errors';
+import { routeErrorResponse } from '@/lib/instructions/markdown-response';
 import { getLicense, licenseToken } from '@/lib/licensing/licenses';
-import { log } from '@/lib/log';
 
 /** One of the org's licenses as a .jwt file (licenses.download; audited). */
 export async function GET(_request: Request, { params }: { params: Promise<{ org: string; licenseId: string }> }) {
@@ -20,8 +20,6 @@ export async function GET(_request: Request, { params }: { params: Promise<{ org
       },
     });
   } catch (error) {
-    if (isAppError(error)) return new Response(error.message, { status: error.status });
-    log.error({ err: error }, 'portal license download failed');
-    return new Response('Something went wrong on our side.', { status: 500 });
+    return routeErrorResponse(error, 'portal license download');
   }
 }

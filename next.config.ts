@@ -3,7 +3,20 @@ import type { NextConfig } from 'next';
 const nextConfig: NextConfig = {
   // Packages that must run as plain Node modules rather than be bundled:
   // PGlite ships WASM and data files, pino spawns worker threads, Jackson is huge.
-  serverExternalPackages: ['@electric-sql/pglite', '@electric-sql/pglite-socket', 'pino', 'pg', '@prisma/schema-engine-wasm', 'prom-client', '@opentelemetry/sdk-node'],
+  serverExternalPackages: [
+    '@electric-sql/pglite',
+    '@electric-sql/pglite-socket',
+    'pino',
+    'pg',
+    '@prisma/schema-engine-wasm',
+    'prom-client',
+    '@opentelemetry/sdk-node',
+    // SSO: Jackson pulls in TypeORM and every database driver; the IdP side ships an emscripten xmllint.
+    '@boxyhq/saml-jackson',
+    'samlify',
+    '@authenio/samlify-node-xmllint',
+    'node-forge',
+  ],
   // The Docker build sets NEXT_OUTPUT=standalone (see Dockerfile); development and CI do not need it.
   output: process.env.NEXT_OUTPUT === 'standalone' ? 'standalone' : undefined,
   poweredByHeader: false,

@@ -56,6 +56,14 @@ test.describe('portal team', () => {
     await expect(member.getByRole('link', { name: /Invite a teammate/ })).toHaveCount(0);
     await expect(member.getByText(roleName)).toBeVisible();
     expect((await member.goto('/portal/globex/team'))?.status()).toBe(404);
+    // Instructions yes, tokens no; licenses visible but not downloadable.
+    await member.goto('/portal/globex/install');
+    await expect(member.getByRole('heading', { name: 'Install', level: 1 })).toBeVisible();
+    await expect(member.getByRole('heading', { name: 'Registry tokens' })).toHaveCount(0);
+    await member.goto('/portal/globex/licenses');
+    await expect(member.getByRole('heading', { name: 'Licenses', level: 1 })).toBeVisible();
+    await expect(member.getByRole('link', { name: /Download/ })).toHaveCount(0);
+    expect((await member.goto('/portal/globex/activity'))?.status()).toBe(404);
 
     // A used link cannot be used again.
     await member.goto(new URL(link).pathname);
@@ -96,5 +104,7 @@ test.describe('portal team as a viewer', () => {
     await expect(page.getByRole('button', { name: 'New team' })).toHaveCount(0);
     await page.goto('/portal/globex/team/roles');
     await expect(page.getByRole('button', { name: 'New role' })).toHaveCount(0);
+    await page.goto('/portal/globex/install');
+    await expect(page.getByRole('button', { name: /^Rotate/ })).toHaveCount(0);
   });
 });

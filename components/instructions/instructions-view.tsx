@@ -7,8 +7,8 @@ import { InstructionMarkdown } from './instruction-markdown';
 
 export type InstructionsViewProps = {
   instructions: RenderedInstructions;
-  /** Where "Download Markdown" points (a route answering the .md file). */
-  downloadHref: string;
+  /** Where "Download Markdown" points (a route answering the .md file). Without it (a reader who may only view) there is no copy-all or download. */
+  downloadHref?: string;
   /** Server action recording that the whole text was copied. */
   onCopied?: () => void;
 };
@@ -17,13 +17,15 @@ export type InstructionsViewProps = {
 export function InstructionsView({ instructions, downloadHref, onCopied }: InstructionsViewProps) {
   return (
     <div className="space-y-4">
-      <div className="flex flex-wrap items-center justify-end gap-2">
-        <CopyButton value={instructions.markdown} label="all instructions" showText onCopied={onCopied} />
-        <a href={downloadHref} className={buttonVariants({ variant: 'secondary', size: 'sm' })} download={instructions.filename}>
-          <Download aria-hidden="true" />
-          Download Markdown
-        </a>
-      </div>
+      {downloadHref ? (
+        <div className="flex flex-wrap items-center justify-end gap-2">
+          <CopyButton value={instructions.markdown} label="all instructions" showText onCopied={onCopied} />
+          <a href={downloadHref} className={buttonVariants({ variant: 'secondary', size: 'sm' })} download={instructions.filename}>
+            <Download aria-hidden="true" />
+            Download Markdown
+          </a>
+        </div>
+      ) : null}
       <ol className="space-y-4">
         {instructions.sections.map((section, index) => (
           <li key={section.key}>

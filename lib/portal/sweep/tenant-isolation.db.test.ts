@@ -4,13 +4,13 @@ import type { ActionResult } from '@/lib/action-result';
 import type { Actor } from '@/lib/auth/actor';
 import { UnauthorizedError } from '@/lib/errors';
 import { setMailTransport } from '@/lib/mail/send';
-import { closeJackson } from '@/lib/sso/jackson';
 import { memoryTransport } from '@/lib/mail/transport';
 import { BUILTIN_ROLES, ORG_PERMISSIONS, type OrgPermission } from '@/lib/rbac/permissions';
 import { prisma } from '@/lib/db/client';
 import { createMember } from '@/lib/testing/factories';
 import { discoverEntryPoints, type EntryPoint } from './discover';
-import { BUILTIN_MEMBER_KEYS, createWorld, orgDigest, type World } from './world';
+import { startBillingTestEnv, type BillingTestEnv } from '@/lib/testing/stripe';
+import { BUILTIN_MEMBER_KEYS, createWorld, orgDigest, type World, type WorldExtra } from './world';
 
 /**
  * Tenant isolation sweep. Every server action and route handler a customer
@@ -54,13 +54,22 @@ vi.mock('next/cache', () => ({ refresh: () => {}, revalidatePath: () => {}, reva
 // ── the cases ──────────────────────────────────────────────────────────────
 type Fields = Record<string, string | string[]>;
 
-/** An org-scoped action: needs `permission` in the org named by the `orgId` field ('member': any member). */
+/**
+ * An org-scoped action: needs `permission` in the org named by the `orgId`
+ * (or `slug`, `org`) field; 'member': any member; 'staff': vendor staff only.
+ */
 interface OrgActionCase {
   kind: 'org';
-  permission: OrgPermission | 'member';
+  permission: OrgPermission | 'member' | 'staff';
   fields: (world: World) => Fields;
-  /** Who succeeds in the control call (default: the owner). */
+  /** Optional world parts the case needs. */
+  needs?: WorldExtra[];
+  /** Who succeeds in the control call (default: the owner; vendor staff for 'staff'). */
   control?: (world: World) => Actor;
+  /** Why the control call cannot run here (the refusals are still checked); name the test that covers success. */
+  noControl?: string;
+  /** Why a successful call stores nothing (e.g. it only redirects to Stripe). */
+  readOnly?: string;
 }
 
 /** Acting on an invitation: the link's token is the authority, and only the invited address may use it. */
@@ -73,16 +82,24 @@ interface InvitationCase {
   refusals: (victim: World, attacker: World) => { actor: Actor | null; fields: Fields; status: number[] }[];
 }
 
+/** A route handler under a portal page: GET with the org's slug (and ids) in the path. */
+interface OrgRouteCase {
+  kind: 'route';
+  permission: OrgPermission;
+  request: (world: World) => { path: string; params: Record<string, string> };
+  /** The victim's object ids under the attacker's own org, when the path has any. */
+  mixed?: (victim: World, attacker: World) => { path: string; params: Record<string, string> };
+}
+
 interface Exempt {
   kind: 'exempt';
   reason: string;
 }
 
-type Case = OrgActionCase | InvitationCase | Exempt;
+type Case = OrgActionCase | InvitationCase | OrgRouteCase | Exempt;
 
 const TEAM = 'app/(portal)/portal/[org]/team';
 const INVITE = 'app/(portal)/invite/[token]/actions.ts';
-const SSO = 'lib/sso/actions.ts';
 
 const CASES: Record<string, Case> = {
   // members and invitations
@@ -159,6 +176,107 @@ const CASES: Record<string, Case> = {
     permission: 'roles.manage',
     fields: (w) => ({ orgId: w.org.id, roleId: w.role.id }),
   },
+  // install instructions, tokens, licenses
+  'app/(portal)/portal/[org]/install/actions.ts#rotateOwnTokenAction': {
+    kind: 'org',
+    permission: 'tokens.rotate',
+    fields: (w) => ({ slug: w.org.slug, tokenId: w.token.id, overlapHours: '24' }),
+  },
+  'app/(portal)/portal/[org]/install/actions.ts#instructionsCopiedAction': {
+    kind: 'org',
+    permission: 'instructions.download',
+    fields: (w) => ({ orgId: w.org.id, repositoryId: w.repository.id }),
+  },
+  'app/(portal)/portal/[org]/install/download/route.ts#GET': {
+    kind: 'route',
+    permission: 'instructions.download',
+    request: (w) => ({ path: `/portal/${w.org.slug}/install/download`, params: { org: w.org.slug } }),
+  },
+  'app/(portal)/portal/[org]/licenses/[licenseId]/download/route.ts#GET': {
+    kind: 'route',
+    permission: 'licenses.download',
+    request: (w) => ({ path: `/portal/${w.org.slug}/licenses/${w.license.id}/download`, params: { org: w.org.slug, licenseId: w.license.id } }),
+    mixed: (victim, attacker) => ({ path: `/portal/${attacker.org.slug}/licenses/${victim.license.id}/download`, params: { org: attacker.org.slug, licenseId: victim.license.id } }),
+  },
+  // SSO settings (lib/sso): customer owners and admins, and staff from the dashboard
+  'lib/sso/actions.ts#createSamlConnectionAction': {
+    kind: 'org',
+    permission: 'sso.manage',
+    needs: ['sso'],
+    fields: (w) => ({ orgId: w.org.id, name: 'Second IdP', metadataXml: w.sso!.spareMetadata }),
+  },
+  'lib/sso/actions.ts#createOidcConnectionAction': {
+    kind: 'org',
+    permission: 'sso.manage',
+    fields: (w) => ({ orgId: w.org.id, name: 'OIDC', discoveryUrl: 'http://localhost:9/.well-known/openid-configuration', clientId: 'portcullis', clientSecret: 'secret' }),
+    noControl: 'needs a running OIDC provider; lib/sso/sso.db.test.ts creates OIDC connections against one',
+  },
+  'lib/sso/actions.ts#updateConnectionAction': {
+    kind: 'org',
+    permission: 'sso.manage',
+    needs: ['sso'],
+    fields: (w) => ({ orgId: w.org.id, id: w.sso!.connectionId, name: 'Renamed IdP' }),
+  },
+  'lib/sso/actions.ts#deleteConnectionAction': {
+    kind: 'org',
+    permission: 'sso.manage',
+    needs: ['sso'],
+    fields: (w) => ({ orgId: w.org.id, id: w.sso!.connectionId }),
+  },
+  'lib/sso/actions.ts#addDomainAction': {
+    kind: 'org',
+    permission: 'sso.manage',
+    needs: ['sso'],
+    fields: (w) => ({ orgId: w.org.id, domain: w.sso!.spareDomain }),
+  },
+  'lib/sso/actions.ts#verifyDomainAction': {
+    kind: 'org',
+    permission: 'sso.manage',
+    needs: ['sso'],
+    fields: (w) => ({ orgId: w.org.id, id: w.sso!.domainId }),
+    noControl: 'needs a DNS server answering the TXT record; lib/sso/sso.db.test.ts runs one',
+  },
+  'lib/sso/actions.ts#approveDomainAction': {
+    kind: 'org',
+    permission: 'staff',
+    needs: ['sso'],
+    fields: (w) => ({ orgId: w.org.id, id: w.sso!.domainId }),
+  },
+  'lib/sso/actions.ts#removeDomainAction': {
+    kind: 'org',
+    permission: 'sso.manage',
+    needs: ['sso'],
+    fields: (w) => ({ orgId: w.org.id, id: w.sso!.domainId }),
+  },
+  'lib/sso/actions.ts#updatePolicyAction': {
+    kind: 'org',
+    permission: 'sso.manage',
+    fields: (w) => ({ orgId: w.org.id, defaultRole: 'editor' }),
+  },
+  'lib/sso/actions.ts#setGroupRoleAction': {
+    kind: 'org',
+    permission: 'sso.manage',
+    fields: (w) => ({ orgId: w.org.id, groupName: 'qa', role: 'viewer' }),
+  },
+  'lib/sso/actions.ts#removeGroupRoleAction': {
+    kind: 'org',
+    permission: 'sso.manage',
+    needs: ['sso'],
+    fields: (w) => ({ orgId: w.org.id, id: w.sso!.groupRoleId }),
+  },
+  // billing (Stripe through the local stand-in)
+  'app/(portal)/portal/[org]/billing/actions.ts#checkoutAction': {
+    kind: 'org',
+    permission: 'billing.manage',
+    fields: (w) => ({ org: w.org.slug, tier: 'enterprise', interval: 'month' }),
+  },
+  'app/(portal)/portal/[org]/billing/actions.ts#billingPortalAction': {
+    kind: 'org',
+    permission: 'billing.manage',
+    needs: ['billing'],
+    fields: (w) => ({ org: w.org.slug }),
+    readOnly: 'opening the Stripe billing portal only redirects; Stripe holds the session',
+  },
   // the invitee's side
   [`${INVITE}#acceptInvitationAction`]: {
     kind: 'invitation',
@@ -182,95 +300,33 @@ const CASES: Record<string, Case> = {
       { actor: null, fields: { token: 'pci_0000000000000000000000000000000000000000000', name: 'X', password: 'a long enough password' }, status: [404] },
     ],
   },
-  // single sign-on settings
-  [`${SSO}#createSamlConnectionAction`]: {
-    kind: 'org',
-    permission: 'sso.manage',
-    fields: (w) => ({ orgId: w.org.id, name: 'Sweep SAML', metadataXml: w.sso.newMetadata }),
-  },
-  [`${SSO}#createOidcConnectionAction`]: {
-    kind: 'exempt',
-    reason: 'needs a live OIDC provider for the control call; cross-tenant 404 and role 403 are the same authorizeOrg gate as the SAML case (lib/sso/sso.db.test.ts signs in through a real oidc-provider)',
-  },
-  [`${SSO}#updateConnectionAction`]: {
-    kind: 'org',
-    permission: 'sso.manage',
-    fields: (w) => ({ orgId: w.org.id, id: w.sso.connection.id, name: 'Renamed IdP' }),
-  },
-  [`${SSO}#deleteConnectionAction`]: {
-    kind: 'org',
-    permission: 'sso.manage',
-    fields: (w) => ({ orgId: w.org.id, id: w.sso.connection.id }),
-  },
-  [`${SSO}#addDomainAction`]: {
-    kind: 'org',
-    permission: 'sso.manage',
-    fields: (w) => ({ orgId: w.org.id, domain: `${w.org.slug}.example` }),
-  },
-  [`${SSO}#verifyDomainAction`]: {
-    kind: 'exempt',
-    reason: 'the control call needs a published DNS TXT record; lib/sso/sso.db.test.ts verifies through a real resolver and checks the cross-tenant 404',
-  },
-  [`${SSO}#approveDomainAction`]: {
-    kind: 'exempt',
-    reason: 'vendor staff only (assertStaffPermission sso.manage): every customer member gets 403, tested in lib/sso/sso.db.test.ts',
-  },
-  [`${SSO}#removeDomainAction`]: {
-    kind: 'org',
-    permission: 'sso.manage',
-    fields: (w) => ({ orgId: w.org.id, id: w.sso.domain.id }),
-  },
-  [`${SSO}#updatePolicyAction`]: {
-    kind: 'org',
-    permission: 'sso.manage',
-    fields: (w) => ({ orgId: w.org.id, defaultRole: 'editor' }),
-  },
-  [`${SSO}#setGroupRoleAction`]: {
-    kind: 'org',
-    permission: 'sso.manage',
-    fields: (w) => ({ orgId: w.org.id, groupName: 'sweep-engineers', role: 'editor' }),
-  },
-  [`${SSO}#removeGroupRoleAction`]: {
-    kind: 'org',
-    permission: 'sso.manage',
-    fields: (w) => ({ orgId: w.org.id, id: w.sso.groupRole.id }),
-  },
   // API routes
-  'app/api/sso/start/route.ts#GET': {
-    kind: 'exempt',
-    reason: 'public start of a sign-in through a connection id (only redirects to its IdP); test mode goes through authorizeOrg sso.manage',
-  },
-  'app/api/sso/saml/acs/route.ts#POST': { kind: 'exempt', reason: 'public SAML ACS: the signed assertion is the authority (tampered/replayed/expired refused in lib/sso/sso.db.test.ts)' },
-  'app/api/sso/saml/metadata/route.ts#GET': { kind: 'exempt', reason: 'public service provider metadata: no organization data' },
-  'app/api/sso/oidc/callback/route.ts#GET': { kind: 'exempt', reason: "public OIDC redirect target: Jackson checks state, PKCE and the IdP's id token" },
-  'app/api/sso/callback/route.ts#GET': {
-    kind: 'exempt',
-    reason: "redeems Jackson's one-time code against the browser's sealed flow cookie (or an HMAC-signed connection id): no caller-chosen org ids",
-  },
-  'app/api/sso/demo-idp/metadata/route.ts#GET': { kind: 'exempt', reason: 'the built-in demo IdP (404 outside demo/development mode): no organization data' },
-  'app/api/sso/demo-idp/sso/route.ts#GET': { kind: 'exempt', reason: 'the built-in demo IdP (404 outside demo/development mode): no organization data' },
-  'app/api/sso/demo-idp/sso/route.ts#POST': { kind: 'exempt', reason: 'the built-in demo IdP (404 outside demo/development mode): signs for its fixed demo users only' },
   'app/api/auth/[...nextauth]/route.ts#GET': { kind: 'exempt', reason: "next-auth's own sign-in endpoints: no organization data" },
   'app/api/auth/[...nextauth]/route.ts#POST': { kind: 'exempt', reason: "next-auth's own sign-in endpoints: no organization data" },
   'app/api/health/route.ts#GET': { kind: 'exempt', reason: 'public liveness probe: no organization data' },
+  'app/api/ready/route.ts#GET': { kind: 'exempt', reason: 'public readiness probe: no organization data' },
+  'app/api/metrics/route.ts#GET': { kind: 'exempt', reason: 'operator metrics behind the METRICS_TOKEN bearer: aggregates, no caller-supplied ids' },
+  'app/api/webhooks/stripe/route.ts#POST': {
+    kind: 'exempt',
+    reason: "authenticated by Stripe's signature over the raw body; ids come from Stripe (lib/billing/webhooks.db.test.ts)",
+  },
+  'app/api/sso/start/route.ts#GET': {
+    kind: 'exempt',
+    reason: "starts a sign-in at the connection's IdP and changes nothing; its test mode authorizes sso.manage on the connection's org (lib/sso/flow.ts)",
+  },
+  'app/api/sso/callback/route.ts#GET': { kind: 'exempt', reason: 'SSO sign-in: the IdP vouches through Jackson and a signed flow cookie (lib/sso/sso.db.test.ts)' },
+  'app/api/sso/oidc/callback/route.ts#GET': { kind: 'exempt', reason: 'SSO sign-in: the OIDC provider answers through Jackson (lib/sso/sso.db.test.ts)' },
+  'app/api/sso/saml/acs/route.ts#POST': { kind: 'exempt', reason: 'SSO sign-in: signed SAML responses validated by Jackson (lib/sso/sso.db.test.ts)' },
+  'app/api/sso/saml/metadata/route.ts#GET': { kind: 'exempt', reason: "public SAML service-provider metadata: the same for every org" },
+  'app/api/sso/demo-idp/metadata/route.ts#GET': { kind: 'exempt', reason: 'the built-in demo IdP (demo and development only): no organization data' },
+  'app/api/sso/demo-idp/sso/route.ts#GET': { kind: 'exempt', reason: 'the built-in demo IdP (demo and development only): no organization data' },
+  'app/api/sso/demo-idp/sso/route.ts#POST': { kind: 'exempt', reason: 'the built-in demo IdP (demo and development only): signs demo users only' },
   'app/api/v1/licenses/jwks/route.ts#GET': { kind: 'exempt', reason: 'public signing keys (JWKS): no organization data' },
   'app/api/v1/licenses/revocations/route.ts#GET': { kind: 'exempt', reason: 'public signed revocation list: license ids only, by design' },
   'app/api/v1/entitlements/route.ts#GET': {
     kind: 'exempt',
     reason: "authenticated by the license JWT itself, whose subject is the org: no caller-supplied ids (lib/licensing/api.db.test.ts covers forged, revoked and expired licenses)",
   },
-  // issue 8: audit log and SIEM streaming. These take the org's slug, not orgId, and streaming needs
-  // Enterprise, so they are not in the generic sweep yet; their isolation is tested beside them.
-  'app/(portal)/portal/[org]/audit/actions.ts#createDestinationAction': {
-    kind: 'exempt',
-    reason: 'lib/siem/delivery.db.test.ts: a foreign owner gets 404, a viewer 403, a tier without streaming is refused, nothing written',
-  },
-  'app/(portal)/portal/[org]/audit/actions.ts#updateDestinationAction': { kind: 'exempt', reason: 'same gate as createDestinationAction (authorizeOrg siem.manage + destination looked up by id and orgId)' },
-  'app/(portal)/portal/[org]/audit/actions.ts#deleteDestinationAction': { kind: 'exempt', reason: 'same gate as createDestinationAction (authorizeOrg siem.manage + destination looked up by id and orgId)' },
-  'app/(portal)/portal/[org]/audit/actions.ts#redeliverAction': { kind: 'exempt', reason: 'lib/siem/delivery.db.test.ts: a viewer is refused; deliveries are looked up through their destination\'s orgId' },
-  'app/(portal)/portal/[org]/audit/export/route.ts#GET': { kind: 'exempt', reason: 'lib/audit/list.db.test.ts and e2e/audit.spec.ts: another org\'s export is a 404' },
-  'app/api/metrics/route.ts#GET': { kind: 'exempt', reason: 'operator metrics behind METRICS_TOKEN: no organization data' },
-  'app/api/ready/route.ts#GET': { kind: 'exempt', reason: 'public readiness probe: no organization data' },
   'app/api/v1/settings/rbac/route.ts#GET': {
     kind: 'exempt',
     reason: 'authenticated by the license JWT itself, answers 200/404 for that license only (lib/licensing/api.db.test.ts)',
@@ -278,6 +334,8 @@ const CASES: Record<string, Case> = {
 };
 
 // ── calling an entry point ─────────────────────────────────────────────────
+/** Fields that name the org itself (by id, or by slug where a shared form posts it). */
+const ORG_KEYS = ['orgId', 'slug', 'org'];
 type Outcome = { ok: true; redirect?: string } | { ok: false; status: number; error: string };
 type ActionFn = (state: unknown, formData: FormData) => Promise<ActionResult<unknown>>;
 
@@ -318,13 +376,26 @@ async function invoke(fn: ActionFn, actor: Actor | null, fields: Fields): Promis
   }
 }
 
+type RouteFn = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
+
+async function invokeRoute(fn: RouteFn, actor: Actor | null, target: { path: string; params: Record<string, string> }): Promise<Outcome> {
+  calls++;
+  currentActor = actor;
+  try {
+    const response = await fn(new Request(`http://portal.test${target.path}`), { params: Promise.resolve(target.params) });
+    return response.ok ? { ok: true } : { ok: false, status: response.status, error: (await response.text()).slice(0, 200) };
+  } finally {
+    currentActor = null;
+  }
+}
+
 function expectRefused(outcome: Outcome, statuses: number[], what: string) {
   expect(outcome.ok, `${what} should be refused, but succeeded`).toBe(false);
   if (!outcome.ok) expect(statuses, `${what} answered ${outcome.status} (${outcome.error})`).toContain(outcome.status);
 }
 
-/** Built-in roles without `permission`, plus a custom role holding every other permission. */
-async function membersLacking(world: World, permission: OrgPermission) {
+/** Built-in roles without `permission`, plus a custom role holding every other permission ('staff': every member lacks it). */
+async function membersLacking(world: World, permission: OrgPermission | 'staff') {
   const lacking: { label: string; actor: Actor }[] = BUILTIN_MEMBER_KEYS.filter((key) => !(BUILTIN_ROLES[key].permissions as readonly string[]).includes(permission)).map(
     (key) => ({ label: key, actor: world[key].actor }),
   );
@@ -347,19 +418,22 @@ function victimIds(world: World): Set<string> {
     `custom:${world.role.id}`,
     world.invitation.id,
     world.newcomer.invitationId,
-    world.sso.connection.id,
-    world.sso.domain.id,
-    world.sso.groupRole.id,
+    world.token.id,
+    world.license.id,
   ]);
 }
 
 // ── the sweep ──────────────────────────────────────────────────────────────
 const covered = { actions: 0, routes: 0, exempt: 0 };
 
-beforeAll(() => setMailTransport(memoryTransport()));
+let billing: BillingTestEnv;
+beforeAll(async () => {
+  setMailTransport(memoryTransport());
+  billing = await startBillingTestEnv();
+});
 afterAll(async () => {
   setMailTransport(undefined);
-  await closeJackson();
+  await billing?.stop();
   console.log(
     `tenant isolation sweep: ${discovery.entryPoints.length} entry points found; ${covered.actions} actions and ${covered.routes} routes swept with ${calls} calls; ${covered.exempt} exempt (public or not org-scoped)`,
   );
@@ -390,8 +464,27 @@ describe('tenant isolation sweep', () => {
     it(`${entry.id}`, async () => {
       const fn = (await load(entry)) as ActionFn;
       expect(typeof fn).toBe('function');
-      const victim = await createWorld('victim');
-      const attacker = await createWorld('attacker');
+      const needs = spec.kind === 'org' ? (spec.needs ?? []) : [];
+      const victim = await createWorld('victim', needs);
+      const attacker = await createWorld('attacker', needs);
+
+      if (spec.kind === 'route') {
+        const route = fn as unknown as RouteFn;
+        const lacking = await membersLacking(victim, spec.permission);
+        const before = await orgDigest(victim);
+        const attackerBefore = await orgDigest(attacker);
+        const target = spec.request(victim);
+        expectRefused(await invokeRoute(route, attacker.owner.actor, target), [404], "another org's owner with the victim's path");
+        if (spec.mixed) expectRefused(await invokeRoute(route, attacker.owner.actor, spec.mixed(victim, attacker)), [404], "another org's owner with their slug and the victim's ids");
+        for (const member of lacking) expectRefused(await invokeRoute(route, member.actor, target), [403], `a victim member (${member.label})`);
+        expectRefused(await invokeRoute(route, null, target), [401], 'a signed-out caller');
+        expect(await orgDigest(victim), "the victim org's data changed").toBe(before);
+        expect(await orgDigest(attacker), "the attacker org's data changed").toBe(attackerBefore);
+        expect(await invokeRoute(route, victim.owner.actor, target), 'the control call (the victim with the permission) should succeed').toMatchObject({ ok: true });
+        expect(await orgDigest(victim), 'the control call should change the victim org (it is audited)').not.toBe(before);
+        covered.routes++;
+        return;
+      }
 
       if (spec.kind === 'org') {
         const lacking = spec.permission === 'member' ? [] : await membersLacking(victim, spec.permission);
@@ -399,10 +492,18 @@ describe('tenant isolation sweep', () => {
         const attackerBefore = await orgDigest(attacker);
         const fields = spec.fields(victim);
 
-        expectRefused(await invoke(fn, attacker.owner.actor, fields), [404], "another org's owner with the victim's ids");
+        // Staff-only actions refuse every customer before looking at ids.
+        const foreign = spec.permission === 'staff' ? [403, 404] : [404];
+        expectRefused(await invoke(fn, attacker.owner.actor, fields), foreign, "another org's owner with the victim's ids");
         const ids = victimIds(victim);
-        if (Object.entries(fields).some(([key, value]) => key !== 'orgId' && [value].flat().some((v) => ids.has(v)))) {
-          expectRefused(await invoke(fn, attacker.owner.actor, { ...fields, orgId: attacker.org.id }), [404], "another org's owner with their org id and the victim's object ids");
+        if (Object.entries(fields).some(([key, value]) => !ORG_KEYS.includes(key) && [value].flat().some((v) => ids.has(v)))) {
+          const own = {
+            ...fields,
+            ...('orgId' in fields ? { orgId: attacker.org.id } : {}),
+            ...('slug' in fields ? { slug: attacker.org.slug } : {}),
+            ...('org' in fields ? { org: attacker.org.slug } : {}),
+          };
+          expectRefused(await invoke(fn, attacker.owner.actor, own), foreign, "another org's owner with their org id and the victim's object ids");
         }
         for (const member of lacking) expectRefused(await invoke(fn, member.actor, fields), [403], `a victim member (${member.label})`);
         expectRefused(await invoke(fn, null, fields), [401], 'a signed-out caller');
@@ -410,9 +511,15 @@ describe('tenant isolation sweep', () => {
         expect(await orgDigest(victim), "the victim org's data changed").toBe(before);
         expect(await orgDigest(attacker), "the attacker org's data changed").toBe(attackerBefore);
 
-        const control = await invoke(fn, (spec.control ?? ((w: World) => w.owner.actor))(victim), fields);
+        if (spec.noControl) {
+          expect(spec.noControl.length).toBeGreaterThan(10);
+          covered.actions++;
+          return;
+        }
+        const controlActor = spec.control?.(victim) ?? (spec.permission === 'staff' ? victim.staff.actor : victim.owner.actor);
+        const control = await invoke(fn, controlActor, fields);
         expect(control, 'the control call (the victim with the permission) should succeed').toMatchObject({ ok: true });
-        expect(await orgDigest(victim), 'the control call should change the victim org').not.toBe(before);
+        if (!spec.readOnly) expect(await orgDigest(victim), 'the control call should change the victim org').not.toBe(before);
         covered.actions++;
         return;
       }

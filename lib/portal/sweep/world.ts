@@ -1,25 +1,42 @@
 import { createHash } from 'node:crypto';
-import { systemActor, type Actor } from '@/lib/auth/actor';
+import { cliActor, type Actor } from '@/lib/auth/actor';
 import { prisma } from '@/lib/db/client';
+import { issueLicense } from '@/lib/licensing/licenses';
 import { createInvitation } from '@/lib/members/invitations';
+import { mintToken } from '@/lib/registry/tokens';
+import { startCheckout } from '@/lib/billing/checkout';
 import { createSamlConnection } from '@/lib/sso/connections';
+import { addDomain } from '@/lib/sso/domains';
 import { generateSigningCertificate } from '@/lib/sso/idp/certificate';
 import { createSamlIdp } from '@/lib/sso/idp/saml-idp';
-import { createMember, createOrg, createUser, uniqueSlug, userActor } from '@/lib/testing/factories';
-
-/** SAML metadata of a fresh IdP (entity IDs are unique per org in Jackson). */
-function samlMetadata(): string {
-  const { privateKey, certificate } = generateSigningCertificate('sweep IdP');
-  const host = `${uniqueSlug('idp')}.idp.test`;
-  return createSamlIdp({ entityId: `https://${host}/metadata`, ssoUrl: `https://${host}/sso`, privateKey, certificate }).metadata();
-}
+import { setGroupRole } from '@/lib/sso/policy';
+import { createMember, createOrg, createStaff, createUser, uniqueSlug, userActor } from '@/lib/testing/factories';
 
 /**
  * A populated organization for the tenant-isolation sweep: a member in each
  * built-in role, a member to act upon, a team, a custom role nobody holds,
- * and open invitations (one for an existing account, one for a newcomer).
+ * open invitations (one for an existing account, one for a newcomer), an
+ * entitled repository, a registry token and a license.
  */
-export async function createWorld(label: string) {
+/** Optional parts, made only for the cases that need them (each costs a few hundred ms). */
+export type WorldExtra = 'sso' | 'billing';
+
+function samlIdpMetadata(): string {
+  const { privateKey, certificate } = generateSigningCertificate('sweep IdP');
+  const id = uniqueSlug('idp');
+  return createSamlIdp({ entityId: `https://${id}.idp.test/metadata`, ssoUrl: `https://${id}.idp.test/sso`, privateKey, certificate }).metadata();
+}
+
+/** SSO settings: a SAML connection (through the embedded Jackson), a domain and a group mapping, plus spare inputs. */
+async function createSsoParts(orgId: string) {
+  const staff = cliActor('sweep');
+  const connection = await createSamlConnection(staff, orgId, { name: 'Corporate IdP', metadataXml: samlIdpMetadata() });
+  const domain = await addDomain(staff, orgId, { domain: `${uniqueSlug('corp')}.test` });
+  const groupRole = await setGroupRole(staff, orgId, { groupName: 'engineering', role: 'viewer' });
+  return { connectionId: connection.id, domainId: domain.id, groupRoleId: groupRole.id, spareMetadata: samlIdpMetadata(), spareDomain: `${uniqueSlug('spare')}.test` };
+}
+
+export async function createWorld(label: string, extras: readonly WorldExtra[] = []) {
   const org = await createOrg({ tier: 'enterprise', name: `Sweep ${label}` });
   const owner = await createMember(org.id, 'owner');
   const admin = await createMember(org.id, 'admin');
@@ -33,14 +50,22 @@ export async function createWorld(label: string) {
   const invitation = await createInvitation(owner.actor, { orgId: org.id, email: invitee.email, role: 'viewer' });
   const newcomerEmail = `${uniqueSlug('newcomer')}@example.test`;
   const newcomerInvitation = await createInvitation(owner.actor, { orgId: org.id, email: newcomerEmail, role: 'viewer' });
-  // SSO: a connection, a pending domain and a group mapping to act upon.
-  const ssoConnection = await createSamlConnection(systemActor('sweep'), org.id, { name: `IdP ${label}`, metadataXml: samlMetadata() });
-  const ssoDomain = await prisma.orgDomain.create({ data: { orgId: org.id, domain: `${org.slug}.sweep.test`, verificationToken: uniqueSlug('token') } });
-  const ssoGroupRole = await prisma.ssoGroupRole.create({ data: { orgId: org.id, groupName: `group-${label}`, role: 'viewer' } });
+  const staff = cliActor('sweep');
+  const repository = await prisma.repository.create({ data: { name: `sweep/${uniqueSlug('repo')}`, upstreamUrl: 'https://registry.example.test', upstreamRepository: 'vendor/product' } });
+  await prisma.entitlement.create({ data: { orgId: org.id, repositoryId: repository.id } });
+  const token = await mintToken(staff, { orgId: org.id, name: 'production', repositoryIds: [repository.id] });
+  const license = await issueLicense(staff, { orgId: org.id });
+  const sso = extras.includes('sso') ? await createSsoParts(org.id) : null;
+  // A Stripe customer (through the test stand-in), so the billing portal has something to open.
+  if (extras.includes('billing')) await startCheckout(owner.actor, { org: org.slug, tier: 'enterprise', interval: 'month' });
   return {
     label,
+    staff: await createStaff('staff-admin'),
+    sso,
+    repository,
+    token: { id: token.record.id },
+    license: { id: license.license.id },
     org,
-    sso: { connection: ssoConnection, domain: ssoDomain, groupRole: ssoGroupRole, newMetadata: samlMetadata() },
     owner,
     admin,
     editor,

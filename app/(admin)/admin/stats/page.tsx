@@ -1,13 +1,12 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { PullChart } from '@/components/stats/pull-chart';
+import { PullSummary } from '@/components/stats/pull-summary';
 import { SimpleTable } from '@/components/stats/simple-table';
 import { StatsFilter } from '@/components/stats/stats-filter';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { PageHeader } from '@/components/ui/page-header';
-import { Stat } from '@/components/ui/stat';
 import { requireStaffPage } from '@/lib/auth/session';
 import { prisma } from '@/lib/db/client';
 import { isAppError } from '@/lib/errors';
@@ -63,22 +62,10 @@ function StatsBody({ stats, customerView }: { stats: PullStats; customerView: bo
   const adoption = adoptionByCustomer(stats.adoption);
   return (
     <div className="space-y-6">
-      <div className="grid gap-4 sm:grid-cols-2 xl:grid-cols-4">
-        <Stat label="Pulls" value={number(stats.totals.pulls)} hint={`${number(stats.totals.successfulRequests)} manifest requests`} />
-        <Stat label="Denied requests" value={number(stats.totals.denials)} hint={stats.totals.errors ? `${number(stats.totals.errors)} not found or upstream errors` : undefined} />
-        <Stat label={customerView ? 'Images pulled' : 'Customers pulling'} value={number(customerView ? stats.topImages.length : stats.totals.customersPulling)} />
-        <Stat label="Last pull" value={stats.totals.lastPullAt ? formatRelative(stats.totals.lastPullAt) : 'never'} hint={stats.totals.lastPullAt ? formatDateTime(stats.totals.lastPullAt) : undefined} />
-      </div>
-
-      <Card>
-        <CardHeader>
-          <CardTitle>Pulls per day</CardTitle>
-          <CardDescription>Successful pulls and denied requests, UTC days.</CardDescription>
-        </CardHeader>
-        <CardContent>
-          <PullChart series={stats.series} />
-        </CardContent>
-      </Card>
+      <PullSummary
+        stats={stats}
+        third={customerView ? { label: 'Images pulled', value: stats.topImages.length } : { label: 'Customers pulling', value: stats.totals.customersPulling }}
+      />
 
       <div className="grid gap-6 lg:grid-cols-2">
         {customerView ? null : (

@@ -1,9 +1,8 @@
 import { currentActor } from '@/lib/auth/session';
 import { resolveCustomer } from '@/lib/customers/resolve-customer';
 import { prisma } from '@/lib/db/client';
-import { isAppError } from '@/lib/errors';
 import { deliverInstructions } from '@/lib/instructions/instructions';
-import { log } from '@/lib/log';
+import { instructionsFileResponse, routeErrorResponse } from '@/lib/instructions/markdown-response';
 
 /** The instructions as a Markdown file; downloading hands them over (audited, ticks the checklist). */
 export async function GET(request: Request, { params }: { params: Promise<{ slug: string }> }) {
@@ -13,17 +12,8 @@ export async function GET(request: Request, { params }: { params: Promise<{ slug
     if (!actor.staffRole) return new Response('Not found', { status: 404 });
     const org = await resolveCustomer(prisma, decodeURIComponent(slug));
     const repositoryId = new URL(request.url).searchParams.get('repo');
-    const rendered = await deliverInstructions(actor, org.id, { repositoryId, via: 'download' });
-    return new Response(rendered.markdown, {
-      headers: {
-        'Content-Type': 'text/markdown; charset=utf-8',
-        'Content-Disposition': `attachment; filename="${rendered.filename}"`,
-        'Cache-Control': 'no-store',
-      },
-    });
+    return instructionsFileResponse(await deliverInstructions(actor, org.id, { repositoryId, via: 'download' }));
   } catch (error) {
-    if (isAppError(error)) return new Response(error.message, { status: error.status });
-    log.error({ err: error }, 'instructions download failed');
-    return new Response('Something went wrong on our side.', { status: 500 });
+    return routeErrorResponse(error, 'instructions download');
   }
 }

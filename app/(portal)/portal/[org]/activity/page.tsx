@@ -1,0 +1,117 @@
+import type { Metadata } from 'next';
+import { PullSummary } from '@/components/stats/pull-summary';
+import { SimpleTable } from '@/components/stats/simple-table';
+import { StatsFilter } from '@/components/stats/stats-filter';
+import { Alert } from '@/components/ui/alert';
+import { Badge } from '@/components/ui/badge';
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
+import { PageHeader } from '@/components/ui/page-header';
+import { requirePortalPage } from '@/lib/auth/session';
+import { isAppError } from '@/lib/errors';
+import { formatDate, formatDateTime, formatRelative } from '@/lib/format';
+import { getPullStats, type PullStats } from '@/lib/stats/pull-stats';
+import { statsQueryFromSearchParams } from '@/lib/stats/query-params';
+
+export const metadata: Metadata = { title: 'Pull activity' };
+
+const number = (value: number) => value.toLocaleString('en-US');
+
+export default async function ActivityPage({ params, searchParams }: { params: Promise<{ org: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const { org: slug } = await params;
+  const { actor, access } = await requirePortalPage(slug, 'pulls.view');
+  const org = access.org;
+  const raw = await searchParams;
+  // Only this org: the customer parameter of the staff page does not apply here.
+  const { query } = statsQueryFromSearchParams({ ...raw, customer: undefined }, []);
+  let stats: PullStats | null = null;
+  let error: string | null = null;
+  try {
+    stats = await getPullStats(actor, { ...query, orgId: org.id });
+  } catch (cause) {
+    if (!isAppError(cause)) throw cause;
+    error = cause.message;
+  }
+  const action = `/portal/${encodeURIComponent(org.slug)}/activity`;
+
+  return (
+    <>
+      <PageHeader
+        title="Pull activity"
+        description={
+          stats
+            ? `${formatDate(stats.range.from)} – ${formatDate(stats.range.to)} (UTC). A pull is a successful image download through the registry, counted once per token and image within a minute.`
+            : 'Image pulls by your clusters through the registry.'
+        }
+      />
+      <StatsFilter action={action} values={{ from: stats?.range.from ?? String(raw.from ?? ''), to: stats?.range.to ?? String(raw.to ?? '') }} />
+      {error || !stats ? (
+        <Alert tone="danger" title="Cannot show this activity">
+          {error}
+        </Alert>
+      ) : (
+        <div className="space-y-6">
+          <PullSummary stats={stats} third={{ label: 'Images pulled', value: stats.topImages.length }} />
+          <div className="grid gap-6 lg:grid-cols-2">
+            <Card>
+              <CardHeader>
+                <CardTitle>Images</CardTitle>
+              </CardHeader>
+              <CardContent>
+                <SimpleTable
+                  caption="Images pulled"
+                  empty="No pulls in this period"
+                  rows={stats.topImages}
+                  rowKey={(row) => row.repository}
+                  columns={[
+                    { header: 'Image', cell: (row) => <span className="font-mono text-xs">{row.repository}</span> },
+                    { header: 'Pulls', align: 'right', cell: (row) => number(row.pulls) },
+                  ]}
+                />
+              </CardContent>
+            </Card>
+            <Card>
+              <CardHeader>
+                <CardTitle>Versions</CardTitle>
+                <CardDescription>Tags and digests your clusters pulled.</CardDescription>
+              </CardHeader>
+              <CardContent>
+                <SimpleTable
+                  caption="Versions pulled"
+                  empty="No pulls in this period"
+                  rows={stats.adoption}
+                  rowKey={(row) => `${row.repository}:${row.reference}`}
+                  columns={[
+                    { header: 'Version', cell: (row) => <span className="font-mono text-xs">{`${row.repository}:${row.reference}`}</span> },
+                    { header: 'Pulls', align: 'right', cell: (row) => number(row.pulls) },
+                    { header: 'Last pull', align: 'right', cell: (row) => <span className="text-muted-foreground">{formatRelative(row.lastPullAt)}</span> },
+                  ]}
+                />
+              </CardContent>
+            </Card>
+          </div>
+          <Card>
+            <CardHeader>
+              <CardTitle>Recent denials</CardTitle>
+              <CardDescription>Requests the registry refused: an expired, revoked or mistyped token, or an image your plan does not include.</CardDescription>
+            </CardHeader>
+            <CardContent>
+              <SimpleTable
+                caption="Recent denied requests"
+                empty="No denied requests in this period"
+                rows={stats.recentDenials}
+                rowKey={(row) => row.id}
+                columns={[
+                  { header: 'When', cell: (row) => <span className="whitespace-nowrap">{formatDateTime(row.occurredAt)}</span> },
+                  { header: 'Image', cell: (row) => <span className="font-mono text-xs">{`${row.repository}:${row.reference}`}</span> },
+                  { header: 'Outcome', cell: (row) => <Badge tone="danger">{row.outcome.replace('_', ' ')}</Badge> },
+                  { header: 'Reason', cell: (row) => <span className="text-muted-foreground">{row.reason ?? '—'}</span> },
+                  { header: 'From', align: 'right', cell: (row) => <span className="font-mono text-xs">{row.clientIp ?? '—'}</span> },
+                ]}
+              />
+            </CardContent>
+          </Card>
+        </div>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,109 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { Alert } from '@/components/ui/alert';
+import { Badge } from '@/components/ui/badge';
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
+import { PageHeader } from '@/components/ui/page-header';
+import { requirePortalPage } from '@/lib/auth/session';
+import { formatDate, formatRelative } from '@/lib/format';
+import { getInstructions } from '@/lib/instructions/instructions';
+import { listTokens, tokenStatus, type TokenStatus } from '@/lib/registry/tokens';
+import { PortalInstructions, PortalRotateToken } from './install-client';
+
+export const metadata: Metadata = { title: 'Install' };
+
+const STATUS: Record<TokenStatus, { label: string; tone: 'success' | 'warning' | 'danger' | 'neutral' | 'info' }> = {
+  active: { label: 'Active', tone: 'success' },
+  expiring: { label: 'Expires within 30 days', tone: 'warning' },
+  expiring_soon: { label: 'Expires within 7 days', tone: 'danger' },
+  expired: { label: 'Expired', tone: 'neutral' },
+  revoked: { label: 'Revoked', tone: 'neutral' },
+  rotating: { label: 'Being replaced', tone: 'info' },
+};
+
+export default async function InstallPage({ params, searchParams }: { params: Promise<{ org: string }>; searchParams: Promise<{ repo?: string }> }) {
+  const { org: slug } = await params;
+  const { repo } = await searchParams;
+  const { actor, access } = await requirePortalPage(slug, 'instructions.view');
+  const org = access.org;
+  const can = (permission: (typeof access.permissions)[number]) => access.permissions.includes(permission);
+  const base = `/portal/${encodeURIComponent(org.slug)}`;
+  const [instructions, tokens] = await Promise.all([
+    getInstructions(actor, org.id, { repositoryId: repo && /^[\w-]{1,64}$/.test(repo) ? repo : null }).catch(() => getInstructions(actor, org.id)),
+    can('tokens.view') ? listTokens(actor, org.id) : null,
+  ]);
+  const now = new Date();
+  const visibleTokens = tokens?.filter((token) => !token.revokedAt && token.expiresAt > now) ?? null;
+  const downloadHref = `${base}/install/download${instructions.repository ? `?repo=${encodeURIComponent(instructions.repository.id)}` : ''}`;
+
+  return (
+    <>
+      <PageHeader
+        title="Install"
+        description={`Pull the enterprise images with registry username ${org.slug} and your registry token, then install with Helm or plain manifests.`}
+      />
+      {instructions.repositories.length > 1 ? (
+        <nav aria-label="Repositories" className="mb-4 flex flex-wrap gap-2">
+          {instructions.repositories.map((repository) => (
+            <Link
+              key={repository.id}
+              href={`${base}/install?repo=${encodeURIComponent(repository.id)}`}
+              aria-current={repository.id === instructions.repository?.id ? 'page' : undefined}
+              className="rounded-full border border-border px-3 py-1 font-mono text-[13px] aria-[current=page]:border-primary aria-[current=page]:bg-accent-soft"
+            >
+              {repository.name}
+            </Link>
+          ))}
+        </nav>
+      ) : null}
+      {instructions.repositories.length === 0 ? (
+        <Alert tone="warning" title="Nothing to install yet" className="mb-6">
+          Your organization is not entitled to any repository yet. Your vendor contact will set this up.
+        </Alert>
+      ) : null}
+
+      {visibleTokens ? (
+        <Card id="tokens" className="mb-6 scroll-mt-6">
+          <CardHeader>
+            <CardTitle>Registry tokens</CardTitle>
+            <CardDescription>
+              Each token is shown once, when it is made. {can('tokens.rotate') ? 'Rotating mints a successor and keeps the old token working for the overlap you choose.' : 'Your role cannot rotate tokens.'}
+            </CardDescription>
+          </CardHeader>
+          <CardContent>
+            {visibleTokens.length === 0 ? (
+              <p className="text-sm text-muted-foreground">No active token. Ask your vendor contact for one.</p>
+            ) : (
+              <ul className="divide-y divide-border" aria-label="Registry tokens">
+                {visibleTokens.map((token) => {
+                  const status = tokenStatus(token, { hasSuccessor: token.successorId !== null, now });
+                  return (
+                    <li key={token.id} className="flex flex-wrap items-center justify-between gap-3 py-3 text-sm">
+                      <div className="min-w-0">
+                        <div className="flex flex-wrap items-center gap-2 font-medium">
+                          {token.name} <code className="font-mono text-xs text-muted-foreground">{token.prefix}…</code>
+                          <Badge tone={STATUS[status].tone}>{STATUS[status].label}</Badge>
+                        </div>
+                        <div className="text-xs text-muted-foreground">
+                          {token.repositories.map((r) => r.name).join(', ')} · expires {formatDate(token.expiresAt)} · last used {formatRelative(token.lastUsedAt)}
+                          {token.lastUsedIp ? ` from ${token.lastUsedIp}` : ''}
+                        </div>
+                      </div>
+                      {can('tokens.rotate') && token.successorId === null ? (
+                        <PortalRotateToken orgId={org.id} slug={org.slug} token={token} canCopyInstructions={can('instructions.download')} />
+                      ) : null}
+                    </li>
+                  );
+                })}
+              </ul>
+            )}
+          </CardContent>
+        </Card>
+      ) : null}
+
+      {instructions.repositories.length > 0 ? (
+        <PortalInstructions orgId={org.id} instructions={instructions} downloadHref={can('instructions.download') ? downloadHref : undefined} />
+      ) : null}
+    </>
+  );
+}

@@ -3,7 +3,9 @@ import type { NextConfig } from 'next';
 const nextConfig: NextConfig = {
   // Packages that must run as plain Node modules rather than be bundled:
   // PGlite ships WASM and data files, pino spawns worker threads, Jackson is huge.
-  serverExternalPackages: ['@electric-sql/pglite', '@electric-sql/pglite-socket', 'pino', 'pg', '@prisma/schema-engine-wasm'],
+  serverExternalPackages: ['@electric-sql/pglite', '@electric-sql/pglite-socket', 'pino', 'pg', '@prisma/schema-engine-wasm', 'prom-client', '@opentelemetry/sdk-node'],
+  // The Docker build sets NEXT_OUTPUT=standalone (see Dockerfile); development and CI do not need it.
+  output: process.env.NEXT_OUTPUT === 'standalone' ? 'standalone' : undefined,
   poweredByHeader: false,
   // The App Router does not route dot-folders such as app/.well-known.
   async rewrites() {

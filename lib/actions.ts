@@ -22,17 +22,17 @@ export function formDataToObject(formData: FormData): Record<string, unknown> {
 export function toActionError(error: unknown): ActionResult<never> {
   unstable_rethrow(error); // redirect() and notFound() are control flow, not errors
   if (error instanceof z.ZodError) {
-    return { ok: false, error: 'Please correct the highlighted fields.', fieldErrors: fieldErrorsOf(error) };
+    return { ok: false, error: 'Please correct the highlighted fields.', fieldErrors: fieldErrorsOf(error), status: 400 };
   }
   if (error instanceof ValidationError) {
-    return { ok: false, error: error.message, fieldErrors: error.fieldErrors };
+    return { ok: false, error: error.message, fieldErrors: error.fieldErrors, status: error.status };
   }
   if (isAppError(error)) {
     const field = (error as { field?: string }).field;
-    return { ok: false, error: error.message, fieldErrors: field ? { [field]: [error.message] } : undefined };
+    return { ok: false, error: error.message, fieldErrors: field ? { [field]: [error.message] } : undefined, status: error.status };
   }
   log.error({ err: error }, 'server action failed');
-  return { ok: false, error: 'Something went wrong on our side. Please try again.' };
+  return { ok: false, error: 'Something went wrong on our side. Please try again.', status: 500 };
 }
 
 export function fieldErrorsOf(error: z.ZodError): Record<string, string[]> {

@@ -22,11 +22,54 @@ export const REDACT_PATHS = [
   '*.upstreamPassword',
   'license',
   '*.license',
+  'privateKey',
+  '*.privateKey',
+  'secretEnc',
+  '*.secretEnc',
+  'signature',
+  '*.signature',
+  'headers["x-portcullis-signature"]',
+  '*.headers["x-portcullis-signature"]',
+  'headers["stripe-signature"]',
+  '*.headers["stripe-signature"]',
 ];
 
-export const log = pino({
-  level: process.env.LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'silent' : 'info'),
-  base: { service: 'portcullis' },
-  redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-  timestamp: pino.stdTimeFunctions.isoTime,
-});
+// Secrets that end up inside strings (error messages, URLs) rather than under a known key.
+const SECRET_PATTERNS: [RegExp, string][] = [
+  [/\b(pcr|whsec|sk_live|sk_test|rk_live|rk_test|pcs|siem)_[A-Za-z0-9]{8,}/g, '$1_[redacted]'],
+  [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, '$1 [redacted]'],
+  [/(\w+:\/\/[^:/?#\s]+:)[^@/?#\s]+@/g, '$1[redacted]@'],
+];
+
+export function scrubSecrets(text: string): string {
+  let out = text;
+  for (const [pattern, replacement] of SECRET_PATTERNS) out = out.replace(pattern, replacement);
+  return out;
+}
+
+function scrubValues(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return scrubSecrets(value);
+  if (depth > 4 || value === null || typeof value !== 'object') return value;
+  if (value instanceof Error) return { type: value.name, message: scrubSecrets(value.message), stack: value.stack && scrubSecrets(value.stack) };
+  if (Array.isArray(value)) return value.map((item) => scrubValues(item, depth + 1));
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, scrubValues(item, depth + 1)]));
+}
+
+/** The logger's options; `createLogger(stream)` lets tests read exactly what production would write. */
+export function createLogger(destination?: pino.DestinationStream) {
+  const options: pino.LoggerOptions = {
+    level: process.env.LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'silent' : 'info'),
+    base: { service: 'portcullis' },
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { log: (object) => scrubValues(object) as Record<string, unknown> },
+    hooks: {
+      logMethod(args, method) {
+        method.apply(this, args.map((arg) => (typeof arg === 'string' ? scrubSecrets(arg) : arg)) as Parameters<typeof method>);
+      },
+    },
+  };
+  return destination ? pino(options, destination) : pino(options);
+}
+
+export const log = createLogger();

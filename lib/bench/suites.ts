@@ -1,5 +1,13 @@
+import { auditSuite } from '@/lib/audit/audit.bench';
+import { gatewaySuite } from '@/lib/gateway/bench';
 import { licensingSuite } from '@/lib/licensing/bench';
+import { statsSuite } from '@/lib/stats/bench';
 import type { Suite } from './harness';
 
-/** Each domain adds its benchmark suite here. */
-export const SUITES: Suite[] = [licensingSuite];
+/** Each domain adds its benchmark suite here, one per line. */
+export const SUITES: Suite[] = [
+  gatewaySuite,
+  statsSuite,
+  licensingSuite,
+  auditSuite,
+];

@@ -4,6 +4,8 @@ export interface Output {
   print(line?: string): void;
   table<T extends Record<string, unknown>>(rows: T[], columns: { key: keyof T & string; label: string }[]): void;
   data(value: unknown): void;
+  /** Raw text as is (streamed exports). */
+  write(text: string): void;
 }
 
 function cell(value: unknown): string {
@@ -39,6 +41,9 @@ export function createOutput(json: boolean, write: (text: string) => void = (tex
     },
     data(value) {
       write(`${JSON.stringify(value, jsonReplacer, 2)}\n`);
+    },
+    write(text) {
+      write(text);
     },
   };
 }

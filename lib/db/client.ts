@@ -1,4 +1,6 @@
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { registerPoolStats } from '@/lib/observability/metrics';
 import { PrismaClient, type Prisma } from './generated/client';
 
 export { Prisma } from './generated/client';
@@ -12,13 +14,23 @@ function create(): PrismaClient {
   if (!url) {
     throw new Error('DATABASE_URL is not set. Start the app with `npm run demo`/`npm start`, which provide the embedded database.');
   }
+  return createPrismaClient(url, Number(process.env.DATABASE_POOL_SIZE ?? 10), { reportPoolStats: true });
+}
+
+/** A client on its own pool; the app uses the one from getPrisma(), tests and tools may make more. */
+export function createPrismaClient(url: string, max: number, options: { reportPoolStats?: boolean } = {}): PrismaClient {
+  // Our own pool (not one the adapter hides) so /api/metrics can report its use.
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    // Fail fast when the database is gone instead of queueing forever.
+    connectionTimeoutMillis: 5_000,
+  });
+  if (options.reportPoolStats) {
+    registerPoolStats(() => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max }));
+  }
   return new PrismaClient({
-    adapter: new PrismaPg({
-      connectionString: url,
-      max: Number(process.env.DATABASE_POOL_SIZE ?? 10),
-      // Fail fast when the database is gone instead of queueing forever.
-      connectionTimeoutMillis: 5_000,
-    }),
+    adapter: new PrismaPg(pool, { disposeExternalPool: true }),
     // Secret columns never leave the database unless a query asks for them.
     omit: {
       user: { passwordHash: true },

@@ -167,5 +167,15 @@ export function staffCan(role: StaffRole | null | undefined, permission: StaffPe
 /** The permissions a membership grants: a built-in role's, or a custom role's (unknown strings dropped). */
 export function membershipPermissions(role: string, customPermissions?: readonly string[] | null): readonly OrgPermission[] {
   if (isBuiltinRole(role)) return BUILTIN_ROLES[role].permissions;
-  return (customPermissions ?? []).filter(isOrgPermission);
+  // A custom membership whose role row is missing grants nothing.
+  if (role !== CUSTOM_ROLE || !customPermissions) return [];
+  return customRolePermissions(customPermissions);
+}
+
+/** Every member sees their org's overview, so a custom role always holds `org.view`; unknown strings are dropped. */
+export const IMPLIED_PERMISSIONS: readonly OrgPermission[] = ['org.view'];
+
+export function customRolePermissions(permissions: readonly string[]): OrgPermission[] {
+  const wanted = new Set([...IMPLIED_PERMISSIONS, ...permissions]);
+  return ORG_PERMISSIONS.filter((permission) => wanted.has(permission));
 }

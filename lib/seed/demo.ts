@@ -1,7 +1,8 @@
 import { recordAudit } from '@/lib/audit/record';
-import { systemActor } from '@/lib/auth/actor';
+import { systemActor, type Actor } from '@/lib/auth/actor';
 import { hashPassword } from '@/lib/auth/password';
-import { prisma } from '@/lib/db/client';
+import { prisma, type Db } from '@/lib/db/client';
+import { seedDemoPulls } from '@/lib/stats/demo-pulls';
 
 /**
  * Demo data for `npm run demo` (and the e2e suite): staff in each role and a
@@ -89,9 +90,24 @@ export async function seedDemo(): Promise<{ seeded: boolean }> {
           });
         }
       }
+      await seedDemoPeople(tx, actor);
       await tx.setting.create({ data: { key: SEED_MARKER, value: { at: new Date().toISOString() } } });
     },
     { timeout: 60_000 },
   );
+  await seedDemoPulls();
   return { seeded: true };
+}
+
+/** Globex gets a custom role and a team, so the portal's team pages have something to show. */
+async function seedDemoPeople(tx: Db, actor: Actor) {
+  const org = await tx.organization.findUniqueOrThrow({ where: { slug: 'globex' } });
+  const role = await tx.role.create({
+    data: { orgId: org.id, name: 'QA Engineer', description: 'Reads instructions and licenses; no tokens.', permissions: ['org.view', 'instructions.view', 'instructions.download', 'licenses.view'] },
+  });
+  await recordAudit(tx, actor, { action: 'role.create', target: { type: 'role', id: role.id }, orgId: org.id, after: role });
+  const owner = await tx.membership.findFirstOrThrow({ where: { orgId: org.id, role: 'owner' } });
+  const team = await tx.team.create({ data: { orgId: org.id, name: 'Platform', description: 'Runs the production clusters.' } });
+  await tx.teamMember.create({ data: { teamId: team.id, membershipId: owner.id } });
+  await recordAudit(tx, actor, { action: 'team.create', target: { type: 'team', id: team.id }, orgId: org.id, after: team });
 }

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import next from 'next';
@@ -6,8 +5,10 @@ import { ensureSecrets } from '@/lib/config/secrets';
 import { connectDatabase } from '@/lib/db/connect';
 import { disconnectPrisma } from '@/lib/db/client';
 import { applyMigrations } from '@/lib/db/schema-engine';
-import { scheduleGraceSweep } from '@/lib/billing/grace';
+import { createGateway } from '@/lib/gateway/gateway';
 import { log } from '@/lib/log';
+import { startBackgroundJobs } from '@/lib/observability/background-jobs';
+import { observeRequest, requestIdFor } from '@/lib/observability/http';
 
 export interface StartOptions {
   dev: boolean;
@@ -49,10 +50,17 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const app = next({ dev: options.dev, dir: path.resolve('.'), hostname: options.hostname, port: options.port, turbopack: options.dev });
   await app.prepare();
   const handle = app.getRequestHandler();
+  const gateway = createGateway({ databaseUrl: database.url });
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    if (!req.headers['x-request-id']) req.headers['x-request-id'] = randomUUID();
-    res.setHeader('x-request-id', req.headers['x-request-id']);
+    if (isGatewayPath(req.url)) {
+      gateway.handle(req, res);
+      return;
+    }
+    const requestId = requestIdFor(req.headers['x-request-id']);
+    req.headers['x-request-id'] = requestId;
+    res.setHeader('x-request-id', requestId);
+    observeRequest(req, res, requestId);
     void handle(req, res);
   });
   // Next's dev server pushes hot reloads over a websocket; without the
@@ -64,19 +72,21 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     server.once('error', reject);
     server.listen(options.port, options.hostname, resolve);
   });
+  const jobs = startBackgroundJobs();
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const host = options.hostname === '0.0.0.0' || options.hostname === '::' ? 'localhost' : options.hostname;
-
-  // Ends lapsed past_due grace periods (no webhook marks that moment).
-  const stopGraceSweep = scheduleGraceSweep((error) => log.error({ err: error }, 'billing grace sweep failed'));
+  // publicUrl() defaults to localhost:$PORT; make that the port actually served (links in emails, SSO callbacks).
+  process.env.PORT ??= String(port);
 
   let closing: Promise<void> | null = null;
   const close = () => {
     closing ??= (async () => {
-      stopGraceSweep();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      // Pull events buffered in memory are written before the database goes.
+      await gateway.close();
+      await jobs.stop();
       await app.close();
       await disconnectPrisma();
       await database.embedded?.stop();
@@ -85,6 +95,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   };
 
   return { url: `http://${host}:${port}`, databaseUrl: database.url, embedded: database.embedded !== null, server, close };
+}
+
+function isGatewayPath(url: string | undefined): boolean {
+  return url === '/v2' || !!url?.startsWith('/v2/') || !!url?.startsWith('/v2?');
 }
 
 /** Stops cleanly on SIGINT/SIGTERM: in-flight requests finish, buffers flush, the embedded database closes. */

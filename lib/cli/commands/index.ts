@@ -1,11 +1,13 @@
 import type { Command } from 'commander';
 import type { Output } from '../output';
+import { registerAudit } from './audit';
 import { registerBilling } from './billing';
 import { registerCustomers } from './customers';
 import { registerInstructions } from './instructions';
 import { registerLicenses } from './licenses';
 import { registerRepos } from './repos';
 import { registerStaff } from './staff';
+import { registerStats } from './stats';
 import { registerTokens } from './tokens';
 
 export interface CommandKit {
@@ -15,7 +17,7 @@ export interface CommandKit {
 
 export type RegisterCommand = (program: Command, kit: CommandKit) => void;
 
-/** Each domain adds its command group here. */
+/** Each domain adds its command group here, one per line. */
 export const COMMANDS: RegisterCommand[] = [
   registerStaff,
   registerCustomers,
@@ -23,5 +25,7 @@ export const COMMANDS: RegisterCommand[] = [
   registerTokens,
   registerInstructions,
   registerLicenses,
+  registerStats,
+  registerAudit,
   registerBilling,
 ];

@@ -1,0 +1,222 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { PullChart } from '@/components/stats/pull-chart';
+import { SimpleTable } from '@/components/stats/simple-table';
+import { StatsFilter } from '@/components/stats/stats-filter';
+import { Alert } from '@/components/ui/alert';
+import { Badge } from '@/components/ui/badge';
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
+import { PageHeader } from '@/components/ui/page-header';
+import { Stat } from '@/components/ui/stat';
+import { requireStaffPage } from '@/lib/auth/session';
+import { prisma } from '@/lib/db/client';
+import { isAppError } from '@/lib/errors';
+import { formatDate, formatDateTime, formatRelative } from '@/lib/format';
+import { getPullStats, type PullStats } from '@/lib/stats/pull-stats';
+import { adoptionByCustomer, statsQueryFromSearchParams } from '@/lib/stats/query-params';
+
+export const metadata: Metadata = { title: 'Pull statistics' };
+
+const number = (value: number) => value.toLocaleString('en-US');
+
+export default async function StatsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const { actor } = await requireStaffPage('/admin/stats');
+  const params = await searchParams;
+  const customers = await prisma.organization.findMany({ orderBy: { name: 'asc' }, select: { id: true, name: true, slug: true } });
+  const { query, selected } = statsQueryFromSearchParams(params, customers);
+
+  let stats: PullStats | null = null;
+  let error: string | null = null;
+  try {
+    stats = await getPullStats(actor, query);
+  } catch (cause) {
+    if (!isAppError(cause)) throw cause;
+    error = cause.message;
+  }
+
+  return (
+    <>
+      <PageHeader
+        title="Pull statistics"
+        description={
+          stats
+            ? `${selected ? `${selected.name}: ` : ''}${formatDate(stats.range.from)} – ${formatDate(stats.range.to)} (UTC). A pull is a successful manifest request, counted once per token and image within a minute.`
+            : 'Pulls through the registry gateway.'
+        }
+      />
+      <StatsFilter
+        customers={customers.map((c) => ({ value: c.slug, label: c.name }))}
+        values={{ from: stats?.range.from ?? String(params.from ?? ''), to: stats?.range.to ?? String(params.to ?? ''), customer: selected?.slug ?? '' }}
+      />
+      {error || !stats ? (
+        <Alert tone="danger" title="Cannot show these statistics">
+          {error}
+        </Alert>
+      ) : (
+        <StatsBody stats={stats} customerView={!!selected} />
+      )}
+    </>
+  );
+}
+
+function StatsBody({ stats, customerView }: { stats: PullStats; customerView: boolean }) {
+  const adoption = adoptionByCustomer(stats.adoption);
+  return (
+    <div className="space-y-6">
+      <div className="grid gap-4 sm:grid-cols-2 xl:grid-cols-4">
+        <Stat label="Pulls" value={number(stats.totals.pulls)} hint={`${number(stats.totals.successfulRequests)} manifest requests`} />
+        <Stat label="Denied requests" value={number(stats.totals.denials)} hint={stats.totals.errors ? `${number(stats.totals.errors)} not found or upstream errors` : undefined} />
+        <Stat label={customerView ? 'Images pulled' : 'Customers pulling'} value={number(customerView ? stats.topImages.length : stats.totals.customersPulling)} />
+        <Stat label="Last pull" value={stats.totals.lastPullAt ? formatRelative(stats.totals.lastPullAt) : 'never'} hint={stats.totals.lastPullAt ? formatDateTime(stats.totals.lastPullAt) : undefined} />
+      </div>
+
+      <Card>
+        <CardHeader>
+          <CardTitle>Pulls per day</CardTitle>
+          <CardDescription>Successful pulls and denied requests, UTC days.</CardDescription>
+        </CardHeader>
+        <CardContent>
+          <PullChart series={stats.series} />
+        </CardContent>
+      </Card>
+
+      <div className="grid gap-6 lg:grid-cols-2">
+        {customerView ? null : (
+          <Card>
+            <CardHeader>
+              <CardTitle>By customer</CardTitle>
+            </CardHeader>
+            <CardContent>
+              <SimpleTable
+                caption="Pulls by customer"
+                empty="No customer pulled in this period"
+                rows={stats.customers}
+                rowKey={(row) => row.orgId}
+                columns={[
+                  { header: 'Customer', cell: (row) => <Link className="font-medium hover:underline" href={`/admin/stats?customer=${encodeURIComponent(row.slug)}&from=${stats.range.from}&to=${stats.range.to}`}>{row.name}</Link> },
+                  { header: 'Pulls', align: 'right', cell: (row) => number(row.pulls) },
+                  { header: 'Denied', align: 'right', cell: (row) => (row.denials ? <span className="text-danger-strong">{number(row.denials)}</span> : '0') },
+                  { header: 'Last pull', align: 'right', cell: (row) => <span className="text-muted-foreground">{row.lastPullAt ? formatRelative(row.lastPullAt) : '—'}</span> },
+                ]}
+              />
+            </CardContent>
+          </Card>
+        )}
+        <Card>
+          <CardHeader>
+            <CardTitle>Top images</CardTitle>
+          </CardHeader>
+          <CardContent>
+            <SimpleTable
+              caption="Most pulled images"
+              empty="No pulls in this period"
+              rows={stats.topImages}
+              rowKey={(row) => row.repository}
+              columns={[
+                { header: 'Image', cell: (row) => <span className="font-mono text-xs">{row.repository}</span> },
+                { header: 'Pulls', align: 'right', cell: (row) => number(row.pulls) },
+                { header: 'Customers', align: 'right', cell: (row) => number(row.customers) },
+              ]}
+            />
+          </CardContent>
+        </Card>
+        <Card>
+          <CardHeader>
+            <CardTitle>Top tags</CardTitle>
+          </CardHeader>
+          <CardContent>
+            <SimpleTable
+              caption="Most pulled tags"
+              empty="No pulls in this period"
+              rows={stats.topTags}
+              rowKey={(row) => `${row.repository}:${row.reference}`}
+              columns={[
+                { header: 'Image', cell: (row) => <span className="font-mono text-xs">{row.repository}</span> },
+                { header: 'Tag or digest', cell: (row) => <span className="font-mono text-xs">{shortReference(row.reference)}</span> },
+                { header: 'Pulls', align: 'right', cell: (row) => number(row.pulls) },
+                { header: 'Customers', align: 'right', cell: (row) => number(row.customers) },
+              ]}
+            />
+          </CardContent>
+        </Card>
+        <Card className={customerView ? undefined : 'lg:col-span-1'}>
+          <CardHeader>
+            <CardTitle>Version adoption</CardTitle>
+            <CardDescription>Tags each customer pulled, most recent first.</CardDescription>
+          </CardHeader>
+          <CardContent>
+            <SimpleTable
+              caption="Tags pulled per customer and image"
+              empty="No pulls in this period"
+              rows={adoption}
+              rowKey={(row) => `${row.orgId}:${row.repository}`}
+              columns={[
+                { header: 'Customer', cell: (row) => <span className="font-medium">{row.name}</span> },
+                { header: 'Image', cell: (row) => <span className="font-mono text-xs">{row.repository}</span> },
+                {
+                  header: 'Tags',
+                  cell: (row) => (
+                    <span className="flex flex-wrap gap-1">
+                      {row.tags.map((tag, index) => (
+                        <Badge key={tag.reference} tone={index === 0 ? 'accent' : 'neutral'} title={`${number(tag.pulls)} pulls, last ${formatDateTime(tag.lastPullAt)}`}>
+                          {shortReference(tag.reference)}
+                        </Badge>
+                      ))}
+                    </span>
+                  ),
+                },
+              ]}
+            />
+          </CardContent>
+        </Card>
+        {customerView ? null : (
+          <Card>
+            <CardHeader>
+              <CardTitle>Never pulled</CardTitle>
+              <CardDescription>Active customers without a single successful pull, ever.</CardDescription>
+            </CardHeader>
+            <CardContent>
+              <SimpleTable
+                caption="Active customers who never pulled"
+                empty="Every active customer has pulled"
+                rows={stats.neverPulled}
+                rowKey={(row) => row.orgId}
+                columns={[
+                  { header: 'Customer', cell: (row) => <Link className="font-medium hover:underline" href={`/admin/customers/${encodeURIComponent(row.slug)}`}>{row.name}</Link> },
+                  { header: 'Customer since', align: 'right', cell: (row) => <span className="text-muted-foreground">{formatDate(row.createdAt)}</span> },
+                ]}
+              />
+            </CardContent>
+          </Card>
+        )}
+      </div>
+
+      <Card>
+        <CardHeader>
+          <CardTitle>Recent denials</CardTitle>
+          <CardDescription>The latest refused requests in this period and why.</CardDescription>
+        </CardHeader>
+        <CardContent>
+          <SimpleTable
+            caption="Recent denied requests"
+            empty="Nothing was denied in this period"
+            rows={stats.recentDenials}
+            rowKey={(row) => row.id}
+            columns={[
+              { header: 'When', cell: (row) => <time dateTime={row.occurredAt.toISOString()} className="text-muted-foreground">{formatDateTime(row.occurredAt)}</time> },
+              { header: 'Customer', cell: (row) => row.orgName ?? <span className="text-muted-foreground">{row.username ?? 'unknown'}</span> },
+              { header: 'Image', cell: (row) => <span className="font-mono text-xs">{`${row.repository}:${shortReference(row.reference)}`}</span> },
+              { header: 'Outcome', cell: (row) => <Badge tone={row.outcome === 'rate_limited' ? 'warning' : 'danger'}>{row.outcome.replace('_', ' ')}</Badge> },
+              { header: 'Reason', cell: (row) => row.reason ?? '—' },
+              { header: 'Client', cell: (row) => <span className="font-mono text-xs text-muted-foreground">{row.clientIp ?? '—'}</span> },
+            ]}
+          />
+        </CardContent>
+      </Card>
+    </div>
+  );
+}
+
+function shortReference(reference: string): string {
+  return reference.startsWith('sha256:') ? `${reference.slice(0, 19)}…` : reference;
+}

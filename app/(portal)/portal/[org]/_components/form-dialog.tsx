@@ -1,0 +1,60 @@
+'use client';
+
+import { useActionState, useState, type ReactNode } from 'react';
+import { toast } from 'sonner';
+import { Form, FormError, SubmitButton } from '@/components/forms';
+import type { ActionResult, ActionState } from '@/lib/action-result';
+import { Button, type ButtonSize, type ButtonVariant } from '@/components/ui/button';
+import { Dialog, DialogBody, DialogFooter } from '@/components/ui/dialog';
+
+export type FormDialogProps<T> = {
+  title: ReactNode;
+  description?: ReactNode;
+  trigger: { label: ReactNode; variant?: ButtonVariant; size?: ButtonSize; className?: string; 'aria-label'?: string };
+  action: (state: ActionState<T>, formData: FormData) => Promise<ActionResult<T>>;
+  /** Hidden fields, e.g. `{ orgId }`. */
+  fields?: Record<string, string>;
+  /** Initial values of the fields (an edit form). */
+  values?: Record<string, string | readonly string[] | null | undefined>;
+  submitLabel: string;
+  size?: 'sm' | 'md' | 'lg';
+  /** Called with the result's data after a success; the dialog closes and toasts the message. */
+  onSuccess?: (data: T) => void;
+  children: ReactNode;
+};
+
+/** A button that opens a form in a dialog; the form's errors stay in the dialog, success closes it. */
+export function FormDialog<T = undefined>({ title, description, trigger, action, fields, values, submitLabel, size = 'md', onSuccess, children }: FormDialogProps<T>) {
+  const [open, setOpen] = useState(false);
+  const [state, dispatch, pending] = useActionState<ActionState<T>, FormData>(async (previous, formData) => {
+    const result = await action(previous, formData);
+    if (result.ok) {
+      setOpen(false);
+      if (result.message) toast.success(result.message);
+      onSuccess?.(result.data);
+    }
+    return result;
+  }, null);
+  return (
+    <>
+      <Button variant={trigger.variant ?? 'primary'} size={trigger.size} className={trigger.className} aria-label={trigger['aria-label']} onClick={() => setOpen(true)}>
+        {trigger.label}
+      </Button>
+      <Dialog open={open} onOpenChange={(next) => (pending ? undefined : setOpen(next))} title={title} description={description} size={size}>
+        <Form action={dispatch} state={open ? state : null} values={values} toastOnSuccess={false} hideError className="space-y-0">
+          <DialogBody>
+            <FormError />
+            {fields ? Object.entries(fields).map(([name, value]) => <input key={name} type="hidden" name={name} value={value} />) : null}
+            {children}
+          </DialogBody>
+          <DialogFooter>
+            <Button variant="secondary" onClick={() => setOpen(false)} disabled={pending}>
+              Cancel
+            </Button>
+            <SubmitButton pending={pending}>{submitLabel}</SubmitButton>
+          </DialogFooter>
+        </Form>
+      </Dialog>
+    </>
+  );
+}

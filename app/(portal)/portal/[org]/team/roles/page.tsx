@@ -1,0 +1,132 @@
+import type { Metadata } from 'next';
+import { Check, Minus } from 'lucide-react';
+import { Badge } from '@/components/ui/badge';
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog';
+import { PageHeader } from '@/components/ui/page-header';
+import { requirePortalPage } from '@/lib/auth/session';
+import { prisma } from '@/lib/db/client';
+import { ORG_PERMISSION_LABELS, ORG_PERMISSIONS } from '@/lib/rbac/permissions';
+import { listRoles, permissionGroups } from '@/lib/roles/roles';
+import { TeamTabs } from '../team-tabs';
+import { deleteRoleAction } from './actions';
+import { RoleEditorButton, type PermissionGroup } from './roles-client';
+
+export const metadata: Metadata = { title: 'Roles' };
+
+export default async function RolesPage({ params }: { params: Promise<{ org: string }> }) {
+  const { org: slug } = await params;
+  const { actor, access } = await requirePortalPage(slug, 'members.view');
+  const org = access.org;
+  const canManage = access.permissions.includes('roles.manage');
+  const [roles, members, teams] = await Promise.all([
+    listRoles(actor, org.id),
+    prisma.membership.count({ where: { orgId: org.id } }),
+    prisma.team.count({ where: { orgId: org.id } }),
+  ]);
+  const groups: PermissionGroup[] = permissionGroups().map((group) => ({
+    resource: group.resource,
+    permissions: group.permissions.map((permission) => ({ ...permission, held: access.viaStaff || access.permissions.includes(permission.key) })),
+  }));
+  const columns = [
+    ...roles.builtin.map((role) => ({ key: role.key, label: role.label, permissions: role.permissions as readonly string[], custom: false })),
+    ...roles.custom.map((role) => ({ key: role.id, label: role.name, permissions: role.permissions as readonly string[], custom: true })),
+  ];
+
+  return (
+    <>
+      <PageHeader
+        title="Team"
+        description="Built-in roles are fixed. Custom roles grant exactly the permissions you choose, checked on the server for every action."
+        actions={canManage ? <RoleEditorButton orgId={org.id} groups={groups} trigger={{ label: 'New role' }} /> : null}
+      />
+      <TeamTabs slug={org.slug} active="roles" counts={{ members, teams, roles: columns.length }} />
+
+      {roles.custom.length > 0 ? (
+        <div className="mb-6 grid gap-4 lg:grid-cols-2">
+          {roles.custom.map((role) => (
+            <Card key={role.id} aria-label={`Role ${role.name}`}>
+              <CardHeader className="flex flex-row items-start justify-between gap-3">
+                <div className="min-w-0">
+                  <CardTitle className="flex items-center gap-2">
+                    {role.name} <Badge tone="warning">Custom</Badge>
+                  </CardTitle>
+                  <CardDescription>
+                    {role.description ? `${role.description} · ` : ''}
+                    {role.members} member{role.members === 1 ? '' : 's'}
+                  </CardDescription>
+                </div>
+                {canManage ? (
+                  <div className="flex shrink-0 gap-1">
+                    <RoleEditorButton orgId={org.id} groups={groups} role={role} trigger={{ label: 'Edit', variant: 'ghost', size: 'sm', 'aria-label': `Edit role ${role.name}` }} />
+                    <ConfirmDialog
+                      title={`Delete ${role.name}?`}
+                      confirmLabel="Delete role"
+                      action={deleteRoleAction}
+                      fields={{ orgId: org.id, roleId: role.id }}
+                      trigger={{ label: 'Delete', variant: 'ghost', size: 'sm' }}
+                    >
+                      Only a role nobody holds can be deleted. Pending invitations with this role are withdrawn.
+                    </ConfirmDialog>
+                  </div>
+                ) : null}
+              </CardHeader>
+              <CardContent>
+                <ul className="flex flex-wrap gap-1.5" aria-label={`Permissions of ${role.name}`}>
+                  {role.permissions.map((permission) => (
+                    <li key={permission}>
+                      <Badge title={ORG_PERMISSION_LABELS[permission]}>
+                        <code className="text-[11px]">{permission}</code>
+                      </Badge>
+                    </li>
+                  ))}
+                </ul>
+              </CardContent>
+            </Card>
+          ))}
+        </div>
+      ) : null}
+
+      <Card>
+        <CardHeader>
+          <CardTitle>What each role may do</CardTitle>
+        </CardHeader>
+        <CardContent className="overflow-x-auto p-0">
+          <table className="w-full text-sm">
+            <caption className="sr-only">Permissions by role</caption>
+            <thead className="bg-subtle">
+              <tr className="border-b border-border">
+                <th scope="col" className="h-10 px-5 text-left text-xs font-medium text-muted-foreground">
+                  Permission
+                </th>
+                {columns.map((column) => (
+                  <th key={column.key} scope="col" className="h-10 px-3 text-center text-xs font-medium whitespace-nowrap text-muted-foreground">
+                    {column.label}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {ORG_PERMISSIONS.map((permission) => (
+                <tr key={permission} className="border-b border-border last:border-b-0">
+                  <th scope="row" className="px-5 py-2 text-left font-normal">
+                    {ORG_PERMISSION_LABELS[permission]} <code className="ml-1 text-xs text-muted-foreground">{permission}</code>
+                  </th>
+                  {columns.map((column) => (
+                    <td key={column.key} className="px-3 py-2 text-center">
+                      {column.permissions.includes(permission) ? (
+                        <Check className="mx-auto size-4 text-success" aria-label="yes" />
+                      ) : (
+                        <Minus className="mx-auto size-4 text-muted-foreground/50" aria-label="no" />
+                      )}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </CardContent>
+      </Card>
+    </>
+  );
+}

@@ -1,0 +1,100 @@
+import { expect, test } from '@playwright/test';
+import { storageState } from './fixtures';
+
+test.describe('portal team', () => {
+  test.use({ storageState: storageState('owner') });
+
+  test('an owner invites a member with a custom role; the member accepts and sees only what the role allows', async ({ page, browser }) => {
+    test.slow(); // a long journey through two browsers
+    const suffix = Math.random().toString(36).slice(2, 8);
+    const roleName = `QA Engineer ${suffix}`;
+    const email = `qa-${suffix}@globex.test`;
+
+    // The owner composes a custom role: instructions and licenses, nothing about tokens or people.
+    await page.goto('/portal/globex/team/roles');
+    await page.getByRole('button', { name: 'New role' }).click();
+    const roleDialog = page.getByRole('dialog', { name: 'New custom role' });
+    await roleDialog.getByLabel('Name').fill(roleName);
+    await roleDialog.getByLabel('View install instructions').check();
+    await roleDialog.getByLabel('View licenses').check();
+    await roleDialog.getByRole('button', { name: 'Create role' }).click();
+    await expect(roleDialog).toBeHidden();
+    await expect(page.getByRole('region', { name: `Role ${roleName}` })).toContainText('licenses.view');
+
+    // ... and invites someone new with it; the link is shown once.
+    await page.getByRole('link', { name: /Members/ }).click();
+    await page.getByRole('button', { name: 'Invite member' }).click();
+    const inviteDialog = page.getByRole('dialog', { name: 'Invite a member' });
+    await inviteDialog.getByLabel('Email').fill(email);
+    await inviteDialog.getByLabel('Role').selectOption({ label: roleName });
+    await inviteDialog.getByRole('button', { name: 'Send invitation' }).click();
+    const reveal = page.getByRole('dialog', { name: `Invitation sent to ${email}` });
+    const link = (await reveal.locator('pre').textContent())!.trim();
+    expect(link).toMatch(/\/invite\/pci_[0-9A-Za-z]{43}$/);
+    await reveal.getByRole('button', { name: 'Done' }).click();
+    await expect(page.getByText('Pending invitations')).toBeVisible();
+    await expect(page.getByRole('list', { name: 'Pending invitations' }).getByRole('listitem').filter({ hasText: email })).toContainText(roleName);
+
+    // The invitee, in a fresh browser, creates an account from the link and lands in the portal.
+    const invitee = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+    const member = await invitee.newPage();
+    await member.goto(new URL(link).pathname);
+    await expect(member.getByRole('heading', { name: 'Join Globex' })).toBeVisible();
+    await expect(member.getByText(roleName)).toBeVisible();
+    await member.getByLabel('Your name').fill('Quinn Assurance');
+    await member.getByLabel('Choose a password').fill('a long enough password');
+    await member.getByRole('button', { name: 'Create account and join Globex' }).click();
+    await expect(member).toHaveURL(/\/portal\/globex$/);
+
+    // The custom role decides what they see: instructions and licenses, no tokens, people or billing.
+    const nav = member.getByRole('navigation').first();
+    await expect(nav.getByRole('link', { name: 'Install' })).toBeVisible();
+    await expect(nav.getByRole('link', { name: 'Licenses' })).toBeVisible();
+    for (const hidden of ['Team', 'Pull activity', 'Billing', 'Settings']) await expect(nav.getByRole('link', { name: hidden })).toHaveCount(0);
+    await expect(member.getByRole('link', { name: /Install the product/ })).toBeVisible();
+    await expect(member.getByRole('link', { name: /Rotate the registry token/ })).toHaveCount(0);
+    await expect(member.getByRole('link', { name: /Invite a teammate/ })).toHaveCount(0);
+    await expect(member.getByText(roleName)).toBeVisible();
+    expect((await member.goto('/portal/globex/team'))?.status()).toBe(404);
+
+    // A used link cannot be used again.
+    await member.goto(new URL(link).pathname);
+    await expect(member.getByRole('heading', { name: 'This invitation was already used.' })).toBeVisible();
+    await invitee.close();
+
+    // The owner sees the new member with the custom role, and the invitation is gone.
+    await page.reload();
+    const row = page.getByRole('row').filter({ hasText: email });
+    await expect(row).toContainText(roleName);
+    await expect(page.getByRole('list', { name: 'Pending invitations' }).getByRole('listitem').filter({ hasText: email })).toHaveCount(0);
+
+    // Removing them ends their access.
+    await row.getByRole('button', { name: 'Remove' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Remove member' }).click();
+    await expect(page.getByRole('row').filter({ hasText: email })).toHaveCount(0);
+  });
+
+  test('the last owner cannot leave', async ({ page }) => {
+    await page.goto('/portal/globex/team');
+    await page.getByRole('button', { name: 'Leave organization' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Leave Globex?' });
+    await dialog.getByRole('button', { name: 'Leave organization' }).click();
+    await expect(dialog.getByRole('alert')).toContainText('You are the last owner');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+  });
+});
+
+test.describe('portal team as a viewer', () => {
+  test.use({ storageState: storageState('viewer') });
+
+  test('a viewer sees the members but cannot invite, change roles or manage teams', async ({ page }) => {
+    await page.goto('/portal/globex/team');
+    await expect(page.getByRole('row').filter({ hasText: 'owner@globex.test' })).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Invite member' })).toHaveCount(0);
+    await expect(page.getByRole('button', { name: /Change role/ })).toHaveCount(0);
+    await page.goto('/portal/globex/team/teams');
+    await expect(page.getByRole('button', { name: 'New team' })).toHaveCount(0);
+    await page.goto('/portal/globex/team/roles');
+    await expect(page.getByRole('button', { name: 'New role' })).toHaveCount(0);
+  });
+});

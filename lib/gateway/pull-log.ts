@@ -1,0 +1,253 @@
+import { Prisma, prisma } from '@/lib/db/client';
+import { log } from '@/lib/log';
+
+/**
+ * Pull events are written off the request path: requests append to an
+ * in-memory buffer, flushed every second (or sooner when it fills) in one
+ * transaction that inserts the events, adds them to the daily rollup and
+ * records the tokens' last use. A flush that fails (database down) keeps its
+ * events for the next try; `close()` flushes what is left, so a clean stop
+ * loses nothing.
+ */
+export type PullOutcome = 'success' | 'unauthorized' | 'denied' | 'not_found' | 'rate_limited' | 'upstream_error';
+
+export interface PullEventInput {
+  occurredAt?: Date;
+  orgId?: string | null;
+  tokenId?: string | null;
+  username?: string | null;
+  repository: string;
+  reference: string;
+  digest?: string | null;
+  method: string;
+  outcome: PullOutcome;
+  reason?: string | null;
+  clientIp?: string | null;
+  userAgent?: string | null;
+}
+
+interface QueuedEvent extends PullEventInput {
+  occurredAt: Date;
+  counted: boolean;
+}
+
+/** docker sends HEAD then GET for one pull; podman may ask twice: one pull per token, repository and digest per window. */
+export const PULL_DEDUP_WINDOW_MS = 60_000;
+const MAX_BUFFER = 100_000;
+
+export interface PullLogOptions {
+  flushIntervalMs?: number;
+  batchSize?: number;
+  /** Called after each successful flush with the orgs that had a counted pull (first-pull tracking). */
+  onFlushed?: (orgIdsWithPulls: string[]) => Promise<void> | void;
+}
+
+export class PullEventWriter {
+  private queue: QueuedEvent[] = [];
+  private tokenUse = new Map<string, { at: Date; ip: string | null }>();
+  private lastCounted = new Map<string, number>();
+  private timer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> | null = null;
+  private closed = false;
+  dropped = 0;
+
+  constructor(private readonly options: PullLogOptions = {}) {
+    this.timer = setInterval(() => this.flushInBackground(), options.flushIntervalMs ?? 1_000);
+    this.timer.unref();
+  }
+
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  record(input: PullEventInput): void {
+    const occurredAt = input.occurredAt ?? new Date();
+    let counted = false;
+    if (input.outcome === 'success' && input.tokenId && input.digest) {
+      const repoKey = `${input.tokenId}\u0000${input.repository}`;
+      const key = `${repoKey}\u0000${input.digest}`;
+      const recent = (k: string) => {
+        const last = this.lastCounted.get(k);
+        return last !== undefined && occurredAt.getTime() - last <= PULL_DEDUP_WINDOW_MS;
+      };
+      // A by-digest request right after a counted pull of the same repository is
+      // that pull's platform manifest (multi-arch images), not another pull.
+      counted = !recent(key) && !(input.reference.includes(':') && recent(repoKey));
+      if (counted) {
+        this.lastCounted.set(key, occurredAt.getTime());
+        this.lastCounted.set(repoKey, occurredAt.getTime());
+      }
+    }
+    this.queue.push({ ...input, occurredAt, counted, reference: input.reference.slice(0, 256), userAgent: input.userAgent?.slice(0, 512) ?? null });
+    if (this.queue.length > MAX_BUFFER) {
+      this.queue.splice(0, this.queue.length - MAX_BUFFER);
+      this.dropped++;
+    }
+    if (this.queue.length >= (this.options.batchSize ?? 500)) this.flushInBackground();
+  }
+
+  /** A failed background flush is logged in write() and retried on the next tick. */
+  private flushInBackground(): void {
+    this.flush().catch(() => {});
+  }
+
+  /** Remembers a token's latest use; written with the next flush. */
+  touchToken(tokenId: string, ip: string | null, at = new Date()): void {
+    this.tokenUse.set(tokenId, { at, ip });
+  }
+
+  /** Writes everything buffered so far. Concurrent calls share one flush. */
+  async flush(): Promise<void> {
+    if (this.flushing) {
+      await this.flushing;
+      if (this.queue.length === 0 && this.tokenUse.size === 0) return;
+    }
+    if (this.queue.length === 0 && this.tokenUse.size === 0) return;
+    this.flushing = this.write().finally(() => (this.flushing = null));
+    await this.flushing;
+  }
+
+  private async write(): Promise<void> {
+    const batch = this.queue.splice(0, 2_000);
+    const uses = [...this.tokenUse.entries()];
+    this.tokenUse.clear();
+    try {
+      await writeBatch(batch, uses);
+      this.pruneDedup();
+      const orgs = [...new Set(batch.filter((e) => e.counted && e.orgId).map((e) => e.orgId!))];
+      if (orgs.length && this.options.onFlushed) await this.options.onFlushed(orgs);
+    } catch (error) {
+      // Keep them for the next try, oldest first; newer token uses win.
+      this.queue.unshift(...batch);
+      for (const [id, use] of uses) if (!this.tokenUse.has(id)) this.tokenUse.set(id, use);
+      if (!this.closed) log.warn({ err: error instanceof Error ? error.message : error, pending: this.queue.length }, 'pull events not written yet; retrying');
+      throw error;
+    }
+  }
+
+  private pruneDedup(): void {
+    const cutoff = Date.now() - PULL_DEDUP_WINDOW_MS;
+    if (this.lastCounted.size < 1_000) return;
+    for (const [key, at] of this.lastCounted) if (at < cutoff) this.lastCounted.delete(key);
+  }
+
+  /** Stops the timer and writes what is left (retrying briefly if the database is away). */
+  async close(deadlineMs = 10_000): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    const deadline = Date.now() + deadlineMs;
+    while (this.queue.length || this.tokenUse.size) {
+      try {
+        await this.flush();
+      } catch (error) {
+        if (Date.now() > deadline) {
+          this.closed = true;
+          log.error({ err: error instanceof Error ? error.message : error, lost: this.queue.length }, 'pull events lost at shutdown: database unreachable');
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+    this.closed = true;
+  }
+}
+
+async function writeBatch(batch: QueuedEvent[], uses: [string, { at: Date; ip: string | null }][]): Promise<void> {
+  await prisma.$transaction(async (tx) => {
+    if (batch.length) {
+      await dedupAgainstDatabase(tx, batch);
+      await tx.pullEvent.createMany({
+        data: batch.map((e) => ({
+          occurredAt: e.occurredAt,
+          orgId: e.orgId ?? null,
+          tokenId: e.tokenId ?? null,
+          username: e.username ?? null,
+          repository: e.repository,
+          reference: e.reference,
+          digest: e.digest ?? null,
+          method: e.method,
+          outcome: e.outcome,
+          reason: e.reason ?? null,
+          counted: e.counted,
+          clientIp: e.clientIp ?? null,
+          userAgent: e.userAgent ?? null,
+        })),
+      });
+      await addToRollup(tx, batch);
+    }
+    if (uses.length) {
+      const rows = uses.map(([id, use]) => Prisma.sql`(${id}, ${ts(use.at)}::timestamp, ${use.ip})`);
+      await tx.$executeRaw`
+        UPDATE registry_tokens t SET last_used_at = v.at, last_used_ip = v.ip
+        FROM (VALUES ${Prisma.join(rows)}) AS v(id, at, ip)
+        WHERE t.id = v.id AND (t.last_used_at IS NULL OR t.last_used_at < v.at)`;
+    }
+  });
+}
+
+/** Another replica may have counted the same pull (HEAD there, GET here). */
+async function dedupAgainstDatabase(tx: Prisma.TransactionClient, batch: QueuedEvent[]): Promise<void> {
+  const candidates = batch.filter((e) => e.counted);
+  if (candidates.length === 0) return;
+  const since = new Date(Math.min(...candidates.map((e) => e.occurredAt.getTime())) - PULL_DEDUP_WINDOW_MS);
+  const triples = candidates.map((e) => Prisma.sql`(${e.tokenId}, ${e.repository}, ${e.digest})`);
+  const rows = await tx.$queryRaw<{ token_id: string; repository: string; digest: string; last: Date }[]>`
+    SELECT token_id, repository, digest, max(occurred_at) AS last FROM pull_events
+    WHERE counted AND occurred_at >= ${ts(since)}::timestamp AND (token_id, repository, digest) IN (${Prisma.join(triples)})
+    GROUP BY token_id, repository, digest`;
+  const last = new Map(rows.map((r) => [`${r.token_id}\u0000${r.repository}\u0000${r.digest}`, r.last.getTime()]));
+  for (const e of candidates) {
+    const seen = last.get(`${e.tokenId}\u0000${e.repository}\u0000${e.digest}`);
+    if (seen !== undefined && Math.abs(e.occurredAt.getTime() - seen) <= PULL_DEDUP_WINDOW_MS) e.counted = false;
+  }
+}
+
+/** Timestamps are stored as UTC without a zone; text without the zone casts to exactly that. */
+export function ts(date: Date): string {
+  return date.toISOString().replace('Z', '');
+}
+
+export function utcDay(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
+async function addToRollup(tx: Prisma.TransactionClient, batch: QueuedEvent[]): Promise<void> {
+  const groups = new Map<string, { day: string; orgId: string; repository: string; reference: string; outcome: string; pulls: number; requests: number; lastAt: Date }>();
+  for (const e of batch) {
+    const day = utcDay(e.occurredAt);
+    const orgId = e.orgId ?? '';
+    const key = [day, orgId, e.repository, e.reference, e.outcome].join('\u0000');
+    const group = groups.get(key) ?? { day, orgId, repository: e.repository, reference: e.reference, outcome: e.outcome, pulls: 0, requests: 0, lastAt: e.occurredAt };
+    group.requests++;
+    if (e.counted) group.pulls++;
+    if (e.occurredAt > group.lastAt) group.lastAt = e.occurredAt;
+    groups.set(key, group);
+  }
+  const rows = [...groups.values()].map(
+    (g) => Prisma.sql`(${g.day}::date, ${g.orgId}, ${g.repository}, ${g.reference}, ${g.outcome}, ${g.pulls}::int, ${g.requests}::int, ${ts(g.lastAt)}::timestamp)`,
+  );
+  await tx.$executeRaw`
+    INSERT INTO pull_daily (day, org_id, repository, reference, outcome, pulls, requests, last_at)
+    VALUES ${Prisma.join(rows)}
+    ON CONFLICT (day, org_id, repository, reference, outcome) DO UPDATE SET
+      pulls = pull_daily.pulls + excluded.pulls,
+      requests = pull_daily.requests + excluded.requests,
+      last_at = greatest(pull_daily.last_at, excluded.last_at)`;
+}
+
+/**
+ * Rebuilds the rollup for [from, to) from the events (after a bulk import,
+ * or to repair it). Same numbers the incremental path produces.
+ */
+export async function rebuildPullDaily(from: Date, to: Date): Promise<void> {
+  await prisma.$transaction(async (tx) => {
+    await tx.$executeRaw`DELETE FROM pull_daily WHERE day >= ${utcDay(from)}::date AND day < ${utcDay(to)}::date`;
+    await tx.$executeRaw`
+      INSERT INTO pull_daily (day, org_id, repository, reference, outcome, pulls, requests, last_at)
+      SELECT occurred_at::date, coalesce(org_id, ''), repository, reference, outcome,
+             count(*) FILTER (WHERE counted), count(*), max(occurred_at)
+      FROM pull_events
+      WHERE occurred_at >= ${utcDay(from)}::date AND occurred_at < ${utcDay(to)}::date
+      GROUP BY 1, 2, 3, 4, 5`;
+  }, { timeout: 600_000 });
+}

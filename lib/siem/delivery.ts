@@ -1,0 +1,190 @@
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+import { prisma, type AuditEvent } from '@/lib/db/client';
+import { open } from '@/lib/crypto/secret-box';
+import { exportRecord } from '@/lib/audit/export';
+import { log } from '@/lib/log';
+import { metrics } from '@/lib/observability/metrics';
+import { backoffMs, EVENT_ID_HEADER, IDEMPOTENCY_HEADER, SIGNATURE_HEADER, signPayload } from './signature';
+
+export const MAX_ATTEMPTS = 10;
+const ENQUEUE_BATCH = 1_000;
+const CLAIM_BATCH = 50;
+const LEASE_SECONDS = 120;
+
+export interface DeliveryOptions {
+  /** Only these destinations (tests; the worker handles all). */
+  destinationIds?: string[];
+  baseBackoffMs?: number;
+  maxBackoffMs?: number;
+  maxAttempts?: number;
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+export function secretContext(destinationId: string): string {
+  return `siem_destinations.secret_enc:${destinationId}`;
+}
+
+/**
+ * Moves each enabled destination's cursor forward, queueing one delivery per
+ * new audit event of its org. Audit writers hold the chain lock until they
+ * commit, so ids become visible in order and the cursor never skips one.
+ * A destination row is locked while its cursor moves, so replicas do not
+ * queue the same events twice (the unique key would stop them anyway).
+ */
+export async function enqueueSiemDeliveries(options: Pick<DeliveryOptions, 'destinationIds'> = {}): Promise<number> {
+  const destinations = await prisma.siemDestination.findMany({
+    where: { enabled: true, ...(options.destinationIds ? { id: { in: options.destinationIds } } : {}) },
+    select: { id: true },
+  });
+  let queued = 0;
+  for (const { id } of destinations) {
+    queued += await prisma.$transaction(async (tx) => {
+      const [destination] = await tx.$queryRaw<{ org_id: string; cursor: bigint }[]>`
+        SELECT org_id, cursor FROM siem_destinations WHERE id = ${id} AND enabled FOR UPDATE SKIP LOCKED`;
+      if (!destination) return 0;
+      const picked = await tx.$queryRaw<{ max: bigint | null; count: bigint }[]>`
+        WITH picked AS (
+          SELECT id FROM audit_events WHERE org_id = ${destination.org_id} AND id > ${destination.cursor} ORDER BY id LIMIT ${ENQUEUE_BATCH}
+        ), inserted AS (
+          INSERT INTO siem_deliveries (id, destination_id, audit_event_id, status, attempts, next_attempt_at, created_at)
+          SELECT gen_random_uuid()::text, ${id}, picked.id, 'pending', 0, now(), now() FROM picked
+          ON CONFLICT (destination_id, audit_event_id) DO NOTHING
+        )
+        SELECT max(id) AS max, count(*) AS count FROM picked`;
+      const { max, count } = picked[0]!;
+      if (max === null) return 0;
+      await tx.siemDestination.update({ where: { id }, data: { cursor: max } });
+      return Number(count);
+    });
+  }
+  return queued;
+}
+
+interface Claimed {
+  id: string;
+  destination_id: string;
+  audit_event_id: bigint;
+  attempts: number;
+}
+
+/**
+ * Sends due deliveries. Each is claimed with a lease (its next attempt moved
+ * past the send's timeout) under SKIP LOCKED, so several replicas share the
+ * queue without sending the same delivery at the same time.
+ */
+export async function sendDueSiemDeliveries(options: DeliveryOptions = {}): Promise<{ delivered: number; failed: number; dead: number }> {
+  const scope = options.destinationIds ?? null;
+  const claimed = await prisma.$queryRaw<Claimed[]>`
+    UPDATE siem_deliveries SET next_attempt_at = (now() AT TIME ZONE 'UTC') + make_interval(secs => ${LEASE_SECONDS})
+    WHERE id IN (
+      SELECT d.id FROM siem_deliveries d JOIN siem_destinations s ON s.id = d.destination_id
+      WHERE d.status = 'pending' AND d.next_attempt_at <= (now() AT TIME ZONE 'UTC') AND s.enabled
+        AND (${scope}::text[] IS NULL OR d.destination_id = ANY(${scope}::text[]))
+      ORDER BY d.next_attempt_at, d.audit_event_id
+      LIMIT ${CLAIM_BATCH}
+      FOR UPDATE OF d SKIP LOCKED
+    )
+    RETURNING id, destination_id, audit_event_id, attempts`;
+  const outcome = { delivered: 0, failed: 0, dead: 0 };
+  if (claimed.length === 0) return outcome;
+
+  const destinations = new Map(
+    (
+      await prisma.siemDestination.findMany({
+        where: { id: { in: [...new Set(claimed.map((row) => row.destination_id))] } },
+        omit: { secretEnc: false },
+      })
+    ).map((destination) => [destination.id, destination]),
+  );
+  const events = new Map(
+    (await prisma.auditEvent.findMany({ where: { id: { in: claimed.map((row) => row.audit_event_id) } } })).map((event) => [event.id, event]),
+  );
+
+  await Promise.all(
+    claimed.map(async (row) => {
+      const destination = destinations.get(row.destination_id)!;
+      const event = events.get(row.audit_event_id);
+      const result = event
+        ? await post(destination.url, open(destination.secretEnc, secretContext(destination.id)), row.id, event, options)
+        : { ok: false, error: 'The event was removed by the retention job before it could be delivered.', final: true };
+      const attempts = row.attempts + 1;
+      if (result.ok) {
+        await prisma.siemDelivery.update({ where: { id: row.id }, data: { status: 'delivered', attempts, deliveredAt: new Date(), lastError: null } });
+        outcome.delivered++;
+        metrics.webhook('siem', 'delivered');
+        return;
+      }
+      const dead = result.final || attempts >= (options.maxAttempts ?? MAX_ATTEMPTS);
+      const delay = backoffMs(attempts, { baseMs: options.baseBackoffMs, maxMs: options.maxBackoffMs });
+      await prisma.siemDelivery.update({
+        where: { id: row.id },
+        data: { status: dead ? 'dead' : 'pending', attempts, lastError: result.error.slice(0, 500), nextAttemptAt: new Date(Date.now() + delay) },
+      });
+      if (dead) outcome.dead++;
+      else outcome.failed++;
+      metrics.webhook('siem', dead ? 'dead' : 'failed');
+      log.warn({ deliveryId: row.id, destinationId: row.destination_id, attempts, dead, error: result.error }, 'SIEM delivery failed');
+    }),
+  );
+  return outcome;
+}
+
+export function deliveryBody(deliveryId: string, event: AuditEvent): string {
+  return JSON.stringify({ id: deliveryId, type: 'audit.event', event: exportRecord(event) });
+}
+
+async function post(url: string, secret: string, deliveryId: string, event: AuditEvent, options: DeliveryOptions): Promise<{ ok: true } | { ok: false; error: string; final?: boolean }> {
+  try {
+    await assertDeliverableUrl(url);
+  } catch (error) {
+    return { ok: false, error: (error as Error).message };
+  }
+  const body = deliveryBody(deliveryId, event);
+  try {
+    const response = await (options.fetch ?? fetch)(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'Portcullis-SIEM/1',
+        [SIGNATURE_HEADER]: signPayload(secret, body),
+        [IDEMPOTENCY_HEADER]: deliveryId,
+        [EVENT_ID_HEADER]: event.id.toString(),
+      },
+      body,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+    });
+    await response.body?.cancel().catch(() => {});
+    if (response.status >= 200 && response.status < 300) return { ok: true };
+    return { ok: false, error: `HTTP ${response.status}` };
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause?.code;
+    return { ok: false, error: cause ? `${(error as Error).message} (${cause})` : (error as Error).message };
+  }
+}
+
+const PRIVATE_V4 = [/^10\./, /^127\./, /^169\.254\./, /^172\.(1[6-9]|2\d|3[01])\./, /^192\.168\./, /^0\./, /^100\.(6[4-9]|[7-9]\d|1[01]\d|12[0-7])\./];
+
+export function isPrivateAddress(address: string): boolean {
+  if (isIP(address) === 4) return PRIVATE_V4.some((pattern) => pattern.test(address));
+  const lower = address.toLowerCase();
+  if (lower.startsWith('::ffff:')) return isPrivateAddress(lower.slice(7));
+  return lower === '::1' || lower === '::' || lower.startsWith('fc') || lower.startsWith('fd') || lower.startsWith('fe80');
+}
+
+/** Private targets are refused in production unless SIEM_ALLOW_PRIVATE_URLS=true: a customer must not make the server probe its own network. */
+export function privateTargetsAllowed(): boolean {
+  const configured = process.env.SIEM_ALLOW_PRIVATE_URLS;
+  if (configured) return configured === 'true';
+  return process.env.NODE_ENV !== 'production';
+}
+
+export async function assertDeliverableUrl(url: string): Promise<void> {
+  if (privateTargetsAllowed()) return;
+  const { hostname } = new URL(url);
+  const host = hostname.replace(/^\[|\]$/g, '');
+  const addresses = isIP(host) ? [host] : (await lookup(host, { all: true })).map((entry) => entry.address);
+  if (addresses.some(isPrivateAddress)) throw new Error(`${hostname} resolves to a private address; refused.`);
+}

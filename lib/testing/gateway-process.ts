@@ -1,0 +1,28 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { stopChild, waitForHttp, type RunningProcess } from './registry-tools';
+
+const root = path.resolve(import.meta.dirname, '..', '..');
+
+/** `npm run gateway` as a separate server process (a replica), on its own port. */
+export async function startGatewayProcess(options: { port: number; databaseUrl: string; env?: Record<string, string> }): Promise<RunningProcess> {
+  const child = spawn(process.execPath, [path.join(root, 'scripts/run.mjs'), path.join(root, 'scripts/gateway.ts')], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: options.databaseUrl, GATEWAY_PORT: String(options.port), GATEWAY_HOSTNAME: '127.0.0.1', LOG_LEVEL: 'error', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const append = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000));
+  child.stdout.on('data', append);
+  child.stderr.on('data', append);
+  const url = `http://127.0.0.1:${options.port}`;
+  try {
+    await waitForHttp(`${url}/healthz`, 60_000);
+    // Listening for changes before the test relies on its cache.
+    await waitForHttp(`${url}/v2/`, 10_000);
+  } catch (error) {
+    await stopChild(child);
+    throw new Error(`gateway process did not start: ${String(error)}\n${output}`);
+  }
+  return { url, child, output: () => output, stop: () => stopChild(child) };
+}

@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { createPrismaClient } from '@/lib/db/client';
+import { startEphemeralDatabase } from '@/lib/db/embedded';
+import { applyMigrations } from '@/lib/db/schema-engine';
+
+export interface ScratchDatabase {
+  url: string;
+  prisma: ReturnType<typeof createPrismaClient>;
+  drop(): Promise<void>;
+}
+
+/**
+ * A migrated database of its own, for tests that must own the whole audit
+ * chain (tampering, retention, full verification) without disturbing the
+ * tests running beside them. A new database on the same server when
+ * DATABASE_URL points at one, else an in-memory embedded PostgreSQL.
+ */
+export async function createScratchDatabase(): Promise<ScratchDatabase> {
+  const base = process.env.DATABASE_URL;
+  let url: string;
+  let cleanup: () => Promise<void>;
+  const admin = base ? new pg.Client({ connectionString: base }) : null;
+  const name = `scratch_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
+  let created = false;
+  if (admin) {
+    await admin.connect();
+    try {
+      await admin.query(`CREATE DATABASE ${name}`);
+      created = true;
+    } catch {
+      // PGlite serves a single database: fall back to an embedded one below.
+    }
+  }
+  if (created && base) {
+    const parsed = new URL(base);
+    parsed.pathname = `/${name}`;
+    url = parsed.toString();
+    cleanup = async () => {
+      await admin!.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin!.end();
+    };
+  } else {
+    await admin?.end();
+    const embedded = await startEphemeralDatabase();
+    url = embedded.url;
+    cleanup = embedded.stop;
+  }
+  await applyMigrations(url);
+  const prisma = createPrismaClient(url, 4);
+  return {
+    url,
+    prisma,
+    async drop() {
+      await prisma.$disconnect();
+      await cleanup();
+    },
+  };
+}

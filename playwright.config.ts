@@ -43,6 +43,8 @@ export default defineConfig({
     env: {
       ...(process.env.DATABASE_URL ? {} : { PORTCULLIS_DATA_DIR: dataDir }),
       LOG_LEVEL: 'warn',
+      // SSO redirects and cookies must stay on the origin the browser uses.
+      PUBLIC_URL: baseURL,
     },
   },
 });

@@ -66,5 +66,8 @@ console.log(`
   Sign in with any of these (password: ${DEMO_PASSWORD}):
 ${rows.map(([email, role]) => `    ${email!.padEnd(28)} ${role}`).join('\n')}
 
+  Customer SSO: click "Sign in with SSO" and enter peter@initech.test; Initech
+  signs in through the built-in demo identity provider (demo mode only).
+
   Press Ctrl+C to stop.
 `);

@@ -17,7 +17,7 @@ const signInSchema = z.object({
 const REFUSALS: Record<string, string> = {
   invalid: 'Incorrect email or password.',
   rate_limited: 'Too many failed attempts. Wait 15 minutes, then try again.',
-  sso_required: 'Your organization requires single sign-on. Use "Continue with SSO" instead.',
+  sso_required: 'Your organization requires single sign-on. Use "Sign in with SSO" instead.',
 };
 
 /** Only same-origin paths: an open redirect after sign-in is a phishing tool. */

@@ -9,6 +9,7 @@ import {
   Settings,
   Terminal,
   Users,
+  ShieldCheck,
   type LucideIcon,
 } from 'lucide-react';
 
@@ -36,6 +37,7 @@ export const ADMIN_NAV: readonly NavItem[] = [
   { label: 'Audit log', href: '/admin/audit', icon: ScrollText },
   { label: 'Billing', href: '/admin/billing', icon: CreditCard },
   { label: 'Settings', href: '/admin/settings', icon: Settings },
+  { label: 'SSO', href: '/admin/sso', icon: ShieldCheck },
 ];
 
 export const PORTAL_NAV: readonly PortalNavItem[] = [

@@ -3,6 +3,7 @@ import Credentials from 'next-auth/providers/credentials';
 import { z } from 'zod';
 import { isAppError, RateLimitedError } from '@/lib/errors';
 import { log } from '@/lib/log';
+import { redeemTicket } from '@/lib/sso/ticket';
 import { clientIp } from './request';
 import { loadSessionUser, type SessionUser } from './session-user';
 import { signInWithPassword } from './sign-in';
@@ -53,12 +54,24 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
         }
       },
     }),
+    // SAML and OIDC through the embedded Jackson: /api/sso/callback completes the
+    // flow and hands over a sealed, one-minute ticket naming the provisioned user.
+    Credentials({
+      id: 'sso',
+      name: 'Single sign-on',
+      credentials: { ticket: {} },
+      authorize(raw) {
+        const redeemed = typeof raw?.ticket === 'string' ? redeemTicket(raw.ticket) : null;
+        if (!redeemed) throw new SignInRefused('invalid');
+        return { id: redeemed.userId, authMethod: redeemed.protocol };
+      },
+    }),
   ],
   callbacks: {
     jwt({ token, user, account }) {
       if (user?.id) {
         token.sub = user.id;
-        token.authMethod = account?.provider ?? 'password';
+        token.authMethod = (user as { authMethod?: string }).authMethod ?? account?.provider ?? 'password';
       }
       return token;
     },

@@ -6,8 +6,9 @@ import { startSiemWorker } from '@/lib/siem/worker';
 
 /**
  * In-process jobs of every replica: SIEM delivery (shared through SKIP
- * LOCKED claims) and the daily audit retention run (one replica at a time:
- * the run takes an advisory lock and the others skip).
+ * LOCKED claims), the daily audit retention run (one replica at a time:
+ * the run takes an advisory lock and the others skip), and the billing sweep
+ * that ends lapsed past_due grace periods (no webhook marks that moment).
  * SIEM_WORKER=false and AUDIT_RETENTION_INTERVAL_HOURS=0 turn them off,
  * e.g. to run them as separate processes (`portcullis siem deliver`,
  * `portcullis audit retention run` from a CronJob).
@@ -15,6 +16,8 @@ import { startSiemWorker } from '@/lib/siem/worker';
 export function startBackgroundJobs(): { stop(): Promise<void> } {
   const stops: (() => Promise<void>)[] = [];
   if (process.env.SIEM_WORKER !== 'false') stops.push(startSiemWorker());
+  const stopGraceSweep = scheduleGraceSweep((error) => log.error({ err: error }, 'billing grace sweep failed'));
+  stops.push(async () => stopGraceSweep());
 
   const hours = Number(process.env.AUDIT_RETENTION_INTERVAL_HOURS ?? 24);
   if (Number.isFinite(hours) && hours > 0) {

@@ -3,6 +3,7 @@ import { systemActor, type Actor } from '@/lib/auth/actor';
 import { hashPassword } from '@/lib/auth/password';
 import { prisma, type Db } from '@/lib/db/client';
 import { seedDemoPulls } from '@/lib/stats/demo-pulls';
+import { seedDemoSso } from '@/lib/sso/demo-idp';
 
 /**
  * Demo data for `npm run demo` (and the e2e suite): staff in each role and a
@@ -96,6 +97,7 @@ export async function seedDemo(): Promise<{ seeded: boolean }> {
     { timeout: 60_000 },
   );
   await seedDemoPulls();
+  await seedDemoSso();
   return { seeded: true };
 }
 

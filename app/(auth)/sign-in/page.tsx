@@ -1,5 +1,8 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { redirect } from 'next/navigation';
+import { KeyRound } from 'lucide-react';
+import { buttonVariants } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { getSessionUser } from '@/lib/auth/session';
 import { SignInForm } from './sign-in-form';
@@ -13,10 +16,22 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
     <Card>
       <CardHeader>
         <CardTitle as="h1">Sign in to Portcullis</CardTitle>
-        <CardDescription>Vendor staff and customers with a password account.</CardDescription>
+        <CardDescription>Vendor staff and customers. Your organization may use single sign-on.</CardDescription>
       </CardHeader>
       <CardContent>
         <SignInForm callbackUrl={callbackUrl} />
+        <div className="my-5 flex items-center gap-3 text-xs text-muted-foreground" aria-hidden="true">
+          <span className="h-px flex-1 bg-border" />
+          or
+          <span className="h-px flex-1 bg-border" />
+        </div>
+        <Link
+          href={callbackUrl ? `/sign-in/sso?callbackUrl=${encodeURIComponent(callbackUrl)}` : '/sign-in/sso'}
+          className={buttonVariants({ variant: 'secondary', className: 'w-full' })}
+        >
+          <KeyRound aria-hidden="true" />
+          Sign in with SSO
+        </Link>
       </CardContent>
     </Card>
   );

@@ -1,0 +1,29 @@
+'use server';
+
+import { redirect } from 'next/navigation';
+import type { ActionResult } from '@/lib/action-result';
+import { fieldErrorsOf, formDataToObject, toActionError } from '@/lib/actions';
+import { ssoOptionsForEmail, startPath } from '@/lib/sso/discovery';
+import { SSO_ERRORS } from '@/lib/sso/errors';
+import { safeNext } from '@/lib/sso/flow';
+import { emailSchema } from '@/lib/sso/schemas';
+
+export type SsoChoice = { orgName: string; connections: { name: string; protocol: string; href: string }[] };
+
+/** The email step: find the org by its verified domain and send the browser to its IdP (or offer a choice). */
+export async function ssoEmailAction(_previous: unknown, formData: FormData): Promise<ActionResult<SsoChoice>> {
+  const raw = formDataToObject(formData);
+  const parsed = emailSchema.safeParse(raw);
+  if (!parsed.success) return { ok: false, error: 'Please correct the highlighted fields.', fieldErrors: fieldErrorsOf(parsed.error) };
+  const next = safeNext(typeof raw.callbackUrl === 'string' ? raw.callbackUrl : undefined, '');
+  let options: Awaited<ReturnType<typeof ssoOptionsForEmail>>;
+  try {
+    options = await ssoOptionsForEmail(parsed.data.email);
+  } catch (error) {
+    return toActionError(error);
+  }
+  if (!options) return { ok: false, error: SSO_ERRORS.no_sso, fieldErrors: { email: ['No single sign-on is set up for this domain.'] } };
+  const hrefs = options.connections.map((c) => ({ name: c.name, protocol: c.protocol, href: startPath(c.id, { next: next || undefined, loginHint: parsed.data.email }) }));
+  if (hrefs.length === 1) redirect(hrefs[0]!.href);
+  return { ok: true, data: { orgName: options.org.name, connections: hrefs } };
+}

@@ -1,0 +1,27 @@
+import type { NextRequest } from 'next/server';
+import { autoPostForm } from '@/lib/sso/idp/saml-idp';
+import { DEMO_IDP_USERS, demoIdp, demoIdpEnabled, demoIdpPage, demoSpMetadata } from '@/lib/sso/demo-idp';
+
+const html = (body: string, status = 200) => new Response(body, { status, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' } });
+
+/** The demo IdP's single sign-on endpoint: shows who you can be (demo and development mode only). */
+export async function GET(request: NextRequest) {
+  if (!demoIdpEnabled()) return new Response('Not found', { status: 404 });
+  return html(demoIdpPage(Object.fromEntries(request.nextUrl.searchParams)));
+}
+
+/** Signs a response for the chosen demo user and posts it to the ACS; without a SAMLRequest it is IdP-initiated. */
+export async function POST(request: Request) {
+  if (!demoIdpEnabled()) return new Response('Not found', { status: 404 });
+  const form = await request.formData();
+  const user = DEMO_IDP_USERS.find((u) => u.email === form.get('email'));
+  if (!user) return html('<p>Choose one of the demo users.</p>', 400);
+  const idp = await demoIdp();
+  const spMetadata = await demoSpMetadata();
+  const samlRequest = form.get('SAMLRequest');
+  const post =
+    typeof samlRequest === 'string' && samlRequest
+      ? await idp.respond(spMetadata, { SAMLRequest: samlRequest, RelayState: String(form.get('RelayState') ?? '') }, user)
+      : await idp.unsolicited(spMetadata, user);
+  return html(autoPostForm(post));
+}

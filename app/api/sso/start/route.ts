@@ -1,0 +1,28 @@
+import type { NextRequest } from 'next/server';
+import { currentActor } from '@/lib/auth/session';
+import { log } from '@/lib/log';
+import { SsoError } from '@/lib/sso/errors';
+import { errorLocation, startSso } from '@/lib/sso/flow';
+import { flowCookieOptions, htmlResponse, redirectTo } from '@/lib/sso/http';
+
+/** GET /api/sso/start?connection=<id>[&next=/path][&login_hint=email][&mode=test]: off to the IdP. */
+export async function GET(request: NextRequest) {
+  const params = request.nextUrl.searchParams;
+  const mode = params.get('mode') === 'test' ? 'test' : 'signin';
+  try {
+    const started = await startSso({
+      connectionId: params.get('connection') ?? '',
+      next: params.get('next'),
+      loginHint: params.get('login_hint') ?? undefined,
+      mode,
+      actor: mode === 'test' ? await currentActor() : undefined,
+    });
+    if (started.form) return htmlResponse(started.form, started.cookie);
+    const response = redirectTo(started.redirectUrl!, 302);
+    response.cookies.set({ ...flowCookieOptions(), value: started.cookie });
+    return response;
+  } catch (error) {
+    if (!(error instanceof SsoError)) log.error({ err: error }, 'SSO start failed');
+    return redirectTo(errorLocation(error instanceof SsoError ? error.reason : 'error'));
+  }
+}

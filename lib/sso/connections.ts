@@ -1,0 +1,294 @@
+import { randomUUID } from 'node:crypto';
+import type { OIDCSSORecord, SAMLSSORecord } from '@boxyhq/saml-jackson';
+import { recordAudit } from '@/lib/audit/record';
+import type { Actor } from '@/lib/auth/actor';
+import { prisma } from '@/lib/db/client';
+import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
+import { log } from '@/lib/log';
+import { authorizeOrg } from '@/lib/rbac/authorize';
+import { callbackUrl, getJackson, JACKSON_PRODUCT } from './jackson';
+import {
+  oidcConnectionSchema,
+  samlConnectionSchema,
+  updateOidcConnectionSchema,
+  updateSamlConnectionSchema,
+  type OidcConnectionInput,
+  type SamlConnectionInput,
+} from './schemas';
+
+/**
+ * SSO connections of an organization. Jackson holds the protocol details
+ * (IdP metadata, OIDC client secret, encrypted in its store); the
+ * `sso_connections` row ties a Jackson client id to the org and is what
+ * Portcullis lists, audits and authorizes against.
+ */
+
+export type SsoProtocol = 'saml' | 'oidc';
+
+export interface SsoConnectionView {
+  id: string;
+  orgId: string;
+  protocol: SsoProtocol;
+  name: string;
+  createdAt: Date;
+  updatedAt: Date;
+  /** What the IdP side looks like, from Jackson's record; null if Jackson lost it. */
+  idp: {
+    entityId?: string;
+    ssoUrl?: string;
+    provider?: string;
+    certificateValidTo?: string;
+    metadataUrl?: string;
+    discoveryUrl?: string;
+    clientId?: string;
+  } | null;
+}
+
+export const MANAGE = { org: 'sso.manage', staff: 'sso.manage' } as const;
+export const VIEW = { org: 'sso.manage', staff: 'customers.view' } as const;
+
+type JacksonRecord = SAMLSSORecord | OIDCSSORecord;
+
+function isSaml(record: JacksonRecord): record is SAMLSSORecord {
+  return 'idpMetadata' in record && !!record.idpMetadata;
+}
+
+function idpView(record: JacksonRecord | undefined): SsoConnectionView['idp'] {
+  if (!record) return null;
+  if (isSaml(record)) {
+    return {
+      entityId: record.idpMetadata.entityID,
+      ssoUrl: record.idpMetadata.sso.redirectUrl ?? record.idpMetadata.sso.postUrl,
+      provider: record.idpMetadata.friendlyProviderName ?? record.idpMetadata.provider,
+      certificateValidTo: record.idpMetadata.validTo,
+      metadataUrl: record.metadataUrl,
+    };
+  }
+  return {
+    provider: record.oidcProvider.friendlyProviderName ?? record.oidcProvider.provider,
+    discoveryUrl: record.oidcProvider.discoveryUrl,
+    clientId: record.oidcProvider.clientId,
+  };
+}
+
+/**
+ * Jackson reports bad metadata, unreachable URLs and the like as errors with
+ * a readable message (JacksonError, or the SAML parser's plain Error);
+ * database failures (pg errors carry a severity) are bugs, not bad input.
+ */
+function jacksonFailure(error: unknown, field: string): never {
+  const candidate = error as { message?: string; severity?: string };
+  if (!(error instanceof Error) || candidate.severity) throw error;
+  const message =
+    candidate.message === 'EntityID already exists for different tenant'
+      ? 'This identity provider (its entity ID) is already connected to another organization.'
+      : `The identity provider configuration was refused: ${candidate.message}`;
+  throw ValidationError.field(field, message);
+}
+
+/** Jackson stores an OIDC discovery URL without fetching it; check it now so a typo fails here, not at sign-in. */
+export async function checkDiscovery(discoveryUrl: string): Promise<{ issuer: string }> {
+  let document: Record<string, unknown>;
+  try {
+    const response = await fetch(discoveryUrl, { signal: AbortSignal.timeout(5_000), headers: { accept: 'application/json' } });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    document = (await response.json()) as Record<string, unknown>;
+  } catch (error) {
+    throw ValidationError.field('discoveryUrl', `Could not read the discovery document: ${(error as Error).message}`);
+  }
+  for (const key of ['issuer', 'authorization_endpoint', 'token_endpoint', 'jwks_uri']) {
+    if (typeof document[key] !== 'string') throw ValidationError.field('discoveryUrl', `The discovery document has no "${key}": is this an OpenID Connect provider?`);
+  }
+  return { issuer: document.issuer as string };
+}
+
+async function jacksonRecord(clientID: string): Promise<JacksonRecord | undefined> {
+  const jackson = await getJackson();
+  const records = await jackson.connectionAPIController.getConnections({ clientID });
+  return records[0];
+}
+
+export async function listSsoConnections(actor: Actor, orgId: string): Promise<SsoConnectionView[]> {
+  const { org } = await authorizeOrg(prisma, actor, { id: orgId }, VIEW);
+  const rows = await prisma.ssoConnection.findMany({ where: { orgId: org.id }, orderBy: { createdAt: 'asc' } });
+  if (rows.length === 0) return [];
+  const jackson = await getJackson();
+  const records = await jackson.connectionAPIController.getConnections({ tenant: org.id, product: JACKSON_PRODUCT });
+  const byClientId = new Map(records.map((record) => [record.clientID, record]));
+  return rows.map((row) => ({
+    id: row.id,
+    orgId: row.orgId,
+    protocol: row.protocol as SsoProtocol,
+    name: row.name,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    idp: idpView(byClientId.get(row.jacksonClientId)),
+  }));
+}
+
+/** A connection of this org (found by a scoped query), or 404. */
+async function findConnection(orgId: string, connectionId: string) {
+  const row = await prisma.ssoConnection.findFirst({ where: { id: connectionId, orgId } });
+  if (!row) throw new NotFoundError('SSO connection not found');
+  return row;
+}
+
+function redirectUrls() {
+  return { defaultRedirectUrl: callbackUrl(), redirectUrl: [callbackUrl()] };
+}
+
+/** Writes the Portcullis row and audit event; undoes the Jackson side if that fails. */
+async function recordNewConnection(actor: Actor, orgId: string, id: string, protocol: SsoProtocol, name: string, record: JacksonRecord) {
+  try {
+    return await prisma.$transaction(async (tx) => {
+      const existing = await tx.ssoConnection.findUnique({ where: { jacksonClientId: record.clientID } });
+      if (existing) throw new ConflictError('This identity provider is already connected to this organization.', protocol === 'saml' ? 'metadataXml' : 'discoveryUrl');
+      const row = await tx.ssoConnection.create({ data: { id, orgId, protocol, name, jacksonClientId: record.clientID } });
+      await recordAudit(tx, actor, {
+        action: 'sso.connection_create',
+        target: { type: 'sso_connection', id: row.id },
+        orgId,
+        after: { name, protocol, idp: idpView(record) },
+      });
+      return row;
+    });
+  } catch (error) {
+    if (!(error instanceof ConflictError)) {
+      const jackson = await getJackson();
+      await jackson.connectionAPIController
+        .deleteConnections({ clientID: record.clientID, clientSecret: record.clientSecret })
+        .catch((cleanup: unknown) => log.error({ err: cleanup }, 'could not remove an orphaned Jackson connection'));
+    }
+    throw error;
+  }
+}
+
+export async function createSamlConnection(actor: Actor, orgId: string, raw: SamlConnectionInput) {
+  const { org } = await authorizeOrg(prisma, actor, { id: orgId }, MANAGE);
+  const input = samlConnectionSchema.parse(raw);
+  const jackson = await getJackson();
+  const existing = await jackson.connectionAPIController.getConnections({ tenant: org.id, product: JACKSON_PRODUCT }).catch(() => []);
+  const id = randomUUID();
+  let record: SAMLSSORecord;
+  try {
+    record = await jackson.connectionAPIController.createSAMLConnection({
+      tenant: org.id,
+      product: JACKSON_PRODUCT,
+      name: input.name,
+      rawMetadata: input.metadataXml ?? '',
+      ...(input.metadataUrl ? { metadataUrl: input.metadataUrl } : {}),
+      ...redirectUrls(),
+    });
+  } catch (error) {
+    jacksonFailure(error, input.metadataUrl ? 'metadataUrl' : 'metadataXml');
+  }
+  // Jackson silently updates a connection with the same IdP entity ID in the same org.
+  if (existing.some((connection) => connection.clientID === record.clientID)) {
+    throw ValidationError.field(input.metadataUrl ? 'metadataUrl' : 'metadataXml', 'This identity provider is already connected to this organization.');
+  }
+  return recordNewConnection(actor, org.id, id, 'saml', input.name, record);
+}
+
+export async function createOidcConnection(actor: Actor, orgId: string, raw: OidcConnectionInput) {
+  const { org } = await authorizeOrg(prisma, actor, { id: orgId }, MANAGE);
+  const input = oidcConnectionSchema.parse(raw);
+  await checkDiscovery(input.discoveryUrl);
+  const jackson = await getJackson();
+  const existing = await jackson.connectionAPIController.getConnections({ tenant: org.id, product: JACKSON_PRODUCT }).catch(() => []);
+  let record: OIDCSSORecord;
+  try {
+    record = await jackson.connectionAPIController.createOIDCConnection({
+      tenant: org.id,
+      product: JACKSON_PRODUCT,
+      name: input.name,
+      oidcDiscoveryUrl: input.discoveryUrl,
+      oidcClientId: input.clientId,
+      oidcClientSecret: input.clientSecret,
+      ...redirectUrls(),
+    });
+  } catch (error) {
+    jacksonFailure(error, 'discoveryUrl');
+  }
+  if (existing.some((connection) => connection.clientID === record.clientID)) {
+    throw ValidationError.field('clientId', 'This OIDC client is already connected to this organization.');
+  }
+  return recordNewConnection(actor, org.id, randomUUID(), 'oidc', input.name, record);
+}
+
+export async function updateSsoConnection(actor: Actor, orgId: string, connectionId: string, raw: Record<string, unknown>) {
+  const { org } = await authorizeOrg(prisma, actor, { id: orgId }, MANAGE);
+  const row = await findConnection(org.id, connectionId);
+  const current = await jacksonRecord(row.jacksonClientId);
+  if (!current) throw new NotFoundError('The identity provider settings of this connection are missing; remove it and add it again.');
+  const jackson = await getJackson();
+  const base = { tenant: org.id, product: JACKSON_PRODUCT, clientID: current.clientID, clientSecret: current.clientSecret, ...redirectUrls() };
+  let updated: JacksonRecord;
+  let name: string;
+  if (row.protocol === 'saml') {
+    const input = updateSamlConnectionSchema.parse(raw);
+    name = input.name;
+    try {
+      updated = await jackson.connectionAPIController.updateSAMLConnection({
+        ...base,
+        name: input.name,
+        ...(input.metadataUrl ? { metadataUrl: input.metadataUrl } : {}),
+        ...(input.metadataXml ? { rawMetadata: input.metadataXml } : {}),
+      });
+    } catch (error) {
+      jacksonFailure(error, input.metadataUrl ? 'metadataUrl' : 'metadataXml');
+    }
+  } else {
+    const input = updateOidcConnectionSchema.parse(raw);
+    name = input.name;
+    await checkDiscovery(input.discoveryUrl);
+    try {
+      updated = await jackson.connectionAPIController.updateOIDCConnection({
+        ...base,
+        name: input.name,
+        oidcDiscoveryUrl: input.discoveryUrl,
+        oidcClientId: input.clientId,
+        ...(input.clientSecret ? { oidcClientSecret: input.clientSecret } : {}),
+      });
+    } catch (error) {
+      jacksonFailure(error, 'discoveryUrl');
+    }
+  }
+  return prisma.$transaction(async (tx) => {
+    const saved = await tx.ssoConnection.update({ where: { id: row.id }, data: { name } });
+    await recordAudit(tx, actor, {
+      action: 'sso.connection_update',
+      target: { type: 'sso_connection', id: row.id },
+      orgId: org.id,
+      before: { name: row.name, idp: idpView(current) },
+      after: { name, idp: idpView(updated ?? current) },
+    });
+    return saved;
+  });
+}
+
+export async function deleteSsoConnection(actor: Actor, orgId: string, connectionId: string) {
+  const { org } = await authorizeOrg(prisma, actor, { id: orgId }, MANAGE);
+  const row = await findConnection(org.id, connectionId);
+  const current = await jacksonRecord(row.jacksonClientId);
+  await prisma.$transaction(async (tx) => {
+    await tx.ssoConnection.delete({ where: { id: row.id } });
+    await recordAudit(tx, actor, {
+      action: 'sso.connection_delete',
+      target: { type: 'sso_connection', id: row.id },
+      orgId: org.id,
+      before: { name: row.name, protocol: row.protocol, idp: idpView(current) },
+    });
+  });
+  // After the commit: a failure here leaves an unreachable Jackson record (no row points at it), never a live login path.
+  if (current) {
+    const jackson = await getJackson();
+    await jackson.connectionAPIController
+      .deleteConnections({ clientID: current.clientID, clientSecret: current.clientSecret })
+      .catch((error: unknown) => log.error({ err: error }, 'could not remove a Jackson connection'));
+  }
+}
+
+/** The connection behind a Jackson client id, for the sign-in flow (no actor: the IdP vouches). */
+export async function connectionByClientId(clientId: string) {
+  return prisma.ssoConnection.findUnique({ where: { jacksonClientId: clientId }, include: { org: true } });
+}

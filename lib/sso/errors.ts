@@ -1,0 +1,46 @@
+import { AppError } from '@/lib/errors';
+
+/** Why an SSO sign-in was refused; the code travels to the error page, the message is what users read. */
+export const SSO_ERRORS = {
+  no_sso: 'Single sign-on is not set up for this email domain. Sign in with your password, or ask your administrator.',
+  invalid_response: 'Your identity provider’s response could not be verified, so you were not signed in.',
+  invalid_signature: 'The sign-in response was not signed correctly by your identity provider, so it was refused.',
+  expired: 'The sign-in response from your identity provider has expired. Start the sign-in again.',
+  wrong_audience: 'The sign-in response was meant for a different application. Check the SP entity ID configured in your identity provider.',
+  replayed: 'This sign-in response was already used. Start the sign-in again.',
+  state_mismatch: 'This sign-in was started in another browser or has expired. Start the sign-in again.',
+  unknown_connection: 'This identity provider is not connected to any organization (any more).',
+  no_email: 'Your identity provider did not send an email address.',
+  no_subject: 'Your identity provider did not send a user identifier.',
+  domain_not_verified: 'Your email domain is not verified for this organization. Ask your administrator to verify it.',
+  user_disabled: 'Your account is disabled.',
+  staff_account: 'Vendor staff accounts sign in with their password.',
+  org_inactive: 'This organization is deactivated.',
+  idp_error: 'Your identity provider reported an error.',
+  error: 'Single sign-on failed. Please try again.',
+} as const;
+export type SsoErrorCode = keyof typeof SSO_ERRORS;
+
+export function isSsoErrorCode(value: string | null | undefined): value is SsoErrorCode {
+  return !!value && Object.hasOwn(SSO_ERRORS, value);
+}
+
+export class SsoError extends AppError {
+  constructor(
+    readonly reason: SsoErrorCode,
+    readonly detail?: string,
+  ) {
+    super(SSO_ERRORS[reason], reason === 'error' ? 500 : 403, `sso_${reason}`);
+  }
+}
+
+/** Maps Jackson's and SAML validation's messages to a reason users can act on. */
+export function reasonFromJackson(message: string | undefined): SsoErrorCode {
+  const m = (message ?? '').toLowerCase();
+  if (m.includes('signature') || m.includes('invalid assertion')) return 'invalid_signature';
+  if (m.includes('expired')) return 'expired';
+  if (m.includes('audience')) return 'wrong_audience';
+  if (m.includes('inresponseto') || m.includes('validate state')) return 'state_mismatch';
+  if (m.includes('connection not found')) return 'unknown_connection';
+  return 'invalid_response';
+}

@@ -1,0 +1,113 @@
+import { recordAudit } from '@/lib/audit/record';
+import type { Actor } from '@/lib/auth/actor';
+import { prisma } from '@/lib/db/client';
+import { NotFoundError, ValidationError } from '@/lib/errors';
+import { authorizeOrg, type OrgAccess } from '@/lib/rbac/authorize';
+import { assertCanGrant, type HeldRole } from '@/lib/rbac/grants';
+import { BUILTIN_ROLES, CUSTOM_ROLE, isBuiltinRole, membershipPermissions } from '@/lib/rbac/permissions';
+import { MANAGE, VIEW } from './connections';
+import { groupRoleSchema, ssoPolicySchema } from './schemas';
+
+/** How SSO applies to an org: the role JIT-provisioned people get, group mappings, and whether SSO is required. */
+
+function granter(access: OrgAccess) {
+  return { role: access.role ?? 'staff', permissions: access.permissions, staff: access.viaStaff };
+}
+
+export async function getSsoPolicy(actor: Actor, orgId: string) {
+  const { org } = await authorizeOrg(prisma, actor, { id: orgId }, VIEW);
+  const groupRoles = await prisma.ssoGroupRole.findMany({
+    where: { orgId: org.id },
+    include: { customRole: { select: { id: true, name: true } } },
+    orderBy: { groupName: 'asc' },
+  });
+  return { ssoRequired: org.ssoRequired, defaultRole: org.defaultRole, groupRoles };
+}
+
+export async function updateSsoPolicy(actor: Actor, orgId: string, raw: Record<string, unknown>) {
+  const access = await authorizeOrg(prisma, actor, { id: orgId }, MANAGE);
+  const { org } = access;
+  const input = ssoPolicySchema.parse(raw);
+  if (!isBuiltinRole(input.defaultRole)) throw ValidationError.field('defaultRole', 'Choose a role.');
+  if (input.defaultRole !== org.defaultRole) {
+    try {
+      assertCanGrant(granter(access), { role: input.defaultRole, permissions: BUILTIN_ROLES[input.defaultRole].permissions });
+    } catch {
+      throw ValidationError.field('defaultRole', 'You cannot make a role with more access than your own the default.');
+    }
+  }
+  if (input.ssoRequired && !org.ssoRequired) {
+    // Requiring SSO without a way in would lock the whole org out.
+    const [domains, connections] = await Promise.all([
+      prisma.orgDomain.count({ where: { orgId: org.id, verifiedAt: { not: null } } }),
+      prisma.ssoConnection.count({ where: { orgId: org.id } }),
+    ]);
+    if (!domains || !connections) {
+      throw ValidationError.field('ssoRequired', 'Add an SSO connection and verify at least one domain before requiring SSO.');
+    }
+  }
+  return prisma.$transaction(async (tx) => {
+    const saved = await tx.organization.update({ where: { id: org.id }, data: { ssoRequired: input.ssoRequired, defaultRole: input.defaultRole } });
+    await recordAudit(tx, actor, {
+      action: 'sso.policy_update',
+      target: { type: 'organization', id: org.id },
+      orgId: org.id,
+      before: { ssoRequired: org.ssoRequired, defaultRole: org.defaultRole },
+      after: { ssoRequired: saved.ssoRequired, defaultRole: saved.defaultRole },
+    });
+    return saved;
+  });
+}
+
+/** `role` is a built-in key or `custom:<role id>` of this org. */
+async function resolveRole(orgId: string, role: string): Promise<HeldRole & { customRoleId: string | null; label: string }> {
+  if (isBuiltinRole(role)) return { role, permissions: BUILTIN_ROLES[role].permissions, customRoleId: null, label: BUILTIN_ROLES[role].label };
+  if (role.startsWith(`${CUSTOM_ROLE}:`)) {
+    const custom = await prisma.role.findFirst({ where: { id: role.slice(CUSTOM_ROLE.length + 1), orgId } });
+    if (custom) return { role: CUSTOM_ROLE, permissions: membershipPermissions(CUSTOM_ROLE, custom.permissions), customRoleId: custom.id, label: custom.name };
+  }
+  throw ValidationError.field('role', 'Choose a role.');
+}
+
+export async function setGroupRole(actor: Actor, orgId: string, raw: Record<string, unknown>) {
+  const access = await authorizeOrg(prisma, actor, { id: orgId }, MANAGE);
+  const input = groupRoleSchema.parse(raw);
+  const role = await resolveRole(access.org.id, input.role);
+  try {
+    assertCanGrant(granter(access), role);
+  } catch {
+    throw ValidationError.field('role', 'You cannot map a group to a role with more access than your own.');
+  }
+  return prisma.$transaction(async (tx) => {
+    const before = await tx.ssoGroupRole.findUnique({ where: { orgId_groupName: { orgId: access.org.id, groupName: input.groupName } } });
+    const saved = await tx.ssoGroupRole.upsert({
+      where: { orgId_groupName: { orgId: access.org.id, groupName: input.groupName } },
+      update: { role: role.role, customRoleId: role.customRoleId },
+      create: { orgId: access.org.id, groupName: input.groupName, role: role.role, customRoleId: role.customRoleId },
+    });
+    await recordAudit(tx, actor, {
+      action: 'sso.group_role_set',
+      target: { type: 'sso_group_role', id: saved.id },
+      orgId: access.org.id,
+      before: before ? { groupName: before.groupName, role: before.role, customRoleId: before.customRoleId } : undefined,
+      after: { groupName: saved.groupName, role: saved.role, customRoleId: saved.customRoleId, roleLabel: role.label },
+    });
+    return saved;
+  });
+}
+
+export async function removeGroupRole(actor: Actor, orgId: string, groupRoleId: string) {
+  const { org } = await authorizeOrg(prisma, actor, { id: orgId }, MANAGE);
+  const row = await prisma.ssoGroupRole.findFirst({ where: { id: groupRoleId, orgId: org.id } });
+  if (!row) throw new NotFoundError('Group mapping not found');
+  await prisma.$transaction(async (tx) => {
+    await tx.ssoGroupRole.delete({ where: { id: row.id } });
+    await recordAudit(tx, actor, {
+      action: 'sso.group_role_remove',
+      target: { type: 'sso_group_role', id: row.id },
+      orgId: org.id,
+      before: { groupName: row.groupName, role: row.role, customRoleId: row.customRoleId },
+    });
+  });
+}
+

@@ -1,0 +1,51 @@
+import 'server-only';
+import type { Actor } from '@/lib/auth/actor';
+import { prisma } from '@/lib/db/client';
+import { authorizeOrg } from '@/lib/rbac/authorize';
+import { staffCan } from '@/lib/rbac/permissions';
+import { listSsoConnections, VIEW } from './connections';
+import { listDomains, txtRecordName, txtRecordValue } from './domains';
+import { readTestResult } from './flow';
+import { acsUrl, oidcRedirectUrl, spEntityId, SSO_PATHS } from './jackson';
+import { publicUrl } from '@/lib/config/public-url';
+import { getSsoPolicy } from './policy';
+
+/** Everything the SSO settings page shows, for the portal and the staff dashboard alike. */
+export async function loadSsoSettings(actor: Actor, orgId: string, testResult?: string | null) {
+  const { org, viaStaff } = await authorizeOrg(prisma, actor, { id: orgId }, VIEW);
+  const [connections, domains, policy, customRoles] = await Promise.all([
+    listSsoConnections(actor, org.id),
+    listDomains(actor, org.id),
+    getSsoPolicy(actor, org.id),
+    prisma.role.findMany({ where: { orgId: org.id }, select: { id: true, name: true }, orderBy: { name: 'asc' } }),
+  ]);
+  const test = readTestResult(testResult);
+  return {
+    org: { id: org.id, slug: org.slug, name: org.name },
+    sp: {
+      entityId: spEntityId(),
+      acsUrl: acsUrl(),
+      oidcRedirectUrl: oidcRedirectUrl(),
+      metadataUrl: `${publicUrl()}${SSO_PATHS.metadata}`,
+    },
+    connections: connections.map((c) => ({ ...c, createdAt: c.createdAt.toISOString(), updatedAt: c.updatedAt.toISOString() })),
+    domains: domains.map((d) => ({
+      id: d.id,
+      domain: d.domain,
+      verifiedAt: d.verifiedAt?.toISOString() ?? null,
+      verifiedBy: d.verifiedBy === 'dns' ? 'dns' : d.verifiedBy ? 'staff' : null,
+      txtName: txtRecordName(d.domain),
+      txtValue: txtRecordValue(d.verificationToken),
+    })),
+    policy: {
+      ssoRequired: policy.ssoRequired,
+      defaultRole: policy.defaultRole,
+      groupRoles: policy.groupRoles.map((g) => ({ id: g.id, groupName: g.groupName, role: g.role, customRoleName: g.customRole?.name ?? null })),
+    },
+    customRoles,
+    testResult: test && connections.some((c) => c.id === test.connectionId) ? test : null,
+    staff: { viewing: viaStaff, canApprove: viaStaff && staffCan(actor.staffRole, 'sso.manage'), canManage: !viaStaff || staffCan(actor.staffRole, 'sso.manage') },
+  };
+}
+
+export type SsoSettingsData = Awaited<ReturnType<typeof loadSsoSettings>>;

@@ -10,6 +10,7 @@ import { prisma } from '@/lib/db/client';
 import { createMember } from '@/lib/testing/factories';
 import { discoverEntryPoints, type EntryPoint } from './discover';
 import { BUILTIN_MEMBER_KEYS, createWorld, orgDigest, type World } from './world';
+import { startBillingTestEnv, type BillingTestEnv } from '@/lib/testing/stripe';
 
 /**
  * Tenant isolation sweep. Every server action and route handler a customer
@@ -60,6 +61,8 @@ interface OrgActionCase {
   fields: (world: World) => Fields;
   /** Who succeeds in the control call (default: the owner). */
   control?: (world: World) => Actor;
+  /** State the control call needs, made before the sweep (e.g. a Stripe customer). */
+  setup?: (world: World) => Promise<void>;
 }
 
 /** Acting on an invitation: the link's token is the authority, and only the invited address may use it. */
@@ -180,6 +183,25 @@ const CASES: Record<string, Case> = {
       { actor: null, fields: { token: 'pci_0000000000000000000000000000000000000000000', name: 'X', password: 'a long enough password' }, status: [404] },
     ],
   },
+  // billing (Stripe calls go to the local stand-in started below)
+  ['app/(portal)/portal/[org]/billing/actions.ts#checkoutAction']: {
+    kind: 'org',
+    permission: 'billing.manage',
+    fields: (w) => ({ org: w.org.slug, tier: 'team', interval: 'month' }),
+  },
+  ['app/(portal)/portal/[org]/billing/actions.ts#billingPortalAction']: {
+    kind: 'org',
+    permission: 'billing.manage',
+    fields: (w) => ({ org: w.org.slug }),
+    setup: async (w) => {
+      const customer = await billing.stripe.customers.create({ name: w.org.name });
+      await prisma.billingAccount.create({ data: { orgId: w.org.id, stripeCustomerId: customer.id } });
+    },
+  },
+  'app/api/webhooks/stripe/route.ts#POST': {
+    kind: 'exempt',
+    reason: "authenticated by Stripe's signature over the raw body, no caller-supplied ids; the org comes from our own billing account or metadata (lib/billing/webhooks.db.test.ts: bad signature, duplicates, order)",
+  },
   // API routes
   'app/api/auth/[...nextauth]/route.ts#GET': { kind: 'exempt', reason: "next-auth's own sign-in endpoints: no organization data" },
   'app/api/auth/[...nextauth]/route.ts#POST': { kind: 'exempt', reason: "next-auth's own sign-in endpoints: no organization data" },
@@ -272,9 +294,14 @@ function victimIds(world: World): Set<string> {
 // ── the sweep ──────────────────────────────────────────────────────────────
 const covered = { actions: 0, routes: 0, exempt: 0 };
 
-beforeAll(() => setMailTransport(memoryTransport()));
-afterAll(() => {
+let billing: BillingTestEnv;
+beforeAll(async () => {
+  setMailTransport(memoryTransport());
+  billing = await startBillingTestEnv();
+});
+afterAll(async () => {
   setMailTransport(undefined);
+  await billing.stop();
   console.log(
     `tenant isolation sweep: ${discovery.entryPoints.length} entry points found; ${covered.actions} actions and ${covered.routes} routes swept with ${calls} calls; ${covered.exempt} exempt (public or not org-scoped)`,
   );
@@ -309,6 +336,7 @@ describe('tenant isolation sweep', () => {
       const attacker = await createWorld('attacker');
 
       if (spec.kind === 'org') {
+        await spec.setup?.(victim);
         const lacking = spec.permission === 'member' ? [] : await membersLacking(victim, spec.permission);
         const before = await orgDigest(victim);
         const attackerBefore = await orgDigest(attacker);

@@ -42,6 +42,8 @@ export function ManualTierDialog({
         open={open}
         onOpenChange={setOpen}
         title={`Manual tier for ${org.name}`}
+        // Rendered inside a right-aligned, no-wrap table cell: reset both.
+        className="text-left whitespace-normal"
         description="For invoiced deals. While set, it is the customer's tier whatever their Stripe subscription does; webhooks keep recording the subscription."
       >
         <Form action={action} state={state} values={{ tier: manualTier ?? '' }} toastOnSuccess={false}>

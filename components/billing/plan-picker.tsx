@@ -7,6 +7,7 @@ import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { cn } from '@/components/ui/cn';
 import type { ActionState } from '@/lib/action-result';
+import { formatMoney } from '@/lib/billing/money';
 
 export type PlanOption = {
   tier: string;
@@ -33,10 +34,6 @@ export type PlanPickerProps = {
   blockedReason: string | null;
   checkoutAction: (state: ActionState, formData: FormData) => Promise<ActionState>;
 };
-
-function money(amount: number, currency: string) {
-  return new Intl.NumberFormat('en-US', { style: 'currency', currency: currency.toUpperCase(), maximumFractionDigits: amount % 100 ? 2 : 0 }).format(amount / 100);
-}
 
 export function PlanPicker({ org, plans, free, currentTier, currentRank, preselect, canBuy, blockedReason, checkoutAction }: PlanPickerProps) {
   const [interval, setInterval] = useState<'month' | 'year'>('month');
@@ -73,7 +70,7 @@ export function PlanPicker({ org, plans, free, currentTier, currentRank, presele
               key={plan.tier}
               name={plan.name}
               description={plan.description}
-              price={price ? money(price.amount, price.currency) : 'Contact sales'}
+              price={price ? formatMoney(price.amount, price.currency, { trimZeroCents: true }) : 'Contact sales'}
               per={price ? (interval === 'month' ? 'per month' : 'per year') : null}
               highlights={plan.highlights}
               current={current}

@@ -108,5 +108,8 @@ export async function openBillingPortal(actor: Actor, slug: string, origin = pub
   const account = await prisma.billingAccount.findUnique({ where: { orgId: org.id } });
   if (!account) throw new ConflictError('There is no subscription to manage yet. Choose a plan first.');
   const session = await stripeClient().billingPortal.sessions.create({ customer: account.stripeCustomerId, return_url: billingPageUrl(org.slug, '', origin) });
+  await prisma.$transaction(async (tx) => {
+    await recordAudit(tx, actor, { action: 'billing.portal_open', target: { type: 'organization', id: org.id }, orgId: org.id, metadata: { portalSessionId: session.id } });
+  });
   return { url: session.url };
 }

@@ -9,15 +9,13 @@ import { startSiemWorker } from '@/lib/siem/worker';
  * LOCKED claims), the daily audit retention run (one replica at a time:
  * the run takes an advisory lock and the others skip), and the billing sweep
  * that ends lapsed past_due grace periods (no webhook marks that moment).
- * SIEM_WORKER=false and AUDIT_RETENTION_INTERVAL_HOURS=0 turn them off,
+ * SIEM_WORKER=false, AUDIT_RETENTION_INTERVAL_HOURS=0 and BILLING_GRACE_SWEEP=false turn them off,
  * e.g. to run them as separate processes (`portcullis siem deliver`,
  * `portcullis audit retention run` from a CronJob).
  */
 export function startBackgroundJobs(): { stop(): Promise<void> } {
   const stops: (() => Promise<void>)[] = [];
   if (process.env.SIEM_WORKER !== 'false') stops.push(startSiemWorker());
-  const stopGraceSweep = scheduleGraceSweep((error) => log.error({ err: error }, 'billing grace sweep failed'));
-  stops.push(async () => stopGraceSweep());
 
   const hours = Number(process.env.AUDIT_RETENTION_INTERVAL_HOURS ?? 24);
   if (Number.isFinite(hours) && hours > 0) {
@@ -39,6 +37,11 @@ export function startBackgroundJobs(): { stop(): Promise<void> } {
       clearInterval(every);
       await running;
     });
+  }
+  // Safe on every replica: each org's change takes its row lock. BILLING_GRACE_SWEEP=false leaves it to `portcullis billing sync`.
+  if (process.env.BILLING_GRACE_SWEEP !== 'false') {
+    const stopGrace = scheduleGraceSweep((error) => log.error({ err: error }, 'billing grace sweep failed'));
+    stops.push(async () => stopGrace());
   }
   return { stop: async () => void (await Promise.all(stops.map((stop) => stop()))) };
 }

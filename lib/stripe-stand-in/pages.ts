@@ -1,12 +1,12 @@
+import { formatMoney } from '@/lib/billing/money';
+
 /** The stand-in's hosted pages: plain HTML, clearly marked as test mode. */
 type Obj = Record<string, unknown> & { id: string };
 
 const esc = (value: unknown) =>
   String(value ?? '').replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
 
-export function money(amount: unknown, currency: unknown): string {
-  return new Intl.NumberFormat('en-US', { style: 'currency', currency: String(currency ?? 'usd').toUpperCase() }).format(Number(amount ?? 0) / 100);
-}
+const money = (amount: unknown, currency: unknown) => formatMoney(Number(amount ?? 0), String(currency ?? 'usd'));
 
 const date = (seconds: unknown) => new Date(Number(seconds) * 1000).toLocaleDateString('en-US', { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
 

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { ManualTierDialog } from '@/components/billing/manual-tier-dialog';
+import { SubscriptionStatusBadge } from '@/components/billing/subscription-status-badge';
 import { DataTable, type DataTableColumn } from '@/components/data-table';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
@@ -15,13 +16,6 @@ import { parseTableQuery } from '@/lib/table/query';
 import { manualTierAction } from './actions';
 
 export const metadata: Metadata = { title: 'Billing' };
-
-const STATUS_TONE: Record<string, 'success' | 'info' | 'warning' | 'danger' | 'neutral'> = {
-  active: 'success',
-  trialing: 'info',
-  past_due: 'warning',
-  unpaid: 'danger',
-};
 
 export default async function AdminBillingPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { actor } = await requireStaffPage('/admin/billing');
@@ -70,9 +64,7 @@ export default async function AdminBillingPage({ searchParams }: { searchParams:
         if (!sub) return <span className="text-muted-foreground">—</span>;
         return (
           <span className="flex items-center gap-1.5">
-            <Badge tone={STATUS_TONE[sub.status] ?? 'neutral'} dot>
-              {sub.status.replace('_', ' ')}
-            </Badge>
+            <SubscriptionStatusBadge status={sub.status} />
             <span className="text-muted-foreground">
               {tierLabel(sub.tier)}
               {sub.interval ? `, ${sub.interval}ly` : ''}

@@ -2,33 +2,20 @@ import type { Metadata } from 'next';
 import { PlanPicker } from '@/components/billing/plan-picker';
 import { PortalButton } from '@/components/billing/portal-button';
 import { Alert } from '@/components/ui/alert';
-import { Badge, type Tone } from '@/components/ui/badge';
+import { SubscriptionStatusBadge } from '@/components/billing/subscription-status-badge';
+import { Badge } from '@/components/ui/badge';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { KeyValueList } from '@/components/ui/key-value-list';
 import { PageHeader } from '@/components/ui/page-header';
 import { requirePortalPage } from '@/lib/auth/session';
+import { formatMoney } from '@/lib/billing/money';
 import { getOrgBilling, type OrgBilling } from '@/lib/billing/overview';
 import { isTier, tierLabel, tierRank, tierSummary } from '@/lib/billing/plans';
 import { formatDate } from '@/lib/format';
 import { billingPortalAction, checkoutAction } from './actions';
 
 export const metadata: Metadata = { title: 'Billing' };
-
-const STATUS: Record<string, { label: string; tone: Tone }> = {
-  active: { label: 'Active', tone: 'success' },
-  trialing: { label: 'Trial', tone: 'info' },
-  past_due: { label: 'Payment overdue', tone: 'warning' },
-  unpaid: { label: 'Unpaid', tone: 'danger' },
-  canceled: { label: 'Canceled', tone: 'neutral' },
-  incomplete: { label: 'Incomplete', tone: 'warning' },
-  incomplete_expired: { label: 'Expired', tone: 'neutral' },
-  paused: { label: 'Paused', tone: 'neutral' },
-};
-
-function money(amount: number, currency: string) {
-  return new Intl.NumberFormat('en-US', { style: 'currency', currency: currency.toUpperCase() }).format(amount / 100);
-}
 
 function first(value: string | string[] | undefined) {
   return Array.isArray(value) ? value[0] : value;
@@ -96,9 +83,7 @@ export default async function BillingPage({
                   label: 'Status',
                   value: sub ? (
                     <span className="flex flex-wrap items-center gap-2">
-                      <Badge tone={STATUS[sub.status]?.tone ?? 'neutral'} dot>
-                        {STATUS[sub.status]?.label ?? sub.status}
-                      </Badge>
+                      <SubscriptionStatusBadge status={sub.status} />
                       {sub.access.reason === 'past_due_grace' && sub.access.graceEndsAt ? (
                         <span className="text-sm text-muted-foreground">Update your payment method by {formatDate(sub.access.graceEndsAt)} to keep {tierLabel(sub.tier)}.</span>
                       ) : null}
@@ -164,7 +149,7 @@ export default async function BillingPage({
                       <tr key={invoice.id} className="border-b border-border last:border-0">
                         <td className="py-2 pr-4 tabular-nums">{formatDate(invoice.created)}</td>
                         <td className="py-2 pr-4 font-mono text-xs">{invoice.number ?? '—'}</td>
-                        <td className="py-2 pr-4 text-right tabular-nums">{money(invoice.amount, invoice.currency)}</td>
+                        <td className="py-2 pr-4 text-right tabular-nums">{formatMoney(invoice.amount, invoice.currency)}</td>
                         <td className="py-2 pr-4">
                           <Badge tone={invoice.status === 'paid' ? 'success' : invoice.status === 'open' ? 'warning' : 'neutral'}>{invoice.status ?? '—'}</Badge>
                         </td>

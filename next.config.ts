@@ -17,8 +17,6 @@ const nextConfig: NextConfig = {
     '@authenio/samlify-node-xmllint',
     'node-forge',
   ],
-  // The Docker build sets NEXT_OUTPUT=standalone (see Dockerfile); development and CI do not need it.
-  output: process.env.NEXT_OUTPUT === 'standalone' ? 'standalone' : undefined,
   poweredByHeader: false,
   // The App Router does not route dot-folders such as app/.well-known.
   async rewrites() {

@@ -65,7 +65,8 @@ describe('compose.yaml', () => {
   });
 });
 
-describe('Helm chart', () => {
+// The first render compiles the Go renderer (deploy/render-chart.sh): far more than the unit default of 5 s.
+describe('Helm chart', { timeout: 180_000 }, () => {
   const chartDir = path.join(root, 'deploy/helm/portcullis');
 
   it('has valid YAML metadata and values', () => {

@@ -27,7 +27,8 @@ test.describe('onboarding a customer', () => {
     // Entitle the demo repository, then mint.
     await page.getByLabel('Entitle to').selectOption({ label: 'vendor/product-enterprise' });
     await page.getByRole('button', { name: 'Entitle', exact: true }).click();
-    await expect(page.getByRole('listitem').filter({ hasText: 'vendor/product-enterprise' })).toBeVisible();
+    // (The success toast is a list item too; the entitlement's row is the one with a Remove button.)
+    await expect(page.getByRole('listitem').filter({ hasText: 'vendor/product-enterprise' }).filter({ has: page.getByRole('button', { name: 'Remove' }) })).toBeVisible();
 
     await page.getByRole('navigation', { name: 'Customer sections' }).getByRole('link', { name: /Tokens/ }).click();
     await expect(page.getByText('No tokens yet')).toBeVisible();

@@ -305,6 +305,14 @@ const CASES: Record<string, Case> = {
   'app/api/auth/[...nextauth]/route.ts#POST': { kind: 'exempt', reason: "next-auth's own sign-in endpoints: no organization data" },
   'app/api/health/route.ts#GET': { kind: 'exempt', reason: 'public liveness probe: no organization data' },
   'app/api/ready/route.ts#GET': { kind: 'exempt', reason: 'public readiness probe: no organization data' },
+  'app/(portal)/portal/[org]/audit/actions.ts#createDestinationAction': {
+    kind: 'exempt',
+    reason: 'lib/siem/delivery.db.test.ts: a foreign owner gets 404, a viewer 403, a tier without streaming is refused, nothing written',
+  },
+  'app/(portal)/portal/[org]/audit/actions.ts#updateDestinationAction': { kind: 'exempt', reason: 'same gate as createDestinationAction (authorizeOrg siem.manage + destination looked up by id and orgId)' },
+  'app/(portal)/portal/[org]/audit/actions.ts#deleteDestinationAction': { kind: 'exempt', reason: 'same gate as createDestinationAction (authorizeOrg siem.manage + destination looked up by id and orgId)' },
+  'app/(portal)/portal/[org]/audit/actions.ts#redeliverAction': { kind: 'exempt', reason: 'lib/siem/delivery.db.test.ts: a viewer is refused; deliveries are looked up through their destination\'s orgId' },
+  'app/(portal)/portal/[org]/audit/export/route.ts#GET': { kind: 'exempt', reason: 'lib/audit/list.db.test.ts and e2e/audit.spec.ts: another org\'s export is a 404' },
   'app/api/metrics/route.ts#GET': { kind: 'exempt', reason: 'operator metrics behind the METRICS_TOKEN bearer: aggregates, no caller-supplied ids' },
   'app/api/webhooks/stripe/route.ts#POST': {
     kind: 'exempt',

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { prisma } from '@/lib/db/client';
 import { publishedJwks } from '@/lib/licensing/signing-keys';
 import { runCli } from '@/lib/testing/cli';
-import { createOrg } from '@/lib/testing/factories';
+import { createOrg, uniqueSlug } from '@/lib/testing/factories';
 
 async function tmpFile(name: string, content: string) {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'portcullis-cli-'));
@@ -17,18 +17,19 @@ async function tmpFile(name: string, content: string) {
 
 describe('portcullis licenses', () => {
   it('issues a license (alone on the last line) that a JOSE library verifies, lists, verifies and revokes it', async () => {
-    const org = await createOrg({ tier: 'team', name: 'Cli Corp' });
+    const name = `Cli Corp ${uniqueSlug('n')}`; // unique: `list NAME` must find exactly one
+    const org = await createOrg({ tier: 'team', name });
     const issued = await runCli(['licenses', 'issue', org.slug, '--tier', 'enterprise', '--expires', '2031-01-31', '--feature', 'webhooks', '--limit', 'seats=12', '--limit', 'nodes=unlimited']);
     expect(issued).toMatchObject({ code: 0, stderr: '' });
     expect(issued.stdout).toContain('Issued enterprise license');
     const token = issued.lastLine;
     const { payload } = await jwtVerify(token, createLocalJWKSet(await publishedJwks()), { algorithms: ['EdDSA'] });
-    expect(payload).toMatchObject({ tier: 'enterprise', limits: { seats: 12, nodes: null }, customer_name: 'Cli Corp', exp: Date.UTC(2031, 0, 31, 23, 59, 59) / 1000 });
+    expect(payload).toMatchObject({ tier: 'enterprise', limits: { seats: 12, nodes: null }, customer_name: name, exp: Date.UTC(2031, 0, 31, 23, 59, 59) / 1000 });
     const event = await prisma.auditEvent.findFirstOrThrow({ where: { action: 'license.issue', orgId: org.id } });
     expect(event.actorLabel).toMatch(/^cli:/);
 
     // By exact name too.
-    expect((await runCli(['licenses', 'list', 'Cli Corp', '--json'])).code).toBe(0);
+    expect((await runCli(['licenses', 'list', name, '--json'])).code).toBe(0);
     const list = JSON.parse((await runCli(['licenses', 'list', org.slug, '--json'])).stdout);
     expect(list).toHaveLength(1);
     expect(list[0]).toMatchObject({ tier: 'enterprise', status: 'active', jti: payload.jti });

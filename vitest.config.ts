@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { defineConfig } from 'vitest/config';
+import { TEST_SECRETS } from './lib/testing/test-secrets';
 
 const root = import.meta.dirname;
 
@@ -14,9 +15,7 @@ export default defineConfig({
   test: {
     env: {
       NODE_ENV: 'test',
-      AUTH_SECRET: 'test-auth-secret-not-for-production',
-      TOKEN_HASH_SECRET: 'test-token-hash-secret',
-      ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+      ...TEST_SECRETS,
     },
     projects: [
       {

@@ -1,7 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
 import { defineConfig, devices } from '@playwright/test';
-import { TEST_SECRETS } from './lib/testing/test-secrets';
 
 /**
  * e2e in Debian's Chromium against a production build served exactly as
@@ -43,8 +42,6 @@ export default defineConfig({
     stderr: 'pipe',
     env: {
       ...(process.env.DATABASE_URL ? {} : { PORTCULLIS_DATA_DIR: dataDir }),
-      // With DATABASE_URL the server shares vitest's database, so it needs the same secrets.
-      ...(process.env.DATABASE_URL ? TEST_SECRETS : {}),
       LOG_LEVEL: 'warn',
       // SSO redirects and cookies must stay on the origin the browser uses.
       PUBLIC_URL: baseURL,

@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { defineConfig } from 'vitest/config';
-import { TEST_SECRETS } from './lib/testing/test-secrets';
 
 const root = import.meta.dirname;
 
@@ -15,7 +14,9 @@ export default defineConfig({
   test: {
     env: {
       NODE_ENV: 'test',
-      ...TEST_SECRETS,
+      AUTH_SECRET: 'test-auth-secret-not-for-production',
+      TOKEN_HASH_SECRET: 'test-token-hash-secret',
+      ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
     },
     projects: [
       {

@@ -4,7 +4,8 @@ import { defineConfig, devices } from '@playwright/test';
 
 /**
  * e2e in Debian's Chromium against a production build served exactly as
- * `npm run demo` serves it. Without DATABASE_URL the server gets a
+ * `npm run demo` serves it, on a fresh database of its own
+ * (scripts/e2e-server.ts). Without DATABASE_URL the server gets a
  * fresh embedded database for this run.
  */
 const port = Number(process.env.E2E_PORT ?? 3100);
@@ -34,7 +35,7 @@ export default defineConfig({
     { name: 'chromium', use: { ...devices['Desktop Chrome'], channel: undefined }, dependencies: ['setup'] },
   ],
   webServer: {
-    command: `node scripts/run.mjs scripts/demo.ts --port ${port} --hostname 127.0.0.1`,
+    command: `node scripts/run.mjs scripts/e2e-server.ts --port ${port} --hostname 127.0.0.1`,
     url: `${baseURL}/api/health`,
     timeout: 300_000,
     reuseExistingServer: !process.env.CI && !!process.env.E2E_REUSE,

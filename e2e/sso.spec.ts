@@ -80,6 +80,8 @@ test.describe('customer SSO', () => {
 
   test('a tampered SAML response ends on an error page without a session', async ({ page }) => {
     await startSso(page, `mallory@${domain}`);
+    // Wait for the IdP's page: filling during the redirect loses the email.
+    await expect(page.getByRole('heading', { name: 'Test SAML IdP' })).toBeVisible();
     await page.getByLabel('Email').fill(`mallory@${domain}`);
     await page.getByLabel('Tamper with the signed response').check();
     await page.getByRole('button', { name: 'Sign in to Test SAML IdP' }).click();

@@ -1,0 +1,25 @@
+// The e2e suite's server: `npm run demo` on a database of its own. With
+// DATABASE_URL set (CI), the integration tests have already filled that
+// database with their own customers, pulls and keys; the browser tests get a
+// fresh `<name>_e2e` database on the same server instead, so what they see is
+// exactly the demo data. Without DATABASE_URL the demo's embedded database is
+// already fresh (playwright.config.ts points it at a temporary folder).
+import pg from 'pg';
+
+const base = process.env.DATABASE_URL;
+if (base) {
+  const url = new URL(base);
+  const name = `${decodeURIComponent(url.pathname.slice(1))}_e2e`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  url.pathname = `/${name}`;
+  process.env.DATABASE_URL = url.toString();
+}
+
+await import('./demo');

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { DEMO_PASSWORD, signIn, storageState, USERS } from './fixtures';
+import { alertWith, DEMO_PASSWORD, signIn, storageState, USERS } from './fixtures';
 
 test.describe('signing in', () => {
   test('demo staff signs in and sees the dashboard', async ({ page }) => {
@@ -15,7 +15,7 @@ test.describe('signing in', () => {
     await page.getByLabel('Email').fill(USERS.billing);
     await page.getByLabel('Password').fill('not-the-password');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect(page.getByRole('alert').filter({ hasText: 'Incorrect email or password.' })).toBeVisible();
+    await expect(alertWith(page, 'Incorrect email or password.')).toBeVisible();
     await expect(page).toHaveURL(/\/sign-in/);
     const cookies = await context.cookies();
     expect(cookies.some((cookie) => cookie.name.includes('session-token'))).toBe(false);

@@ -24,3 +24,12 @@ export async function signIn(page: Page, email: string, password = DEMO_PASSWORD
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page).not.toHaveURL(/\/sign-in/);
 }
+
+/**
+ * The alert showing `text`. Next's route announcer is a second, empty
+ * role=alert on every page, so an unfiltered getByRole('alert') is ambiguous
+ * as soon as the announcer has mounted.
+ */
+export function alertWith(page: Page, text: string | RegExp) {
+  return page.getByRole('alert').filter({ hasText: text });
+}

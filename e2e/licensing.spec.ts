@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { createLicenseVerifier, type Jwks } from '../kit/license-verifier';
-import { signIn, storageState } from './fixtures';
+import { alertWith, signIn, storageState } from './fixtures';
 
 test.describe.serial('UpgradeGate', () => {
   test('a Community customer meets the gate with the upgrade path; an override opens it; removing it closes it again', async ({ browser }) => {
@@ -85,7 +85,7 @@ test.describe('licenses (staff)', () => {
     await expect(dialog.getByText('Say why the license is revoked.').first()).toBeVisible({ timeout: 30_000 });
     await dialog.getByLabel('Reason').fill('customer asked for a new one');
     await dialog.getByRole('button', { name: 'Revoke license' }).click();
-    await expect(page.getByRole('alert').filter({ hasText: 'customer asked for a new one' })).toBeVisible({ timeout: 30_000 });
+    await expect(alertWith(page, 'customer asked for a new one')).toBeVisible({ timeout: 30_000 });
 
     const list = await (await request.get('/api/v1/licenses/revocations?format=json')).json();
     expect(list.claims.revoked).toContain(result.status === 'valid' ? result.claims.jti : '');

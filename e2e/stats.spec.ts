@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { storageState } from './fixtures';
+import { alertWith, storageState } from './fixtures';
 
 test.describe('pull statistics', () => {
   test.use({ storageState: storageState('billing') });
@@ -27,6 +27,6 @@ test.describe('pull statistics', () => {
     await expect(page).toHaveURL(/days=7&customer=initech/);
 
     await page.goto('/admin/stats?from=2026-02-10&to=2026-01-01');
-    await expect(page.getByRole('alert')).toContainText('The start date must not be after the end date.');
+    await expect(alertWith(page, 'The start date must not be after the end date.')).toBeVisible();
   });
 });

@@ -149,6 +149,7 @@ export async function updateRepository(actor: Actor, repositoryId: string, input
           ? { upstreamSecretEnc: null }
           : {};
     await tx.repository.update({ where: { id: repositoryId }, data: { ...fields, ...secretChange } });
+    await announceRegistryChange(tx, { kind: 'repository', repositoryId });
     const after = await loadView(tx, repositoryId);
     await recordAudit(tx, actor, {
       action: 'repository.update',

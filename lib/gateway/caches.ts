@@ -96,7 +96,7 @@ export class GatewayCaches {
       for (const [key, entry] of this.credentials) if (entry.token.tokenId === change.tokenId) this.credentials.delete(key);
     } else if (change.kind === 'org') {
       for (const [key, entry] of this.credentials) if (entry.token.orgId === change.orgId) this.credentials.delete(key);
-    } else {
+    } else if (change.kind === 'unknown') {
       this.credentials.clear();
     }
   }

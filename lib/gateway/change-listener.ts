@@ -127,6 +127,7 @@ function parseChange(payload: string | undefined): RegistryChange | { kind: 'unk
     const value = JSON.parse(payload ?? '') as Partial<RegistryChange>;
     if (value.kind === 'token' && typeof (value as { tokenId?: unknown }).tokenId === 'string') return value as RegistryChange;
     if (value.kind === 'org' && typeof (value as { orgId?: unknown }).orgId === 'string') return value as RegistryChange;
+    if (value.kind === 'repository' && typeof (value as { repositoryId?: unknown }).repositoryId === 'string') return value as RegistryChange;
   } catch {
     // fall through
   }

@@ -3,6 +3,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prisma } from '@/lib/db/client';
 import { generateToken } from '@/lib/registry/token-format';
+import { updateRepository } from '@/lib/registry/repositories';
 import { announceRegistryChange, mintToken, revokeToken } from '@/lib/registry/tokens';
 import { sealUpstreamSecret } from '@/lib/registry/upstream-credential';
 import { createOrg, createStaff, uniqueSlug } from '@/lib/testing/factories';
@@ -197,5 +198,15 @@ describe('registry gateway', () => {
     let status = 307;
     while (status === 307 && Date.now() < deadline) status = (await get(`/v2/${prefix}/passthrough/blobs/${BLOB_DIGEST}`, { redirect: 'manual' })).status;
     expect(status).toBe(403);
+  });
+
+  it('reloads a repository\'s upstream as soon as staff change it, not after the cache expires', async () => {
+    const repo = await prisma.repository.findUniqueOrThrow({ where: { name: `${prefix}/down` } });
+    expect((await get(`/v2/${prefix}/down/manifests/v1`, { method: 'HEAD' })).status).toBe(502);
+    await updateRepository(actor, repo.id, { upstreamUrl: 'http://127.0.0.1:5107' });
+    const deadline = Date.now() + 1_000;
+    let status = 502;
+    while (status === 502 && Date.now() < deadline) status = (await get(`/v2/${prefix}/down/manifests/v1`, { method: 'HEAD' })).status;
+    expect(status).toBe(200);
   });
 });

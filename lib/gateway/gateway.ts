@@ -67,7 +67,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     databaseUrl: options.databaseUrl,
     onChange: (change: RegistryChange | { kind: 'unknown' }) => {
       caches.apply(change);
-      if (change.kind === 'unknown') upstream.reset();
+      // Learned upstream schemes and bearer tokens may belong to the old credential.
+      if (change.kind === 'unknown' || change.kind === 'repository') upstream.reset();
     },
     onReset: () => caches.clear(),
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseBasic } from './gateway';
-import { parseGatewayPath } from './routes';
+import { isGatewayPath, parseGatewayPath } from './routes';
 import { parseChallenge } from './upstream';
 
 describe('parseGatewayPath', () => {
@@ -21,6 +21,13 @@ describe('parseGatewayPath', () => {
     expect(parseGatewayPath('/v2/acme/app/blobs/notadigest')).toMatchObject({ kind: 'invalid' });
     expect(parseGatewayPath('/v2/../etc/manifests/v1')).toMatchObject({ kind: 'invalid' });
     expect(parseGatewayPath('/v2/acme/app/other')).toEqual({ kind: 'unknown' });
+  });
+});
+
+describe('isGatewayPath', () => {
+  it('claims /v2 and below for the gateway, nothing that merely starts with it', () => {
+    for (const url of ['/v2', '/v2/', '/v2?x=1', '/v2/acme/app/tags/list?n=10']) expect(isGatewayPath(url)).toBe(true);
+    for (const url of ['/v2x', '/v20/', '/admin', undefined]) expect(isGatewayPath(url)).toBe(false);
   });
 });
 

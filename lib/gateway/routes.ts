@@ -21,6 +21,11 @@ export function isDigest(reference: string): boolean {
   return DIGEST_PATTERN.test(reference);
 }
 
+/** Whether a request URL (path and query) belongs to the gateway rather than the portal. */
+export function isGatewayPath(url: string | undefined): boolean {
+  return url === '/v2' || !!url?.startsWith('/v2/') || !!url?.startsWith('/v2?');
+}
+
 export function parseGatewayPath(pathname: string): GatewayRoute {
   if (pathname === '/v2' || pathname === '/v2/') return { kind: 'base' };
   if (!pathname.startsWith('/v2/')) return { kind: 'unknown' };

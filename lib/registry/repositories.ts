@@ -3,6 +3,7 @@ import { recordAudit } from '@/lib/audit/record';
 import type { Actor } from '@/lib/auth/actor';
 import { prisma, type Db } from '@/lib/db/client';
 import { ConflictError, NotFoundError } from '@/lib/errors';
+import { NAME_PATTERN, TAG_PATTERN } from '@/lib/gateway/routes';
 import { assertStaffPermission, authorizeOrg } from '@/lib/rbac/authorize';
 import { announceRegistryChange } from './tokens';
 import { sealUpstreamSecret } from './upstream-credential';
@@ -13,16 +14,12 @@ import { sealUpstreamSecret } from './upstream-credential';
  * the entitlements that let a customer pull them.
  */
 
-// OCI distribution's repository name grammar: lowercase path components.
-const COMPONENT = '[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*';
-export const REPOSITORY_NAME_PATTERN = new RegExp(`^${COMPONENT}(?:/${COMPONENT})*$`);
-
 export const repositoryNameSchema = z
   .string()
   .trim()
   .min(1, 'Enter the repository name customers pull, e.g. acme/product-enterprise.')
   .max(255, 'Use at most 255 characters.')
-  .regex(REPOSITORY_NAME_PATTERN, 'Use lowercase letters, digits, ".", "_" or "-", with "/" between parts (e.g. acme/product-enterprise).');
+  .regex(NAME_PATTERN, 'Use lowercase letters, digits, ".", "_" or "-", with "/" between parts (e.g. acme/product-enterprise).');
 
 const upstreamUrlSchema = z
   .string()
@@ -64,7 +61,7 @@ export const createRepositorySchema = z.object({
   defaultTag: z
     .string()
     .trim()
-    .regex(/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/, 'Use a valid image tag (letters, digits, ".", "_", "-").')
+    .regex(TAG_PATTERN, 'Use a valid image tag (letters, digits, ".", "_", "-").')
     .default('latest'),
   chartVersion: optionalText(64),
 });
@@ -152,6 +149,7 @@ export async function updateRepository(actor: Actor, repositoryId: string, input
           ? { upstreamSecretEnc: null }
           : {};
     await tx.repository.update({ where: { id: repositoryId }, data: { ...fields, ...secretChange } });
+    await announceRegistryChange(tx, { kind: 'repository', repositoryId });
     const after = await loadView(tx, repositoryId);
     await recordAudit(tx, actor, {
       action: 'repository.update',

@@ -22,7 +22,7 @@ const HOUR = 60 * 60 * 1000;
 
 /** PostgreSQL channel on which token and entitlement changes are announced (payload: JSON). */
 export const REGISTRY_CHANGES_CHANNEL = 'portcullis_registry_changes';
-export type RegistryChange = { kind: 'token'; tokenId: string } | { kind: 'org'; orgId: string };
+export type RegistryChange = { kind: 'token'; tokenId: string } | { kind: 'org'; orgId: string } | { kind: 'repository'; repositoryId: string };
 
 /** Announced on commit, so every replica's cache drops what changed. */
 export async function announceRegistryChange(tx: Db, change: RegistryChange): Promise<void> {

@@ -6,6 +6,7 @@ import { connectDatabase } from '@/lib/db/connect';
 import { disconnectPrisma } from '@/lib/db/client';
 import { applyMigrations } from '@/lib/db/schema-engine';
 import { createGateway } from '@/lib/gateway/gateway';
+import { isGatewayPath } from '@/lib/gateway/routes';
 import { log } from '@/lib/log';
 import { startBackgroundJobs } from '@/lib/observability/background-jobs';
 import { observeRequest, requestIdFor } from '@/lib/observability/http';
@@ -95,10 +96,6 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   };
 
   return { url: `http://${host}:${port}`, databaseUrl: database.url, embedded: database.embedded !== null, server, close };
-}
-
-function isGatewayPath(url: string | undefined): boolean {
-  return url === '/v2' || !!url?.startsWith('/v2/') || !!url?.startsWith('/v2?');
 }
 
 /** Stops cleanly on SIGINT/SIGTERM: in-flight requests finish, buffers flush, the embedded database closes. */

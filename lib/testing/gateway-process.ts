@@ -1,12 +1,15 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { stopChild, waitForHttp, type RunningProcess } from './registry-tools';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 
 /** `npm run gateway` as a separate server process (a replica), on its own port. */
 export async function startGatewayProcess(options: { port: number; databaseUrl: string; env?: Record<string, string> }): Promise<RunningProcess> {
-  const child = spawn(process.execPath, [path.join(root, 'scripts/run.mjs'), path.join(root, 'scripts/gateway.ts')], {
+  // What `npm run gateway` runs: the compiled bundle on plain Node.
+  const { buildGateway } = (await import(pathToFileURL(path.join(root, 'scripts/build-gateway.mjs')).href)) as { buildGateway: () => Promise<string> };
+  const child = spawn(process.execPath, [await buildGateway()], {
     cwd: root,
     env: {
       ...process.env,

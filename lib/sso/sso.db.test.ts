@@ -104,6 +104,17 @@ describe('SAML sign-in', () => {
     expect(change?.metadata).toMatchObject({ via: 'sso_group_mapping', group: 'engineers' });
   });
 
+  it('refuses a first sign-in when the org has no free seat, with the reason the error page shows', async () => {
+    const { org, idp, connection, domain } = await ssoOrg();
+    await prisma.organization.update({ where: { id: org.id }, data: { tier: 'community' } });
+    for (const role of ['owner', 'admin', 'viewer']) await createMember(org.id, role);
+    const email = `judy@${domain}`;
+    const result = await samlRoundTrip(idp, connection.id, { email });
+    expect(result.reason).toBeNull();
+    await expect(finish(result.location, result.start.cookie)).rejects.toMatchObject({ reason: 'no_seats' });
+    expect(await prisma.user.count({ where: { email } })).toBe(0);
+  });
+
   it('refuses a tampered assertion and creates nobody', async () => {
     const { idp, connection, domain } = await ssoOrg();
     const email = `carol@${domain}`;

@@ -118,4 +118,13 @@ describe('SSO group mapping and the last owner', () => {
       expect(await prisma.membership.count({ where: { orgId: world.org.id, role: 'owner' } }), `round ${round}`).toBe(1);
     }
   });
+
+  it('ignores a mapping that names another org’s custom role', async () => {
+    const world = await ssoOrg('team');
+    const foreign = await prisma.role.create({ data: { orgId: (await createOrg()).id, name: 'Elsewhere', permissions: ['org.view', 'tokens.manage'] } });
+    await prisma.ssoGroupRole.create({ data: { orgId: world.org.id, groupName: 'qa', role: 'custom', customRoleId: foreign.id } });
+    const email = `qa@${world.domain}`;
+    await signIn(world, { email, groups: ['qa'] });
+    expect(await prisma.membership.findFirst({ where: { orgId: world.org.id, user: { email } } })).toMatchObject({ role: 'viewer', customRoleId: null });
+  });
 });

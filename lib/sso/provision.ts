@@ -7,7 +7,7 @@ import { countOwners, lockOrgPeople } from '@/lib/members/access';
 import { assertSeatAvailable } from '@/lib/members/seats';
 import { losesLastOwner } from '@/lib/rbac/grants';
 import { BUILTIN_ROLES, isBuiltinRole } from '@/lib/rbac/permissions';
-import { builtinResolved, resolvedOf, type ResolvedRole } from '@/lib/rbac/role-ref';
+import { builtinResolved, resolvedOf, resolveRoleRef, roleRefString, type ResolvedRole } from '@/lib/rbac/role-ref';
 import { SsoError } from './errors';
 
 /**
@@ -41,14 +41,24 @@ export interface ProvisionInput {
 
 type RoleChoice = ResolvedRole & { group: string | null };
 
-/** The highest built-in role among the mapped groups; a custom role only when no built-in one matches. */
+/**
+ * The highest built-in role among the mapped groups; a custom role only when
+ * no built-in one matches. Each mapping is resolved inside the org like any
+ * role reference from a form, so a mapping naming another org's role grants nothing.
+ */
 async function roleFor(tx: Db, orgId: string, groups: string[]): Promise<RoleChoice | null> {
   if (groups.length === 0) return null;
-  const mappings = await tx.ssoGroupRole.findMany({ where: { orgId, groupName: { in: groups } }, include: { customRole: true }, orderBy: { groupName: 'asc' } });
+  const mappings = await tx.ssoGroupRole.findMany({ where: { orgId, groupName: { in: groups } }, orderBy: { groupName: 'asc' } });
   let best: RoleChoice | null = null;
   let bestRank = 0;
   for (const mapping of mappings) {
-    const role = resolvedOf(mapping);
+    let role: ResolvedRole;
+    try {
+      role = await resolveRoleRef(tx, orgId, roleRefString(mapping));
+    } catch (error) {
+      log.warn({ err: error, orgId, group: mapping.groupName }, 'SSO group mapping names no role of this org; ignored');
+      continue;
+    }
     const rank = isBuiltinRole(role.role) ? BUILTIN_ROLES[role.role].rank : 0.5;
     if (!best || rank > bestRank) {
       best = { ...role, group: mapping.groupName };

@@ -115,6 +115,19 @@ describe('SAML sign-in', () => {
     expect(await prisma.user.count({ where: { email } })).toBe(0);
   });
 
+  it('maps groups only to this org’s roles: another org’s custom role is 404, like a missing one', async () => {
+    const { org, staff } = await ssoOrg();
+    const { actor: owner } = await createMember(org.id, 'owner');
+    const own = await prisma.role.create({ data: { orgId: org.id, name: 'QA', permissions: ['org.view', 'licenses.view'] } });
+    const foreign = await prisma.role.create({ data: { orgId: (await createOrg()).id, name: 'QA', permissions: ['org.view', 'licenses.view'] } });
+    await expect(setGroupRole(owner, org.id, { groupName: 'qa', role: `custom:${foreign.id}` })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(setGroupRole(staff, org.id, { groupName: 'qa', role: `custom:${foreign.id}` })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(setGroupRole(owner, org.id, { groupName: 'qa', role: 'custom:no-such-role' })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(setGroupRole(owner, org.id, { groupName: 'qa', role: 'superuser' })).rejects.toBeInstanceOf(ValidationError);
+    expect(await prisma.ssoGroupRole.count({ where: { orgId: org.id } })).toBe(0);
+    await expect(setGroupRole(owner, org.id, { groupName: 'qa', role: `custom:${own.id}` })).resolves.toMatchObject({ role: 'custom', customRoleId: own.id });
+  });
+
   it('refuses a tampered assertion and creates nobody', async () => {
     const { idp, connection, domain } = await ssoOrg();
     const email = `carol@${domain}`;

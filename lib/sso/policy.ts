@@ -2,28 +2,14 @@ import { recordAudit } from '@/lib/audit/record';
 import type { Actor } from '@/lib/auth/actor';
 import { prisma } from '@/lib/db/client';
 import { NotFoundError, ValidationError } from '@/lib/errors';
-import { authorizeOrg, type OrgAccess } from '@/lib/rbac/authorize';
+import { authorizeOrg, granterOf } from '@/lib/rbac/authorize';
 import { assertCanGrant } from '@/lib/rbac/grants';
 import { BUILTIN_ROLES, isBuiltinRole } from '@/lib/rbac/permissions';
 import { resolveRoleRef } from '@/lib/rbac/role-ref';
-import { MANAGE, VIEW } from './connections';
+import { MANAGE } from './connections';
 import { groupRoleSchema, ssoPolicySchema } from './schemas';
 
 /** How SSO applies to an org: the role JIT-provisioned people get, group mappings, and whether SSO is required. */
-
-function granter(access: OrgAccess) {
-  return { role: access.role ?? 'staff', permissions: access.permissions, staff: access.viaStaff };
-}
-
-export async function getSsoPolicy(actor: Actor, orgId: string) {
-  const { org } = await authorizeOrg(prisma, actor, { id: orgId }, VIEW);
-  const groupRoles = await prisma.ssoGroupRole.findMany({
-    where: { orgId: org.id },
-    include: { customRole: { select: { id: true, name: true } } },
-    orderBy: { groupName: 'asc' },
-  });
-  return { ssoRequired: org.ssoRequired, defaultRole: org.defaultRole, groupRoles };
-}
 
 export async function updateSsoPolicy(actor: Actor, orgId: string, raw: Record<string, unknown>) {
   const access = await authorizeOrg(prisma, actor, { id: orgId }, MANAGE);
@@ -32,7 +18,7 @@ export async function updateSsoPolicy(actor: Actor, orgId: string, raw: Record<s
   if (!isBuiltinRole(input.defaultRole)) throw ValidationError.field('defaultRole', 'Choose a role.');
   if (input.defaultRole !== org.defaultRole) {
     try {
-      assertCanGrant(granter(access), { role: input.defaultRole, permissions: BUILTIN_ROLES[input.defaultRole].permissions });
+      assertCanGrant(granterOf(access), { role: input.defaultRole, permissions: BUILTIN_ROLES[input.defaultRole].permissions });
     } catch {
       throw ValidationError.field('defaultRole', 'You cannot make a role with more access than your own the default.');
     }
@@ -67,7 +53,7 @@ export async function setGroupRole(actor: Actor, orgId: string, raw: Record<stri
     // Another org's custom role answers 404, as for any foreign id.
     const role = await resolveRoleRef(tx, access.org.id, input.role);
     try {
-      assertCanGrant(granter(access), role);
+      assertCanGrant(granterOf(access), role);
     } catch {
       throw ValidationError.field('role', 'You cannot map a group to a role with more access than your own.');
     }

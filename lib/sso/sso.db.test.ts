@@ -2,18 +2,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prisma } from '@/lib/db/client';
 import { ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
 import { createMember, createOrg, createStaff, uniqueSlug } from '@/lib/testing/factories';
-import { createSamlConnection, createOidcConnection, deleteSsoConnection, listSsoConnections } from './connections';
+import { createSamlConnection, createOidcConnection, deleteSsoConnection } from './connections';
 import { addDomain, approveDomain, txtRecordName, txtRecordValue, verifyDomainByDns } from './domains';
 import { startTxtDnsServer } from './testing/dns-server';
 import { completeSso, handleOidcResponse, handleSamlResponse, startSso } from './flow';
-import { generateSigningCertificate } from './idp/certificate';
-import { createSamlIdp, type ResponseOptions, type SamlIdp, type SamlUser } from './idp/saml-idp';
+import type { ResponseOptions, SamlIdp, SamlUser } from './idp/saml-idp';
 import { closeJackson, getJackson, oidcRedirectUrl } from './jackson';
 import { setGroupRole, updateSsoPolicy } from './policy';
+import { loadSsoSettings } from './settings';
 import { hashPassword } from '@/lib/auth/password';
 import { signInWithPassword } from '@/lib/auth/sign-in';
 import { createUser } from '@/lib/testing/factories';
 import { startOidcIdp } from './testing/oidc-idp';
+import { newTestIdp } from './testing/test-idp';
 
 /**
  * The SSO flow end to end in-process: a real samlify IdP signs responses,
@@ -26,9 +27,7 @@ async function spMetadata() {
 }
 
 function newIdp(): SamlIdp {
-  const { privateKey, certificate } = generateSigningCertificate('vitest IdP');
-  const id = uniqueSlug('idp');
-  return createSamlIdp({ entityId: `https://${id}.idp.test/metadata`, ssoUrl: `https://${id}.idp.test/sso`, privateKey, certificate });
+  return newTestIdp('vitest IdP');
 }
 
 async function ssoOrg(domain = `${uniqueSlug('corp')}.test`) {
@@ -269,11 +268,11 @@ describe('connection management', () => {
     const outsider = (await createMember((await createOrg()).id, 'owner')).actor;
     const idp = newIdp();
     const connection = await createSamlConnection(admin, org.id, { name: 'Okta', metadataXml: idp.metadata() });
-    const listed = await listSsoConnections(admin, org.id);
+    const listed = (await loadSsoSettings(admin, org.id)).connections;
     expect(listed).toMatchObject([{ id: connection.id, protocol: 'saml', name: 'Okta', idp: { entityId: idp.entityId } }]);
 
     await expect(createSamlConnection(viewer, org.id, { name: 'x', metadataXml: newIdp().metadata() })).rejects.toBeInstanceOf(ForbiddenError);
-    await expect(listSsoConnections(outsider, org.id)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(loadSsoSettings(outsider, org.id)).rejects.toBeInstanceOf(NotFoundError);
     await expect(deleteSsoConnection(outsider, org.id, connection.id)).rejects.toBeInstanceOf(NotFoundError);
 
     // The same IdP twice, or one connected to another org, is refused.
@@ -283,7 +282,7 @@ describe('connection management', () => {
     await expect(createSamlConnection(otherAdmin, other.id, { name: 'Stolen', metadataXml: idp.metadata() })).rejects.toThrow(/another organization/);
 
     await deleteSsoConnection(admin, org.id, connection.id);
-    expect(await listSsoConnections(admin, org.id)).toEqual([]);
+    expect((await loadSsoSettings(admin, org.id)).connections).toEqual([]);
     await expect(startSso({ connectionId: connection.id })).rejects.toMatchObject({ reason: 'unknown_connection' });
     const actions = (await prisma.auditEvent.findMany({ where: { orgId: org.id, action: { startsWith: 'sso.' } }, orderBy: { id: 'asc' } })).map((e) => e.action);
     expect(actions).toEqual(['sso.connection_create', 'sso.connection_delete']);

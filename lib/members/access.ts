@@ -1,6 +1,6 @@
 import type { Actor } from '@/lib/auth/actor';
 import type { Db } from '@/lib/db/client';
-import { authorizeOrg, type OrgAccess } from '@/lib/rbac/authorize';
+import { authorizeOrg, granterOf, type OrgAccess } from '@/lib/rbac/authorize';
 import type { Granter } from '@/lib/rbac/grants';
 import type { OrgPermission, StaffPermission } from '@/lib/rbac/permissions';
 
@@ -26,7 +26,7 @@ export async function authorizePeople(
 ): Promise<PeopleAccess> {
   const access = await authorizeOrg(tx, actor, { id: orgId }, { org: permission, staff: options.write ? STAFF_MANAGE : STAFF_VIEW });
   if (options.lock) await lockOrgPeople(tx, access.org.id);
-  return { ...access, granter: { role: access.role ?? 'staff', permissions: access.permissions, staff: access.viaStaff } };
+  return { ...access, granter: granterOf(access) };
 }
 
 /** Row lock on the organization, held until the transaction ends. */

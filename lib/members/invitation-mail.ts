@@ -1,8 +1,5 @@
+import { escapeHtml } from '@/lib/html';
 import type { MailMessage } from '@/lib/mail/transport';
-
-function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
-}
 
 export function invitationMail(input: { to: string; orgName: string; inviter: string; roleLabel: string; link: string; expiresAt: Date }): MailMessage {
   const expires = input.expiresAt.toUTCString();

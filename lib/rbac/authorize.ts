@@ -1,6 +1,7 @@
 import type { Actor } from '@/lib/auth/actor';
 import type { Db, Organization } from '@/lib/db/client';
 import { ForbiddenError, NotFoundError } from '@/lib/errors';
+import type { Granter } from './grants';
 import { membershipPermissions, ORG_PERMISSIONS, staffCan, type OrgPermission, type StaffPermission } from './permissions';
 
 export function hasStaffPermission(actor: Actor, permission: StaffPermission): boolean {
@@ -65,4 +66,9 @@ export async function authorizeOrg(
   }
   if (actor.staffRole && need.staff) throw new ForbiddenError(`Your staff role does not allow this (${need.staff}).`);
   throw new NotFoundError('Organization not found');
+}
+
+/** Who is acting, for the grant rules in ./grants: staff pass them, members hold their role's permissions. */
+export function granterOf(access: OrgAccess): Granter {
+  return { role: access.role ?? 'staff', permissions: access.permissions, staff: access.viaStaff };
 }

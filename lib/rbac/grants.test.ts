@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConflictError, ForbiddenError } from '@/lib/errors';
-import { assertCanChangeRole, assertCanGrant, assertCanRemove, builtinRole, canGrant, type HeldRole } from './grants';
+import { assertCanChangeRole, assertCanGrant, assertCanRemove, builtinRole, canGrant, losesLastOwner, type HeldRole } from './grants';
 import { BUILTIN_ROLES, membershipPermissions, ORG_PERMISSIONS, STAFF_ROLES, staffCan } from './permissions';
 
 const owner = builtinRole('owner');
@@ -86,6 +86,15 @@ describe('changing and removing members', () => {
     expect(() => assertCanRemove({ actor: { ...owner, staff: true }, target: owner, ownerCount: 1 })).toThrow(ConflictError);
     expect(() => assertCanChangeRole({ actor: owner, target: owner, next: admin, ownerCount: 2 })).not.toThrow();
     expect(() => assertCanRemove({ actor: owner, target: owner, ownerCount: 2, self: true })).not.toThrow();
+  });
+
+  it('names the last-owner rule for paths without an acting granter (SSO group mapping)', () => {
+    expect(losesLastOwner(owner, editor, 1)).toBe(true);
+    expect(losesLastOwner(owner, qa, 1)).toBe(true);
+    expect(losesLastOwner(owner, null, 1)).toBe(true);
+    expect(losesLastOwner(owner, owner, 1)).toBe(false);
+    expect(losesLastOwner(owner, editor, 2)).toBe(false);
+    expect(losesLastOwner(admin, viewer, 0)).toBe(false);
   });
 
   it('lets anyone leave, except the last owner', () => {

@@ -41,6 +41,11 @@ export function isOwner(role: HeldRole): boolean {
   return role.role === 'owner';
 }
 
+/** Whether giving `target` the role `next` (null: removing them) leaves the organization without an owner. */
+export function losesLastOwner(target: HeldRole, next: HeldRole | null, ownerCount: number): boolean {
+  return isOwner(target) && !(next && isOwner(next)) && ownerCount <= 1;
+}
+
 export function assertCanChangeRole(options: {
   actor: Granter;
   target: HeldRole;
@@ -53,7 +58,7 @@ export function assertCanChangeRole(options: {
     throw new ForbiddenError('You cannot change the role of a member whose role is above your own.');
   }
   assertCanGrant(actor, next);
-  if (isOwner(target) && !isOwner(next) && ownerCount <= 1) {
+  if (losesLastOwner(target, next, ownerCount)) {
     throw new ConflictError('The last owner cannot be demoted. Make someone else an owner first.');
   }
 }
@@ -63,7 +68,7 @@ export function assertCanRemove(options: { actor: Granter; target: HeldRole; own
   if (!self && !coversRole(actor, target)) {
     throw new ForbiddenError('You cannot remove a member whose role is above your own.');
   }
-  if (isOwner(target) && ownerCount <= 1) {
+  if (losesLastOwner(target, null, ownerCount)) {
     throw new ConflictError(
       self ? 'You are the last owner: make someone else an owner before leaving.' : 'The last owner cannot be removed.',
     );

@@ -108,12 +108,12 @@ async function jacksonRecord(clientID: string): Promise<JacksonRecord | undefine
   return records[0];
 }
 
-export async function listSsoConnections(actor: Actor, orgId: string): Promise<SsoConnectionView[]> {
-  const { org } = await authorizeOrg(prisma, actor, { id: orgId }, VIEW);
-  const rows = await prisma.ssoConnection.findMany({ where: { orgId: org.id }, orderBy: { createdAt: 'asc' } });
+/** An org's connections with their IdP side. The caller has authorized VIEW on `orgId`. */
+export async function ssoConnectionViews(orgId: string): Promise<SsoConnectionView[]> {
+  const rows = await prisma.ssoConnection.findMany({ where: { orgId }, orderBy: { createdAt: 'asc' } });
   if (rows.length === 0) return [];
   const jackson = await getJackson();
-  const records = await jackson.connectionAPIController.getConnections({ tenant: org.id, product: JACKSON_PRODUCT });
+  const records = await jackson.connectionAPIController.getConnections({ tenant: orgId, product: JACKSON_PRODUCT });
   const byClientId = new Map(records.map((record) => [record.clientID, record]));
   return rows.map((row) => ({
     id: row.id,
@@ -286,9 +286,4 @@ export async function deleteSsoConnection(actor: Actor, orgId: string, connectio
       .deleteConnections({ clientID: current.clientID, clientSecret: current.clientSecret })
       .catch((error: unknown) => log.error({ err: error }, 'could not remove a Jackson connection'));
   }
-}
-
-/** The connection behind a Jackson client id, for the sign-in flow (no actor: the IdP vouches). */
-export async function connectionByClientId(clientId: string) {
-  return prisma.ssoConnection.findUnique({ where: { jacksonClientId: clientId }, include: { org: true } });
 }

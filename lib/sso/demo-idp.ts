@@ -3,6 +3,7 @@ import { systemActor } from '@/lib/auth/actor';
 import { publicUrl } from '@/lib/config/public-url';
 import { open, seal } from '@/lib/crypto/secret-box';
 import { prisma, Prisma } from '@/lib/db/client';
+import { escapeHtml } from '@/lib/html';
 import { createSamlConnection } from './connections';
 import { addDomain, approveDomain } from './domains';
 import { generateSigningCertificate } from './idp/certificate';
@@ -66,10 +67,6 @@ export async function seedDemoSso(): Promise<void> {
   await setGroupRole(actor, org.id, { groupName: 'initech-engineers', role: 'editor' });
   await updateSsoPolicy(actor, org.id, { ssoRequired: 'true', defaultRole: 'viewer' });
   await prisma.$transaction((tx) => recordAudit(tx, actor, { action: 'sso.demo_seed', target: { type: 'organization', id: org.id }, orgId: org.id }));
-}
-
-function escapeHtml(value: string): string {
-  return value.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
 /** The demo IdP's sign-in page: pick a person. */

@@ -5,7 +5,7 @@ import { generateSecret } from '@/lib/crypto/keyed-hash';
 import { prisma } from '@/lib/db/client';
 import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
 import { assertStaffPermission, authorizeOrg } from '@/lib/rbac/authorize';
-import { MANAGE, VIEW } from './connections';
+import { MANAGE } from './connections';
 import { domainSchema } from './schemas';
 
 /**
@@ -32,11 +32,6 @@ function resolver(): Resolver {
   const servers = process.env.SSO_DNS_SERVERS?.split(',').map((s) => s.trim()).filter(Boolean);
   if (servers?.length) r.setServers(servers);
   return r;
-}
-
-export async function listDomains(actor: Actor, orgId: string) {
-  const { org } = await authorizeOrg(prisma, actor, { id: orgId }, VIEW);
-  return prisma.orgDomain.findMany({ where: { orgId: org.id }, orderBy: { domain: 'asc' } });
 }
 
 export async function addDomain(actor: Actor, orgId: string, raw: { domain: string }) {

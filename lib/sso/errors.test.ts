@@ -21,6 +21,11 @@ describe('SSO refusal reasons', () => {
     expect(error.message).toBe(SSO_ERRORS.domain_not_verified);
     expect(error.status).toBe(403);
   });
+
+  it('explains a refusal for lack of seats on the error page', () => {
+    expect(isSsoErrorCode('no_seats')).toBe(true);
+    expect(new SsoError('no_seats').message).toBe('Your organization has no free seats; ask an admin to free one or buy more.');
+  });
 });
 
 describe('safeNext', () => {

@@ -16,6 +16,7 @@ export const SSO_ERRORS = {
   user_disabled: 'Your account is disabled.',
   staff_account: 'Vendor staff accounts sign in with their password.',
   org_inactive: 'This organization is deactivated.',
+  no_seats: 'Your organization has no free seats; ask an admin to free one or buy more.',
   idp_error: 'Your identity provider reported an error.',
   error: 'Single sign-on failed. Please try again.',
 } as const;

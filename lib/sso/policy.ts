@@ -2,27 +2,14 @@ import { recordAudit } from '@/lib/audit/record';
 import type { Actor } from '@/lib/auth/actor';
 import { prisma } from '@/lib/db/client';
 import { NotFoundError, ValidationError } from '@/lib/errors';
-import { authorizeOrg, type OrgAccess } from '@/lib/rbac/authorize';
-import { assertCanGrant, type HeldRole } from '@/lib/rbac/grants';
-import { BUILTIN_ROLES, CUSTOM_ROLE, isBuiltinRole, membershipPermissions } from '@/lib/rbac/permissions';
-import { MANAGE, VIEW } from './connections';
+import { authorizeOrg, granterOf } from '@/lib/rbac/authorize';
+import { assertCanGrant } from '@/lib/rbac/grants';
+import { BUILTIN_ROLES, isBuiltinRole } from '@/lib/rbac/permissions';
+import { resolveRoleRef } from '@/lib/rbac/role-ref';
+import { MANAGE } from './connections';
 import { groupRoleSchema, ssoPolicySchema } from './schemas';
 
 /** How SSO applies to an org: the role JIT-provisioned people get, group mappings, and whether SSO is required. */
-
-function granter(access: OrgAccess) {
-  return { role: access.role ?? 'staff', permissions: access.permissions, staff: access.viaStaff };
-}
-
-export async function getSsoPolicy(actor: Actor, orgId: string) {
-  const { org } = await authorizeOrg(prisma, actor, { id: orgId }, VIEW);
-  const groupRoles = await prisma.ssoGroupRole.findMany({
-    where: { orgId: org.id },
-    include: { customRole: { select: { id: true, name: true } } },
-    orderBy: { groupName: 'asc' },
-  });
-  return { ssoRequired: org.ssoRequired, defaultRole: org.defaultRole, groupRoles };
-}
 
 export async function updateSsoPolicy(actor: Actor, orgId: string, raw: Record<string, unknown>) {
   const access = await authorizeOrg(prisma, actor, { id: orgId }, MANAGE);
@@ -31,7 +18,7 @@ export async function updateSsoPolicy(actor: Actor, orgId: string, raw: Record<s
   if (!isBuiltinRole(input.defaultRole)) throw ValidationError.field('defaultRole', 'Choose a role.');
   if (input.defaultRole !== org.defaultRole) {
     try {
-      assertCanGrant(granter(access), { role: input.defaultRole, permissions: BUILTIN_ROLES[input.defaultRole].permissions });
+      assertCanGrant(granterOf(access), { role: input.defaultRole, permissions: BUILTIN_ROLES[input.defaultRole].permissions });
     } catch {
       throw ValidationError.field('defaultRole', 'You cannot make a role with more access than your own the default.');
     }
@@ -59,26 +46,17 @@ export async function updateSsoPolicy(actor: Actor, orgId: string, raw: Record<s
   });
 }
 
-/** `role` is a built-in key or `custom:<role id>` of this org. */
-async function resolveRole(orgId: string, role: string): Promise<HeldRole & { customRoleId: string | null; label: string }> {
-  if (isBuiltinRole(role)) return { role, permissions: BUILTIN_ROLES[role].permissions, customRoleId: null, label: BUILTIN_ROLES[role].label };
-  if (role.startsWith(`${CUSTOM_ROLE}:`)) {
-    const custom = await prisma.role.findFirst({ where: { id: role.slice(CUSTOM_ROLE.length + 1), orgId } });
-    if (custom) return { role: CUSTOM_ROLE, permissions: membershipPermissions(CUSTOM_ROLE, custom.permissions), customRoleId: custom.id, label: custom.name };
-  }
-  throw ValidationError.field('role', 'Choose a role.');
-}
-
 export async function setGroupRole(actor: Actor, orgId: string, raw: Record<string, unknown>) {
   const access = await authorizeOrg(prisma, actor, { id: orgId }, MANAGE);
   const input = groupRoleSchema.parse(raw);
-  const role = await resolveRole(access.org.id, input.role);
-  try {
-    assertCanGrant(granter(access), role);
-  } catch {
-    throw ValidationError.field('role', 'You cannot map a group to a role with more access than your own.');
-  }
   return prisma.$transaction(async (tx) => {
+    // Another org's custom role answers 404, as for any foreign id.
+    const role = await resolveRoleRef(tx, access.org.id, input.role);
+    try {
+      assertCanGrant(granterOf(access), role);
+    } catch {
+      throw ValidationError.field('role', 'You cannot map a group to a role with more access than your own.');
+    }
     const before = await tx.ssoGroupRole.findUnique({ where: { orgId_groupName: { orgId: access.org.id, groupName: input.groupName } } });
     const saved = await tx.ssoGroupRole.upsert({
       where: { orgId_groupName: { orgId: access.org.id, groupName: input.groupName } },

@@ -1,13 +1,22 @@
 import { recordAudit } from '@/lib/audit/record';
 import type { Actor } from '@/lib/auth/actor';
-import { prisma, type Organization } from '@/lib/db/client';
-import { BUILTIN_ROLES, CUSTOM_ROLE, isBuiltinRole } from '@/lib/rbac/permissions';
+import { prisma, type Db, type Organization } from '@/lib/db/client';
+import { QuotaExceededError } from '@/lib/features/errors';
+import { log } from '@/lib/log';
+import { countOwners, lockOrgPeople } from '@/lib/members/access';
+import { assertSeatAvailable } from '@/lib/members/seats';
+import { losesLastOwner } from '@/lib/rbac/grants';
+import { BUILTIN_ROLES, isBuiltinRole } from '@/lib/rbac/permissions';
+import { builtinResolved, resolvedOf, resolveRoleRef, roleRefString, type ResolvedRole } from '@/lib/rbac/role-ref';
 import { SsoError } from './errors';
 
 /**
  * Just-in-time provisioning: the first SSO sign-in creates the user and a
  * membership with the org's default role (or the role its IdP groups map
  * to); later sign-ins keep a mapped role in step with the IdP's groups.
+ * Everything runs under the org's people lock (lib/members/access), like
+ * invitations and role changes, so the seat quota and the last owner hold
+ * against concurrent sign-ins and membership changes.
  */
 
 export interface SsoProfile {
@@ -30,18 +39,29 @@ export interface ProvisionInput {
   userAgent?: string | null;
 }
 
-type RoleChoice = { role: string; customRoleId: string | null; group: string | null };
+type RoleChoice = ResolvedRole & { group: string | null };
 
-/** The highest built-in role among the mapped groups; a custom role only when no built-in one matches. */
-async function roleFor(org: Organization, groups: string[]): Promise<RoleChoice | null> {
+/**
+ * The highest built-in role among the mapped groups; a custom role only when
+ * no built-in one matches. Each mapping is resolved inside the org like any
+ * role reference from a form, so a mapping naming another org's role grants nothing.
+ */
+async function roleFor(tx: Db, orgId: string, groups: string[]): Promise<RoleChoice | null> {
   if (groups.length === 0) return null;
-  const mappings = await prisma.ssoGroupRole.findMany({ where: { orgId: org.id, groupName: { in: groups } }, orderBy: { groupName: 'asc' } });
+  const mappings = await tx.ssoGroupRole.findMany({ where: { orgId, groupName: { in: groups } }, orderBy: { groupName: 'asc' } });
   let best: RoleChoice | null = null;
   let bestRank = 0;
   for (const mapping of mappings) {
-    const rank = isBuiltinRole(mapping.role) ? BUILTIN_ROLES[mapping.role].rank : 0.5;
+    let role: ResolvedRole;
+    try {
+      role = await resolveRoleRef(tx, orgId, roleRefString(mapping));
+    } catch (error) {
+      log.warn({ err: error, orgId, group: mapping.groupName }, 'SSO group mapping names no role of this org; ignored');
+      continue;
+    }
+    const rank = isBuiltinRole(role.role) ? BUILTIN_ROLES[role.role].rank : 0.5;
     if (!best || rank > bestRank) {
-      best = { role: mapping.role, customRoleId: mapping.role === CUSTOM_ROLE ? mapping.customRoleId : null, group: mapping.groupName };
+      best = { ...role, group: mapping.groupName };
       bestRank = rank;
     }
   }
@@ -59,26 +79,50 @@ export async function provisionSsoUser(input: ProvisionInput): Promise<{ userId:
   if (!email || !email.includes('@')) throw new SsoError('no_email');
   if (!profile.id) throw new SsoError('no_subject');
   if (org.status === 'deactivated') throw new SsoError('org_inactive');
-
-  const identity = await prisma.ssoIdentity.findUnique({ where: { provider_subject: { provider, subject: profile.id } }, include: { user: true } });
-  if (!identity) {
-    // An IdP may only vouch for addresses in its org's verified domains;
-    // otherwise one customer's IdP could sign in as another customer's user.
-    const domain = email.split('@')[1]!;
-    const verified = await prisma.orgDomain.findFirst({ where: { orgId: org.id, domain, verifiedAt: { not: null } }, select: { id: true } });
-    if (!verified) throw new SsoError('domain_not_verified');
-  }
-
   const groups = [...new Set([...(profile.groups ?? []), ...(profile.roles ?? [])].map(String))];
-  const mapped = await roleFor(org, groups);
+  const actorFor = (userId: string | null): Actor => ({ kind: 'user', userId, label: email, staffRole: null, ip: input.ip, userAgent: input.userAgent });
 
-  return prisma.$transaction(async (tx) => {
+  const outcome = await prisma.$transaction(async (tx) => {
+    await lockOrgPeople(tx, org.id);
+    const identity = await tx.ssoIdentity.findUnique({ where: { provider_subject: { provider, subject: profile.id } }, include: { user: true } });
+    if (!identity) {
+      // An IdP may only vouch for addresses in its org's verified domains;
+      // otherwise one customer's IdP could sign in as another customer's user.
+      const domain = email.split('@')[1]!;
+      const verified = await tx.orgDomain.findFirst({ where: { orgId: org.id, domain, verifiedAt: { not: null } }, select: { id: true } });
+      if (!verified) throw new SsoError('domain_not_verified');
+    }
     let user = identity?.user ?? (await tx.user.findUnique({ where: { email } }));
-    let createdUser = false;
     if (user?.disabledAt) throw new SsoError('user_disabled');
     if (user?.staffRole) throw new SsoError('staff_account');
-    const actorFor = (userId: string): Actor => ({ kind: 'user', userId, label: email, staffRole: null, ip: input.ip, userAgent: input.userAgent });
+    const membership = user ? await tx.membership.findUnique({ where: { userId_orgId: { userId: user.id, orgId: org.id } }, include: { customRole: true } }) : null;
+    const mapped = await roleFor(tx, org.id, groups);
 
+    // A newcomer takes a seat, unless an open invitation already holds one for them (as accepting it would).
+    const now = new Date();
+    const invitation = membership
+      ? null
+      : await tx.invitation.findFirst({
+          where: { orgId: org.id, email, acceptedAt: null, revokedAt: null, expiresAt: { gt: now } },
+          include: { customRole: true },
+          orderBy: { createdAt: 'desc' },
+        });
+    if (!membership) {
+      try {
+        await assertSeatAvailable(tx, org.id, invitation ? 0 : 1, now);
+      } catch (error) {
+        if (!(error instanceof QuotaExceededError)) throw error;
+        await recordAudit(tx, actorFor(user?.id ?? null), {
+          action: 'auth.sign_in_failed',
+          target: { type: 'user', id: user?.id ?? null },
+          orgId: org.id,
+          metadata: { method: protocol, provider, reason: 'no_seats', email, seats: { used: error.used, limit: error.limit } },
+        });
+        return { refused: new SsoError('no_seats', error.message) };
+      }
+    }
+
+    let createdUser = false;
     if (!user) {
       user = await tx.user.create({ data: { email, name: displayName(profile) } });
       createdUser = true;
@@ -96,10 +140,11 @@ export async function provisionSsoUser(input: ProvisionInput): Promise<{ userId:
       await recordAudit(tx, actor, { action: 'sso.identity_link', target: { type: 'sso_identity', id: link.id }, orgId: org.id, after: { provider, subject: profile.id, email } });
     }
 
-    const membership = await tx.membership.findUnique({ where: { userId_orgId: { userId: user.id, orgId: org.id } } });
     let createdMembership = false;
     if (!membership) {
-      const choice = mapped ?? { role: isBuiltinRole(org.defaultRole) ? org.defaultRole : 'viewer', customRoleId: null, group: null };
+      // Groups are the IdP's word; an invitation is an admin's; the default role is the fallback.
+      const choice: RoleChoice = mapped ?? (invitation ? { ...resolvedOf(invitation), group: null } : { ...builtinResolved(isBuiltinRole(org.defaultRole) ? org.defaultRole : 'viewer'), group: null });
+      if (invitation) await tx.invitation.update({ where: { id: invitation.id }, data: { acceptedAt: now } });
       const created = await tx.membership.create({ data: { userId: user.id, orgId: org.id, role: choice.role, customRoleId: choice.customRoleId } });
       createdMembership = true;
       await recordAudit(tx, actor, {
@@ -107,12 +152,14 @@ export async function provisionSsoUser(input: ProvisionInput): Promise<{ userId:
         target: { type: 'membership', id: created.id },
         orgId: org.id,
         after: { userId: user.id, email, role: created.role, customRoleId: created.customRoleId },
-        metadata: { via: 'sso_jit', group: choice.group },
+        metadata: { via: 'sso_jit', group: choice.group, ...(invitation ? { invitationId: invitation.id } : {}) },
       });
     } else if (mapped && (mapped.role !== membership.role || mapped.customRoleId !== membership.customRoleId)) {
       // The IdP's groups are the source of truth for mapped roles, but never at the cost of the last owner.
-      const owners = membership.role === 'owner' ? await tx.membership.count({ where: { orgId: org.id, role: 'owner' } }) : 2;
-      if (owners > 1) {
+      const current = resolvedOf(membership);
+      if (losesLastOwner(current, mapped, await countOwners(tx, org.id))) {
+        log.info({ orgId: org.id, membershipId: membership.id, group: mapped.group }, 'SSO group mapping would demote the last owner; role kept');
+      } else {
         const updated = await tx.membership.update({ where: { id: membership.id }, data: { role: mapped.role, customRoleId: mapped.customRoleId } });
         await recordAudit(tx, actor, {
           action: 'membership.role_change',
@@ -125,7 +172,7 @@ export async function provisionSsoUser(input: ProvisionInput): Promise<{ userId:
       }
     }
 
-    await tx.user.update({ where: { id: user.id }, data: { lastLoginAt: new Date(), ...(user.name ? {} : { name: displayName(profile) }) } });
+    await tx.user.update({ where: { id: user.id }, data: { lastLoginAt: now, ...(user.name ? {} : { name: displayName(profile) }) } });
     await recordAudit(tx, actor, {
       action: 'auth.sign_in',
       target: { type: 'user', id: user.id },
@@ -134,4 +181,7 @@ export async function provisionSsoUser(input: ProvisionInput): Promise<{ userId:
     });
     return { userId: user.id, createdUser, createdMembership };
   });
+  // The refusal's audit event is committed; nothing else was written.
+  if ('refused' in outcome) throw outcome.refused;
+  return outcome;
 }

@@ -3,20 +3,19 @@ import type { Actor } from '@/lib/auth/actor';
 import { prisma } from '@/lib/db/client';
 import { authorizeOrg } from '@/lib/rbac/authorize';
 import { staffCan } from '@/lib/rbac/permissions';
-import { listSsoConnections, VIEW } from './connections';
-import { listDomains, txtRecordName, txtRecordValue } from './domains';
+import { ssoConnectionViews, VIEW } from './connections';
+import { txtRecordName, txtRecordValue } from './domains';
 import { readTestResult } from './flow';
 import { acsUrl, oidcRedirectUrl, spEntityId, SSO_PATHS } from './jackson';
 import { publicUrl } from '@/lib/config/public-url';
-import { getSsoPolicy } from './policy';
 
-/** Everything the SSO settings page shows, for the portal and the staff dashboard alike. */
+/** Everything the SSO settings page shows, for the portal and the staff dashboard alike; authorized once, here. */
 export async function loadSsoSettings(actor: Actor, orgId: string, testResult?: string | null) {
   const { org, viaStaff } = await authorizeOrg(prisma, actor, { id: orgId }, VIEW);
-  const [connections, domains, policy, customRoles] = await Promise.all([
-    listSsoConnections(actor, org.id),
-    listDomains(actor, org.id),
-    getSsoPolicy(actor, org.id),
+  const [connections, domains, groupRoles, customRoles] = await Promise.all([
+    ssoConnectionViews(org.id),
+    prisma.orgDomain.findMany({ where: { orgId: org.id }, orderBy: { domain: 'asc' } }),
+    prisma.ssoGroupRole.findMany({ where: { orgId: org.id }, include: { customRole: { select: { name: true } } }, orderBy: { groupName: 'asc' } }),
     prisma.role.findMany({ where: { orgId: org.id }, select: { id: true, name: true }, orderBy: { name: 'asc' } }),
   ]);
   const test = readTestResult(testResult);
@@ -38,9 +37,9 @@ export async function loadSsoSettings(actor: Actor, orgId: string, testResult?: 
       txtValue: txtRecordValue(d.verificationToken),
     })),
     policy: {
-      ssoRequired: policy.ssoRequired,
-      defaultRole: policy.defaultRole,
-      groupRoles: policy.groupRoles.map((g) => ({ id: g.id, groupName: g.groupName, role: g.role, customRoleName: g.customRole?.name ?? null })),
+      ssoRequired: org.ssoRequired,
+      defaultRole: org.defaultRole,
+      groupRoles: groupRoles.map((g) => ({ id: g.id, groupName: g.groupName, role: g.role, customRoleName: g.customRole?.name ?? null })),
     },
     customRoles,
     testResult: test && connections.some((c) => c.id === test.connectionId) ? test : null,

@@ -2,18 +2,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prisma } from '@/lib/db/client';
 import { ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
 import { createMember, createOrg, createStaff, uniqueSlug } from '@/lib/testing/factories';
-import { createSamlConnection, createOidcConnection, deleteSsoConnection, listSsoConnections } from './connections';
+import { createSamlConnection, createOidcConnection, deleteSsoConnection } from './connections';
 import { addDomain, approveDomain, txtRecordName, txtRecordValue, verifyDomainByDns } from './domains';
 import { startTxtDnsServer } from './testing/dns-server';
 import { completeSso, handleOidcResponse, handleSamlResponse, startSso } from './flow';
-import { generateSigningCertificate } from './idp/certificate';
-import { createSamlIdp, type ResponseOptions, type SamlIdp, type SamlUser } from './idp/saml-idp';
+import type { ResponseOptions, SamlIdp, SamlUser } from './idp/saml-idp';
 import { closeJackson, getJackson, oidcRedirectUrl } from './jackson';
 import { setGroupRole, updateSsoPolicy } from './policy';
+import { loadSsoSettings } from './settings';
 import { hashPassword } from '@/lib/auth/password';
 import { signInWithPassword } from '@/lib/auth/sign-in';
 import { createUser } from '@/lib/testing/factories';
 import { startOidcIdp } from './testing/oidc-idp';
+import { newTestIdp } from './testing/test-idp';
 
 /**
  * The SSO flow end to end in-process: a real samlify IdP signs responses,
@@ -26,9 +27,7 @@ async function spMetadata() {
 }
 
 function newIdp(): SamlIdp {
-  const { privateKey, certificate } = generateSigningCertificate('vitest IdP');
-  const id = uniqueSlug('idp');
-  return createSamlIdp({ entityId: `https://${id}.idp.test/metadata`, ssoUrl: `https://${id}.idp.test/sso`, privateKey, certificate });
+  return newTestIdp('vitest IdP');
 }
 
 async function ssoOrg(domain = `${uniqueSlug('corp')}.test`) {
@@ -102,6 +101,30 @@ describe('SAML sign-in', () => {
     expect((await membership()).role).toBe('editor');
     const change = await prisma.auditEvent.findFirst({ where: { orgId: org.id, action: 'membership.role_change' } });
     expect(change?.metadata).toMatchObject({ via: 'sso_group_mapping', group: 'engineers' });
+  });
+
+  it('refuses a first sign-in when the org has no free seat, with the reason the error page shows', async () => {
+    const { org, idp, connection, domain } = await ssoOrg();
+    await prisma.organization.update({ where: { id: org.id }, data: { tier: 'community' } });
+    for (const role of ['owner', 'admin', 'viewer']) await createMember(org.id, role);
+    const email = `judy@${domain}`;
+    const result = await samlRoundTrip(idp, connection.id, { email });
+    expect(result.reason).toBeNull();
+    await expect(finish(result.location, result.start.cookie)).rejects.toMatchObject({ reason: 'no_seats' });
+    expect(await prisma.user.count({ where: { email } })).toBe(0);
+  });
+
+  it('maps groups only to this org’s roles: another org’s custom role is 404, like a missing one', async () => {
+    const { org, staff } = await ssoOrg();
+    const { actor: owner } = await createMember(org.id, 'owner');
+    const own = await prisma.role.create({ data: { orgId: org.id, name: 'QA', permissions: ['org.view', 'licenses.view'] } });
+    const foreign = await prisma.role.create({ data: { orgId: (await createOrg()).id, name: 'QA', permissions: ['org.view', 'licenses.view'] } });
+    await expect(setGroupRole(owner, org.id, { groupName: 'qa', role: `custom:${foreign.id}` })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(setGroupRole(staff, org.id, { groupName: 'qa', role: `custom:${foreign.id}` })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(setGroupRole(owner, org.id, { groupName: 'qa', role: 'custom:no-such-role' })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(setGroupRole(owner, org.id, { groupName: 'qa', role: 'superuser' })).rejects.toBeInstanceOf(ValidationError);
+    expect(await prisma.ssoGroupRole.count({ where: { orgId: org.id } })).toBe(0);
+    await expect(setGroupRole(owner, org.id, { groupName: 'qa', role: `custom:${own.id}` })).resolves.toMatchObject({ role: 'custom', customRoleId: own.id });
   });
 
   it('refuses a tampered assertion and creates nobody', async () => {
@@ -245,11 +268,11 @@ describe('connection management', () => {
     const outsider = (await createMember((await createOrg()).id, 'owner')).actor;
     const idp = newIdp();
     const connection = await createSamlConnection(admin, org.id, { name: 'Okta', metadataXml: idp.metadata() });
-    const listed = await listSsoConnections(admin, org.id);
+    const listed = (await loadSsoSettings(admin, org.id)).connections;
     expect(listed).toMatchObject([{ id: connection.id, protocol: 'saml', name: 'Okta', idp: { entityId: idp.entityId } }]);
 
     await expect(createSamlConnection(viewer, org.id, { name: 'x', metadataXml: newIdp().metadata() })).rejects.toBeInstanceOf(ForbiddenError);
-    await expect(listSsoConnections(outsider, org.id)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(loadSsoSettings(outsider, org.id)).rejects.toBeInstanceOf(NotFoundError);
     await expect(deleteSsoConnection(outsider, org.id, connection.id)).rejects.toBeInstanceOf(NotFoundError);
 
     // The same IdP twice, or one connected to another org, is refused.
@@ -259,7 +282,7 @@ describe('connection management', () => {
     await expect(createSamlConnection(otherAdmin, other.id, { name: 'Stolen', metadataXml: idp.metadata() })).rejects.toThrow(/another organization/);
 
     await deleteSsoConnection(admin, org.id, connection.id);
-    expect(await listSsoConnections(admin, org.id)).toEqual([]);
+    expect((await loadSsoSettings(admin, org.id)).connections).toEqual([]);
     await expect(startSso({ connectionId: connection.id })).rejects.toMatchObject({ reason: 'unknown_connection' });
     const actions = (await prisma.auditEvent.findMany({ where: { orgId: org.id, action: { startsWith: 'sso.' } }, orderBy: { id: 'asc' } })).map((e) => e.action);
     expect(actions).toEqual(['sso.connection_create', 'sso.connection_delete']);

@@ -1,10 +1,8 @@
 import { formatMoney } from '@/lib/billing/money';
+import { escapeHtml } from '@/lib/html';
 
 /** The stand-in's hosted pages: plain HTML, clearly marked as test mode. */
 type Obj = Record<string, unknown> & { id: string };
-
-const esc = (value: unknown) =>
-  String(value ?? '').replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
 
 const money = (amount: unknown, currency: unknown) => formatMoney(Number(amount ?? 0), String(currency ?? 'usd'));
 
@@ -12,7 +10,7 @@ const date = (seconds: unknown) => new Date(Number(seconds) * 1000).toLocaleDate
 
 function layout(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${esc(title)}</title>
+<title>${escapeHtml(title)}</title>
 <style>
 *{box-sizing:border-box}body{margin:0;font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1a1f36;background:#f6f9fc}
 .banner{background:#ffde92;color:#5a3e00;text-align:center;font-size:13px;font-weight:600;padding:6px;letter-spacing:.02em}
@@ -34,25 +32,25 @@ export function checkoutPage(input: { session: Obj; lines: { name: string; price
   const { session, lines } = input;
   const first = lines[0];
   const interval = (first?.price.recurring as { interval?: string } | null)?.interval;
-  const cancel = session.cancel_url ? `<p><a href="${esc(session.cancel_url)}">← Back</a></p>` : '';
+  const cancel = session.cancel_url ? `<p><a href="${escapeHtml(session.cancel_url)}">← Back</a></p>` : '';
   return layout(
     'Subscribe',
     `<main>
   <section>
     ${cancel}
-    <p class="muted">Subscribe to ${esc(first?.name ?? 'plan')}</p>
-    <div class="big">${esc(money(session.amount_total, session.currency))}${interval ? `<span class="muted" style="font-size:16px;font-weight:400"> per ${esc(interval)}</span>` : ''}</div>
-    ${lines.map((line) => `<div class="row"><span>${esc(line.name)}</span><span>${esc(money(line.price.unit_amount, line.price.currency))}</span></div>`).join('')}
+    <p class="muted">Subscribe to ${escapeHtml(first?.name ?? 'plan')}</p>
+    <div class="big">${escapeHtml(money(session.amount_total, session.currency))}${interval ? `<span class="muted" style="font-size:16px;font-weight:400"> per ${escapeHtml(interval)}</span>` : ''}</div>
+    ${lines.map((line) => `<div class="row"><span>${escapeHtml(line.name)}</span><span>${escapeHtml(money(line.price.unit_amount, line.price.currency))}</span></div>`).join('')}
   </section>
   <section class="card">
     <h1>Pay with card</h1>
     <form method="post">
       <label for="email">Email</label>
-      <input id="email" name="email" type="email" value="${esc(input.email)}" required>
+      <input id="email" name="email" type="email" value="${escapeHtml(input.email)}" required>
       <label for="card">Card number</label>
       <input id="card" name="card" inputmode="numeric" autocomplete="off" value="4242 4242 4242 4242">
       <p class="hint">Test cards: 4242 4242 4242 4242 succeeds, 4000 0000 0000 0002 is declined.</p>
-      ${input.error ? `<div class="error" role="alert">${esc(input.error)}</div>` : ''}
+      ${input.error ? `<div class="error" role="alert">${escapeHtml(input.error)}</div>` : ''}
       <button type="submit">Subscribe</button>
     </form>
   </section>
@@ -67,18 +65,18 @@ export function portalPage(input: { session: Obj; subscriptions: Obj[]; productN
     const interval = (price.recurring as { interval?: string } | null)?.interval ?? '';
     const live = sub.status !== 'canceled';
     const action = (name: string, label: string, secondary = true) =>
-      `<form method="post" action="/portal/${esc(input.session.id)}/act"><input type="hidden" name="subscription" value="${esc(sub.id)}"><input type="hidden" name="action" value="${name}"><button class="${secondary ? 'secondary' : ''}" type="submit">${esc(label)}</button></form>`;
+      `<form method="post" action="/portal/${escapeHtml(input.session.id)}/act"><input type="hidden" name="subscription" value="${escapeHtml(sub.id)}"><input type="hidden" name="action" value="${name}"><button class="${secondary ? 'secondary' : ''}" type="submit">${escapeHtml(label)}</button></form>`;
     return `<div class="card">
-  <h2>${esc(input.productName(price))} <span class="pill ${esc(sub.status)}">${esc(sub.status)}</span></h2>
-  <div class="row"><span>Price</span><span>${esc(money(price.unit_amount, price.currency))} per ${esc(interval)}</span></div>
-  <div class="row"><span>${sub.cancel_at_period_end ? 'Ends on' : live ? 'Renews on' : 'Ended on'}</span><span>${esc(date(live ? item.current_period_end : sub.ended_at))}</span></div>
+  <h2>${escapeHtml(input.productName(price))} <span class="pill ${escapeHtml(sub.status)}">${escapeHtml(sub.status)}</span></h2>
+  <div class="row"><span>Price</span><span>${escapeHtml(money(price.unit_amount, price.currency))} per ${escapeHtml(interval)}</span></div>
+  <div class="row"><span>${sub.cancel_at_period_end ? 'Ends on' : live ? 'Renews on' : 'Ended on'}</span><span>${escapeHtml(date(live ? item.current_period_end : sub.ended_at))}</span></div>
   ${live ? (sub.cancel_at_period_end ? action('resume', 'Keep subscription', false) : action('cancel_at_period_end', 'Cancel at end of period')) : ''}
   ${live ? action('cancel_now', 'Cancel immediately') : ''}
   ${live && sub.status !== 'past_due' ? action('fail_payment', 'Simulate a failed renewal payment') : ''}
   ${live && sub.status === 'past_due' ? action('pay', 'Pay the open invoice', false) : ''}
 </div>`;
   });
-  const back = input.session.return_url ? `<p><a href="${esc(input.session.return_url)}">← Return</a></p>` : '';
+  const back = input.session.return_url ? `<p><a href="${escapeHtml(input.session.return_url)}">← Return</a></p>` : '';
   return layout(
     'Billing portal',
     `<main style="grid-template-columns:1fr">

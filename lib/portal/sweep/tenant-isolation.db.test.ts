@@ -256,7 +256,7 @@ const CASES: Record<string, Case> = {
   'lib/sso/actions.ts#setGroupRoleAction': {
     kind: 'org',
     permission: 'sso.manage',
-    fields: (w) => ({ orgId: w.org.id, groupName: 'qa', role: 'viewer' }),
+    fields: (w) => ({ orgId: w.org.id, groupName: 'qa', role: `custom:${w.role.id}` }),
   },
   'lib/sso/actions.ts#removeGroupRoleAction': {
     kind: 'org',

@@ -7,9 +7,8 @@ import { mintToken } from '@/lib/registry/tokens';
 import { startCheckout } from '@/lib/billing/checkout';
 import { createSamlConnection } from '@/lib/sso/connections';
 import { addDomain } from '@/lib/sso/domains';
-import { generateSigningCertificate } from '@/lib/sso/idp/certificate';
-import { createSamlIdp } from '@/lib/sso/idp/saml-idp';
 import { setGroupRole } from '@/lib/sso/policy';
+import { newTestIdp } from '@/lib/sso/testing/test-idp';
 import { createMember, createOrg, createStaff, createUser, uniqueSlug, userActor } from '@/lib/testing/factories';
 
 /**
@@ -22,9 +21,7 @@ import { createMember, createOrg, createStaff, createUser, uniqueSlug, userActor
 export type WorldExtra = 'sso' | 'billing';
 
 function samlIdpMetadata(): string {
-  const { privateKey, certificate } = generateSigningCertificate('sweep IdP');
-  const id = uniqueSlug('idp');
-  return createSamlIdp({ entityId: `https://${id}.idp.test/metadata`, ssoUrl: `https://${id}.idp.test/sso`, privateKey, certificate }).metadata();
+  return newTestIdp('sweep IdP').metadata();
 }
 
 /** SSO settings: a SAML connection (through the embedded Jackson), a domain and a group mapping, plus spare inputs. */

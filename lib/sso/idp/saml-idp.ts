@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import validator from '@authenio/samlify-node-xmllint';
 import samlify from 'samlify';
+import { escapeHtml } from '../../html';
 
 /**
  * A SAML 2.0 identity provider built on samlify: parses an SP's
@@ -103,7 +104,7 @@ export function createSamlIdp(options: { entityId: string; ssoUrl: string; priva
       if (groups.length > 1) {
         context = context.replace(
           /(<saml:Attribute Name="groups"[^>]*>)(<saml:AttributeValue[^>]*>)[^<]*(<\/saml:AttributeValue>)/,
-          (_m, open: string, valueOpen: string, valueClose: string) => open + groups.map((g) => `${valueOpen}${escapeXml(g)}${valueClose}`).join(''),
+          (_m, open: string, valueOpen: string, valueClose: string) => open + groups.map((g) => `${valueOpen}${escapeHtml(g)}${valueClose}`).join(''),
         );
       } else if (groups.length === 0) {
         context = context.replace(/<saml:Attribute Name="groups"[\s\S]*?<\/saml:Attribute>/, '');
@@ -139,15 +140,11 @@ export function createSamlIdp(options: { entityId: string; ssoUrl: string; priva
 
 export type SamlIdp = ReturnType<typeof createSamlIdp>;
 
-function escapeXml(value: string): string {
-  return value.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
-}
-
 /** An HTML page that posts the response to the SP's ACS on load (the HTTP-POST binding). */
 export function autoPostForm(post: SamlPost): string {
-  const field = (name: string, value: string) => `<input type="hidden" name="${name}" value="${escapeXml(value)}">`;
+  const field = (name: string, value: string) => `<input type="hidden" name="${name}" value="${escapeHtml(value)}">`;
   return `<!doctype html><html><head><meta charset="utf-8"><title>Signing in…</title></head><body>
-<form method="post" action="${escapeXml(post.acsUrl)}">${field('SAMLResponse', post.SAMLResponse)}${post.RelayState ? field('RelayState', post.RelayState) : ''}
+<form method="post" action="${escapeHtml(post.acsUrl)}">${field('SAMLResponse', post.SAMLResponse)}${post.RelayState ? field('RelayState', post.RelayState) : ''}
 <noscript><button type="submit">Continue</button></noscript></form>
 <script>document.forms[0].submit()</script></body></html>`;
 }

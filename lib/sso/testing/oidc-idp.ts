@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
+import { escapeHtml } from '../../html';
 
 /**
  * A real OpenID Connect provider (oidc-provider) for tests. Users sign in by
@@ -14,10 +15,6 @@ export interface OidcTestUser {
   email: string;
   name?: string;
   groups?: string[];
-}
-
-function escapeHtml(value: string): string {
-  return value.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
 async function readForm(req: IncomingMessage): Promise<URLSearchParams> {

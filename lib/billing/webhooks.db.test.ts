@@ -262,6 +262,37 @@ describe('manual tier', () => {
     );
   });
 
+  it('serializes with a concurrent webhook: staff read the state they change, and the final state and audit trail agree', async () => {
+    const { org, sub, events } = await checkedOutOrg();
+    for (const event of events) await env.deliver(event);
+    const { actor } = await createStaff('staff-billing');
+    await env.stripe.subscriptions.cancel(sub.id);
+    const deleted = env.events('customer.subscription.deleted').at(-1)!;
+    const input = { orgId: org.id, tier: 'enterprise' as const, reason: 'Invoiced deal, contract 43' };
+
+    const [delivered, first, second] = await Promise.all([env.deliver(deleted), setManualTier(actor, input), setManualTier(actor, input)]);
+
+    expect(delivered.outcome).toBe('applied');
+    // The second staff change waited for the first and saw it: nothing left to change.
+    expect([first.changed, second.changed].sort()).toEqual([false, true]);
+    expect(await prisma.organization.findUniqueOrThrow({ where: { id: org.id } })).toMatchObject({ tier: 'enterprise', manualTier: 'enterprise' });
+    expect((await prisma.subscription.findUniqueOrThrow({ where: { id: sub.id } })).status).toBe('canceled');
+    expect(await currentLicense(prisma, org.id)).toMatchObject({ tier: 'enterprise' });
+
+    const audit = await auditFor(org.id);
+    const manual = audit.filter((event) => event.action === 'billing.manual_tier_set');
+    expect(manual).toHaveLength(1);
+    expect(manual[0]!.before).toEqual({ manualTier: null });
+    // Every tier change starts where the one before it ended, and the last ends at the org's tier.
+    const changes = audit.filter((event) => event.action === 'billing.tier_change').map((event) => [(event.before as { tier: string }).tier, (event.after as { tier: string }).tier]);
+    for (let i = 1; i < changes.length; i++) expect(changes[i]![0]).toBe(changes[i - 1]![1]);
+    expect(changes.at(-1)![1]).toBe('enterprise');
+    // The subscription record notes the kept manual tier exactly when the webhook applied after it was set.
+    const update = audit.find((event) => event.action === 'billing.subscription_update')!;
+    const manualFirst = manual[0]!.id < update.id;
+    expect((update.metadata as { manualTierKept?: string }).manualTierKept ?? null).toBe(manualFirst ? 'enterprise' : null);
+  });
+
   it('is for billing staff only, with a reason', async () => {
     const org = await createOrg({ tier: 'community' });
     const { actor: support } = await createStaff('staff-support');

@@ -75,6 +75,7 @@ export async function syncBilling(actor: Actor, options: { now?: Date; stripe?: 
     await prisma.$transaction(
       async (tx) => {
         await lockOrg(tx, account.orgId);
+        // Every subscription first, then the tier once: no intermediate tier (and license) while one ends and another starts.
         const ctx = { actor, now, graceDays: config.pastDueGraceDays, observedAt: now, source: 'fresh' as const };
         for (const sub of remote) await applySubscriptionState(tx, account.orgId, snapshotOf(sub), ctx);
         for (const sub of vanished) {

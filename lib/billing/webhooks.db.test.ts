@@ -1,13 +1,20 @@
 import Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { prisma } from '@/lib/db/client';
 import { currentLicense, getFeatureDecision } from '@/lib/features/entitlements';
 import { createMember, createOrg, createStaff } from '@/lib/testing/factories';
 import { startBillingTestEnv, TEST_WEBHOOK_SECRET, type BillingTestEnv } from '@/lib/testing/stripe';
+import { effectiveTier } from './access';
 import { startCheckout } from './checkout';
 import { enforcePastDueGrace } from './grace';
 import { setManualTier } from './staff';
 import { processStripeWebhook } from './webhooks';
+
+// The real tier rule, watched: a webhook decides the tier once per event.
+vi.mock('./access', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('./access')>();
+  return { ...actual, effectiveTier: vi.fn(actual.effectiveTier) };
+});
 
 let env: BillingTestEnv;
 beforeAll(async () => {
@@ -133,6 +140,22 @@ describe('exactly once', () => {
     expect(await auditFor(org.id, 'billing.subscription_create')).toHaveLength(1);
     expect(await auditFor(org.id, 'billing.tier_change')).toHaveLength(1);
     expect(await prisma.stripeEvent.count({ where: { id: created.id } })).toBe(1);
+  });
+});
+
+describe('one tier decision per event', () => {
+  it('decides the tier once for each event it applies, and not at all for a duplicate', async () => {
+    const { org, events } = await checkedOutOrg();
+    const decisions = vi.mocked(effectiveTier);
+    for (const event of events) {
+      decisions.mockClear();
+      expect(['applied', 'unchanged']).toContain((await env.deliver(event)).outcome);
+      expect(decisions).toHaveBeenCalledTimes(1);
+    }
+    decisions.mockClear();
+    expect((await env.deliver(events[0]!)).outcome).toBe('duplicate');
+    expect(decisions).not.toHaveBeenCalled();
+    expect(await auditFor(org.id, 'billing.tier_change')).toHaveLength(1);
   });
 });
 

@@ -4,10 +4,10 @@ import { prisma, type Db } from '@/lib/db/client';
 import { AppError } from '@/lib/errors';
 import { log } from '@/lib/log';
 import { recordAudit } from '@/lib/audit/record';
-import { lockOrg } from './apply-tier';
+import { applyTierChange, lockOrg } from './apply-tier';
 import { billingConfig, type BillingConfig } from './config';
 import { stripeClient } from './stripe-client';
-import { applySubscriptionState, snapshotOf, type SubscriptionSnapshot } from './subscription-state';
+import { applySubscriptionState, snapshotOf, type ApplyContext, type SubscriptionSnapshot } from './subscription-state';
 
 export const HANDLED_EVENTS = [
   'checkout.session.completed',
@@ -158,7 +158,7 @@ async function applyEvent(
       return 'ignored';
     }
     if (!fresh) return 'applied';
-    return applySubscriptionState(tx, orgId, snapshotOf(fresh), { ...base, observedAt, source: 'fresh' });
+    return applyToOrg(tx, orgId, snapshotOf(fresh), { ...base, observedAt, source: 'fresh' });
   }
 
   const subscription =
@@ -171,5 +171,14 @@ async function applyEvent(
     return 'ignored';
   }
   await lockOrg(tx, orgId);
-  return applySubscriptionState(tx, orgId, state, { ...base, observedAt, source: subscription === fresh ? 'fresh' : 'event' });
+  return applyToOrg(tx, orgId, state, { ...base, observedAt, source: subscription === fresh ? 'fresh' : 'event' });
+}
+
+/** One event's subscription state, then the org's tier decided once from it and applied. */
+async function applyToOrg(tx: Db, orgId: string, state: SubscriptionSnapshot, ctx: ApplyContext): Promise<WebhookOutcome> {
+  const { outcome, decision } = await applySubscriptionState(tx, orgId, state, ctx);
+  if (decision) {
+    await applyTierChange(tx, orgId, { actor: ctx.actor, tier: decision.tier, reason: `subscription ${state.status}`, stripeEventId: ctx.stripeEventId, now: ctx.now });
+  }
+  return outcome;
 }

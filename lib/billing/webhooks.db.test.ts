@@ -4,6 +4,8 @@ import { prisma } from '@/lib/db/client';
 import { currentLicense, getFeatureDecision } from '@/lib/features/entitlements';
 import { createMember, createOrg, createStaff } from '@/lib/testing/factories';
 import { startBillingTestEnv, TEST_WEBHOOK_SECRET, type BillingTestEnv } from '@/lib/testing/stripe';
+import { GET as metricsRoute } from '@/app/api/metrics/route';
+import { POST as stripeWebhookRoute } from '@/app/api/webhooks/stripe/route';
 import { effectiveTier } from './access';
 import { startCheckout } from './checkout';
 import { enforcePastDueGrace } from './grace';
@@ -326,5 +328,54 @@ describe('manual tier', () => {
     await expect(setManualTier(billing, { orgId: org.id, tier: 'enterprise', reason: '' })).rejects.toThrow(/Say why/);
     await expect(setManualTier(billing, { orgId: 'nope', tier: 'enterprise', reason: 'because' })).rejects.toMatchObject({ status: 404 });
     expect((await prisma.organization.findUniqueOrThrow({ where: { id: org.id } })).manualTier).toBeNull();
+  });
+});
+
+describe('webhook metrics', () => {
+  /** portcullis_webhooks_total{source="stripe"} by outcome, as /api/metrics serves it. */
+  async function stripeWebhookCounts(): Promise<Record<string, number>> {
+    process.env.METRICS_TOKEN = 'metrics-test-token';
+    try {
+      const response = await metricsRoute(new Request('http://portal.test/api/metrics', { headers: { authorization: 'Bearer metrics-test-token' } }));
+      expect(response.status).toBe(200);
+      const counts: Record<string, number> = {};
+      for (const [, outcome, value] of (await response.text()).matchAll(/^portcullis_webhooks_total\{source="stripe",outcome="(\w+)",service="portcullis"\} (\d+)$/gm)) {
+        counts[outcome!] = Number(value);
+      }
+      return counts;
+    } finally {
+      delete process.env.METRICS_TOKEN;
+    }
+  }
+
+  async function post(event: object, secret = TEST_WEBHOOK_SECRET) {
+    const payload = JSON.stringify(event);
+    const signature = Stripe.webhooks.generateTestHeaderString({ payload, secret });
+    return stripeWebhookRoute(new Request('http://portal.test/api/webhooks/stripe', { method: 'POST', body: payload, headers: { 'stripe-signature': signature } }));
+  }
+
+  it('counts every Stripe delivery by outcome at /api/metrics', async () => {
+    const { events } = await checkedOutOrg();
+    const before = await stripeWebhookCounts();
+    const created = events[0]!;
+    const now = Math.floor(Date.now() / 1000);
+
+    expect((await post(created)).status).toBe(200);
+    expect((await post(created)).status).toBe(200);
+    expect((await post(created, 'whsec_someone_else')).status).toBe(400);
+    expect((await post({ id: `evt_other_${now}`, object: 'event', type: 'customer.created', created: now, data: { object: {} } })).status).toBe(200);
+    // An invoice for a subscription Stripe does not know: re-reading it fails, and Stripe should retry.
+    const orphan = { id: `evt_orphan_${now}`, object: 'event', type: 'invoice.paid', created: now, data: { object: { id: 'in_orphan', object: 'invoice', parent: { subscription_details: { subscription: 'sub_missing' } } } } };
+    expect((await post(orphan)).status).toBe(500);
+
+    const after = await stripeWebhookCounts();
+    const delta = (outcome: string) => (after[outcome] ?? 0) - (before[outcome] ?? 0);
+    expect({ applied: delta('applied'), duplicate: delta('duplicate'), bad_signature: delta('bad_signature'), ignored: delta('ignored'), error: delta('error') }).toEqual({
+      applied: 1,
+      duplicate: 1,
+      bad_signature: 1,
+      ignored: 1,
+      error: 1,
+    });
   });
 });

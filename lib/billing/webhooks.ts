@@ -3,6 +3,7 @@ import { systemActor } from '@/lib/auth/actor';
 import { prisma, type Db } from '@/lib/db/client';
 import { AppError } from '@/lib/errors';
 import { log } from '@/lib/log';
+import { metrics } from '@/lib/observability/metrics';
 import { recordAudit } from '@/lib/audit/record';
 import { applyTierChange, lockOrg } from './apply-tier';
 import { billingConfig, type BillingConfig } from './config';
@@ -47,11 +48,28 @@ export interface WebhookOptions {
  * applied exactly once: the processed-events row is inserted in the same
  * transaction as the change, so a concurrent duplicate waits on the first
  * delivery's row and then sees it (or, if the first rolled back, applies it).
+ * Every delivery is counted in portcullis_webhooks_total{source="stripe"} by
+ * its outcome, or bad_signature, not_configured or error when it throws.
  */
 export async function processStripeWebhook(
   rawBody: string | Buffer,
   signature: string | null | undefined,
   options: WebhookOptions = {},
+): Promise<{ eventId: string; type: string; outcome: WebhookOutcome }> {
+  try {
+    const result = await verifyAndApply(rawBody, signature, options);
+    metrics.webhook('stripe', result.outcome);
+    return result;
+  } catch (error) {
+    metrics.webhook('stripe', error instanceof WebhookSignatureError ? 'bad_signature' : error instanceof BillingNotConfiguredError ? 'not_configured' : 'error');
+    throw error;
+  }
+}
+
+async function verifyAndApply(
+  rawBody: string | Buffer,
+  signature: string | null | undefined,
+  options: WebhookOptions,
 ): Promise<{ eventId: string; type: string; outcome: WebhookOutcome }> {
   const config = options.config === undefined ? billingConfig() : options.config;
   if (!config) throw new BillingNotConfiguredError();

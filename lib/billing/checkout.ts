@@ -7,7 +7,8 @@ import { prisma } from '@/lib/db/client';
 import { ConflictError, ValidationError } from '@/lib/errors';
 import { authorizeOrg } from '@/lib/rbac/authorize';
 import { INTERVALS, PLANS, priceIdFor, selfServe, type BillingInterval } from './plans';
-import { requireBillingConfig, stripeClient } from './stripe-client';
+import { requireBillingConfig } from './config';
+import { stripeClient } from './stripe-client';
 
 export const checkoutSchema = z.object({
   org: z.string().min(1),

@@ -5,7 +5,8 @@ import { NotFoundError } from '@/lib/errors';
 import { assertStaffPermission } from '@/lib/rbac/authorize';
 import { lockOrg } from './apply-tier';
 import { FREE_TIER, isTier } from './plans';
-import { requireBillingConfig, stripeClient } from './stripe-client';
+import { requireBillingConfig } from './config';
+import { stripeClient } from './stripe-client';
 import { applySubscriptionState, recomputeTier, snapshotOf } from './subscription-state';
 
 export type SyncChange = {

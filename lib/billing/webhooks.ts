@@ -6,7 +6,7 @@ import { log } from '@/lib/log';
 import { metrics } from '@/lib/observability/metrics';
 import { recordAudit } from '@/lib/audit/record';
 import { applyTierChange, lockOrg } from './apply-tier';
-import { billingConfig, type BillingConfig } from './config';
+import { BillingNotConfiguredError, billingConfig, type BillingConfig } from './config';
 import { stripeClient } from './stripe-client';
 import { applySubscriptionState, snapshotOf, type ApplyContext, type SubscriptionSnapshot } from './subscription-state';
 
@@ -25,12 +25,6 @@ export type WebhookOutcome = 'applied' | 'unchanged' | 'ignored' | 'stale' | 'du
 export class WebhookSignatureError extends AppError {
   constructor(message: string) {
     super(message, 400, 'invalid_signature');
-  }
-}
-
-export class BillingNotConfiguredError extends AppError {
-  constructor() {
-    super('Billing is not configured on this installation.', 503, 'billing_not_configured');
   }
 }
 

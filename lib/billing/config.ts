@@ -18,7 +18,7 @@ export interface BillingConfig {
   pastDueGraceDays: number;
 }
 
-export const DEFAULT_PAST_DUE_GRACE_DAYS = 7;
+const DEFAULT_PAST_DUE_GRACE_DAYS = 7;
 
 export function pastDueGraceDays(env: NodeJS.ProcessEnv = process.env): number {
   const raw = env.BILLING_PAST_DUE_GRACE_DAYS;

@@ -4,7 +4,7 @@ import { requireBillingConfig, type BillingConfig } from './config';
 const clients = new Map<string, Stripe>();
 
 /** Library options that point `stripe` at STRIPE_API_BASE (the local stand-in) instead of api.stripe.com. */
-export function stripeHostOptions(apiBase: string | null): Pick<Stripe.StripeConfig, 'host' | 'port' | 'protocol'> {
+function stripeHostOptions(apiBase: string | null): Pick<Stripe.StripeConfig, 'host' | 'port' | 'protocol'> {
   if (!apiBase) return {};
   const url = new URL(apiBase);
   const protocol = url.protocol === 'http:' ? 'http' : 'https';

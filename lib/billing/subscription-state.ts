@@ -5,7 +5,7 @@ import type { Db, Subscription } from '@/lib/db/client';
 import { log } from '@/lib/log';
 import { effectiveTier, type TierDecision } from './access';
 import { applyTierChange } from './apply-tier';
-import { FREE_TIER, isTier, tierForPrice, type Tier } from './plans';
+import { isTier, tierForPrice, tierOf, type Tier } from './plans';
 
 /** What we keep of a Stripe subscription. */
 export interface SubscriptionSnapshot {
@@ -25,7 +25,7 @@ export function snapshotOf(sub: Stripe.Subscription): SubscriptionSnapshot {
   const price = item?.price;
   const known = price ? tierForPrice(price.id) : null;
   const fromMetadata = price?.metadata?.portcullis_tier;
-  const tier: Tier = known?.tier ?? (isTier(fromMetadata) ? fromMetadata : FREE_TIER);
+  const tier: Tier = known?.tier ?? tierOf(fromMetadata);
   if (!known && price) log.warn({ priceId: price.id, subscription: sub.id }, 'subscription price is not one of the configured plans');
   // API versions since 2025-03 keep the period on the item; older ones on the subscription.
   const periodEnd = item?.current_period_end ?? (sub as unknown as { current_period_end?: number }).current_period_end ?? null;
@@ -141,12 +141,12 @@ function pick(sub: Subscription) {
 }
 
 /** The tier the org should have now, from its manual tier and its subscriptions as stored. The org row must be locked. */
-export async function decideTier(tx: Db, orgId: string, clock: { now: Date; graceDays: number }): Promise<TierDecision> {
+async function decideTier(tx: Db, orgId: string, clock: { now: Date; graceDays: number }): Promise<TierDecision> {
   const org = await tx.organization.findUniqueOrThrow({ where: { id: orgId }, select: { manualTier: true } });
   const subs = await tx.subscription.findMany({ where: { orgId }, select: { status: true, tier: true, pastDueSince: true } });
   return effectiveTier(
     isTier(org.manualTier) ? org.manualTier : null,
-    subs.map((sub) => ({ ...sub, tier: isTier(sub.tier) ? sub.tier : FREE_TIER })),
+    subs.map((sub) => ({ ...sub, tier: tierOf(sub.tier) })),
     clock.now,
     clock.graceDays,
   );

@@ -4,7 +4,7 @@ import { prisma } from '@/lib/db/client';
 import { NotFoundError } from '@/lib/errors';
 import { assertStaffPermission } from '@/lib/rbac/authorize';
 import { lockOrg } from './apply-tier';
-import { FREE_TIER, isTier } from './plans';
+import { tierOf } from './plans';
 import { requireBillingConfig } from './config';
 import { stripeClient } from './stripe-client';
 import { applySubscriptionState, recomputeTier, snapshotOf } from './subscription-state';
@@ -87,7 +87,7 @@ export async function syncBilling(actor: Actor, options: { now?: Date; stripe?: 
               id: sub.id,
               customerId: account.stripeCustomerId,
               status: 'canceled',
-              tier: isTier(sub.tier) ? sub.tier : FREE_TIER,
+              tier: tierOf(sub.tier),
               priceId: sub.priceId,
               interval: sub.interval,
               currentPeriodEnd: sub.currentPeriodEnd,

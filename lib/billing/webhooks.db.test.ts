@@ -1,7 +1,10 @@
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { prisma } from '@/lib/db/client';
-import { currentLicense, getFeatureDecision } from '@/lib/features/entitlements';
+import { retentionDays } from '@/lib/audit/retention';
+import { currentLicense, getFeatureDecision, orgLimits } from '@/lib/features/entitlements';
+import { issueLicense, licenseToken } from '@/lib/licensing/licenses';
+import { entitlementsResponse } from '@/lib/licensing/online';
 import { createMember, createOrg, createStaff } from '@/lib/testing/factories';
 import { startBillingTestEnv, TEST_WEBHOOK_SECRET, type BillingTestEnv } from '@/lib/testing/stripe';
 import { GET as metricsRoute } from '@/app/api/metrics/route';
@@ -87,6 +90,53 @@ describe('checkout to tier', () => {
     expect((tierChanges[0]!.metadata as { stripeEventId: string }).stripeEventId).toBe(events[0]!.id);
     const processed = await prisma.stripeEvent.findMany({ where: { id: { in: events.map((event) => event.id) } } });
     expect(processed).toHaveLength(3);
+  });
+
+  it('re-issues the license for the new tier and updates the entitlements in the same webhook', async () => {
+    const org = await createOrg({ tier: 'community' });
+    const owner = await createMember(org.id, 'owner');
+    const { actor: staff } = await createStaff('staff-admin');
+    const { license: issued, token: oldToken } = await issueLicense(staff, { orgId: org.id });
+    expect(issued.tier).toBe('community');
+    const { sessionId } = await startCheckout(owner.actor, { org: org.slug, tier: 'team', interval: 'month' });
+    const before = env.standIn.events.length;
+    await env.standIn.completeCheckout(sessionId);
+    const created = env.standIn.events.slice(before).find((event) => event.type === 'customer.subscription.created')!;
+
+    expect((await env.deliver(created)).outcome).toBe('applied'); // this one event, nothing else
+
+    // Entitlements follow at once: features, limits and retention read the tier the webhook set.
+    const after = await prisma.organization.findUniqueOrThrow({ where: { id: org.id } });
+    expect(after.tier).toBe('team');
+    expect(await getFeatureDecision(prisma, org.id, 'audit_log')).toMatchObject({ allowed: true });
+    expect(await orgLimits(prisma, org.id)).toMatchObject({ seats: 25, pulls_per_month: null });
+    expect(retentionDays(after)).toEqual({ days: 90, source: 'tier' });
+
+    // The license was re-issued: the old one revoked and linked to a new one for Team.
+    const licenses = await prisma.licenseKey.findMany({ where: { orgId: org.id } });
+    expect(licenses).toHaveLength(2);
+    const old = licenses.find((license) => license.id === issued.id)!;
+    const fresh = licenses.find((license) => license.id !== issued.id)!;
+    expect(old.revokedAt).not.toBeNull();
+    expect(old.revokedReason).toContain(`Re-issued as ${fresh.jti}`);
+    expect(fresh).toMatchObject({ tier: 'team', replacesId: old.id, revokedAt: null });
+    expect(fresh.features).toContain('audit_log');
+    expect(await currentLicense(prisma, org.id)).toMatchObject({ id: fresh.id });
+    const reissue = (await auditFor(org.id, 'license.reissue')).at(-1)!;
+    expect(reissue).toMatchObject({ actorLabel: 'system:billing', targetId: fresh.id });
+    expect((reissue.metadata as { reason: string }).reason).toContain(created.id);
+
+    // What the self-hosted product sees online: the old license is refused, the new one says Team.
+    const check = (token: string) => entitlementsResponse(new Request('http://portal.test/api/v1/entitlements', { headers: { authorization: `Bearer ${token}` } }));
+    const refused = await check(oldToken);
+    expect(refused.status).toBe(401);
+    expect(await refused.json()).toMatchObject({ reason: 'revoked' });
+    const { token: newToken } = await licenseToken(staff, fresh.id);
+    const answer = await check(newToken);
+    expect(answer.status).toBe(200);
+    const body = (await answer.json()) as { tier: string; features: string[]; limits: { seats: number } };
+    expect(body).toMatchObject({ tier: 'team', limits: { seats: 25 } });
+    expect(body.features).toContain('audit_log');
   });
 
   it('creates the Stripe customer once and reuses it; refuses a second subscription; passes the org as client_reference_id', async () => {

@@ -21,13 +21,14 @@ export const TIER_RETENTION_DAYS: Record<string, number> = {
 export const FALLBACK_RETENTION_DAYS = 90;
 export const MAX_RETENTION_DAYS = 3650;
 
-export function effectiveTier(org: { tier: string; manualTier?: string | null }): string {
-  return org.manualTier ?? org.tier;
-}
-
-export function retentionDays(org: { tier: string; manualTier?: string | null; auditRetentionDays: number | null }): { days: number; source: 'org' | 'tier' } {
+/**
+ * The org's policy, else its tier's default. `tier` is the stored tier, which
+ * billing keeps at its one decision (a manual tier wins, else the
+ * subscriptions), as features and quotas read it.
+ */
+export function retentionDays(org: { tier: string; auditRetentionDays: number | null }): { days: number; source: 'org' | 'tier' } {
   if (org.auditRetentionDays !== null) return { days: org.auditRetentionDays, source: 'org' };
-  return { days: TIER_RETENTION_DAYS[effectiveTier(org)] ?? FALLBACK_RETENTION_DAYS, source: 'tier' };
+  return { days: TIER_RETENTION_DAYS[org.tier] ?? FALLBACK_RETENTION_DAYS, source: 'tier' };
 }
 
 export function defaultArchiveDir(): string {
@@ -118,7 +119,7 @@ export async function runAuditRetention(
   const archiveDir = options.archiveDir ?? defaultArchiveDir();
   const orgs = await db.organization.findMany({
     where: options.org ? { slug: options.org } : {},
-    select: { id: true, slug: true, tier: true, manualTier: true, auditRetentionDays: true },
+    select: { id: true, slug: true, tier: true, auditRetentionDays: true },
     orderBy: { createdAt: 'asc' },
   });
   if (options.org && orgs.length === 0) throw ValidationError.field('org', `No customer with the slug ${options.org}.`);

@@ -27,12 +27,12 @@ describe('subscriptionAccess', () => {
 
 describe('effectiveTier', () => {
   it('prefers a manual tier over any subscription', () => {
-    expect(effectiveTier('enterprise', [{ status: 'canceled', tier: 'team', pastDueSince: null }], now, 7)).toBe('enterprise');
-    expect(effectiveTier('community', [{ status: 'active', tier: 'team', pastDueSince: null }], now, 7)).toBe('community');
+    expect(effectiveTier('enterprise', [{ status: 'canceled', tier: 'team', pastDueSince: null }], now, 7)).toEqual({ tier: 'enterprise', subscriptionTier: 'community', manualTier: 'enterprise' });
+    expect(effectiveTier('community', [{ status: 'active', tier: 'team', pastDueSince: null }], now, 7)).toEqual({ tier: 'community', subscriptionTier: 'team', manualTier: 'community' });
   });
 
   it('takes the best tier among subscriptions, community without any', () => {
-    expect(effectiveTier(null, [], now, 7)).toBe('community');
+    expect(effectiveTier(null, [], now, 7).tier).toBe('community');
     expect(
       effectiveTier(
         null,
@@ -42,7 +42,7 @@ describe('effectiveTier', () => {
         ],
         now,
         7,
-      ),
+      ).tier,
     ).toBe('enterprise');
   });
 });

@@ -41,11 +41,19 @@ export function subscriptionAccess(sub: SubscriptionAccessInput, now: Date, grac
   }
 }
 
+export interface TierDecision {
+  /** The tier the organization should have. */
+  tier: Tier;
+  /** What its subscriptions alone grant (differs from `tier` while a manual tier overrides them). */
+  subscriptionTier: Tier;
+  manualTier: Tier | null;
+}
+
 /**
  * The tier an organization should have: a staff-set manual tier wins
  * (invoiced deals); otherwise the best access any of its subscriptions grants.
  */
-export function effectiveTier(manualTier: Tier | null, subscriptions: SubscriptionAccessInput[], now: Date, graceDays: number): Tier {
-  if (manualTier) return manualTier;
-  return subscriptions.reduce<Tier>((best, sub) => maxTier(best, subscriptionAccess(sub, now, graceDays).tier), FREE_TIER);
+export function effectiveTier(manualTier: Tier | null, subscriptions: SubscriptionAccessInput[], now: Date, graceDays: number): TierDecision {
+  const subscriptionTier = subscriptions.reduce<Tier>((best, sub) => maxTier(best, subscriptionAccess(sub, now, graceDays).tier), FREE_TIER);
+  return { tier: manualTier ?? subscriptionTier, subscriptionTier, manualTier };
 }

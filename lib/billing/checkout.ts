@@ -6,8 +6,9 @@ import { publicUrl } from '@/lib/config/public-url';
 import { prisma } from '@/lib/db/client';
 import { ConflictError, ValidationError } from '@/lib/errors';
 import { authorizeOrg } from '@/lib/rbac/authorize';
-import { INTERVALS, PLANS, priceIdFor, selfServe, type BillingInterval } from './plans';
-import { requireBillingConfig, stripeClient } from './stripe-client';
+import { INTERVALS, PLANS, planFor, priceIdFor, selfServe, type BillingInterval } from './plans';
+import { requireBillingConfig } from './config';
+import { stripeClient } from './stripe-client';
 
 export const checkoutSchema = z.object({
   org: z.string().min(1),
@@ -18,7 +19,7 @@ export type CheckoutInput = z.input<typeof checkoutSchema>;
 
 const LIVE_STATUSES = ['active', 'trialing', 'past_due', 'unpaid', 'incomplete'];
 
-export function billingPageUrl(slug: string, query = '', origin = publicUrl()): string {
+function billingPageUrl(slug: string, query = '', origin = publicUrl()): string {
   return `${origin}/portal/${encodeURIComponent(slug)}/billing${query}`;
 }
 
@@ -40,7 +41,7 @@ export function returnOrigin(requestHeaders: Headers): string {
  * idempotency key makes concurrent first uses get the same customer from
  * Stripe; the unique org id then keeps one billing account row.
  */
-export async function ensureStripeCustomer(actor: Actor, org: { id: string; name: string; slug: string; contactEmail: string }): Promise<string> {
+async function ensureStripeCustomer(actor: Actor, org: { id: string; name: string; slug: string; contactEmail: string }): Promise<string> {
   const existing = await prisma.billingAccount.findUnique({ where: { orgId: org.id } });
   if (existing) return existing.stripeCustomerId;
   const stripe = stripeClient();
@@ -69,7 +70,7 @@ export async function startCheckout(actor: Actor, input: CheckoutInput, origin =
   const { org: slug, tier, interval } = checkoutSchema.parse(input);
   const { org } = await authorizeOrg(prisma, actor, { slug }, { org: 'billing.manage', staff: 'billing.manage' });
   requireBillingConfig();
-  const plan = PLANS.find((candidate) => candidate.tier === tier)!;
+  const plan = planFor(tier)!; // the schema allows only the plans' tiers
   const priceId = priceIdFor(plan, interval);
   if (!priceId) {
     throw ValidationError.field('tier', selfServe(plan.tier) ? `${plan.name} cannot be bought ${interval}ly yet.` : `${plan.name} is sold by our sales team: contact us.`);

@@ -1,3 +1,5 @@
+import { AppError } from '@/lib/errors';
+
 /**
  * Billing configuration from the environment. Without STRIPE_SECRET_KEY and
  * STRIPE_WEBHOOK_SECRET billing is "not configured": pages say so, actions
@@ -16,7 +18,7 @@ export interface BillingConfig {
   pastDueGraceDays: number;
 }
 
-export const DEFAULT_PAST_DUE_GRACE_DAYS = 7;
+const DEFAULT_PAST_DUE_GRACE_DAYS = 7;
 
 export function pastDueGraceDays(env: NodeJS.ProcessEnv = process.env): number {
   const raw = env.BILLING_PAST_DUE_GRACE_DAYS;
@@ -40,4 +42,17 @@ export function billingConfig(env: NodeJS.ProcessEnv = process.env): BillingConf
     standIn: env.STRIPE_STAND_IN === '1',
     pastDueGraceDays: pastDueGraceDays(env),
   };
+}
+
+/** What every billing service and the webhook throw on a server without Stripe keys: 503, the server is not set up for it. */
+export class BillingNotConfiguredError extends AppError {
+  constructor() {
+    super('Billing is not configured on this server: STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET are not set.', 503, 'billing_not_configured');
+  }
+}
+
+export function requireBillingConfig(env: NodeJS.ProcessEnv = process.env): BillingConfig {
+  const config = billingConfig(env);
+  if (!config) throw new BillingNotConfiguredError();
+  return config;
 }

@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { prisma } from '@/lib/db/client';
-import { createMember, createOrg } from '@/lib/testing/factories';
-import { startCheckout } from './checkout';
+import { POST as stripeWebhookRoute } from '@/app/api/webhooks/stripe/route';
+import { createMember, createOrg, createStaff } from '@/lib/testing/factories';
+import { openBillingPortal, startCheckout } from './checkout';
 import { getOrgBilling } from './overview';
+import { syncBilling } from './sync';
 import { processStripeWebhook } from './webhooks';
 
 // This file's process has no Stripe keys: billing is not configured.
 describe('billing without Stripe keys', () => {
-  it('says so on the billing page data, refuses Checkout and webhooks, and writes nothing', async () => {
+  it('says so on the billing page data, refuses Checkout, the portal, sync and webhooks with one 503, and writes nothing', async () => {
     delete process.env.STRIPE_SECRET_KEY;
     delete process.env.STRIPE_WEBHOOK_SECRET;
     const org = await createOrg({ tier: 'community' });
@@ -16,8 +18,18 @@ describe('billing without Stripe keys', () => {
     expect(billing).toMatchObject({ configured: false, subscription: null, hasCustomer: false, canManage: true, invoices: [] });
     expect(billing.offers.map((offer) => offer.plan.tier)).toEqual(['team', 'enterprise']);
 
-    await expect(startCheckout(owner.actor, { org: org.slug, tier: 'team' })).rejects.toThrow('Billing is not configured');
-    await expect(processStripeWebhook('{}', 't=1,v1=x')).rejects.toMatchObject({ status: 503 });
+    const notConfigured = {
+      status: 503,
+      code: 'billing_not_configured',
+      message: 'Billing is not configured on this server: STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET are not set.',
+    };
+    await expect(startCheckout(owner.actor, { org: org.slug, tier: 'team' })).rejects.toMatchObject(notConfigured);
+    await expect(openBillingPortal(owner.actor, org.slug)).rejects.toMatchObject(notConfigured);
+    await expect(syncBilling((await createStaff('staff-billing')).actor)).rejects.toMatchObject(notConfigured);
+    await expect(processStripeWebhook('{}', 't=1,v1=x')).rejects.toMatchObject(notConfigured);
+    const response = await stripeWebhookRoute(new Request('http://portal.test/api/webhooks/stripe', { method: 'POST', body: '{}', headers: { 'stripe-signature': 't=1,v1=x' } }));
+    expect(response.status).toBe(503);
+    expect(await response.json()).toEqual({ error: notConfigured.message });
     expect(await prisma.billingAccount.count({ where: { orgId: org.id } })).toBe(0);
   });
 

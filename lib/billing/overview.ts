@@ -5,8 +5,8 @@ import { prisma } from '@/lib/db/client';
 import { log } from '@/lib/log';
 import { authorizeOrg, hasStaffPermission } from '@/lib/rbac/authorize';
 import { subscriptionAccess, type SubscriptionAccess } from './access';
-import { billingConfig } from './config';
-import { FREE_TIER, INTERVALS, isTier, PLANS, priceIdFor, type BillingInterval, type PlanDefinition } from './plans';
+import { billingConfig, pastDueGraceDays } from './config';
+import { INTERVALS, PLANS, priceIdFor, tierOf, type BillingInterval, type PlanDefinition } from './plans';
 import { stripeClient } from './stripe-client';
 
 export interface PlanOffer {
@@ -87,9 +87,9 @@ export async function getOrgBilling(actor: Actor, slug: string, now = new Date()
           currentPeriodEnd: current.currentPeriodEnd,
           cancelAtPeriodEnd: current.cancelAtPeriodEnd,
           access: subscriptionAccess(
-            { status: current.status, tier: isTier(current.tier) ? current.tier : FREE_TIER, pastDueSince: current.pastDueSince },
+            { status: current.status, tier: tierOf(current.tier), pastDueSince: current.pastDueSince },
             now,
-            config?.pastDueGraceDays ?? 7,
+            config?.pastDueGraceDays ?? pastDueGraceDays(),
           ),
         }
       : null,

@@ -1,5 +1,5 @@
 import { FEATURES } from '@/lib/features/catalog';
-import { DEFAULT_TIER, isTier, TIER_KEYS, TIERS, tierLabel, tierRank, type Tier } from '@/lib/features/tiers';
+import { DEFAULT_TIER, isTier, TIER_KEYS, TIERS, tierLabel, tierOf, tierRank, type Tier } from '@/lib/features/tiers';
 
 /**
  * Which tiers can be bought, and the Stripe prices that buy them. Tiers,
@@ -7,7 +7,7 @@ import { DEFAULT_TIER, isTier, TIER_KEYS, TIERS, tierLabel, tierRank, type Tier 
  * prices. Price ids come from the environment (`npm run stripe:setup`
  * creates the products and prices in a Stripe account and prints these lines).
  */
-export { isTier, tierLabel, tierRank, type Tier };
+export { isTier, tierLabel, tierOf, tierRank, type Tier };
 export const TIER_ORDER = TIER_KEYS;
 export const FREE_TIER: Tier = DEFAULT_TIER;
 
@@ -70,11 +70,6 @@ export function planFor(tier: string): PlanDefinition | undefined {
 
 export function priceIdFor(plan: PlanDefinition, interval: BillingInterval, env: NodeJS.ProcessEnv = process.env): string | null {
   return env[plan.priceEnv[interval]] || null;
-}
-
-/** A plan can be bought online when its prices exist; Enterprise only when the vendor configured its prices. */
-export function purchasable(plan: PlanDefinition, env: NodeJS.ProcessEnv = process.env): boolean {
-  return INTERVALS.some((interval) => priceIdFor(plan, interval, env) !== null);
 }
 
 /** Maps a Stripe price id back to the tier and interval it sells; null for prices we do not know. */

@@ -70,9 +70,10 @@ export async function setManualTier(actor: Actor, input: ManualTierInput, now = 
   assertStaffPermission(actor, 'billing.manage');
   const { orgId, tier, reason } = manualTierSchema.parse(input);
   return prisma.$transaction(async (tx) => {
+    // Lock before reading: a webhook, sync or another staff change to this org waits, so what we read is what we change.
+    await lockOrg(tx, orgId);
     const existing = await tx.organization.findUnique({ where: { id: orgId }, select: { id: true, manualTier: true, tier: true } });
     if (!existing) throw new NotFoundError('Customer not found');
-    await lockOrg(tx, orgId);
     if (existing.manualTier === tier) return { changed: false, tier: existing.tier, manualTier: tier };
     await tx.organization.update({ where: { id: orgId }, data: { manualTier: tier } });
     await recordAudit(tx, actor, {

@@ -1,11 +1,10 @@
 import Stripe from 'stripe';
-import { ValidationError } from '@/lib/errors';
-import { billingConfig, type BillingConfig } from './config';
+import { requireBillingConfig, type BillingConfig } from './config';
 
 const clients = new Map<string, Stripe>();
 
 /** Library options that point `stripe` at STRIPE_API_BASE (the local stand-in) instead of api.stripe.com. */
-export function stripeHostOptions(apiBase: string | null): Pick<Stripe.StripeConfig, 'host' | 'port' | 'protocol'> {
+function stripeHostOptions(apiBase: string | null): Pick<Stripe.StripeConfig, 'host' | 'port' | 'protocol'> {
   if (!apiBase) return {};
   const url = new URL(apiBase);
   const protocol = url.protocol === 'http:' ? 'http' : 'https';
@@ -17,8 +16,7 @@ export function createStripe(secretKey: string, apiBase: string | null): Stripe 
 }
 
 /** The Stripe client for the configured account; one per key and host, reused. */
-export function stripeClient(config: BillingConfig | null = billingConfig()): Stripe {
-  if (!config) throw new ValidationError('Billing is not configured: set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET.');
+export function stripeClient(config: BillingConfig = requireBillingConfig()): Stripe {
   const cacheKey = `${config.apiBase ?? ''} ${config.secretKey}`;
   let client = clients.get(cacheKey);
   if (!client) {
@@ -26,10 +24,4 @@ export function stripeClient(config: BillingConfig | null = billingConfig()): St
     clients.set(cacheKey, client);
   }
   return client;
-}
-
-export function requireBillingConfig(): BillingConfig {
-  const config = billingConfig();
-  if (!config) throw new ValidationError('Billing is not configured: set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET.');
-  return config;
 }

@@ -3,9 +3,9 @@ import { recordAudit } from '@/lib/audit/record';
 import type { Actor } from '@/lib/auth/actor';
 import type { Db, Subscription } from '@/lib/db/client';
 import { log } from '@/lib/log';
-import { effectiveTier } from './access';
+import { effectiveTier, type TierDecision } from './access';
 import { applyTierChange } from './apply-tier';
-import { FREE_TIER, isTier, tierForPrice, type Tier } from './plans';
+import { isTier, tierForPrice, tierOf, type Tier } from './plans';
 
 /** What we keep of a Stripe subscription. */
 export interface SubscriptionSnapshot {
@@ -25,7 +25,7 @@ export function snapshotOf(sub: Stripe.Subscription): SubscriptionSnapshot {
   const price = item?.price;
   const known = price ? tierForPrice(price.id) : null;
   const fromMetadata = price?.metadata?.portcullis_tier;
-  const tier: Tier = known?.tier ?? (isTier(fromMetadata) ? fromMetadata : FREE_TIER);
+  const tier: Tier = known?.tier ?? tierOf(fromMetadata);
   if (!known && price) log.warn({ priceId: price.id, subscription: sub.id }, 'subscription price is not one of the configured plans');
   // API versions since 2025-03 keep the period on the item; older ones on the subscription.
   const periodEnd = item?.current_period_end ?? (sub as unknown as { current_period_end?: number }).current_period_end ?? null;
@@ -60,6 +60,12 @@ export interface ApplyContext {
 
 export type ApplyOutcome = 'applied' | 'stale' | 'unchanged';
 
+export interface AppliedSubscription {
+  outcome: ApplyOutcome;
+  /** The org's tier with this state in place, for the caller to apply; null when stale (nothing was written). */
+  decision: TierDecision | null;
+}
+
 const FIELDS = ['status', 'tier', 'priceId', 'interval', 'currentPeriodEnd', 'cancelAtPeriodEnd'] as const;
 
 function differs(before: Subscription, after: SubscriptionSnapshot): string[] {
@@ -71,16 +77,18 @@ function differs(before: Subscription, after: SubscriptionSnapshot): string[] {
 }
 
 /**
- * Brings the local copy of one subscription up to the given Stripe state and
- * recomputes the org's tier. The org row must be locked by the caller.
+ * Brings the local copy of one subscription up to the given Stripe state,
+ * audits the change, and answers the tier the org should now have; the
+ * caller applies it once (applyTierChange), after all the subscriptions it
+ * writes in this transaction. The org row must be locked by the caller.
  * Out-of-order events are resolved by Stripe's own clock: an event older than
  * the state already applied is stale, and a canceled subscription never comes
  * back (Stripe does not revive them).
  */
-export async function applySubscriptionState(tx: Db, orgId: string, state: SubscriptionSnapshot, ctx: ApplyContext): Promise<ApplyOutcome> {
+export async function applySubscriptionState(tx: Db, orgId: string, state: SubscriptionSnapshot, ctx: ApplyContext): Promise<AppliedSubscription> {
   const existing = await tx.subscription.findUnique({ where: { id: state.id } });
-  if (existing && ctx.source === 'event' && ctx.observedAt < existing.stripeEventAt) return 'stale';
-  if (existing && existing.status === 'canceled' && state.status !== 'canceled') return 'stale';
+  if (existing && ctx.source === 'event' && ctx.observedAt < existing.stripeEventAt) return { outcome: 'stale', decision: null };
+  if (existing && existing.status === 'canceled' && state.status !== 'canceled') return { outcome: 'stale', decision: null };
 
   const stamp = existing && existing.stripeEventAt > ctx.observedAt ? existing.stripeEventAt : ctx.observedAt;
   const pastDueSince = state.status === 'past_due' ? (existing?.status === 'past_due' ? existing.pastDueSince : null) ?? ctx.observedAt : null;
@@ -100,9 +108,8 @@ export async function applySubscriptionState(tx: Db, orgId: string, state: Subsc
     ? await tx.subscription.update({ where: { id: state.id }, data })
     : await tx.subscription.create({ data: { id: state.id, ...data } });
 
-  const org = await tx.organization.findUniqueOrThrow({ where: { id: orgId }, select: { manualTier: true } });
-  const manualTier = isTier(org.manualTier) ? org.manualTier : null;
-  const subscriptionTier = effectiveTier(null, await liveSubscriptions(tx, orgId), ctx.now, ctx.graceDays);
+  const decision = await decideTier(tx, orgId, ctx);
+  const { manualTier, subscriptionTier } = decision;
   if (changedFields.length > 0) {
     await recordAudit(tx, ctx.actor, {
       action: existing ? 'billing.subscription_update' : 'billing.subscription_create',
@@ -118,8 +125,7 @@ export async function applySubscriptionState(tx: Db, orgId: string, state: Subsc
       },
     });
   }
-  await recomputeTier(tx, orgId, { ...ctx, reason: `subscription ${state.status}` });
-  return changedFields.length > 0 ? 'applied' : 'unchanged';
+  return { outcome: changedFields.length > 0 ? 'applied' : 'unchanged', decision };
 }
 
 function pick(sub: Subscription) {
@@ -134,9 +140,16 @@ function pick(sub: Subscription) {
   };
 }
 
-async function liveSubscriptions(tx: Db, orgId: string) {
+/** The tier the org should have now, from its manual tier and its subscriptions as stored. The org row must be locked. */
+async function decideTier(tx: Db, orgId: string, clock: { now: Date; graceDays: number }): Promise<TierDecision> {
+  const org = await tx.organization.findUniqueOrThrow({ where: { id: orgId }, select: { manualTier: true } });
   const subs = await tx.subscription.findMany({ where: { orgId }, select: { status: true, tier: true, pastDueSince: true } });
-  return subs.map((sub) => ({ ...sub, tier: isTier(sub.tier) ? sub.tier : FREE_TIER }));
+  return effectiveTier(
+    isTier(org.manualTier) ? org.manualTier : null,
+    subs.map((sub) => ({ ...sub, tier: tierOf(sub.tier) })),
+    clock.now,
+    clock.graceDays,
+  );
 }
 
 /** Sets the org's tier to what its manual tier or subscriptions grant now. The org row must be locked. */
@@ -145,8 +158,6 @@ export async function recomputeTier(
   orgId: string,
   ctx: { actor: Actor; now: Date; graceDays: number; reason: string; stripeEventId?: string | null },
 ) {
-  const org = await tx.organization.findUniqueOrThrow({ where: { id: orgId }, select: { manualTier: true } });
-  const manualTier = isTier(org.manualTier) ? org.manualTier : null;
-  const tier = effectiveTier(manualTier, await liveSubscriptions(tx, orgId), ctx.now, ctx.graceDays);
+  const { tier } = await decideTier(tx, orgId, ctx);
   return applyTierChange(tx, orgId, { actor: ctx.actor, tier, reason: ctx.reason, stripeEventId: ctx.stripeEventId, now: ctx.now });
 }

@@ -66,6 +66,29 @@ describe('portcullis billing sync', () => {
     expect(await tierOf(org.id)).toBe('team');
   });
 
+  it('settles the tier once after all subscriptions, never passing through a lower tier', async () => {
+    const org = await createOrg({ tier: 'community' });
+    const owner = await createMember(org.id, 'owner');
+    // An older subscription whose webhooks were all lost, and a newer one we know about.
+    const older = await startCheckout(owner.actor, { org: org.slug, tier: 'team' });
+    await env.standIn.completeCheckout(older.sessionId);
+    const newer = await startCheckout(owner.actor, { org: org.slug, tier: 'team' });
+    const before = env.standIn.events.length;
+    const sub = await env.standIn.completeCheckout(newer.sessionId);
+    for (const event of env.standIn.events.slice(before)) await env.deliver(event);
+    expect(await tierOf(org.id)).toBe('team');
+    const licenses = await prisma.licenseKey.count({ where: { orgId: org.id } });
+    // The newer one ends (webhook lost); Stripe lists it first, the older one still active after it.
+    await env.stripe.subscriptions.cancel(sub.id);
+
+    const run = await runCli(['billing', 'sync', '--customer', org.slug, '--json']);
+    expect(run.code).toBe(0);
+    expect(await prisma.subscription.count({ where: { orgId: org.id, status: 'active' } })).toBe(1);
+    expect(await tierOf(org.id)).toBe('team');
+    expect(await prisma.auditEvent.count({ where: { orgId: org.id, action: 'billing.tier_change' } })).toBe(1); // the first upgrade only
+    expect(await prisma.licenseKey.count({ where: { orgId: org.id } })).toBe(licenses);
+  });
+
   it('sets and clears a manual tier, refusing bad input', async () => {
     const org = await createOrg({ tier: 'community' });
     const set = await runCli(['billing', 'manual-tier', org.slug, 'enterprise', '--reason', 'PO 7781']);

@@ -4,8 +4,9 @@ import { prisma } from '@/lib/db/client';
 import { NotFoundError } from '@/lib/errors';
 import { assertStaffPermission } from '@/lib/rbac/authorize';
 import { lockOrg } from './apply-tier';
-import { FREE_TIER, isTier } from './plans';
-import { requireBillingConfig, stripeClient } from './stripe-client';
+import { tierOf } from './plans';
+import { requireBillingConfig } from './config';
+import { stripeClient } from './stripe-client';
 import { applySubscriptionState, recomputeTier, snapshotOf } from './subscription-state';
 
 export type SyncChange = {
@@ -75,6 +76,7 @@ export async function syncBilling(actor: Actor, options: { now?: Date; stripe?: 
     await prisma.$transaction(
       async (tx) => {
         await lockOrg(tx, account.orgId);
+        // Every subscription first, then the tier once: no intermediate tier (and license) while one ends and another starts.
         const ctx = { actor, now, graceDays: config.pastDueGraceDays, observedAt: now, source: 'fresh' as const };
         for (const sub of remote) await applySubscriptionState(tx, account.orgId, snapshotOf(sub), ctx);
         for (const sub of vanished) {
@@ -85,7 +87,7 @@ export async function syncBilling(actor: Actor, options: { now?: Date; stripe?: 
               id: sub.id,
               customerId: account.stripeCustomerId,
               status: 'canceled',
-              tier: isTier(sub.tier) ? sub.tier : FREE_TIER,
+              tier: tierOf(sub.tier),
               priceId: sub.priceId,
               interval: sub.interval,
               currentPeriodEnd: sub.currentPeriodEnd,

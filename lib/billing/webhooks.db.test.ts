@@ -1,13 +1,25 @@
 import Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { prisma } from '@/lib/db/client';
-import { currentLicense, getFeatureDecision } from '@/lib/features/entitlements';
+import { retentionDays } from '@/lib/audit/retention';
+import { currentLicense, getFeatureDecision, orgLimits } from '@/lib/features/entitlements';
+import { issueLicense, licenseToken } from '@/lib/licensing/licenses';
+import { entitlementsResponse } from '@/lib/licensing/online';
 import { createMember, createOrg, createStaff } from '@/lib/testing/factories';
 import { startBillingTestEnv, TEST_WEBHOOK_SECRET, type BillingTestEnv } from '@/lib/testing/stripe';
+import { GET as metricsRoute } from '@/app/api/metrics/route';
+import { POST as stripeWebhookRoute } from '@/app/api/webhooks/stripe/route';
+import { effectiveTier } from './access';
 import { startCheckout } from './checkout';
 import { enforcePastDueGrace } from './grace';
 import { setManualTier } from './staff';
 import { processStripeWebhook } from './webhooks';
+
+// The real tier rule, watched: a webhook decides the tier once per event.
+vi.mock('./access', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('./access')>();
+  return { ...actual, effectiveTier: vi.fn(actual.effectiveTier) };
+});
 
 let env: BillingTestEnv;
 beforeAll(async () => {
@@ -80,6 +92,53 @@ describe('checkout to tier', () => {
     expect(processed).toHaveLength(3);
   });
 
+  it('re-issues the license for the new tier and updates the entitlements in the same webhook', async () => {
+    const org = await createOrg({ tier: 'community' });
+    const owner = await createMember(org.id, 'owner');
+    const { actor: staff } = await createStaff('staff-admin');
+    const { license: issued, token: oldToken } = await issueLicense(staff, { orgId: org.id });
+    expect(issued.tier).toBe('community');
+    const { sessionId } = await startCheckout(owner.actor, { org: org.slug, tier: 'team', interval: 'month' });
+    const before = env.standIn.events.length;
+    await env.standIn.completeCheckout(sessionId);
+    const created = env.standIn.events.slice(before).find((event) => event.type === 'customer.subscription.created')!;
+
+    expect((await env.deliver(created)).outcome).toBe('applied'); // this one event, nothing else
+
+    // Entitlements follow at once: features, limits and retention read the tier the webhook set.
+    const after = await prisma.organization.findUniqueOrThrow({ where: { id: org.id } });
+    expect(after.tier).toBe('team');
+    expect(await getFeatureDecision(prisma, org.id, 'audit_log')).toMatchObject({ allowed: true });
+    expect(await orgLimits(prisma, org.id)).toMatchObject({ seats: 25, pulls_per_month: null });
+    expect(retentionDays(after)).toEqual({ days: 90, source: 'tier' });
+
+    // The license was re-issued: the old one revoked and linked to a new one for Team.
+    const licenses = await prisma.licenseKey.findMany({ where: { orgId: org.id } });
+    expect(licenses).toHaveLength(2);
+    const old = licenses.find((license) => license.id === issued.id)!;
+    const fresh = licenses.find((license) => license.id !== issued.id)!;
+    expect(old.revokedAt).not.toBeNull();
+    expect(old.revokedReason).toContain(`Re-issued as ${fresh.jti}`);
+    expect(fresh).toMatchObject({ tier: 'team', replacesId: old.id, revokedAt: null });
+    expect(fresh.features).toContain('audit_log');
+    expect(await currentLicense(prisma, org.id)).toMatchObject({ id: fresh.id });
+    const reissue = (await auditFor(org.id, 'license.reissue')).at(-1)!;
+    expect(reissue).toMatchObject({ actorLabel: 'system:billing', targetId: fresh.id });
+    expect((reissue.metadata as { reason: string }).reason).toContain(created.id);
+
+    // What the self-hosted product sees online: the old license is refused, the new one says Team.
+    const check = (token: string) => entitlementsResponse(new Request('http://portal.test/api/v1/entitlements', { headers: { authorization: `Bearer ${token}` } }));
+    const refused = await check(oldToken);
+    expect(refused.status).toBe(401);
+    expect(await refused.json()).toMatchObject({ reason: 'revoked' });
+    const { token: newToken } = await licenseToken(staff, fresh.id);
+    const answer = await check(newToken);
+    expect(answer.status).toBe(200);
+    const body = (await answer.json()) as { tier: string; features: string[]; limits: { seats: number } };
+    expect(body).toMatchObject({ tier: 'team', limits: { seats: 25 } });
+    expect(body.features).toContain('audit_log');
+  });
+
   it('creates the Stripe customer once and reuses it; refuses a second subscription; passes the org as client_reference_id', async () => {
     const org = await createOrg({ tier: 'community' });
     const owner = await createMember(org.id, 'owner');
@@ -133,6 +192,22 @@ describe('exactly once', () => {
     expect(await auditFor(org.id, 'billing.subscription_create')).toHaveLength(1);
     expect(await auditFor(org.id, 'billing.tier_change')).toHaveLength(1);
     expect(await prisma.stripeEvent.count({ where: { id: created.id } })).toBe(1);
+  });
+});
+
+describe('one tier decision per event', () => {
+  it('decides the tier once for each event it applies, and not at all for a duplicate', async () => {
+    const { org, events } = await checkedOutOrg();
+    const decisions = vi.mocked(effectiveTier);
+    for (const event of events) {
+      decisions.mockClear();
+      expect(['applied', 'unchanged']).toContain((await env.deliver(event)).outcome);
+      expect(decisions).toHaveBeenCalledTimes(1);
+    }
+    decisions.mockClear();
+    expect((await env.deliver(events[0]!)).outcome).toBe('duplicate');
+    expect(decisions).not.toHaveBeenCalled();
+    expect(await auditFor(org.id, 'billing.tier_change')).toHaveLength(1);
   });
 });
 
@@ -262,6 +337,37 @@ describe('manual tier', () => {
     );
   });
 
+  it('serializes with a concurrent webhook: staff read the state they change, and the final state and audit trail agree', async () => {
+    const { org, sub, events } = await checkedOutOrg();
+    for (const event of events) await env.deliver(event);
+    const { actor } = await createStaff('staff-billing');
+    await env.stripe.subscriptions.cancel(sub.id);
+    const deleted = env.events('customer.subscription.deleted').at(-1)!;
+    const input = { orgId: org.id, tier: 'enterprise' as const, reason: 'Invoiced deal, contract 43' };
+
+    const [delivered, first, second] = await Promise.all([env.deliver(deleted), setManualTier(actor, input), setManualTier(actor, input)]);
+
+    expect(delivered.outcome).toBe('applied');
+    // The second staff change waited for the first and saw it: nothing left to change.
+    expect([first.changed, second.changed].sort()).toEqual([false, true]);
+    expect(await prisma.organization.findUniqueOrThrow({ where: { id: org.id } })).toMatchObject({ tier: 'enterprise', manualTier: 'enterprise' });
+    expect((await prisma.subscription.findUniqueOrThrow({ where: { id: sub.id } })).status).toBe('canceled');
+    expect(await currentLicense(prisma, org.id)).toMatchObject({ tier: 'enterprise' });
+
+    const audit = await auditFor(org.id);
+    const manual = audit.filter((event) => event.action === 'billing.manual_tier_set');
+    expect(manual).toHaveLength(1);
+    expect(manual[0]!.before).toEqual({ manualTier: null });
+    // Every tier change starts where the one before it ended, and the last ends at the org's tier.
+    const changes = audit.filter((event) => event.action === 'billing.tier_change').map((event) => [(event.before as { tier: string }).tier, (event.after as { tier: string }).tier]);
+    for (let i = 1; i < changes.length; i++) expect(changes[i]![0]).toBe(changes[i - 1]![1]);
+    expect(changes.at(-1)![1]).toBe('enterprise');
+    // The subscription record notes the kept manual tier exactly when the webhook applied after it was set.
+    const update = audit.find((event) => event.action === 'billing.subscription_update')!;
+    const manualFirst = manual[0]!.id < update.id;
+    expect((update.metadata as { manualTierKept?: string }).manualTierKept ?? null).toBe(manualFirst ? 'enterprise' : null);
+  });
+
   it('is for billing staff only, with a reason', async () => {
     const org = await createOrg({ tier: 'community' });
     const { actor: support } = await createStaff('staff-support');
@@ -272,5 +378,54 @@ describe('manual tier', () => {
     await expect(setManualTier(billing, { orgId: org.id, tier: 'enterprise', reason: '' })).rejects.toThrow(/Say why/);
     await expect(setManualTier(billing, { orgId: 'nope', tier: 'enterprise', reason: 'because' })).rejects.toMatchObject({ status: 404 });
     expect((await prisma.organization.findUniqueOrThrow({ where: { id: org.id } })).manualTier).toBeNull();
+  });
+});
+
+describe('webhook metrics', () => {
+  /** portcullis_webhooks_total{source="stripe"} by outcome, as /api/metrics serves it. */
+  async function stripeWebhookCounts(): Promise<Record<string, number>> {
+    process.env.METRICS_TOKEN = 'metrics-test-token';
+    try {
+      const response = await metricsRoute(new Request('http://portal.test/api/metrics', { headers: { authorization: 'Bearer metrics-test-token' } }));
+      expect(response.status).toBe(200);
+      const counts: Record<string, number> = {};
+      for (const [, outcome, value] of (await response.text()).matchAll(/^portcullis_webhooks_total\{source="stripe",outcome="(\w+)",service="portcullis"\} (\d+)$/gm)) {
+        counts[outcome!] = Number(value);
+      }
+      return counts;
+    } finally {
+      delete process.env.METRICS_TOKEN;
+    }
+  }
+
+  async function post(event: object, secret = TEST_WEBHOOK_SECRET) {
+    const payload = JSON.stringify(event);
+    const signature = Stripe.webhooks.generateTestHeaderString({ payload, secret });
+    return stripeWebhookRoute(new Request('http://portal.test/api/webhooks/stripe', { method: 'POST', body: payload, headers: { 'stripe-signature': signature } }));
+  }
+
+  it('counts every Stripe delivery by outcome at /api/metrics', async () => {
+    const { events } = await checkedOutOrg();
+    const before = await stripeWebhookCounts();
+    const created = events[0]!;
+    const now = Math.floor(Date.now() / 1000);
+
+    expect((await post(created)).status).toBe(200);
+    expect((await post(created)).status).toBe(200);
+    expect((await post(created, 'whsec_someone_else')).status).toBe(400);
+    expect((await post({ id: `evt_other_${now}`, object: 'event', type: 'customer.created', created: now, data: { object: {} } })).status).toBe(200);
+    // An invoice for a subscription Stripe does not know: re-reading it fails, and Stripe should retry.
+    const orphan = { id: `evt_orphan_${now}`, object: 'event', type: 'invoice.paid', created: now, data: { object: { id: 'in_orphan', object: 'invoice', parent: { subscription_details: { subscription: 'sub_missing' } } } } };
+    expect((await post(orphan)).status).toBe(500);
+
+    const after = await stripeWebhookCounts();
+    const delta = (outcome: string) => (after[outcome] ?? 0) - (before[outcome] ?? 0);
+    expect({ applied: delta('applied'), duplicate: delta('duplicate'), bad_signature: delta('bad_signature'), ignored: delta('ignored'), error: delta('error') }).toEqual({
+      applied: 1,
+      duplicate: 1,
+      bad_signature: 1,
+      ignored: 1,
+      error: 1,
+    });
   });
 });

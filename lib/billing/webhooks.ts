@@ -3,11 +3,12 @@ import { systemActor } from '@/lib/auth/actor';
 import { prisma, type Db } from '@/lib/db/client';
 import { AppError } from '@/lib/errors';
 import { log } from '@/lib/log';
+import { metrics } from '@/lib/observability/metrics';
 import { recordAudit } from '@/lib/audit/record';
-import { lockOrg } from './apply-tier';
-import { billingConfig, type BillingConfig } from './config';
+import { applyTierChange, lockOrg } from './apply-tier';
+import { BillingNotConfiguredError, billingConfig, type BillingConfig } from './config';
 import { stripeClient } from './stripe-client';
-import { applySubscriptionState, snapshotOf, type SubscriptionSnapshot } from './subscription-state';
+import { applySubscriptionState, snapshotOf, type ApplyContext, type SubscriptionSnapshot } from './subscription-state';
 
 export const HANDLED_EVENTS = [
   'checkout.session.completed',
@@ -27,12 +28,6 @@ export class WebhookSignatureError extends AppError {
   }
 }
 
-export class BillingNotConfiguredError extends AppError {
-  constructor() {
-    super('Billing is not configured on this installation.', 503, 'billing_not_configured');
-  }
-}
-
 export interface WebhookOptions {
   /** Injected clock (past_due grace is measured against it). */
   now?: Date;
@@ -47,11 +42,28 @@ export interface WebhookOptions {
  * applied exactly once: the processed-events row is inserted in the same
  * transaction as the change, so a concurrent duplicate waits on the first
  * delivery's row and then sees it (or, if the first rolled back, applies it).
+ * Every delivery is counted in portcullis_webhooks_total{source="stripe"} by
+ * its outcome, or bad_signature, not_configured or error when it throws.
  */
 export async function processStripeWebhook(
   rawBody: string | Buffer,
   signature: string | null | undefined,
   options: WebhookOptions = {},
+): Promise<{ eventId: string; type: string; outcome: WebhookOutcome }> {
+  try {
+    const result = await verifyAndApply(rawBody, signature, options);
+    metrics.webhook('stripe', result.outcome);
+    return result;
+  } catch (error) {
+    metrics.webhook('stripe', error instanceof WebhookSignatureError ? 'bad_signature' : error instanceof BillingNotConfiguredError ? 'not_configured' : 'error');
+    throw error;
+  }
+}
+
+async function verifyAndApply(
+  rawBody: string | Buffer,
+  signature: string | null | undefined,
+  options: WebhookOptions,
 ): Promise<{ eventId: string; type: string; outcome: WebhookOutcome }> {
   const config = options.config === undefined ? billingConfig() : options.config;
   if (!config) throw new BillingNotConfiguredError();
@@ -158,7 +170,7 @@ async function applyEvent(
       return 'ignored';
     }
     if (!fresh) return 'applied';
-    return applySubscriptionState(tx, orgId, snapshotOf(fresh), { ...base, observedAt, source: 'fresh' });
+    return applyToOrg(tx, orgId, snapshotOf(fresh), { ...base, observedAt, source: 'fresh' });
   }
 
   const subscription =
@@ -171,5 +183,14 @@ async function applyEvent(
     return 'ignored';
   }
   await lockOrg(tx, orgId);
-  return applySubscriptionState(tx, orgId, state, { ...base, observedAt, source: subscription === fresh ? 'fresh' : 'event' });
+  return applyToOrg(tx, orgId, state, { ...base, observedAt, source: subscription === fresh ? 'fresh' : 'event' });
+}
+
+/** One event's subscription state, then the org's tier decided once from it and applied. */
+async function applyToOrg(tx: Db, orgId: string, state: SubscriptionSnapshot, ctx: ApplyContext): Promise<WebhookOutcome> {
+  const { outcome, decision } = await applySubscriptionState(tx, orgId, state, ctx);
+  if (decision) {
+    await applyTierChange(tx, orgId, { actor: ctx.actor, tier: decision.tier, reason: `subscription ${state.status}`, stripeEventId: ctx.stripeEventId, now: ctx.now });
+  }
+  return outcome;
 }

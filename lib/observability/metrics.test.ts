@@ -29,7 +29,7 @@ describe('metrics', () => {
     metrics.gatewayPull('success');
     metrics.gatewayPull('denied');
     metrics.authFailure('registry_token');
-    metrics.webhook('stripe', 'processed');
+    metrics.webhook('stripe', 'applied');
     metrics.pullEventBufferDepth(17);
     registerPoolStats(() => ({ total: 4, idle: 1, waiting: 2, max: 10 }));
     const { body, contentType } = await renderMetrics();
@@ -38,7 +38,7 @@ describe('metrics', () => {
     expect(body).toMatch(/portcullis_http_requests_total\{route="\/admin",method="GET",status="200",service="portcullis"\} \d+/);
     expect(body).toMatch(/portcullis_gateway_pulls_total\{outcome="denied",service="portcullis"\} 1/);
     expect(body).toMatch(/portcullis_auth_failures_total\{kind="registry_token",service="portcullis"\} \d+/);
-    expect(body).toMatch(/portcullis_webhooks_total\{source="stripe",outcome="processed",service="portcullis"\} \d+/);
+    expect(body).toMatch(/portcullis_webhooks_total\{source="stripe",outcome="applied",service="portcullis"\} \d+/);
     expect(body).toMatch(/portcullis_pull_event_buffer_depth\{service="portcullis"\} 17/);
     expect(body).toMatch(/portcullis_db_pool_connections\{state="active",service="portcullis"\} 3/);
     expect(body).toMatch(/portcullis_db_pool_connections\{state="waiting",service="portcullis"\} 2/);

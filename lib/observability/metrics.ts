@@ -128,7 +128,10 @@ export const metrics = {
   authFailure(kind: string) {
     safely(() => metricSet().authFailures.inc({ kind }));
   },
-  /** A webhook handled or sent: source `stripe` | `siem`, outcome e.g. `processed`, `duplicate`, `invalid_signature`, `delivered`, `failed`, `dead`. */
+  /**
+   * A webhook received or sent. `stripe` (received): applied, unchanged, stale, ignored, duplicate,
+   * bad_signature, not_configured, error. `siem` (sent): delivered, failed, dead.
+   */
   webhook(source: string, outcome: string) {
     safely(() => metricSet().webhooks.inc({ source, outcome }));
   },

@@ -81,12 +81,12 @@ export const registerAudit: RegisterCommand = (program, kit) => {
     .action(async (options: { org?: string; json?: boolean }) => {
       const { actor } = await cliContext();
       const preview = await runAuditRetention(actor, { org: options.org, dryRun: true });
-      const orgs = await prisma.organization.findMany({ where: options.org ? { slug: options.org } : {}, select: { slug: true, tier: true, manualTier: true, auditRetentionDays: true } });
+      const orgs = await prisma.organization.findMany({ where: options.org ? { slug: options.org } : {}, select: { slug: true, tier: true, auditRetentionDays: true } });
       const bySlug = new Map(orgs.map((org) => [org.slug, org]));
       kit.output(!!options.json).table(
         preview.results.map((result) => {
           const org = bySlug.get(result.org)!;
-          return { org: result.org, tier: org.manualTier ?? org.tier, days: result.days, source: retentionDays(org).source, cutoff: result.cutoff, expired: result.removed };
+          return { org: result.org, tier: org.tier, days: result.days, source: retentionDays(org).source, cutoff: result.cutoff, expired: result.removed };
         }),
         [
           { key: 'org', label: 'Customer' },

@@ -15,8 +15,9 @@ const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
 const SAML_PORT = Number(process.env.E2E_SAML_IDP_PORT ?? port + 2000);
 const OIDC_PORT = Number(process.env.E2E_OIDC_IDP_PORT ?? port + 2001);
-const ORG = { slug: 'umbrella-health', name: 'Umbrella Health' };
-const domain = `umbrella-${randomUUID().slice(0, 6)}.test`;
+// Globex (Enterprise) has seats to spare: on a full org the first SSO login is refused (no_seats, lib/sso/provision.db.test.ts).
+const ORG = { slug: 'globex', name: 'Globex' };
+const domain = `globex-${randomUUID().slice(0, 6)}.test`;
 
 let saml: Awaited<ReturnType<typeof startSamlIdpServer>>;
 let oidc: Awaited<ReturnType<typeof startOidcIdp>>;

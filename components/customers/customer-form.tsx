@@ -4,7 +4,7 @@ import { useActionState } from 'react';
 import { Form, SelectField, SubmitButton, TextAreaField, TextField, type FormValues } from '@/components/forms';
 import { LinkButton } from '@/components/ui/button';
 import type { ActionResult, ActionState } from '@/lib/action-result';
-import { TIER_KEYS, TIER_LABELS } from '@/lib/customers/tiers';
+import { TIER_KEYS, tierLabel } from '@/lib/features/tiers';
 
 export type CustomerFormProps = {
   action: (state: ActionState, formData: FormData) => Promise<ActionResult>;
@@ -15,7 +15,7 @@ export type CustomerFormProps = {
   cancelHref: string;
 };
 
-const tierOptions = TIER_KEYS.map((tier) => ({ value: tier, label: TIER_LABELS[tier] }));
+const tierOptions = TIER_KEYS.map((tier) => ({ value: tier, label: tierLabel(tier) }));
 
 export function CustomerForm({ action, mode, values, hidden, cancelHref }: CustomerFormProps) {
   const [state, dispatch, pending] = useActionState(action, null);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TIER_KEYS } from './tiers';
+import { TIER_KEYS } from '@/lib/features/tiers';
 
 /**
  * Input schemas for customers, shared by the forms, the server actions, the

@@ -15,6 +15,7 @@ const customerFields = {
   slug: true,
   contactEmail: true,
   tier: true,
+  manualTier: true,
   status: true,
   licenseExpiresAt: true,
   kubernetesVersion: true,

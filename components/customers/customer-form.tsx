@@ -15,7 +15,8 @@ export type CustomerFormProps = {
 } & (
   | {
       mode: 'create';
-      tier?: undefined;
+      /** Instead of the tier select, for staff who may not set a manual tier (the customer starts on Community). */
+      tier?: ReactNode;
     }
   | {
       mode: 'edit';
@@ -45,7 +46,15 @@ export function CustomerForm({ action, mode, values, hidden, tier, cancelHref }:
           />
         ) : null}
         <TextField name="contactEmail" label="Contact email" type="email" required autoComplete="email" placeholder="ops@acme.com" />
-        {tier ?? <SelectField name="tier" label="Tier" options={tierOptions} defaultValue="community" />}
+        {tier ?? (
+          <SelectField
+            name="tier"
+            label="Tier"
+            options={tierOptions}
+            defaultValue="community"
+            hint="Team or Enterprise becomes a manual tier (an invoiced deal) that Stripe webhooks keep. Leave Community for customers who will buy a plan online."
+          />
+        )}
         <TextField name="licenseExpiresAt" label="License expires" type="date" hint="Valid through this day (UTC). Leave empty for no expiry." />
       </fieldset>
       <fieldset className="grid items-start gap-5 border-t border-border pt-5 sm:grid-cols-3">

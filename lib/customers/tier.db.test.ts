@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemActor } from '@/lib/auth/actor';
 import { lockOrg } from '@/lib/billing/apply-tier';
-import { startCheckout } from '@/lib/billing/checkout';
 import { recomputeTier } from '@/lib/billing/subscription-state';
 import { prisma } from '@/lib/db/client';
 import { currentLicense } from '@/lib/features/entitlements';
 import { runCli } from '@/lib/testing/cli';
-import { createMember, createOrg, createStaff, uniqueSlug } from '@/lib/testing/factories';
-import { startBillingTestEnv, type BillingTestEnv } from '@/lib/testing/stripe';
+import { createOrg, createStaff, uniqueSlug } from '@/lib/testing/factories';
+import { startBillingTestEnv, subscribedOrg, type BillingTestEnv } from '@/lib/testing/stripe';
 import { createCustomer, updateCustomer } from './customers';
 import { TIER_IS_BILLING } from './schema';
 
@@ -18,17 +17,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await env.stop();
 });
-
-/** A Community org that bought Team through Checkout, webhooks delivered: a subscription and a Team license. */
-async function teamSubscriber() {
-  const org = await createOrg({ tier: 'community' });
-  const owner = await createMember(org.id, 'owner');
-  const { sessionId } = await startCheckout(owner.actor, { org: org.slug, tier: 'team', interval: 'month' });
-  const before = env.standIn.events.length;
-  const sub = await env.standIn.completeCheckout(sessionId);
-  for (const event of env.standIn.events.slice(before)) await env.deliver(event);
-  return { org, sub };
-}
 
 const orgState = (id: string) => prisma.organization.findUniqueOrThrow({ where: { id }, select: { tier: true, manualTier: true } });
 const auditSince = (orgId: string, afterId: bigint, action: string) => prisma.auditEvent.findMany({ where: { orgId, action, id: { gt: afterId } }, orderBy: { id: 'asc' } });
@@ -42,7 +30,7 @@ const recompute = (orgId: string) =>
 
 describe('a staff tier change', () => {
   it('is a manual tier: kept by the next subscription webhook and billing sync, audited once, license re-issued once', async () => {
-    const { org, sub } = await teamSubscriber();
+    const { org, sub } = await subscribedOrg(env);
     expect(await orgState(org.id)).toEqual({ tier: 'team', manualTier: null });
     const teamLicense = (await currentLicense(prisma, org.id))!;
     expect(teamLicense).toMatchObject({ tier: 'team' });

@@ -75,6 +75,46 @@ test.describe('onboarding a customer', () => {
     }
   });
 
+  test('the tier changes as a manual tier on the customer page, not in the edit form', async ({ page }) => {
+    const slug = `tiered-${randomUUID().slice(0, 6)}`;
+    await page.goto('/admin/customers/new');
+    await page.getByLabel(/^Name/).fill('Tiered Inc');
+    await page.getByLabel('Slug').fill(slug);
+    await page.getByLabel('Contact email').fill('ops@tiered.test');
+    await page.getByRole('button', { name: 'Create customer' }).click();
+    await expect(page).toHaveURL(new RegExp(`/admin/customers/${slug}$`));
+    await expect(page.getByText('Follows their Stripe subscription')).toBeVisible();
+
+    await page.getByRole('button', { name: 'Set manual tier for Tiered Inc' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Manual tier for Tiered Inc' });
+    await expect(dialog).toContainText('re-issues their license');
+    await dialog.getByLabel('Tier').selectOption('enterprise');
+    await dialog.getByLabel('Reason').fill('Invoiced deal, contract TI-1');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await expect(page.getByText('Manual tier set; the customer is now on enterprise.')).toBeVisible();
+    await expect(dialog).toBeHidden();
+    await expect(page.getByText('A manual tier set by billing staff')).toBeVisible();
+    await expect(page.getByText('manual', { exact: true })).toBeVisible();
+    await expect(page.getByRole('heading', { level: 1 })).toContainText('Enterprise');
+    await page.screenshot({ path: 'test-results/customer-manual-tier.png', fullPage: true });
+
+    // The edit form shows the tier but does not change it.
+    await page.getByRole('link', { name: 'Edit', exact: true }).click();
+    await expect(page.getByRole('combobox', { name: 'Tier' })).toHaveCount(0);
+    const tier = page.getByRole('group', { name: 'Tier' });
+    await expect(tier).toContainText('Enterprise');
+    await expect(tier).toContainText('Not changed here');
+    await page.screenshot({ path: 'test-results/customer-edit-tier.png', fullPage: true });
+    await tier.getByRole('link', { name: 'Manual tier on the overview' }).click();
+    await expect(page).toHaveURL(new RegExp(`/admin/customers/${slug}$`));
+
+    await page.getByRole('navigation', { name: 'Customer sections' }).getByRole('link', { name: 'Activity' }).click();
+    const events = page.getByRole('list', { name: 'Audit events' });
+    for (const action of ['billing.manual_tier_set', 'billing.tier_change']) {
+      await expect(events.getByText(action, { exact: true }).first()).toBeVisible();
+    }
+  });
+
   test('bad input is reported next to the fields and creates nothing', async ({ page }) => {
     await page.goto('/admin/customers/new');
     await page.getByLabel(/^Name/).fill('Globex Again');
@@ -104,6 +144,10 @@ test.describe('as support', () => {
     await page.getByRole('link', { name: /Initech/ }).click();
     await expect(page.getByRole('heading', { level: 1 })).toContainText('Initech');
     await expect(page.getByRole('button', { name: 'Deactivate customer' })).toHaveCount(0);
+    // A paid tier is a manual tier, which is billing's: support creates Community customers.
+    await page.goto('/admin/customers/new');
+    await expect(page.getByRole('combobox', { name: 'Tier' })).toHaveCount(0);
+    await expect(page.getByRole('group', { name: 'Tier' })).toContainText('Community');
     await page.goto('/admin/settings');
     await expect(page.getByText('Only staff admins change these settings')).toBeVisible();
     await expect(page.getByRole('button', { name: 'Save section' })).toHaveCount(0);

@@ -6,13 +6,9 @@ import { Form, SelectField, SubmitButton, TextAreaField } from '@/components/for
 import { Button } from '@/components/ui/button';
 import { Dialog, DialogBody, DialogFooter } from '@/components/ui/dialog';
 import type { ActionState } from '@/lib/action-result';
+import { TIER_KEYS, tierLabel } from '@/lib/features/tiers';
 
-const TIERS = [
-  { value: '', label: 'None: follow the subscription' },
-  { value: 'community', label: 'Community' },
-  { value: 'team', label: 'Team' },
-  { value: 'enterprise', label: 'Enterprise' },
-];
+const TIERS = [{ value: '', label: 'None: follow the subscription' }, ...TIER_KEYS.map((tier) => ({ value: tier, label: tierLabel(tier) }))];
 
 /** Staff: set or clear the manual tier of an invoiced deal. */
 export function ManualTierDialog({
@@ -44,7 +40,7 @@ export function ManualTierDialog({
         title={`Manual tier for ${org.name}`}
         // Rendered inside a right-aligned, no-wrap table cell: reset both.
         className="text-left whitespace-normal"
-        description="For invoiced deals. While set, it is the customer's tier whatever their Stripe subscription does; webhooks keep recording the subscription."
+        description="For invoiced deals. While set, it is the customer's tier whatever their Stripe subscription does; webhooks keep recording the subscription. A tier change re-issues their license."
       >
         <Form action={action} state={state} values={{ tier: manualTier ?? '' }} toastOnSuccess={false}>
           <DialogBody className="space-y-4">

@@ -1,5 +1,5 @@
 import { Badge, type Tone } from '@/components/ui/badge';
-import { tierLabel } from '@/lib/customers/tiers';
+import { tierLabel } from '@/lib/features/tiers';
 import { daysUntil, formatDate } from '@/lib/format';
 import type { TokenStatus } from '@/lib/registry/tokens';
 

@@ -1,23 +1,33 @@
 'use client';
 
-import { useActionState } from 'react';
+import { useActionState, type ReactNode } from 'react';
 import { Form, SelectField, SubmitButton, TextAreaField, TextField, type FormValues } from '@/components/forms';
 import { LinkButton } from '@/components/ui/button';
 import type { ActionResult, ActionState } from '@/lib/action-result';
-import { TIER_KEYS, TIER_LABELS } from '@/lib/customers/tiers';
+import { TIER_KEYS, tierLabel } from '@/lib/features/tiers';
 
 export type CustomerFormProps = {
   action: (state: ActionState, formData: FormData) => Promise<ActionResult>;
-  mode: 'create' | 'edit';
   values?: FormValues;
   /** Hidden fields, e.g. the org id when editing. */
   hidden?: Record<string, string>;
   cancelHref: string;
-};
+} & (
+  | {
+      mode: 'create';
+      /** Instead of the tier select, for staff who may not set a manual tier (the customer starts on Community). */
+      tier?: ReactNode;
+    }
+  | {
+      mode: 'edit';
+      /** The tier is billing's once the customer exists: show it and say where it changes. */
+      tier: ReactNode;
+    }
+);
 
-const tierOptions = TIER_KEYS.map((tier) => ({ value: tier, label: TIER_LABELS[tier] }));
+const tierOptions = TIER_KEYS.map((tier) => ({ value: tier, label: tierLabel(tier) }));
 
-export function CustomerForm({ action, mode, values, hidden, cancelHref }: CustomerFormProps) {
+export function CustomerForm({ action, mode, values, hidden, tier, cancelHref }: CustomerFormProps) {
   const [state, dispatch, pending] = useActionState(action, null);
   return (
     <Form action={dispatch} state={state} values={values} noValidate>
@@ -36,7 +46,15 @@ export function CustomerForm({ action, mode, values, hidden, cancelHref }: Custo
           />
         ) : null}
         <TextField name="contactEmail" label="Contact email" type="email" required autoComplete="email" placeholder="ops@acme.com" />
-        <SelectField name="tier" label="Tier" options={tierOptions} defaultValue={mode === 'create' ? 'community' : undefined} />
+        {tier ?? (
+          <SelectField
+            name="tier"
+            label="Tier"
+            options={tierOptions}
+            defaultValue="community"
+            hint="Team or Enterprise becomes a manual tier (an invoiced deal) that Stripe webhooks keep. Leave Community for customers who will buy a plan online."
+          />
+        )}
         <TextField name="licenseExpiresAt" label="License expires" type="date" hint="Valid through this day (UTC). Leave empty for no expiry." />
       </fieldset>
       <fieldset className="grid items-start gap-5 border-t border-border pt-5 sm:grid-cols-3">

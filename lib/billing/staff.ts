@@ -2,12 +2,12 @@ import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
 import type { Actor } from '@/lib/auth/actor';
 import { prisma, type Prisma } from '@/lib/db/client';
-import { NotFoundError } from '@/lib/errors';
-import { assertStaffPermission } from '@/lib/rbac/authorize';
+import { ForbiddenError, NotFoundError } from '@/lib/errors';
+import { assertStaffPermission, hasStaffPermission } from '@/lib/rbac/authorize';
 import type { TableQuery } from '@/lib/table/query';
 import { lockOrg } from './apply-tier';
 import { pastDueGraceDays } from './config';
-import { TIER_ORDER } from './plans';
+import { FREE_TIER, TIER_ORDER, tierLabel, type Tier } from './plans';
 import { recomputeTier } from './subscription-state';
 
 export const BILLING_SORTS = ['name', 'tier', 'updatedAt'] as const;
@@ -87,4 +87,19 @@ export async function setManualTier(actor: Actor, input: ManualTierInput, now = 
     const result = await recomputeTier(tx, orgId, { actor, now, graceDays: pastDueGraceDays(), reason: tier ? `manual: ${reason}` : `manual tier cleared: ${reason}` });
     return { changed: true, tier: result.to, manualTier: tier };
   });
+}
+
+/**
+ * The tier a new customer starts on. Nothing is billed yet, so a paid tier
+ * staff choose at creation is a manual tier from the start, under the same
+ * permission as setManualTier: stored as a plain tier, the first webhook or
+ * sync would recompute it from the (absent) subscriptions and drop it.
+ * Community stays unpinned, so the customer can still buy a plan in Checkout.
+ */
+export function initialTier(actor: Actor, tier: Tier): { tier: Tier; manualTier: Tier | null } {
+  if (tier === FREE_TIER) return { tier, manualTier: null };
+  if (!hasStaffPermission(actor, 'billing.manage')) {
+    throw new ForbiddenError(`Starting a customer on ${tierLabel(tier)} sets a manual tier, which needs the billing permission. Create it on Community and ask billing staff to set the tier.`);
+  }
+  return { tier, manualTier: tier };
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prisma } from '@/lib/db/client';
 import { runCli } from '@/lib/testing/cli';
 import { createMember, createOrg } from '@/lib/testing/factories';
-import { startBillingTestEnv, type BillingTestEnv } from '@/lib/testing/stripe';
+import { startBillingTestEnv, subscribedOrg, type BillingTestEnv } from '@/lib/testing/stripe';
 import { startCheckout } from './checkout';
 
 let env: BillingTestEnv;
@@ -13,21 +13,11 @@ afterAll(async () => {
   await env.stop();
 });
 
-async function subscribedOrg() {
-  const org = await createOrg({ tier: 'community' });
-  const owner = await createMember(org.id, 'owner');
-  const { sessionId } = await startCheckout(owner.actor, { org: org.slug, tier: 'team', interval: 'year' });
-  const before = env.standIn.events.length;
-  const sub = await env.standIn.completeCheckout(sessionId);
-  for (const event of env.standIn.events.slice(before)) await env.deliver(event);
-  return { org, sub };
-}
-
 const tierOf = async (id: string) => (await prisma.organization.findUniqueOrThrow({ where: { id } })).tier;
 
 describe('portcullis billing sync', () => {
   it('corrects drift from missed webhooks and reports it; a second run finds none', async () => {
-    const { org, sub } = await subscribedOrg();
+    const { org, sub } = await subscribedOrg(env, 'year');
     expect(await tierOf(org.id)).toBe('team');
     // Stripe cancels; the webhook never reaches us.
     await env.stripe.subscriptions.cancel(sub.id);

@@ -40,7 +40,7 @@ describe('portcullis customers', () => {
     const added = await ok(['customers', 'add', `Acme ${slug}`, `Ops@${slug}.test`, '--tier', 'team', '--expires', isoDay(30), '--slug', slug, '--namespace', 'acme']);
     expect(added.stdout).toBe(`Created customer Acme ${slug} (slug ${slug}, tier team, id ${(await prisma.organization.findUniqueOrThrow({ where: { slug } })).id})\n`);
     const org = await prisma.organization.findUniqueOrThrow({ where: { slug } });
-    expect(org).toMatchObject({ contactEmail: `ops@${slug}.test`, tier: 'team', namespace: 'acme' });
+    expect(org).toMatchObject({ contactEmail: `ops@${slug}.test`, tier: 'team', manualTier: 'team', namespace: 'acme' });
     const event = await prisma.auditEvent.findFirstOrThrow({ where: { action: 'customer.create', orgId: org.id } });
     expect(event).toMatchObject({ actorType: 'cli', actorLabel: expect.stringMatching(/^cli:.+/) });
 

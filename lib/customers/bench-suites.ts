@@ -7,7 +7,7 @@ import { createRepository, entitle } from '@/lib/registry/repositories';
 import { generateToken, isWellFormedToken } from '@/lib/registry/token-format';
 import { mintToken, verifyRegistryCredentials } from '@/lib/registry/tokens';
 import { listCustomers, parseCustomerQuery } from './list-customers';
-import { TIER_KEYS } from './tiers';
+import { TIER_KEYS } from '@/lib/features/tiers';
 
 const DAY = 24 * 3600 * 1000;
 

@@ -7,6 +7,7 @@ import { createMember, createOrg, createStaff, uniqueSlug } from '@/lib/testing/
 import { createCustomer, deactivateCustomer, getCustomer, reactivateCustomer, updateCustomer } from './customers';
 import { listCustomers, parseCustomerQuery } from './list-customers';
 import { resolveCustomer } from './resolve-customer';
+import { TIER_IS_BILLING } from './schema';
 
 const DAY = 24 * 3600 * 1000;
 const isoDay = (offsetDays: number) => new Date(Date.now() + offsetDays * DAY).toISOString().slice(0, 10);
@@ -17,7 +18,7 @@ async function auditCount(orgId: string) {
 
 describe('creating a customer', () => {
   it('stores every field, derives the slug from the name and audits it', async () => {
-    const { actor } = await createStaff('staff-support');
+    const { actor } = await createStaff('staff-admin');
     const name = `Acme Corp ${uniqueSlug('x')}`;
     const org = await createCustomer(actor, {
       name,
@@ -29,10 +30,10 @@ describe('creating a customer', () => {
       namespace: 'acme-prod',
       notes: 'Signed in Q3.',
     });
-    expect(org).toMatchObject({ name, slug: name.toLowerCase().replace(/ /g, '-'), contactEmail: 'ops@acme.test', tier: 'enterprise', status: 'active', namespace: 'acme-prod' });
+    expect(org).toMatchObject({ name, slug: name.toLowerCase().replace(/ /g, '-'), contactEmail: 'ops@acme.test', tier: 'enterprise', manualTier: 'enterprise', status: 'active', namespace: 'acme-prod' });
     expect(org.licenseExpiresAt?.toISOString()).toBe(`${isoDay(30)}T23:59:59.999Z`);
     const event = await prisma.auditEvent.findFirstOrThrow({ where: { action: 'customer.create', orgId: org.id } });
-    expect(event).toMatchObject({ actorLabel: actor.label, targetId: org.id });
+    expect(event).toMatchObject({ actorLabel: actor.label, targetId: org.id, after: expect.objectContaining({ tier: 'enterprise', manualTier: 'enterprise' }) });
     expect(await resolveCustomer(prisma, name)).toMatchObject({ id: org.id });
     expect(await resolveCustomer(prisma, org.slug.toUpperCase())).toMatchObject({ id: org.id });
   });
@@ -60,6 +61,16 @@ describe('creating a customer', () => {
     expect(await prisma.auditEvent.count({ where: { actorLabel: actor.label } })).toBe(0);
   });
 
+  it('starts on a paid tier only as a manual tier, which needs billing.manage; Community stays unpinned', async () => {
+    const support = await createStaff('staff-support');
+    const slug = uniqueSlug('start');
+    await expect(createCustomer(support.actor, { name: 'Paid Start', slug, contactEmail: `ops@${slug}.test`, tier: 'team' })).rejects.toThrow(
+      /Starting a customer on Team sets a manual tier, which needs the billing permission/,
+    );
+    expect(await prisma.organization.count({ where: { slug } })).toBe(0);
+    expect(await createCustomer(support.actor, { name: 'Free Start', slug, contactEmail: `ops@${slug}.test` })).toMatchObject({ tier: 'community', manualTier: null });
+  });
+
   it('is refused to staff without customers.create and to customers', async () => {
     const billing = await createStaff('staff-billing');
     const member = await createMember((await createOrg()).id, 'owner');
@@ -80,14 +91,17 @@ describe('editing a customer', () => {
   it('changes and clears fields, audits only what changed', async () => {
     const { actor } = await createStaff('staff-support');
     const org = await createCustomer(actor, { name: `Edit ${uniqueSlug()}`, contactEmail: 'a@edit.test', namespace: 'ns-one' });
-    const updated = await updateCustomer(actor, org.id, { tier: 'team', namespace: '', contactEmail: 'a@edit.test' });
-    expect(updated).toMatchObject({ tier: 'team', namespace: null, contactEmail: 'a@edit.test' });
+    const updated = await updateCustomer(actor, org.id, { name: `${org.name} Ltd`, namespace: '', contactEmail: 'a@edit.test' });
+    expect(updated).toMatchObject({ name: `${org.name} Ltd`, namespace: null, contactEmail: 'a@edit.test' });
     const event = await prisma.auditEvent.findFirstOrThrow({ where: { action: 'customer.update', orgId: org.id } });
-    expect(event.before).toEqual({ tier: 'community', namespace: 'ns-one' });
-    expect(event.after).toEqual({ tier: 'team', namespace: null });
+    expect(event.before).toEqual({ name: org.name, namespace: 'ns-one' });
+    expect(event.after).toEqual({ name: `${org.name} Ltd`, namespace: null });
 
     const count = await auditCount(org.id);
-    await updateCustomer(actor, org.id, { tier: 'team' });
+    await updateCustomer(actor, org.id, { name: `${org.name} Ltd` });
+    expect(await auditCount(org.id)).toBe(count);
+    // The tier is billing's (setManualTier): refused here, not silently dropped.
+    await expect(updateCustomer(actor, org.id, { tier: 'team' } as never)).rejects.toThrow(TIER_IS_BILLING);
     expect(await auditCount(org.id)).toBe(count);
     await expect(updateCustomer(actor, org.id, { licenseExpiresAt: isoDay(-3) })).rejects.toThrow('today or later');
     // An expiry that has passed since may be kept while editing something else.
@@ -98,8 +112,8 @@ describe('editing a customer', () => {
     });
     await expect(updateCustomer(actor, org.id, { name: '' })).rejects.toThrow("Enter the customer's name.");
     const billing = await createStaff('staff-billing');
-    await expect(updateCustomer(billing.actor, org.id, { tier: 'enterprise' })).rejects.toBeInstanceOf(ForbiddenError);
-    expect((await prisma.organization.findUniqueOrThrow({ where: { id: org.id } })).tier).toBe('team');
+    await expect(updateCustomer(billing.actor, org.id, { notes: 'billing was here' })).rejects.toBeInstanceOf(ForbiddenError);
+    expect(await prisma.organization.findUniqueOrThrow({ where: { id: org.id } })).toMatchObject({ tier: 'community', manualTier: null, notes: 'renewal pending' });
   });
 });
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
 import type { Actor } from '@/lib/auth/actor';
+import { initialTier } from '@/lib/billing/staff';
 import { prisma, type Db } from '@/lib/db/client';
 import { ConflictError, ValidationError } from '@/lib/errors';
 import { announceRegistryChange, revokeAllTokens } from '@/lib/registry/tokens';
@@ -15,6 +16,7 @@ const customerFields = {
   slug: true,
   contactEmail: true,
   tier: true,
+  manualTier: true,
   status: true,
   licenseExpiresAt: true,
   kubernetesVersion: true,
@@ -34,6 +36,7 @@ async function assertSlugFree(tx: Db, slug: string) {
 export async function createCustomer(actor: Actor, input: CreateCustomerInput) {
   assertStaffPermission(actor, 'customers.create');
   const data = createCustomerSchema.parse(input);
+  const tier = initialTier(actor, data.tier);
   const slug = data.slug ?? slugify(data.name);
   if (slug.length < 2) {
     throw ValidationError.field('slug', 'The name gives no usable slug; enter one (lowercase letters, digits and dashes).');
@@ -41,7 +44,7 @@ export async function createCustomer(actor: Actor, input: CreateCustomerInput) {
   return prisma.$transaction(async (tx) => {
     await assertSlugFree(tx, slug);
     try {
-      const org = await tx.organization.create({ data: { ...data, slug }, select: customerFields });
+      const org = await tx.organization.create({ data: { ...data, ...tier, slug }, select: customerFields });
       await recordAudit(tx, actor, { action: 'customer.create', target: { type: 'organization', id: org.id }, orgId: org.id, after: org });
       return org;
     } catch (error) {
@@ -52,6 +55,7 @@ export async function createCustomer(actor: Actor, input: CreateCustomerInput) {
   });
 }
 
+/** Edits everything but the tier: that is billing's (setManualTier), which locks, audits with a reason and re-issues the license. */
 export async function updateCustomer(actor: Actor, orgId: string, input: UpdateCustomerInput) {
   const data = updateCustomerSchema.parse(input);
   return prisma.$transaction(async (tx) => {

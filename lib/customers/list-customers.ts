@@ -1,8 +1,9 @@
 import type { Actor } from '@/lib/auth/actor';
 import { prisma, type Prisma } from '@/lib/db/client';
+import { TIER_KEYS } from '@/lib/features/tiers';
 import { assertStaffPermission } from '@/lib/rbac/authorize';
 import { parseTableQuery, type SearchParamsInput } from '@/lib/table/query';
-import { CUSTOMER_STATUSES, TIER_KEYS } from './tiers';
+import { CUSTOMER_STATUSES } from './statuses';
 
 const DAY = 24 * 60 * 60 * 1000;
 

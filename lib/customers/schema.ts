@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TIER_KEYS } from './tiers';
+import { TIER_KEYS } from '@/lib/features/tiers';
 
 /**
  * Input schemas for customers, shared by the forms, the server actions, the
@@ -118,15 +118,19 @@ export type CreateCustomerInput = z.input<typeof createCustomerSchema>;
 
 const blankToNull = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? null : value);
 
+export const TIER_IS_BILLING =
+  'The tier is a billing setting: set a manual tier on the customer\'s page or under Billing (portcullis billing manual-tier), which is audited with a reason, re-issues the license and is kept by Stripe webhooks.';
+
 /**
  * Edits: a field left out is unchanged, an emptied optional field is cleared.
  * The slug is the registry username customers log in with, so it does not
- * change after creation.
+ * change after creation. The tier is not edited here (TIER_IS_BILLING).
  */
 export const updateCustomerSchema = z.object({
   name: customerNameSchema.optional(),
   contactEmail: contactEmailSchema.optional(),
-  tier: z.enum(TIER_KEYS, { error: `Choose a tier: ${TIER_KEYS.join(', ')}.` }).optional(),
+  /** Refused rather than dropped, so no caller believes it changed the tier. */
+  tier: z.never({ error: TIER_IS_BILLING }).optional(),
   licenseExpiresAt: z.preprocess(blankToNull, z.union([z.null(), licenseDaySchema])),
   kubernetesVersion: z.preprocess(blankToNull, z.union([z.null(), customerFieldsSchema.shape.kubernetesVersion])),
   productVersion: z.preprocess(blankToNull, z.union([z.null(), customerFieldsSchema.shape.productVersion])),

@@ -1,8 +1,11 @@
 import Stripe from 'stripe';
 import { ensureCatalog } from '@/lib/billing/catalog';
+import { startCheckout } from '@/lib/billing/checkout';
+import type { BillingInterval } from '@/lib/billing/plans';
 import { createStripe } from '@/lib/billing/stripe-client';
 import { processStripeWebhook, type WebhookOptions } from '@/lib/billing/webhooks';
 import { startStripeStandIn, type StripeStandIn } from '@/lib/stripe-stand-in/server';
+import { createMember, createOrg } from './factories';
 
 export const TEST_WEBHOOK_SECRET = 'whsec_portcullis_test_secret';
 
@@ -47,4 +50,15 @@ export async function startBillingTestEnv(): Promise<BillingTestEnv> {
     },
     stop: () => standIn.stop(),
   };
+}
+
+/** A Community org whose owner bought Team through Checkout on the stand-in, every webhook delivered: an active subscription and a Team license. */
+export async function subscribedOrg(env: BillingTestEnv, interval: BillingInterval = 'month') {
+  const org = await createOrg({ tier: 'community' });
+  const owner = await createMember(org.id, 'owner');
+  const { sessionId } = await startCheckout(owner.actor, { org: org.slug, tier: 'team', interval });
+  const before = env.standIn.events.length;
+  const sub = await env.standIn.completeCheckout(sessionId);
+  for (const event of env.standIn.events.slice(before)) await env.deliver(event);
+  return { org, owner, sub };
 }

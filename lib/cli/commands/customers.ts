@@ -20,7 +20,7 @@ export const registerCustomers: RegisterCommand = (program, kit) => {
     .description('create a customer')
     .argument('<name>', 'the customer\'s name, e.g. "Acme Corp"')
     .argument('<email>', 'contact email')
-    .option('--tier <tier>', 'community | team | enterprise', 'community')
+    .option('--tier <tier>', 'community | team | enterprise; team and enterprise are a manual tier, kept by Stripe webhooks (change it later with billing manual-tier)', 'community')
     .option('--expires <YYYY-MM-DD>', 'license expiry date')
     .option('--slug <slug>', 'registry username (default: from the name)')
     .option('--namespace <namespace>', 'target Kubernetes namespace')
@@ -79,7 +79,7 @@ export const registerCustomers: RegisterCommand = (program, kit) => {
         out.data({ ...customer, repositories, checklist: checklist.map(({ key, doneAt, doneBy }) => ({ key, doneAt, doneBy })) });
         return;
       }
-      out.print(`${customer.name} (${customer.slug}) — ${customer.tier}, ${customer.status}`);
+      out.print(`${customer.name} (${customer.slug}) — ${customer.tier}${customer.manualTier ? ' (manual tier)' : ''}, ${customer.status}`);
       out.print(`Contact: ${customer.contactEmail}`);
       out.print(`License expires: ${customer.licenseExpiresAt?.toISOString().slice(0, 10) ?? '-'}`);
       out.print(`Namespace: ${customer.namespace ?? '-'}   Kubernetes: ${customer.kubernetesVersion ?? '-'}   Product: ${customer.productVersion ?? '-'}`);

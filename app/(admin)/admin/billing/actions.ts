@@ -7,5 +7,7 @@ import { manualTierSchema, setManualTier } from '@/lib/billing/staff';
 export const manualTierAction = formAction(manualTierSchema, async (input, actor) => {
   const result = await setManualTier(actor, { orgId: input.orgId, tier: input.tier ?? '', reason: input.reason });
   revalidatePath('/admin/billing');
+  // The customer's own pages show the tier and offer this control too.
+  revalidatePath('/admin/customers/[slug]', 'layout');
   return { message: result.manualTier ? `Manual tier set; the customer is now on ${result.tier}.` : `Manual tier cleared; the customer is now on ${result.tier}.` };
 });

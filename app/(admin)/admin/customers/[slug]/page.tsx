@@ -1,7 +1,9 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { Pencil } from 'lucide-react';
-import { ExpiryDate, TierBadge } from '@/components/customers/badges';
+import { ManualTierDialog } from '@/components/billing/manual-tier-dialog';
+import { ExpiryDate } from '@/components/customers/badges';
+import { CustomerTier } from '@/components/customers/customer-tier';
 import { Entitlements } from '@/components/customers/entitlements';
 import { LinkButton } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
@@ -10,6 +12,7 @@ import { KeyValueList } from '@/components/ui/key-value-list';
 import { ONBOARDING_ITEMS } from '@/lib/onboarding/checklist';
 import { hasStaffPermission } from '@/lib/rbac/authorize';
 import { listEntitlements, listRepositories } from '@/lib/registry/repositories';
+import { manualTierAction } from '../../billing/actions';
 import { deactivateCustomerAction, entitleAction, reactivateCustomerAction, unentitleAction } from '../actions';
 import { loadCustomer } from './load';
 
@@ -46,7 +49,14 @@ export default async function CustomerOverview({ params }: { params: Promise<{ s
             <KeyValueList
               items={[
                 { label: 'Contact email', value: <a className="hover:underline" href={`mailto:${customer.contactEmail}`}>{customer.contactEmail}</a> },
-                { label: 'Tier', value: <TierBadge tier={customer.tier} /> },
+                {
+                  label: 'Tier',
+                  value: (
+                    <CustomerTier tier={customer.tier} manualTier={customer.manualTier}>
+                      {hasStaffPermission(actor, 'billing.manage') ? <ManualTierDialog org={org} manualTier={customer.manualTier} action={manualTierAction} /> : null}
+                    </CustomerTier>
+                  ),
+                },
                 { label: 'License expires', value: <ExpiryDate value={customer.licenseExpiresAt} /> },
                 { label: 'Kubernetes version', value: customer.kubernetesVersion ?? '—' },
                 { label: 'Product version', value: customer.productVersion ?? '—' },

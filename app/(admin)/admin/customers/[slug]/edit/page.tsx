@@ -1,6 +1,9 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { CustomerForm } from '@/components/customers/customer-form';
+import { CustomerTier, TierSetting } from '@/components/customers/customer-tier';
 import { Card, CardContent } from '@/components/ui/card';
+import { hasStaffPermission } from '@/lib/rbac/authorize';
 import { updateCustomerAction } from '../../actions';
 import { loadCustomer } from '../load';
 
@@ -8,7 +11,8 @@ export const metadata: Metadata = { title: 'Edit customer' };
 
 export default async function EditCustomerPage({ params }: { params: Promise<{ slug: string }> }) {
   const { slug } = await params;
-  const { customer } = await loadCustomer(slug);
+  const { actor, customer } = await loadCustomer(slug);
+  const overview = `/admin/customers/${customer.slug}`;
   return (
     <Card className="max-w-3xl">
       <CardContent className="pt-5 sm:pt-6">
@@ -16,11 +20,29 @@ export default async function EditCustomerPage({ params }: { params: Promise<{ s
           action={updateCustomerAction}
           mode="edit"
           hidden={{ orgId: customer.id }}
-          cancelHref={`/admin/customers/${customer.slug}`}
+          cancelHref={overview}
+          tier={
+            <TierSetting>
+              <CustomerTier tier={customer.tier} manualTier={customer.manualTier} />
+              <p className="text-[13px] leading-5 text-muted-foreground">
+                Not changed here:{' '}
+                {hasStaffPermission(actor, 'billing.manage') ? (
+                  <>
+                    use{' '}
+                    <Link href={overview} className="font-medium text-primary-strong hover:underline">
+                      Manual tier on the overview
+                    </Link>
+                  </>
+                ) : (
+                  'billing staff set it on the overview'
+                )}
+                , which records a reason in the audit log and re-issues the license.
+              </p>
+            </TierSetting>
+          }
           values={{
             name: customer.name,
             contactEmail: customer.contactEmail,
-            tier: customer.tier,
             licenseExpiresAt: customer.licenseExpiresAt?.toISOString().slice(0, 10),
             kubernetesVersion: customer.kubernetesVersion,
             productVersion: customer.productVersion,

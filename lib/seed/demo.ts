@@ -4,6 +4,7 @@ import { hashPassword } from '@/lib/auth/password';
 import { prisma, type Db } from '@/lib/db/client';
 import { seedDemoPulls } from '@/lib/stats/demo-pulls';
 import { seedDemoSso } from '@/lib/sso/demo-idp';
+import { initialTier } from '@/lib/billing/staff';
 import { issueLicenseTx } from '@/lib/licensing/licenses';
 
 /**
@@ -66,7 +67,9 @@ export async function seedDemo(): Promise<{ seeded: boolean }> {
         const org = await tx.organization.upsert({
           where: { slug: customer.slug },
           update: {},
-          create: { ...fields, licenseExpiresAt: new Date(Date.now() + expiresInDays * DAY) },
+          // The rule staff creation follows: a paid starting tier is a manual tier, so a
+          // `portcullis billing sync` against the demo's Stripe stand-in keeps it.
+          create: { ...fields, ...initialTier(actor, fields.tier), licenseExpiresAt: new Date(Date.now() + expiresInDays * DAY) },
         });
         await recordAudit(tx, actor, { action: 'customer.create', target: { type: 'organization', id: org.id }, orgId: org.id, after: org });
       }

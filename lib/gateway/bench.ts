@@ -112,6 +112,12 @@ function peakRss(pid: number): { rssMb: number; peakMb: number } {
   return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
 }
 
+/** User + system CPU seconds the process has used (clock ticks are 100/s on Linux). */
+function cpuSeconds(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 async function run(ctx: BenchContext) {
@@ -174,14 +180,21 @@ async function run(ctx: BenchContext) {
     ctx.log(`blob GET of ${(layerSize / 1024 / 1024).toFixed(0)} MB (interleaved, 3 rounds each):`);
     const blobRates: Record<string, number[]> = { direct: [], gateway: [] };
     let rssDuringBlobs = 0;
+    let gatewayCpu = 0;
+    let gatewayBytes = 0;
     for (let round = 0; round < 3; round++) {
       for (const key of round % 2 ? ['gateway', 'direct'] : ['direct', 'gateway']) {
         const t = targets[key as keyof typeof targets];
         const sampler = setInterval(() => (rssDuringBlobs = Math.max(rssDuringBlobs, peakRss(pid).rssMb)), 100);
+        const cpuBefore = cpuSeconds(pid);
         const start = performance.now();
         const { status, bytes } = await request(agents[key]!, t, 'GET', blobPath(t));
         const seconds = (performance.now() - start) / 1000;
         clearInterval(sampler);
+        if (key === 'gateway') {
+          gatewayCpu += cpuSeconds(pid) - cpuBefore;
+          gatewayBytes += bytes;
+        }
         if (status !== 200 || bytes !== layerSize) throw new Error(`${key}: blob ${status}, ${bytes} bytes`);
         blobRates[key]!.push(bytes / 1024 / 1024 / seconds);
       }
@@ -202,6 +215,9 @@ async function run(ctx: BenchContext) {
     ctx.log(`added p50 latency: gateway ${figures.addedP50.toFixed(3)} ms (${check(figures.addedP50 <= 2)} ≤ 2 ms), nginx ${figures.nginxAddedP50.toFixed(3)} ms`);
     ctx.log(`manifest throughput vs direct: gateway ${(figures.manifestRatio * 100).toFixed(0)}% (${check(figures.manifestRatio >= 0.6)} ≥ 60%), nginx ${(figures.nginxManifestRatio * 100).toFixed(0)}%`);
     ctx.log(`blob throughput vs direct: gateway ${(figures.blobRatio * 100).toFixed(0)}% (${check(figures.blobRatio >= 0.85)} ≥ 85%)`);
+    const cpuPerGb = gatewayCpu / (gatewayBytes / 1024 ** 3);
+    // On a 2-core machine the client, the registry and the gateway share the CPUs: this says how much the gateway itself costs.
+    ctx.log(`gateway CPU while streaming blobs: ${cpuPerGb.toFixed(2)} CPU-seconds per GB (a ceiling of ${(1024 / cpuPerGb).toFixed(0)} MB/s per core)`);
     ctx.log(`gateway RSS: peak ${memory.peakMb.toFixed(0)} MB over the whole run, ${rssDuringBlobs.toFixed(0)} MB max while streaming (${check(memory.peakMb < 200)} < 200 MB)`);
     ctx.figure('manifest HEAD p50 gateway', p50('gateway'), 'ms');
     ctx.figure('manifest HEAD p50 direct', p50('direct'), 'ms');
@@ -218,6 +234,7 @@ async function run(ctx: BenchContext) {
     ctx.figure('blob throughput direct', median(blobRates.direct!), 'MB/s');
     ctx.figure('blob throughput ratio gateway/direct', figures.blobRatio, 'x');
     ctx.figure('gateway peak RSS', memory.peakMb, 'MB');
+    ctx.figure('gateway CPU per GB of blob', cpuPerGb, 'CPU-s');
     for (const agent of Object.values(agents)) agent.destroy();
   } finally {
     await gatewayProcess?.stop();

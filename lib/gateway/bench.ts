@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -9,7 +10,7 @@ import { mintToken } from '@/lib/registry/tokens';
 import { createOrg, uniqueSlug } from '@/lib/testing/factories';
 import { startGatewayProcess } from '@/lib/testing/gateway-process';
 import { OCI_MANIFEST } from '@/lib/testing/oci-fixtures';
-import { ensureRegistryTools, startDistribution, startNginxBasicAuth, tempDir } from '@/lib/testing/registry-tools';
+import { ensureRegistryTools, startDistribution, startNginxBasicAuth, stopChild, tempDir, waitForHttp } from '@/lib/testing/registry-tools';
 
 /**
  * The gateway against the registry it fronts, side by side in one run:
@@ -21,6 +22,25 @@ import { ensureRegistryTools, startDistribution, startNginxBasicAuth, tempDir } 
  */
 const BLOB_MB = Number(process.env.BENCH_BLOB_MB ?? 200);
 const CONCURRENCY = 16;
+const BLOB_ROUNDS = 5;
+
+/** The least a Node proxy can do: stream the upstream's answer back, no auth, no logging (a reference for the blob figures). */
+async function startNodePipe(port: number, upstream: string): Promise<{ url: string; stop: () => Promise<void> }> {
+  const source = `
+    const http = require('node:http');
+    const { pipeline } = require('node:stream');
+    const agent = new http.Agent({ keepAlive: true });
+    http.createServer((req, res) => {
+      http.get(${JSON.stringify(upstream)} + req.url, { agent }, (up) => {
+        res.writeHead(up.statusCode, { 'content-length': up.headers['content-length'], 'content-type': up.headers['content-type'] });
+        pipeline(up, res, () => {});
+      }).on('error', () => res.destroy());
+    }).listen(${port}, '127.0.0.1');`;
+  const child = spawn(process.execPath, ['-e', source], { stdio: 'ignore' });
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${url}/v2/`);
+  return { url, stop: () => stopChild(child) };
+}
 
 type Target = { name: string; base: string; auth: string | null };
 
@@ -177,18 +197,24 @@ async function run(ctx: BenchContext) {
     }
     for (const [key, values] of Object.entries(rates)) ctx.log(`  ${key.padEnd(8)} ${Math.round(median(values)).toLocaleString('en-US').padStart(8)} req/s   (rounds: ${values.map((v) => Math.round(v)).join(', ')})`);
 
-    ctx.log(`blob GET of ${(layerSize / 1024 / 1024).toFixed(0)} MB (interleaved, 3 rounds each):`);
-    const blobRates: Record<string, number[]> = { direct: [], gateway: [] };
+    ctx.log(`blob GET of ${(layerSize / 1024 / 1024).toFixed(0)} MB (one warm-up each, then ${BLOB_ROUNDS} interleaved rounds; "node pipe" is a bare Node http proxy, for reference):`);
+    const pipe = await startNodePipe(5133, registry.url);
+    const blobTargets: Record<string, Target & { name2: string }> = { ...targets, 'node pipe': { name: 'node pipe', base: pipe.url, auth: null, name2: 'bench/app' } };
+    // Each target streams on a fresh connection, as the node pipe must.
+    const blobAgents: Record<string, http.Agent> = Object.fromEntries(Object.keys(blobTargets).map((k) => [k, new http.Agent({ keepAlive: true, maxSockets: 1 })]));
+    const blobRates: Record<string, number[]> = { direct: [], gateway: [], 'node pipe': [] };
     let rssDuringBlobs = 0;
     let gatewayCpu = 0;
     let gatewayBytes = 0;
-    for (let round = 0; round < 3; round++) {
-      for (const key of round % 2 ? ['gateway', 'direct'] : ['direct', 'gateway']) {
-        const t = targets[key as keyof typeof targets];
+    for (const key of Object.keys(blobRates)) await request(blobAgents[key]!, blobTargets[key]!, 'GET', blobPath(blobTargets[key]!));
+    for (let round = 0; round < BLOB_ROUNDS; round++) {
+      const order = ['direct', 'gateway', 'node pipe'];
+      for (const key of round % 2 ? order.reverse() : order) {
+        const t = blobTargets[key]!;
         const sampler = setInterval(() => (rssDuringBlobs = Math.max(rssDuringBlobs, peakRss(pid).rssMb)), 100);
         const cpuBefore = cpuSeconds(pid);
         const start = performance.now();
-        const { status, bytes } = await request(agents[key]!, t, 'GET', blobPath(t));
+        const { status, bytes } = await request(blobAgents[key]!, t, 'GET', blobPath(t));
         const seconds = (performance.now() - start) / 1000;
         clearInterval(sampler);
         if (key === 'gateway') {
@@ -199,7 +225,8 @@ async function run(ctx: BenchContext) {
         blobRates[key]!.push(bytes / 1024 / 1024 / seconds);
       }
     }
-    for (const [key, values] of Object.entries(blobRates)) ctx.log(`  ${key.padEnd(8)} ${median(values).toFixed(0).padStart(6)} MB/s   (rounds: ${values.map((v) => v.toFixed(0)).join(', ')})`);
+    for (const [key, values] of Object.entries(blobRates)) ctx.log(`  ${key.padEnd(9)} ${median(values).toFixed(0).padStart(6)} MB/s   (rounds: ${values.map((v) => v.toFixed(0)).join(', ')})`);
+    await pipe.stop();
 
     const memory = peakRss(pid);
     const figures = {
@@ -208,13 +235,14 @@ async function run(ctx: BenchContext) {
       manifestRatio: median(rates.gateway!) / median(rates.direct!),
       nginxManifestRatio: median(rates.nginx!) / median(rates.direct!),
       blobRatio: median(blobRates.gateway!) / median(blobRates.direct!),
+      pipeBlobRatio: median(blobRates['node pipe']!) / median(blobRates.direct!),
     };
     ctx.log();
     ctx.log(`gateway p50 ${p50('gateway').toFixed(3)} ms / p99 ${p99('gateway').toFixed(3)} ms; direct p50 ${p50('direct').toFixed(3)} ms / p99 ${p99('direct').toFixed(3)} ms; nginx p50 ${p50('nginx').toFixed(3)} ms / p99 ${p99('nginx').toFixed(3)} ms`);
     const check = (ok: boolean) => (ok ? 'meets target' : 'MISSES target');
     ctx.log(`added p50 latency: gateway ${figures.addedP50.toFixed(3)} ms (${check(figures.addedP50 <= 2)} ≤ 2 ms), nginx ${figures.nginxAddedP50.toFixed(3)} ms`);
     ctx.log(`manifest throughput vs direct: gateway ${(figures.manifestRatio * 100).toFixed(0)}% (${check(figures.manifestRatio >= 0.6)} ≥ 60%), nginx ${(figures.nginxManifestRatio * 100).toFixed(0)}%`);
-    ctx.log(`blob throughput vs direct: gateway ${(figures.blobRatio * 100).toFixed(0)}% (${check(figures.blobRatio >= 0.85)} ≥ 85%)`);
+    ctx.log(`blob throughput vs direct: gateway ${(figures.blobRatio * 100).toFixed(0)}% (${check(figures.blobRatio >= 0.85)} ≥ 85%), bare node pipe ${(figures.pipeBlobRatio * 100).toFixed(0)}%`);
     const cpuPerGb = gatewayCpu / (gatewayBytes / 1024 ** 3);
     // On a 2-core machine the client, the registry and the gateway share the CPUs: this says how much the gateway itself costs.
     ctx.log(`gateway CPU while streaming blobs: ${cpuPerGb.toFixed(2)} CPU-seconds per GB (a ceiling of ${(1024 / cpuPerGb).toFixed(0)} MB/s per core)`);
@@ -233,6 +261,7 @@ async function run(ctx: BenchContext) {
     ctx.figure('blob throughput gateway', median(blobRates.gateway!), 'MB/s');
     ctx.figure('blob throughput direct', median(blobRates.direct!), 'MB/s');
     ctx.figure('blob throughput ratio gateway/direct', figures.blobRatio, 'x');
+    ctx.figure('blob throughput ratio node pipe/direct', figures.pipeBlobRatio, 'x');
     ctx.figure('gateway peak RSS', memory.peakMb, 'MB');
     ctx.figure('gateway CPU per GB of blob', cpuPerGb, 'CPU-s');
     for (const agent of Object.values(agents)) agent.destroy();

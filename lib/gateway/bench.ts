@@ -132,10 +132,10 @@ function peakRss(pid: number): { rssMb: number; peakMb: number } {
   return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
 }
 
-/** User + system CPU seconds the process has used (clock ticks are 100/s on Linux). */
-function cpuSeconds(pid: number): number {
+/** User + system CPU seconds (clock ticks are 100/s on Linux) and minor page faults of a process so far. */
+function cpuAndFaults(pid: number): { cpu: number; faults: number } {
   const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+  return { cpu: (Number(fields[11]) + Number(fields[12])) / 100, faults: Number(fields[7]) };
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -205,6 +205,7 @@ async function run(ctx: BenchContext) {
     const blobRates: Record<string, number[]> = { direct: [], gateway: [], 'node pipe': [] };
     let rssDuringBlobs = 0;
     let gatewayCpu = 0;
+    let gatewayFaults = 0;
     let gatewayBytes = 0;
     for (const key of Object.keys(blobRates)) await request(blobAgents[key]!, blobTargets[key]!, 'GET', blobPath(blobTargets[key]!));
     for (let round = 0; round < BLOB_ROUNDS; round++) {
@@ -212,13 +213,15 @@ async function run(ctx: BenchContext) {
       for (const key of round % 2 ? order.reverse() : order) {
         const t = blobTargets[key]!;
         const sampler = setInterval(() => (rssDuringBlobs = Math.max(rssDuringBlobs, peakRss(pid).rssMb)), 100);
-        const cpuBefore = cpuSeconds(pid);
+        const before = cpuAndFaults(pid);
         const start = performance.now();
         const { status, bytes } = await request(blobAgents[key]!, t, 'GET', blobPath(t));
         const seconds = (performance.now() - start) / 1000;
         clearInterval(sampler);
         if (key === 'gateway') {
-          gatewayCpu += cpuSeconds(pid) - cpuBefore;
+          const after = cpuAndFaults(pid);
+          gatewayCpu += after.cpu - before.cpu;
+          gatewayFaults += after.faults - before.faults;
           gatewayBytes += bytes;
         }
         if (status !== 200 || bytes !== layerSize) throw new Error(`${key}: blob ${status}, ${bytes} bytes`);
@@ -243,9 +246,11 @@ async function run(ctx: BenchContext) {
     ctx.log(`added p50 latency: gateway ${figures.addedP50.toFixed(3)} ms (${check(figures.addedP50 <= 2)} ≤ 2 ms), nginx ${figures.nginxAddedP50.toFixed(3)} ms`);
     ctx.log(`manifest throughput vs direct: gateway ${(figures.manifestRatio * 100).toFixed(0)}% (${check(figures.manifestRatio >= 0.6)} ≥ 60%), nginx ${(figures.nginxManifestRatio * 100).toFixed(0)}%`);
     ctx.log(`blob throughput vs direct: gateway ${(figures.blobRatio * 100).toFixed(0)}% (${check(figures.blobRatio >= 0.85)} ≥ 85%), bare node pipe ${(figures.pipeBlobRatio * 100).toFixed(0)}%`);
-    const cpuPerGb = gatewayCpu / (gatewayBytes / 1024 ** 3);
+    const gigabytes = gatewayBytes / 1024 ** 3;
+    const cpuPerGb = gatewayCpu / gigabytes;
     // On a 2-core machine the client, the registry and the gateway share the CPUs: this says how much the gateway itself costs.
-    ctx.log(`gateway CPU while streaming blobs: ${cpuPerGb.toFixed(2)} CPU-seconds per GB (a ceiling of ${(1024 / cpuPerGb).toFixed(0)} MB/s per core)`);
+    // Page faults show malloc giving read buffers back to the kernel and faulting them in again (see GATEWAY_ENV).
+    ctx.log(`gateway CPU while streaming blobs: ${cpuPerGb.toFixed(2)} CPU-seconds and ${Math.round(gatewayFaults / gigabytes).toLocaleString('en-US')} page faults per GB (a ceiling of ${(1024 / cpuPerGb).toFixed(0)} MB/s per core)`);
     ctx.log(`gateway RSS: peak ${memory.peakMb.toFixed(0)} MB over the whole run, ${rssDuringBlobs.toFixed(0)} MB max while streaming (${check(memory.peakMb < 200)} < 200 MB)`);
     ctx.figure('manifest HEAD p50 gateway', p50('gateway'), 'ms');
     ctx.figure('manifest HEAD p50 direct', p50('direct'), 'ms');

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { buildGateway, GATEWAY_ENV } from '../../scripts/build-gateway.mjs';
 import { stopChild, waitForHttp, type RunningProcess } from './registry-tools';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
@@ -8,11 +8,11 @@ const root = path.resolve(import.meta.dirname, '..', '..');
 /** `npm run gateway` as a separate server process (a replica), on its own port. */
 export async function startGatewayProcess(options: { port: number; databaseUrl: string; env?: Record<string, string> }): Promise<RunningProcess> {
   // What `npm run gateway` runs: the compiled bundle on plain Node.
-  const { buildGateway } = (await import(pathToFileURL(path.join(root, 'scripts/build-gateway.mjs')).href)) as { buildGateway: () => Promise<string> };
   const child = spawn(process.execPath, [await buildGateway()], {
     cwd: root,
     env: {
       ...process.env,
+      ...GATEWAY_ENV,
       DATABASE_URL: options.databaseUrl,
       GATEWAY_PORT: String(options.port),
       GATEWAY_HOSTNAME: '127.0.0.1',

@@ -25,7 +25,7 @@ const CONCURRENCY = 16;
 const BLOB_ROUNDS = 5;
 
 /** The least a Node proxy can do: stream the upstream's answer back, no auth, no logging (a reference for the blob figures). */
-async function startNodePipe(port: number, upstream: string): Promise<{ url: string; stop: () => Promise<void> }> {
+async function startNodePipe(port: number, upstream: string): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
   const source = `
     const http = require('node:http');
     const { pipeline } = require('node:stream');
@@ -39,7 +39,7 @@ async function startNodePipe(port: number, upstream: string): Promise<{ url: str
   const child = spawn(process.execPath, ['-e', source], { stdio: 'ignore' });
   const url = `http://127.0.0.1:${port}`;
   await waitForHttp(`${url}/v2/`);
-  return { url, stop: () => stopChild(child) };
+  return { url, pid: child.pid!, stop: () => stopChild(child) };
 }
 
 type Target = { name: string; base: string; auth: string | null };
@@ -229,6 +229,7 @@ async function run(ctx: BenchContext) {
       }
     }
     for (const [key, values] of Object.entries(blobRates)) ctx.log(`  ${key.padEnd(9)} ${median(values).toFixed(0).padStart(6)} MB/s   (rounds: ${values.map((v) => v.toFixed(0)).join(', ')})`);
+    const pipePeakMb = peakRss(pipe.pid).peakMb;
     await pipe.stop();
 
     const memory = peakRss(pid);
@@ -251,7 +252,7 @@ async function run(ctx: BenchContext) {
     // On a 2-core machine the client, the registry and the gateway share the CPUs: this says how much the gateway itself costs.
     // Page faults show malloc giving read buffers back to the kernel and faulting them in again (see GATEWAY_ENV).
     ctx.log(`gateway CPU while streaming blobs: ${cpuPerGb.toFixed(2)} CPU-seconds and ${Math.round(gatewayFaults / gigabytes).toLocaleString('en-US')} page faults per GB (a ceiling of ${(1024 / cpuPerGb).toFixed(0)} MB/s per core)`);
-    ctx.log(`gateway RSS: peak ${memory.peakMb.toFixed(0)} MB over the whole run, ${rssDuringBlobs.toFixed(0)} MB max while streaming (${check(memory.peakMb < 200)} < 200 MB)`);
+    ctx.log(`gateway RSS: peak ${memory.peakMb.toFixed(0)} MB over the whole run, ${rssDuringBlobs.toFixed(0)} MB max while streaming (${check(memory.peakMb < 200)} < 200 MB); the bare node pipe peaked at ${pipePeakMb.toFixed(0)} MB`);
     ctx.figure('manifest HEAD p50 gateway', p50('gateway'), 'ms');
     ctx.figure('manifest HEAD p50 direct', p50('direct'), 'ms');
     ctx.figure('manifest HEAD p50 nginx', p50('nginx'), 'ms');

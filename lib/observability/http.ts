@@ -25,6 +25,9 @@ export function observeRequest(req: IncomingMessage, res: ServerResponse, reques
     const method = req.method ?? 'GET';
     metrics.httpRequest(route, method, res.statusCode, seconds);
     if (route === '/_next' || route === '/api/health' || route === '/api/ready' || route === '/api/metrics') return;
+    // Registry traffic: a docker pull is dozens of requests, already counted above and, for
+    // manifests, recorded as pull events by the gateway; a log write each would sit on its hot path.
+    if (route.startsWith('/v2')) return;
     log.info({ requestId, method, path: path.slice(0, 300), route, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'request');
   });
 }

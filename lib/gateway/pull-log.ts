@@ -171,15 +171,14 @@ async function writeBatch(batch: QueuedEvent[], uses: [string, { at: Date; ip: s
       // One INSERT over 13 arrays, not createMany's 13 parameters per row: a
       // 500-row batch stays a small, fixed-shape statement (and Prisma's query
       // compiler, whose WASM memory never shrinks, never sees it).
-      const column = <T>(pick: (e: QueuedEvent) => T) => batch.map(pick);
       await tx.$executeRaw`
         INSERT INTO pull_events (occurred_at, org_id, token_id, username, repository, reference, digest, method, outcome, reason, counted, client_ip, user_agent)
         SELECT * FROM unnest(
-          ${column((e) => ts(e.occurredAt))}::timestamp[], ${column((e) => e.orgId ?? null)}::text[], ${column((e) => e.tokenId ?? null)}::text[],
-          ${column((e) => e.username ?? null)}::text[], ${column((e) => e.repository)}::text[], ${column((e) => e.reference)}::text[],
-          ${column((e) => e.digest ?? null)}::text[], ${column((e) => e.method)}::text[], ${column((e) => e.outcome)}::text[],
-          ${column((e) => e.reason ?? null)}::text[], ${column((e) => e.counted)}::boolean[], ${column((e) => e.clientIp ?? null)}::text[],
-          ${column((e) => e.userAgent ?? null)}::text[])`;
+          ${batch.map((e) => ts(e.occurredAt))}::timestamp[], ${batch.map((e) => e.orgId ?? null)}::text[], ${batch.map((e) => e.tokenId ?? null)}::text[],
+          ${batch.map((e) => e.username ?? null)}::text[], ${batch.map((e) => e.repository)}::text[], ${batch.map((e) => e.reference)}::text[],
+          ${batch.map((e) => e.digest ?? null)}::text[], ${batch.map((e) => e.method)}::text[], ${batch.map((e) => e.outcome)}::text[],
+          ${batch.map((e) => e.reason ?? null)}::text[], ${batch.map((e) => e.counted)}::boolean[], ${batch.map((e) => e.clientIp ?? null)}::text[],
+          ${batch.map((e) => e.userAgent ?? null)}::text[])`;
       await addToRollup(tx, batch);
     }
     if (uses.length) {
@@ -230,12 +229,11 @@ async function addToRollup(tx: Prisma.TransactionClient, batch: QueuedEvent[]): 
     groups.set(key, group);
   }
   const groupList = [...groups.values()];
-  const column = <T>(pick: (g: (typeof groupList)[number]) => T) => groupList.map(pick);
   await tx.$executeRaw`
     INSERT INTO pull_daily (day, org_id, repository, reference, outcome, pulls, requests, last_at)
     SELECT * FROM unnest(
-      ${column((g) => g.day)}::date[], ${column((g) => g.orgId)}::text[], ${column((g) => g.repository)}::text[], ${column((g) => g.reference)}::text[],
-      ${column((g) => g.outcome)}::text[], ${column((g) => g.pulls)}::int[], ${column((g) => g.requests)}::int[], ${column((g) => ts(g.lastAt))}::timestamp[])
+      ${groupList.map((g) => g.day)}::date[], ${groupList.map((g) => g.orgId)}::text[], ${groupList.map((g) => g.repository)}::text[], ${groupList.map((g) => g.reference)}::text[],
+      ${groupList.map((g) => g.outcome)}::text[], ${groupList.map((g) => g.pulls)}::int[], ${groupList.map((g) => g.requests)}::int[], ${groupList.map((g) => ts(g.lastAt))}::timestamp[])
     ON CONFLICT (day, org_id, repository, reference, outcome) DO UPDATE SET
       pulls = pull_daily.pulls + excluded.pulls,
       requests = pull_daily.requests + excluded.requests,

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { signIn, storageState } from './fixtures';
+import { saveManualTier, signIn, storageState } from './fixtures';
 
 /**
  * Billing against the local Stripe stand-in that `npm run demo` starts: the
@@ -118,10 +118,7 @@ test.describe('staff billing', () => {
     await dialog.getByLabel('Reason').fill('PO');
     await dialog.getByRole('button', { name: 'Save' }).click();
     await expect(dialog.getByText(/Say why/)).toBeVisible();
-    await dialog.getByLabel('Reason').fill('Invoiced deal, contract GLX-2026');
-    await dialog.getByRole('button', { name: 'Save' }).click();
-    await expect(page.getByText('Manual tier set; the customer is now on enterprise.')).toBeVisible();
-    await expect(dialog).toBeHidden();
+    await saveManualTier(page, dialog, 'enterprise', 'Invoiced deal, contract GLX-2026');
     await expect(row.getByText('Enterprise')).toBeVisible();
     await expect(row.getByText('manual', { exact: true })).toBeVisible();
   });

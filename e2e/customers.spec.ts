@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect, test } from '@playwright/test';
-import { storageState } from './fixtures';
+import { saveManualTier, storageState } from './fixtures';
 
 const TOKEN = /^pcr_[0-9A-Za-z]{38}$/;
 
@@ -88,11 +88,7 @@ test.describe('onboarding a customer', () => {
     await page.getByRole('button', { name: 'Set manual tier for Tiered Inc' }).click();
     const dialog = page.getByRole('dialog', { name: 'Manual tier for Tiered Inc' });
     await expect(dialog).toContainText('re-issues their license');
-    await dialog.getByLabel('Tier').selectOption('enterprise');
-    await dialog.getByLabel('Reason').fill('Invoiced deal, contract TI-1');
-    await dialog.getByRole('button', { name: 'Save' }).click();
-    await expect(page.getByText('Manual tier set; the customer is now on enterprise.')).toBeVisible();
-    await expect(dialog).toBeHidden();
+    await saveManualTier(page, dialog, 'enterprise', 'Invoiced deal, contract TI-1');
     await expect(page.getByText('A manual tier set by billing staff')).toBeVisible();
     await expect(page.getByText('manual', { exact: true })).toBeVisible();
     await expect(page.getByRole('heading', { level: 1 })).toContainText('Enterprise');

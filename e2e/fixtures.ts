@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { expect, type Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 
 export const DEMO_PASSWORD = 'portcullis-demo';
 
@@ -32,4 +32,13 @@ export async function signIn(page: Page, email: string, password = DEMO_PASSWORD
  */
 export function alertWith(page: Page, text: string | RegExp) {
   return page.getByRole('alert').filter({ hasText: text });
+}
+
+/** Fills the staff Manual tier dialog (customer overview or billing list) and waits for it to close on success. */
+export async function saveManualTier(page: Page, dialog: Locator, tier: string, reason: string) {
+  await dialog.getByLabel('Tier').selectOption(tier);
+  await dialog.getByLabel('Reason').fill(reason);
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText(`Manual tier set; the customer is now on ${tier}.`)).toBeVisible();
+  await expect(dialog).toBeHidden();
 }

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { systemActor } from '@/lib/auth/actor';
 import { prisma } from '@/lib/db/client';
 import { createOrg, createStaff } from '@/lib/testing/factories';
-import { auditHash, type AuditContent } from './hash';
+import { auditHash } from './hash';
 import { recordAudit } from './record';
+import { contentOf } from './verify';
 
 describe('recordAudit', () => {
   it('writes who, what, where and before/after, chained to the previous event', async () => {
@@ -35,23 +36,7 @@ describe('recordAudit', () => {
     const predecessor = await prisma.auditEvent.findFirst({ where: { id: { lt: second.id } }, orderBy: { id: 'desc' } });
     expect(second.prevHash).toBe(predecessor!.hash);
     const stored = await prisma.auditEvent.findUniqueOrThrow({ where: { id: first.id } });
-    const content: AuditContent = {
-      occurredAt: stored.occurredAt,
-      actorType: stored.actorType,
-      actorId: stored.actorId,
-      actorLabel: stored.actorLabel,
-      action: stored.action,
-      targetType: stored.targetType,
-      targetId: stored.targetId,
-      orgId: stored.orgId,
-      ip: stored.ip,
-      userAgent: stored.userAgent,
-      requestId: stored.requestId,
-      before: stored.before as AuditContent['before'],
-      after: stored.after as AuditContent['after'],
-      metadata: stored.metadata as AuditContent['metadata'],
-    };
-    expect(auditHash(stored.prevHash, content)).toBe(stored.hash);
+    expect(auditHash(stored.prevHash, contentOf(stored))).toBe(stored.hash);
   });
 
   it('commits with the change it records, or not at all', async () => {

@@ -9,7 +9,7 @@ import path from 'node:path';
  * htpasswd. Missing ones are installed with apt-get when we are root;
  * otherwise callers skip with the reason this returns.
  */
-export const REGISTRY_PACKAGES: Record<string, string> = {
+const REGISTRY_PACKAGES: Record<string, string> = {
   'docker-registry': 'docker-registry',
   skopeo: 'skopeo',
   podman: 'podman',
@@ -17,7 +17,7 @@ export const REGISTRY_PACKAGES: Record<string, string> = {
   htpasswd: 'apache2-utils',
 };
 
-export function which(binary: string): string | null {
+function which(binary: string): string | null {
   for (const dir of (process.env.PATH ?? '').split(':').concat(['/usr/sbin', '/sbin'])) {
     const candidate = path.join(dir, binary);
     try {
@@ -101,8 +101,26 @@ function capture(child: ChildProcess): () => string {
   return () => output;
 }
 
+/**
+ * Spawns a server and waits until 127.0.0.1:port answers on /v2/. If it never
+ * does, the child is stopped and the error names the server, with its output
+ * and whatever `diagnostics` adds.
+ */
+async function startServing(name: string, binary: string, args: string[], port: number, diagnostics = () => ''): Promise<Omit<RunningProcess, 'stop'>> {
+  const child = spawn(which(binary)!, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const output = capture(child);
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitForHttp(`${url}/v2/`);
+  } catch (error) {
+    await stopChild(child);
+    throw new Error(`${name} did not start: ${String(error)}\n${output()}${diagnostics()}`);
+  }
+  return { url, child, output };
+}
+
 /** htpasswd line with bcrypt (what distribution requires). */
-export function htpasswdLine(user: string, password: string, algorithm: '-B' | '-m' = '-B'): string {
+function htpasswdLine(user: string, password: string, algorithm: '-B' | '-m' = '-B'): string {
   return execFileSync('htpasswd', ['-nbi', algorithm, user], { input: password }).toString().trim();
 }
 
@@ -146,15 +164,7 @@ export async function startDistribution(options: {
   ].join('\n');
   const configFile = path.join(dir, 'config.yml');
   fs.writeFileSync(configFile, `${config}\n`);
-  const child = spawn(which('docker-registry')!, ['serve', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const output = capture(child);
-  const url = `http://127.0.0.1:${options.port}`;
-  try {
-    await waitForHttp(`${url}/v2/`);
-  } catch (error) {
-    await stopChild(child);
-    throw new Error(`docker-registry did not start: ${String(error)}\n${output()}`);
-  }
+  const { url, child, output } = await startServing('docker-registry', 'docker-registry', ['serve', configFile], options.port);
   return { url, dir, child, output, stop: () => stopChild(child) };
 }
 
@@ -197,14 +207,6 @@ http {
 }
 `;
   fs.writeFileSync(path.join(dir, 'nginx.conf'), conf);
-  const child = spawn(which('nginx')!, ['-c', path.join(dir, 'nginx.conf'), '-p', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const output = capture(child);
-  const url = `http://127.0.0.1:${options.port}`;
-  try {
-    await waitForHttp(`${url}/v2/`);
-  } catch (error) {
-    await stopChild(child);
-    throw new Error(`nginx did not start: ${String(error)}\n${output()}\n${fs.readFileSync(path.join(dir, 'error.log'), 'utf8')}`);
-  }
+  const { url, child, output } = await startServing('nginx', 'nginx', ['-c', path.join(dir, 'nginx.conf'), '-p', dir], options.port, () => `\n${fs.readFileSync(path.join(dir, 'error.log'), 'utf8')}`);
   return { url, child, output, stop: () => stopChild(child, 'SIGQUIT') };
 }

@@ -11,6 +11,11 @@ const dateTimeFormat = new Intl.DateTimeFormat('en-US', {
 });
 const relativeFormat = new Intl.RelativeTimeFormat('en-US', { numeric: 'auto' });
 
+/** A count with thousands separators, e.g. 12,345. */
+export function formatCount(value: number): string {
+  return value.toLocaleString('en-US');
+}
+
 export function formatDate(value: Date | string | null | undefined): string {
   return value ? dateFormat.format(new Date(value)) : '—';
 }

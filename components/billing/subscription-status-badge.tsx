@@ -1,6 +1,6 @@
-import { Badge, type Tone } from '@/components/ui/badge';
+import { StatusBadge, type StatusStyle } from '@/components/ui/status-badge';
 
-const STATUS: Record<string, { label: string; tone: Tone }> = {
+const STATUS: Record<string, StatusStyle> = {
   active: { label: 'Active', tone: 'success' },
   trialing: { label: 'Trial', tone: 'info' },
   past_due: { label: 'Payment overdue', tone: 'warning' },
@@ -13,10 +13,5 @@ const STATUS: Record<string, { label: string; tone: Tone }> = {
 
 /** A Stripe subscription status as people read it. */
 export function SubscriptionStatusBadge({ status }: { status: string }) {
-  const known = STATUS[status];
-  return (
-    <Badge tone={known?.tone ?? 'neutral'} dot>
-      {known?.label ?? status}
-    </Badge>
-  );
+  return <StatusBadge status={status} styles={STATUS} />;
 }

@@ -1,16 +1,17 @@
 import { Badge, type Tone } from '@/components/ui/badge';
+import { StatusBadge, type StatusStyle } from '@/components/ui/status-badge';
 import { tierLabel } from '@/lib/features/tiers';
 import { daysUntil, formatDate } from '@/lib/format';
 import type { TokenStatus } from '@/lib/registry/tokens';
 
-const STATUS_TONES: Record<string, Tone> = { active: 'success', suspended: 'warning', deactivated: 'neutral' };
+const CUSTOMER_STATUS: Record<string, StatusStyle> = {
+  active: { label: 'Active', tone: 'success' },
+  suspended: { label: 'Suspended', tone: 'warning' },
+  deactivated: { label: 'Deactivated', tone: 'neutral' },
+};
 
 export function CustomerStatusBadge({ status }: { status: string }) {
-  return (
-    <Badge tone={STATUS_TONES[status] ?? 'neutral'} dot>
-      {status[0]!.toUpperCase() + status.slice(1)}
-    </Badge>
-  );
+  return <StatusBadge status={status} styles={CUSTOMER_STATUS} fallback={(s) => s[0]!.toUpperCase() + s.slice(1)} />;
 }
 
 export function TierBadge({ tier }: { tier: string }) {
@@ -33,20 +34,30 @@ export function ExpiryDate({ value, now = new Date(), empty = 'No expiry' }: { v
   );
 }
 
-const TOKEN_STATUS: Record<TokenStatus, { label: string; tone: Tone }> = {
-  active: { label: 'Active', tone: 'success' },
-  expiring: { label: 'Expiring', tone: 'warning' },
-  expiring_soon: { label: 'Expiring soon', tone: 'danger' },
-  expired: { label: 'Expired', tone: 'neutral' },
-  revoked: { label: 'Revoked', tone: 'neutral' },
-  rotating: { label: 'Rotating out', tone: 'info' },
+/** How urgent each token status is; the same for staff and for customers, who read different words for it. */
+const TOKEN_STATUS_TONES: Record<TokenStatus, Tone> = {
+  active: 'success',
+  expiring: 'warning',
+  expiring_soon: 'danger',
+  expired: 'neutral',
+  revoked: 'neutral',
+  rotating: 'info',
 };
 
-export function TokenStatusBadge({ status }: { status: TokenStatus }) {
-  const { label, tone } = TOKEN_STATUS[status];
+/** The staff wording; the customer portal passes its own. */
+const TOKEN_STATUS_LABELS: Record<TokenStatus, string> = {
+  active: 'Active',
+  expiring: 'Expiring',
+  expiring_soon: 'Expiring soon',
+  expired: 'Expired',
+  revoked: 'Revoked',
+  rotating: 'Rotating out',
+};
+
+export function TokenStatusBadge({ status, labels = TOKEN_STATUS_LABELS, dot = true }: { status: TokenStatus; labels?: Record<TokenStatus, string>; dot?: boolean }) {
   return (
-    <Badge tone={tone} dot>
-      {label}
+    <Badge tone={TOKEN_STATUS_TONES[status]} dot={dot}>
+      {labels[status]}
     </Badge>
   );
 }

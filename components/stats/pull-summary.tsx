@@ -1,10 +1,8 @@
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { Stat } from '@/components/ui/stat';
-import { formatDateTime, formatRelative } from '@/lib/format';
+import { formatCount as number, formatDateTime, formatRelative } from '@/lib/format';
 import type { PullStats } from '@/lib/stats/pull-stats';
 import { PullChart } from './pull-chart';
-
-const number = (value: number) => value.toLocaleString('en-US');
 
 /** Totals and the per-day chart: the top of the staff statistics and of a customer's pull activity. */
 export function PullSummary({ stats, third }: { stats: PullStats; third: { label: string; value: number } }) {

@@ -8,7 +8,9 @@ import { EmptyState } from '@/components/ui/empty-state';
  */
 export type SimpleColumn<T> = { header: string; cell: (row: T) => ReactNode; align?: 'left' | 'right'; className?: string };
 
-export function SimpleTable<T>({ columns, rows, caption, empty, rowKey }: { columns: SimpleColumn<T>[]; rows: readonly T[]; caption: string; empty: string; rowKey: (row: T, index: number) => string }) {
+export type SimpleTableProps<T> = { columns: SimpleColumn<T>[]; rows: readonly T[]; caption: string; empty: string; rowKey: (row: T, index: number) => string };
+
+export function SimpleTable<T>({ columns, rows, caption, empty, rowKey }: SimpleTableProps<T>) {
   if (rows.length === 0) return <EmptyState title={empty} className="py-6" />;
   return (
     <div className="-mx-5 overflow-x-auto sm:-mx-6">

@@ -1,22 +1,19 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { PullSummary } from '@/components/stats/pull-summary';
-import { SimpleTable } from '@/components/stats/simple-table';
 import { StatsFilter } from '@/components/stats/stats-filter';
+import { TableCard } from '@/components/stats/table-card';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
-import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { PageHeader } from '@/components/ui/page-header';
 import { requireStaffPage } from '@/lib/auth/session';
 import { prisma } from '@/lib/db/client';
 import { isAppError } from '@/lib/errors';
-import { formatDate, formatDateTime, formatRelative } from '@/lib/format';
+import { formatCount as number, formatDate, formatDateTime, formatRelative } from '@/lib/format';
 import { getPullStats, type PullStats } from '@/lib/stats/pull-stats';
 import { adoptionByCustomer, statsQueryFromSearchParams } from '@/lib/stats/query-params';
 
 export const metadata: Metadata = { title: 'Pull statistics' };
-
-const number = (value: number) => value.toLocaleString('en-US');
 
 export default async function StatsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { actor } = await requireStaffPage('/admin/stats');
@@ -69,137 +66,102 @@ function StatsBody({ stats, customerView }: { stats: PullStats; customerView: bo
 
       <div className="grid gap-6 lg:grid-cols-2">
         {customerView ? null : (
-          <Card>
-            <CardHeader>
-              <CardTitle>By customer</CardTitle>
-            </CardHeader>
-            <CardContent>
-              <SimpleTable
-                caption="Pulls by customer"
-                empty="No customer pulled in this period"
-                rows={stats.customers}
-                rowKey={(row) => row.orgId}
-                columns={[
-                  { header: 'Customer', cell: (row) => <Link className="font-medium hover:underline" href={`/admin/stats?customer=${encodeURIComponent(row.slug)}&from=${stats.range.from}&to=${stats.range.to}`}>{row.name}</Link> },
-                  { header: 'Pulls', align: 'right', cell: (row) => number(row.pulls) },
-                  { header: 'Denied', align: 'right', cell: (row) => (row.denials ? <span className="text-danger-strong">{number(row.denials)}</span> : '0') },
-                  { header: 'Last pull', align: 'right', cell: (row) => <span className="text-muted-foreground">{row.lastPullAt ? formatRelative(row.lastPullAt) : '—'}</span> },
-                ]}
-              />
-            </CardContent>
-          </Card>
+          <TableCard
+            title="By customer"
+            caption="Pulls by customer"
+            empty="No customer pulled in this period"
+            rows={stats.customers}
+            rowKey={(row) => row.orgId}
+            columns={[
+              { header: 'Customer', cell: (row) => <Link className="font-medium hover:underline" href={`/admin/stats?customer=${encodeURIComponent(row.slug)}&from=${stats.range.from}&to=${stats.range.to}`}>{row.name}</Link> },
+              { header: 'Pulls', align: 'right', cell: (row) => number(row.pulls) },
+              { header: 'Denied', align: 'right', cell: (row) => (row.denials ? <span className="text-danger-strong">{number(row.denials)}</span> : '0') },
+              { header: 'Last pull', align: 'right', cell: (row) => <span className="text-muted-foreground">{row.lastPullAt ? formatRelative(row.lastPullAt) : '—'}</span> },
+            ]}
+          />
         )}
-        <Card>
-          <CardHeader>
-            <CardTitle>Top images</CardTitle>
-          </CardHeader>
-          <CardContent>
-            <SimpleTable
-              caption="Most pulled images"
-              empty="No pulls in this period"
-              rows={stats.topImages}
-              rowKey={(row) => row.repository}
-              columns={[
-                { header: 'Image', cell: (row) => <span className="font-mono text-xs">{row.repository}</span> },
-                { header: 'Pulls', align: 'right', cell: (row) => number(row.pulls) },
-                { header: 'Customers', align: 'right', cell: (row) => number(row.customers) },
-              ]}
-            />
-          </CardContent>
-        </Card>
-        <Card>
-          <CardHeader>
-            <CardTitle>Top tags</CardTitle>
-          </CardHeader>
-          <CardContent>
-            <SimpleTable
-              caption="Most pulled tags"
-              empty="No pulls in this period"
-              rows={stats.topTags}
-              rowKey={(row) => `${row.repository}:${row.reference}`}
-              columns={[
-                { header: 'Image', cell: (row) => <span className="font-mono text-xs">{row.repository}</span> },
-                { header: 'Tag or digest', cell: (row) => <span className="font-mono text-xs">{shortReference(row.reference)}</span> },
-                { header: 'Pulls', align: 'right', cell: (row) => number(row.pulls) },
-                { header: 'Customers', align: 'right', cell: (row) => number(row.customers) },
-              ]}
-            />
-          </CardContent>
-        </Card>
-        <Card className={customerView ? undefined : 'lg:col-span-1'}>
-          <CardHeader>
-            <CardTitle>Version adoption</CardTitle>
-            <CardDescription>Tags each customer pulled, most recent first.</CardDescription>
-          </CardHeader>
-          <CardContent>
-            <SimpleTable
-              caption="Tags pulled per customer and image"
-              empty="No pulls in this period"
-              rows={adoption}
-              rowKey={(row) => `${row.orgId}:${row.repository}`}
-              columns={[
-                { header: 'Customer', cell: (row) => <span className="font-medium">{row.name}</span> },
-                { header: 'Image', cell: (row) => <span className="font-mono text-xs">{row.repository}</span> },
-                {
-                  header: 'Tags',
-                  cell: (row) => (
-                    <span className="flex flex-wrap gap-1">
-                      {row.tags.map((tag, index) => (
-                        <Badge key={tag.reference} tone={index === 0 ? 'accent' : 'neutral'} title={`${number(tag.pulls)} pulls, last ${formatDateTime(tag.lastPullAt)}`}>
-                          {shortReference(tag.reference)}
-                        </Badge>
-                      ))}
-                    </span>
-                  ),
-                },
-              ]}
-            />
-          </CardContent>
-        </Card>
+        <TableCard
+          title="Top images"
+          caption="Most pulled images"
+          empty="No pulls in this period"
+          rows={stats.topImages}
+          rowKey={(row) => row.repository}
+          columns={[
+            { header: 'Image', cell: (row) => <span className="font-mono text-xs">{row.repository}</span> },
+            { header: 'Pulls', align: 'right', cell: (row) => number(row.pulls) },
+            { header: 'Customers', align: 'right', cell: (row) => number(row.customers) },
+          ]}
+        />
+        <TableCard
+          title="Top tags"
+          caption="Most pulled tags"
+          empty="No pulls in this period"
+          rows={stats.topTags}
+          rowKey={(row) => `${row.repository}:${row.reference}`}
+          columns={[
+            { header: 'Image', cell: (row) => <span className="font-mono text-xs">{row.repository}</span> },
+            { header: 'Tag or digest', cell: (row) => <span className="font-mono text-xs">{shortReference(row.reference)}</span> },
+            { header: 'Pulls', align: 'right', cell: (row) => number(row.pulls) },
+            { header: 'Customers', align: 'right', cell: (row) => number(row.customers) },
+          ]}
+        />
+        <TableCard
+          title="Version adoption"
+          description="Tags each customer pulled, most recent first."
+          className={customerView ? undefined : 'lg:col-span-1'}
+          caption="Tags pulled per customer and image"
+          empty="No pulls in this period"
+          rows={adoption}
+          rowKey={(row) => `${row.orgId}:${row.repository}`}
+          columns={[
+            { header: 'Customer', cell: (row) => <span className="font-medium">{row.name}</span> },
+            { header: 'Image', cell: (row) => <span className="font-mono text-xs">{row.repository}</span> },
+            {
+              header: 'Tags',
+              cell: (row) => (
+                <span className="flex flex-wrap gap-1">
+                  {row.tags.map((tag, index) => (
+                    <Badge key={tag.reference} tone={index === 0 ? 'accent' : 'neutral'} title={`${number(tag.pulls)} pulls, last ${formatDateTime(tag.lastPullAt)}`}>
+                      {shortReference(tag.reference)}
+                    </Badge>
+                  ))}
+                </span>
+              ),
+            },
+          ]}
+        />
         {customerView ? null : (
-          <Card>
-            <CardHeader>
-              <CardTitle>Never pulled</CardTitle>
-              <CardDescription>Active customers without a single successful pull, ever.</CardDescription>
-            </CardHeader>
-            <CardContent>
-              <SimpleTable
-                caption="Active customers who never pulled"
-                empty="Every active customer has pulled"
-                rows={stats.neverPulled}
-                rowKey={(row) => row.orgId}
-                columns={[
-                  { header: 'Customer', cell: (row) => <Link className="font-medium hover:underline" href={`/admin/customers/${encodeURIComponent(row.slug)}`}>{row.name}</Link> },
-                  { header: 'Customer since', align: 'right', cell: (row) => <span className="text-muted-foreground">{formatDate(row.createdAt)}</span> },
-                ]}
-              />
-            </CardContent>
-          </Card>
+          <TableCard
+            title="Never pulled"
+            description="Active customers without a single successful pull, ever."
+            caption="Active customers who never pulled"
+            empty="Every active customer has pulled"
+            rows={stats.neverPulled}
+            rowKey={(row) => row.orgId}
+            columns={[
+              { header: 'Customer', cell: (row) => <Link className="font-medium hover:underline" href={`/admin/customers/${encodeURIComponent(row.slug)}`}>{row.name}</Link> },
+              { header: 'Customer since', align: 'right', cell: (row) => <span className="text-muted-foreground">{formatDate(row.createdAt)}</span> },
+            ]}
+          />
         )}
       </div>
 
-      <Card>
-        <CardHeader>
-          <CardTitle>Recent denials</CardTitle>
-          <CardDescription>The latest refused requests in this period and why.</CardDescription>
-        </CardHeader>
-        <CardContent>
-          <SimpleTable
-            caption="Recent denied requests"
-            empty="Nothing was denied in this period"
-            rows={stats.recentDenials}
-            rowKey={(row) => row.id}
-            columns={[
-              { header: 'When', cell: (row) => <time dateTime={row.occurredAt.toISOString()} className="text-muted-foreground">{formatDateTime(row.occurredAt)}</time> },
-              { header: 'Customer', cell: (row) => row.orgName ?? <span className="text-muted-foreground">{row.username ?? 'unknown'}</span> },
-              { header: 'Image', cell: (row) => <span className="font-mono text-xs">{`${row.repository}:${shortReference(row.reference)}`}</span> },
-              { header: 'Outcome', cell: (row) => <Badge tone={row.outcome === 'rate_limited' ? 'warning' : 'danger'}>{row.outcome.replace('_', ' ')}</Badge> },
-              { header: 'Reason', cell: (row) => row.reason ?? '—' },
-              { header: 'Client', cell: (row) => <span className="font-mono text-xs text-muted-foreground">{row.clientIp ?? '—'}</span> },
-            ]}
-          />
-        </CardContent>
-      </Card>
+      <TableCard
+        title="Recent denials"
+        description="The latest refused requests in this period and why."
+        caption="Recent denied requests"
+        empty="Nothing was denied in this period"
+        rows={stats.recentDenials}
+        rowKey={(row) => row.id}
+        columns={[
+          { header: 'When', cell: (row) => <time dateTime={row.occurredAt.toISOString()} className="text-muted-foreground">{formatDateTime(row.occurredAt)}</time> },
+          { header: 'Customer', cell: (row) => row.orgName ?? <span className="text-muted-foreground">{row.username ?? 'unknown'}</span> },
+          { header: 'Image', cell: (row) => <span className="font-mono text-xs">{`${row.repository}:${shortReference(row.reference)}`}</span> },
+          { header: 'Outcome', cell: (row) => <Badge tone={row.outcome === 'rate_limited' ? 'warning' : 'danger'}>{row.outcome.replace('_', ' ')}</Badge> },
+          { header: 'Reason', cell: (row) => row.reason ?? '—' },
+          { header: 'Client', cell: (row) => <span className="font-mono text-xs text-muted-foreground">{row.clientIp ?? '—'}</span> },
+        ]}
+      />
     </div>
   );
 }

@@ -1,20 +1,17 @@
 import type { Metadata } from 'next';
 import { PullSummary } from '@/components/stats/pull-summary';
-import { SimpleTable } from '@/components/stats/simple-table';
 import { StatsFilter } from '@/components/stats/stats-filter';
+import { TableCard } from '@/components/stats/table-card';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
-import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { PageHeader } from '@/components/ui/page-header';
 import { requirePortalPage } from '@/lib/auth/session';
 import { isAppError } from '@/lib/errors';
-import { formatDate, formatDateTime, formatRelative } from '@/lib/format';
+import { formatCount as number, formatDate, formatDateTime, formatRelative } from '@/lib/format';
 import { getPullStats, type PullStats } from '@/lib/stats/pull-stats';
 import { statsQueryFromSearchParams } from '@/lib/stats/query-params';
 
 export const metadata: Metadata = { title: 'Pull activity' };
-
-const number = (value: number) => value.toLocaleString('en-US');
 
 export default async function ActivityPage({ params, searchParams }: { params: Promise<{ org: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { org: slug } = await params;
@@ -52,64 +49,46 @@ export default async function ActivityPage({ params, searchParams }: { params: P
         <div className="space-y-6">
           <PullSummary stats={stats} third={{ label: 'Images pulled', value: stats.topImages.length }} />
           <div className="grid gap-6 lg:grid-cols-2">
-            <Card>
-              <CardHeader>
-                <CardTitle>Images</CardTitle>
-              </CardHeader>
-              <CardContent>
-                <SimpleTable
-                  caption="Images pulled"
-                  empty="No pulls in this period"
-                  rows={stats.topImages}
-                  rowKey={(row) => row.repository}
-                  columns={[
-                    { header: 'Image', cell: (row) => <span className="font-mono text-xs">{row.repository}</span> },
-                    { header: 'Pulls', align: 'right', cell: (row) => number(row.pulls) },
-                  ]}
-                />
-              </CardContent>
-            </Card>
-            <Card>
-              <CardHeader>
-                <CardTitle>Versions</CardTitle>
-                <CardDescription>Tags and digests your clusters pulled.</CardDescription>
-              </CardHeader>
-              <CardContent>
-                <SimpleTable
-                  caption="Versions pulled"
-                  empty="No pulls in this period"
-                  rows={stats.adoption}
-                  rowKey={(row) => `${row.repository}:${row.reference}`}
-                  columns={[
-                    { header: 'Version', cell: (row) => <span className="font-mono text-xs">{`${row.repository}:${row.reference}`}</span> },
-                    { header: 'Pulls', align: 'right', cell: (row) => number(row.pulls) },
-                    { header: 'Last pull', align: 'right', cell: (row) => <span className="text-muted-foreground">{formatRelative(row.lastPullAt)}</span> },
-                  ]}
-                />
-              </CardContent>
-            </Card>
+            <TableCard
+              title="Images"
+              caption="Images pulled"
+              empty="No pulls in this period"
+              rows={stats.topImages}
+              rowKey={(row) => row.repository}
+              columns={[
+                { header: 'Image', cell: (row) => <span className="font-mono text-xs">{row.repository}</span> },
+                { header: 'Pulls', align: 'right', cell: (row) => number(row.pulls) },
+              ]}
+            />
+            <TableCard
+              title="Versions"
+              description="Tags and digests your clusters pulled."
+              caption="Versions pulled"
+              empty="No pulls in this period"
+              rows={stats.adoption}
+              rowKey={(row) => `${row.repository}:${row.reference}`}
+              columns={[
+                { header: 'Version', cell: (row) => <span className="font-mono text-xs">{`${row.repository}:${row.reference}`}</span> },
+                { header: 'Pulls', align: 'right', cell: (row) => number(row.pulls) },
+                { header: 'Last pull', align: 'right', cell: (row) => <span className="text-muted-foreground">{formatRelative(row.lastPullAt)}</span> },
+              ]}
+            />
           </div>
-          <Card>
-            <CardHeader>
-              <CardTitle>Recent denials</CardTitle>
-              <CardDescription>Requests the registry refused: an expired, revoked or mistyped token, or an image your plan does not include.</CardDescription>
-            </CardHeader>
-            <CardContent>
-              <SimpleTable
-                caption="Recent denied requests"
-                empty="No denied requests in this period"
-                rows={stats.recentDenials}
-                rowKey={(row) => row.id}
-                columns={[
-                  { header: 'When', cell: (row) => <span className="whitespace-nowrap">{formatDateTime(row.occurredAt)}</span> },
-                  { header: 'Image', cell: (row) => <span className="font-mono text-xs">{`${row.repository}:${row.reference}`}</span> },
-                  { header: 'Outcome', cell: (row) => <Badge tone="danger">{row.outcome.replace('_', ' ')}</Badge> },
-                  { header: 'Reason', cell: (row) => <span className="text-muted-foreground">{row.reason ?? '—'}</span> },
-                  { header: 'From', align: 'right', cell: (row) => <span className="font-mono text-xs">{row.clientIp ?? '—'}</span> },
-                ]}
-              />
-            </CardContent>
-          </Card>
+          <TableCard
+            title="Recent denials"
+            description="Requests the registry refused: an expired, revoked or mistyped token, or an image your plan does not include."
+            caption="Recent denied requests"
+            empty="No denied requests in this period"
+            rows={stats.recentDenials}
+            rowKey={(row) => row.id}
+            columns={[
+              { header: 'When', cell: (row) => <span className="whitespace-nowrap">{formatDateTime(row.occurredAt)}</span> },
+              { header: 'Image', cell: (row) => <span className="font-mono text-xs">{`${row.repository}:${row.reference}`}</span> },
+              { header: 'Outcome', cell: (row) => <Badge tone="danger">{row.outcome.replace('_', ' ')}</Badge> },
+              { header: 'Reason', cell: (row) => <span className="text-muted-foreground">{row.reason ?? '—'}</span> },
+              { header: 'From', align: 'right', cell: (row) => <span className="font-mono text-xs">{row.clientIp ?? '—'}</span> },
+            ]}
+          />
         </div>
       )}
     </>

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { TokenStatusBadge } from '@/components/customers/badges';
 import { Alert } from '@/components/ui/alert';
-import { Badge } from '@/components/ui/badge';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { PageHeader } from '@/components/ui/page-header';
 import { requirePortalPage } from '@/lib/auth/session';
@@ -12,13 +12,14 @@ import { PortalInstructions, PortalRotateToken } from './install-client';
 
 export const metadata: Metadata = { title: 'Install' };
 
-const STATUS: Record<TokenStatus, { label: string; tone: 'success' | 'warning' | 'danger' | 'neutral' | 'info' }> = {
-  active: { label: 'Active', tone: 'success' },
-  expiring: { label: 'Expires within 30 days', tone: 'warning' },
-  expiring_soon: { label: 'Expires within 7 days', tone: 'danger' },
-  expired: { label: 'Expired', tone: 'neutral' },
-  revoked: { label: 'Revoked', tone: 'neutral' },
-  rotating: { label: 'Being replaced', tone: 'info' },
+/** Token statuses in the customer's words; the tones are the staff page's. */
+const TOKEN_LABELS: Record<TokenStatus, string> = {
+  active: 'Active',
+  expiring: 'Expires within 30 days',
+  expiring_soon: 'Expires within 7 days',
+  expired: 'Expired',
+  revoked: 'Revoked',
+  rotating: 'Being replaced',
 };
 
 export default async function InstallPage({ params, searchParams }: { params: Promise<{ org: string }>; searchParams: Promise<{ repo?: string }> }) {
@@ -82,7 +83,7 @@ export default async function InstallPage({ params, searchParams }: { params: Pr
                       <div className="min-w-0">
                         <div className="flex flex-wrap items-center gap-2 font-medium">
                           {token.name} <code className="font-mono text-xs text-muted-foreground">{token.prefix}…</code>
-                          <Badge tone={STATUS[status].tone}>{STATUS[status].label}</Badge>
+                          <TokenStatusBadge status={status} labels={TOKEN_LABELS} dot={false} />
                         </div>
                         <div className="text-xs text-muted-foreground">
                           {token.repositories.map((r) => r.name).join(', ')} · expires {formatDate(token.expiresAt)} · last used {formatRelative(token.lastUsedAt)}

@@ -1,4 +1,5 @@
 import type { Db } from '@/lib/db/client';
+import type { Sql } from '@/lib/db/sql';
 
 /**
  * Fixed-window counters in PostgreSQL, so every replica sees the same counts.
@@ -10,7 +11,7 @@ export interface WindowCount {
   retryAfterSeconds: number;
 }
 
-export async function hitRateLimit(db: Db, key: string, windowSeconds: number): Promise<WindowCount> {
+export async function hitRateLimit(db: Sql, key: string, windowSeconds: number): Promise<WindowCount> {
   const rows = await db.$queryRaw<{ count: number; window_start: Date }[]>`
     INSERT INTO rate_limits (key, window_start, count) VALUES (${key}, now(), 1)
     ON CONFLICT (key) DO UPDATE SET
@@ -20,7 +21,7 @@ export async function hitRateLimit(db: Db, key: string, windowSeconds: number): 
   return toWindowCount(rows[0]!, windowSeconds);
 }
 
-export async function peekRateLimit(db: Db, key: string, windowSeconds: number): Promise<WindowCount> {
+export async function peekRateLimit(db: Sql, key: string, windowSeconds: number): Promise<WindowCount> {
   const rows = await db.$queryRaw<{ count: number; window_start: Date }[]>`
     SELECT count, window_start FROM rate_limits
     WHERE key = ${key} AND window_start > now() - make_interval(secs => ${windowSeconds})`;

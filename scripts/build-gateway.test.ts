@@ -18,5 +18,8 @@ describe('npm run gateway', () => {
     expect(source).toContain('Portcullis registry gateway listening on');
     expect(source).not.toMatch(/from ["']@\//);
     expect(source).not.toMatch(/from ["']\.{1,2}\//);
+    // Raw SQL through pg only (lib/db/sql.ts): Prisma's query compiler would cost ~50 MB per replica.
+    expect(source).toMatch(/from ["']pg["']/);
+    expect(source).not.toMatch(/["']@prisma\/|lib\/db\/generated/);
   });
 });

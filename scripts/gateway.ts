@@ -2,7 +2,6 @@
 // GATEWAY_PORT (default 5000). Shares the database and secrets with the portal.
 import { ensureSecrets } from '@/lib/config/secrets';
 import { connectDatabase } from '@/lib/db/connect';
-import { disconnectPrisma } from '@/lib/db/client';
 import { startGatewayServer } from '@/lib/gateway/serve';
 import { log } from '@/lib/log';
 
@@ -19,7 +18,6 @@ async function stop(signal: string) {
   stopping = true;
   log.info({ signal }, 'gateway shutting down');
   await running.close();
-  await disconnectPrisma();
   await database.embedded?.stop();
   process.exit(0);
 }

@@ -18,8 +18,10 @@ describe('recordAudit', () => {
       after: { tier: 'enterprise', notes: null, passwordHash: 'never stored' },
     });
     const second = await recordAudit(prisma, systemActor('test'), { action: 'customer.touch', target: { type: 'organization', id: org.id } });
+    const stored = await prisma.auditEvent.findUniqueOrThrow({ where: { id: first.id } });
 
-    expect(first).toMatchObject({
+    expect(stored).toMatchObject({
+      hash: first.hash,
       actorType: 'staff',
       actorId: user.id,
       actorLabel: user.email,
@@ -34,8 +36,7 @@ describe('recordAudit', () => {
     });
     // Events from concurrent tests may sit in between, but the chain links each to its predecessor.
     const predecessor = await prisma.auditEvent.findFirst({ where: { id: { lt: second.id } }, orderBy: { id: 'desc' } });
-    expect(second.prevHash).toBe(predecessor!.hash);
-    const stored = await prisma.auditEvent.findUniqueOrThrow({ where: { id: first.id } });
+    expect((await prisma.auditEvent.findUniqueOrThrow({ where: { id: second.id } })).prevHash).toBe(predecessor!.hash);
     expect(auditHash(stored.prevHash, contentOf(stored))).toBe(stored.hash);
   });
 

@@ -1,5 +1,5 @@
 import type { Actor } from '@/lib/auth/actor';
-import { Prisma, type Db } from '@/lib/db/client';
+import { sqlTimestamp, type Sql } from '@/lib/db/sql';
 import { auditHash, GENESIS_HASH, snapshot, type AuditContent } from './hash';
 
 export interface AuditInput {
@@ -20,9 +20,9 @@ const AUDIT_CHAIN_LOCK = 0x70617564; // "paud"
  * Records an audit event. Call it with the transaction that makes the change,
  * so the change and its record commit (or roll back) together.
  */
-export async function recordAudit(tx: Db, actor: Actor, input: AuditInput) {
+export async function recordAudit(tx: Sql, actor: Actor, input: AuditInput): Promise<{ id: bigint; hash: string }> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`;
-  const previous = await tx.auditEvent.findFirst({ orderBy: { id: 'desc' }, select: { hash: true } });
+  const [previous] = await tx.$queryRaw<{ hash: string }[]>`SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1`;
   const prevHash = previous?.hash ?? GENESIS_HASH;
   const content: AuditContent = {
     occurredAt: new Date(),
@@ -40,15 +40,15 @@ export async function recordAudit(tx: Db, actor: Actor, input: AuditInput) {
     after: snapshot(input.after),
     metadata: snapshot(input.metadata),
   };
-  const json = (value: AuditContent['before']) => (value === null ? Prisma.DbNull : (value as Prisma.InputJsonValue));
-  return tx.auditEvent.create({
-    data: {
-      ...content,
-      before: json(content.before),
-      after: json(content.after),
-      metadata: json(content.metadata),
-      prevHash,
-      hash: auditHash(prevHash, content),
-    },
-  });
+  const hash = auditHash(prevHash, content);
+  const json = (value: AuditContent['before']) => (value === null ? null : JSON.stringify(value));
+  // Raw SQL, so the registry gateway's pg pool records audits as Prisma's transactions do (lib/db/sql.ts).
+  const [row] = await tx.$queryRaw<{ id: bigint }[]>`
+    INSERT INTO audit_events (occurred_at, actor_type, actor_id, actor_label, action, target_type, target_id, org_id,
+                              ip, user_agent, request_id, before, after, metadata, prev_hash, hash)
+    VALUES (${sqlTimestamp(content.occurredAt)}::timestamp, ${content.actorType}, ${content.actorId}, ${content.actorLabel}, ${content.action},
+            ${content.targetType}, ${content.targetId}, ${content.orgId}, ${content.ip}, ${content.userAgent}, ${content.requestId},
+            ${json(content.before)}::jsonb, ${json(content.after)}::jsonb, ${json(content.metadata)}::jsonb, ${prevHash}, ${hash})
+    RETURNING id`;
+  return { id: row!.id, hash };
 }

@@ -29,7 +29,8 @@ async function makeOrg(tier: string) {
 }
 
 async function record(orgId: string | null, action: string) {
-  return recordAudit(scratch.prisma, systemActor('test'), { action, target: { type: 'test', id: action }, orgId, after: { n: action } });
+  const { id } = await recordAudit(scratch.prisma, systemActor('test'), { action, target: { type: 'test', id: action }, orgId, after: { n: action } });
+  return scratch.prisma.auditEvent.findUniqueOrThrow({ where: { id } });
 }
 
 /** Writes as an attacker with database access would: triggers off for this transaction. */

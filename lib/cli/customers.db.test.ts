@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { prisma } from '@/lib/db/client';
 import { openUpstreamSecret } from '@/lib/registry/upstream-credential';
 import { isWellFormedToken } from '@/lib/registry/token-format';
-import { verifyRegistryCredentials } from '@/lib/registry/tokens';
+import { verifyRegistryCredentials } from '@/lib/registry/credentials';
 import { runCli } from '@/lib/testing/cli';
 import { uniqueSlug } from '@/lib/testing/factories';
 
@@ -125,7 +125,7 @@ describe('portcullis tokens', () => {
     const token = created.lastLine;
     expect(isWellFormedToken(token)).toBe(true);
     expect(created.stdout.split('\n').filter((line) => line.includes(token))).toEqual([token]);
-    const verified = await verifyRegistryCredentials(slug, token);
+    const verified = await verifyRegistryCredentials(prisma, slug, token);
     expect(verified).toMatchObject({ ok: true, token: { repositories: [repo] } });
     const tokenId = verified.ok ? verified.token.tokenId : '';
 
@@ -139,17 +139,17 @@ describe('portcullis tokens', () => {
     const successor = rotated.lastLine;
     expect(isWellFormedToken(successor)).toBe(true);
     expect(successor).not.toBe(token);
-    expect((await verifyRegistryCredentials(slug, token)).ok).toBe(true);
-    expect((await verifyRegistryCredentials(slug, successor)).ok).toBe(true);
+    expect((await verifyRegistryCredentials(prisma, slug, token)).ok).toBe(true);
+    expect((await verifyRegistryCredentials(prisma, slug, successor)).ok).toBe(true);
     const afterRotation = JSON.parse((await ok(['tokens', 'list', slug, '--json'])).stdout);
     expect(afterRotation.find((row: { id: string }) => row.id === tokenId).status).toBe('rotating');
 
     expect((await ok(['tokens', 'revoke', tokenId])).stdout).toBe(`Revoked token ${tokenId} (${token.slice(0, 12)}…)\n`);
-    expect(await verifyRegistryCredentials(slug, token)).toMatchObject({ ok: false, reason: 'revoked' });
+    expect(await verifyRegistryCredentials(prisma, slug, token)).toMatchObject({ ok: false, reason: 'revoked' });
     expect((await ok(['tokens', 'revoke', tokenId])).stdout).toContain('already revoked');
 
     expect((await ok(['tokens', 'revoke', '--customer', slug, '--reason', 'offboarding'])).stdout).toMatch(/^Revoked 1 token of /);
-    expect(await verifyRegistryCredentials(slug, successor)).toMatchObject({ ok: false, reason: 'revoked' });
+    expect(await verifyRegistryCredentials(prisma, slug, successor)).toMatchObject({ ok: false, reason: 'revoked' });
     const actions = (await prisma.auditEvent.findMany({ where: { orgId: verified.ok ? verified.token.orgId : '', action: { startsWith: 'token.' } }, orderBy: { id: 'asc' } })).map((e) => [
       e.action,
       e.actorType,

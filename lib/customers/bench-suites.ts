@@ -5,7 +5,8 @@ import { prisma } from '@/lib/db/client';
 import { formatSample, measure, measureSideBySide, throughput, type Suite } from '@/lib/bench/harness';
 import { createRepository, entitle } from '@/lib/registry/repositories';
 import { generateToken, isWellFormedToken } from '@/lib/registry/token-format';
-import { mintToken, verifyRegistryCredentials } from '@/lib/registry/tokens';
+import { verifyRegistryCredentials } from '@/lib/registry/credentials';
+import { mintToken } from '@/lib/registry/tokens';
 import { listCustomers, parseCustomerQuery } from './list-customers';
 import { TIER_KEYS } from '@/lib/features/tiers';
 
@@ -40,11 +41,11 @@ export const tokenVerificationSuite: Suite = {
       {
         'verify valid token': async () => {
           const { slug, token } = next();
-          const result = await verifyRegistryCredentials(slug, token);
+          const result = await verifyRegistryCredentials(prisma, slug, token);
           if (!result.ok) throw new Error(`bench token did not verify: ${result.reason}`);
         },
         'verify unknown token (well-formed)': async () => {
-          const result = await verifyRegistryCredentials('nobody', unknown);
+          const result = await verifyRegistryCredentials(prisma, 'nobody', unknown);
           if (result.ok) throw new Error('an unminted token verified');
         },
       },
@@ -62,7 +63,7 @@ export const tokenVerificationSuite: Suite = {
         Array.from({ length: concurrency }, async () => {
           while (performance.now() - start < durationMs) {
             const { slug, token } = next();
-            await verifyRegistryCredentials(slug, token);
+            await verifyRegistryCredentials(prisma, slug, token);
             done++;
           }
         }),

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { prisma } from '@/lib/db/client';
 import { ConflictError, ForbiddenError, NotFoundError } from '@/lib/errors';
 import { createRepository, entitle } from '@/lib/registry/repositories';
-import { mintToken, verifyRegistryCredentials } from '@/lib/registry/tokens';
+import { verifyRegistryCredentials } from '@/lib/registry/credentials';
+import { mintToken } from '@/lib/registry/tokens';
 import { createMember, createOrg, createStaff, uniqueSlug } from '@/lib/testing/factories';
 import { createCustomer, deactivateCustomer, getCustomer, reactivateCustomer, updateCustomer } from './customers';
 import { listCustomers, parseCustomerQuery } from './list-customers';
@@ -127,11 +128,11 @@ describe('deactivating a customer', () => {
     const minted = await Promise.all([1, 2].map((n) => mintToken(support.actor, { orgId: org.id, name: `t${n}`, repositoryIds: [repository.id] })));
 
     await expect(deactivateCustomer(support.actor, org.id)).rejects.toBeInstanceOf(ForbiddenError);
-    expect((await verifyRegistryCredentials(org.slug, minted[0]!.token)).ok).toBe(true);
+    expect((await verifyRegistryCredentials(prisma, org.slug, minted[0]!.token)).ok).toBe(true);
 
     const result = await deactivateCustomer(admin.actor, org.id, 'contract ended');
     expect(result).toMatchObject({ customer: { status: 'deactivated' }, tokensRevoked: 2 });
-    for (const { token } of minted) expect(await verifyRegistryCredentials(org.slug, token)).toMatchObject({ ok: false, reason: 'revoked' });
+    for (const { token } of minted) expect(await verifyRegistryCredentials(prisma, org.slug, token)).toMatchObject({ ok: false, reason: 'revoked' });
     const event = await prisma.auditEvent.findFirstOrThrow({ where: { action: 'customer.deactivate', orgId: org.id } });
     expect(event.metadata).toEqual({ reason: 'contract ended', tokensRevoked: 2 });
     expect(await prisma.auditEvent.count({ where: { action: 'token.revoke_all', orgId: org.id } })).toBe(1);
@@ -139,7 +140,7 @@ describe('deactivating a customer', () => {
     await expect(mintToken(admin.actor, { orgId: org.id, name: 'after', repositoryIds: [repository.id] })).rejects.toBeInstanceOf(ConflictError);
 
     await reactivateCustomer(admin.actor, org.id);
-    expect(await verifyRegistryCredentials(org.slug, minted[0]!.token)).toMatchObject({ ok: false, reason: 'revoked' });
+    expect(await verifyRegistryCredentials(prisma, org.slug, minted[0]!.token)).toMatchObject({ ok: false, reason: 'revoked' });
     expect((await getCustomer(admin.actor, org.slug)).status).toBe('active');
   });
 });

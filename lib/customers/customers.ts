@@ -4,7 +4,8 @@ import type { Actor } from '@/lib/auth/actor';
 import { initialTier } from '@/lib/billing/staff';
 import { prisma, type Db } from '@/lib/db/client';
 import { ConflictError, ValidationError } from '@/lib/errors';
-import { announceRegistryChange, revokeAllTokens } from '@/lib/registry/tokens';
+import { announceRegistryChange } from '@/lib/registry/credentials';
+import { revokeAllTokens } from '@/lib/registry/tokens';
 import { assertStaffPermission, authorizeOrg } from '@/lib/rbac/authorize';
 import { createCustomerSchema, LICENSE_EXPIRY_PAST, slugify, updateCustomerSchema, type CreateCustomerInput, type UpdateCustomerInput } from './schema';
 

@@ -1,7 +1,7 @@
 import { keyedHash } from '@/lib/crypto/keyed-hash';
-import { prisma } from '@/lib/db/client';
+import type { Sql } from '@/lib/db/sql';
 import { openUpstreamSecret } from '@/lib/registry/upstream-credential';
-import { verifyRegistryCredentials, type RegistryChange, type VerifiedToken, type VerifyFailure } from '@/lib/registry/tokens';
+import { verifyRegistryCredentials, type RegistryChange, type VerifiedToken, type VerifyFailure } from '@/lib/registry/credentials';
 
 /**
  * What the gateway remembers between requests: verified credentials and
@@ -33,7 +33,10 @@ export class GatewayCaches {
   private credentials = new Map<string, { token: VerifiedToken; until: number }>();
   private repositories = new Map<string, { repo: UpstreamRepository | null; until: number }>();
 
-  constructor(private readonly trusted: () => boolean) {}
+  constructor(
+    private readonly db: Sql,
+    private readonly trusted: () => boolean,
+  ) {}
 
   async verify(username: string, token: string, now = Date.now()): Promise<VerifyResult> {
     const key = `${username.toLowerCase()}\u0000${keyedHash(token)}`;
@@ -43,7 +46,7 @@ export class GatewayCaches {
       if (hit) this.credentials.delete(key);
     }
     const generation = this.generation;
-    const result = await verifyRegistryCredentials(username, token, new Date(now));
+    const result = await verifyRegistryCredentials(this.db, username, token, new Date(now));
     if (result.ok && this.trusted() && generation === this.generation) {
       if (this.credentials.size >= MAX_ENTRIES) this.credentials.clear();
       this.credentials.set(key, { token: result.token, until: Math.min(now + CREDENTIAL_TTL_MS, result.token.expiresAt.getTime()) });
@@ -57,27 +60,18 @@ export class GatewayCaches {
       if (hit && hit.until > now) return hit.repo;
     }
     const generation = this.generation;
-    const row = await prisma.repository.findUnique({
-      where: { name },
-      select: {
-        id: true,
-        name: true,
-        upstreamUrl: true,
-        upstreamRepository: true,
-        upstreamUsername: true,
-        upstreamSecretEnc: true,
-        redirectMode: true,
-      },
-    });
+    const [row] = await this.db.$queryRaw<
+      { id: string; name: string; upstream_url: string; upstream_repository: string; upstream_username: string | null; upstream_secret_enc: string | null; redirect_mode: string }[]
+    >`SELECT id, name, upstream_url, upstream_repository, upstream_username, upstream_secret_enc, redirect_mode FROM repositories WHERE name = ${name}`;
     const repo: UpstreamRepository | null = row
       ? {
           id: row.id,
           name: row.name,
-          upstreamUrl: row.upstreamUrl.replace(/\/+$/, ''),
-          upstreamRepository: row.upstreamRepository,
-          upstreamUsername: row.upstreamUsername,
-          upstreamSecret: row.upstreamSecretEnc ? openUpstreamSecret(row.id, row.upstreamSecretEnc) : null,
-          redirectMode: row.redirectMode === 'passthrough' ? 'passthrough' : 'follow',
+          upstreamUrl: row.upstream_url.replace(/\/+$/, ''),
+          upstreamRepository: row.upstream_repository,
+          upstreamUsername: row.upstream_username,
+          upstreamSecret: row.upstream_secret_enc ? openUpstreamSecret(row.id, row.upstream_secret_enc) : null,
+          redirectMode: row.redirect_mode === 'passthrough' ? 'passthrough' : 'follow',
         }
       : null;
     if (this.trusted() && generation === this.generation) {

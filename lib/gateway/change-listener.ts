@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { log } from '@/lib/log';
-import { REGISTRY_CHANGES_CHANNEL, type RegistryChange } from '@/lib/registry/tokens';
+import { REGISTRY_CHANGES_CHANNEL, type RegistryChange } from '@/lib/registry/credentials';
 
 /**
  * Follows REGISTRY_CHANGES_CHANNEL (announced on commit by every service that

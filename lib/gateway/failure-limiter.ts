@@ -1,4 +1,4 @@
-import { prisma } from '@/lib/db/client';
+import type { Sql } from '@/lib/db/sql';
 import { log } from '@/lib/log';
 import { hitRateLimit } from '@/lib/rate-limit';
 
@@ -31,7 +31,10 @@ export function failureLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): Fail
 export class FailureLimiter {
   private blockedUntil = new Map<string, number>();
 
-  constructor(private readonly limits: FailureLimits) {}
+  constructor(
+    private readonly db: Sql,
+    private readonly limits: FailureLimits,
+  ) {}
 
   /** Seconds to wait if this IP or username is blocked on this replica, else 0. */
   blocked(ip: string | null, username: string, now = Date.now()): number {
@@ -52,7 +55,7 @@ export class FailureLimiter {
     let wait = 0;
     try {
       for (const [key, max] of this.keys(ip, username).map((k) => [k, k.startsWith('gw-ip:') ? this.limits.perIp : this.limits.perUser] as const)) {
-        const count = await hitRateLimit(prisma, key, this.limits.windowSeconds);
+        const count = await hitRateLimit(this.db, key, this.limits.windowSeconds);
         if (count.count > max) {
           this.blockedUntil.set(key, Date.now() + count.retryAfterSeconds * 1000);
           wait = Math.max(wait, count.retryAfterSeconds);

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
+import { createSqlPool } from '@/lib/db/sql';
 import { log } from '@/lib/log';
-import type { RegistryChange } from '@/lib/registry/tokens';
+import type { RegistryChange } from '@/lib/registry/credentials';
 import { GatewayCaches, type UpstreamRepository, type VerifyFailure } from './caches';
 import { ChangeListener } from './change-listener';
 import { API_VERSION, API_VERSION_HEADER, MESSAGES, sendRegistryError } from './errors';
@@ -27,6 +28,8 @@ export interface GatewayOptions {
   pullLog?: PullLogOptions;
   /** Take the client address from X-Forwarded-For (behind a trusted proxy). */
   trustProxy?: boolean;
+  /** Connections in the gateway's own pool (default GATEWAY_DB_POOL_SIZE, else 5). */
+  poolSize?: number;
 }
 
 const MANIFEST_LIMIT = 8 * 1024 * 1024;
@@ -58,11 +61,13 @@ interface RequestContext {
 export function createGateway(options: GatewayOptions): Gateway {
   const realm = (options.realm ?? 'Portcullis registry').replace(/"/g, '');
   const challenge = { 'WWW-Authenticate': `Basic realm="${realm}"` };
-  const limiter = new FailureLimiter(options.limits ?? failureLimitsFromEnv());
-  const pullLog = new PullEventWriter(options.pullLog);
+  // Its own small pool of raw SQL, not Prisma: see lib/db/sql.ts.
+  const db = createSqlPool(options.databaseUrl, options.poolSize ?? (Number(process.env.GATEWAY_DB_POOL_SIZE) || 5));
+  const limiter = new FailureLimiter(db, options.limits ?? failureLimitsFromEnv());
+  const pullLog = new PullEventWriter(db, options.pullLog);
   const upstream = new UpstreamClient();
   // The caches are trusted only while the listener hears every change.
-  const caches: GatewayCaches = new GatewayCaches(() => listener.live);
+  const caches: GatewayCaches = new GatewayCaches(db, () => listener.live);
   const listener = new ChangeListener({
     databaseUrl: options.databaseUrl,
     onChange: (change: RegistryChange | { kind: 'unknown' }) => {
@@ -333,6 +338,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     async close() {
       await listener.stop();
       await pullLog.close();
+      await db.end();
     },
     ready: () => listener.ready(),
     listener,

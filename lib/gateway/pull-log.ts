@@ -1,7 +1,7 @@
-import { Prisma, prisma } from '@/lib/db/client';
+import { sqlTimestamp, type Sql, type SqlDatabase } from '@/lib/db/sql';
 import { log } from '@/lib/log';
 import { metrics } from '@/lib/observability/metrics';
-import { markOnboardingItem } from '@/lib/onboarding/checklist';
+import { markOnboardingItem } from '@/lib/onboarding/items';
 
 /**
  * Pull events are written off the request path: requests append to an
@@ -53,7 +53,10 @@ export class PullEventWriter {
   private closed = false;
   dropped = 0;
 
-  constructor(private readonly options: PullLogOptions = {}) {
+  constructor(
+    private readonly db: SqlDatabase,
+    private readonly options: PullLogOptions = {},
+  ) {
     this.timer = setInterval(() => this.flushInBackground(), options.flushIntervalMs ?? 1_000);
     this.timer.unref();
   }
@@ -119,7 +122,7 @@ export class PullEventWriter {
     this.tokenUse.clear();
     const firstPulls = [...new Set(batch.filter((e) => e.counted && e.orgId && !this.firstPullTicked.has(e.orgId)).map((e) => e.orgId!))];
     try {
-      await writeBatch(batch, uses, firstPulls);
+      await writeBatch(this.db, batch, uses, firstPulls);
       for (const orgId of firstPulls) this.firstPullTicked.add(orgId);
       if (this.firstPullTicked.size > 100_000) this.firstPullTicked.clear();
       this.pruneDedup();
@@ -159,22 +162,21 @@ export class PullEventWriter {
   }
 }
 
-async function writeBatch(batch: QueuedEvent[], uses: [string, { at: Date; ip: string | null }][], firstPulls: string[]): Promise<void> {
-  await prisma.$transaction(async (tx) => {
+async function writeBatch(db: SqlDatabase, batch: QueuedEvent[], uses: [string, { at: Date; ip: string | null }][], firstPulls: string[]): Promise<void> {
+  await db.$transaction(async (tx) => {
     // Onboarding: the customer's first successful pull ticks itself, with the events that show it.
     if (firstPulls.length) {
-      const existing = await tx.organization.findMany({ where: { id: { in: firstPulls } }, select: { id: true } });
+      const existing = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM organizations WHERE id = ANY(${firstPulls}::text[])`;
       for (const { id } of existing) await markOnboardingItem(tx, id, 'first_pull', 'gateway');
     }
     if (batch.length) {
       await dedupAgainstDatabase(tx, batch);
-      // One INSERT over 13 arrays, not createMany's 13 parameters per row: a
-      // 500-row batch stays a small, fixed-shape statement (and Prisma's query
-      // compiler, whose WASM memory never shrinks, never sees it).
+      // One INSERT over 13 arrays, not 13 parameters per row: a 500-row batch
+      // stays a small, fixed-shape statement.
       await tx.$executeRaw`
         INSERT INTO pull_events (occurred_at, org_id, token_id, username, repository, reference, digest, method, outcome, reason, counted, client_ip, user_agent)
         SELECT * FROM unnest(
-          ${batch.map((e) => ts(e.occurredAt))}::timestamp[], ${batch.map((e) => e.orgId ?? null)}::text[], ${batch.map((e) => e.tokenId ?? null)}::text[],
+          ${batch.map((e) => sqlTimestamp(e.occurredAt))}::timestamp[], ${batch.map((e) => e.orgId ?? null)}::text[], ${batch.map((e) => e.tokenId ?? null)}::text[],
           ${batch.map((e) => e.username ?? null)}::text[], ${batch.map((e) => e.repository)}::text[], ${batch.map((e) => e.reference)}::text[],
           ${batch.map((e) => e.digest ?? null)}::text[], ${batch.map((e) => e.method)}::text[], ${batch.map((e) => e.outcome)}::text[],
           ${batch.map((e) => e.reason ?? null)}::text[], ${batch.map((e) => e.counted)}::boolean[], ${batch.map((e) => e.clientIp ?? null)}::text[],
@@ -184,20 +186,20 @@ async function writeBatch(batch: QueuedEvent[], uses: [string, { at: Date; ip: s
     if (uses.length) {
       await tx.$executeRaw`
         UPDATE registry_tokens t SET last_used_at = v.at, last_used_ip = v.ip
-        FROM unnest(${uses.map(([id]) => id)}::text[], ${uses.map(([, use]) => ts(use.at))}::timestamp[], ${uses.map(([, use]) => use.ip)}::text[]) AS v(id, at, ip)
+        FROM unnest(${uses.map(([id]) => id)}::text[], ${uses.map(([, use]) => sqlTimestamp(use.at))}::timestamp[], ${uses.map(([, use]) => use.ip)}::text[]) AS v(id, at, ip)
         WHERE t.id = v.id AND (t.last_used_at IS NULL OR t.last_used_at < v.at)`;
     }
   });
 }
 
 /** Another replica may have counted the same pull (HEAD there, GET here). */
-async function dedupAgainstDatabase(tx: Prisma.TransactionClient, batch: QueuedEvent[]): Promise<void> {
+async function dedupAgainstDatabase(tx: Sql, batch: QueuedEvent[]): Promise<void> {
   const candidates = batch.filter((e) => e.counted);
   if (candidates.length === 0) return;
   const since = new Date(Math.min(...candidates.map((e) => e.occurredAt.getTime())) - PULL_DEDUP_WINDOW_MS);
   const rows = await tx.$queryRaw<{ token_id: string; repository: string; digest: string; last: Date }[]>`
     SELECT token_id, repository, digest, max(occurred_at) AS last FROM pull_events
-    WHERE counted AND occurred_at >= ${ts(since)}::timestamp AND (token_id, repository, digest) IN (
+    WHERE counted AND occurred_at >= ${sqlTimestamp(since)}::timestamp AND (token_id, repository, digest) IN (
       SELECT * FROM unnest(${candidates.map((e) => e.tokenId)}::text[], ${candidates.map((e) => e.repository)}::text[], ${candidates.map((e) => e.digest)}::text[]))
     GROUP BY token_id, repository, digest`;
   const last = new Map(rows.map((r) => [`${r.token_id}\u0000${r.repository}\u0000${r.digest}`, r.last.getTime()]));
@@ -207,16 +209,11 @@ async function dedupAgainstDatabase(tx: Prisma.TransactionClient, batch: QueuedE
   }
 }
 
-/** Timestamps are stored as UTC without a zone; text without the zone casts to exactly that. */
-export function ts(date: Date): string {
-  return date.toISOString().replace('Z', '');
-}
-
 export function utcDay(date: Date): string {
   return date.toISOString().slice(0, 10);
 }
 
-async function addToRollup(tx: Prisma.TransactionClient, batch: QueuedEvent[]): Promise<void> {
+async function addToRollup(tx: Sql, batch: QueuedEvent[]): Promise<void> {
   const groups = new Map<string, { day: string; orgId: string; repository: string; reference: string; outcome: string; pulls: number; requests: number; lastAt: Date }>();
   for (const e of batch) {
     const day = utcDay(e.occurredAt);
@@ -233,26 +230,9 @@ async function addToRollup(tx: Prisma.TransactionClient, batch: QueuedEvent[]): 
     INSERT INTO pull_daily (day, org_id, repository, reference, outcome, pulls, requests, last_at)
     SELECT * FROM unnest(
       ${groupList.map((g) => g.day)}::date[], ${groupList.map((g) => g.orgId)}::text[], ${groupList.map((g) => g.repository)}::text[], ${groupList.map((g) => g.reference)}::text[],
-      ${groupList.map((g) => g.outcome)}::text[], ${groupList.map((g) => g.pulls)}::int[], ${groupList.map((g) => g.requests)}::int[], ${groupList.map((g) => ts(g.lastAt))}::timestamp[])
+      ${groupList.map((g) => g.outcome)}::text[], ${groupList.map((g) => g.pulls)}::int[], ${groupList.map((g) => g.requests)}::int[], ${groupList.map((g) => sqlTimestamp(g.lastAt))}::timestamp[])
     ON CONFLICT (day, org_id, repository, reference, outcome) DO UPDATE SET
       pulls = pull_daily.pulls + excluded.pulls,
       requests = pull_daily.requests + excluded.requests,
       last_at = greatest(pull_daily.last_at, excluded.last_at)`;
-}
-
-/**
- * Rebuilds the rollup for [from, to) from the events (after a bulk import,
- * or to repair it). Same numbers the incremental path produces.
- */
-export async function rebuildPullDaily(from: Date, to: Date): Promise<void> {
-  await prisma.$transaction(async (tx) => {
-    await tx.$executeRaw`DELETE FROM pull_daily WHERE day >= ${utcDay(from)}::date AND day < ${utcDay(to)}::date`;
-    await tx.$executeRaw`
-      INSERT INTO pull_daily (day, org_id, repository, reference, outcome, pulls, requests, last_at)
-      SELECT occurred_at::date, coalesce(org_id, ''), repository, reference, outcome,
-             count(*) FILTER (WHERE counted), count(*), max(occurred_at)
-      FROM pull_events
-      WHERE occurred_at >= ${utcDay(from)}::date AND occurred_at < ${utcDay(to)}::date
-      GROUP BY 1, 2, 3, 4, 5`;
-  }, { timeout: 600_000 });
 }

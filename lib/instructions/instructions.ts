@@ -4,7 +4,7 @@ import { registryHost } from '@/lib/config/public-url';
 import { keyedHash } from '@/lib/crypto/keyed-hash';
 import { prisma, type Db } from '@/lib/db/client';
 import { NotFoundError, ValidationError } from '@/lib/errors';
-import { markOnboardingItem } from '@/lib/onboarding/checklist';
+import { markOnboardingItem } from '@/lib/onboarding/items';
 import { isWellFormedToken } from '@/lib/registry/token-format';
 import { authorizeOrg } from '@/lib/rbac/authorize';
 import { instructionValues, renderTemplate, toMarkdown, TOKEN_PLACEHOLDER, type RenderedSection } from './render';

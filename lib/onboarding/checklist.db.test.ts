@@ -5,7 +5,8 @@ import { deliverInstructions } from '@/lib/instructions/instructions';
 import { createRepository, entitle } from '@/lib/registry/repositories';
 import { mintToken } from '@/lib/registry/tokens';
 import { createMember, createOrg, createStaff, uniqueSlug } from '@/lib/testing/factories';
-import { getChecklist, markOnboardingItem, setOnboardingItem } from './checklist';
+import { getChecklist, setOnboardingItem } from './checklist';
+import { markOnboardingItem } from './items';
 
 const done = async (orgId: string, key: string) => (await prisma.onboardingItem.findUnique({ where: { orgId_key: { orgId, key } } }))?.doneAt ?? null;
 

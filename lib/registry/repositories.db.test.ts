@@ -3,7 +3,8 @@ import { prisma } from '@/lib/db/client';
 import { ForbiddenError, NotFoundError } from '@/lib/errors';
 import { createMember, createOrg, createStaff, uniqueSlug } from '@/lib/testing/factories';
 import { createRepository, entitle, listEntitlements, listRepositories, resolveRepository, unentitle, updateRepository } from './repositories';
-import { mintToken, verifyRegistryCredentials } from './tokens';
+import { verifyRegistryCredentials } from './credentials';
+import { mintToken } from './tokens';
 import { openUpstreamSecret } from './upstream-credential';
 
 const SECRET = 'ghp_upstreamSecretThatMustNeverShow123';
@@ -83,9 +84,9 @@ describe('entitlements', () => {
     expect(await listEntitlements(support.actor, org.id)).toEqual([expect.objectContaining({ id: repository.id, name: repository.name })]);
 
     const { token } = await mintToken(support.actor, { orgId: org.id, name: 'x', repositoryIds: [repository.id] });
-    expect(await verifyRegistryCredentials(org.slug, token)).toMatchObject({ ok: true, token: { repositories: [repository.name] } });
+    expect(await verifyRegistryCredentials(prisma, org.slug, token)).toMatchObject({ ok: true, token: { repositories: [repository.name] } });
     await unentitle(support.actor, org.id, repository.id);
-    expect(await verifyRegistryCredentials(org.slug, token)).toMatchObject({ ok: true, token: { repositories: [] } });
+    expect(await verifyRegistryCredentials(prisma, org.slug, token)).toMatchObject({ ok: true, token: { repositories: [] } });
     await expect(unentitle(support.actor, org.id, repository.id)).rejects.toBeInstanceOf(NotFoundError);
     expect(await prisma.auditEvent.count({ where: { action: 'entitlement.delete', orgId: org.id } })).toBe(1);
   });

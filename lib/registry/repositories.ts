@@ -5,7 +5,7 @@ import { prisma, type Db } from '@/lib/db/client';
 import { ConflictError, NotFoundError } from '@/lib/errors';
 import { NAME_PATTERN, TAG_PATTERN } from '@/lib/gateway/routes';
 import { assertStaffPermission, authorizeOrg } from '@/lib/rbac/authorize';
-import { announceRegistryChange } from './tokens';
+import { announceRegistryChange } from './credentials';
 import { sealUpstreamSecret } from './upstream-credential';
 
 /**

@@ -3,7 +3,8 @@ import { describe, expect, inject, it } from 'vitest';
 import { prisma } from '@/lib/db/client';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
 import { createMember, createOrg, createStaff, uniqueSlug } from '@/lib/testing/factories';
-import { mintToken, REGISTRY_CHANGES_CHANNEL, revokeAllTokens, revokeToken, rotateToken, tokenStatus, verifyRegistryCredentials } from './tokens';
+import { REGISTRY_CHANGES_CHANNEL, verifyRegistryCredentials } from './credentials';
+import { mintToken, revokeAllTokens, revokeToken, rotateToken, tokenStatus } from './tokens';
 import { isWellFormedToken } from './token-format';
 
 const DAY = 24 * 3600 * 1000;
@@ -33,13 +34,13 @@ describe('minting', () => {
     const audit = await prisma.auditEvent.findFirstOrThrow({ where: { action: 'token.create', targetId: record.id } });
     expect(JSON.stringify({ ...audit, id: String(audit.id) })).not.toContain(token.slice(12));
 
-    const verified = await verifyRegistryCredentials(org.slug, token);
+    const verified = await verifyRegistryCredentials(prisma, org.slug, token);
     expect(verified).toEqual({
       ok: true,
       token: { tokenId: record.id, orgId: org.id, orgSlug: org.slug, repositories: [repository.name], expiresAt: record.expiresAt },
     });
-    expect(await verifyRegistryCredentials('someone-else', token)).toMatchObject({ ok: false, reason: 'wrong_user' });
-    expect(await verifyRegistryCredentials(org.slug, 'pcr_not-a-token')).toEqual({ ok: false, reason: 'malformed' });
+    expect(await verifyRegistryCredentials(prisma, 'someone-else', token)).toMatchObject({ ok: false, reason: 'wrong_user' });
+    expect(await verifyRegistryCredentials(prisma, org.slug, 'pcr_not-a-token')).toEqual({ ok: false, reason: 'malformed' });
   });
 
   it('refuses bad input and writes nothing', async () => {
@@ -82,10 +83,10 @@ describe('rotation', () => {
     expect(second.record.name).toBe('prod');
     expect(Math.round((second.record.expiresAt.getTime() - now.getTime()) / DAY)).toBe(90);
     expect(second.previous.expiresAt.getTime()).toBe(now.getTime() + 2 * 3600 * 1000);
-    expect((await verifyRegistryCredentials(org.slug, first.token)).ok).toBe(true);
-    expect((await verifyRegistryCredentials(org.slug, second.token)).ok).toBe(true);
+    expect((await verifyRegistryCredentials(prisma, org.slug, first.token)).ok).toBe(true);
+    expect((await verifyRegistryCredentials(prisma, org.slug, second.token)).ok).toBe(true);
     const later = new Date(now.getTime() + 2 * 3600 * 1000 + 1);
-    expect(await verifyRegistryCredentials(org.slug, first.token, later)).toMatchObject({ ok: false, reason: 'expired' });
+    expect(await verifyRegistryCredentials(prisma, org.slug, first.token, later)).toMatchObject({ ok: false, reason: 'expired' });
     expect(tokenStatus(second.previous, { hasSuccessor: true, now })).toBe('rotating');
     await expect(rotateToken(actor, { tokenId: first.record.id })).rejects.toThrow(/already rotated/);
   });
@@ -95,7 +96,7 @@ describe('rotation', () => {
     const { actor } = await createStaff('staff-admin');
     const first = await mintToken(actor, { orgId: org.id, name: 'prod', repositoryIds: [repository.id] });
     await rotateToken(actor, { tokenId: first.record.id, overlapHours: 0 });
-    expect(await verifyRegistryCredentials(org.slug, first.token)).toMatchObject({ ok: false, reason: 'revoked' });
+    expect(await verifyRegistryCredentials(prisma, org.slug, first.token)).toMatchObject({ ok: false, reason: 'revoked' });
   });
 
   it('is open to customers whose role allows it, and to nobody outside the org', async () => {
@@ -129,7 +130,7 @@ describe('revocation', () => {
     } finally {
       await listener.end();
     }
-    expect(await verifyRegistryCredentials(org.slug, minted.token)).toMatchObject({ ok: false, reason: 'revoked', tokenId: minted.record.id });
+    expect(await verifyRegistryCredentials(prisma, org.slug, minted.token)).toMatchObject({ ok: false, reason: 'revoked', tokenId: minted.record.id });
     const event = await prisma.auditEvent.findFirstOrThrow({ where: { action: 'token.revoke', targetId: minted.record.id } });
     expect(event.after).toMatchObject({ revokedReason: 'laptop lost' });
   });
@@ -141,7 +142,7 @@ describe('revocation', () => {
     const tokens = await Promise.all([1, 2].map((n) => mintToken(admin.actor, { orgId: org.id, name: `t${n}`, repositoryIds: [repository.id] })));
     await expect(revokeAllTokens(support.actor, org.id)).rejects.toBeInstanceOf(ForbiddenError);
     expect(await revokeAllTokens(admin.actor, org.id)).toEqual({ revoked: 2 });
-    for (const { token } of tokens) expect((await verifyRegistryCredentials(org.slug, token)).ok).toBe(false);
+    for (const { token } of tokens) expect((await verifyRegistryCredentials(prisma, org.slug, token)).ok).toBe(false);
   });
 
   it('narrows a token to what the customer is still entitled to', async () => {
@@ -149,6 +150,6 @@ describe('revocation', () => {
     const { actor } = await createStaff('staff-admin');
     const minted = await mintToken(actor, { orgId: org.id, name: 'prod', repositoryIds: [repository.id] });
     await prisma.entitlement.delete({ where: { orgId_repositoryId: { orgId: org.id, repositoryId: repository.id } } });
-    expect(await verifyRegistryCredentials(org.slug, minted.token)).toMatchObject({ ok: true, token: { repositories: [] } });
+    expect(await verifyRegistryCredentials(prisma, org.slug, minted.token)).toMatchObject({ ok: true, token: { repositories: [] } });
   });
 });

@@ -5,9 +5,10 @@ import { keyedHash } from '@/lib/crypto/keyed-hash';
 import { prisma, type Db } from '@/lib/db/client';
 import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
 import { assertStaffPermission, authorizeOrg } from '@/lib/rbac/authorize';
-import { markOnboardingItem } from '@/lib/onboarding/checklist';
+import { markOnboardingItem } from '@/lib/onboarding/items';
 import { getSetting, putSetting } from '@/lib/settings';
-import { displayPrefix, generateToken, isWellFormedToken } from './token-format';
+import { announceRegistryChange } from './credentials';
+import { displayPrefix, generateToken } from './token-format';
 
 /**
  * Registry pull tokens: minted by staff for a customer, scoped to
@@ -19,15 +20,6 @@ export const DEFAULT_TOKEN_DAYS = 365;
 export const DEFAULT_ROTATION_OVERLAP_HOURS = 24;
 const DAY = 24 * 60 * 60 * 1000;
 const HOUR = 60 * 60 * 1000;
-
-/** PostgreSQL channel on which token and entitlement changes are announced (payload: JSON). */
-export const REGISTRY_CHANGES_CHANNEL = 'portcullis_registry_changes';
-export type RegistryChange = { kind: 'token'; tokenId: string } | { kind: 'org'; orgId: string } | { kind: 'repository'; repositoryId: string };
-
-/** Announced on commit, so every replica's cache drops what changed. */
-export async function announceRegistryChange(tx: Db, change: RegistryChange): Promise<void> {
-  await tx.$executeRaw`SELECT pg_notify(${REGISTRY_CHANGES_CHANNEL}, ${JSON.stringify(change)})`;
-}
 
 export async function maxTokenDays(db: Db = prisma): Promise<number> {
   return getSetting(db, 'tokens.maxExpiryDays', 730);
@@ -271,48 +263,4 @@ export function tokenStatus(
   if (left <= 7 * DAY) return 'expiring_soon';
   if (left <= 30 * DAY) return 'expiring';
   return 'active';
-}
-
-export type VerifyFailure = 'malformed' | 'unknown' | 'wrong_user' | 'revoked' | 'expired' | 'inactive';
-
-export interface VerifiedToken {
-  tokenId: string;
-  orgId: string;
-  orgSlug: string;
-  /** Repositories the token may pull now: its scopes that the customer is still entitled to. */
-  repositories: string[];
-  expiresAt: Date;
-}
-
-/**
- * Registry Basic auth: username = the customer's slug, password = the token.
- * One indexed lookup by keyed hash; malformed tokens never reach the database.
- */
-export async function verifyRegistryCredentials(
-  username: string,
-  token: string,
-  now = new Date(),
-  db: Db = prisma,
-): Promise<{ ok: true; token: VerifiedToken } | { ok: false; reason: VerifyFailure; tokenId?: string; orgId?: string }> {
-  if (!isWellFormedToken(token)) return { ok: false, reason: 'malformed' };
-  const rows = await db.$queryRaw<
-    { id: string; org_id: string; slug: string; status: string; expires_at: Date; revoked_at: Date | null; repositories: string[] }[]
-  >`
-    SELECT t.id, t.org_id, o.slug, o.status, t.expires_at, t.revoked_at,
-           coalesce(array_agg(r.name ORDER BY r.name) FILTER (WHERE r.name IS NOT NULL), '{}') AS repositories
-    FROM registry_tokens t
-    JOIN organizations o ON o.id = t.org_id
-    LEFT JOIN registry_token_scopes s ON s.token_id = t.id
-    LEFT JOIN entitlements e ON e.repository_id = s.repository_id AND e.org_id = t.org_id
-    LEFT JOIN repositories r ON r.id = e.repository_id
-    WHERE t.hash = ${keyedHash(token)}
-    GROUP BY t.id, o.id`;
-  const row = rows[0];
-  if (!row) return { ok: false, reason: 'unknown' };
-  const ids = { tokenId: row.id, orgId: row.org_id };
-  if (row.slug !== username.toLowerCase()) return { ok: false, reason: 'wrong_user', ...ids };
-  if (row.revoked_at) return { ok: false, reason: 'revoked', ...ids };
-  if (row.expires_at <= now) return { ok: false, reason: 'expired', ...ids };
-  if (row.status !== 'active') return { ok: false, reason: 'inactive', ...ids };
-  return { ok: true, token: { tokenId: row.id, orgId: row.org_id, orgSlug: row.slug, repositories: row.repositories, expiresAt: row.expires_at } };
 }

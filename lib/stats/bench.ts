@@ -1,7 +1,7 @@
 import { systemActor } from '@/lib/auth/actor';
 import { formatSample, measure, type BenchContext, type Suite } from '@/lib/bench/harness';
 import { prisma } from '@/lib/db/client';
-import { rebuildPullDaily } from '@/lib/gateway/pull-log';
+import { rebuildPullDaily } from './rollup';
 import { uniqueSlug } from '@/lib/testing/factories';
 import { getPullStats } from './pull-stats';
 

@@ -1,6 +1,6 @@
 import { prisma, type Prisma } from '@/lib/db/client';
-import { rebuildPullDaily } from '@/lib/gateway/pull-log';
-import { markOnboardingItem } from '@/lib/onboarding/checklist';
+import { rebuildPullDaily } from './rollup';
+import { markOnboardingItem } from '@/lib/onboarding/items';
 
 /**
  * Four weeks of plausible pull history for the demo customers, so the

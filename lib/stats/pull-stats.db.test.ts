@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { prisma } from '@/lib/db/client';
 import { ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
-import { PullEventWriter, rebuildPullDaily } from '@/lib/gateway/pull-log';
+import { PullEventWriter } from '@/lib/gateway/pull-log';
+import { rebuildPullDaily } from './rollup';
 import { runCli } from '@/lib/testing/cli';
 import { createMember, createOrg, createStaff, uniqueSlug } from '@/lib/testing/factories';
 import { getPullStats } from './pull-stats';
@@ -15,7 +16,7 @@ async function seed() {
   const a = await createOrg();
   const b = await createOrg();
   const silent = await createOrg();
-  const writer = new PullEventWriter({ flushIntervalMs: 3_600_000 });
+  const writer = new PullEventWriter(prisma, { flushIntervalMs: 3_600_000 });
   const base = { orgId: a.id, tokenId: `tok-${a.id}`, repository, clientIp: '192.0.2.1', userAgent: 'docker/27' };
   const d1 = 'sha256:' + '1'.repeat(64);
   const d2 = 'sha256:' + '2'.repeat(64);

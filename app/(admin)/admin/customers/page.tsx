@@ -9,7 +9,7 @@ import { requireStaffPage } from '@/lib/auth/session';
 import { EXPIRY_WINDOW_LABELS, EXPIRY_WINDOWS, listCustomers, parseCustomerQuery, type CustomerRow } from '@/lib/customers/list-customers';
 import { CUSTOMER_STATUSES } from '@/lib/customers/statuses';
 import { TIER_KEYS, tierLabel } from '@/lib/features/tiers';
-import { ONBOARDING_ITEMS } from '@/lib/onboarding/checklist';
+import { ONBOARDING_ITEMS } from '@/lib/onboarding/items';
 import { hasStaffPermission } from '@/lib/rbac/authorize';
 import { formatDate } from '@/lib/format';
 

@@ -9,7 +9,7 @@ import { LinkButton } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { KeyValueList } from '@/components/ui/key-value-list';
-import { ONBOARDING_ITEMS } from '@/lib/onboarding/checklist';
+import { ONBOARDING_ITEMS } from '@/lib/onboarding/items';
 import { hasStaffPermission } from '@/lib/rbac/authorize';
 import { listEntitlements, listRepositories } from '@/lib/registry/repositories';
 import { manualTierAction } from '../../billing/actions';

@@ -1,0 +1,105 @@
+import pg from 'pg';
+
+/**
+ * What a raw-SQL service needs from a database: tagged-template queries with
+ * bound parameters. Prisma's client and its transactions have it, and so does
+ * `createSqlPool`, a bare pg pool for the registry gateway: services written
+ * against `Sql` (credential checks, rate limits, pull logging, audit records)
+ * run unchanged in both, and the gateway process never loads Prisma's query
+ * compiler, whose WASM memory (about 50 MB) never shrinks.
+ *
+ * Values are bound, never spliced. Pass JSON as a string with a `::jsonb`
+ * cast and timestamps as `sqlTimestamp(date)` with `::timestamp`, so both
+ * implementations send the same text.
+ */
+export interface Sql {
+  $queryRaw<T = unknown>(query: TemplateStringsArray, ...values: unknown[]): PromiseLike<T>;
+  $executeRaw(query: TemplateStringsArray, ...values: unknown[]): PromiseLike<number>;
+}
+
+/** A database that also runs transactions: Prisma's client, or a pool from `createSqlPool`. */
+export interface SqlDatabase extends Sql {
+  /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
+  $transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
+}
+
+export interface SqlPool extends SqlDatabase {
+  end(): Promise<void>;
+}
+
+/** Timestamps are stored as UTC without a zone; ISO text without the `Z` casts to exactly that. */
+export function sqlTimestamp(date: Date): string {
+  return date.toISOString().replace('Z', '');
+}
+
+const TIMESTAMP_OID = 1114;
+const INT8_OID = 20;
+
+// As Prisma reads them: `timestamp` columns hold UTC, int8 is a bigint.
+const types = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === TIMESTAMP_OID) return (text: string) => new Date(`${text.replace(' ', 'T')}Z`);
+    if (oid === INT8_OID) return (text: string) => BigInt(text);
+    return pg.types.getTypeParser(oid, format);
+  },
+};
+
+function bind(value: unknown): unknown {
+  if (value === undefined) return null;
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return value.map(bind);
+  if (value !== null && typeof value === 'object' && !Buffer.isBuffer(value)) {
+    throw new TypeError('Sql: bind JSON as a string (JSON.stringify(...)::jsonb); SQL fragments are not supported');
+  }
+  return value;
+}
+
+function statement(query: TemplateStringsArray, values: unknown[]): { text: string; values: unknown[] } {
+  let text = query[0]!;
+  for (let i = 1; i < query.length; i++) text += `$${i}${query[i]}`;
+  return { text, values: values.map(bind) };
+}
+
+function over(run: (text: string, values: unknown[]) => Promise<pg.QueryResult>): Sql {
+  return {
+    async $queryRaw<T>(query: TemplateStringsArray, ...values: unknown[]) {
+      const { text, values: bound } = statement(query, values);
+      return (await run(text, bound)).rows as T;
+    },
+    async $executeRaw(query: TemplateStringsArray, ...values: unknown[]) {
+      const { text, values: bound } = statement(query, values);
+      return (await run(text, bound)).rowCount ?? 0;
+    },
+  };
+}
+
+export function createSqlPool(url: string, max: number): SqlPool {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    types,
+    // Fail fast when the database is gone instead of queueing forever.
+    connectionTimeoutMillis: 5_000,
+  });
+  // An idle connection the server dropped is replaced on next use; without a listener the error would crash the process.
+  pool.on('error', () => {});
+  return {
+    ...over((text, values) => pool.query(text, values)),
+    async $transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
+      const client = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        await client.query('BEGIN');
+        const result = await fn(over((text, values) => client.query(text, values)));
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
+        throw error;
+      } finally {
+        client.release(broken);
+      }
+    },
+    end: () => pool.end(),
+  };
+}

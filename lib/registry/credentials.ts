@@ -1,0 +1,62 @@
+import { keyedHash } from '@/lib/crypto/keyed-hash';
+import type { Sql } from '@/lib/db/sql';
+import { isWellFormedToken } from './token-format';
+
+/**
+ * What the registry gateway asks of the token store, in raw SQL only (see
+ * lib/db/sql.ts): who a Basic credential is and what it may pull, and the
+ * channel on which changes to either are announced.
+ */
+
+/** PostgreSQL channel on which token and entitlement changes are announced (payload: JSON). */
+export const REGISTRY_CHANGES_CHANNEL = 'portcullis_registry_changes';
+export type RegistryChange = { kind: 'token'; tokenId: string } | { kind: 'org'; orgId: string } | { kind: 'repository'; repositoryId: string };
+
+/** Announced on commit, so every replica's cache drops what changed. */
+export async function announceRegistryChange(tx: Sql, change: RegistryChange): Promise<void> {
+  await tx.$executeRaw`SELECT pg_notify(${REGISTRY_CHANGES_CHANNEL}, ${JSON.stringify(change)})`;
+}
+
+export type VerifyFailure = 'malformed' | 'unknown' | 'wrong_user' | 'revoked' | 'expired' | 'inactive';
+
+export interface VerifiedToken {
+  tokenId: string;
+  orgId: string;
+  orgSlug: string;
+  /** Repositories the token may pull now: its scopes that the customer is still entitled to. */
+  repositories: string[];
+  expiresAt: Date;
+}
+
+/**
+ * Registry Basic auth: username = the customer's slug, password = the token.
+ * One indexed lookup by keyed hash; malformed tokens never reach the database.
+ */
+export async function verifyRegistryCredentials(
+  db: Sql,
+  username: string,
+  token: string,
+  now = new Date(),
+): Promise<{ ok: true; token: VerifiedToken } | { ok: false; reason: VerifyFailure; tokenId?: string; orgId?: string }> {
+  if (!isWellFormedToken(token)) return { ok: false, reason: 'malformed' };
+  const rows = await db.$queryRaw<
+    { id: string; org_id: string; slug: string; status: string; expires_at: Date; revoked_at: Date | null; repositories: string[] }[]
+  >`
+    SELECT t.id, t.org_id, o.slug, o.status, t.expires_at, t.revoked_at,
+           coalesce(array_agg(r.name ORDER BY r.name) FILTER (WHERE r.name IS NOT NULL), '{}') AS repositories
+    FROM registry_tokens t
+    JOIN organizations o ON o.id = t.org_id
+    LEFT JOIN registry_token_scopes s ON s.token_id = t.id
+    LEFT JOIN entitlements e ON e.repository_id = s.repository_id AND e.org_id = t.org_id
+    LEFT JOIN repositories r ON r.id = e.repository_id
+    WHERE t.hash = ${keyedHash(token)}
+    GROUP BY t.id, o.id`;
+  const row = rows[0];
+  if (!row) return { ok: false, reason: 'unknown' };
+  const ids = { tokenId: row.id, orgId: row.org_id };
+  if (row.slug !== username.toLowerCase()) return { ok: false, reason: 'wrong_user', ...ids };
+  if (row.revoked_at) return { ok: false, reason: 'revoked', ...ids };
+  if (row.expires_at <= now) return { ok: false, reason: 'expired', ...ids };
+  if (row.status !== 'active') return { ok: false, reason: 'inactive', ...ids };
+  return { ok: true, token: { tokenId: row.id, orgId: row.org_id, orgSlug: row.slug, repositories: row.repositories, expiresAt: row.expires_at } };
+}

@@ -103,9 +103,75 @@ function tryLock(lockFile: string): boolean {
 async function serve(db: PGlite, port: number): Promise<{ server: PGLiteSocketServer; port: number }> {
   const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
   const server = new PGLiteSocketServer({ db, port, host: '127.0.0.1', maxConnections: 100 });
+  routeNotifications(server);
   await server.start();
   const actualPort = Number(server.getServerConn().split(':').pop());
   return { server, port: actualPort };
+}
+
+interface SocketServerInternals {
+  queryQueue: { enqueue(handlerId: number, message: Uint8Array, onData: (data: Uint8Array) => void): Promise<number> };
+  handlers: Set<{ handlerId: number; socket: net.Socket | null }>;
+}
+
+const QUERY = 0x51; // 'Q'
+const NOTIFICATION_RESPONSE = 0x41; // 'A'
+
+/**
+ * PGlite is one PostgreSQL session that every socket connection shares, so a
+ * NOTIFY comes back to the connection that committed it, never to the one
+ * that ran LISTEN. This routes NotificationResponse messages to the
+ * connections listening on their channel, as a real server does: the
+ * gateway's caches drop revoked tokens on these. It reaches into
+ * pglite-socket's internals (version pinned); embedded.db.test.ts breaks if
+ * they change.
+ * UNLISTEN still reaches the shared session, so it stops the channel for all
+ * (nothing here sends it).
+ */
+function routeNotifications(server: PGLiteSocketServer): void {
+  const internals = server as unknown as SocketServerInternals;
+  const queue = internals.queryQueue;
+  const enqueue = queue.enqueue.bind(queue);
+  const channels = new Map<number, Set<string>>();
+
+  const deliver = (message: Buffer) => {
+    const channel = message.toString('utf8', 9, message.indexOf(0, 9));
+    for (const handler of internals.handlers) {
+      if (channels.get(handler.handlerId)?.has(channel) && handler.socket?.writable) handler.socket.write(message);
+    }
+  };
+
+  queue.enqueue = (handlerId, message, onData) => {
+    // Startup and SSL requests (no type byte) are answered in their own format.
+    if (message[0] === 0) return enqueue(handlerId, message, onData);
+    if (message[0] === QUERY) {
+      const text = Buffer.from(message.buffer, message.byteOffset + 5, message.length - 6).toString();
+      const command = /^\s*(UN)?LISTEN\s+("?)([\w$]+)\2\s*;?\s*$/i.exec(text);
+      if (command) {
+        for (const id of channels.keys()) if (![...internals.handlers].some((h) => h.handlerId === id)) channels.delete(id);
+        const mine = channels.get(handlerId) ?? new Set<string>();
+        if (command[1]) mine.delete(command[3]!);
+        else mine.add(command[2] ? command[3]! : command[3]!.toLowerCase());
+        channels.set(handlerId, mine);
+      }
+    }
+    let pending = Buffer.alloc(0);
+    return enqueue(handlerId, message, (data) => {
+      pending = pending.length ? Buffer.concat([pending, data]) : Buffer.from(data);
+      const out: Buffer[] = [];
+      let offset = 0;
+      while (pending.length - offset >= 5) {
+        const end = offset + 1 + pending.readInt32BE(offset + 1);
+        if (end > pending.length) break;
+        const backendMessage = pending.subarray(offset, end);
+        if (backendMessage[0] === NOTIFICATION_RESPONSE) deliver(Buffer.from(backendMessage));
+        else out.push(backendMessage);
+        offset = end;
+      }
+      pending = pending.subarray(offset);
+      if (out.length) onData(out.length === 1 ? out[0]! : Buffer.concat(out));
+    });
+  };
 }
 
 /** An in-memory database for tests and shadow databases: nothing touches disk. */

@@ -10,6 +10,16 @@ export interface ScratchDatabase {
   drop(): Promise<void>;
 }
 
+async function currentDatabase(url: string): Promise<string> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<{ name: string }>('SELECT current_database() AS name')).rows[0]!.name;
+  } finally {
+    await client.end();
+  }
+}
+
 /**
  * A migrated database of its own, for tests that must own the whole audit
  * chain (tampering, retention, full verification) without disturbing the
@@ -29,12 +39,17 @@ export async function createScratchDatabase(): Promise<ScratchDatabase> {
       await admin.query(`CREATE DATABASE ${name}`);
       created = true;
     } catch {
-      // PGlite serves a single database: fall back to an embedded one below.
+      // Not allowed here: fall back to an embedded one below.
     }
   }
-  if (created && base) {
-    const parsed = new URL(base);
-    parsed.pathname = `/${name}`;
+  const parsed = new URL(base ?? 'postgresql://localhost');
+  parsed.pathname = `/${name}`;
+  // PGlite accepts CREATE DATABASE but serves its one database whatever the URL names.
+  if (created && (await currentDatabase(parsed.toString())) !== name) {
+    await admin!.query(`DROP DATABASE IF EXISTS ${name}`);
+    created = false;
+  }
+  if (created) {
     url = parsed.toString();
     cleanup = async () => {
       await admin!.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

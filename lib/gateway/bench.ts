@@ -24,9 +24,14 @@ const BLOB_MB = Number(process.env.BENCH_BLOB_MB ?? 200);
 const CONCURRENCY = 16;
 const BLOB_ROUNDS = 5;
 
-/** The least a Node proxy can do: stream the upstream's answer back, no auth, no logging (a reference for the blob figures). */
-async function startNodePipe(port: number, upstream: string): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
-  const source = `
+/**
+ * References for the blob figures, each its own Node process. "node pipe" is
+ * the least an HTTP proxy can do: stream the upstream's answer back, no auth,
+ * no logging. "tcp relay" copies bytes between two sockets without reading
+ * HTTP at all: what any proxy that passes bytes through user space costs here.
+ */
+const REFERENCE_PROXIES = {
+  'node pipe': (upstream: string, port: number) => `
     const http = require('node:http');
     const { pipeline } = require('node:stream');
     const agent = new http.Agent({ keepAlive: true });
@@ -35,8 +40,20 @@ async function startNodePipe(port: number, upstream: string): Promise<{ url: str
         res.writeHead(up.statusCode, { 'content-length': up.headers['content-length'], 'content-type': up.headers['content-type'] });
         pipeline(up, res, () => {});
       }).on('error', () => res.destroy());
-    }).listen(${port}, '127.0.0.1');`;
-  const child = spawn(process.execPath, ['-e', source], { stdio: 'ignore' });
+    }).listen(${port}, '127.0.0.1');`,
+  'tcp relay': (upstream: string, port: number) => `
+    const net = require('node:net');
+    const target = new URL(${JSON.stringify(upstream)});
+    net.createServer((client) => {
+      const server = net.connect(Number(target.port), target.hostname);
+      client.pipe(server).pipe(client);
+      client.on('error', () => server.destroy());
+      server.on('error', () => client.destroy());
+    }).listen(${port}, '127.0.0.1');`,
+};
+
+async function startReferenceProxy(kind: keyof typeof REFERENCE_PROXIES, port: number, upstream: string): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, ['-e', REFERENCE_PROXIES[kind](upstream, port)], { stdio: 'ignore' });
   const url = `http://127.0.0.1:${port}`;
   await waitForHttp(`${url}/v2/`);
   return { url, pid: child.pid!, stop: () => stopChild(child) };
@@ -197,32 +214,40 @@ async function run(ctx: BenchContext) {
     }
     for (const [key, values] of Object.entries(rates)) ctx.log(`  ${key.padEnd(8)} ${Math.round(median(values)).toLocaleString('en-US').padStart(8)} req/s   (rounds: ${values.map((v) => Math.round(v)).join(', ')})`);
 
-    ctx.log(`blob GET of ${(layerSize / 1024 / 1024).toFixed(0)} MB (one warm-up each, then ${BLOB_ROUNDS} interleaved rounds; "node pipe" is a bare Node http proxy, for reference):`);
-    const pipe = await startNodePipe(5133, registry.url);
-    const blobTargets: Record<string, Target & { name2: string }> = { ...targets, 'node pipe': { name: 'node pipe', base: pipe.url, auth: null, name2: 'bench/app' } };
+    ctx.log(
+      `blob GET of ${(layerSize / 1024 / 1024).toFixed(0)} MB (one warm-up each, then ${BLOB_ROUNDS} interleaved rounds; "node pipe" is a bare Node HTTP proxy and "tcp relay" a bare Node socket-to-socket copy, for reference):`,
+    );
+    const pipe = await startReferenceProxy('node pipe', 5133, registry.url);
+    const relay = await startReferenceProxy('tcp relay', 5134, registry.url);
+    const blobTargets: Record<string, Target & { name2: string }> = {
+      ...targets,
+      'node pipe': { name: 'node pipe', base: pipe.url, auth: null, name2: 'bench/app' },
+      'tcp relay': { name: 'tcp relay', base: relay.url, auth: null, name2: 'bench/app' },
+    };
     // Each target streams on a fresh connection, as the node pipe must.
     const blobAgents: Record<string, http.Agent> = Object.fromEntries(Object.keys(blobTargets).map((k) => [k, new http.Agent({ keepAlive: true, maxSockets: 1 })]));
-    const blobRates: Record<string, number[]> = { direct: [], gateway: [], 'node pipe': [] };
+    const blobRates: Record<string, number[]> = { direct: [], gateway: [], 'node pipe': [], 'tcp relay': [] };
     let rssDuringBlobs = 0;
-    let gatewayCpu = 0;
-    let gatewayFaults = 0;
-    let gatewayBytes = 0;
+    // CPU-seconds and page faults of each proxy process while it streams (the registry's own are not counted).
+    const proxyPids: Record<string, number> = { gateway: pid, 'node pipe': pipe.pid, 'tcp relay': relay.pid };
+    const proxyCost: Record<string, { cpu: number; faults: number; bytes: number }> = Object.fromEntries(Object.keys(proxyPids).map((k) => [k, { cpu: 0, faults: 0, bytes: 0 }]));
     for (const key of Object.keys(blobRates)) await request(blobAgents[key]!, blobTargets[key]!, 'GET', blobPath(blobTargets[key]!));
     for (let round = 0; round < BLOB_ROUNDS; round++) {
-      const order = ['direct', 'gateway', 'node pipe'];
+      const order = Object.keys(blobRates);
       for (const key of round % 2 ? order.reverse() : order) {
         const t = blobTargets[key]!;
         const sampler = setInterval(() => (rssDuringBlobs = Math.max(rssDuringBlobs, peakRss(pid).rssMb)), 100);
-        const before = cpuAndFaults(pid);
+        const proxyPid = proxyPids[key];
+        const before = proxyPid ? cpuAndFaults(proxyPid) : null;
         const start = performance.now();
         const { status, bytes } = await request(blobAgents[key]!, t, 'GET', blobPath(t));
         const seconds = (performance.now() - start) / 1000;
         clearInterval(sampler);
-        if (key === 'gateway') {
-          const after = cpuAndFaults(pid);
-          gatewayCpu += after.cpu - before.cpu;
-          gatewayFaults += after.faults - before.faults;
-          gatewayBytes += bytes;
+        if (proxyPid && before) {
+          const after = cpuAndFaults(proxyPid);
+          proxyCost[key]!.cpu += after.cpu - before.cpu;
+          proxyCost[key]!.faults += after.faults - before.faults;
+          proxyCost[key]!.bytes += bytes;
         }
         if (status !== 200 || bytes !== layerSize) throw new Error(`${key}: blob ${status}, ${bytes} bytes`);
         blobRates[key]!.push(bytes / 1024 / 1024 / seconds);
@@ -231,6 +256,7 @@ async function run(ctx: BenchContext) {
     for (const [key, values] of Object.entries(blobRates)) ctx.log(`  ${key.padEnd(9)} ${median(values).toFixed(0).padStart(6)} MB/s   (rounds: ${values.map((v) => v.toFixed(0)).join(', ')})`);
     const pipePeakMb = peakRss(pipe.pid).peakMb;
     await pipe.stop();
+    await relay.stop();
 
     const memory = peakRss(pid);
     const figures = {
@@ -240,18 +266,23 @@ async function run(ctx: BenchContext) {
       nginxManifestRatio: median(rates.nginx!) / median(rates.direct!),
       blobRatio: median(blobRates.gateway!) / median(blobRates.direct!),
       pipeBlobRatio: median(blobRates['node pipe']!) / median(blobRates.direct!),
+      relayBlobRatio: median(blobRates['tcp relay']!) / median(blobRates.direct!),
     };
     ctx.log();
     ctx.log(`gateway p50 ${p50('gateway').toFixed(3)} ms / p99 ${p99('gateway').toFixed(3)} ms; direct p50 ${p50('direct').toFixed(3)} ms / p99 ${p99('direct').toFixed(3)} ms; nginx p50 ${p50('nginx').toFixed(3)} ms / p99 ${p99('nginx').toFixed(3)} ms`);
     const check = (ok: boolean) => (ok ? 'meets target' : 'MISSES target');
     ctx.log(`added p50 latency: gateway ${figures.addedP50.toFixed(3)} ms (${check(figures.addedP50 <= 2)} ≤ 2 ms), nginx ${figures.nginxAddedP50.toFixed(3)} ms`);
     ctx.log(`manifest throughput vs direct: gateway ${(figures.manifestRatio * 100).toFixed(0)}% (${check(figures.manifestRatio >= 0.6)} ≥ 60%), nginx ${(figures.nginxManifestRatio * 100).toFixed(0)}%`);
-    ctx.log(`blob throughput vs direct: gateway ${(figures.blobRatio * 100).toFixed(0)}% (${check(figures.blobRatio >= 0.85)} ≥ 85%), bare node pipe ${(figures.pipeBlobRatio * 100).toFixed(0)}%`);
-    const gigabytes = gatewayBytes / 1024 ** 3;
-    const cpuPerGb = gatewayCpu / gigabytes;
-    // On a 2-core machine the client, the registry and the gateway share the CPUs: this says how much the gateway itself costs.
+    ctx.log(`blob throughput vs direct: gateway ${(figures.blobRatio * 100).toFixed(0)}% (${check(figures.blobRatio >= 0.85)} ≥ 85%), bare node pipe ${(figures.pipeBlobRatio * 100).toFixed(0)}%, tcp relay ${(figures.relayBlobRatio * 100).toFixed(0)}%`);
+    // On a 2-core machine the client, the registry and the proxy share the CPUs: this says what each proxy itself costs.
     // Page faults show malloc giving read buffers back to the kernel and faulting them in again (see GATEWAY_ENV).
-    ctx.log(`gateway CPU while streaming blobs: ${cpuPerGb.toFixed(2)} CPU-seconds and ${Math.round(gatewayFaults / gigabytes).toLocaleString('en-US')} page faults per GB (a ceiling of ${(1024 / cpuPerGb).toFixed(0)} MB/s per core)`);
+    const perGb = Object.fromEntries(
+      Object.entries(proxyCost).map(([key, cost]) => [key, { cpu: cost.cpu / (cost.bytes / 1024 ** 3), faults: cost.faults / (cost.bytes / 1024 ** 3) }]),
+    );
+    const cpuPerGb = perGb.gateway!.cpu;
+    ctx.log(
+      `CPU per GB streamed: gateway ${cpuPerGb.toFixed(2)} CPU-s (${Math.round(perGb.gateway!.faults).toLocaleString('en-US')} page faults), node pipe ${perGb['node pipe']!.cpu.toFixed(2)}, tcp relay ${perGb['tcp relay']!.cpu.toFixed(2)}`,
+    );
     ctx.log(`gateway RSS: peak ${memory.peakMb.toFixed(0)} MB over the whole run, ${rssDuringBlobs.toFixed(0)} MB max while streaming (${check(memory.peakMb < 200)} < 200 MB); the bare node pipe peaked at ${pipePeakMb.toFixed(0)} MB`);
     ctx.figure('manifest HEAD p50 gateway', p50('gateway'), 'ms');
     ctx.figure('manifest HEAD p50 direct', p50('direct'), 'ms');
@@ -268,8 +299,11 @@ async function run(ctx: BenchContext) {
     ctx.figure('blob throughput direct', median(blobRates.direct!), 'MB/s');
     ctx.figure('blob throughput ratio gateway/direct', figures.blobRatio, 'x');
     ctx.figure('blob throughput ratio node pipe/direct', figures.pipeBlobRatio, 'x');
+    ctx.figure('blob throughput ratio tcp relay/direct', figures.relayBlobRatio, 'x');
     ctx.figure('gateway peak RSS', memory.peakMb, 'MB');
     ctx.figure('gateway CPU per GB of blob', cpuPerGb, 'CPU-s');
+    ctx.figure('node pipe CPU per GB of blob', perGb['node pipe']!.cpu, 'CPU-s');
+    ctx.figure('tcp relay CPU per GB of blob', perGb['tcp relay']!.cpu, 'CPU-s');
     for (const agent of Object.values(agents)) agent.destroy();
   } finally {
     await gatewayProcess?.stop();

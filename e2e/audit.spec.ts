@@ -111,6 +111,11 @@ test.describe('audit log (customer)', () => {
     expect(body.event.action).toBe('siem.destination.update');
     await page.reload();
     await page.screenshot({ path: `${SHOTS}/portal-siem.png`, fullPage: true });
+
+    // Removed before the receiver closes, so the server is not left retrying a closed port for the rest of the run.
+    await page.getByRole('button', { name: 'Remove' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Remove' }).click();
+    await expect(page.getByText(`http://127.0.0.1:${RECEIVER_PORT}/hooks/portcullis`)).toHaveCount(0);
   });
 
   test('cannot read another org’s audit log', async ({ page }) => {

@@ -52,4 +52,3 @@ export async function markOnboardingItem(tx: Sql, orgId: string, key: Onboarding
   });
   return true;
 }
-

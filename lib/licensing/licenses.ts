@@ -135,7 +135,9 @@ export type LicenseView = ReturnType<typeof licenseView>;
 
 /** Tier defaults (minus kill-switched features) plus the org's live overrides, as of `now`. */
 async function defaultFeatures(db: Db, orgId: string, tier: Tier, now: Date): Promise<string[]> {
-  const [flags, overrides] = await Promise.all([loadFlags(db), db.orgFeatureOverride.findMany({ where: { orgId } })]);
+  // Sequential: `db` is often a transaction, one connection that runs one query at a time (pg warns on overlap).
+  const flags = await loadFlags(db);
+  const overrides = await db.orgFeatureOverride.findMany({ where: { orgId } });
   const context = {
     org: { id: orgId, tier, licenseExpiresAt: null },
     flags,

@@ -164,7 +164,9 @@ export async function deleteRole(actor: Actor, input: z.input<typeof roleRefSche
     const access = await authorizePeople(tx, actor, data.orgId, 'roles.manage', { write: true, lock: true });
     const role = await findRole(tx, access.org.id, data.roleId);
     assertWithinOwn(access.granter, customRolePermissions(role.permissions), 'delete');
-    const [holders, mappings] = await Promise.all([tx.membership.count({ where: { customRoleId: role.id } }), tx.ssoGroupRole.count({ where: { customRoleId: role.id } })]);
+    // One after the other: a transaction is one connection, which runs one query at a time anyway.
+    const holders = await tx.membership.count({ where: { customRoleId: role.id } });
+    const mappings = await tx.ssoGroupRole.count({ where: { customRoleId: role.id } });
     if (holders > 0) throw new ConflictError(`${holders === 1 ? 'One member holds' : `${holders} members hold`} "${role.name}". Give them another role first.`);
     if (mappings > 0) throw new ConflictError(`"${role.name}" is used by ${mappings} SSO group mapping${mappings === 1 ? '' : 's'}. Change them first.`);
     const invitations = await tx.invitation.findMany({ where: { customRoleId: role.id, acceptedAt: null, revokedAt: null }, select: { id: true, email: true } });

@@ -108,3 +108,54 @@ test.describe('portal team as a viewer', () => {
     await expect(page.getByRole('button', { name: /^Rotate/ })).toHaveCount(0);
   });
 });
+
+test.describe('registry tokens in the portal', () => {
+  test.use({ storageState: storageState('admin') });
+
+  // Each rotation shows the new token once, in a dialog that must outlive the old token's row (which the page's refresh changes).
+  test('staff mint and rotate a token for Globex; its owner rotates the successor and sees every token by status', async ({ page, browser }) => {
+    const name = `portal rotation ${Math.random().toString(36).slice(2, 8)}`;
+    const copyOnce = async (on: typeof page) => {
+      const reveal = on.getByRole('dialog', { name: `Copy the token "${name}" now` });
+      await expect(reveal.getByLabel('Token', { exact: true })).toHaveText(/^pcr_[0-9A-Za-z]{38}$/);
+      await reveal.getByRole('button', { name: 'I have copied it' }).click();
+      await expect(reveal).toBeHidden();
+    };
+    await page.goto('/admin/customers/globex/tokens');
+    await page.getByRole('button', { name: 'Mint token' }).click();
+    const mint = page.getByRole('dialog', { name: /Mint a pull token for Globex/ });
+    await mint.getByLabel(/^Name/).fill(name);
+    await mint.getByRole('button', { name: 'Mint token' }).click();
+    await copyOnce(page);
+    const rows = page.getByRole('row').filter({ hasText: name });
+    await rows.getByRole('button', { name: 'Rotate' }).click();
+    await page.getByRole('dialog', { name: `Rotate "${name}"?` }).getByRole('button', { name: 'Rotate' }).click();
+    await copyOnce(page);
+    await expect(rows.filter({ hasText: 'Rotating out' })).toHaveCount(1);
+    await expect(rows.filter({ hasText: 'Active' })).toHaveCount(1);
+
+    const ownerContext = await browser.newContext({ storageState: storageState('owner') });
+    const owner = await ownerContext.newPage();
+    await owner.goto('/portal/globex/install');
+    const tokens = owner.getByRole('list', { name: 'Registry tokens' });
+    const minted = tokens.getByRole('listitem').filter({ hasText: name });
+    await expect(minted).toHaveCount(2);
+    await expect(minted.filter({ hasText: 'Being replaced' })).toHaveCount(1);
+    const active = minted.filter({ hasText: 'Active' });
+    await expect(active).toHaveCount(1);
+
+    await active.getByRole('button', { name: 'Rotate' }).click();
+    const rotate = owner.getByRole('dialog', { name: `Rotate "${name}"?` });
+    await expect(rotate.getByLabel('Overlap')).toHaveValue('24');
+    await rotate.getByRole('button', { name: 'Rotate' }).click();
+    await copyOnce(owner);
+
+    // The old tokens keep working through the overlap, marked as being replaced; only the newest can be rotated again.
+    await expect(minted).toHaveCount(3);
+    await expect(minted.filter({ hasText: 'Being replaced' })).toHaveCount(2);
+    await expect(minted.filter({ hasText: 'Active' })).toHaveCount(1);
+    await expect(minted.getByRole('button', { name: 'Rotate' })).toHaveCount(1);
+    await owner.screenshot({ path: 'test-results/screens/portal-install-tokens.png', fullPage: true });
+    await ownerContext.close();
+  });
+});

@@ -2,7 +2,7 @@
 
 import { KeyRound } from 'lucide-react';
 import { useRouter } from 'next/navigation';
-import { useActionState, useState } from 'react';
+import { createContext, useActionState, useCallback, useContext, useState, type ReactNode } from 'react';
 import { CheckboxField, Form, SelectField, SubmitButton, TextField, useFormContext } from '@/components/forms';
 import { Button } from '@/components/ui/button';
 import { Dialog, DialogBody, DialogFooter } from '@/components/ui/dialog';
@@ -34,20 +34,37 @@ function Reveal({ minted, onClose, onInstructionsCopied }: { minted: MintedToken
   );
 }
 
-function useReveal(onInstructionsCopied: () => void) {
+type ShowToken = (minted: MintedToken, onInstructionsCopied: () => void) => void;
+const RevealContext = createContext<ShowToken | null>(null);
+
+/**
+ * Holds the one-time reveal above the token list. A rotated token's row
+ * changes or disappears when the page revalidates; a reveal kept in that row
+ * would unmount with it and lose the only copy of the new token.
+ */
+export function TokenRevealHost({ children }: { children: ReactNode }) {
   const router = useRouter();
-  const [minted, setMinted] = useState<MintedToken | null>(null);
-  const reveal = (
-    <Reveal
-      minted={minted}
-      onInstructionsCopied={onInstructionsCopied}
-      onClose={() => {
-        setMinted(null); // the secret leaves the page's memory here
-        router.refresh();
-      }}
-    />
+  const [shown, setShown] = useState<{ minted: MintedToken; onInstructionsCopied: () => void } | null>(null);
+  const show = useCallback<ShowToken>((minted, onInstructionsCopied) => setShown({ minted, onInstructionsCopied }), []);
+  return (
+    <RevealContext.Provider value={show}>
+      {children}
+      <Reveal
+        minted={shown?.minted ?? null}
+        onInstructionsCopied={() => shown?.onInstructionsCopied()}
+        onClose={() => {
+          setShown(null); // the secret leaves the page's memory here
+          router.refresh();
+        }}
+      />
+    </RevealContext.Provider>
   );
-  return { reveal, show: setMinted };
+}
+
+function useReveal(onInstructionsCopied: () => void): (minted: MintedToken) => void {
+  const show = useContext(RevealContext);
+  if (!show) throw new Error('Token dialogs must be inside a <TokenRevealHost>.');
+  return (minted) => show(minted, onInstructionsCopied);
 }
 
 export type MintTokenDialogProps = {
@@ -62,7 +79,7 @@ export type MintTokenDialogProps = {
 
 export function MintTokenDialog({ org, repositories, maxDays, defaultDays, action, onInstructionsCopied, disabledReason }: MintTokenDialogProps) {
   const [open, setOpen] = useState(false);
-  const { reveal, show } = useReveal(onInstructionsCopied);
+  const show = useReveal(onInstructionsCopied);
   return (
     <>
       <Button onClick={() => setOpen(true)} disabled={!!disabledReason} title={disabledReason ?? undefined}>
@@ -83,7 +100,6 @@ export function MintTokenDialog({ org, repositories, maxDays, defaultDays, actio
           }}
         />
       </Dialog>
-      {reveal}
     </>
   );
 }
@@ -164,7 +180,7 @@ export function RotateTokenDialog({
   onInstructionsCopied: () => void;
 }) {
   const [open, setOpen] = useState(false);
-  const { reveal, show } = useReveal(onInstructionsCopied);
+  const show = useReveal(onInstructionsCopied);
   const [state, dispatch, pending] = useActionState<ActionState<MintedToken>, FormData>(async (previous, formData) => {
     const result = await action(previous, formData);
     if (result.ok) {
@@ -197,7 +213,6 @@ export function RotateTokenDialog({
           </DialogFooter>
         </Form>
       </Dialog>
-      {reveal}
     </>
   );
 }

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { TokenStatusBadge } from '@/components/customers/badges';
+import { TokenRevealHost } from '@/components/customers/token-dialogs';
 import { Alert } from '@/components/ui/alert';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { PageHeader } from '@/components/ui/page-header';
@@ -64,42 +65,44 @@ export default async function InstallPage({ params, searchParams }: { params: Pr
       ) : null}
 
       {visibleTokens ? (
-        <Card id="tokens" className="mb-6 scroll-mt-6">
-          <CardHeader>
-            <CardTitle>Registry tokens</CardTitle>
-            <CardDescription>
-              Each token is shown once, when it is made. {can('tokens.rotate') ? 'Rotating mints a successor and keeps the old token working for the overlap you choose.' : 'Your role cannot rotate tokens.'}
-            </CardDescription>
-          </CardHeader>
-          <CardContent>
-            {visibleTokens.length === 0 ? (
-              <p className="text-sm text-muted-foreground">No active token. Ask your vendor contact for one.</p>
-            ) : (
-              <ul className="divide-y divide-border" aria-label="Registry tokens">
-                {visibleTokens.map((token) => {
-                  const status = tokenStatus(token, { hasSuccessor: token.successorId !== null, now });
-                  return (
-                    <li key={token.id} className="flex flex-wrap items-center justify-between gap-3 py-3 text-sm">
-                      <div className="min-w-0">
-                        <div className="flex flex-wrap items-center gap-2 font-medium">
-                          {token.name} <code className="font-mono text-xs text-muted-foreground">{token.prefix}…</code>
-                          <TokenStatusBadge status={status} labels={TOKEN_LABELS} dot={false} />
+        <TokenRevealHost>
+          <Card id="tokens" className="mb-6 scroll-mt-6">
+            <CardHeader>
+              <CardTitle>Registry tokens</CardTitle>
+              <CardDescription>
+                Each token is shown once, when it is made. {can('tokens.rotate') ? 'Rotating mints a successor and keeps the old token working for the overlap you choose.' : 'Your role cannot rotate tokens.'}
+              </CardDescription>
+            </CardHeader>
+            <CardContent>
+              {visibleTokens.length === 0 ? (
+                <p className="text-sm text-muted-foreground">No active token. Ask your vendor contact for one.</p>
+              ) : (
+                <ul className="divide-y divide-border" aria-label="Registry tokens">
+                  {visibleTokens.map((token) => {
+                    const status = tokenStatus(token, { hasSuccessor: token.successorId !== null, now });
+                    return (
+                      <li key={token.id} className="flex flex-wrap items-center justify-between gap-3 py-3 text-sm">
+                        <div className="min-w-0">
+                          <div className="flex flex-wrap items-center gap-2 font-medium">
+                            {token.name} <code className="font-mono text-xs text-muted-foreground">{token.prefix}…</code>
+                            <TokenStatusBadge status={status} labels={TOKEN_LABELS} dot={false} />
+                          </div>
+                          <div className="text-xs text-muted-foreground">
+                            {token.repositories.map((r) => r.name).join(', ')} · expires {formatDate(token.expiresAt)} · last used {formatRelative(token.lastUsedAt)}
+                            {token.lastUsedIp ? ` from ${token.lastUsedIp}` : ''}
+                          </div>
                         </div>
-                        <div className="text-xs text-muted-foreground">
-                          {token.repositories.map((r) => r.name).join(', ')} · expires {formatDate(token.expiresAt)} · last used {formatRelative(token.lastUsedAt)}
-                          {token.lastUsedIp ? ` from ${token.lastUsedIp}` : ''}
-                        </div>
-                      </div>
-                      {can('tokens.rotate') && token.successorId === null ? (
-                        <PortalRotateToken orgId={org.id} slug={org.slug} token={token} canCopyInstructions={can('instructions.download')} />
-                      ) : null}
-                    </li>
-                  );
-                })}
-              </ul>
-            )}
-          </CardContent>
-        </Card>
+                        {can('tokens.rotate') && token.successorId === null ? (
+                          <PortalRotateToken orgId={org.id} slug={org.slug} token={token} canCopyInstructions={can('instructions.download')} />
+                        ) : null}
+                      </li>
+                    );
+                  })}
+                </ul>
+              )}
+            </CardContent>
+          </Card>
+        </TokenRevealHost>
       ) : null}
 
       {instructions.repositories.length > 0 ? (

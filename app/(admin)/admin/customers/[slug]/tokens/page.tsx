@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { KeyRound } from 'lucide-react';
 import { ExpiryDate, TokenStatusBadge } from '@/components/customers/badges';
-import { MintTokenDialog, RotateTokenDialog } from '@/components/customers/token-dialogs';
+import { MintTokenDialog, RotateTokenDialog, TokenRevealHost } from '@/components/customers/token-dialogs';
 import { DataTable, type DataTableColumn } from '@/components/data-table';
 import { Alert } from '@/components/ui/alert';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
@@ -145,30 +145,32 @@ export default async function TokensPage({ params, searchParams }: { params: Pro
   );
 
   return (
-    <div className="space-y-4">
-      {entitled.length === 0 && customer.status === 'active' ? (
-        <Alert tone="info" title="No repositories entitled yet">
-          Tokens are scoped to the repositories a customer is entitled to. Entitle one on the overview tab, then mint a token here.
-        </Alert>
-      ) : null}
-      <DataTable
-        columns={columns}
-        rows={rows.slice(query.skip, query.skip + query.take)}
-        total={rows.length}
-        query={query}
-        searchable={false}
-        getRowId={(row) => row.id}
-        itemLabel="tokens"
-        caption={`${customer.name}'s registry tokens`}
-        actions={actions}
-        empty={
-          <EmptyState
-            icon={KeyRound}
-            title="No tokens yet"
-            description={`Mint one to give ${customer.name} pull access. Their registry username is ${customer.slug}.`}
-          />
-        }
-      />
-    </div>
+    <TokenRevealHost>
+      <div className="space-y-4">
+        {entitled.length === 0 && customer.status === 'active' ? (
+          <Alert tone="info" title="No repositories entitled yet">
+            Tokens are scoped to the repositories a customer is entitled to. Entitle one on the overview tab, then mint a token here.
+          </Alert>
+        ) : null}
+        <DataTable
+          columns={columns}
+          rows={rows.slice(query.skip, query.skip + query.take)}
+          total={rows.length}
+          query={query}
+          searchable={false}
+          getRowId={(row) => row.id}
+          itemLabel="tokens"
+          caption={`${customer.name}'s registry tokens`}
+          actions={actions}
+          empty={
+            <EmptyState
+              icon={KeyRound}
+              title="No tokens yet"
+              description={`Mint one to give ${customer.name} pull access. Their registry username is ${customer.slug}.`}
+            />
+          }
+        />
+      </div>
+    </TokenRevealHost>
   );
 }

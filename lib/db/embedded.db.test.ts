@@ -44,6 +44,25 @@ describe('embedded PostgreSQL', () => {
     expect(sender.heard).toEqual([]);
   });
 
+  it('keeps each connection\'s parameterized queries whole when many run at once', async () => {
+    // pg sends Parse, Bind, Execute and Sync as separate messages, and the session is shared: another
+    // connection's Parse between them would replace the unnamed statement ("bind message supplies 2 parameters…").
+    // A long parameter makes the Bind arrive in several socket reads, after its Parse has been handled.
+    const long = 'x'.repeat(200_000);
+    const connections = await Promise.all(Array.from({ length: 4 }, () => connect()));
+    const results = await Promise.all(
+      connections.flatMap(({ client }, c) =>
+        Array.from({ length: 10 }, async (_, i) => {
+          const values = Array.from({ length: ((c + i) % 3) + 1 }, (_, k) => c * 1000 + i * 10 + k);
+          const sql = `SELECT length($1::text) + ${values.map((_, k) => `$${k + 2}::int`).join(' + ')} AS sum`;
+          const { rows } = await client.query<{ sum: number }>(sql, [long, ...values]);
+          return rows[0]!.sum === long.length + values.reduce((a, b) => a + b, 0);
+        }),
+      ),
+    );
+    expect(results.every(Boolean)).toBe(true);
+  });
+
   it('stops delivering to a connection that has gone', async () => {
     const gone = await connect();
     const stays = await connect();

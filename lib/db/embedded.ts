@@ -103,6 +103,7 @@ function tryLock(lockFile: string): boolean {
 async function serve(db: PGlite, port: number): Promise<{ server: PGLiteSocketServer; port: number }> {
   const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
   const server = new PGLiteSocketServer({ db, port, host: '127.0.0.1', maxConnections: 100 });
+  keepExtendedQueriesWhole(server);
   routeNotifications(server);
   await server.start();
   const actualPort = Number(server.getServerConn().split(':').pop());
@@ -110,12 +111,54 @@ async function serve(db: PGlite, port: number): Promise<{ server: PGLiteSocketSe
 }
 
 interface SocketServerInternals {
-  queryQueue: { enqueue(handlerId: number, message: Uint8Array, onData: (data: Uint8Array) => void): Promise<number> };
+  queryQueue: { db: PGlite; enqueue(handlerId: number, message: Uint8Array, onData: (data: Uint8Array) => void): Promise<number> };
   handlers: Set<{ handlerId: number; socket: net.Socket | null }>;
 }
 
+// Protocol message types (the first byte; startup messages have none and begin with 0).
 const QUERY = 0x51; // 'Q'
+const SYNC = 0x53; // 'S'
+const TERMINATE = 0x58; // 'X'
 const NOTIFICATION_RESPONSE = 0x41; // 'A'
+
+/**
+ * pglite-socket runs one connection's messages at a time, keeping a
+ * connection's turn only inside an explicit transaction. An extended-protocol
+ * query is several messages (Parse, Bind, Describe, Execute, then Sync), and
+ * when its Bind arrives in a later socket read (a long parameter), another
+ * connection's Parse could run in between on the shared session and replace
+ * the unnamed statement: "bind message supplies 3 parameters, but prepared
+ * statement "" requires 2". The queue's view of the database counts a
+ * connection as in a transaction from its first extended message until its
+ * Sync, so nothing runs in between.
+ */
+function keepExtendedQueriesWhole(server: PGLiteSocketServer): void {
+  const queue = (server as unknown as SocketServerInternals).queryQueue;
+  const db = queue.db;
+  let midQuery = false;
+  queue.db = new Proxy(db, {
+    get(target, property) {
+      if (property === 'isInTransaction') return () => midQuery || target.isInTransaction();
+      if (property === 'execProtocolRawStream') {
+        return (message: Uint8Array, options: Parameters<PGlite['execProtocolRawStream']>[1]) => {
+          const type = message[0];
+          midQuery = type !== SYNC && type !== QUERY && type !== TERMINATE && type !== 0;
+          return target.execProtocolRawStream(message, options);
+        };
+      }
+      // The queue rolls back for a connection that left mid-transaction (or mid-query).
+      if (property === 'exec') {
+        return (...args: Parameters<PGlite['exec']>) => {
+          midQuery = false;
+          return target.exec(...args);
+        };
+      }
+      const value = Reflect.get(target, property, target) as unknown;
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
 
 /**
  * PGlite is one PostgreSQL session that every socket connection shares, so a

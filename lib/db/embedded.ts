@@ -159,7 +159,6 @@ function keepExtendedQueriesWhole(server: PGLiteSocketServer): void {
   });
 }
 
-
 /**
  * PGlite is one PostgreSQL session that every socket connection shares, so a
  * NOTIFY comes back to the connection that committed it, never to the one
@@ -193,8 +192,10 @@ function routeNotifications(server: PGLiteSocketServer): void {
       if (command) {
         for (const id of channels.keys()) if (![...internals.handlers].some((h) => h.handlerId === id)) channels.delete(id);
         const mine = channels.get(handlerId) ?? new Set<string>();
-        if (command[1]) mine.delete(command[3]!);
-        else mine.add(command[2] ? command[3]! : command[3]!.toLowerCase());
+        // Unquoted names fold to lower case, as PostgreSQL folds them.
+        const channel = command[2] ? command[3]! : command[3]!.toLowerCase();
+        if (command[1]) mine.delete(channel);
+        else mine.add(channel);
         channels.set(handlerId, mine);
       }
     }

@@ -1,7 +1,7 @@
 import { PrismaPg } from '@prisma/adapter-pg';
-import pg from 'pg';
 import { registerPoolStats } from '@/lib/observability/metrics';
 import { PrismaClient, type Prisma } from './generated/client';
+import { createPgPool } from './sql';
 
 export { Prisma } from './generated/client';
 export type * from './generated/client';
@@ -20,12 +20,7 @@ function create(): PrismaClient {
 /** A client on its own pool; the app uses the one from getPrisma(), tests and tools may make more. */
 export function createPrismaClient(url: string, max: number, options: { reportPoolStats?: boolean } = {}): PrismaClient {
   // Our own pool (not one the adapter hides) so /api/metrics can report its use.
-  const pool = new pg.Pool({
-    connectionString: url,
-    max,
-    // Fail fast when the database is gone instead of queueing forever.
-    connectionTimeoutMillis: 5_000,
-  });
+  const pool = createPgPool(url, max);
   if (options.reportPoolStats) {
     registerPoolStats(() => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max }));
   }

@@ -73,16 +73,22 @@ function over(run: (text: string, values: unknown[]) => Promise<pg.QueryResult>)
   };
 }
 
-export function createSqlPool(url: string, max: number): SqlPool {
+/** A pg pool as every process here opens one, for Prisma's adapter or for `createSqlPool`. */
+export function createPgPool(url: string, max: number, options: Pick<pg.PoolConfig, 'types'> = {}): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,
     max,
-    types,
+    ...options,
     // Fail fast when the database is gone instead of queueing forever.
     connectionTimeoutMillis: 5_000,
   });
   // An idle connection the server dropped is replaced on next use; without a listener the error would crash the process.
   pool.on('error', () => {});
+  return pool;
+}
+
+export function createSqlPool(url: string, max: number): SqlPool {
+  const pool = createPgPool(url, max, { types });
   return {
     ...over((text, values) => pool.query(text, values)),
     async $transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {

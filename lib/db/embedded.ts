@@ -199,20 +199,26 @@ function routeNotifications(server: PGLiteSocketServer): void {
         channels.set(handlerId, mine);
       }
     }
-    let pending = Buffer.alloc(0);
+    let pending: Buffer | null = null; // an incomplete message, copied: PGlite may reuse its output buffer
     return enqueue(handlerId, message, (data) => {
-      pending = pending.length ? Buffer.concat([pending, data]) : Buffer.from(data);
+      const chunk = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+      const buffer = pending ? Buffer.concat([pending, chunk]) : chunk;
+      // Runs of other messages are passed on as views; only notifications are cut out.
       const out: Buffer[] = [];
+      let run = 0;
       let offset = 0;
-      while (pending.length - offset >= 5) {
-        const end = offset + 1 + pending.readInt32BE(offset + 1);
-        if (end > pending.length) break;
-        const backendMessage = pending.subarray(offset, end);
-        if (backendMessage[0] === NOTIFICATION_RESPONSE) deliver(Buffer.from(backendMessage));
-        else out.push(backendMessage);
+      while (buffer.length - offset >= 5) {
+        const end = offset + 1 + buffer.readInt32BE(offset + 1);
+        if (end > buffer.length) break;
+        if (buffer[offset] === NOTIFICATION_RESPONSE) {
+          if (offset > run) out.push(buffer.subarray(run, offset));
+          deliver(Buffer.from(buffer.subarray(offset, end)));
+          run = end;
+        }
         offset = end;
       }
-      pending = pending.subarray(offset);
+      if (offset > run) out.push(buffer.subarray(run, offset));
+      pending = offset < buffer.length ? Buffer.from(buffer.subarray(offset)) : null;
       if (out.length) onData(out.length === 1 ? out[0]! : Buffer.concat(out));
     });
   };

@@ -167,6 +167,7 @@ async function run(ctx: BenchContext) {
   const registry = await startDistribution({ port: 5130, dir });
   const nginx = await startNginxBasicAuth({ port: 5131, upstream: registry.url, user: 'bench', password: 'bench-password' });
   let gatewayProcess: Awaited<ReturnType<typeof startGatewayProcess>> | null = null;
+  const references: { stop: () => Promise<void> }[] = [];
   try {
     ctx.log(`pushing a ${BLOB_MB} MB layer to distribution…`);
     const { layerDigest, layerSize } = await makeImage(registry.url, 'bench/app', dir);
@@ -218,7 +219,9 @@ async function run(ctx: BenchContext) {
       `blob GET of ${(layerSize / 1024 / 1024).toFixed(0)} MB (one warm-up each, then ${BLOB_ROUNDS} interleaved rounds; "node pipe" is a bare Node HTTP proxy and "tcp relay" a bare Node socket-to-socket copy, for reference):`,
     );
     const pipe = await startReferenceProxy('node pipe', 5133, registry.url);
+    references.push(pipe);
     const relay = await startReferenceProxy('tcp relay', 5134, registry.url);
+    references.push(relay);
     const blobTargets: Record<string, Target & { name2: string }> = {
       ...targets,
       'node pipe': { name: 'node pipe', base: pipe.url, auth: null, name2: 'bench/app' },
@@ -255,8 +258,6 @@ async function run(ctx: BenchContext) {
     }
     for (const [key, values] of Object.entries(blobRates)) ctx.log(`  ${key.padEnd(9)} ${median(values).toFixed(0).padStart(6)} MB/s   (rounds: ${values.map((v) => v.toFixed(0)).join(', ')})`);
     const pipePeakMb = peakRss(pipe.pid).peakMb;
-    await pipe.stop();
-    await relay.stop();
 
     const memory = peakRss(pid);
     const figures = {
@@ -306,6 +307,7 @@ async function run(ctx: BenchContext) {
     ctx.figure('tcp relay CPU per GB of blob', perGb['tcp relay']!.cpu, 'CPU-s');
     for (const agent of Object.values(agents)) agent.destroy();
   } finally {
+    for (const reference of references) await reference.stop();
     await gatewayProcess?.stop();
     await nginx.stop();
     await registry.stop();

@@ -5,7 +5,7 @@ import { prisma, type Db } from '@/lib/db/client';
 import { authorizeOrg } from '@/lib/rbac/authorize';
 import { ONBOARDING_ITEMS, ONBOARDING_KEYS } from './items';
 
-/** The checklist as staff see and edit it (the items and automatic ticks are in ./items). */
+// The checklist as staff see and edit it; the items and the automatic ticks are in ./items.
 
 export const setOnboardingItemSchema = z.object({
   orgId: z.string().min(1),

@@ -46,8 +46,8 @@ export default defineConfig({
       LOG_LEVEL: 'warn',
       // SSO redirects and cookies must stay on the origin the browser uses.
       PUBLIC_URL: baseURL,
-      // e2e/audit.spec.ts: a loopback SIEM receiver, quick delivery polling, a metrics token.
-      SIEM_ALLOW_PRIVATE_URLS: 'true',
+      // Loopback SIEM receivers and IdPs (the outbound guard refuses private addresses otherwise), quick delivery polling, a metrics token.
+      OUTBOUND_ALLOW_PRIVATE_URLS: 'true',
       SIEM_POLL_INTERVAL_MS: '1000',
       METRICS_TOKEN: process.env.E2E_METRICS_TOKEN ?? 'e2e-metrics-token',
     },

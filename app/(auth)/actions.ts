@@ -7,6 +7,7 @@ import type { ActionResult } from '@/lib/action-result';
 import { fieldErrorsOf, formDataToObject } from '@/lib/actions';
 import { signIn, signOut } from '@/lib/auth/config';
 import { log } from '@/lib/log';
+import { safeRedirectPath } from '@/lib/net/safe-redirect';
 
 const signInSchema = z.object({
   email: z.string().trim().min(1, 'Enter your email address.').email('Enter a valid email address.').max(320),
@@ -20,11 +21,6 @@ const REFUSALS: Record<string, string> = {
   sso_required: 'Your organization requires single sign-on. Use "Sign in with SSO" instead.',
 };
 
-/** Only same-origin paths: an open redirect after sign-in is a phishing tool. */
-function safeRedirect(target: string | undefined): string {
-  return target && target.startsWith('/') && !target.startsWith('//') ? target : '/';
-}
-
 export async function signInAction(_previous: unknown, formData: FormData): Promise<ActionResult> {
   const parsed = signInSchema.safeParse(formDataToObject(formData));
   if (!parsed.success) {
@@ -34,7 +30,7 @@ export async function signInAction(_previous: unknown, formData: FormData): Prom
     await signIn('password', {
       email: parsed.data.email,
       password: parsed.data.password,
-      redirectTo: safeRedirect(parsed.data.callbackUrl),
+      redirectTo: safeRedirectPath(parsed.data.callbackUrl),
     });
     return { ok: true, data: undefined };
   } catch (error) {

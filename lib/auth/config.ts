@@ -3,6 +3,7 @@ import Credentials from 'next-auth/providers/credentials';
 import { z } from 'zod';
 import { isAppError, RateLimitedError } from '@/lib/errors';
 import { log } from '@/lib/log';
+import { safeRedirectPath } from '@/lib/net/safe-redirect';
 import { redeemTicket } from '@/lib/sso/ticket';
 import { clientIp } from './request';
 import { loadSessionUser, type SessionUser } from './session-user';
@@ -68,6 +69,10 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
     }),
   ],
   callbacks: {
+    // next-auth's own redirects (sign-out, errors) take the same rule as ours.
+    redirect({ url }) {
+      return safeRedirectPath(url);
+    },
     jwt({ token, user, account }) {
       if (user?.id) {
         token.sub = user.id;

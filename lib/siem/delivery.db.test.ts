@@ -10,6 +10,8 @@ import { verifySignature } from './signature';
 import { runSiemDeliveryPass } from './worker';
 
 const PORT = Number(process.env.TEST_SIEM_PORT ?? 5190);
+// The collector listens on loopback, which the outbound guard refuses unless told this is a lab.
+process.env.OUTBOUND_ALLOW_PRIVATE_URLS = 'true';
 
 interface Received {
   path: string;
@@ -128,7 +130,7 @@ describe('SIEM streaming', () => {
 
     const dead = await listSiemDeliveries(actor, org.slug, { status: 'dead' });
     expect(dead).toHaveLength(1);
-    expect(dead[0]).toMatchObject({ auditEventId: event!.id, attempts: 3, lastError: 'HTTP 502' });
+    expect(dead[0]).toMatchObject({ auditEventId: event!.id, attempts: 3, lastError: 'The destination answered HTTP 502.' });
     expect(received.filter((r) => r.path === path)).toHaveLength(3);
 
     up = true;
@@ -186,5 +188,27 @@ describe('SIEM streaming', () => {
     await expect(createSiemDestination(support.actor, org.slug, { url: 'https://siem.example/x' })).rejects.toThrow(/staff role does not allow/);
     expect(await prisma.siemDestination.count({ where: { orgId: org.id } })).toBe(0);
     expect(await prisma.auditEvent.count({ where: { orgId: org.id, action: { startsWith: 'siem.' } } })).toBe(0);
+  });
+
+  it('never reaches the vendor\'s own network: private targets are refused when saved and when delivered', async () => {
+    const org = await createOrg({ tier: 'enterprise' });
+    const { actor } = await createMember(org.id, 'owner');
+    const path = `/internal/${org.slug}`;
+    const { destination } = await createSiemDestination(actor, org.slug, { url: `http://127.0.0.1:${PORT}${path}` });
+    delete process.env.OUTBOUND_ALLOW_PRIVATE_URLS;
+    try {
+      for (const url of ['http://127.0.0.1/', 'http://[::ffff:127.0.0.1]/', 'http://[::7f00:1]/', 'http://[64:ff9b::a9fe:a9fe]/', 'http://198.18.0.1/', 'http://224.0.0.1/', 'http://localhost/']) {
+        await expect(createSiemDestination(actor, org.slug, { url }), url).rejects.toThrow(/private or reserved network/);
+        await expect(updateSiemDestination(actor, org.slug, destination.id, { url }), url).rejects.toThrow(/private or reserved network/);
+      }
+      // A destination saved while it was allowed (or whose DNS changed since) is refused at delivery, and nothing is sent.
+      await events(org.id, 1);
+      await runSiemDeliveryPass({ destinationIds: [destination.id], ...fast, maxAttempts: 1 });
+      expect(received.filter((r) => r.path === path)).toHaveLength(0);
+      const [dead] = await listSiemDeliveries(actor, org.slug, { status: 'dead' });
+      expect(dead?.lastError).toBe('This URL points into a private or reserved network, which Portcullis does not contact.');
+    } finally {
+      process.env.OUTBOUND_ALLOW_PRIVATE_URLS = 'true';
+    }
   });
 });

@@ -1,10 +1,9 @@
-import { lookup } from 'node:dns/promises';
-import { isIP } from 'node:net';
 import { prisma, type AuditEvent } from '@/lib/db/client';
 import { open } from '@/lib/crypto/secret-box';
 import { exportRecord } from '@/lib/audit/export';
 import { log } from '@/lib/log';
 import { metrics } from '@/lib/observability/metrics';
+import { OutboundError, outboundRequest } from '@/lib/net/outbound';
 import { backoffMs, EVENT_ID_HEADER, IDEMPOTENCY_HEADER, SIGNATURE_HEADER, signPayload } from './signature';
 
 export const MAX_ATTEMPTS = 10;
@@ -19,7 +18,6 @@ export interface DeliveryOptions {
   maxBackoffMs?: number;
   maxAttempts?: number;
   timeoutMs?: number;
-  fetch?: typeof fetch;
 }
 
 export function secretContext(destinationId: string): string {
@@ -136,14 +134,9 @@ export function deliveryBody(deliveryId: string, event: AuditEvent): string {
 }
 
 async function post(url: string, secret: string, deliveryId: string, event: AuditEvent, options: DeliveryOptions): Promise<{ ok: true } | { ok: false; error: string; final?: boolean }> {
-  try {
-    await assertDeliverableUrl(url);
-  } catch (error) {
-    return { ok: false, error: (error as Error).message };
-  }
   const body = deliveryBody(deliveryId, event);
   try {
-    const response = await (options.fetch ?? fetch)(url, {
+    const response = await outboundRequest(url, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
@@ -153,38 +146,14 @@ async function post(url: string, secret: string, deliveryId: string, event: Audi
         [EVENT_ID_HEADER]: event.id.toString(),
       },
       body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+      timeoutMs: options.timeoutMs ?? 10_000,
+      maxResponseBytes: 64 * 1024,
     });
-    await response.body?.cancel().catch(() => {});
     if (response.status >= 200 && response.status < 300) return { ok: true };
-    return { ok: false, error: `HTTP ${response.status}` };
+    // The status only: the body of whatever answered is never stored or shown.
+    return { ok: false, error: `The destination answered HTTP ${response.status}.` };
   } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code;
-    return { ok: false, error: cause ? `${(error as Error).message} (${cause})` : (error as Error).message };
+    if (error instanceof OutboundError) return { ok: false, error: error.message };
+    throw error;
   }
-}
-
-const PRIVATE_V4 = [/^10\./, /^127\./, /^169\.254\./, /^172\.(1[6-9]|2\d|3[01])\./, /^192\.168\./, /^0\./, /^100\.(6[4-9]|[7-9]\d|1[01]\d|12[0-7])\./];
-
-export function isPrivateAddress(address: string): boolean {
-  if (isIP(address) === 4) return PRIVATE_V4.some((pattern) => pattern.test(address));
-  const lower = address.toLowerCase();
-  if (lower.startsWith('::ffff:')) return isPrivateAddress(lower.slice(7));
-  return lower === '::1' || lower === '::' || lower.startsWith('fc') || lower.startsWith('fd') || lower.startsWith('fe80');
-}
-
-/** Private targets are refused in production unless SIEM_ALLOW_PRIVATE_URLS=true: a customer must not make the server probe its own network. */
-export function privateTargetsAllowed(): boolean {
-  const configured = process.env.SIEM_ALLOW_PRIVATE_URLS;
-  if (configured) return configured === 'true';
-  return process.env.NODE_ENV !== 'production';
-}
-
-export async function assertDeliverableUrl(url: string): Promise<void> {
-  if (privateTargetsAllowed()) return;
-  const { hostname } = new URL(url);
-  const host = hostname.replace(/^\[|\]$/g, '');
-  const addresses = isIP(host) ? [host] : (await lookup(host, { all: true })).map((entry) => entry.address);
-  if (addresses.some(isPrivateAddress)) throw new Error(`${hostname} resolves to a private address; refused.`);
 }

@@ -7,6 +7,7 @@ import { seal } from '@/lib/crypto/secret-box';
 import { prisma } from '@/lib/db/client';
 import { NotFoundError, ValidationError } from '@/lib/errors';
 import { requireFeature } from '@/lib/features/entitlements';
+import { OutboundError, resolveOutboundHost } from '@/lib/net/outbound';
 import { assertStaffPermission, authorizeOrg } from '@/lib/rbac/authorize';
 import { secretContext } from './delivery';
 
@@ -37,6 +38,17 @@ export const siemDestinationUpdateSchema = z.object({
   rotateSecret: z.boolean().optional(),
 });
 
+/** A destination inside the vendor's network is refused when it is saved, not only when delivery is attempted. */
+async function assertPublicDestination(url: string | undefined) {
+  if (!url) return;
+  try {
+    await resolveOutboundHost(new URL(url).hostname);
+  } catch (error) {
+    // Not resolvable yet is fine (DNS may come later); only a private or reserved address is bad input.
+    if (error instanceof OutboundError && error.reason === 'forbidden_address') throw ValidationError.field('url', error.message);
+  }
+}
+
 /** Changing streaming needs the permission and, for customers, a tier with audit streaming. */
 async function access(actor: Actor, slug: string) {
   const result = await authorizeOrg(prisma, actor, { slug }, { org: 'siem.manage', staff: 'customers.update' });
@@ -52,6 +64,7 @@ async function readAccess(actor: Actor, slug: string) {
 export async function createSiemDestination(actor: Actor, slug: string, input: z.input<typeof siemDestinationSchema>) {
   const { org } = await access(actor, slug);
   const data = siemDestinationSchema.parse(input);
+  await assertPublicDestination(data.url);
   const secret = data.secret ?? generateSecret('siem_', 32);
   return prisma.$transaction(async (tx) => {
     if ((await tx.siemDestination.count({ where: { orgId: org.id } })) >= MAX_DESTINATIONS_PER_ORG) {
@@ -75,6 +88,7 @@ export async function createSiemDestination(actor: Actor, slug: string, input: z
 export async function updateSiemDestination(actor: Actor, slug: string, id: string, input: z.input<typeof siemDestinationUpdateSchema>) {
   const { org } = await access(actor, slug);
   const data = siemDestinationUpdateSchema.parse(input);
+  await assertPublicDestination(data.url);
   return prisma.$transaction(async (tx) => {
     const before = await tx.siemDestination.findFirst({ where: { id, orgId: org.id } });
     if (!before) throw new NotFoundError('Destination not found');

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { isSsoErrorCode, reasonFromJackson, SSO_ERRORS, SsoError } from './errors';
-import { safeNext } from './flow';
 
 describe('SSO refusal reasons', () => {
   it('maps Jackson and SAML validation messages to reasons users can act on', () => {
@@ -25,15 +24,5 @@ describe('SSO refusal reasons', () => {
   it('explains a refusal for lack of seats on the error page', () => {
     expect(isSsoErrorCode('no_seats')).toBe(true);
     expect(new SsoError('no_seats').message).toBe('Your organization has no free seats; ask an admin to free one or buy more.');
-  });
-});
-
-describe('safeNext', () => {
-  it('keeps same-origin paths and refuses anything that leaves the site', () => {
-    expect(safeNext('/portal/acme/install')).toBe('/portal/acme/install');
-    expect(safeNext('//evil.example/x')).toBe('/portal');
-    expect(safeNext('/\\evil.example')).toBe('/portal');
-    expect(safeNext('https://evil.example')).toBe('/portal');
-    expect(safeNext(null, '/fallback')).toBe('/fallback');
   });
 });

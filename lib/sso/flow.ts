@@ -5,6 +5,7 @@ import { constantTimeEqual } from '@/lib/crypto/keyed-hash';
 import { open, seal } from '@/lib/crypto/secret-box';
 import { prisma } from '@/lib/db/client';
 import { log } from '@/lib/log';
+import { safeRedirectPath } from '@/lib/net/safe-redirect';
 import { authorizeOrg } from '@/lib/rbac/authorize';
 import { MANAGE } from './connections';
 import { reasonFromJackson, SsoError } from './errors';
@@ -46,11 +47,6 @@ export function errorLocation(reason: string): string {
   return `/sign-in/sso/error?reason=${encodeURIComponent(reason)}`;
 }
 
-/** Only same-origin paths: an open redirect after sign-in is a phishing tool. */
-export function safeNext(target: string | null | undefined, fallback = '/portal'): string {
-  return target && target.startsWith('/') && !target.startsWith('//') && !target.startsWith('/\\') ? target : fallback;
-}
-
 function b64url(buffer: Buffer): string {
   return buffer.toString('base64url');
 }
@@ -88,7 +84,7 @@ export async function startSso(input: { connectionId: string; next?: string | nu
     log.warn({ connectionId: connection.id, error: result.error ?? redirectUrl }, 'SSO authorize refused');
     throw new SsoError('error', result.error);
   }
-  const flow: FlowState = { state, verifier, connectionId: connection.id, next: input.next ? safeNext(input.next) : null, mode, exp: Date.now() + FLOW_TTL_SECONDS * 1000 };
+  const flow: FlowState = { state, verifier, connectionId: connection.id, next: input.next ? safeRedirectPath(input.next, '/portal') : null, mode, exp: Date.now() + FLOW_TTL_SECONDS * 1000 };
   return {
     redirectUrl: redirectUrl ?? null,
     /** For IdPs that only accept HTTP-POST binding: an auto-submitting HTML form. */

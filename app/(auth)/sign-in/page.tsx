@@ -5,13 +5,14 @@ import { KeyRound } from 'lucide-react';
 import { buttonVariants } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { getSessionUser } from '@/lib/auth/session';
+import { safeRedirectPath } from '@/lib/net/safe-redirect';
 import { SignInForm } from './sign-in-form';
 
 export const metadata: Metadata = { title: 'Sign in' };
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string }> }) {
   const { callbackUrl } = await searchParams;
-  if (await getSessionUser()) redirect(callbackUrl?.startsWith('/') ? callbackUrl : '/');
+  if (await getSessionUser()) redirect(safeRedirectPath(callbackUrl));
   return (
     <Card>
       <CardHeader>

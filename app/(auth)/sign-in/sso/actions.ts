@@ -3,9 +3,9 @@
 import { redirect } from 'next/navigation';
 import type { ActionResult } from '@/lib/action-result';
 import { fieldErrorsOf, formDataToObject, toActionError } from '@/lib/actions';
+import { safeRedirectPath } from '@/lib/net/safe-redirect';
 import { ssoOptionsForEmail, startPath } from '@/lib/sso/discovery';
 import { SSO_ERRORS } from '@/lib/sso/errors';
-import { safeNext } from '@/lib/sso/flow';
 import { emailSchema } from '@/lib/sso/schemas';
 
 export type SsoChoice = { orgName: string; connections: { name: string; protocol: string; href: string }[] };
@@ -15,7 +15,7 @@ export async function ssoEmailAction(_previous: unknown, formData: FormData): Pr
   const raw = formDataToObject(formData);
   const parsed = emailSchema.safeParse(raw);
   if (!parsed.success) return { ok: false, error: 'Please correct the highlighted fields.', fieldErrors: fieldErrorsOf(parsed.error) };
-  const next = safeNext(typeof raw.callbackUrl === 'string' ? raw.callbackUrl : undefined, '');
+  const next = safeRedirectPath(raw.callbackUrl, '');
   let options: Awaited<ReturnType<typeof ssoOptionsForEmail>>;
   try {
     options = await ssoOptionsForEmail(parsed.data.email);

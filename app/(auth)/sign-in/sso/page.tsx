@@ -3,13 +3,14 @@ import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { getSessionUser } from '@/lib/auth/session';
+import { safeRedirectPath } from '@/lib/net/safe-redirect';
 import { SsoEmailForm } from './sso-email-form';
 
 export const metadata: Metadata = { title: 'Sign in with SSO' };
 
 export default async function SsoSignInPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string; email?: string }> }) {
   const { callbackUrl, email } = await searchParams;
-  if (await getSessionUser()) redirect(callbackUrl?.startsWith('/') && !callbackUrl.startsWith('//') ? callbackUrl : '/');
+  if (await getSessionUser()) redirect(safeRedirectPath(callbackUrl));
   return (
     <Card>
       <CardHeader>

@@ -11,7 +11,8 @@ export interface WindowCount {
   retryAfterSeconds: number;
 }
 
-export type Reservation = { ok: true; count: number } | { ok: false; retryAfterSeconds: number };
+/** `count`: the window's count after (or, when refused, as of) the attempt. */
+export type Reservation = { ok: true; count: number } | { ok: false; count: number; retryAfterSeconds: number };
 
 type Row = { count: number; window_start: Date };
 
@@ -77,7 +78,8 @@ export async function resetRateLimit(db: Sql, key: string): Promise<void> {
 }
 
 async function refused(db: Sql, key: string, windowSeconds: number): Promise<Reservation> {
-  return { ok: false, retryAfterSeconds: Math.max(1, (await peekRateLimit(db, key, windowSeconds)).retryAfterSeconds) };
+  const current = await peekRateLimit(db, key, windowSeconds);
+  return { ok: false, count: current.count, retryAfterSeconds: Math.max(1, current.retryAfterSeconds) };
 }
 
 /**

@@ -1,12 +1,12 @@
 import { prisma, type Db } from '@/lib/db/client';
 import { RateLimitedError } from '@/lib/errors';
-import { addressKey, peekRateLimit, refundRateLimit, reserveInterval, reserveRateLimit, resetRateLimit } from '@/lib/rate-limit';
+import { addressKey, hitRateLimit, refundRateLimit, reserveInterval, reserveRateLimit, resetRateLimit, type Reservation } from '@/lib/rate-limit';
 
 /**
  * Password guessing limits. Every attempt is reserved (counted) before the
- * password is checked, in one transaction, so parallel requests cannot all
- * pass a check made before anyone counted; a successful sign-in gives its
- * reservation back. Three budgets:
+ * password is checked, each budget by one atomic statement, so parallel
+ * requests cannot all pass a check made before anyone counted; a successful
+ * sign-in gives its reservation back. Three budgets:
  *
  *  - per client address (IPv4, or the IPv6 /64): `perAddress` attempts per
  *    15 minutes across all accounts, which stops one machine spraying;
@@ -71,20 +71,31 @@ export async function reserveSignInAttempt(
   };
   const known = input.userId !== null && address !== 'unknown' && (await isKnownAddress(input.userId, address));
 
-  const countedOnAccount = await prisma.$transaction(async (tx) => {
-    refuseUnless(await reserveRateLimit(tx, keys.address, limits.perAddress, SIGN_IN_WINDOW_SECONDS), 'from your network');
-    refuseUnless(await reserveRateLimit(tx, keys.accountAddress, limits.perAccountAddress, SIGN_IN_WINDOW_SECONDS), 'for this account');
-    if (known) return false;
-    // Within the free budget the reservation is the count; past it the same
-    // statement leaves the row locked (until commit) while the slot is taken.
-    const free = await reserveRateLimit(tx, keys.account, limits.accountFreeFailures, ACCOUNT_WINDOW_SECONDS);
-    if (free.ok) return true;
-    const { count } = await peekRateLimit(tx, keys.account, ACCOUNT_WINDOW_SECONDS);
-    const delay = Math.min(limits.accountMaxDelaySeconds, 2 ** Math.max(0, count - limits.accountFreeFailures));
-    refuseUnless(await reserveInterval(tx, keys.accountSlot, delay), 'for this account');
-    await tx.$executeRaw`UPDATE rate_limits SET count = count + 1 WHERE key = ${keys.account}`;
-    return true;
-  });
+  // Each reservation is one statement (no transaction holding a connection
+  // while it waits for a row lock, which a spray would turn into pool
+  // exhaustion); a later refusal gives back what the earlier ones took.
+  const taken: string[] = [];
+  const release = () => Promise.all(taken.map((key) => refundRateLimit(prisma, key)));
+  const take = async (key: string, reservation: Reservation, scope: string) => {
+    if (!reservation.ok) {
+      await release();
+      refuse(reservation.retryAfterSeconds, scope);
+    }
+    taken.push(key);
+  };
+  await take(keys.address, await reserveRateLimit(prisma, keys.address, limits.perAddress, SIGN_IN_WINDOW_SECONDS), 'from your network');
+  await take(keys.accountAddress, await reserveRateLimit(prisma, keys.accountAddress, limits.perAccountAddress, SIGN_IN_WINDOW_SECONDS), 'for this account');
+  let countedOnAccount = false;
+  if (!known) {
+    const free = await reserveRateLimit(prisma, keys.account, limits.accountFreeFailures, ACCOUNT_WINDOW_SECONDS);
+    if (!free.ok) {
+      // Past the free budget: one attempt per slot, the slots further apart the more attempts the account has had.
+      const delay = Math.min(limits.accountMaxDelaySeconds, 2 ** Math.max(0, free.count - limits.accountFreeFailures));
+      await take(keys.accountSlot, await reserveInterval(prisma, keys.accountSlot, delay), 'for this account');
+      await hitRateLimit(prisma, keys.account, ACCOUNT_WINDOW_SECONDS);
+    }
+    countedOnAccount = true;
+  }
 
   return {
     async succeeded(tx, userId) {
@@ -108,9 +119,8 @@ async function isKnownAddress(userId: string, address: string): Promise<boolean>
   return row !== null;
 }
 
-function refuseUnless(reservation: { ok: true } | { ok: false; retryAfterSeconds: number }, scope: string): void {
-  if (reservation.ok) return;
-  throw new RateLimitedError(`Too many sign-in attempts ${scope}. Try again in ${waitText(reservation.retryAfterSeconds)}.`, reservation.retryAfterSeconds);
+function refuse(retryAfterSeconds: number, scope: string): never {
+  throw new RateLimitedError(`Too many sign-in attempts ${scope}. Try again in ${waitText(retryAfterSeconds)}.`, retryAfterSeconds);
 }
 
 export function waitText(seconds: number): string {

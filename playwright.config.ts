@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { defineConfig, devices } from '@playwright/test';
+import { SMTP_PORT } from './e2e/mailbox';
 
 /**
  * e2e in Debian's Chromium against a production build served exactly as
@@ -20,6 +21,8 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 10_000 },
   reporter: process.env.CI ? [['list'], ['html', { open: 'never' }]] : 'list',
+  // A real SMTP server the e2e server sends its mail to (e2e/mailbox.ts).
+  globalSetup: './e2e/global-setup.ts',
   use: {
     baseURL,
     trace: 'retain-on-failure',
@@ -50,6 +53,8 @@ export default defineConfig({
       OUTBOUND_ALLOW_PRIVATE_URLS: 'true',
       SIEM_POLL_INTERVAL_MS: '1000',
       METRICS_TOKEN: process.env.E2E_METRICS_TOKEN ?? 'e2e-metrics-token',
+      // Invitations and codes go out by SMTP to e2e/global-setup.ts's server, where tests read them.
+      SMTP_URL: `smtp://127.0.0.1:${SMTP_PORT}?ignoreTLS=true`,
     },
   },
 });

@@ -23,6 +23,25 @@ test.describe('signing in', () => {
     await expect(page).toHaveURL(/\/sign-in\?callbackUrl=%2Fadmin/);
   });
 
+  test('repeated wrong passwords for one account from one browser are refused with the time to wait', async ({ page }) => {
+    // An address of this run only, so no demo account's budget is spent.
+    const email = `nobody-${Math.random().toString(36).slice(2, 8)}@globex.test`;
+    await page.goto('/sign-in');
+    const attempt = async (password: string) => {
+      await page.getByLabel('Email').fill(email);
+      await page.getByLabel('Password').fill(password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      // The form empties the password once the server has answered.
+      await expect(page.getByLabel('Password')).toHaveValue('');
+    };
+    for (let i = 0; i < 5; i++) {
+      await attempt(`guess ${i}`);
+      await expect(alertWith(page, 'Incorrect email or password.')).toBeVisible();
+    }
+    await attempt('guess 6');
+    await expect(alertWith(page, /^Too many sign-in attempts\. Try again in 1[45] minutes\.$/)).toBeVisible();
+  });
+
   test('a bad email is reported next to the field', async ({ page }) => {
     await page.goto('/sign-in');
     await page.getByLabel('Email').fill('not-an-email');

@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { storageState } from './fixtures';
+import { mailTo } from './mailbox';
 
 test.describe('portal team', () => {
   test.use({ storageState: storageState('owner') });
@@ -21,7 +22,7 @@ test.describe('portal team', () => {
     await expect(roleDialog).toBeHidden();
     await expect(page.getByRole('region', { name: `Role ${roleName}` })).toContainText('licenses.view');
 
-    // ... and invites someone new with it; the link is shown once.
+    // ... and invites someone new with it; the link is shown once (the invitee's mail has it too).
     await page.getByRole('link', { name: /Members/ }).click();
     await page.getByRole('button', { name: 'Invite member' }).click();
     const inviteDialog = page.getByRole('dialog', { name: 'Invite a member' });
@@ -35,13 +36,25 @@ test.describe('portal team', () => {
     await expect(page.getByText('Pending invitations')).toBeVisible();
     await expect(page.getByRole('list', { name: 'Pending invitations' }).getByRole('listitem').filter({ hasText: email })).toContainText(roleName);
 
-    // The invitee, in a fresh browser, creates an account from the link and lands in the portal.
+    // The invitee, in a fresh browser, follows the link from their mail; the link alone creates nothing:
+    // they ask for a code, read it in the same mailbox, and only then create their account.
+    const invitation = await mailTo(email, /^You are invited to Globex on Portcullis$/);
+    expect(invitation.text).toContain(link);
     const invitee = await browser.newContext({ storageState: { cookies: [], origins: [] } });
     const member = await invitee.newPage();
     await member.goto(new URL(link).pathname);
     await expect(member.getByRole('heading', { name: 'Join Globex' })).toBeVisible();
     await expect(member.getByText(roleName)).toBeVisible();
+    await expect(member.getByLabel('Choose a password')).toHaveCount(0);
+    await member.getByRole('button', { name: 'Email me a code' }).click();
+    await expect(member.getByText(`We sent a code to ${email}.`)).toBeVisible();
+    const code = /^\s+(\d{8})$/m.exec((await mailTo(email, /^Your code to join Globex on Portcullis$/)).text)![1]!;
+    await member.getByLabel('Code from the email').fill(String((Number(code) + 1) % 1e8).padStart(8, '0'));
     await member.getByLabel('Your name').fill('Quinn Assurance');
+    await member.getByLabel('Choose a password').fill('a long enough password');
+    await member.getByRole('button', { name: 'Create account and join Globex' }).click();
+    await expect(member.getByText('That code is not right. 4 tries left.').first()).toBeVisible();
+    await member.getByLabel('Code from the email').fill(code);
     await member.getByLabel('Choose a password').fill('a long enough password');
     await member.getByRole('button', { name: 'Create account and join Globex' }).click();
     await expect(member).toHaveURL(/\/portal\/globex$/);

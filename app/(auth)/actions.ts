@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { ActionResult } from '@/lib/action-result';
 import { fieldErrorsOf, formDataToObject } from '@/lib/actions';
 import { signIn, signOut } from '@/lib/auth/config';
+import { waitText } from '@/lib/auth/sign-in-limiter';
 import { log } from '@/lib/log';
 import { safeRedirectPath } from '@/lib/net/safe-redirect';
 
@@ -17,7 +18,6 @@ const signInSchema = z.object({
 
 const REFUSALS: Record<string, string> = {
   invalid: 'Incorrect email or password.',
-  rate_limited: 'Too many failed attempts. Wait 15 minutes, then try again.',
   sso_required: 'Your organization requires single sign-on. Use "Sign in with SSO" instead.',
 };
 
@@ -36,7 +36,9 @@ export async function signInAction(_previous: unknown, formData: FormData): Prom
   } catch (error) {
     unstable_rethrow(error); // success is a redirect
     if (error instanceof CredentialsSignin) {
-      return { ok: false, error: REFUSALS[error.code] ?? 'Sign-in failed. Please try again.' };
+      const [code = '', wait] = error.code.split(':');
+      if (code === 'rate_limited') return { ok: false, error: `Too many sign-in attempts. Try again in ${waitText(Number(wait) || 60)}.` };
+      return { ok: false, error: REFUSALS[code] ?? 'Sign-in failed. Please try again.' };
     }
     log.error({ err: error }, 'sign-in failed');
     return { ok: false, error: 'Sign-in failed. Please try again.' };

@@ -49,7 +49,8 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
           return { id: result.userId };
         } catch (error) {
           if (error instanceof SignInRefused) throw error;
-          if (error instanceof RateLimitedError) throw new SignInRefused('rate_limited');
+          // The wait travels in the code: next-auth hands the action only the code.
+          if (error instanceof RateLimitedError) throw new SignInRefused(`rate_limited:${error.retryAfterSeconds}`);
           if (!isAppError(error)) log.error({ err: error }, 'password sign-in failed');
           throw new SignInRefused('error');
         }

@@ -1,15 +1,11 @@
 import { recordAudit } from '@/lib/audit/record';
 import { prisma } from '@/lib/db/client';
 import { RateLimitedError } from '@/lib/errors';
-import { hitRateLimit, peekRateLimit, resetRateLimit } from '@/lib/rate-limit';
-import { DUMMY_HASH, verifyPassword } from './password';
 import { metrics } from '@/lib/observability/metrics';
+import { DUMMY_HASH, verifyPassword } from './password';
+import { reserveSignInAttempt, signInLimitsFromEnv, type SignInLimits } from './sign-in-limiter';
 
-export const SIGN_IN_WINDOW_SECONDS = 15 * 60;
-export const SIGN_IN_LIMITS = {
-  perEmail: Number(process.env.SIGN_IN_MAX_FAILURES_PER_EMAIL ?? 5),
-  perIp: Number(process.env.SIGN_IN_MAX_FAILURES_PER_IP ?? 30),
-};
+export const SIGN_IN_LIMITS: SignInLimits = signInLimitsFromEnv();
 
 export type SignInFailure = 'invalid' | 'sso_required';
 
@@ -21,36 +17,32 @@ export interface PasswordSignIn {
 }
 
 /**
- * Email and password sign-in. Failed attempts are counted per email and per
- * client IP; past the limit every attempt is refused until the window ends,
- * even with the right password. A successful sign-in clears the email's count.
+ * Email and password sign-in. Each password check is reserved first against
+ * the limits in sign-in-limiter.ts (per address, per account at an address,
+ * and a slow-down per account), so only the budgeted number of passwords is
+ * ever tried; a successful sign-in gives its reservation back. Addresses in
+ * a domain whose organization requires SSO are answered before any password
+ * is checked, so that answer says nothing about the password.
  */
-export async function signInWithPassword(input: PasswordSignIn): Promise<{ ok: true; userId: string } | { ok: false; reason: SignInFailure }> {
+export async function signInWithPassword(
+  input: PasswordSignIn,
+  limits: SignInLimits = SIGN_IN_LIMITS,
+): Promise<{ ok: true; userId: string } | { ok: false; reason: SignInFailure }> {
   const email = input.email.trim().toLowerCase();
-  const emailKey = `sign-in:email:${email}`;
-  const ipKey = `sign-in:ip:${input.ip ?? 'unknown'}`;
-
-  for (const [key, limit] of [
-    [emailKey, SIGN_IN_LIMITS.perEmail],
-    [ipKey, SIGN_IN_LIMITS.perIp],
-  ] as const) {
-    const current = await peekRateLimit(prisma, key, SIGN_IN_WINDOW_SECONDS);
-    if (current.count >= limit) {
-      metrics.authFailure('password_rate_limited');
-      throw new RateLimitedError(
-        `Too many failed sign-in attempts. Try again in ${Math.ceil(current.retryAfterSeconds / 60)} minutes.`,
-        current.retryAfterSeconds,
-      );
-    }
-  }
-
   const user = await prisma.user.findUnique({ where: { email }, omit: { passwordHash: false } });
+  if (!user?.staffRole && (await ssoRequiredFor(email))) return { ok: false, reason: 'sso_required' };
+
+  let attempt;
+  try {
+    attempt = await reserveSignInAttempt({ email, userId: user?.id ?? null, ip: input.ip }, limits);
+  } catch (error) {
+    if (error instanceof RateLimitedError) metrics.authFailure('password_rate_limited');
+    throw error;
+  }
   const valid = await verifyPassword(input.password, user?.passwordHash ?? DUMMY_HASH);
 
   if (!user || !valid || user.disabledAt) {
     metrics.authFailure('password');
-    await hitRateLimit(prisma, emailKey, SIGN_IN_WINDOW_SECONDS);
-    await hitRateLimit(prisma, ipKey, SIGN_IN_WINDOW_SECONDS);
     if (user) {
       await recordAudit(prisma, { kind: 'user', userId: user.id, label: user.email, staffRole: null, ip: input.ip, userAgent: input.userAgent }, {
         action: 'auth.sign_in_failed',
@@ -61,12 +53,8 @@ export async function signInWithPassword(input: PasswordSignIn): Promise<{ ok: t
     return { ok: false, reason: 'invalid' };
   }
 
-  if (!user.staffRole && (await ssoRequiredFor(email))) {
-    return { ok: false, reason: 'sso_required' };
-  }
-
-  await resetRateLimit(prisma, emailKey);
   await prisma.$transaction(async (tx) => {
+    await attempt.succeeded(tx, user.id);
     await tx.user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
     await recordAudit(
       tx,

@@ -1,7 +1,6 @@
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { invitationMail } from '@/lib/members/invitation-mail';
+import { startMailSink } from '@/lib/testing/mail-sink';
 import { mailFrom, sendMail, setMailTransport, transportFromEnv } from './send';
 import { smtpTransport } from './smtp';
 import { consoleTransport, memoryTransport } from './transport';
@@ -27,39 +26,27 @@ describe('mail', () => {
   });
 
   it('sends through a real SMTP server', async () => {
-    const received: { from: string; to: string[]; data: string }[] = [];
-    const server = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      onData(stream, session, callback) {
-        let data = '';
-        stream.on('data', (chunk: Buffer) => (data += chunk.toString('utf8')));
-        stream.on('end', () => {
-          received.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), data });
-          callback();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.server.address() as AddressInfo;
+    const sink = await startMailSink();
     try {
-      setMailTransport(smtpTransport(`smtp://127.0.0.1:${port}?ignoreTLS=true`));
+      setMailTransport(smtpTransport(sink.url));
       const message = invitationMail({
         to: 'new.person@customer.test',
-        orgName: 'Acme <Corp>',
+        orgName: 'Acme <Corp> — Ünïcode',
         inviter: 'owner@acme.test',
         roleLabel: 'Editor',
-        link: 'http://localhost:3000/invite/pci_abc',
+        link: `http://localhost:3000/invite/pci_${'a'.repeat(43)}`,
         expiresAt: new Date('2030-01-01T00:00:00Z'),
       });
       expect(message.html).toContain('Acme &lt;Corp&gt;');
       expect(await sendMail(message)).toEqual({ sent: true });
-      expect(received).toHaveLength(1);
-      expect(received[0]!.to).toEqual(['new.person@customer.test']);
-      expect(received[0]!.data).toContain('Subject: You are invited to Acme <Corp> on Portcullis');
-      expect(received[0]!.data).toContain('http://localhost:3000/invite/pci_abc');
+      expect(sink.messages).toHaveLength(1);
+      const [received] = sink.messages;
+      expect(received!.to).toEqual(['new.person@customer.test']);
+      expect(received!.subject).toBe('You are invited to Acme <Corp> — Ünïcode on Portcullis');
+      expect(received!.text).toContain(`http://localhost:3000/invite/pci_${'a'.repeat(43)}`);
+      expect(received!.text).toContain('owner@acme.test invited you to join Acme <Corp> — Ünïcode on Portcullis as Editor.');
     } finally {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await sink.close();
     }
   });
 

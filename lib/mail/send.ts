@@ -20,7 +20,7 @@ export function mailTransport(): MailTransport {
   if (!globalForMail.__portcullisMail) {
     globalForMail.__portcullisMail = transportFromEnv();
     if (globalForMail.__portcullisMail.name === 'console' && process.env.NODE_ENV === 'production' && process.env.DATABASE_URL) {
-      log.warn('mail goes to the console (stdout), invitation links included: set MAIL_TRANSPORT=smtp and SMTP_URL to send real email');
+      log.warn('mail goes to the console (stdout), invitation links and sign-up codes included: set MAIL_TRANSPORT=smtp and SMTP_URL to send real email');
     }
   }
   return globalForMail.__portcullisMail;

@@ -2,7 +2,7 @@
  * Outgoing mail behind one small interface. Transports:
  *  - `console` (the default in development and the demo): prints each message
  *    to stdout, so a developer can follow an invitation link without a mail
- *    server. It prints secrets such as invitation links: never use it in a
+ *    server. It prints secrets such as invitation links and codes: never use it in a
  *    real installation (a warning is logged when production uses it).
  *  - `smtp` (production): nodemailer over SMTP_URL (smtp:// or smtps://, with
  *    credentials in the URL if the relay needs them).

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
 import type { Actor } from '@/lib/auth/actor';
+import { checkMailboxCode, issueMailboxProof, useMailboxProof } from '@/lib/auth/mailbox-proof';
 import { hashPassword } from '@/lib/auth/password';
 import { ssoRequiredFor } from '@/lib/auth/sign-in';
 import { publicUrl } from '@/lib/config/public-url';
@@ -11,7 +12,7 @@ import { sendMail } from '@/lib/mail/send';
 import { assertCanGrant } from '@/lib/rbac/grants';
 import { resolvedOf, resolveRoleRef, roleRefString } from '@/lib/rbac/role-ref';
 import { authorizePeople, lockOrgPeople } from './access';
-import { invitationMail } from './invitation-mail';
+import { invitationCodeMail, invitationMail } from './invitation-mail';
 import { assertSeatAvailable } from './seats';
 
 /**
@@ -19,6 +20,11 @@ import { assertSeatAvailable } from './seats';
  * stored only as its keyed hash, valid for INVITATION_DAYS. Accepting it
  * creates the membership with the invitation's role; the invited address must
  * be the accepting user's (a forwarded link is useless to anyone else).
+ *
+ * The link alone never creates an account: the inviter sees it too. Someone
+ * new proves the invited mailbox with a code mailed to it
+ * (lib/auth/mailbox-proof.ts) before their password account is created; a
+ * signed-in user with the invited address needs no further proof.
  */
 
 export const INVITATION_DAYS = 7;
@@ -308,36 +314,84 @@ export async function acceptInvitation(actor: Actor, input: z.input<typeof accep
   });
 }
 
+/** How long an emailed invitation code works. */
+export const INVITATION_CODE_MINUTES = 15;
+
+type Requester = { ip?: string | null; userAgent?: string | null };
+
+/** The invitation someone new may create a password account from, or the reason they may not. */
+async function invitationForNewAccount(token: string, now: Date) {
+  const row = await findByToken(prisma, token);
+  if (!row || row.org.status === 'deactivated') throw new NotFoundError('This invitation link is not valid.');
+  const status = statusOf(row, now);
+  if (status !== 'pending') refusal(status);
+  if (await ssoRequiredFor(row.email)) {
+    throw new ValidationError(`${row.email.split('@')[1]} signs in with single sign-on. Sign in through SSO, then open this link again.`);
+  }
+  const taken = await prisma.user.findUnique({ where: { email: row.email }, select: { id: true } });
+  if (taken) throw new ConflictError(`An account for ${row.email} already exists. Sign in to accept the invitation.`);
+  return row;
+}
+
+/** Someone signed out, acting for the invited address they have not proved yet. */
+function inviteeActor(email: string, request: Requester): Actor {
+  return { kind: 'user', userId: null, label: email, staffRole: null, ip: request.ip ?? null, userAgent: request.userAgent ?? null };
+}
+
+/**
+ * Mails a short-lived code to the invited address, for someone new to prove
+ * they read it. The code goes only into that mailbox: the answer says where
+ * it went, never what it is. Rate-limited per address and per client.
+ */
+export async function sendInvitationCode(input: z.input<typeof acceptInvitationSchema>, request: Requester = {}, now = new Date()) {
+  const data = acceptInvitationSchema.parse(input);
+  const row = await invitationForNewAccount(data.token, now);
+  const proof = await issueMailboxProof(
+    { purpose: 'invitation', subjectId: row.id, email: row.email, format: 'code', ttlMinutes: INVITATION_CODE_MINUTES, ip: request.ip ?? null },
+    (tx, issued) =>
+      recordAudit(tx, inviteeActor(row.email, request), {
+        action: 'member.invitation_code_sent',
+        target: { type: 'invitation', id: row.id },
+        orgId: row.org.id,
+        metadata: { email: row.email, expiresAt: issued.expiresAt },
+      }),
+    now,
+  );
+  const { sent } = await sendMail(invitationCodeMail({ to: row.email, orgName: row.org.name, code: proof.secret, expiresAt: proof.expiresAt }));
+  return { email: row.email, expiresAt: proof.expiresAt, mailed: sent };
+}
+
 export const PASSWORD_MIN = 12;
 export const acceptAsNewUserSchema = acceptInvitationSchema.extend({
+  code: z.string().trim().min(1, 'Enter the code we emailed you.').max(32),
   name: z.string().trim().min(1, 'Enter your name.').max(120, 'Use at most 120 characters.'),
   password: z.string().min(PASSWORD_MIN, `Use at least ${PASSWORD_MIN} characters.`).max(1024, 'That password is too long.'),
 });
 
 /**
- * Someone without an account accepts: the account is created for the invited
- * address with the chosen password, in the same transaction as the
- * membership. Refused for domains whose org requires SSO (they sign in
+ * Someone without an account accepts: with the code mailed to the invited
+ * address (sendInvitationCode), the account is created for that address
+ * with the chosen password, in the same transaction as the membership and
+ * the code's use. Refused for domains whose org requires SSO (they sign in
  * through their IdP first, then accept).
  */
-export async function acceptInvitationAsNewUser(
-  input: z.input<typeof acceptAsNewUserSchema>,
-  request: { ip?: string | null; userAgent?: string | null } = {},
-  now = new Date(),
-) {
+export async function acceptInvitationAsNewUser(input: z.input<typeof acceptAsNewUserSchema>, request: Requester = {}, now = new Date()) {
   const data = acceptAsNewUserSchema.parse(input);
-  const preview = await findByToken(prisma, data.token);
-  if (!preview || preview.org.status === 'deactivated') throw new NotFoundError('This invitation link is not valid.');
-  if (await ssoRequiredFor(preview.email)) {
-    throw new ValidationError(`${preview.email.split('@')[1]} signs in with single sign-on. Sign in through SSO, then open this link again.`);
-  }
+  const row = await invitationForNewAccount(data.token, now);
+  const proof = await checkMailboxCode({ purpose: 'invitation', subjectId: row.id, email: row.email, code: data.code }, now);
   const passwordHash = await hashPassword(data.password);
   return prisma.$transaction(async (tx) => {
-    const taken = await tx.user.findUnique({ where: { email: preview.email }, select: { id: true } });
-    if (taken) throw new ConflictError(`An account for ${preview.email} already exists. Sign in to accept the invitation.`);
-    const user = await tx.user.create({ data: { email: preview.email, name: data.name, passwordHash }, select: { id: true, email: true, name: true } });
-    const actor: Actor = { kind: 'user', userId: user.id, label: user.email, staffRole: null, ip: request.ip ?? null, userAgent: request.userAgent ?? null };
-    await recordAudit(tx, actor, { action: 'user.create', target: { type: 'user', id: user.id }, after: { email: user.email, name: user.name }, metadata: { via: 'invitation' } });
+    const taken = await tx.user.findUnique({ where: { email: row.email }, select: { id: true } });
+    if (taken) throw new ConflictError(`An account for ${row.email} already exists. Sign in to accept the invitation.`);
+    await useMailboxProof(tx, proof, now);
+    const user = await tx.user.create({ data: { email: row.email, name: data.name, passwordHash }, select: { id: true, email: true, name: true } });
+    const actor: Actor = { ...inviteeActor(user.email, request), userId: user.id };
+    await recordAudit(tx, actor, {
+      action: 'user.create',
+      target: { type: 'user', id: user.id },
+      after: { email: user.email, name: user.name },
+      metadata: { via: 'invitation', mailboxProofId: proof.id },
+    });
     const joined = await consume(tx, actor, data.token, user, now);
     return { ...joined, email: user.email };
   });

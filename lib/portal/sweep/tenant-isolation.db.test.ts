@@ -78,9 +78,12 @@ interface InvitationCase {
   fields: (world: World) => Fields;
   /** The control's actor; null for the signed-out newcomer flow. */
   control: (world: World) => Actor | null;
+  /** What the control does: joins the org (redirects into its portal, the default) or only mails the newcomer a code. */
+  outcome?: 'joins' | 'mails';
   /** Calls that must be refused: a token from another org's invitation used by the wrong person, garbage. */
-  refusals: (victim: World, attacker: World) => { actor: Actor | null; fields: Fields; status: number[] }[];
+  refusals: (victim: World, attacker: World) => Refusal[];
 }
+type Refusal = { actor: Actor | null; fields: Fields; status: number[] };
 
 /** A route handler under a portal page: GET with the org's slug (and ids) in the path. */
 interface OrgRouteCase {
@@ -292,12 +295,30 @@ const CASES: Record<string, Case> = {
   },
   [`${INVITE}#acceptAsNewUserAction`]: {
     kind: 'invitation',
-    fields: (w) => ({ token: w.newcomer.token, name: 'New Comer', password: 'a long enough password' }),
+    fields: (w) => ({ token: w.newcomer.token, code: w.newcomer.code, name: 'New Comer', password: 'a long enough password' }),
     control: () => null,
-    refusals: (victim) => [
+    refusals: (victim, attacker): Refusal[] => [
       // An invitation for an address that already has an account cannot mint a second one.
-      { actor: null, fields: { token: victim.invitation.token, name: 'Impostor', password: 'a long enough password' }, status: [409] },
-      { actor: null, fields: { token: 'pci_0000000000000000000000000000000000000000000', name: 'X', password: 'a long enough password' }, status: [404] },
+      { actor: null, fields: { token: victim.invitation.token, code: victim.newcomer.code, name: 'Impostor', password: 'a long enough password' }, status: [409] },
+      { actor: null, fields: { token: 'pci_0000000000000000000000000000000000000000000', code: '00000000', name: 'X', password: 'a long enough password' }, status: [404] },
+      // Whoever holds the link (the inviter saw it) cannot create the account without the mailed code...
+      { actor: null, fields: { token: victim.newcomer.token, name: 'Impostor', password: 'a long enough password' }, status: [400] },
+      { actor: victim.owner.actor, fields: { token: victim.newcomer.token, code: '00000000', name: 'Impostor', password: 'a long enough password' }, status: [400] },
+      // ...nor with a code mailed for another invitation.
+      { actor: null, fields: { token: victim.newcomer.token, code: attacker.newcomer.code, name: 'Impostor', password: 'a long enough password' }, status: [400] },
+    ],
+  },
+  [`${INVITE}#sendInvitationCodeAction`]: {
+    kind: 'invitation',
+    fields: (w) => ({ token: w.newcomer.token }),
+    control: () => null,
+    outcome: 'mails',
+    refusals: (victim) => [
+      // Only for someone new: an address with an account signs in instead.
+      { actor: null, fields: { token: victim.invitation.token }, status: [409] },
+      { actor: victim.owner.actor, fields: { token: victim.invitation.token }, status: [409] },
+      { actor: null, fields: { token: 'pci_0000000000000000000000000000000000000000000' }, status: [404] },
+      { actor: null, fields: { token: '' }, status: [400] },
     ],
   },
   // API routes
@@ -538,7 +559,8 @@ describe('tenant isolation sweep', () => {
       }
       expect(await orgDigest(victim), "the victim org's data changed").toBe(before);
       const control = await invoke(fn, spec.control(victim), spec.fields(victim));
-      expect(control, 'the invitee should succeed').toMatchObject({ ok: true, redirect: `/portal/${victim.org.slug}` });
+      if (spec.outcome === 'mails') expect(control, 'the newcomer should get a code').toEqual({ ok: true });
+      else expect(control, 'the invitee should succeed').toMatchObject({ ok: true, redirect: `/portal/${victim.org.slug}` });
       expect(await orgDigest(victim)).not.toBe(before);
       covered.actions++;
     });

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { cliActor, type Actor } from '@/lib/auth/actor';
+import { issueMailboxProof } from '@/lib/auth/mailbox-proof';
 import { prisma } from '@/lib/db/client';
 import { issueLicense } from '@/lib/licensing/licenses';
 import { createInvitation } from '@/lib/members/invitations';
@@ -14,7 +15,8 @@ import { createMember, createOrg, createStaff, createUser, uniqueSlug, userActor
 /**
  * A populated organization for the tenant-isolation sweep: a member in each
  * built-in role, a member to act upon, a team, a custom role nobody holds,
- * open invitations (one for an existing account, one for a newcomer), an
+ * open invitations (one for an existing account, one for a newcomer, whose
+ * mailed code it keeps), an
  * entitled repository, a registry token and a license.
  */
 /** Optional parts, made only for the cases that need them (each costs a few hundred ms). */
@@ -47,6 +49,11 @@ export async function createWorld(label: string, extras: readonly WorldExtra[] =
   const invitation = await createInvitation(owner.actor, { orgId: org.id, email: invitee.email, role: 'viewer' });
   const newcomerEmail = `${uniqueSlug('newcomer')}@example.test`;
   const newcomerInvitation = await createInvitation(owner.actor, { orgId: org.id, email: newcomerEmail, role: 'viewer' });
+  // The code the newcomer would read in their mailbox.
+  const newcomerCode = await issueMailboxProof(
+    { purpose: 'invitation', subjectId: newcomerInvitation.invitation.id, email: newcomerEmail, format: 'code', ttlMinutes: 15, ip: null },
+    async () => {},
+  );
   const staff = cliActor('sweep');
   const repository = await prisma.repository.create({ data: { name: `sweep/${uniqueSlug('repo')}`, upstreamUrl: 'https://registry.example.test', upstreamRepository: 'vendor/product' } });
   await prisma.entitlement.create({ data: { orgId: org.id, repositoryId: repository.id } });
@@ -72,7 +79,7 @@ export async function createWorld(label: string, extras: readonly WorldExtra[] =
     role,
     invitee: { user: invitee, actor: userActor(invitee) },
     invitation: { id: invitation.invitation.id, token: invitation.link.split('/invite/')[1]! },
-    newcomer: { email: newcomerEmail, invitationId: newcomerInvitation.invitation.id, token: newcomerInvitation.link.split('/invite/')[1]! },
+    newcomer: { email: newcomerEmail, invitationId: newcomerInvitation.invitation.id, token: newcomerInvitation.link.split('/invite/')[1]!, code: newcomerCode.secret },
   };
 }
 export type World = Awaited<ReturnType<typeof createWorld>>;

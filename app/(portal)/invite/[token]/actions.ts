@@ -6,7 +6,12 @@ import type { ActionResult } from '@/lib/action-result';
 import { formAction, formDataToObject, toActionError } from '@/lib/actions';
 import { signIn } from '@/lib/auth/config';
 import { clientIp } from '@/lib/auth/request';
-import { acceptAsNewUserSchema, acceptInvitation, acceptInvitationAsNewUser, acceptInvitationSchema } from '@/lib/members/invitations';
+import { acceptAsNewUserSchema, acceptInvitation, acceptInvitationAsNewUser, acceptInvitationSchema, sendInvitationCode } from '@/lib/members/invitations';
+
+async function requester() {
+  const requestHeaders = await headers();
+  return { ip: clientIp(requestHeaders), userAgent: requestHeaders.get('user-agent') };
+}
 
 /** A signed-in user accepts an invitation addressed to them. */
 export const acceptInvitationAction = formAction(acceptInvitationSchema, async (input, actor) => {
@@ -14,12 +19,22 @@ export const acceptInvitationAction = formAction(acceptInvitationSchema, async (
   redirect(`/portal/${joined.orgSlug}`);
 });
 
-/** Someone new creates their account from the invitation, joins, and is signed in. */
+/** Someone new asks for the code that proves they read the invited mailbox; it goes only to that mailbox. */
+export async function sendInvitationCodeAction(_previous: unknown, formData: FormData): Promise<ActionResult<{ email: string; expiresAt: string; mailed: boolean }>> {
+  try {
+    const input = acceptInvitationSchema.parse(formDataToObject(formData));
+    const sent = await sendInvitationCode(input, await requester());
+    return { ok: true, data: { email: sent.email, expiresAt: sent.expiresAt.toISOString(), mailed: sent.mailed } };
+  } catch (error) {
+    return toActionError(error);
+  }
+}
+
+/** Someone new, with the emailed code, creates their account from the invitation, joins, and is signed in. */
 export async function acceptAsNewUserAction(_previous: unknown, formData: FormData): Promise<ActionResult> {
   try {
     const input = acceptAsNewUserSchema.parse(formDataToObject(formData));
-    const requestHeaders = await headers();
-    const joined = await acceptInvitationAsNewUser(input, { ip: clientIp(requestHeaders), userAgent: requestHeaders.get('user-agent') });
+    const joined = await acceptInvitationAsNewUser(input, await requester());
     await signIn('password', { email: joined.email, password: input.password, redirectTo: `/portal/${joined.orgSlug}` });
     return { ok: true, data: undefined };
   } catch (error) {

@@ -13,6 +13,9 @@ export type RoleOption = { value: string; label: string; disabled?: boolean };
 
 type Invited = { link: string; mailed: boolean; email: string };
 
+const LINK_TERMS =
+  'It works once, for that address only, and expires in 7 days. Opening it is not enough to join: someone new confirms the address with a code we email to it, and someone with an account signs in as that address.';
+
 function InviteLinkDialog({ invited, onClose }: { invited: Invited | null; onClose: () => void }) {
   return (
     <SecretRevealDialog
@@ -21,8 +24,8 @@ function InviteLinkDialog({ invited, onClose }: { invited: Invited | null; onClo
       title={invited?.mailed ? `Invitation sent to ${invited.email}` : 'The invitation email could not be sent'}
       description={
         invited?.mailed
-          ? 'If the email does not arrive, send them this link yourself. It works once, for that address only, and expires in 7 days.'
-          : 'Send them this link yourself. It works once, for that address only, and expires in 7 days.'
+          ? `If the email does not arrive, you may send them this link. ${LINK_TERMS}`
+          : `Send them this link yourself. ${LINK_TERMS}`
       }
       values={invited ? [{ label: 'Invitation link', value: invited.link }] : []}
       acknowledgeLabel="Done"

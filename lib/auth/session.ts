@@ -3,8 +3,8 @@ import { headers } from 'next/headers';
 import { notFound, redirect } from 'next/navigation';
 import { cache } from 'react';
 import { UnauthorizedError } from '@/lib/errors';
-import { authorizeOrg, type OrgAccess } from '@/lib/rbac/authorize';
-import type { OrgPermission } from '@/lib/rbac/permissions';
+import { assertStaffPermission, authorizeOrg, type OrgAccess } from '@/lib/rbac/authorize';
+import type { OrgPermission, StaffPermission } from '@/lib/rbac/permissions';
 import { prisma } from '@/lib/db/client';
 import type { Actor } from './actor';
 import { auth } from './config';
@@ -34,6 +34,17 @@ export async function currentActor(): Promise<Actor> {
   const user = await getSessionUser();
   if (!user) throw new UnauthorizedError();
   return actorFor(user, await headers());
+}
+
+/**
+ * The actor for a staff-only server action or route handler (everything in
+ * app/(admin)): signed out is 401, anyone without the staff permission 403,
+ * before the request's ids are read, so the answer never depends on them.
+ */
+export async function currentStaffActor(permission: StaffPermission): Promise<Actor> {
+  const actor = await currentActor();
+  assertStaffPermission(actor, permission);
+  return actor;
 }
 
 function signInUrl(next: string): string {

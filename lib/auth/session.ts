@@ -3,6 +3,7 @@ import { headers } from 'next/headers';
 import { notFound, redirect } from 'next/navigation';
 import { cache } from 'react';
 import { UnauthorizedError } from '@/lib/errors';
+import { customerOrganization, type CustomerOrganization } from '@/lib/audit/customer-view';
 import { assertStaffPermission, authorizeOrg, type OrgAccess } from '@/lib/rbac/authorize';
 import type { OrgPermission, StaffPermission } from '@/lib/rbac/permissions';
 import { prisma } from '@/lib/db/client';
@@ -59,17 +60,20 @@ export async function requireStaffPage(next = '/admin'): Promise<{ user: Session
   return { user, actor: actorFor(user, await headers()) };
 }
 
+/** What a portal page knows of the org: the fields its members may see (staff notes and the manual tier stay out). */
+export type PortalAccess = Omit<OrgAccess, 'org'> & { org: CustomerOrganization };
+
 /** For (portal) pages: a member of the org (or staff), holding `permission` when given. */
 export async function requirePortalPage(
   slug: string,
   permission?: OrgPermission,
-): Promise<{ user: SessionUser; actor: Actor; access: OrgAccess }> {
+): Promise<{ user: SessionUser; actor: Actor; access: PortalAccess }> {
   const user = await getSessionUser();
   if (!user) redirect(signInUrl(`/portal/${slug}`));
   const actor = actorFor(user, await headers());
   try {
     const access = await authorizeOrg(prisma, actor, { slug }, { org: permission, staff: 'customers.view' });
-    return { user, actor, access };
+    return { user, actor, access: { ...access, org: customerOrganization(access.org) } };
   } catch {
     notFound();
   }

@@ -46,11 +46,15 @@ describe('sweep discovery', () => {
       "import type { E } from '@/lib/y';",
       "import F from './f';",
       "import {\n  g,\n  h,\n} from '@/components/z';",
+      "import * as everything from '@/lib/w';",
+      "import D, { e } from '@/lib/v';",
     ].join('\n');
     expect(valueImports(source)).toEqual([
       ['@/lib/x', ['a', 'c']],
       ['./f', ['F']],
       ['@/components/z', ['g', 'h']],
+      ['@/lib/w', ['*']],
+      ['@/lib/v', ['e', 'D']],
     ]);
   });
 

@@ -120,17 +120,25 @@ function resolveImport(root: string, from: string, spec: string): string | null 
   return null;
 }
 
-/** Value imports of a module: `[specifier, names]` (type-only imports and `type X` members left out). */
+/**
+ * Value imports of a module: `[specifier, names]`, type-only imports and
+ * `type X` members left out; a default import by its local name, a
+ * namespace import (`* as x`) as '*' (the whole module).
+ */
 export function valueImports(source: string): [string, string[]][] {
   const out: [string, string[]][] = [];
-  for (const match of source.matchAll(/import\s+(type\s+)?(?:\{([^}]*)\}|([A-Za-z_$][\w$]*))?[^'";]*?from\s+'([^']+)'/g)) {
-    if (match[1]) continue;
-    const names = (match[2] ?? match[3] ?? '')
-      .split(',')
-      .map((part) => part.trim())
-      .filter((part) => part && !part.startsWith('type '))
-      .map((part) => part.split(/\s+as\s+/)[0]!);
-    out.push([match[4]!, names]);
+  for (const match of source.matchAll(/import\s+([^'";]+?)\s+from\s+'([^']+)'/g)) {
+    const clause = match[1]!.trim();
+    if (clause.startsWith('type ')) continue;
+    const names: string[] = [];
+    const braces = /\{([^}]*)\}/.exec(clause);
+    for (const part of braces?.[1]?.split(',') ?? []) {
+      const name = part.trim();
+      if (name && !name.startsWith('type ')) names.push(name.split(/\s+as\s+/)[0]!);
+    }
+    const outside = clause.replace(/\{[^}]*\}/, '').split(',').map((part) => part.trim()).filter(Boolean);
+    for (const part of outside) names.push(part.startsWith('*') ? '*' : part);
+    out.push([match[2]!, names]);
   }
   return out;
 }

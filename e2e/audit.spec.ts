@@ -30,6 +30,8 @@ test.describe('audit log (staff)', () => {
     const details = page.getByRole('dialog', { name: 'customer.create' });
     await expect(details.getByText('system:seed')).toBeVisible();
     await expect(details.getByText('After')).toBeVisible();
+    // Staff see the event as recorded, staff-only fields included.
+    await expect(details).toContainText('"manualTier"');
     await page.screenshot({ path: `${SHOTS}/admin-audit-details.png` });
     await page.keyboard.press('Escape');
 
@@ -82,9 +84,22 @@ test.describe('audit log (customer)', () => {
     await page.getByRole('navigation').getByRole('link', { name: 'Audit log' }).first().click();
     await expect(page).toHaveURL(/\/portal\/globex\/audit$/);
     const table = page.getByRole('table', { name: 'Audit events' });
-    await expect(table.getByRole('row').filter({ hasText: 'customer.create' })).toHaveCount(1);
+    const created = table.getByRole('row').filter({ hasText: 'customer.create' });
+    await expect(created).toHaveCount(1);
     await expect(table.getByRole('columnheader', { name: 'Customer' })).toHaveCount(0);
     await page.screenshot({ path: `${SHOTS}/portal-audit.png`, fullPage: true });
+
+    // Globex is on a staff-set (manual) tier: the customer sees the event, not the staff-only field, on the page or in the export.
+    await created.getByRole('button', { name: /Details/ }).click();
+    const details = page.getByRole('dialog', { name: 'customer.create' });
+    await expect(details).toContainText('"slug": "globex"');
+    await expect(details).not.toContainText('manualTier');
+    await page.keyboard.press('Escape');
+    expect(await page.content()).not.toContain('manualTier');
+    const [json] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'JSON' }).click()]);
+    const exported = fs.readFileSync((await json.path())!, 'utf8');
+    expect(exported).toContain('"customer.create"');
+    expect(exported).not.toContain('manualTier');
 
     await page.getByRole('link', { name: 'SIEM streaming' }).click();
     await page.getByLabel('Endpoint URL').fill(`http://127.0.0.1:${RECEIVER_PORT}/hooks/portcullis`);

@@ -3,9 +3,10 @@ import { unstable_rethrow } from 'next/navigation';
 import { z } from 'zod';
 import type { ActionResult } from '@/lib/action-result';
 import type { Actor } from '@/lib/auth/actor';
-import { currentActor } from '@/lib/auth/session';
+import { currentActor, currentStaffActor } from '@/lib/auth/session';
 import { isAppError, ValidationError } from '@/lib/errors';
 import { log } from '@/lib/log';
+import type { StaffPermission } from '@/lib/rbac/permissions';
 
 /** FormData to a plain object; repeated keys (checkbox groups, multi-selects) become arrays. */
 export function formDataToObject(formData: FormData): Record<string, unknown> {
@@ -52,10 +53,11 @@ export function fieldErrorsOf(error: z.ZodError): Record<string, string[]> {
 export function formAction<S extends z.ZodType, T = undefined>(
   schema: S,
   handler: (input: z.output<S>, actor: Actor) => Promise<{ data?: T; message?: string } | void>,
+  options: { staff?: StaffPermission } = {},
 ) {
   return async (_previous: unknown, formData: FormData): Promise<ActionResult<T>> => {
     try {
-      const actor = await currentActor();
+      const actor = options.staff ? await currentStaffActor(options.staff) : await currentActor();
       const input = await schema.parseAsync(formDataToObject(formData));
       const result = (await handler(input, actor)) ?? {};
       return { ok: true, data: result.data as T, message: result.message };
@@ -63,4 +65,18 @@ export function formAction<S extends z.ZodType, T = undefined>(
       return toActionError(error);
     }
   };
+}
+
+/**
+ * A form action for vendor staff only (every action in app/(admin), and any
+ * staff-only action elsewhere): anyone without `permission` is refused
+ * before the form is read, so a customer learns nothing from the ids they
+ * send. The admin sweep (lib/portal/sweep) finds these by this name.
+ */
+export function staffAction<S extends z.ZodType, T = undefined>(
+  permission: StaffPermission,
+  schema: S,
+  handler: (input: z.output<S>, actor: Actor) => Promise<{ data?: T; message?: string } | void>,
+) {
+  return formAction(schema, handler, { staff: permission });
 }

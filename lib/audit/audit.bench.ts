@@ -78,7 +78,7 @@ export const auditSuite: Suite = {
           },
         });
         t = performance.now();
-        const { peakMb } = await withPeakRss(() => pipeline(Readable.from(auditExportChunks(db, where, format, 2_000)), sink));
+        const { peakMb } = await withPeakRss(() => pipeline(Readable.from(auditExportChunks(db, where, format, 'staff', 2_000)), sink));
         s = (performance.now() - t) / 1000;
         const count = await db.auditEvent.count({ where });
         log(`export ${label}: ${count.toLocaleString('en-US')} rows, ${(bytes / 2 ** 20).toFixed(0)} MB in ${s.toFixed(1)} s, peak +${peakMb.toFixed(0)} MB`);

@@ -23,5 +23,5 @@ export async function openAuditExport(actor: Actor, scope: AuditScope, filters: 
   );
   const stamp = new Date().toISOString().slice(0, 19).replaceAll(':', '');
   const filename = `audit-${resolved.org?.slug ?? 'all'}-${stamp}.${format === 'jsonl' ? 'jsonl' : format}`;
-  return { chunks: auditExportChunks(prisma, auditWhere(filters, resolved.orgId), format), filename };
+  return { chunks: auditExportChunks(prisma, auditWhere(filters, resolved.orgId), format, resolved.audience), filename };
 }

@@ -59,7 +59,7 @@ async function read(stream: ReadableStream<Uint8Array>): Promise<string> {
 describe('audit export', () => {
   it('streams a large filtered set as CSV that spreadsheets read safely', async () => {
     const where = auditWhere({}, orgA);
-    const text = await read(auditExportStream(auditExportChunks(scratch.prisma, where, 'csv', 1_000)));
+    const text = await read(auditExportStream(auditExportChunks(scratch.prisma, where, 'csv', 'staff', 1_000)));
     const rows = parseCsv(text);
     expect(rows[0]).toEqual(['id', 'occurred_at', 'actor_type', 'actor_id', 'actor_label', 'action', 'target_type', 'target_id', 'org_id', 'ip', 'user_agent', 'request_id', 'before', 'after', 'metadata', 'prev_hash', 'hash']);
     expect(rows).toHaveLength(ROWS / 2 + 1);
@@ -78,7 +78,7 @@ describe('audit export', () => {
     const where = auditWhere(filters, orgB);
     const expected = await scratch.prisma.auditEvent.count({ where });
     expect(expected).toBeGreaterThan(10);
-    const events = JSON.parse(await read(auditExportStream(auditExportChunks(scratch.prisma, where, 'json', 100)))) as { id: string; action: string; orgId: string; occurredAt: string; actorLabel: string }[];
+    const events = JSON.parse(await read(auditExportStream(auditExportChunks(scratch.prisma, where, 'json', 'staff', 100)))) as { id: string; action: string; orgId: string; occurredAt: string; actorLabel: string }[];
     expect(events).toHaveLength(expected);
     for (const event of events) {
       expect(event.action.startsWith('token.')).toBe(true);
@@ -86,7 +86,7 @@ describe('audit export', () => {
       expect(event.actorLabel).toContain('user1');
       expect(event.occurredAt >= '2026-01-02T00:00:00.000Z' && event.occurredAt < '2026-01-04T00:00:00.000Z').toBe(true);
     }
-    expect(JSON.parse(await read(auditExportStream(auditExportChunks(scratch.prisma, auditWhere({ actor: 'nobody-at-all' }), 'json'))))).toEqual([]);
+    expect(JSON.parse(await read(auditExportStream(auditExportChunks(scratch.prisma, auditWhere({ actor: 'nobody-at-all' }), 'json', 'staff'))))).toEqual([]);
   });
 
   it('reads the next batch only when the client takes the previous one', async () => {
@@ -105,7 +105,7 @@ describe('audit export', () => {
         });
       },
     });
-    const reader = auditExportStream(auditExportChunks(counting, {}, 'jsonl', 500)).getReader();
+    const reader = auditExportStream(auditExportChunks(counting, {}, 'jsonl', 'staff', 500)).getReader();
     await reader.read();
     await reader.read();
     await new Promise((resolve) => setTimeout(resolve, 200));

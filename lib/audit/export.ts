@@ -1,4 +1,5 @@
 import type { AuditEvent, Db, Prisma } from '@/lib/db/client';
+import { auditEventFor, type AuditAudience } from './customer-view';
 
 export type ExportFormat = 'csv' | 'json' | 'jsonl';
 
@@ -28,8 +29,13 @@ const CSV_COLUMNS = [
   'hash',
 ] as const;
 
-/** An event as exported: JSON-safe (bigint id as a string), the field names of the API. */
-export function exportRecord(event: AuditEvent) {
+/**
+ * An event as exported: JSON-safe (bigint id as a string), the field names of
+ * the API. Customers (their export, their SIEM stream) get the fields
+ * lib/audit/customer-view.ts lets them see; staff get the event as recorded.
+ */
+export function exportRecord(recorded: AuditEvent, audience: AuditAudience) {
+  const event = auditEventFor(audience, recorded);
   return {
     id: event.id.toString(),
     occurredAt: event.occurredAt.toISOString(),
@@ -63,8 +69,8 @@ export function csvCell(value: unknown): string {
   return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-function csvLine(event: AuditEvent): string {
-  const record = exportRecord(event);
+function csvLine(event: AuditEvent, audience: AuditAudience): string {
+  const record = exportRecord(event, audience);
   const values = [
     record.id,
     record.occurredAt,
@@ -111,19 +117,25 @@ export async function* auditEventBatches(db: Db, where: Prisma.AuditEventWhereIn
 }
 
 /** The export as text chunks, one per batch: CSV with a header, a JSON array, or JSON lines. */
-export async function* auditExportChunks(db: Db, where: Prisma.AuditEventWhereInput, format: ExportFormat, batchSize?: number): AsyncGenerator<string> {
+export async function* auditExportChunks(
+  db: Db,
+  where: Prisma.AuditEventWhereInput,
+  format: ExportFormat,
+  audience: AuditAudience,
+  batchSize?: number,
+): AsyncGenerator<string> {
   if (format === 'csv') yield `${CSV_COLUMNS.join(',')}\r\n`;
   if (format === 'json') yield '[';
   let first = true;
   for await (const batch of auditEventBatches(db, where, batchSize)) {
     if (format === 'csv') {
-      yield batch.map(csvLine).join('');
+      yield batch.map((event) => csvLine(event, audience)).join('');
     } else if (format === 'jsonl') {
-      yield batch.map((event) => `${JSON.stringify(exportRecord(event))}\n`).join('');
+      yield batch.map((event) => `${JSON.stringify(exportRecord(event, audience))}\n`).join('');
     } else {
       let chunk = '';
       for (const event of batch) {
-        chunk += `${first ? '\n' : ',\n'}${JSON.stringify(exportRecord(event))}`;
+        chunk += `${first ? '\n' : ',\n'}${JSON.stringify(exportRecord(event, audience))}`;
         first = false;
       }
       yield chunk;

@@ -5,6 +5,7 @@ import { createMember, createOrg, createStaff } from '@/lib/testing/factories';
 import { parseAuditFilters } from './filters';
 import { listAuditEvents } from './list';
 import { openAuditExport } from './export-service';
+import { auditHash } from './hash';
 import { recordAudit } from './record';
 
 const page = { sort: 'occurredAt' as const, dir: 'desc' as const, skip: 0, take: 50 };
@@ -47,5 +48,46 @@ describe('the audit log viewer service', () => {
     expect((JSON.parse(text) as { action: string }[]).map((event) => event.action)).toEqual(['test.exported']);
     const recorded = await prisma.auditEvent.findFirstOrThrow({ where: { orgId: org.id, action: 'audit.export' } });
     expect(recorded).toMatchObject({ actorId: admin.user.id, metadata: { format: 'json', filters: { action: 'test.*' } } });
+  });
+
+  it('shows customers, in the list and every export format, only the fields they may see, also of events recorded before; staff see all', async () => {
+    const org = await createOrg({ tier: 'enterprise' });
+    const note = `staff note ${org.slug}: renewal at risk`;
+    const full = await prisma.organization.update({ where: { id: org.id }, data: { notes: note, manualTier: 'enterprise' } });
+    // How customer.create and customer.update used to be recorded: the whole organization row, notes and manual tier included.
+    const staff = await createStaff('staff-admin');
+    await recordAudit(prisma, staff.actor, { action: 'customer.create', target: { type: 'organization', id: org.id }, orgId: org.id, after: full });
+    await recordAudit(prisma, staff.actor, { action: 'customer.update', target: { type: 'organization', id: org.id }, orgId: org.id, before: { notes: null }, after: { notes: note, name: org.name } });
+    const owner = await createMember(org.id, 'owner');
+    const filters = parseAuditFilters({ action: 'customer.*' });
+
+    const seen = await listAuditEvents(owner.actor, { kind: 'org', slug: org.slug }, filters, page);
+    expect(seen.rows.map((row) => row.action)).toEqual(['customer.update', 'customer.create']);
+    expect(seen.rows[0]).toMatchObject({ before: {}, after: { name: org.name } });
+    expect(seen.rows[1]!.after).toMatchObject({ id: org.id, name: org.name, tier: 'enterprise' });
+    const shown = JSON.stringify(seen.rows.map((row) => [row.before, row.after, row.metadata]));
+    expect(shown).not.toContain(note);
+    expect(shown).not.toContain('manualTier');
+    for (const format of ['csv', 'json', 'jsonl'] as const) {
+      let text = '';
+      for await (const chunk of (await openAuditExport(owner.actor, { kind: 'org', slug: org.slug }, filters, format)).chunks) text += chunk;
+      expect(text, format).toContain('customer.create');
+      expect(text, format).not.toContain(note);
+      expect(text, format).not.toContain('manualTier');
+    }
+
+    const staffView = await listAuditEvents(staff.actor, { kind: 'org', slug: org.slug }, filters, page);
+    expect(staffView.rows[0]!.after).toEqual({ notes: note, name: org.name });
+    expect(staffView.rows[1]!.after).toMatchObject({ notes: note, manualTier: 'enterprise' });
+    let staffExport = '';
+    for await (const chunk of (await openAuditExport(staff.actor, { kind: 'org', slug: org.slug }, filters, 'jsonl')).chunks) staffExport += chunk;
+    expect(staffExport).toContain(note);
+
+    // Filtering happens on the way out: the stored rows are as recorded and their hashes still match them.
+    for (const row of await prisma.auditEvent.findMany({ where: { orgId: org.id, action: { startsWith: 'customer.' } } })) {
+      expect(JSON.stringify(row.after)).toContain(note);
+      const { id: _id, prevHash, hash, ...content } = row;
+      expect(auditHash(prevHash, content as never)).toBe(hash);
+    }
   });
 });

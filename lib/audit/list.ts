@@ -5,6 +5,7 @@ import { requireFeature } from '@/lib/features/entitlements';
 import { assertStaffPermission, authorizeOrg } from '@/lib/rbac/authorize';
 import type { OrgPermission, StaffPermission } from '@/lib/rbac/permissions';
 import type { TableQuery } from '@/lib/table/query';
+import { auditEventFor, type AuditAudience } from './customer-view';
 import { auditWhere, type AuditFilters } from './filters';
 
 /** Whose events: every event (staff), or one customer's (its admins, or staff on its behalf). */
@@ -17,6 +18,8 @@ export interface ResolvedScope {
   /** undefined: all events; otherwise the org whose events these are. */
   orgId: string | undefined;
   org: { id: string; slug: string; name: string; tier: string } | null;
+  /** Staff read events as recorded; customers through lib/audit/customer-view.ts. */
+  audience: AuditAudience;
 }
 
 /**
@@ -27,13 +30,17 @@ export async function resolveAuditScope(db: Db, actor: Actor, scope: AuditScope,
   const staffPermission: StaffPermission = purpose === 'export' ? 'audit.export' : 'audit.view';
   if (scope.kind === 'all') {
     assertStaffPermission(actor, staffPermission);
-    return { orgId: undefined, org: null };
+    return { orgId: undefined, org: null, audience: 'staff' };
   }
   const orgPermission: OrgPermission = 'audit.view';
   const access = await authorizeOrg(db, actor, { slug: scope.slug }, { org: orgPermission, staff: staffPermission });
   // Customers see their audit log on tiers that include it; staff always can.
   if (!access.viaStaff) await requireFeature(db, access.org.id, 'audit_log');
-  return { orgId: access.org.id, org: { id: access.org.id, slug: access.org.slug, name: access.org.name, tier: access.org.tier } };
+  return {
+    orgId: access.org.id,
+    org: { id: access.org.id, slug: access.org.slug, name: access.org.name, tier: access.org.tier },
+    audience: access.viaStaff ? 'staff' : 'customer',
+  };
 }
 
 export type AuditRow = Awaited<ReturnType<typeof listAuditEvents>>['rows'][number];
@@ -52,5 +59,9 @@ export async function listAuditEvents(actor: Actor, scope: AuditScope, filters: 
   const orgIds = [...new Set(rows.map((row) => row.orgId).filter((id): id is string => !!id))];
   const orgs = orgIds.length ? await prisma.organization.findMany({ where: { id: { in: orgIds } }, select: { id: true, slug: true, name: true } }) : [];
   const orgById = new Map(orgs.map((org) => [org.id, org]));
-  return { rows: rows.map((row) => ({ ...row, org: row.orgId ? (orgById.get(row.orgId) ?? null) : null })), total, scope: resolved };
+  return {
+    rows: rows.map((row) => ({ ...auditEventFor(resolved.audience, row), org: row.orgId ? (orgById.get(row.orgId) ?? null) : null })),
+    total,
+    scope: resolved,
+  };
 }

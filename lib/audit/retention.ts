@@ -152,7 +152,7 @@ async function writeArchive(db: Db, dir: string, slug: string, now: Date, where:
   const partial = `${file}.partial`;
   let count = 0;
   async function* lines() {
-    for await (const chunk of auditExportChunks(db, where, 'jsonl')) {
+    for await (const chunk of auditExportChunks(db, where, 'jsonl', 'staff')) {
       count += chunk.split('\n').length - 1;
       yield chunk;
     }

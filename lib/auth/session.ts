@@ -3,8 +3,9 @@ import { headers } from 'next/headers';
 import { notFound, redirect } from 'next/navigation';
 import { cache } from 'react';
 import { UnauthorizedError } from '@/lib/errors';
-import { authorizeOrg, type OrgAccess } from '@/lib/rbac/authorize';
-import type { OrgPermission } from '@/lib/rbac/permissions';
+import { customerOrganization, type CustomerOrganization } from '@/lib/audit/customer-view';
+import { assertStaffPermission, authorizeOrg, type OrgAccess } from '@/lib/rbac/authorize';
+import type { OrgPermission, StaffPermission } from '@/lib/rbac/permissions';
 import { prisma } from '@/lib/db/client';
 import type { Actor } from './actor';
 import { auth } from './config';
@@ -36,6 +37,17 @@ export async function currentActor(): Promise<Actor> {
   return actorFor(user, await headers());
 }
 
+/**
+ * The actor for a staff-only server action or route handler (everything in
+ * app/(admin)): signed out is 401, anyone without the staff permission 403,
+ * before the request's ids are read, so the answer never depends on them.
+ */
+export async function currentStaffActor(permission: StaffPermission): Promise<Actor> {
+  const actor = await currentActor();
+  assertStaffPermission(actor, permission);
+  return actor;
+}
+
 function signInUrl(next: string): string {
   return `/sign-in?callbackUrl=${encodeURIComponent(next)}`;
 }
@@ -48,17 +60,20 @@ export async function requireStaffPage(next = '/admin'): Promise<{ user: Session
   return { user, actor: actorFor(user, await headers()) };
 }
 
+/** What a portal page knows of the org: the fields its members may see (staff notes and the manual tier stay out). */
+export type PortalAccess = Omit<OrgAccess, 'org'> & { org: CustomerOrganization };
+
 /** For (portal) pages: a member of the org (or staff), holding `permission` when given. */
 export async function requirePortalPage(
   slug: string,
   permission?: OrgPermission,
-): Promise<{ user: SessionUser; actor: Actor; access: OrgAccess }> {
+): Promise<{ user: SessionUser; actor: Actor; access: PortalAccess }> {
   const user = await getSessionUser();
   if (!user) redirect(signInUrl(`/portal/${slug}`));
   const actor = actorFor(user, await headers());
   try {
     const access = await authorizeOrg(prisma, actor, { slug }, { org: permission, staff: 'customers.view' });
-    return { user, actor, access };
+    return { user, actor, access: { ...access, org: customerOrganization(access.org) } };
   } catch {
     notFound();
   }

@@ -29,7 +29,8 @@ export interface OrgBilling {
   configured: boolean;
   testMode: boolean;
   standIn: boolean;
-  org: { id: string; slug: string; name: string; tier: string; manualTier: string | null };
+  /** `invoiced`: staff set the tier for an invoiced contract (the manual tier itself is staff-only). */
+  org: { id: string; slug: string; name: string; tier: string; invoiced: boolean };
   subscription: {
     id: string;
     status: string;
@@ -77,7 +78,7 @@ export async function getOrgBilling(actor: Actor, slug: string, now = new Date()
     configured: config !== null,
     testMode: config?.testMode ?? false,
     standIn: config?.standIn ?? false,
-    org: { id: org.id, slug: org.slug, name: org.name, tier: org.tier, manualTier: org.manualTier },
+    org: { id: org.id, slug: org.slug, name: org.name, tier: org.tier, invoiced: org.manualTier !== null },
     subscription: current
       ? {
           id: current.id,

@@ -84,7 +84,8 @@ export async function setManualTier(actor: Actor, input: ManualTierInput, now = 
       after: { manualTier: tier },
       metadata: { reason },
     });
-    const result = await recomputeTier(tx, orgId, { actor, now, graceDays: pastDueGraceDays(), reason: tier ? `manual: ${reason}` : `manual tier cleared: ${reason}` });
+    // The staff's reason stays in this event: the tier change and the re-issued license's reason reach the customer.
+    const result = await recomputeTier(tx, orgId, { actor, now, graceDays: pastDueGraceDays(), reason: tier ? 'manual tier' : 'manual tier cleared' });
     return { changed: true, tier: result.to, manualTier: tier };
   });
 }

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { prisma } from '@/lib/db/client';
@@ -323,6 +325,12 @@ describe('manual tier', () => {
     const { actor } = await createStaff('staff-billing');
     await setManualTier(actor, { orgId: org.id, tier: 'enterprise', reason: 'Invoiced deal, contract 42' });
     expect((await prisma.organization.findUniqueOrThrow({ where: { id: org.id } })).tier).toBe('enterprise');
+    // The staff's reason stays in the staff-only event; what follows from it (and reaches the customer) does not quote it.
+    expect((await auditFor(org.id, 'billing.manual_tier_set')).at(-1)!.metadata).toEqual({ reason: 'Invoiced deal, contract 42' });
+    expect((await auditFor(org.id, 'billing.tier_change')).at(-1)!.metadata).toEqual({ reason: 'manual tier' });
+    const licenses = await prisma.licenseKey.findMany({ where: { orgId: org.id }, select: { revokedReason: true } });
+    expect(licenses.some((license) => license.revokedReason?.includes('manual tier'))).toBe(true);
+    expect(JSON.stringify(licenses)).not.toContain('contract 42');
 
     await env.stripe.subscriptions.cancel(sub.id);
     await env.deliver(env.events('customer.subscription.deleted').at(-1)!);
@@ -335,6 +343,27 @@ describe('manual tier', () => {
     expect((await auditFor(org.id)).map((event) => event.action)).toEqual(
       expect.arrayContaining(['billing.manual_tier_set', 'billing.manual_tier_clear']),
     );
+  });
+
+  it('licenses re-issued before the fix lose the quoted manual-tier reason to the migration, and keep the rest', async () => {
+    const org = await createOrg({ tier: 'team' });
+    const { actor } = await createStaff('staff-admin');
+    const rows = [
+      { old: 'Re-issued as 0193-aaaa: Tier community → team: manual: Invoiced deal, contract 42: 20% off', now: 'Re-issued as 0193-aaaa: Tier community → team: manual tier' },
+      { old: 'Re-issued as 0193-bbbb: Tier team → community: manual tier cleared: contract ended early', now: 'Re-issued as 0193-bbbb: Tier team → community: manual tier cleared' },
+      { old: 'Re-issued as 0193-cccc: Tier team → enterprise: subscription (Stripe evt_1)', now: 'Re-issued as 0193-cccc: Tier team → enterprise: subscription (Stripe evt_1)' },
+      { old: 'Re-issued as 0193-dddd: more seats: manual: not billing', now: 'Re-issued as 0193-dddd: more seats: manual: not billing' },
+    ];
+    const ids: string[] = [];
+    for (const row of rows) {
+      const { license } = await issueLicense(actor, { orgId: org.id });
+      await prisma.licenseKey.update({ where: { id: license.id }, data: { revokedAt: new Date(), revokedReason: row.old } });
+      ids.push(license.id);
+    }
+    const sql = fs.readFileSync(path.join(import.meta.dirname, '../../prisma/migrations/20261214120000_manual_tier_reason_staff_only/migration.sql'), 'utf8');
+    for (const statement of sql.replace(/^--.*$/gm, '').split(';').map((part) => part.trim()).filter(Boolean)) await prisma.$executeRawUnsafe(statement);
+    const after = await prisma.licenseKey.findMany({ where: { id: { in: ids } }, select: { id: true, revokedReason: true } });
+    expect(ids.map((id) => after.find((row) => row.id === id)!.revokedReason)).toEqual(rows.map((row) => row.now));
   });
 
   it('serializes with a concurrent webhook: staff read the state they change, and the final state and audit trail agree', async () => {

@@ -34,7 +34,9 @@ describe('creating a customer', () => {
     expect(org).toMatchObject({ name, slug: name.toLowerCase().replace(/ /g, '-'), contactEmail: 'ops@acme.test', tier: 'enterprise', manualTier: 'enterprise', status: 'active', namespace: 'acme-prod' });
     expect(org.licenseExpiresAt?.toISOString()).toBe(`${isoDay(30)}T23:59:59.999Z`);
     const event = await prisma.auditEvent.findFirstOrThrow({ where: { action: 'customer.create', orgId: org.id } });
-    expect(event).toMatchObject({ actorLabel: actor.label, targetId: org.id, after: expect.objectContaining({ tier: 'enterprise', manualTier: 'enterprise' }) });
+    expect(event).toMatchObject({ actorLabel: actor.label, targetId: org.id, after: expect.objectContaining({ tier: 'enterprise', manualTier: 'enterprise', notes: 'Signed in Q3.' }) });
+    // What staff entered, not the whole row.
+    for (const key of ['id', 'createdAt', 'updatedAt', 'deactivatedAt']) expect(event.after).not.toHaveProperty(key);
     expect(await resolveCustomer(prisma, name)).toMatchObject({ id: org.id });
     expect(await resolveCustomer(prisma, org.slug.toUpperCase())).toMatchObject({ id: org.id });
   });

@@ -45,8 +45,10 @@ export async function createCustomer(actor: Actor, input: CreateCustomerInput) {
   return prisma.$transaction(async (tx) => {
     await assertSlugFree(tx, slug);
     try {
-      const org = await tx.organization.create({ data: { ...data, ...tier, slug }, select: customerFields });
-      await recordAudit(tx, actor, { action: 'customer.create', target: { type: 'organization', id: org.id }, orgId: org.id, after: org });
+      const fields = { ...data, ...tier, slug };
+      const org = await tx.organization.create({ data: fields, select: customerFields });
+      // What staff entered, not the whole row; customers see it through lib/audit/customer-view.ts (notes and the manual tier are staff-only).
+      await recordAudit(tx, actor, { action: 'customer.create', target: { type: 'organization', id: org.id }, orgId: org.id, after: fields });
       return org;
     } catch (error) {
       // Two creates racing for one slug: the unique index decides.

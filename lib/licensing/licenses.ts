@@ -253,6 +253,7 @@ function summary(license: LicenseView) {
  * linked to its successor. In the caller's transaction.
  */
 export async function reissueLicenseTx(tx: Db, actor: Actor, input: z.input<typeof reissueLicenseSchema>, now = new Date()) {
+  assertStaffPermission(actor, 'licenses.issue');
   const data = reissueLicenseSchema.parse(input);
   const old = await tx.licenseKey.findUnique({ where: { id: data.licenseId }, include: licenseInclude });
   if (!old) throw new NotFoundError('License not found');
@@ -310,6 +311,7 @@ export async function reissueCurrentLicense(tx: Db, actor: Actor, input: { orgId
 }
 
 export async function revokeLicense(actor: Actor, input: z.input<typeof revokeLicenseSchema>, now = new Date()) {
+  assertStaffPermission(actor, 'licenses.revoke');
   const data = revokeLicenseSchema.parse(input);
   return prisma.$transaction(async (tx) => {
     const license = await tx.licenseKey.findUnique({ where: { id: data.licenseId }, include: licenseInclude });

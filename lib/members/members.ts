@@ -71,7 +71,7 @@ export async function listMembers(actor: Actor, orgId: string, query: Pick<Table
     prisma.membership.findMany({ where, include: memberInclude, orderBy: memberOrder(query), skip: query.skip, take: query.take }),
     prisma.membership.count({ where }),
   ]);
-  return { rows: rows.map(publicMember), total, access };
+  return { rows: rows.map(publicMember), total };
 }
 
 export const changeRoleSchema = z.object({

@@ -1,3 +1,4 @@
+import { customerOrganization } from '@/lib/audit/customer-view';
 import type { Actor } from '@/lib/auth/actor';
 import { prisma } from '@/lib/db/client';
 import { seatStatus } from '@/lib/members/seats';
@@ -27,7 +28,7 @@ export async function portalOverview(actor: Actor, orgId: string) {
   ]);
   const roleLabel = access.viaStaff ? 'Vendor staff' : access.role && isBuiltinRole(access.role) ? BUILTIN_ROLES[access.role].label : (customRole?.name ?? 'Custom role');
   return {
-    org,
+    org: customerOrganization(org),
     roleLabel,
     seats,
     activeTokens,

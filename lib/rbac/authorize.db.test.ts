@@ -35,6 +35,22 @@ describe('authorizeOrg', () => {
     await expect(authorizeOrg(prisma, actor, { id: org.id }, { staff: 'tokens.create' })).rejects.toThrow(/vendor staff only/);
   });
 
+  it('refuses a non-staff caller of a staff-only call identically, before looking the org up: no enumeration of customers', async () => {
+    const mine = await createOrg();
+    const theirs = await createOrg();
+    const { actor } = await createMember(mine.id, 'owner');
+    const answers = [];
+    for (const ref of [{ id: mine.id }, { id: theirs.id }, { id: 'no-such-org' }, { slug: theirs.slug }, { slug: 'no-such-slug' }]) {
+      answers.push(await authorizeOrg(prisma, actor, ref, { staff: 'customers.update' }).then(() => 'allowed', (error: Error) => `${error.constructor.name}: ${error.message}`));
+    }
+    expect(new Set(answers)).toEqual(new Set(['ForbiddenError: This is available to vendor staff only.']));
+    // Staff without the permission are refused before the lookup too; with it, a missing org is a 404.
+    const billing = await createStaff('staff-billing');
+    await expect(authorizeOrg(prisma, billing.actor, { id: 'no-such-org' }, { staff: 'customers.update' })).rejects.toBeInstanceOf(ForbiddenError);
+    const admin = await createStaff('staff-admin');
+    await expect(authorizeOrg(prisma, admin.actor, { id: 'no-such-org' }, { staff: 'customers.update' })).rejects.toBeInstanceOf(NotFoundError);
+  });
+
   it('honours custom roles', async () => {
     const org = await createOrg();
     const role = await prisma.role.create({ data: { orgId: org.id, name: 'QA Engineer', permissions: ['org.view', 'instructions.view', 'licenses.view'] } });

@@ -8,7 +8,11 @@ export function hasStaffPermission(actor: Actor, permission: StaffPermission): b
   return staffCan(actor.staffRole, permission);
 }
 
-/** For staff-only services. */
+/**
+ * For staff-only services: call it first, before reading anything the caller
+ * named, so every non-staff caller gets the same 403 whether the customer,
+ * token or license exists or not (no enumeration of the vendor's customers).
+ */
 export function assertStaffPermission(actor: Actor, permission: StaffPermission): void {
   if (!actor.staffRole) throw new ForbiddenError('This is available to vendor staff only.');
   if (!staffCan(actor.staffRole, permission)) {
@@ -30,7 +34,9 @@ export interface OrgAccess {
  * The one gate for anything inside a customer's organization. A vendor staff
  * member passes with the given staff permission; anyone else must be a member
  * holding the org permission. A non-member gets 404, exactly as for an org
- * that does not exist, so ids from another tenant reveal nothing.
+ * that does not exist, so ids from another tenant reveal nothing. A call that
+ * names no org permission is staff-only: anyone else is refused (403) before
+ * the org is looked up.
  */
 export async function authorizeOrg(
   db: Db,
@@ -38,21 +44,23 @@ export async function authorizeOrg(
   orgRef: { id: string } | { slug: string },
   need: { org?: OrgPermission; staff?: StaffPermission },
 ): Promise<OrgAccess> {
+  if (!need.org) {
+    if (!need.staff) throw new ForbiddenError('This is available to vendor staff only.');
+    assertStaffPermission(actor, need.staff);
+  }
   const org = await db.organization.findUnique({ where: 'id' in orgRef ? { id: orgRef.id } : { slug: orgRef.slug } });
   if (!org) throw new NotFoundError('Organization not found');
 
   if (need.staff && staffCan(actor.staffRole, need.staff)) {
     return { org, membershipId: null, role: null, customRoleId: null, permissions: ORG_PERMISSIONS, viaStaff: true };
   }
-  if (actor.userId) {
+  if (actor.userId && need.org) {
     const membership = await db.membership.findUnique({
       where: { userId_orgId: { userId: actor.userId, orgId: org.id } },
       include: { customRole: { select: { permissions: true } } },
     });
     if (membership) {
       const permissions = membershipPermissions(membership.role, membership.customRole?.permissions);
-      // A call that names no org permission is for staff only.
-      if (!need.org) throw new ForbiddenError('This is available to vendor staff only.');
       if (!permissions.includes(need.org)) throw new ForbiddenError('Your role does not allow this.');
       return {
         org,

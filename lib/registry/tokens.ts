@@ -170,6 +170,7 @@ export async function rotateToken(actor: Actor, input: z.input<typeof rotateToke
 }
 
 export async function revokeToken(actor: Actor, tokenId: string, reason = 'revoked', now = new Date()) {
+  assertStaffPermission(actor, 'tokens.revoke');
   return prisma.$transaction(async (tx) => {
     const token = await tx.registryToken.findUnique({ where: { id: tokenId }, select: tokenSelect });
     if (!token) throw new NotFoundError('Token not found');

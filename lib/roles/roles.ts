@@ -79,7 +79,6 @@ export async function listRoles(actor: Actor, orgId: string) {
   ]);
   const countOf = (role: string) => builtinCounts.find((row) => row.role === role)?._count._all ?? 0;
   return {
-    access,
     builtin: BUILTIN_ROLE_KEYS.map((key) => ({
       key,
       label: BUILTIN_ROLES[key].label,

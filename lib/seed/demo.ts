@@ -64,14 +64,11 @@ export async function seedDemo(): Promise<{ seeded: boolean }> {
       }
       for (const customer of DEMO_CUSTOMERS) {
         const { expiresInDays, ...fields } = customer;
-        const org = await tx.organization.upsert({
-          where: { slug: customer.slug },
-          update: {},
-          // The rule staff creation follows: a paid starting tier is a manual tier, so a
-          // `portcullis billing sync` against the demo's Stripe stand-in keeps it.
-          create: { ...fields, ...initialTier(actor, fields.tier), licenseExpiresAt: new Date(Date.now() + expiresInDays * DAY) },
-        });
-        await recordAudit(tx, actor, { action: 'customer.create', target: { type: 'organization', id: org.id }, orgId: org.id, after: org });
+        // The rule staff creation follows: a paid starting tier is a manual tier, so a
+        // `portcullis billing sync` against the demo's Stripe stand-in keeps it.
+        const created = { ...fields, ...initialTier(actor, fields.tier), licenseExpiresAt: new Date(Date.now() + expiresInDays * DAY) };
+        const org = await tx.organization.upsert({ where: { slug: customer.slug }, update: {}, create: created });
+        await recordAudit(tx, actor, { action: 'customer.create', target: { type: 'organization', id: org.id }, orgId: org.id, after: created });
       }
       for (const person of DEMO_CUSTOMER_USERS) {
         const user = await tx.user.upsert({

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemActor } from '@/lib/auth/actor';
 import { recordAudit } from '@/lib/audit/record';
+import { updateCustomer } from '@/lib/customers/customers';
 import { prisma } from '@/lib/db/client';
 import { createMember, createOrg, createStaff } from '@/lib/testing/factories';
 import { sendDueSiemDeliveries } from './delivery';
@@ -115,6 +116,31 @@ describe('SIEM streaming', () => {
     expect(received.length).toBe(before);
     const listed = await listSiemDestinations(actor, org.slug);
     expect(listed.destinations[0]).toMatchObject({ delivered: 12, pending: 0, dead: 0 });
+  });
+
+  it('streams events as customers see them: staff notes and the manual tier never reach the customer\'s SIEM, also from events recorded before', async () => {
+    const org = await createOrg({ tier: 'enterprise' });
+    const { actor } = await createMember(org.id, 'owner');
+    const path = `/staff-only/${org.slug}`;
+    const { destination } = await createSiemDestination(actor, org.slug, { url: `http://127.0.0.1:${PORT}${path}` });
+    const staff = await createStaff('staff-admin');
+    const note = `staff note ${org.slug}: discount approved by the CFO`;
+    const full = await prisma.organization.update({ where: { id: org.id }, data: { notes: note, manualTier: 'enterprise' } });
+    // Recorded the way customer.create used to be: the whole row.
+    await recordAudit(prisma, staff.actor, { action: 'customer.create', target: { type: 'organization', id: org.id }, orgId: org.id, after: full });
+    await updateCustomer(staff.actor, org.id, { notes: `${note} (again)`, productVersion: '9.9.9' });
+    await drain(destination.id);
+    const bodies = received.filter((r) => r.path === path).map((r) => r.body);
+    expect(bodies).toHaveLength(2);
+    for (const body of bodies) {
+      expect(body).not.toContain(note);
+      expect(body).not.toContain('manualTier');
+    }
+    const update = bodies.map((body) => (JSON.parse(body) as { event: { action: string; after: unknown } }).event).find((event) => event.action === 'customer.update');
+    expect(update?.after).toEqual({ productVersion: '9.9.9' });
+    // Staff still see the recorded event whole.
+    const stored = await prisma.auditEvent.findFirstOrThrow({ where: { orgId: org.id, action: 'customer.update' } });
+    expect(stored.after).toMatchObject({ notes: `${note} (again)` });
   });
 
   it('dead-letters after the last attempt, and redelivery sends the same key once the receiver is back', async () => {

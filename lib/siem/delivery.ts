@@ -129,8 +129,9 @@ export async function sendDueSiemDeliveries(options: DeliveryOptions = {}): Prom
   return outcome;
 }
 
+/** A destination belongs to a customer, so it gets the event as customers see it. */
 export function deliveryBody(deliveryId: string, event: AuditEvent): string {
-  return JSON.stringify({ id: deliveryId, type: 'audit.event', event: exportRecord(event) });
+  return JSON.stringify({ id: deliveryId, type: 'audit.event', event: exportRecord(event, 'customer') });
 }
 
 async function post(url: string, secret: string, deliveryId: string, event: AuditEvent, options: DeliveryOptions): Promise<{ ok: true } | { ok: false; error: string; final?: boolean }> {

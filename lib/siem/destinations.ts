@@ -125,7 +125,6 @@ export async function listSiemDestinations(actor: Actor, slug: string) {
   const destinations = await prisma.siemDestination.findMany({ where: { orgId: org.id }, orderBy: { createdAt: 'asc' } });
   const counts = await prisma.siemDelivery.groupBy({ by: ['destinationId', 'status'], where: { destinationId: { in: destinations.map((d) => d.id) } }, _count: true });
   return {
-    org,
     destinations: destinations.map((destination) => {
       const of = (status: string) => counts.find((row) => row.destinationId === destination.id && row.status === status)?._count ?? 0;
       return { ...destination, pending: of('pending'), delivered: of('delivered'), dead: of('dead') };

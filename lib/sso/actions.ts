@@ -2,7 +2,7 @@
 
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
-import { formAction } from '@/lib/actions';
+import { formAction, staffAction } from '@/lib/actions';
 import { createOidcConnection, createSamlConnection, deleteSsoConnection, updateSsoConnection } from './connections';
 import { addDomain, approveDomain, removeDomain, verifyDomainByDns } from './domains';
 import { removeGroupRole, setGroupRole, updateSsoPolicy } from './policy';
@@ -57,7 +57,7 @@ export const verifyDomainAction = formAction(withId, async ({ orgId, id }, actor
   return { message: 'Domain verified.' };
 });
 
-export const approveDomainAction = formAction(withId, async ({ orgId, id }, actor) => {
+export const approveDomainAction = staffAction('sso.manage', withId, async ({ orgId, id }, actor) => {
   await approveDomain(actor, orgId, id);
   refresh();
   return { message: 'Domain approved.' };

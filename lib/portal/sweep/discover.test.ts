@@ -1,5 +1,6 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { exportedNames, isServerModule } from './discover';
+import { discoverCustomerReads, discoverEntryPoints, exportedNames, isServerModule, staffActionNames, valueImports } from './discover';
 
 describe('sweep discovery', () => {
   it('recognizes server modules by their leading directive only', () => {
@@ -19,5 +20,48 @@ describe('sweep discovery', () => {
       'export { four, five as six };',
     ].join('\n');
     expect(exportedNames(source)).toEqual(['GET', 'POST', 'four', 'one', 'six', 'three', 'two']);
+  });
+
+  it('marks staffAction exports as staff-only', () => {
+    const source = [
+      "export const a = staffAction('sso.manage', schema, handler);",
+      'export const b = formAction(schema, handler);',
+      "export const c =\n  staffAction(\n  'x', s, h);",
+    ].join('\n');
+    expect(staffActionNames(source)).toEqual(['a', 'c']);
+  });
+
+  it('finds every entry point of the app, the staff dashboard and sign-in included, each staff-only or not', () => {
+    const { entryPoints } = discoverEntryPoints(path.resolve(import.meta.dirname, '../../..'));
+    const staff = entryPoints.filter((entry) => entry.staffOnly).map((entry) => entry.id);
+    expect(staff).toEqual(expect.arrayContaining(['app/(admin)/admin/customers/actions.ts#updateCustomerAction', 'app/(admin)/admin/audit/export/route.ts#GET', 'lib/sso/actions.ts#approveDomainAction']));
+    expect(staff.every((id) => id.startsWith('app/(admin)/') || id === 'lib/sso/actions.ts#approveDomainAction')).toBe(true);
+    const customerFacing = entryPoints.filter((entry) => !entry.staffOnly).map((entry) => entry.id);
+    expect(customerFacing).toEqual(expect.arrayContaining(['app/(auth)/actions.ts#signInAction', 'lib/sso/actions.ts#addDomainAction', 'app/api/v1/entitlements/route.ts#GET']));
+  });
+
+  it('reads value imports, leaving types out', () => {
+    const source = [
+      "import { a, type B, c as d } from '@/lib/x';",
+      "import type { E } from '@/lib/y';",
+      "import F from './f';",
+      "import {\n  g,\n  h,\n} from '@/components/z';",
+      "import * as everything from '@/lib/w';",
+      "import D, { e } from '@/lib/v';",
+    ].join('\n');
+    expect(valueImports(source)).toEqual([
+      ['@/lib/x', ['a', 'c']],
+      ['./f', ['F']],
+      ['@/components/z', ['g', 'h']],
+      ['@/lib/w', ['*']],
+      ['@/lib/v', ['e', 'D']],
+    ]);
+  });
+
+  it('finds what customer-facing pages read, through the components they render', () => {
+    const reads = discoverCustomerReads(path.resolve(import.meta.dirname, '../../..'));
+    expect([...reads.keys()]).toEqual(expect.arrayContaining(['@/lib/portal/overview#portalOverview', '@/lib/audit/list#listAuditEvents', '@/lib/features/entitlements#getFeatureDecision']));
+    // Server actions are the tenant sweep's, not reads.
+    expect([...reads.values()].some((file) => file.endsWith('/actions.ts'))).toBe(false);
   });
 });

@@ -8,14 +8,15 @@ import { memoryTransport } from '@/lib/mail/transport';
 import { BUILTIN_ROLES, ORG_PERMISSIONS, type OrgPermission } from '@/lib/rbac/permissions';
 import { prisma } from '@/lib/db/client';
 import { createMember } from '@/lib/testing/factories';
-import { discoverEntryPoints, type EntryPoint } from './discover';
+import { discoverEntryPoints } from './discover';
+import { loadEntryPoint, redirectTarget, toFormData, type Fields } from './harness';
 import { startBillingTestEnv, type BillingTestEnv } from '@/lib/testing/stripe';
 import { BUILTIN_MEMBER_KEYS, createWorld, orgDigest, type World, type WorldExtra } from './world';
 
 /**
- * Tenant isolation sweep. Every server action and route handler a customer
- * can reach is found by reading the source (discover.ts) and must have a
- * case below. Each case is called, against a populated victim org:
+ * Tenant isolation sweep. Every server action and route handler that is not
+ * staff-only (those are admin-access.db.test.ts's) is found by reading the
+ * source (discover.ts) and must have a case below. Each case is called, against a populated victim org:
  *  - by the owner of another org, with the victim's ids → 404;
  *  - by that owner with their own org id but the victim's object ids → 404;
  *  - by a victim member in each built-in role lacking the permission, and in
@@ -52,19 +53,18 @@ vi.mock('next/headers', () => ({
 vi.mock('next/cache', () => ({ refresh: () => {}, revalidatePath: () => {}, revalidateTag: () => {}, updateTag: () => {} }));
 
 // ── the cases ──────────────────────────────────────────────────────────────
-type Fields = Record<string, string | string[]>;
 
 /**
  * An org-scoped action: needs `permission` in the org named by the `orgId`
- * (or `slug`, `org`) field; 'member': any member; 'staff': vendor staff only.
+ * (or `slug`, `org`) field; 'member': any member.
  */
 interface OrgActionCase {
   kind: 'org';
-  permission: OrgPermission | 'member' | 'staff';
+  permission: OrgPermission | 'member';
   fields: (world: World) => Fields;
   /** Optional world parts the case needs. */
   needs?: WorldExtra[];
-  /** Who succeeds in the control call (default: the owner; vendor staff for 'staff'). */
+  /** Who succeeds in the control call (default: the owner). */
   control?: (world: World) => Actor;
   /** Why the control call cannot run here (the refusals are still checked); name the test that covers success. */
   noControl?: string;
@@ -239,12 +239,6 @@ const CASES: Record<string, Case> = {
     fields: (w) => ({ orgId: w.org.id, id: w.sso!.domainId }),
     noControl: 'needs a DNS server answering the TXT record; lib/sso/sso.db.test.ts runs one',
   },
-  'lib/sso/actions.ts#approveDomainAction': {
-    kind: 'org',
-    permission: 'staff',
-    needs: ['sso'],
-    fields: (w) => ({ orgId: w.org.id, id: w.sso!.domainId }),
-  },
   'lib/sso/actions.ts#removeDomainAction': {
     kind: 'org',
     permission: 'sso.manage',
@@ -321,6 +315,13 @@ const CASES: Record<string, Case> = {
       { actor: null, fields: { token: '' }, status: [400] },
     ],
   },
+  // sign-in (public)
+  'app/(auth)/actions.ts#signInAction': { kind: 'exempt', reason: 'password sign-in: public by design, no organization data (lib/auth/sign-in.db.test.ts, e2e/auth.spec.ts)' },
+  'app/(auth)/actions.ts#signOutAction': { kind: 'exempt', reason: "ends the caller's own session: no organization data" },
+  'app/(auth)/sign-in/sso/actions.ts#ssoEmailAction': {
+    kind: 'exempt',
+    reason: "the SSO email step: public by design, answers only with the sign-in paths of the address's verified domain (lib/sso/sso.db.test.ts)",
+  },
   // API routes
   'app/api/auth/[...nextauth]/route.ts#GET': { kind: 'exempt', reason: "next-auth's own sign-in endpoints: no organization data" },
   'app/api/auth/[...nextauth]/route.ts#POST': { kind: 'exempt', reason: "next-auth's own sign-in endpoints: no organization data" },
@@ -370,24 +371,7 @@ type ActionFn = (state: unknown, formData: FormData) => Promise<ActionResult<unk
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const discovery = discoverEntryPoints(root);
-const modules = new Map<string, Record<string, unknown>>();
-
-async function load(entry: EntryPoint): Promise<unknown> {
-  if (!modules.has(entry.file)) modules.set(entry.file, (await import(/* @vite-ignore */ path.join(root, entry.file))) as Record<string, unknown>);
-  return modules.get(entry.file)![entry.name];
-}
-
-function toFormData(fields: Fields): FormData {
-  const form = new FormData();
-  for (const [key, value] of Object.entries(fields)) for (const item of Array.isArray(value) ? value : [value]) form.append(key, item);
-  return form;
-}
-
-function redirectTarget(error: unknown): string | null {
-  const digest = (error as { digest?: unknown } | null)?.digest;
-  if (typeof digest === 'string' && digest.startsWith('NEXT_REDIRECT')) return digest.split(';')[2] ?? '';
-  return null;
-}
+const entryPoints = discovery.entryPoints.filter((entry) => !entry.staffOnly);
 
 let calls = 0;
 async function invoke(fn: ActionFn, actor: Actor | null, fields: Fields): Promise<Outcome> {
@@ -423,8 +407,8 @@ function expectRefused(outcome: Outcome, statuses: number[], what: string) {
   if (!outcome.ok) expect(statuses, `${what} answered ${outcome.status} (${outcome.error})`).toContain(outcome.status);
 }
 
-/** Built-in roles without `permission`, plus a custom role holding every other permission ('staff': every member lacks it). */
-async function membersLacking(world: World, permission: OrgPermission | 'staff') {
+/** Built-in roles without `permission`, plus a custom role holding every other permission. */
+async function membersLacking(world: World, permission: OrgPermission) {
   const lacking: { label: string; actor: Actor }[] = BUILTIN_MEMBER_KEYS.filter((key) => !(BUILTIN_ROLES[key].permissions as readonly string[]).includes(permission)).map(
     (key) => ({ label: key, actor: world[key].actor }),
   );
@@ -464,13 +448,13 @@ afterAll(async () => {
   setMailTransport(undefined);
   await billing?.stop();
   console.log(
-    `tenant isolation sweep: ${discovery.entryPoints.length} entry points found; ${covered.actions} actions and ${covered.routes} routes swept with ${calls} calls; ${covered.exempt} exempt (public or not org-scoped)`,
+    `tenant isolation sweep: ${entryPoints.length} entry points found; ${covered.actions} actions and ${covered.routes} routes swept with ${calls} calls; ${covered.exempt} exempt (public or not org-scoped)`,
   );
 });
 
 describe('tenant isolation sweep', () => {
   it('has a case for every server action and route handler, and no stale cases', () => {
-    const found = discovery.entryPoints.map((entry) => entry.id);
+    const found = entryPoints.map((entry) => entry.id);
     const missing = found.filter((id) => !Object.hasOwn(CASES, id));
     const stale = Object.keys(CASES).filter((id) => !found.includes(id));
     expect(missing, `Entry points without a sweep case: add them to CASES in ${path.relative(root, import.meta.filename)}`).toEqual([]);
@@ -479,7 +463,7 @@ describe('tenant isolation sweep', () => {
     expect(found.length).toBeGreaterThan(10);
   });
 
-  for (const entry of discovery.entryPoints) {
+  for (const entry of entryPoints) {
     const spec = CASES[entry.id];
     if (!spec) continue;
     if (spec.kind === 'exempt') {
@@ -491,7 +475,7 @@ describe('tenant isolation sweep', () => {
     }
 
     it(`${entry.id}`, async () => {
-      const fn = (await load(entry)) as ActionFn;
+      const fn = (await loadEntryPoint(root, entry)) as ActionFn;
       expect(typeof fn).toBe('function');
       const needs = spec.kind === 'org' ? (spec.needs ?? []) : [];
       const victim = await createWorld('victim', needs);
@@ -521,8 +505,7 @@ describe('tenant isolation sweep', () => {
         const attackerBefore = await orgDigest(attacker);
         const fields = spec.fields(victim);
 
-        // Staff-only actions refuse every customer before looking at ids.
-        const foreign = spec.permission === 'staff' ? [403, 404] : [404];
+        const foreign = [404];
         expectRefused(await invoke(fn, attacker.owner.actor, fields), foreign, "another org's owner with the victim's ids");
         const ids = victimIds(victim);
         if (Object.entries(fields).some(([key, value]) => !ORG_KEYS.includes(key) && [value].flat().some((v) => ids.has(v)))) {
@@ -545,7 +528,7 @@ describe('tenant isolation sweep', () => {
           covered.actions++;
           return;
         }
-        const controlActor = spec.control?.(victim) ?? (spec.permission === 'staff' ? victim.staff.actor : victim.owner.actor);
+        const controlActor = spec.control?.(victim) ?? victim.owner.actor;
         const control = await invoke(fn, controlActor, fields);
         expect(control, 'the control call (the victim with the permission) should succeed').toMatchObject({ ok: true });
         if (!spec.readOnly) expect(await orgDigest(victim), 'the control call should change the victim org').not.toBe(before);

@@ -10,7 +10,7 @@ import { createSamlConnection } from '@/lib/sso/connections';
 import { addDomain } from '@/lib/sso/domains';
 import { setGroupRole } from '@/lib/sso/policy';
 import { newTestIdp } from '@/lib/sso/testing/test-idp';
-import { createMember, createOrg, createStaff, createUser, uniqueSlug, userActor } from '@/lib/testing/factories';
+import { createMember, createOrg, createUser, uniqueSlug, userActor } from '@/lib/testing/factories';
 
 /**
  * A populated organization for the tenant-isolation sweep: a member in each
@@ -64,7 +64,6 @@ export async function createWorld(label: string, extras: readonly WorldExtra[] =
   if (extras.includes('billing')) await startCheckout(owner.actor, { org: org.slug, tier: 'enterprise', interval: 'month' });
   return {
     label,
-    staff: await createStaff('staff-admin'),
     sso,
     repository,
     token: { id: token.record.id },

@@ -1,10 +1,10 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
-import { formAction } from '@/lib/actions';
+import { staffAction } from '@/lib/actions';
 import { manualTierSchema, setManualTier } from '@/lib/billing/staff';
 
-export const manualTierAction = formAction(manualTierSchema, async (input, actor) => {
+export const manualTierAction = staffAction('billing.manage', manualTierSchema, async (input, actor) => {
   const result = await setManualTier(actor, { orgId: input.orgId, tier: input.tier ?? '', reason: input.reason });
   revalidatePath('/admin/billing');
   // The customer's own pages show the tier and offer this control too.

@@ -4,8 +4,8 @@ import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import type { ActionResult } from '@/lib/action-result';
-import { formAction, formDataToObject, toActionError } from '@/lib/actions';
-import { currentActor } from '@/lib/auth/session';
+import { formDataToObject, staffAction, toActionError } from '@/lib/actions';
+import { currentStaffActor } from '@/lib/auth/session';
 import { createCustomer, deactivateCustomer, reactivateCustomer, updateCustomer } from '@/lib/customers/customers';
 import { createCustomerSchema, updateCustomerSchema } from '@/lib/customers/schema';
 import { deliverInstructions } from '@/lib/instructions/instructions';
@@ -16,12 +16,12 @@ import { mintToken, revokeAllTokens, revokeToken, rotateToken } from '@/lib/regi
 
 const customerPath = (slug: string) => `/admin/customers/${encodeURIComponent(slug)}`;
 
-export const createCustomerAction = formAction(createCustomerSchema, async (input, actor) => {
+export const createCustomerAction = staffAction('customers.create', createCustomerSchema, async (input, actor) => {
   const org = await createCustomer(actor, input);
   redirect(customerPath(org.slug));
 });
 
-export const updateCustomerAction = formAction(updateCustomerSchema.extend({ orgId: z.string().min(1) }), async ({ orgId, ...input }, actor) => {
+export const updateCustomerAction = staffAction('customers.update', updateCustomerSchema.extend({ orgId: z.string().min(1) }), async ({ orgId, ...input }, actor) => {
   const org = await updateCustomer(actor, orgId, input);
   revalidatePath(customerPath(org.slug), 'layout');
   redirect(customerPath(org.slug));
@@ -29,25 +29,25 @@ export const updateCustomerAction = formAction(updateCustomerSchema.extend({ org
 
 const orgIdSchema = z.object({ orgId: z.string().min(1), slug: z.string().min(1) });
 
-export const deactivateCustomerAction = formAction(orgIdSchema.extend({ reason: z.string().optional() }), async ({ orgId, slug, reason }, actor) => {
+export const deactivateCustomerAction = staffAction('customers.deactivate', orgIdSchema.extend({ reason: z.string().optional() }), async ({ orgId, slug, reason }, actor) => {
   const { tokensRevoked } = await deactivateCustomer(actor, orgId, reason);
   revalidatePath(customerPath(slug), 'layout');
   return { message: `Deactivated; ${tokensRevoked} token${tokensRevoked === 1 ? '' : 's'} revoked.` };
 });
 
-export const reactivateCustomerAction = formAction(orgIdSchema, async ({ orgId, slug }, actor) => {
+export const reactivateCustomerAction = staffAction('customers.deactivate', orgIdSchema, async ({ orgId, slug }, actor) => {
   await reactivateCustomer(actor, orgId);
   revalidatePath(customerPath(slug), 'layout');
   return { message: 'Reactivated. Mint new tokens: revoked ones stay revoked.' };
 });
 
-export const entitleAction = formAction(orgIdSchema.extend({ repositoryId: z.string().min(1, 'Choose a repository.') }), async ({ orgId, slug, repositoryId }, actor) => {
+export const entitleAction = staffAction('entitlements.manage', orgIdSchema.extend({ repositoryId: z.string().min(1, 'Choose a repository.') }), async ({ orgId, slug, repositoryId }, actor) => {
   const { repository, created } = await entitle(actor, orgId, repositoryId);
   revalidatePath(customerPath(slug), 'layout');
   return { message: created ? `Entitled to ${repository.name}.` : `Already entitled to ${repository.name}.` };
 });
 
-export const unentitleAction = formAction(orgIdSchema.extend({ repositoryId: z.string().min(1) }), async ({ orgId, slug, repositoryId }, actor) => {
+export const unentitleAction = staffAction('entitlements.manage', orgIdSchema.extend({ repositoryId: z.string().min(1) }), async ({ orgId, slug, repositoryId }, actor) => {
   const { repository } = await unentitle(actor, orgId, repositoryId);
   revalidatePath(customerPath(slug), 'layout');
   return { message: `No longer entitled to ${repository.name}.` };
@@ -63,7 +63,7 @@ const mintSchema = z.object({
 
 export async function mintTokenAction(_previous: unknown, formData: FormData): Promise<ActionResult<MintedToken>> {
   try {
-    const actor = await currentActor();
+    const actor = await currentStaffActor('tokens.create');
     const input = mintSchema.parse(formDataToObject(formData));
     const { token, record } = await mintToken(actor, {
       orgId: input.orgId,
@@ -82,7 +82,7 @@ const rotateSchema = z.object({ tokenId: z.string().min(1), slug: z.string().min
 
 export async function rotateTokenAction(_previous: unknown, formData: FormData): Promise<ActionResult<MintedToken>> {
   try {
-    const actor = await currentActor();
+    const actor = await currentStaffActor('tokens.rotate');
     const input = rotateSchema.parse(formDataToObject(formData));
     const { token, record } = await rotateToken(actor, { tokenId: input.tokenId, overlapHours: input.overlapHours as unknown as number });
     revalidatePath(customerPath(input.slug), 'layout');
@@ -92,19 +92,20 @@ export async function rotateTokenAction(_previous: unknown, formData: FormData):
   }
 }
 
-export const revokeTokenAction = formAction(z.object({ tokenId: z.string().min(1), slug: z.string().min(1) }), async ({ tokenId, slug }, actor) => {
+export const revokeTokenAction = staffAction('tokens.revoke', z.object({ tokenId: z.string().min(1), slug: z.string().min(1) }), async ({ tokenId, slug }, actor) => {
   const token = await revokeToken(actor, tokenId, 'revoked by staff');
   revalidatePath(customerPath(slug), 'layout');
   return { message: `Revoked ${token.name}.` };
 });
 
-export const revokeAllTokensAction = formAction(orgIdSchema, async ({ orgId, slug }, actor) => {
+export const revokeAllTokensAction = staffAction('tokens.revoke_all', orgIdSchema, async ({ orgId, slug }, actor) => {
   const { revoked } = await revokeAllTokens(actor, orgId, 'revoked: all tokens');
   revalidatePath(customerPath(slug), 'layout');
   return { message: `Revoked ${revoked} token${revoked === 1 ? '' : 's'}.` };
 });
 
-export const setChecklistItemAction = formAction(
+export const setChecklistItemAction = staffAction(
+  'checklist.update',
   orgIdSchema.extend({ key: z.string(), done: z.string().optional() }),
   async ({ orgId, slug, key, done }, actor) => {
     await setOnboardingItem(actor, { orgId, key: key as never, done: done === 'true' });
@@ -116,7 +117,7 @@ export const setChecklistItemAction = formAction(
 /** Copying the instructions hands them over just as a download does. */
 export async function recordInstructionsCopiedAction(orgId: string, repositoryId: string | null): Promise<ActionResult> {
   try {
-    const actor = await currentActor();
+    const actor = await currentStaffActor('customers.view');
     await deliverInstructions(actor, orgId, { repositoryId, via: 'copy' });
     return { ok: true, data: undefined };
   } catch (error) {

@@ -3,7 +3,7 @@
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
-import { formAction } from '@/lib/actions';
+import { staffAction } from '@/lib/actions';
 import { LIMIT_KEYS } from '@/lib/features/tiers';
 import { createFeatureFlag, removeFeatureOverride, setFeatureOverride, updateFeatureFlag } from '@/lib/features/flags';
 import { issueLicense, reissueLicense, revokeLicense } from '@/lib/licensing/licenses';
@@ -30,7 +30,7 @@ const issueForm = z
   })
   .passthrough();
 
-export const issueLicenseAction = formAction(issueForm, async (input, actor) => {
+export const issueLicenseAction = staffAction('licenses.issue', issueForm, async (input, actor) => {
   const org = await findCustomer(input.customer);
   const { license } = await issueLicense(actor, {
     orgId: org.id,
@@ -48,7 +48,7 @@ const reissueForm = z
   .object({ licenseId: z.string().min(1), tier: z.string().optional(), expiresAt: z.string().optional(), reason: z.string().optional() })
   .passthrough();
 
-export const reissueLicenseAction = formAction(reissueForm, async (input, actor) => {
+export const reissueLicenseAction = staffAction('licenses.issue', reissueForm, async (input, actor) => {
   const { license } = await reissueLicense(actor, {
     licenseId: input.licenseId,
     tier: (input.tier || undefined) as never,
@@ -59,25 +59,26 @@ export const reissueLicenseAction = formAction(reissueForm, async (input, actor)
   redirect(`/admin/licenses/${license.id}?issued=1`);
 });
 
-export const revokeLicenseAction = formAction(z.object({ licenseId: z.string().min(1), reason: z.string() }), async (input, actor) => {
+export const revokeLicenseAction = staffAction('licenses.revoke', z.object({ licenseId: z.string().min(1), reason: z.string() }), async (input, actor) => {
   const license = await revokeLicense(actor, input);
   revalidatePath(`/admin/licenses/${license.id}`);
   return { message: `License ${license.jti.slice(0, 8)}… revoked.` };
 });
 
-export const rotateKeyAction = formAction(z.object({}), async (_input, actor) => {
+export const rotateKeyAction = staffAction('signing_keys.manage', z.object({}), async (_input, actor) => {
   const key = await rotateSigningKey(actor);
   revalidatePath('/admin/licenses/keys');
   return { message: `New signing key ${key.kid.slice(0, 12)}… is active.` };
 });
 
-export const retireKeyAction = formAction(z.object({ kid: z.string().min(1), force: z.string().optional() }), async (input, actor) => {
+export const retireKeyAction = staffAction('signing_keys.manage', z.object({ kid: z.string().min(1), force: z.string().optional() }), async (input, actor) => {
   await retireSigningKey(actor, input.kid, { force: input.force === 'true' });
   revalidatePath('/admin/licenses/keys');
   return { message: `Signing key ${input.kid.slice(0, 12)}… retired.` };
 });
 
-export const updateFlagAction = formAction(
+export const updateFlagAction = staffAction(
+  'features.manage',
   z.object({ key: z.string().min(1), minTier: z.string().optional(), enabled: z.string().optional() }),
   async (input, actor) => {
     await updateFeatureFlag(actor, { key: input.key, minTier: (input.minTier || undefined) as never, enabled: input.enabled as never });
@@ -86,7 +87,8 @@ export const updateFlagAction = formAction(
   },
 );
 
-export const createFlagAction = formAction(
+export const createFlagAction = staffAction(
+  'features.manage',
   z.object({ key: z.string(), description: z.string().optional(), minTier: z.string() }),
   async (input, actor) => {
     const flag = await createFeatureFlag(actor, { key: input.key, description: input.description, minTier: input.minTier as never });
@@ -95,7 +97,8 @@ export const createFlagAction = formAction(
   },
 );
 
-export const setOverrideAction = formAction(
+export const setOverrideAction = staffAction(
+  'features.manage',
   z.object({ customer: z.string().trim().min(1, 'Enter the customer\'s slug or name.'), featureKey: z.string(), enabled: z.string(), expiresAt: z.string().optional(), reason: z.string() }),
   async (input, actor) => {
     const org = await findCustomer(input.customer);
@@ -106,7 +109,7 @@ export const setOverrideAction = formAction(
   },
 );
 
-export const removeOverrideAction = formAction(z.object({ orgId: z.string().min(1), featureKey: z.string().min(1) }), async (input, actor) => {
+export const removeOverrideAction = staffAction('features.manage', z.object({ orgId: z.string().min(1), featureKey: z.string().min(1) }), async (input, actor) => {
   await removeFeatureOverride(actor, input);
   revalidatePath('/admin/licenses/features');
   return { message: 'Override removed.' };

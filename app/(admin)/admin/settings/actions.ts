@@ -2,29 +2,29 @@
 
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
-import { formAction } from '@/lib/actions';
+import { staffAction } from '@/lib/actions';
 import { instructionSettingsSchema, resetTemplate, updateInstructionSettings, updateTemplate, updateTemplateSchema } from '@/lib/instructions/templates';
 import { setMaxTokenDays } from '@/lib/registry/tokens';
 
-export const updateTemplateAction = formAction(updateTemplateSchema, async (input, actor) => {
+export const updateTemplateAction = staffAction('templates.manage', updateTemplateSchema, async (input, actor) => {
   const template = await updateTemplate(actor, input);
   revalidatePath('/admin/settings');
   return { message: `Saved "${template.title}".` };
 });
 
-export const resetTemplateAction = formAction(z.object({ key: z.string().min(1) }), async ({ key }, actor) => {
+export const resetTemplateAction = staffAction('templates.manage', z.object({ key: z.string().min(1) }), async ({ key }, actor) => {
   const template = await resetTemplate(actor, key);
   revalidatePath('/admin/settings');
   return { message: `"${template.title}" is back to the default text.` };
 });
 
-export const updateInstructionSettingsAction = formAction(instructionSettingsSchema, async (input, actor) => {
+export const updateInstructionSettingsAction = staffAction('templates.manage', instructionSettingsSchema, async (input, actor) => {
   await updateInstructionSettings(actor, input);
   revalidatePath('/admin/settings');
   return { message: 'Saved.' };
 });
 
-export const setMaxTokenDaysAction = formAction(z.object({ maxDays: z.string() }), async ({ maxDays }, actor) => {
+export const setMaxTokenDaysAction = staffAction('settings.manage', z.object({ maxDays: z.string() }), async ({ maxDays }, actor) => {
   const days = await setMaxTokenDays(actor, maxDays);
   revalidatePath('/admin/settings');
   return { message: `New tokens can now live up to ${days} days.` };

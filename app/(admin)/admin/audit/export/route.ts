@@ -1,11 +1,16 @@
 import { auditExportResponse } from '@/lib/audit/export-response';
-import { getSessionUser, actorFor } from '@/lib/auth/session';
+import { currentStaffActor } from '@/lib/auth/session';
+import { isAppError } from '@/lib/errors';
 
 export const dynamic = 'force-dynamic';
 
 /** GET /admin/audit/export?format=csv|json|jsonl&actor=&action=&target=&from=&to= — streamed. */
 export async function GET(request: Request) {
-  const user = await getSessionUser();
-  if (!user) return Response.json({ error: 'Sign in to continue.' }, { status: 401 });
-  return auditExportResponse(actorFor(user, request.headers), { kind: 'all' }, new URL(request.url));
+  try {
+    const actor = await currentStaffActor('audit.export');
+    return await auditExportResponse(actor, { kind: 'all' }, new URL(request.url));
+  } catch (error) {
+    if (isAppError(error)) return Response.json({ error: error.message }, { status: error.status });
+    throw error;
+  }
 }

@@ -2,10 +2,10 @@
 
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
-import { formAction } from '@/lib/actions';
+import { staffAction } from '@/lib/actions';
 import { redeliverSiem } from '@/lib/siem/destinations';
 
-export const staffRedeliverAction = formAction(z.object({ slug: z.string().min(1), deliveryId: z.string().uuid().optional(), destinationId: z.string().uuid().optional() }), async (input, actor) => {
+export const staffRedeliverAction = staffAction('customers.update', z.object({ slug: z.string().min(1), deliveryId: z.string().uuid().optional(), destinationId: z.string().uuid().optional() }), async (input, actor) => {
   const { requeued } = await redeliverSiem(actor, input.slug, input.deliveryId ? { deliveryId: input.deliveryId } : { destinationId: input.destinationId! });
   revalidatePath('/admin/audit/siem');
   return { message: requeued === 1 ? 'Queued for redelivery.' : `${requeued} deliveries queued again.` };

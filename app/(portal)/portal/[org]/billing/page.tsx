@@ -40,7 +40,7 @@ export default async function BillingPage({
 
   const blockedReason = !billing.configured
     ? 'Online payment is not available here.'
-    : billing.org.manualTier
+    : billing.org.invoiced
       ? 'Your plan is managed by your account team.'
       : !billing.canManage
         ? 'Ask an owner of your organization to change the plan.'
@@ -78,7 +78,7 @@ export default async function BillingPage({
             <KeyValueList
               items={[
                 { label: 'Plan', value: <Badge tone="accent">{tierLabel(billing.org.tier)}</Badge> },
-                ...(billing.org.manualTier ? [{ label: 'Managed by', value: 'Your account team (invoiced contract)' }] : []),
+                ...(billing.org.invoiced ? [{ label: 'Managed by', value: 'Your account team (invoiced contract)' }] : []),
                 {
                   label: 'Status',
                   value: sub ? (

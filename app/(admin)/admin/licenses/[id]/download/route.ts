@@ -1,4 +1,4 @@
-import { currentActor } from '@/lib/auth/session';
+import { currentStaffActor } from '@/lib/auth/session';
 import { isAppError } from '@/lib/errors';
 import { licenseToken } from '@/lib/licensing/licenses';
 
@@ -7,8 +7,9 @@ export const dynamic = 'force-dynamic';
 /** The license as a file (staff; the customer portal has its own route over the same service). Audited. */
 export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }) {
   try {
+    const actor = await currentStaffActor('licenses.view');
     const { id } = await params;
-    const { token, filename } = await licenseToken(await currentActor(), id);
+    const { token, filename } = await licenseToken(actor, id);
     return new Response(`${token}\n`, {
       headers: { 'content-type': 'application/jwt', 'content-disposition': `attachment; filename="${filename}"`, 'cache-control': 'no-store' },
     });

@@ -1,4 +1,4 @@
-import { currentActor } from '@/lib/auth/session';
+import { currentStaffActor } from '@/lib/auth/session';
 import { resolveCustomer } from '@/lib/customers/resolve-customer';
 import { prisma } from '@/lib/db/client';
 import { deliverInstructions } from '@/lib/instructions/instructions';
@@ -8,8 +8,7 @@ import { instructionsFileResponse, routeErrorResponse } from '@/lib/instructions
 export async function GET(request: Request, { params }: { params: Promise<{ slug: string }> }) {
   const { slug } = await params;
   try {
-    const actor = await currentActor();
-    if (!actor.staffRole) return new Response('Not found', { status: 404 });
+    const actor = await currentStaffActor('customers.view');
     const org = await resolveCustomer(prisma, decodeURIComponent(slug));
     const repositoryId = new URL(request.url).searchParams.get('repo');
     return instructionsFileResponse(await deliverInstructions(actor, org.id, { repositoryId, via: 'download' }));

@@ -1,4 +1,4 @@
-import { currentActor } from '@/lib/auth/session';
+import { currentStaffActor } from '@/lib/auth/session';
 import { isAppError } from '@/lib/errors';
 import { signingKeyPem } from '@/lib/licensing/signing-keys';
 
@@ -7,8 +7,9 @@ export const dynamic = 'force-dynamic';
 /** A signing key's public half as a PEM file (staff-admin). */
 export async function GET(_request: Request, { params }: { params: Promise<{ kid: string }> }) {
   try {
+    const actor = await currentStaffActor('signing_keys.manage');
     const { kid } = await params;
-    const key = await signingKeyPem(await currentActor(), decodeURIComponent(kid));
+    const key = await signingKeyPem(actor, decodeURIComponent(kid));
     return new Response(key.publicKeyPem, {
       headers: { 'content-type': 'application/x-pem-file', 'content-disposition': `attachment; filename="license-signing-${key.kid.slice(0, 16)}.pem"` },
     });

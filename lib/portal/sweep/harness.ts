@@ -1,0 +1,57 @@
+import path from 'node:path';
+import { loadSessionUser, type SessionUser } from '@/lib/auth/session-user';
+import type { EntryPoint } from './discover';
+
+/** What the sweeps share to call server actions and route handlers the way Next.js does. */
+
+export type Fields = Record<string, string | string[]>;
+
+export function toFormData(fields: Fields): FormData {
+  const form = new FormData();
+  for (const [key, value] of Object.entries(fields)) for (const item of Array.isArray(value) ? value : [value]) form.append(key, item);
+  return form;
+}
+
+/** Where a `redirect()` thrown by an action goes, or null for any other error. */
+export function redirectTarget(error: unknown): string | null {
+  const digest = (error as { digest?: unknown } | null)?.digest;
+  if (typeof digest === 'string' && digest.startsWith('NEXT_REDIRECT')) return digest.split(';')[2] ?? '';
+  return null;
+}
+
+const modules = new Map<string, Record<string, unknown>>();
+
+/** The exported function an entry point names, imported from the source file. */
+export async function loadEntryPoint(root: string, entry: EntryPoint): Promise<unknown> {
+  if (!modules.has(entry.file)) modules.set(entry.file, (await import(/* @vite-ignore */ path.join(root, entry.file))) as Record<string, unknown>);
+  return modules.get(entry.file)![entry.name];
+}
+
+// ── a signed-in user, through the real session code ─────────────────────────
+let currentUser: SessionUser | null = null;
+
+/**
+ * next-auth's module as the sweeps mock it: `auth()` answers the user `asUser`
+ * set, so currentActor, currentStaffActor and requirePortalPage run as they do.
+ *   vi.mock('@/lib/auth/config', async () => (await import('./harness')).mockedAuthConfig());
+ */
+export async function mockedAuthConfig() {
+  const { redirect } = await import('next/navigation');
+  return {
+    auth: async () => (currentUser ? { user: currentUser } : null),
+    signIn: async (_provider: string, options: { redirectTo?: string }) => redirect(options.redirectTo ?? '/'),
+    signOut: async () => redirect('/sign-in'),
+    handlers: {},
+  };
+}
+
+/** Runs `run` signed in as the user (their session as loadSessionUser builds it), or signed out for null. */
+export async function asUser<T>(userId: string | null, run: () => Promise<T>): Promise<T> {
+  currentUser = userId ? await loadSessionUser(userId) : null;
+  if (userId && !currentUser) throw new Error(`user ${userId} has no session`);
+  try {
+    return await run();
+  } finally {
+    currentUser = null;
+  }
+}

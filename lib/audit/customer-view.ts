@@ -111,6 +111,7 @@ export const CUSTOMER_AUDIT_FIELDS: Record<string, CustomerAuditFields> = {
   'member.invite': ALL,
   'member.invitation_resend': ALL,
   'member.invitation_revoke': ALL,
+  'member.invitation_code_sent': ALL,
   'member.join': ALL,
   'member.role_change': ALL,
   'member.remove': ALL,

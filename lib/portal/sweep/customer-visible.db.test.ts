@@ -208,6 +208,7 @@ const NOT_READS: Record<string, string> = {
   '@/lib/config/public-url': 'the public URL',
   '@/lib/db/client#prisma': 'the team pages count rows and list member emails; the install download finds the org id',
   '@/lib/errors': 'error classes',
+  '@/lib/members/invitations#INVITATION_CODE_MINUTES': 'a constant',
   '@/lib/features/decide': 'explains a decision read above',
   '@/lib/features/tiers': 'tier labels and limits',
   '@/lib/format': 'formatting',

@@ -8,7 +8,7 @@ import { createSqlPool } from './sql';
  * server, a network partition), between the pools and PostgreSQL: every
  * query fails within its timeout instead of waiting out the stall, queries
  * behind a stalled one on the same connection are not stuck with it, and
- * the pools work again by themselves once the database answers. Port 5130.
+ * the pools work again by themselves once the database answers. Port 5140.
  */
 const TIMEOUT_MS = 500;
 // The server-side timeout, the second's grace for a stalled connection, and a loaded machine.
@@ -28,7 +28,7 @@ async function timed<T>(work: () => PromiseLike<T>): Promise<{ ms: number; error
 describe('pools on a stalled database', () => {
   const databaseUrl = inject('databaseUrl');
   const target = new URL(databaseUrl);
-  const proxy = new TcpProxy(5130, { host: target.hostname || '127.0.0.1', port: Number(target.port || 5432) });
+  const proxy = new TcpProxy(5140, { host: target.hostname || '127.0.0.1', port: Number(target.port || 5432) });
   const url = TcpProxy.databaseUrlVia(databaseUrl, proxy.port);
   const pool = createSqlPool(url, 2, { queryTimeoutMs: TIMEOUT_MS });
   const prisma = createPrismaClient(url, 2, { queryTimeoutMs: TIMEOUT_MS });

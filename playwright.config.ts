@@ -11,7 +11,8 @@ import { SMTP_PORT } from './e2e/mailbox';
  */
 const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
-const dataDir = path.join(os.tmpdir(), `portcullis-e2e-${process.pid}`, 'pglite');
+// Set once by the runner; its workers inherit it (specs that start a second server on the same database read it).
+const dataDir = (process.env.E2E_DATA_DIR ??= path.join(os.tmpdir(), `portcullis-e2e-${process.pid}`, 'pglite'));
 
 export default defineConfig({
   testDir: 'e2e',

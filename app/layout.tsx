@@ -1,4 +1,5 @@
 import type { Metadata, Viewport } from 'next';
+import { connection } from 'next/server';
 import { Toaster } from '@/components/ui/toaster';
 import { inter } from './fonts';
 import './globals.css';
@@ -12,7 +13,10 @@ export const viewport: Viewport = {
   themeColor: '#ffffff',
 };
 
-export default function RootLayout({ children }: { children: React.ReactNode }) {
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  // Every page is rendered per request: its scripts carry that request's CSP nonce (lib/net/security-headers.ts),
+  // which a page prerendered at build time could not.
+  await connection();
   return (
     <html lang="en" className={inter.variable}>
       <body className="min-h-dvh bg-background font-sans text-foreground antialiased">

@@ -34,11 +34,26 @@ export const REDACT_PATHS = [
   '*.headers["stripe-signature"]',
 ];
 
-// Secrets that end up inside strings (error messages, URLs) rather than under a known key.
+/**
+ * Prefixes of the secrets Portcullis issues or holds, as `<prefix>_<secret>`:
+ * registry tokens (pcr), invitation links (pci), API keys and reset links
+ * (pck, pcs), SIEM secrets, Stripe keys and webhook secrets. A new kind of
+ * secret gets a prefix and is added here.
+ */
+export const SECRET_PREFIXES = ['pcr', 'pci', 'pck', 'pcs', 'siem', 'whsec', 'sk_live', 'sk_test', 'rk_live', 'rk_test'];
+
+// Secrets that end up inside strings (error messages, URLs, paths, header text) rather than under a known key.
 const SECRET_PATTERNS: [RegExp, string][] = [
-  [/\b(pcr|whsec|sk_live|sk_test|rk_live|rk_test|pcs|siem)_[A-Za-z0-9]{8,}/g, '$1_[redacted]'],
+  [new RegExp(`\\b(${SECRET_PREFIXES.join('|')})_[A-Za-z0-9_-]{8,}`, 'g'), '$1_[redacted]'],
+  // Session, CSRF and SSO-flow cookies, wherever a cookie header's text lands.
+  [/\b((?:__(?:Secure|Host)-)?(?:authjs|next-auth)\.[\w.-]+|portcullis\.[\w.-]+)=[^;,\s]+/g, '$1=[redacted]'],
+  // JWTs and JWEs: session cookies, id_tokens, license keys.
+  [/\beyJ[\w-]{5,}(?:\.[\w-]*){1,4}/g, '[redacted-jwt]'],
+  // Credentials carried in a query string: OAuth codes and state, SAML messages, signatures, tickets.
+  [/([?&](?:token|code|state|ticket|sig|signature|secret|password|key|access_token|id_token|refresh_token|client_secret|SAMLResponse|SAMLRequest|RelayState)=)[^&#\s"']+/gi, '$1[redacted]'],
   [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, '$1 [redacted]'],
   [/(\w+:\/\/[^:/?#\s]+:)[^@/?#\s]+@/g, '$1[redacted]@'],
+  [/-----BEGIN ([A-Z ]*)PRIVATE KEY-----[\s\S]*?(?:-----END \1PRIVATE KEY-----|$)/g, '[redacted private key]'],
 ];
 
 export function scrubSecrets(text: string): string {

@@ -5,11 +5,12 @@
 // exactly the demo data. Without DATABASE_URL the demo's embedded database is
 // already fresh (playwright.config.ts points it at a temporary folder).
 import pg from 'pg';
+import { e2eDatabaseUrlFor } from '@/lib/testing/e2e-database';
 
 const base = process.env.DATABASE_URL;
 if (base) {
-  const url = new URL(base);
-  const name = `${decodeURIComponent(url.pathname.slice(1))}_e2e`;
+  const url = e2eDatabaseUrlFor(base);
+  const name = decodeURIComponent(new URL(url).pathname.slice(1));
   const admin = new pg.Client({ connectionString: base });
   await admin.connect();
   try {
@@ -18,8 +19,7 @@ if (base) {
   } finally {
     await admin.end();
   }
-  url.pathname = `/${name}`;
-  process.env.DATABASE_URL = url.toString();
+  process.env.DATABASE_URL = url;
 }
 
 await import('./demo');

@@ -8,8 +8,7 @@ import { log } from '@/lib/log';
 const database = await connectDatabase();
 ensureSecrets({ allowGenerated: database.embedded !== null || process.env.NODE_ENV !== 'production' });
 const port = Number(process.env.GATEWAY_PORT ?? 5000);
-const flushIntervalMs = Number(process.env.PULL_EVENTS_FLUSH_MS) || undefined;
-const running = await startGatewayServer({ port, hostname: process.env.GATEWAY_HOSTNAME ?? '0.0.0.0', databaseUrl: database.url, pullLog: { flushIntervalMs } });
+const running = await startGatewayServer({ port, hostname: process.env.GATEWAY_HOSTNAME ?? '0.0.0.0', databaseUrl: database.url });
 console.log(`Portcullis registry gateway listening on ${running.url}`);
 
 let stopping = false;

@@ -1,15 +1,12 @@
+import { clientAddress } from '@/lib/net/client-address';
+
 /**
- * The client's address. X-Forwarded-For is honoured only when the operator
- * says a proxy sets it (TRUST_PROXY=true); Next.js' own server also sets it
- * from the socket, so without a proxy the first entry is the real peer.
+ * The client's address as the server decided it (lib/net/client-address.ts:
+ * the socket peer, or a hop vouched for by TRUST_PROXY). lib/server/start.ts
+ * replaces whatever X-Forwarded-For the client sent with that one address
+ * before Next.js runs, so this only reads it back; should several entries
+ * ever arrive, the one nearest the server is the least forgeable.
  */
 export function clientIp(headers: Headers): string | null {
-  const forwarded = headers.get('x-forwarded-for');
-  if (forwarded) {
-    const parts = forwarded.split(',').map((part) => part.trim()).filter(Boolean);
-    // With a trusted proxy the client is the first hop; otherwise the closest one.
-    const ip = process.env.TRUST_PROXY === 'true' ? parts[0] : parts[parts.length - 1];
-    if (ip) return ip.replace(/^::ffff:/, '');
-  }
-  return headers.get('x-real-ip');
+  return clientAddress(null, headers.get('x-forwarded-for') ?? undefined, 1);
 }

@@ -18,9 +18,9 @@ function create(): PrismaClient {
 }
 
 /** A client on its own pool; the app uses the one from getPrisma(), tests and tools may make more. */
-export function createPrismaClient(url: string, max: number, options: { reportPoolStats?: boolean } = {}): PrismaClient {
-  // Our own pool (not one the adapter hides) so /api/metrics can report its use.
-  const pool = createPgPool(url, max);
+export function createPrismaClient(url: string, max: number, options: { reportPoolStats?: boolean; queryTimeoutMs?: number } = {}): PrismaClient {
+  // Our own pool (not one the adapter hides) so /api/metrics can report its use, with the query timeouts of every pool.
+  const pool = createPgPool(url, max, { queryTimeoutMs: options.queryTimeoutMs });
   if (options.reportPoolStats) {
     registerPoolStats(() => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max }));
   }

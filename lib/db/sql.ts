@@ -73,22 +73,83 @@ function over(run: (text: string, values: unknown[]) => Promise<pg.QueryResult>)
   };
 }
 
-/** A pg pool as every process here opens one, for Prisma's adapter or for `createSqlPool`. */
-export function createPgPool(url: string, max: number, options: Pick<pg.PoolConfig, 'types'> = {}): pg.Pool {
+/**
+ * How long one statement may take: the server cancels it after this
+ * (`statement_timeout`), and if no answer arrives a second later the
+ * connection itself is stalled (a hung server, a network partition) and is
+ * closed, failing its queries at once; the pool opens a fresh one when the
+ * database is back. DATABASE_QUERY_TIMEOUT_MS, default 5 s; 0 turns both off.
+ */
+export const DEFAULT_QUERY_TIMEOUT_MS = 5_000;
+const STALL_GRACE_MS = 1_000;
+
+export function queryTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const value = Number(env.DATABASE_QUERY_TIMEOUT_MS ?? DEFAULT_QUERY_TIMEOUT_MS);
+  return Number.isFinite(value) && value >= 0 ? value : DEFAULT_QUERY_TIMEOUT_MS;
+}
+
+export interface PgPoolOptions extends Pick<pg.PoolConfig, 'types' | 'application_name'> {
+  /** Default: DATABASE_QUERY_TIMEOUT_MS. */
+  queryTimeoutMs?: number;
+}
+
+/**
+ * pg's own `query_timeout` rejects the caller but leaves the query active on
+ * its connection, so the next query on that connection (a transaction's
+ * ROLLBACK, the next checkout) waits behind it for the whole stall. Closing
+ * the connection instead fails everything queued on it and makes the pool
+ * drop it.
+ */
+function closeWhenStalled(client: pg.PoolClient, ms: number): void {
+  const query = client.query;
+  client.query = function (this: pg.PoolClient, ...args: unknown[]) {
+    const timer = setTimeout(() => {
+      (client as unknown as { connection: { stream: { destroy(error: Error): void } } }).connection.stream.destroy(
+        new Error(`the database did not answer within ${ms} ms`),
+      );
+    }, ms);
+    timer.unref();
+    const last = args.length - 1;
+    if (typeof args[last] === 'function') {
+      const callback = args[last] as (...result: unknown[]) => void;
+      args[last] = (...result: unknown[]) => {
+        clearTimeout(timer);
+        callback(...result);
+      };
+      return (query as (...a: unknown[]) => unknown).apply(this, args);
+    }
+    const result = (query as (...a: unknown[]) => unknown).apply(this, args) as PromiseLike<unknown> | undefined;
+    if (result && typeof result.then === 'function') result.then(() => clearTimeout(timer), () => clearTimeout(timer));
+    else clearTimeout(timer);
+    return result;
+  } as typeof client.query;
+}
+
+/** A pg pool as every process here opens one: for Prisma's adapter, `createSqlPool` and Jackson's store. */
+export function createPgPool(url: string, max: number, options: PgPoolOptions = {}): pg.Pool {
+  const { queryTimeoutMs: timeout = queryTimeoutMs(), ...config } = options;
   const pool = new pg.Pool({
     connectionString: url,
     max,
-    ...options,
-    // Fail fast when the database is gone instead of queueing forever.
+    ...config,
+    // Fail fast when the database is gone instead of queueing forever (also bounds the wait for a pooled connection).
     connectionTimeoutMillis: 5_000,
+    keepAlive: true,
+    ...(timeout > 0 ? { statement_timeout: timeout } : {}),
+  });
+  pool.on('connect', (client) => {
+    // A connection that breaks while checked out but between queries (a closed stall, a restarted server)
+    // fails its next query and is dropped on release; unheard, the error event would end the process.
+    client.on('error', () => {});
+    if (timeout > 0) closeWhenStalled(client, timeout + STALL_GRACE_MS);
   });
   // An idle connection the server dropped is replaced on next use; without a listener the error would crash the process.
   pool.on('error', () => {});
   return pool;
 }
 
-export function createSqlPool(url: string, max: number): SqlPool {
-  const pool = createPgPool(url, max, { types });
+export function createSqlPool(url: string, max: number, options: Omit<PgPoolOptions, 'types'> = {}): SqlPool {
+  const pool = createPgPool(url, max, { ...options, types });
   return {
     ...over((text, values) => pool.query(text, values)),
     async $transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {

@@ -90,7 +90,7 @@ describe('registry gateway', () => {
     }
     const minted = await mintToken(actor, { orgId: org.id, name: 'gateway test', repositoryIds: repos.map((r) => r.id) });
     auth = `Basic ${Buffer.from(`${org.slug}:${minted.token}`).toString('base64')}`;
-    gateway = await startGatewayServer({ port: 5106, trustProxy: true, limits: { perIp: 3, perUser: 5, windowSeconds: 60 } });
+    gateway = await startGatewayServer({ port: 5106, trustProxy: 1, limits: { perIp: 3, perUser: 5, windowSeconds: 60 } });
   });
 
   afterAll(async () => {
@@ -105,6 +105,27 @@ describe('registry gateway', () => {
     expect(response.headers.get('content-length')).toBe(String(Buffer.byteLength(MANIFEST)));
     expect(response.headers.get('content-type')).toBe(OCI_MANIFEST);
     expect(upstreamSeen.at(-1)!.accept).toBe(OCI_MANIFEST);
+  });
+
+  it('sends the security headers on every response, errors and blobs included', async () => {
+    const responses = [
+      await fetch(`${gateway.url}/v2/`),
+      await get(`/v2/${prefix}/follow/manifests/v1`),
+      await get(`/v2/${prefix}/follow/blobs/${BLOB_DIGEST}`),
+      await get(`/v2/${prefix}/passthrough/blobs/${BLOB_DIGEST}`, { redirect: 'manual' }),
+      await get(`/v2/${prefix}/unknown/manifests/v1`),
+      await fetch(`${gateway.url}/healthz`),
+      await fetch(`${gateway.url}/elsewhere`),
+    ];
+    expect(responses.map((r) => r.status)).toEqual([401, 200, 200, 307, 403, 200, 404]);
+    for (const response of responses) {
+      expect(response.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
+      expect(response.headers.get('x-frame-options')).toBe('DENY');
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(response.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
+      expect(response.headers.get('permissions-policy')).toContain('camera=()');
+      await response.arrayBuffer();
+    }
   });
 
   it('follows blob redirects server-side without the upstream credential', async () => {

@@ -8,9 +8,12 @@ import { GatewayCaches, type UpstreamRepository, type VerifyFailure } from './ca
 import { ChangeListener } from './change-listener';
 import { API_VERSION, API_VERSION_HEADER, MESSAGES, sendRegistryError } from './errors';
 import { FailureLimiter, failureLimitsFromEnv, type FailureLimits } from './failure-limiter';
-import { PullEventWriter, type PullEventInput, type PullLogOptions } from './pull-log';
+import { PullEventWriter, pullLogOptionsFromEnv, type PullEventInput, type PullLogOptions } from './pull-log';
 import { isDigest, parseGatewayPath, type GatewayRoute } from './routes';
 import { headerValue, readBody, UpstreamClient, UpstreamError } from './upstream';
+import { settleClientAddress, trustedProxyHops } from '@/lib/net/client-address';
+import { requestTimeoutMs, startDeadline } from '@/lib/net/deadline';
+import { secureApiResponse } from '@/lib/net/security-headers';
 import { metrics } from '@/lib/observability/metrics';
 
 /**
@@ -26,10 +29,12 @@ export interface GatewayOptions {
   realm?: string;
   limits?: FailureLimits;
   pullLog?: PullLogOptions;
-  /** Take the client address from X-Forwarded-For (behind a trusted proxy). */
-  trustProxy?: boolean;
+  /** Proxies in front whose X-Forwarded-For entries are believed (default TRUST_PROXY; see lib/net/client-address.ts). */
+  trustProxy?: number;
   /** Connections in the gateway's own pool (default GATEWAY_DB_POOL_SIZE, else 5). */
   poolSize?: number;
+  /** How long the database phase of a request may take before it is answered 503 (default REQUEST_TIMEOUT_MS). */
+  requestTimeoutMs?: number;
 }
 
 const MANIFEST_LIMIT = 8 * 1024 * 1024;
@@ -64,7 +69,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   // Its own small pool of raw SQL, not Prisma: see lib/db/sql.ts.
   const db = createSqlPool(options.databaseUrl, options.poolSize ?? (Number(process.env.GATEWAY_DB_POOL_SIZE) || 5));
   const limiter = new FailureLimiter(db, options.limits ?? failureLimitsFromEnv());
-  const pullLog = new PullEventWriter(db, options.pullLog);
+  const pullLog = new PullEventWriter(db, options.pullLog ?? pullLogOptionsFromEnv());
   const upstream = new UpstreamClient();
   // The caches are trusted only while the listener hears every change.
   const caches: GatewayCaches = new GatewayCaches(db, () => listener.live);
@@ -78,15 +83,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     onReset: () => caches.clear(),
   });
   listener.start();
-  const trustProxy = options.trustProxy ?? process.env.TRUST_PROXY === 'true';
-
-  function clientIp(req: IncomingMessage): string | null {
-    if (trustProxy) {
-      const first = headerValue(req.headers['x-forwarded-for'])?.split(',')[0]?.trim();
-      if (first) return first.replace(/^::ffff:/, '');
-    }
-    return req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? null;
-  }
+  const trustProxy = options.trustProxy ?? trustedProxyHops();
+  const timeoutMs = options.requestTimeoutMs ?? requestTimeoutMs();
 
   function record(ctx: RequestContext, route: GatewayRoute, event: Omit<PullEventInput, 'repository' | 'reference' | 'method'>) {
     if (route.kind !== 'manifest') return;
@@ -109,7 +107,12 @@ export function createGateway(options: GatewayOptions): Gateway {
   async function handleAsync(req: IncomingMessage, res: ServerResponse): Promise<void> {
     res.setHeader(API_VERSION_HEADER, API_VERSION);
     const head = req.method === 'HEAD';
-    const ctx: RequestContext = { req, res, head, ip: clientIp(req), userAgent: headerValue(req.headers['user-agent']) ?? null };
+    // Until the upstream call (which has its own timeouts), a stalled database must not hold the client.
+    const deadline = startDeadline(res, timeoutMs, (expired) => {
+      log.warn({ timeoutMs }, 'gateway request passed its deadline: database unavailable');
+      sendRegistryError(expired, 503, 'UNAVAILABLE', MESSAGES.databaseDown, { headers: { 'Retry-After': '5' }, head });
+    });
+    const ctx: RequestContext = { req, res, head, ip: settleClientAddress(req, trustProxy), userAgent: headerValue(req.headers['user-agent']) ?? null };
     const url = new URL(req.url ?? '/', 'http://gateway.invalid');
     const route = parseGatewayPath(url.pathname);
 
@@ -175,6 +178,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       return sendRegistryError(res, 403, 'DENIED', MESSAGES.denied, { head });
     }
 
+    if (deadline.expired) return;
+    deadline.clear();
     try {
       if (route.kind === 'manifest') await proxyManifest(ctx, route, repo);
       else if (route.kind === 'blob') await proxyBlob(ctx, route, repo);
@@ -330,6 +335,7 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   return {
     handle(req, res) {
+      secureApiResponse(res);
       handleAsync(req, res).catch((error: unknown) => {
         log.error({ err: errorMessage(error) }, 'gateway request crashed');
         sendRegistryError(res, 500, 'UNKNOWN', 'internal error', { head: req.method === 'HEAD' });

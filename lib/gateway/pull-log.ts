@@ -42,6 +42,12 @@ export interface PullLogOptions {
   batchSize?: number;
 }
 
+/** PULL_EVENTS_FLUSH_MS: how often buffered pull events are written (default 1 s), for `npm start` and `npm run gateway` alike. */
+export function pullLogOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): PullLogOptions {
+  const flushIntervalMs = Number(env.PULL_EVENTS_FLUSH_MS);
+  return Number.isFinite(flushIntervalMs) && flushIntervalMs > 0 ? { flushIntervalMs } : {};
+}
+
 export class PullEventWriter {
   private queue: QueuedEvent[] = [];
   private tokenUse = new Map<string, { at: Date; ip: string | null }>();

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prisma } from '@/lib/db/client';
+import { generateToken } from '@/lib/registry/token-format';
 import { mintToken, revokeToken } from '@/lib/registry/tokens';
 import { createOrg, createStaff, uniqueSlug } from '@/lib/testing/factories';
 import { startGatewayProcess } from '@/lib/testing/gateway-process';
@@ -97,6 +98,53 @@ describe('gateway replicas on one database', () => {
       await proxy.down();
     }
   }, 60_000);
+
+  it('answers 503 within its deadline while the database stalls with its connections open, and recovers', async () => {
+    const { auth, org } = await setup();
+    const unknown = `Basic ${Buffer.from(`${org.slug}:${generateToken()}`).toString('base64')}`;
+    const proxy = new TcpProxy(5113, { host: new URL(databaseUrl).hostname || '127.0.0.1', port: Number(new URL(databaseUrl).port || 5432) });
+    await proxy.up();
+    const e = await startGatewayProcess({
+      port: 5114,
+      databaseUrl: TcpProxy.databaseUrlVia(databaseUrl, 5113),
+      env: { DATABASE_QUERY_TIMEOUT_MS: '1000', REQUEST_TIMEOUT_MS: '3000' },
+    });
+    running.push(e);
+    const pull = async (authorization: string) => {
+      const started = Date.now();
+      const response = await fetch(`${e.url}/v2/`, { headers: { authorization }, signal: AbortSignal.timeout(20_000) });
+      return { status: response.status, ms: Date.now() - started, body: await response.text() };
+    };
+    try {
+      expect((await pull(auth)).status).toBe(200);
+      expect((await pull(unknown)).status).toBe(401);
+
+      proxy.freeze();
+      // More requests than the gateway has pooled connections, every one needing the database.
+      const stalled = await Promise.all(Array.from({ length: 8 }, () => pull(unknown)));
+      for (const answer of stalled) {
+        expect(answer.status).toBe(503);
+        expect(JSON.parse(answer.body)).toMatchObject({ errors: [{ code: 'UNAVAILABLE' }] });
+        expect(answer.ms).toBeLessThan(3_000 + 1_500);
+      }
+      // Its heartbeat has noticed by now: cached credentials are no pass either.
+      expect((await fetch(`${e.url}/healthz`)).status).toBe(503);
+      const cached = await pull(auth);
+      expect(cached.status).toBe(503);
+      expect(cached.ms).toBeLessThan(3_000 + 1_500);
+
+      proxy.thaw();
+      const until = Date.now() + 20_000;
+      let status = 0;
+      while (Date.now() < until && (status = (await pull(auth)).status) !== 200) await new Promise((r) => setTimeout(r, 200));
+      expect(status).toBe(200);
+      expect((await pull(unknown)).status).toBe(401);
+    } finally {
+      proxy.thaw();
+      await e.stop();
+      await proxy.down();
+    }
+  }, 90_000);
 
   it('writes every buffered pull event on a clean stop', async () => {
     const { org, auth } = await setup();

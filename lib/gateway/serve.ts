@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { createGateway, type Gateway, type GatewayOptions } from './gateway';
 import { isGatewayPath } from './routes';
+import { secureApiResponse } from '@/lib/net/security-headers';
 
 /**
  * The gateway alone on its own port (no Next.js): for a dedicated registry
@@ -12,9 +13,10 @@ export async function startGatewayServer(options: Partial<GatewayOptions> & { po
   if (!databaseUrl) throw new Error('DATABASE_URL is not set');
   const gateway: Gateway = createGateway({ ...options, databaseUrl });
   const server: Server = createServer((req, res) => {
-    if (isGatewayPath(req.url)) gateway.handle(req, res);
+    if (isGatewayPath(req.url)) return gateway.handle(req, res);
+    secureApiResponse(res);
     // Healthy only while it hears registry changes: a replica cut off from the database is taken out.
-    else if (req.url === '/healthz') res.writeHead(gateway.listener.live ? 200 : 503, { 'Content-Type': 'text/plain' }).end(gateway.listener.live ? 'ok' : 'database unreachable');
+    if (req.url === '/healthz') res.writeHead(gateway.listener.live ? 200 : 503, { 'Content-Type': 'text/plain' }).end(gateway.listener.live ? 'ok' : 'database unreachable');
     else res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
   });
   server.keepAliveTimeout = 65_000;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
 import { log } from '@/lib/log';
 import { metrics, routeLabel } from './metrics';
 
@@ -14,9 +15,10 @@ export function requestIdFor(incoming: string | string[] | undefined): string {
 /**
  * Counts and logs each request when its response finishes: route pattern,
  * status and duration. Logs the path only (query strings can carry
- * secrets), never headers.
+ * secrets), never headers; secrets inside paths (`/invite/pci_…`) are
+ * redacted by the logger, as in every other log line.
  */
-export function observeRequest(req: IncomingMessage, res: ServerResponse, requestId: string): void {
+export function observeRequest(req: IncomingMessage, res: ServerResponse, requestId: string, logger: Logger = log): void {
   const started = process.hrtime.bigint();
   res.once('finish', () => {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -28,6 +30,6 @@ export function observeRequest(req: IncomingMessage, res: ServerResponse, reques
     // Registry traffic: a docker pull is dozens of requests, already counted above and, for
     // manifests, recorded as pull events by the gateway; a log write each would sit on its hot path.
     if (route.startsWith('/v2')) return;
-    log.info({ requestId, method, path: path.slice(0, 300), route, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'request');
+    logger.info({ requestId, method, path: path.slice(0, 300), route, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'request');
   });
 }

@@ -1,5 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { GET as ready } from '@/app/api/ready/route';
 import { disconnectPrisma, prisma } from '@/lib/db/client';
+import { log } from '@/lib/log';
 import { createScratchDatabase, type ScratchDatabase } from '@/lib/testing/scratch-db';
 import { checkReadiness, shippedMigrations } from './readiness';
 
@@ -35,4 +37,27 @@ describe('readiness', () => {
     expect(readiness.ready).toBe(false);
     expect(readiness.checks.migrations.detail).toMatch(/^1 pending: \d+_issue8_audit_chain_gaps$/);
   });
+
+  it('answers a database failure in generic words and logs the driver\'s', async () => {
+    const missing = `portcullis_missing_${Date.now()}`;
+    const url = new URL(scratch.url);
+    url.pathname = `/${missing}`;
+    await disconnectPrisma();
+    process.env.DATABASE_URL = url.toString();
+    const warn = vi.spyOn(log, 'warn').mockImplementation(() => undefined);
+    try {
+      const response = await ready();
+      expect(response.status).toBe(503);
+      const body = await response.text();
+      expect(JSON.parse(body)).toMatchObject({ status: 'not_ready', checks: { database: { ok: false, detail: 'database unreachable' } } });
+      expect(body).not.toContain(missing);
+      expect(body).not.toContain('does not exist');
+      expect(JSON.stringify(warn.mock.calls)).toContain(missing);
+    } finally {
+      warn.mockRestore();
+      await disconnectPrisma();
+      process.env.DATABASE_URL = scratch.url;
+    }
+  });
 });
+

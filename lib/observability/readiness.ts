@@ -1,5 +1,6 @@
 import { prisma } from '@/lib/db/client';
 import { databaseReachable } from '@/lib/db/health';
+import { log } from '@/lib/log';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -31,8 +32,10 @@ export function shippedMigrations(dir = path.resolve(process.cwd(), 'prisma/migr
 export async function checkReadiness(): Promise<Readiness> {
   const database = await databaseReachable();
   if (!database.ok) {
+    // The driver's words (host names, database and user names) are for the operator's log, not an unauthenticated probe.
+    log.warn({ err: database.error }, 'readiness: database unreachable');
     const down = { ok: false, detail: 'database unreachable' };
-    return { ready: false, checks: { database: { ok: false, detail: database.error }, migrations: down, signingKey: down } };
+    return { ready: false, checks: { database: down, migrations: down, signingKey: down } };
   }
   const [migrations, signingKey] = await Promise.all([migrationsApplied(), activeSigningKey()]);
   return { ready: migrations.ok && signingKey.ok, checks: { database: { ok: true }, migrations, signingKey } };
@@ -48,7 +51,8 @@ async function migrationsApplied(): Promise<ReadinessCheck> {
     const pending = shipped.filter((name) => !applied.has(name));
     return pending.length ? { ok: false, detail: `${pending.length} pending: ${pending.join(', ')}` } : { ok: true };
   } catch (error) {
-    return { ok: false, detail: (error as Error).message.split('\n')[0] };
+    log.warn({ err: error }, 'readiness: could not read the applied migrations');
+    return { ok: false, detail: 'could not read the applied migrations' };
   }
 }
 

@@ -8,6 +8,9 @@ import { applyMigrations } from '@/lib/db/schema-engine';
 import { createGateway } from '@/lib/gateway/gateway';
 import { isGatewayPath } from '@/lib/gateway/routes';
 import { log } from '@/lib/log';
+import { settleClientAddress, trustedProxyHops } from '@/lib/net/client-address';
+import { requestTimeoutMs, startDeadline } from '@/lib/net/deadline';
+import { secureNextRequest } from '@/lib/net/security-headers';
 import { startBackgroundJobs } from '@/lib/observability/background-jobs';
 import { observeRequest, requestIdFor } from '@/lib/observability/http';
 
@@ -48,12 +51,18 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   }
   await options.beforeListen?.();
 
+  // Fails the start on a TRUST_PROXY that means nothing, rather than trusting by accident.
+  const trustProxy = trustedProxyHops();
+  // Development compiles routes on first request, which takes longer than any deadline should.
+  const timeoutMs = options.dev ? 0 : requestTimeoutMs();
   const app = next({ dev: options.dev, dir: path.resolve('.'), hostname: options.hostname, port: options.port, turbopack: options.dev });
   await app.prepare();
   const handle = app.getRequestHandler();
-  const gateway = createGateway({ databaseUrl: database.url });
+  const gateway = createGateway({ databaseUrl: database.url, trustProxy, requestTimeoutMs: timeoutMs });
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    // Before anything reads them: the client's address, and forwarding headers only from trusted proxies.
+    settleClientAddress(req, trustProxy);
     const requestId = requestIdFor(req.headers['x-request-id']);
     req.headers['x-request-id'] = requestId;
     res.setHeader('x-request-id', requestId);
@@ -62,7 +71,12 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       gateway.handle(req, res);
       return;
     }
-    void handle(req, res);
+    secureNextRequest(req, res, { dev: options.dev });
+    startDeadline(res, timeoutMs, unavailable);
+    handle(req, res).catch((error: unknown) => {
+      log.error({ err: error }, 'request failed');
+      if (!res.headersSent) unavailable(res);
+    });
   });
   // Next's dev server pushes hot reloads over a websocket; without the
   // upgrade the browser reloads the page in a loop.
@@ -96,6 +110,22 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   };
 
   return { url: `http://${host}:${port}`, databaseUrl: database.url, embedded: database.embedded !== null, server, close };
+}
+
+const UNAVAILABLE_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Temporarily unavailable · Portcullis</title></head>
+<body><h1>Portcullis is temporarily unavailable</h1><p>Please try again in a few seconds.</p></body></html>`;
+
+/** What a request that could not be answered in time gets: JSON for machine endpoints, a page for people. */
+function unavailable(res: ServerResponse): void {
+  const json = res.req.url?.startsWith('/api/');
+  const body = json ? JSON.stringify({ error: 'Temporarily unavailable; try again shortly.' }) : UNAVAILABLE_PAGE;
+  res.writeHead(503, {
+    'Content-Type': json ? 'application/json; charset=utf-8' : 'text/html; charset=utf-8',
+    'Content-Length': Buffer.byteLength(body),
+    'Cache-Control': 'no-store',
+    'Retry-After': '5',
+  });
+  res.end(body);
 }
 
 /** Stops cleanly on SIGINT/SIGTERM: in-flight requests finish, buffers flush, the embedded database closes. */

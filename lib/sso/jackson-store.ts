@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { DatabaseDriver, Index, Records } from '@boxyhq/saml-jackson';
+import { createPgPool } from '@/lib/db/sql';
 
 type SortOrder = Parameters<DatabaseDriver['getAll']>[4];
 
@@ -73,7 +74,7 @@ export class JacksonPostgresStore implements DatabaseDriver {
     connectionString: string,
     private readonly maxPage = 50,
   ) {
-    this.pool = new pg.Pool({ connectionString, max: 3, connectionTimeoutMillis: 5_000, application_name: 'portcullis-jackson' });
+    this.pool = createPgPool(connectionString, 3, { application_name: 'portcullis-jackson' });
   }
 
   static async open(connectionString: string): Promise<JacksonPostgresStore> {

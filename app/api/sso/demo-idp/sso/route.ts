@@ -1,8 +1,14 @@
 import type { NextRequest } from 'next/server';
+import { documentPolicy } from '@/lib/net/security-headers';
 import { autoPostForm } from '@/lib/sso/idp/saml-idp';
 import { DEMO_IDP_USERS, demoIdp, demoIdpEnabled, demoIdpPage, demoSpMetadata } from '@/lib/sso/demo-idp';
 
-const html = (body: string, status = 200) => new Response(body, { status, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' } });
+/** A page of its own, under its own CSP: its inline style and auto-submit script by hash, forms to `formActions` only. */
+const html = (body: string, status = 200, formActions = ["'self'"]) =>
+  new Response(body, {
+    status,
+    headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': documentPolicy(body, formActions) },
+  });
 
 /** The demo IdP's single sign-on endpoint: shows who you can be (demo and development mode only). */
 export async function GET(request: NextRequest) {
@@ -23,5 +29,5 @@ export async function POST(request: Request) {
     typeof samlRequest === 'string' && samlRequest
       ? await idp.respond(spMetadata, { SAMLRequest: samlRequest, RelayState: String(form.get('RelayState') ?? '') }, user)
       : await idp.unsolicited(spMetadata, user);
-  return html(autoPostForm(post));
+  return html(autoPostForm(post), 200, ["'self'", new URL(post.acsUrl).origin]);
 }

@@ -39,6 +39,8 @@ describe('portcullis staff', () => {
     expect(badRole.stderr).toMatch(/^portcullis: role: /);
     const shortPassword = await runCli(['staff', 'create', `${uniqueSlug('x')}@vendor.test`, '--role', 'staff-admin', '--password-env', 'PW'], { PW: 'short' });
     expect(shortPassword.stderr).toBe('portcullis: password: Use at least 12 characters.\n');
+    const commonPassword = await runCli(['staff', 'create', `${uniqueSlug('x')}@vendor.test`, '--role', 'staff-admin', '--password-env', 'PW'], { PW: '123456789012' });
+    expect(commonPassword).toMatchObject({ code: 1, stderr: 'portcullis: This is one of the most common passwords. A few unrelated words make a strong password.\n' });
     const noPassword = await runCli(['staff', 'create', `${uniqueSlug('x')}@vendor.test`, '--role', 'staff-admin', '--password-env', 'UNSET_VAR_X']);
     expect(noPassword).toMatchObject({ code: 1, stderr: 'portcullis: Environment variable UNSET_VAR_X is empty or unset.\n' });
     expect(await prisma.user.count({ where: { email: { contains: 'x-' }, staffRole: 'emperor' } })).toBe(0);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
 import type { Actor } from '@/lib/auth/actor';
-import { hashPassword } from '@/lib/auth/password';
+import { hashNewPassword, newPasswordField } from '@/lib/auth/password-policy';
 import { prisma } from '@/lib/db/client';
 import { ConflictError } from '@/lib/errors';
 import { assertStaffPermission } from '@/lib/rbac/authorize';
@@ -11,14 +11,14 @@ export const createStaffSchema = z.object({
   email: z.string().trim().toLowerCase().email('Enter a valid email address.').max(320),
   name: z.string().trim().min(1).max(120).optional(),
   role: z.enum(STAFF_ROLE_KEYS as [StaffRole, ...StaffRole[]]),
-  password: z.string().min(12, 'Use at least 12 characters.').max(1024),
+  password: newPasswordField,
 });
 
 /** Vendor staff accounts (the first one is created with `portcullis staff create`). */
 export async function createStaffUser(actor: Actor, input: z.input<typeof createStaffSchema>) {
   assertStaffPermission(actor, 'staff.manage');
   const data = createStaffSchema.parse(input);
-  const passwordHash = await hashPassword(data.password);
+  const passwordHash = await hashNewPassword(data.password, data);
   return prisma.$transaction(async (tx) => {
     if (await tx.user.findUnique({ where: { email: data.email } })) {
       throw new ConflictError(`A user with the email ${data.email} already exists.`, 'email');

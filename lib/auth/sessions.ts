@@ -45,11 +45,12 @@ export const SESSION_MAX_AGE_SECONDS = sessionMaxAgeSeconds();
  * transaction that records the sign-in. `actor` is that user (with the
  * request's address and user agent, which the row keeps for the list).
  */
-export async function startSession(tx: Db, actor: Actor & { userId: string }, input: { authMethod: string }, now = new Date()): Promise<{ id: string; expiresAt: Date }> {
+export async function startSession(tx: Db, actor: Actor, input: { authMethod: string }, now = new Date()): Promise<{ id: string; expiresAt: Date }> {
+  const userId = signedIn(actor);
   const expiresAt = new Date(now.getTime() + SESSION_MAX_AGE_SECONDS * 1000);
   const row = await tx.session.create({
     data: {
-      userId: actor.userId,
+      userId,
       authMethod: input.authMethod,
       ip: actor.ip?.slice(0, 64) ?? null,
       userAgent: actor.userAgent?.slice(0, 512) ?? null,
@@ -61,7 +62,7 @@ export async function startSession(tx: Db, actor: Actor & { userId: string }, in
   });
   await recordAudit(tx, actor, {
     action: 'auth.session_start',
-    target: { type: 'user', id: actor.userId },
+    target: { type: 'user', id: userId },
     metadata: { sessionId: row.id, method: input.authMethod },
   });
   return { id: row.id, expiresAt };

@@ -187,3 +187,10 @@ export async function changePassword(actor: Actor, input: z.input<typeof changeP
   });
   sendLater(passwordChangedMail({ to: user.email, how: 'change', at: now, resetUrl: resetUrl() }));
 }
+
+/** Whether the signed-in person has a password to change (false: they sign in with SSO). */
+export async function canChangePassword(actor: Actor): Promise<boolean> {
+  if (actor.kind !== 'user' || !actor.userId) throw new UnauthorizedError();
+  const user = await findAccount(prisma, { id: actor.userId });
+  return !!user && (await usesPassword(user));
+}

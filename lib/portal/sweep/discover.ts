@@ -70,13 +70,14 @@ export interface Discovery {
   inlineActions: string[];
 }
 
-export function discoverEntryPoints(root: string): Discovery {
+/** `excluded`: path prefixes left out (by default the staff dashboard and sign-in). */
+export function discoverEntryPoints(root: string, excluded: readonly string[] = EXCLUDED): Discovery {
   const found = new Map<string, EntryPoint>();
   const inlineActions: string[] = [];
   const files = new Set([...ACTION_ROOTS, ...ROUTE_ROOTS].flatMap((base) => walk(path.join(root, base))));
   for (const full of files) {
     const file = path.relative(root, full).split(path.sep).join('/');
-    if (file.startsWith('lib/db/generated/') || EXCLUDED.some((prefix) => file.startsWith(prefix))) continue;
+    if (file.startsWith('lib/db/generated/') || excluded.some((prefix) => file.startsWith(prefix))) continue;
     const source = fs.readFileSync(full, 'utf8');
     if (file.startsWith('app/') && /\/route\.tsx?$/.test(file)) {
       for (const name of exportedNames(source).filter((n) => HTTP_METHODS.includes(n))) found.set(`${file}#${name}`, { kind: 'route', file, name, id: `${file}#${name}` });

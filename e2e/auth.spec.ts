@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { alertWith, DEMO_PASSWORD, signIn, storageState, USERS } from './fixtures';
+import { alertWith, DEMO_PASSWORD, signIn, USERS } from './fixtures';
 
 test.describe('signing in', () => {
   test('demo staff signs in and sees the dashboard', async ({ page }) => {
@@ -73,15 +73,23 @@ test.describe('signing in', () => {
 });
 
 test.describe('signed in', () => {
-  test.use({ storageState: storageState('admin') });
-
-  test('signing out ends the session', async ({ page }) => {
-    await page.goto('/admin');
+  // A session of its own: signing out ends it for good, so the stored admin state (auth.setup.ts) must not be the one.
+  test('signing out ends the session, and its cookie no longer works anywhere', async ({ page, context, browser }) => {
+    await signIn(page, USERS.admin);
+    const cookies = await context.cookies();
+    expect(cookies.some((cookie) => cookie.name.includes('session-token'))).toBe(true);
     await page.getByRole('button', { name: /account|user menu|Ada/i }).first().click();
     await page.getByRole('button', { name: 'Sign out' }).click();
     await expect(page).toHaveURL(/\/sign-in/);
     await page.goto('/admin');
     await expect(page).toHaveURL(/\/sign-in/);
+
+    // The cookie copied before sign-out names an ended session: replaying it gets nowhere.
+    const replay = await browser.newContext({ storageState: { cookies, origins: [] } });
+    const stolen = await replay.newPage();
+    await stolen.goto('/admin');
+    await expect(stolen).toHaveURL(/\/sign-in/);
+    await replay.close();
   });
 });
 

@@ -22,12 +22,18 @@ function received(): ReceivedMail[] {
     .map((name) => JSON.parse(fs.readFileSync(path.join(MAIL_DIR, name), 'utf8')) as ReceivedMail);
 }
 
-/** The newest mail to `to` whose subject matches, waiting for it to arrive. */
-export async function mailTo(to: string, subject: RegExp): Promise<ReceivedMail> {
+/** How many mails have arrived so far: pass it to `mailTo` to wait for a newer one. */
+export function mailCount(): number {
+  return received().length;
+}
+
+/** The newest mail to `to` whose subject matches (among those after the first `since`), waiting for it to arrive. */
+export async function mailTo(to: string, subject: RegExp, since = 0): Promise<ReceivedMail> {
   let found: ReceivedMail | undefined;
   await expect
     .poll(() => {
       found = received()
+        .slice(since)
         .filter((mail) => mail.to.includes(to) && subject.test(mail.subject))
         .at(-1);
       return found !== undefined;

@@ -1,4 +1,5 @@
-import { ChevronsUpDown, LogOut } from 'lucide-react';
+import { ChevronsUpDown, LogOut, UserRound } from 'lucide-react';
+import Link from 'next/link';
 import { useId, type ReactNode } from 'react';
 import { cn } from '@/components/ui/cn';
 
@@ -76,6 +77,10 @@ export function UserMenu({ name, email, badge, signOutAction, placement }: UserM
           {badge ? <div>{badge}</div> : null}
         </div>
         <div className="p-1">
+          <Link href="/account" className="flex w-full items-center gap-2 rounded-md px-2 py-1.5 text-left text-sm text-foreground transition-colors hover:bg-muted">
+            <UserRound className="size-4 text-muted-foreground" aria-hidden="true" />
+            Your account
+          </Link>
           <form action={signOutAction}>
             <button type="submit" className="flex w-full items-center gap-2 rounded-md px-2 py-1.5 text-left text-sm text-foreground transition-colors hover:bg-muted">
               <LogOut className="size-4 text-muted-foreground" aria-hidden="true" />

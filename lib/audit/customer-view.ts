@@ -121,6 +121,12 @@ export const CUSTOMER_AUDIT_FIELDS: Record<string, CustomerAuditFields> = {
   'user.create': ALL,
   'auth.sign_in': ALL,
   'auth.sign_in_failed': ALL,
+  'auth.sign_out': ALL,
+  'auth.session_start': ALL,
+  'auth.session_end': ALL,
+  'auth.password_reset_request': ALL,
+  'auth.password_reset': ALL,
+  'auth.password_change': ALL,
   'team.create': ALL,
   'team.update': ALL,
   'team.delete': ALL,
@@ -159,6 +165,8 @@ export const CUSTOMER_AUDIT_FIELDS: Record<string, CustomerAuditFields> = {
   'signing_key.rotate': WITHHELD,
   'signing_key.retire': WITHHELD,
   'staff.create': WITHHELD,
+  'staff.deactivate': WITHHELD,
+  'staff.reactivate': WITHHELD,
 };
 
 function pick(value: object, keys: readonly string[]): Record<string, unknown> {

@@ -15,6 +15,8 @@ export interface Actor {
   ip?: string | null;
   userAgent?: string | null;
   requestId?: string | null;
+  /** The session a signed-in user acts through (lib/auth/sessions.ts), when acting from a browser. */
+  sessionId?: string | null;
 }
 
 /** Whoever runs the CLI has the database credentials, so they act as staff-admin. */

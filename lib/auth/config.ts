@@ -1,12 +1,16 @@
 import NextAuth, { CredentialsSignin } from 'next-auth';
 import Credentials from 'next-auth/providers/credentials';
+import { headers } from 'next/headers';
 import { z } from 'zod';
+import { prisma } from '@/lib/db/client';
 import { isAppError, RateLimitedError } from '@/lib/errors';
 import { log } from '@/lib/log';
 import { safeRedirectPath } from '@/lib/net/safe-redirect';
+import { isStaffRole } from '@/lib/rbac/permissions';
 import { redeemTicket } from '@/lib/sso/ticket';
 import { clientIp } from './request';
-import { loadSessionUser, type SessionUser } from './session-user';
+import { loadSession, SESSION_MAX_AGE_SECONDS, signOutSession, startSession } from './sessions';
+import type { SessionUser } from './session-user';
 import { signInWithPassword } from './sign-in';
 
 declare module 'next-auth' {
@@ -22,6 +26,37 @@ class SignInRefused extends CredentialsSignin {
   }
 }
 
+/** A signed-in user as next-auth hands it from `authorize` to the `jwt` callback. */
+type SignedIn = { id: string; sessionId: string };
+
+/** The SSO user proved who they are through their IdP (lib/sso audits the sign-in): start their session. */
+async function startSsoSession(userId: string, protocol: string, request: Request): Promise<SignedIn> {
+  return prisma.$transaction(async (tx) => {
+    const user = await tx.user.findUnique({ where: { id: userId }, select: { email: true, staffRole: true, disabledAt: true } });
+    if (!user || user.disabledAt) throw new SignInRefused('invalid');
+    const actor = {
+      kind: 'user' as const,
+      userId,
+      label: user.email,
+      staffRole: isStaffRole(user.staffRole) ? user.staffRole : null,
+      ip: clientIp(request.headers),
+      userAgent: request.headers.get('user-agent'),
+    };
+    const session = await startSession(tx, actor, { authMethod: protocol });
+    return { id: userId, sessionId: session.id };
+  });
+}
+
+/** The request's address for the sign-out event; next-auth's events run inside the action or route that signs out. */
+async function requestInfo() {
+  try {
+    const requestHeaders = await headers();
+    return { ip: clientIp(requestHeaders), userAgent: requestHeaders.get('user-agent'), requestId: requestHeaders.get('x-request-id') };
+  } catch {
+    return {};
+  }
+}
+
 const credentialsSchema = z.object({
   email: z.string().trim().email().max(320),
   password: z.string().min(1).max(1024),
@@ -29,7 +64,8 @@ const credentialsSchema = z.object({
 
 export const { handlers, auth, signIn, signOut } = NextAuth({
   trustHost: true,
-  session: { strategy: 'jwt', maxAge: 12 * 60 * 60 },
+  // The JWT names a `sessions` row (lib/auth/sessions.ts), which is what really decides: it can be ended at any time.
+  session: { strategy: 'jwt', maxAge: SESSION_MAX_AGE_SECONDS },
   pages: { signIn: '/sign-in', error: '/sign-in' },
   providers: [
     Credentials({
@@ -46,7 +82,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
             userAgent: request.headers.get('user-agent'),
           });
           if (!result.ok) throw new SignInRefused(result.reason);
-          return { id: result.userId };
+          return { id: result.userId, sessionId: result.sessionId } satisfies SignedIn;
         } catch (error) {
           if (error instanceof SignInRefused) throw error;
           // The wait travels in the code: next-auth hands the action only the code.
@@ -62,10 +98,10 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
       id: 'sso',
       name: 'Single sign-on',
       credentials: { ticket: {} },
-      authorize(raw) {
+      async authorize(raw, request) {
         const redeemed = typeof raw?.ticket === 'string' ? redeemTicket(raw.ticket) : null;
         if (!redeemed) throw new SignInRefused('invalid');
-        return { id: redeemed.userId, authMethod: redeemed.protocol };
+        return startSsoSession(redeemed.userId, redeemed.protocol, request);
       },
     }),
   ],
@@ -74,17 +110,24 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
     redirect({ url }) {
       return safeRedirectPath(url);
     },
-    jwt({ token, user, account }) {
+    jwt({ token, user }) {
       if (user?.id) {
         token.sub = user.id;
-        token.authMethod = (user as { authMethod?: string }).authMethod ?? account?.provider ?? 'password';
+        token.sid = (user as Partial<SignedIn>).sessionId;
       }
       return token;
     },
     async session({ session, token }) {
-      const user = token.sub ? await loadSessionUser(token.sub, String(token.authMethod ?? 'password')) : null;
-      // A deleted or disabled user keeps a cookie but gets no identity.
-      return { ...session, user: user as SessionUser };
+      // An ended or expired session, or a deleted or disabled user, keeps a cookie but gets no identity.
+      // Cookies from before sessions were rows carry no id: they are signed out.
+      const user = typeof token.sid === 'string' ? await loadSession(prisma, token.sid) : null;
+      return { ...session, user: (user && user.id === token.sub ? user : null) as SessionUser };
+    },
+  },
+  events: {
+    async signOut(message) {
+      const sid = 'token' in message ? message.token?.sid : undefined;
+      if (typeof sid === 'string') await signOutSession(sid, await requestInfo());
     },
   },
   logger: {

@@ -53,16 +53,7 @@ export async function issueMailboxProof(
   now = new Date(),
 ): Promise<IssuedProof> {
   const email = input.email.trim().toLowerCase();
-  const client = addressKey(input.ip);
-  const budgets: [string, number][] = [[`mailbox-proof:email:${input.purpose}:${email}`, PROOF_SEND_LIMITS.perMailbox]];
-  // Without a client address there is no client to count (one shared bucket would let anyone block everyone).
-  if (client !== 'unknown') budgets.push([`mailbox-proof:ip:${client}`, PROOF_SEND_LIMITS.perClient]);
-  for (const [key, limit] of budgets) {
-    const reserved = await reserveRateLimit(prisma, key, limit, SEND_WINDOW_SECONDS);
-    if (!reserved.ok) {
-      throw new RateLimitedError(`Too many emails were requested. Try again in ${Math.ceil(reserved.retryAfterSeconds / 60)} minutes.`, reserved.retryAfterSeconds);
-    }
-  }
+  await reserveProofSend(input.purpose, email, input.ip);
   const secret = input.format === 'code' ? String(randomInt(0, 10 ** PROOF_CODE_DIGITS)).padStart(PROOF_CODE_DIGITS, '0') : generateSecret(LINK_PREFIX, 32);
   const expiresAt = new Date(now.getTime() + input.ttlMinutes * 60_000);
   return prisma.$transaction(async (tx) => {
@@ -77,6 +68,26 @@ export async function issueMailboxProof(
     await audit(tx, { id: row.id, expiresAt });
     return { id: row.id, secret, expiresAt };
   });
+}
+
+/**
+ * Takes one send from the address's and the client's hourly budgets, each
+ * by one statement outside any transaction, or throws RateLimitedError.
+ * issueMailboxProof calls it; a flow that must answer the same whether or
+ * not it issues a proof (password reset for an unknown address) calls it
+ * itself when it issues none.
+ */
+export async function reserveProofSend(purpose: MailboxProofPurpose, email: string, ip: string | null): Promise<void> {
+  const client = addressKey(ip);
+  const budgets: [string, number][] = [[`mailbox-proof:email:${purpose}:${email.trim().toLowerCase()}`, PROOF_SEND_LIMITS.perMailbox]];
+  // Without a client address there is no client to count (one shared bucket would let anyone block everyone).
+  if (client !== 'unknown') budgets.push([`mailbox-proof:ip:${client}`, PROOF_SEND_LIMITS.perClient]);
+  for (const [key, limit] of budgets) {
+    const reserved = await reserveRateLimit(prisma, key, limit, SEND_WINDOW_SECONDS);
+    if (!reserved.ok) {
+      throw new RateLimitedError(`Too many emails were requested. Try again in ${Math.ceil(reserved.retryAfterSeconds / 60)} minutes.`, reserved.retryAfterSeconds);
+    }
+  }
 }
 
 export interface CheckedProof {

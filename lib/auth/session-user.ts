@@ -1,5 +1,4 @@
-import { prisma } from '@/lib/db/client';
-import { isStaffRole, type StaffRole } from '@/lib/rbac/permissions';
+import type { StaffRole } from '@/lib/rbac/permissions';
 
 export interface SessionMembership {
   orgId: string;
@@ -10,8 +9,10 @@ export interface SessionMembership {
 }
 
 /**
- * What a signed-in session carries. The same shape whatever signed the user
- * in (password today, SAML/OIDC through Jackson later): `authMethod` is the
+ * What a signed-in session carries, read fresh on every request through the
+ * session's row (`loadSession` in sessions.ts), so an ended session, a
+ * disabled user or a changed role takes effect at once. The same shape
+ * whatever signed the user in: `authMethod` (password, saml, oidc) is the
  * only difference.
  */
 export interface SessionUser {
@@ -21,33 +22,6 @@ export interface SessionUser {
   staffRole: StaffRole | null;
   memberships: SessionMembership[];
   authMethod: string;
-}
-
-/** Read fresh on every request, so a disabled user or a changed role takes effect at once. */
-export async function loadSessionUser(userId: string, authMethod = 'password'): Promise<SessionUser | null> {
-  const user = await prisma.user.findUnique({
-    where: { id: userId },
-    include: {
-      memberships: {
-        where: { org: { status: { not: 'deactivated' } } },
-        include: { org: { select: { slug: true, name: true } } },
-        orderBy: { createdAt: 'asc' },
-      },
-    },
-  });
-  if (!user || user.disabledAt) return null;
-  return {
-    id: user.id,
-    email: user.email,
-    name: user.name,
-    staffRole: isStaffRole(user.staffRole) ? user.staffRole : null,
-    authMethod,
-    memberships: user.memberships.map((m) => ({
-      orgId: m.orgId,
-      orgSlug: m.org.slug,
-      orgName: m.org.name,
-      role: m.role,
-      customRoleId: m.customRoleId,
-    })),
-  };
+  /** The `sessions` row this browser is signed in through. */
+  sessionId: string;
 }

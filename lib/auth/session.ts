@@ -27,6 +27,7 @@ export function actorFor(user: SessionUser, requestHeaders: Headers): Actor {
     ip: clientIp(requestHeaders),
     userAgent: requestHeaders.get('user-agent'),
     requestId: requestHeaders.get('x-request-id'),
+    sessionId: user.sessionId,
   };
 }
 

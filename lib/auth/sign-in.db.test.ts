@@ -4,7 +4,7 @@ import { prisma } from '@/lib/db/client';
 import { RateLimitedError } from '@/lib/errors';
 import { createOrg, createUser, uniqueSlug } from '@/lib/testing/factories';
 import { hashPassword } from './password';
-import { loadSessionUser } from './session-user';
+import { loadSession } from './sessions';
 import { SIGN_IN_LIMITS, signInWithPassword } from './sign-in';
 import type { SignInLimits } from './sign-in-limiter';
 
@@ -25,10 +25,17 @@ const checkedPasswords = (userId: string) => prisma.auditEvent.count({ where: { 
 describe('password sign-in', () => {
   it('accepts the right password, case-insensitively on the email, and audits it', async () => {
     const user = await createUser({ staffRole: 'staff-support', passwordHash });
-    const result = await attempt(user.email.toUpperCase(), 'right password');
-    expect(result).toEqual({ ok: true, userId: user.id });
+    const ip = freshAddress();
+    const result = await attempt(user.email.toUpperCase(), 'right password', ip);
+    expect(result).toEqual({ ok: true, userId: user.id, sessionId: expect.any(String) });
     const event = await prisma.auditEvent.findFirst({ where: { actorId: user.id, action: 'auth.sign_in' } });
     expect(event?.metadata).toEqual({ method: 'password' });
+    // The session starts with the sign-in, and remembers where from.
+    const sessionId = result.ok ? result.sessionId : '';
+    expect(await prisma.session.findUniqueOrThrow({ where: { id: sessionId } })).toMatchObject({ userId: user.id, authMethod: 'password', ip, userAgent: 'vitest', endedAt: null });
+    const started = await prisma.auditEvent.findFirstOrThrow({ where: { actorId: user.id, action: 'auth.session_start' } });
+    expect(started.metadata).toEqual({ sessionId, method: 'password' });
+    expect(await loadSession(prisma, sessionId)).toMatchObject({ id: user.id, sessionId, authMethod: 'password' });
     expect((await prisma.user.findUniqueOrThrow({ where: { id: user.id } })).lastLoginAt).not.toBeNull();
   });
 
@@ -39,7 +46,7 @@ describe('password sign-in', () => {
     expect(await attempt(user.email, 'wrong')).toEqual({ ok: false, reason: 'invalid' });
     expect(await attempt(`${uniqueSlug('nobody')}@example.test`, 'right password')).toEqual({ ok: false, reason: 'invalid' });
     expect(await attempt(disabled.email, 'right password')).toEqual({ ok: false, reason: 'invalid' });
-    expect(await loadSessionUser(disabled.id)).toBeNull();
+    expect(await prisma.session.count({ where: { userId: { in: [user.id, disabled.id] } } })).toBe(0);
   });
 });
 
@@ -94,7 +101,7 @@ describe('sign-in limits', () => {
     // 60 guesses from 60 addresses, all at once: each address is within its own limits.
     const spray = await Promise.allSettled(Array.from({ length: 60 }, (_, i) => attempt(user.email, `guess ${i}`)));
     // The real user, from their own address, signs in at once.
-    expect(await attempt(user.email, 'right password', home)).toEqual({ ok: true, userId: user.id });
+    expect(await attempt(user.email, 'right password', home)).toMatchObject({ ok: true, userId: user.id });
 
     const tried = spray.filter((r) => r.status === 'fulfilled').length;
     expect(spray.filter((r) => r.status === 'rejected').every((r) => r.reason instanceof RateLimitedError)).toBe(true);
@@ -142,14 +149,18 @@ describe('sign-in limits', () => {
 describe('session user', () => {
   it('carries id, staff role and memberships', async () => {
     const org = await createOrg();
-    const user = await createUser({ staffRole: null });
+    const user = await createUser({ staffRole: null, passwordHash });
     await prisma.membership.create({ data: { userId: user.id, orgId: org.id, role: 'admin' } });
-    const session = await loadSessionUser(user.id);
-    expect(session).toMatchObject({
+    const signedIn = await attempt(user.email, 'right password');
+    const sessionId = signedIn.ok ? signedIn.sessionId : '';
+    const session = await loadSession(prisma, sessionId);
+    expect(session).toEqual({
       id: user.id,
       email: user.email,
+      name: user.name,
       staffRole: null,
       authMethod: 'password',
+      sessionId,
       memberships: [{ orgId: org.id, orgSlug: org.slug, orgName: org.name, role: 'admin', customRoleId: null }],
     });
   });

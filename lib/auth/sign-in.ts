@@ -3,6 +3,7 @@ import { prisma } from '@/lib/db/client';
 import { RateLimitedError } from '@/lib/errors';
 import { metrics } from '@/lib/observability/metrics';
 import { DUMMY_HASH, verifyPassword } from './password';
+import { startSession } from './sessions';
 import { reserveSignInAttempt, signInLimitsFromEnv, type SignInLimits } from './sign-in-limiter';
 
 export const SIGN_IN_LIMITS: SignInLimits = signInLimitsFromEnv();
@@ -22,12 +23,13 @@ export interface PasswordSignIn {
  * and a slow-down per account), so only the budgeted number of passwords is
  * ever tried; a successful sign-in gives its reservation back. Addresses in
  * a domain whose organization requires SSO are answered before any password
- * is checked, so that answer says nothing about the password.
+ * is checked, so that answer says nothing about the password. Success
+ * starts a session (sessions.ts) whose id the session cookie carries.
  */
 export async function signInWithPassword(
   input: PasswordSignIn,
   limits: SignInLimits = SIGN_IN_LIMITS,
-): Promise<{ ok: true; userId: string } | { ok: false; reason: SignInFailure }> {
+): Promise<{ ok: true; userId: string; sessionId: string } | { ok: false; reason: SignInFailure }> {
   const email = input.email.trim().toLowerCase();
   const user = await prisma.user.findUnique({ where: { email }, omit: { passwordHash: false } });
   if (!user?.staffRole && (await ssoRequiredFor(email))) return { ok: false, reason: 'sso_required' };
@@ -53,16 +55,15 @@ export async function signInWithPassword(
     return { ok: false, reason: 'invalid' };
   }
 
-  await prisma.$transaction(async (tx) => {
+  // The session starts in the sign-in's transaction: no session without its sign-in event, and the reverse.
+  const session = await prisma.$transaction(async (tx) => {
     await attempt.succeeded(tx, user.id);
     await tx.user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
-    await recordAudit(
-      tx,
-      { kind: 'user', userId: user.id, label: user.email, staffRole: null, ip: input.ip, userAgent: input.userAgent },
-      { action: 'auth.sign_in', target: { type: 'user', id: user.id }, metadata: { method: 'password' } },
-    );
+    const actor = { kind: 'user' as const, userId: user.id, label: user.email, staffRole: null, ip: input.ip, userAgent: input.userAgent };
+    await recordAudit(tx, actor, { action: 'auth.sign_in', target: { type: 'user', id: user.id }, metadata: { method: 'password' } });
+    return startSession(tx, actor, { authMethod: 'password' });
   });
-  return { ok: true, userId: user.id };
+  return { ok: true, userId: user.id, sessionId: session.id };
 }
 
 /** Password sign-in is refused for addresses in a verified domain whose org requires SSO. */

@@ -39,9 +39,23 @@ describe('portcullis staff', () => {
     expect(badRole.stderr).toMatch(/^portcullis: role: /);
     const shortPassword = await runCli(['staff', 'create', `${uniqueSlug('x')}@vendor.test`, '--role', 'staff-admin', '--password-env', 'PW'], { PW: 'short' });
     expect(shortPassword.stderr).toBe('portcullis: password: Use at least 12 characters.\n');
+    const commonPassword = await runCli(['staff', 'create', `${uniqueSlug('x')}@vendor.test`, '--role', 'staff-admin', '--password-env', 'PW'], { PW: '123456789012' });
+    expect(commonPassword).toMatchObject({ code: 1, stderr: 'portcullis: This is one of the most common passwords. A few unrelated words make a strong password.\n' });
     const noPassword = await runCli(['staff', 'create', `${uniqueSlug('x')}@vendor.test`, '--role', 'staff-admin', '--password-env', 'UNSET_VAR_X']);
     expect(noPassword).toMatchObject({ code: 1, stderr: 'portcullis: Environment variable UNSET_VAR_X is empty or unset.\n' });
     expect(await prisma.user.count({ where: { email: { contains: 'x-' }, staffRole: 'emperor' } })).toBe(0);
+  });
+
+  it('deactivates and reactivates a staff account by email', async () => {
+    const email = `${uniqueSlug('leaver')}@vendor.test`;
+    expect((await runCli(['staff', 'create', email, '--role', 'staff-support', '--password-env', 'PW'], { PW: 'a long enough password' })).code).toBe(0);
+    expect(await runCli(['staff', 'deactivate', email])).toMatchObject({ code: 0, stdout: `Deactivated ${email}; 0 sessions ended\n` });
+    expect((await prisma.user.findUniqueOrThrow({ where: { email } })).disabledAt).not.toBeNull();
+    expect(await runCli(['staff', 'deactivate', email])).toMatchObject({ code: 1, stderr: `portcullis: ${email} is already deactivated.\n` });
+    expect(await runCli(['staff', 'reactivate', email])).toMatchObject({ code: 0, stdout: `Reactivated ${email}\n` });
+    expect((await prisma.user.findUniqueOrThrow({ where: { email } })).disabledAt).toBeNull();
+    const events = await prisma.auditEvent.findMany({ where: { actorLabel: { startsWith: 'cli:' }, action: { in: ['staff.deactivate', 'staff.reactivate'] }, after: { path: ['email'], equals: email } } });
+    expect(events.map((e) => e.action).sort()).toEqual(['staff.deactivate', 'staff.reactivate']);
   });
 
   it('exits 2 on usage errors', async () => {

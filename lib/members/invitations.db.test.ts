@@ -112,6 +112,9 @@ describe('invitations', () => {
     expect(JSON.stringify({ ...codeSent, id: null })).not.toContain(code);
 
     await expect(acceptInvitationAsNewUser({ token, code, name: 'New Person', password: 'short' })).rejects.toThrow();
+    // The password rule (lib/auth/password-policy.ts) says why, and a refused password costs none of the code's tries.
+    await expect(acceptInvitationAsNewUser({ token, code, name: 'New Person', password: 'password1234' })).rejects.toThrow(/too close to a commonly used password/);
+    expect((await prisma.mailboxProof.findUniqueOrThrow({ where: { id: proof.id } })).attempts).toBe(0);
     const joined = await acceptInvitationAsNewUser({ token, code: `${code.slice(0, 4)} ${code.slice(4)}`, name: 'New Person', password: 'correct horse battery' }, client());
     expect(joined.email).toBe(address);
     const user = await prisma.user.findUniqueOrThrow({ where: { email: address }, omit: { passwordHash: false }, include: { memberships: true } });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
 import type { Actor } from '@/lib/auth/actor';
 import { checkMailboxCode, issueMailboxProof, useMailboxProof } from '@/lib/auth/mailbox-proof';
-import { hashPassword } from '@/lib/auth/password';
+import { hashNewPassword, newPasswordField } from '@/lib/auth/password-policy';
 import { ssoRequiredFor } from '@/lib/auth/sign-in';
 import { publicUrl } from '@/lib/config/public-url';
 import { generateSecret, keyedHash } from '@/lib/crypto/keyed-hash';
@@ -361,11 +361,10 @@ export async function sendInvitationCode(input: z.input<typeof acceptInvitationS
   return { email: row.email, expiresAt: proof.expiresAt, mailed: sent };
 }
 
-export const PASSWORD_MIN = 12;
 export const acceptAsNewUserSchema = acceptInvitationSchema.extend({
   code: z.string().trim().min(1, 'Enter the code we emailed you.').max(32),
   name: z.string().trim().min(1, 'Enter your name.').max(120, 'Use at most 120 characters.'),
-  password: z.string().min(PASSWORD_MIN, `Use at least ${PASSWORD_MIN} characters.`).max(1024, 'That password is too long.'),
+  password: newPasswordField,
 });
 
 /**
@@ -378,8 +377,9 @@ export const acceptAsNewUserSchema = acceptInvitationSchema.extend({
 export async function acceptInvitationAsNewUser(input: z.input<typeof acceptAsNewUserSchema>, request: Requester = {}, now = new Date()) {
   const data = acceptAsNewUserSchema.parse(input);
   const row = await invitationForNewAccount(data.token, now);
+  // The password rule first: a refused password should not spend one of the code's few tries.
+  const passwordHash = await hashNewPassword(data.password, { email: row.email, name: data.name });
   const proof = await checkMailboxCode({ purpose: 'invitation', subjectId: row.id, email: row.email, code: data.code }, now);
-  const passwordHash = await hashPassword(data.password);
   return prisma.$transaction(async (tx) => {
     const taken = await tx.user.findUnique({ where: { email: row.email }, select: { id: true } });
     if (taken) throw new ConflictError(`An account for ${row.email} already exists. Sign in to accept the invitation.`);

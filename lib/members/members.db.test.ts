@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { prisma } from '@/lib/db/client';
 import { ConflictError, ForbiddenError, NotFoundError } from '@/lib/errors';
+import { startSession } from '@/lib/auth/sessions';
 import { createMember, createOrg, createStaff } from '@/lib/testing/factories';
 import { changeMemberRole, leaveOrg, listMembers, removeMember } from './members';
 
@@ -93,6 +94,30 @@ describe('members', () => {
     expect(await prisma.teamMember.count({ where: { teamId: team.id } })).toBe(0);
     const event = await prisma.auditEvent.findFirstOrThrow({ where: { orgId: org.id, action: 'member.remove' } });
     expect(event.before).toMatchObject({ email: editor.user.email, role: 'editor', teams: ['Platform'] });
+  });
+
+  it('ends the sessions of someone removed from their last organization, not of someone who still has one', async () => {
+    const org = await createOrg();
+    const second = await createOrg();
+    const owner = await createMember(org.id, 'owner');
+    const leaving = await createMember(org.id, 'viewer');
+    const staying = await createMember(org.id, 'viewer');
+    await prisma.membership.create({ data: { userId: staying.user.id, orgId: second.id, role: 'viewer' } });
+    const signIn = (member: typeof leaving) => prisma.$transaction((tx) => startSession(tx, member.actor, { authMethod: 'password' }));
+    const [one, two, kept] = [await signIn(leaving), await signIn(leaving), await signIn(staying)];
+
+    await removeMember(owner.actor, { orgId: org.id, membershipId: leaving.membership.id });
+    await removeMember(owner.actor, { orgId: org.id, membershipId: staying.membership.id });
+    const sessions = await prisma.session.findMany({ where: { id: { in: [one.id, two.id, kept.id] } } });
+    expect(Object.fromEntries(sessions.map((s) => [s.id, s.endedReason]))).toEqual({ [one.id]: 'removed', [two.id]: 'removed', [kept.id]: null });
+    // Audited by whoever removed them, in the removal's transaction.
+    const ended = await prisma.auditEvent.findFirstOrThrow({ where: { action: 'auth.session_end', targetId: leaving.user.id } });
+    expect(ended).toMatchObject({ actorId: owner.user.id, metadata: { reason: 'removed', sessionIds: expect.arrayContaining([one.id, two.id]) } });
+
+    // Leaving one's last organization ends one's sessions too.
+    const last = await signIn(staying);
+    await leaveOrg(staying.actor, { orgId: second.id });
+    expect((await prisma.session.findUniqueOrThrow({ where: { id: last.id } })).endedReason).toBe('removed');
   });
 
   it('answers 404 for another org’s member and 403 without members.manage', async () => {

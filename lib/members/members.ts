@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
 import type { Actor } from '@/lib/auth/actor';
-import { prisma, type Prisma } from '@/lib/db/client';
+import { endUserSessions } from '@/lib/auth/sessions';
+import { prisma, type Db, type Prisma } from '@/lib/db/client';
 import { NotFoundError } from '@/lib/errors';
 import { assertCanChangeRole, assertCanRemove } from '@/lib/rbac/grants';
 import { resolvedOf, resolveRoleRef, roleRefString } from '@/lib/rbac/role-ref';
@@ -56,6 +57,17 @@ function memberOrder(query: Pick<TableQuery<MemberSort>, 'sort' | 'dir'>): Prism
     default:
       return [{ user: { name: dir } }, { user: { email: 'asc' } }];
   }
+}
+
+/**
+ * Someone who has just lost their last organization has nothing left to sign
+ * in to: their sessions end with the removal (vendor staff keep theirs).
+ */
+async function endSessionsIfNoOrgLeft(tx: Db, actor: Actor, userId: string) {
+  const user = await tx.user.findUnique({ where: { id: userId }, select: { staffRole: true } });
+  if (!user || user.staffRole) return;
+  const remaining = await tx.membership.count({ where: { userId, org: { status: { not: 'deactivated' } } } });
+  if (remaining === 0) await endUserSessions(tx, actor, userId, 'removed');
 }
 
 export async function listMembers(actor: Actor, orgId: string, query: Pick<TableQuery<MemberSort>, 'q' | 'sort' | 'dir' | 'skip' | 'take'> & { filters?: { role?: string } }) {
@@ -132,6 +144,7 @@ export async function removeMember(actor: Actor, input: z.input<typeof removeMem
       orgId: access.org.id,
       before: { email: target.user.email, role: roleRefString(target), teams: target.teams.map((link) => link.team.name) },
     });
+    await endSessionsIfNoOrgLeft(tx, actor, target.userId);
     return { id: target.id, email: target.user.email };
   });
 }
@@ -153,6 +166,7 @@ export async function leaveOrg(actor: Actor, input: z.input<typeof leaveOrgSchem
       orgId: access.org.id,
       before: { email: membership.user.email, role: roleRefString(membership), teams: membership.teams.map((link) => link.team.name) },
     });
+    await endSessionsIfNoOrgLeft(tx, actor, membership.userId);
     return { orgId: access.org.id, orgName: access.org.name };
   });
 }

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { KeyRound } from 'lucide-react';
+import { Alert } from '@/components/ui/alert';
 import { buttonVariants } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { getSessionUser } from '@/lib/auth/session';
@@ -10,8 +11,8 @@ import { SignInForm } from './sign-in-form';
 
 export const metadata: Metadata = { title: 'Sign in' };
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string }> }) {
-  const { callbackUrl } = await searchParams;
+export default async function SignInPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string; reset?: string }> }) {
+  const { callbackUrl, reset } = await searchParams;
   if (await getSessionUser()) redirect(safeRedirectPath(callbackUrl));
   return (
     <Card>
@@ -20,7 +21,17 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
         <CardDescription>Vendor staff and customers. Your organization may use single sign-on.</CardDescription>
       </CardHeader>
       <CardContent>
+        {reset === 'done' ? (
+          <Alert tone="success" className="mb-4">
+            Your password was changed and every device was signed out. Sign in with your new password.
+          </Alert>
+        ) : null}
         <SignInForm callbackUrl={callbackUrl} />
+        <p className="mt-3 text-right text-sm">
+          <Link href="/forgot-password" className="font-medium text-primary-strong hover:underline">
+            Forgot your password?
+          </Link>
+        </p>
         <div className="my-5 flex items-center gap-3 text-xs text-muted-foreground" aria-hidden="true">
           <span className="h-px flex-1 bg-border" />
           or

@@ -1,5 +1,5 @@
 import { ValidationError } from '@/lib/errors';
-import { createStaffUser, listStaffUsers } from '@/lib/staff/staff-users';
+import { createStaffUser, deactivateStaffUser, listStaffUsers, reactivateStaffUser } from '@/lib/staff/staff-users';
 import { cliContext } from '../context';
 import type { RegisterCommand } from '.';
 
@@ -32,6 +32,27 @@ export const registerStaff: RegisterCommand = (program, kit) => {
         { key: 'name', label: 'Name' },
         { key: 'staffRole', label: 'Role' },
         { key: 'lastLoginAt', label: 'Last sign-in' },
+        { key: 'disabledAt', label: 'Deactivated' },
       ]);
+    });
+
+  staff
+    .command('deactivate')
+    .description('stop a staff account from signing in and end its sessions at once')
+    .argument('<email>')
+    .action(async (email: string) => {
+      const { actor } = await cliContext();
+      const { user, sessionsEnded } = await deactivateStaffUser(actor, { email });
+      kit.output(false).print(`Deactivated ${user.email}; ${sessionsEnded} ${sessionsEnded === 1 ? 'session' : 'sessions'} ended`);
+    });
+
+  staff
+    .command('reactivate')
+    .description('let a deactivated staff account sign in again')
+    .argument('<email>')
+    .action(async (email: string) => {
+      const { actor } = await cliContext();
+      const user = await reactivateStaffUser(actor, { email });
+      kit.output(false).print(`Reactivated ${user.email}`);
     });
 };

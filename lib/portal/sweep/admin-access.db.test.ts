@@ -11,6 +11,7 @@ import { ORG_PERMISSIONS } from '@/lib/rbac/permissions';
 import { mintToken } from '@/lib/registry/tokens';
 import { createSiemDestination } from '@/lib/siem/destinations';
 import { addDomain } from '@/lib/sso/domains';
+import { deactivateStaffUser } from '@/lib/staff/staff-users';
 import { createMember, createOrg, createStaff, uniqueSlug } from '@/lib/testing/factories';
 import { createScratchDatabase, type ScratchDatabase } from '@/lib/testing/scratch-db';
 import { discoverEntryPoints } from './discover';
@@ -58,7 +59,8 @@ async function createCustomerWorld() {
   await prisma.siemDelivery.create({ data: { destinationId: destination.id, auditEventId: destination.cursor, status: 'dead', attempts: 10, lastError: 'HTTP 500' } });
   const other = await createOrg({ name: `Other ${uniqueSlug('o')}` });
   const otherOwner = await createMember(other.id, 'owner');
-  return { staff, org, owner, allPermissions, repository, spareRepository, token: token.record, license: license.license, domain, destination, other, otherOwner };
+  const colleague = await createStaff('staff-support');
+  return { colleague, staff, org, owner, allPermissions, repository, spareRepository, token: token.record, license: license.license, domain, destination, other, otherOwner };
 }
 type World = Awaited<ReturnType<typeof createCustomerWorld>>;
 
@@ -181,6 +183,14 @@ const CASES: Record<string, Case> = {
   [`${SETTINGS}#updateInstructionSettingsAction`]: {
     kind: 'action',
     fields: () => ({ chartRef: `oci://{{registryHost}}/charts/${uniqueSlug('p')}`, vendorContact: 'support@vendor.test' }),
+  },
+  [`${SETTINGS}#deactivateStaffAction`]: { kind: 'action', fields: (w) => ({ email: w.colleague.user.email }) },
+  [`${SETTINGS}#reactivateStaffAction`]: {
+    kind: 'action',
+    prepare: async (w) => {
+      await deactivateStaffUser(w.staff.actor, { email: w.colleague.user.email });
+    },
+    fields: (w) => ({ email: w.colleague.user.email }),
   },
   [`${SETTINGS}#setMaxTokenDaysAction`]: { kind: 'action', fields: () => ({ maxDays: String(100 + Math.floor(Math.random() * 200)) }) },
   // audit and SIEM

@@ -1,5 +1,7 @@
 import path from 'node:path';
-import { loadSessionUser, type SessionUser } from '@/lib/auth/session-user';
+import type { SessionUser } from '@/lib/auth/session-user';
+import { prisma } from '@/lib/db/client';
+import { isStaffRole } from '@/lib/rbac/permissions';
 import type { EntryPoint } from './discover';
 
 /** What the sweeps share to call server actions and route handlers the way Next.js does. */
@@ -45,9 +47,31 @@ export async function mockedAuthConfig() {
   };
 }
 
-/** Runs `run` signed in as the user (their session as loadSessionUser builds it), or signed out for null. */
+/**
+ * The session user as lib/auth/sessions.ts loadSession reads it, without a
+ * sessions row: starting one is audited and touching it writes, and the
+ * sweeps compare digests of the whole database around each call.
+ */
+async function sessionUserOf(userId: string): Promise<SessionUser | null> {
+  const user = await prisma.user.findUnique({
+    where: { id: userId },
+    include: { memberships: { where: { org: { status: { not: 'deactivated' } } }, include: { org: { select: { slug: true, name: true } } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] } },
+  });
+  if (!user || user.disabledAt) return null;
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    staffRole: isStaffRole(user.staffRole) ? user.staffRole : null,
+    authMethod: 'password',
+    sessionId: `sweep-${user.id}`,
+    memberships: user.memberships.map((m) => ({ orgId: m.orgId, orgSlug: m.org.slug, orgName: m.org.name, role: m.role, customRoleId: m.customRoleId })),
+  };
+}
+
+/** Runs `run` signed in as the user, or signed out for null. */
 export async function asUser<T>(userId: string | null, run: () => Promise<T>): Promise<T> {
-  currentUser = userId ? await loadSessionUser(userId) : null;
+  currentUser = userId ? await sessionUserOf(userId) : null;
   if (userId && !currentUser) throw new Error(`user ${userId} has no session`);
   try {
     return await run();

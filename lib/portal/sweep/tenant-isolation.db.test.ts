@@ -1,13 +1,17 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ActionResult } from '@/lib/action-result';
+import { randomBytes } from 'node:crypto';
 import type { Actor } from '@/lib/auth/actor';
+import { hashPassword } from '@/lib/auth/password';
+import { requestPasswordReset } from '@/lib/auth/passwords';
+import { startSession } from '@/lib/auth/sessions';
 import { UnauthorizedError } from '@/lib/errors';
 import { setMailTransport } from '@/lib/mail/send';
 import { memoryTransport } from '@/lib/mail/transport';
 import { BUILTIN_ROLES, ORG_PERMISSIONS, type OrgPermission } from '@/lib/rbac/permissions';
 import { prisma } from '@/lib/db/client';
-import { createMember } from '@/lib/testing/factories';
+import { createMember, createStaff, uniqueSlug } from '@/lib/testing/factories';
 import { discoverEntryPoints } from './discover';
 import { loadEntryPoint, redirectTarget, toFormData, type Fields } from './harness';
 import { startBillingTestEnv, type BillingTestEnv } from '@/lib/testing/stripe';
@@ -94,15 +98,54 @@ interface OrgRouteCase {
   mixed?: (victim: World, attacker: World) => { path: string; params: Record<string, string> };
 }
 
+/** A person with a password and two signed-in devices; `actor` acts through the first. */
+interface AccountSubject {
+  user: { id: string; email: string };
+  actor: Actor;
+  sessions: [string, string];
+  password: string;
+}
+
+/**
+ * Acting on one's own account (/account): only the caller's account is
+ * touched. Anyone else calling with the victim's ids (another org's owner,
+ * the victim's own org owner, vendor staff) may get any answer but leaves the
+ * victim's account as it was; signed out → 401; the victim's own call
+ * succeeds and changes it.
+ */
+interface AccountCase {
+  kind: 'account';
+  fields: (victim: AccountSubject) => Fields;
+}
+
+/**
+ * Signed-out entry points of sign-in (password reset): without the secret
+ * mailed to an account nothing reaches it, and the answer says nothing about
+ * which addresses have accounts.
+ */
+interface PublicCase {
+  kind: 'public';
+  /** Calls that must all get the same answer (a real account's address, one without a password, an unknown one). */
+  sameAnswer?: (victim: AccountSubject, attacker: World) => Fields[];
+  refusals?: (victim: AccountSubject) => Promise<{ fields: Fields; status: number[] }[]>;
+  /** The victim's own call, with what their mailbox received; it must succeed and change their account. */
+  control?: (victim: AccountSubject) => Promise<Fields>;
+  /** Why a successful call changes no account. */
+  readOnly?: string;
+}
+
 interface Exempt {
   kind: 'exempt';
   reason: string;
 }
 
-type Case = OrgActionCase | InvitationCase | OrgRouteCase | Exempt;
+type Case = OrgActionCase | InvitationCase | OrgRouteCase | AccountCase | PublicCase | Exempt;
 
 const TEAM = 'app/(portal)/portal/[org]/team';
 const INVITE = 'app/(portal)/invite/[token]/actions.ts';
+const ACCOUNT = 'app/(account)/account/actions.ts';
+const RESET = 'app/(auth)/forgot-password/actions.ts';
+const NEW_PASSWORD = 'a fresh sweep passphrase';
 
 const CASES: Record<string, Case> = {
   // members and invitations
@@ -322,6 +365,27 @@ const CASES: Record<string, Case> = {
     kind: 'exempt',
     reason: "the SSO email step: public by design, answers only with the sign-in paths of the address's verified domain (lib/sso/sso.db.test.ts)",
   },
+  // one's own account (/account)
+  [`${ACCOUNT}#changePasswordAction`]: { kind: 'account', fields: (v) => ({ currentPassword: v.password, newPassword: NEW_PASSWORD }) },
+  [`${ACCOUNT}#endSessionAction`]: { kind: 'account', fields: (v) => ({ sessionId: v.sessions[1] }) },
+  [`${ACCOUNT}#endOtherSessionsAction`]: { kind: 'account', fields: () => ({}) },
+  [`${ACCOUNT}#endAllSessionsAction`]: { kind: 'account', fields: () => ({}) },
+  // password reset from the sign-in page
+  [`${RESET}#requestPasswordResetAction`]: {
+    kind: 'public',
+    sameAnswer: (v, attacker) => [{ email: v.user.email }, { email: attacker.owner.user.email }, { email: `${uniqueSlug('nobody')}@example.test` }],
+    readOnly: 'asking only mails a link to the address; the account changes when the link is used (resetPasswordAction)',
+  },
+  [`${RESET}#resetPasswordAction`]: {
+    kind: 'public',
+    refusals: async (v) => [
+      { fields: { token: `pcm_${'0'.repeat(43)}`, password: NEW_PASSWORD }, status: [400] },
+      { fields: { token: '', password: NEW_PASSWORD }, status: [400] },
+      // The victim's own link with a password the rule refuses changes nothing.
+      { fields: { token: await mailedResetLink(v), password: 'password1234' }, status: [400] },
+    ],
+    control: async (v) => ({ token: await mailedResetLink(v), password: NEW_PASSWORD }),
+  },
   // API routes
   'app/api/auth/[...nextauth]/route.ts#GET': { kind: 'exempt', reason: "next-auth's own sign-in endpoints: no organization data" },
   'app/api/auth/[...nextauth]/route.ts#POST': { kind: 'exempt', reason: "next-auth's own sign-in endpoints: no organization data" },
@@ -436,12 +500,40 @@ function victimIds(world: World): Set<string> {
   ]);
 }
 
+// ── accounts ───────────────────────────────────────────────────────────────
+async function accountSubject(user: { id: string; email: string; staffRole: string | null }, actor: Actor): Promise<AccountSubject> {
+  const password = `sweep ${randomBytes(6).toString('hex')} passphrase`;
+  await prisma.user.update({ where: { id: user.id }, data: { passwordHash: await hashPassword(password) } });
+  const start = () => prisma.$transaction((tx) => startSession(tx, actor, { authMethod: 'password' }));
+  const sessions: [string, string] = [(await start()).id, (await start()).id];
+  return { user, actor: { ...actor, sessionId: sessions[0] }, sessions, password };
+}
+
+/** Everything stored about one account: its row (password hash included) and its sessions. */
+async function accountDigest(subject: AccountSubject): Promise<string> {
+  const user = await prisma.user.findUniqueOrThrow({ where: { id: subject.user.id }, omit: { passwordHash: false } });
+  const sessions = await prisma.session.findMany({ where: { userId: subject.user.id }, orderBy: { id: 'asc' } });
+  return JSON.stringify({ user, sessions });
+}
+
+/** Asks for a reset link for the subject (from an address of its own) and reads it from the mail the subject received. */
+async function mailedResetLink(subject: AccountSubject): Promise<string> {
+  const before = outbox.sent.length;
+  await requestPasswordReset({ email: subject.user.email }, { ip: `2001:db8:${randomBytes(2).toString('hex')}::1` });
+  let token: string | undefined;
+  await expect
+    .poll(() => (token = outbox.sent.slice(before).find((mail) => mail.to === subject.user.email)?.text.match(/\/reset-password\/(pcm_\w+)/)?.[1]))
+    .toBeTruthy();
+  return token!;
+}
+
 // ── the sweep ──────────────────────────────────────────────────────────────
 const covered = { actions: 0, routes: 0, exempt: 0 };
 
 let billing: BillingTestEnv;
+const outbox = memoryTransport();
 beforeAll(async () => {
-  setMailTransport(memoryTransport());
+  setMailTransport(outbox);
   billing = await startBillingTestEnv();
 });
 afterAll(async () => {
@@ -496,6 +588,43 @@ describe('tenant isolation sweep', () => {
         expect(await invokeRoute(route, victim.owner.actor, target), 'the control call (the victim with the permission) should succeed').toMatchObject({ ok: true });
         expect(await orgDigest(victim), 'the control call should change the victim org (it is audited)').not.toBe(before);
         covered.routes++;
+        return;
+      }
+
+      if (spec.kind === 'account') {
+        const subject = await accountSubject(victim.viewer.user, victim.viewer.actor);
+        await accountSubject(attacker.owner.user, attacker.owner.actor);
+        const before = await accountDigest(subject);
+        const fields = spec.fields(subject);
+        // Anyone else gets whatever their own account gives them, and the victim's account stays as it was.
+        for (const caller of [attacker.owner.actor, victim.owner.actor, (await createStaff('staff-admin')).actor]) await invoke(fn, caller, fields);
+        expectRefused(await invoke(fn, null, fields), [401], 'a signed-out caller');
+        expect(await accountDigest(subject), "the victim's account changed").toBe(before);
+        expect(await invoke(fn, subject.actor, fields), 'the control call (the victim on their own account) should succeed').toMatchObject({ ok: true });
+        expect(await accountDigest(subject), 'the control call should change the victim account').not.toBe(before);
+        covered.actions++;
+        return;
+      }
+
+      if (spec.kind === 'public') {
+        const subject = await accountSubject(victim.viewer.user, victim.viewer.actor);
+        const before = await accountDigest(subject);
+        const orgBefore = await orgDigest(victim);
+        const answers = [];
+        for (const fields of spec.sameAnswer?.(subject, attacker) ?? []) answers.push(await invoke(fn, null, fields));
+        for (const answer of answers) expect(answer, 'every address gets the same answer').toEqual(answers[0]);
+        for (const refusal of (await spec.refusals?.(subject)) ?? []) {
+          expectRefused(await invoke(fn, null, refusal.fields), refusal.status, `signed out with ${JSON.stringify(refusal.fields)}`);
+        }
+        expect(await accountDigest(subject), "the victim's account changed").toBe(before);
+        expect(await orgDigest(victim), "the victim org's data changed").toBe(orgBefore);
+        if (spec.control) {
+          expect(await invoke(fn, null, await spec.control(subject)), 'the victim with their mailed link should succeed').toMatchObject({ ok: true });
+          expect(await accountDigest(subject), 'the control call should change the victim account').not.toBe(before);
+        } else {
+          expect(spec.readOnly?.length ?? 0).toBeGreaterThan(10);
+        }
+        covered.actions++;
         return;
       }
 

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { staffAction } from '@/lib/actions';
 import { instructionSettingsSchema, resetTemplate, updateInstructionSettings, updateTemplate, updateTemplateSchema } from '@/lib/instructions/templates';
 import { setMaxTokenDays } from '@/lib/registry/tokens';
+import { deactivateStaffUser, reactivateStaffUser, staffAccountSchema } from '@/lib/staff/staff-users';
 
 export const updateTemplateAction = staffAction('templates.manage', updateTemplateSchema, async (input, actor) => {
   const template = await updateTemplate(actor, input);
@@ -28,4 +29,16 @@ export const setMaxTokenDaysAction = staffAction('settings.manage', z.object({ m
   const days = await setMaxTokenDays(actor, maxDays);
   revalidatePath('/admin/settings');
   return { message: `New tokens can now live up to ${days} days.` };
+});
+
+export const deactivateStaffAction = staffAction('staff.manage', staffAccountSchema, async (input, actor) => {
+  const { user, sessionsEnded } = await deactivateStaffUser(actor, input);
+  revalidatePath('/admin/settings');
+  return { message: `${user.email} is deactivated; ${sessionsEnded} ${sessionsEnded === 1 ? 'session' : 'sessions'} ended.` };
+});
+
+export const reactivateStaffAction = staffAction('staff.manage', staffAccountSchema, async (input, actor) => {
+  const user = await reactivateStaffUser(actor, input);
+  revalidatePath('/admin/settings');
+  return { message: `${user.email} can sign in again.` };
 });

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { InstructionSettingsForm, MaxTokenDaysForm, TemplateForm } from '@/components/settings/settings-forms';
+import { StaffAccounts } from '@/components/settings/staff-accounts';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
@@ -10,14 +11,29 @@ import { formatDateTime } from '@/lib/format';
 import { PLACEHOLDERS } from '@/lib/instructions/render';
 import { instructionSettings, listTemplates } from '@/lib/instructions/templates';
 import { hasStaffPermission } from '@/lib/rbac/authorize';
+import { STAFF_ROLES, type StaffRole } from '@/lib/rbac/permissions';
 import { maxTokenDays } from '@/lib/registry/tokens';
-import { resetTemplateAction, setMaxTokenDaysAction, updateInstructionSettingsAction, updateTemplateAction } from './actions';
+import { listStaffUsers } from '@/lib/staff/staff-users';
+import {
+  deactivateStaffAction,
+  reactivateStaffAction,
+  resetTemplateAction,
+  setMaxTokenDaysAction,
+  updateInstructionSettingsAction,
+  updateTemplateAction,
+} from './actions';
 
 export const metadata: Metadata = { title: 'Settings' };
 
 export default async function SettingsPage() {
-  const { actor } = await requireStaffPage('/admin/settings');
-  const [templates, settings, maxDays] = await Promise.all([listTemplates(actor), instructionSettings(prisma), maxTokenDays(prisma)]);
+  const { actor, user } = await requireStaffPage('/admin/settings');
+  const canStaff = hasStaffPermission(actor, 'staff.manage');
+  const [templates, settings, maxDays, staff] = await Promise.all([
+    listTemplates(actor),
+    instructionSettings(prisma),
+    maxTokenDays(prisma),
+    canStaff ? listStaffUsers(actor) : Promise.resolve([]),
+  ]);
   const canTemplates = hasStaffPermission(actor, 'templates.manage');
   const canSettings = hasStaffPermission(actor, 'settings.manage');
   return (
@@ -32,6 +48,22 @@ export default async function SettingsPage() {
           <MaxTokenDaysForm action={setMaxTokenDaysAction} maxDays={maxDays} readOnly={!canSettings} />
         </CardContent>
       </Card>
+      {canStaff ? (
+        <Card>
+          <CardHeader>
+            <CardTitle>Staff accounts</CardTitle>
+            <CardDescription>Deactivating someone signs them out everywhere at once. Create accounts with `portcullis staff create`.</CardDescription>
+          </CardHeader>
+          <CardContent>
+            <StaffAccounts
+              accounts={staff.map((member) => ({ ...member, roleLabel: STAFF_ROLES[member.staffRole as StaffRole]?.label ?? member.staffRole ?? '' }))}
+              selfId={user.id}
+              deactivateAction={deactivateStaffAction}
+              reactivateAction={reactivateStaffAction}
+            />
+          </CardContent>
+        </Card>
+      ) : null}
       <Card>
         <CardHeader>
           <CardTitle>Install instructions</CardTitle>

@@ -7,7 +7,8 @@ import { Button, LinkButton } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { getSessionUser } from '@/lib/auth/session';
 import { formatDateTime } from '@/lib/format';
-import { INVITATION_CODE_MINUTES, PASSWORD_MIN, previewInvitation } from '@/lib/members/invitations';
+import { PASSWORD_MIN_LENGTH } from '@/lib/auth/password-policy';
+import { INVITATION_CODE_MINUTES, previewInvitation } from '@/lib/members/invitations';
 import { signOutAction } from '../../../(auth)/actions';
 import { AcceptInvitationForm, CreateAccountForm } from './invite-forms';
 
@@ -109,7 +110,7 @@ export default async function InvitationPage({ params }: { params: Promise<{ tok
 
   return (
     <Frame title={title} description={description}>
-      <CreateAccountForm token={token} email={preview.email} orgName={preview.orgName} passwordMin={PASSWORD_MIN} codeMinutes={INVITATION_CODE_MINUTES} />
+      <CreateAccountForm token={token} email={preview.email} orgName={preview.orgName} passwordMin={PASSWORD_MIN_LENGTH} codeMinutes={INVITATION_CODE_MINUTES} />
       <p className="text-center text-xs text-muted-foreground">
         Already have an account with another address?{' '}
         <Link href={`/sign-in?callbackUrl=${encodeURIComponent(here)}`} className="underline">

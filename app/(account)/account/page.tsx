@@ -1,0 +1,70 @@
+import type { Metadata } from 'next';
+import { headers } from 'next/headers';
+import { redirect } from 'next/navigation';
+import { ChangePasswordForm } from '@/components/account/change-password-form';
+import { SessionList } from '@/components/account/session-list';
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
+import { KeyValueList } from '@/components/ui/key-value-list';
+import { PageHeader } from '@/components/ui/page-header';
+import { PASSWORD_MIN_LENGTH } from '@/lib/auth/password-policy';
+import { canChangePassword } from '@/lib/auth/passwords';
+import { actorFor, getSessionUser } from '@/lib/auth/session';
+import { listSessions } from '@/lib/auth/sessions';
+import { changePasswordAction, endAllSessionsAction, endOtherSessionsAction, endSessionAction } from './actions';
+
+export const metadata: Metadata = { title: 'Your account' };
+
+const METHODS: Record<string, string> = { password: 'Email and password', saml: 'Single sign-on (SAML)', oidc: 'Single sign-on (OIDC)' };
+
+export default async function AccountPage() {
+  const user = await getSessionUser();
+  if (!user) redirect('/sign-in?callbackUrl=%2Faccount');
+  const actor = actorFor(user, await headers());
+  const [sessions, hasPassword] = await Promise.all([listSessions(actor), canChangePassword(actor)]);
+  return (
+    <>
+      <PageHeader title="Your account" description="Your sign-in details and the devices signed in to your account." />
+      <Card>
+        <CardHeader>
+          <CardTitle>Profile</CardTitle>
+        </CardHeader>
+        <CardContent>
+          <KeyValueList
+            items={[
+              { label: 'Name', value: user.name ?? '—' },
+              { label: 'Email', value: user.email },
+              { label: 'Signed in with', value: METHODS[user.authMethod] ?? user.authMethod },
+            ]}
+          />
+        </CardContent>
+      </Card>
+      <Card>
+        <CardHeader>
+          <CardTitle>Password</CardTitle>
+          <CardDescription>
+            {hasPassword ? 'Changing your password signs out every other device.' : 'You sign in with single sign-on, so your organization manages your password.'}
+          </CardDescription>
+        </CardHeader>
+        {hasPassword ? (
+          <CardContent>
+            <ChangePasswordForm action={changePasswordAction} email={user.email} minLength={PASSWORD_MIN_LENGTH} />
+          </CardContent>
+        ) : null}
+      </Card>
+      <Card>
+        <CardHeader>
+          <CardTitle>Where you are signed in</CardTitle>
+          <CardDescription>Signing a device out takes effect on its next click.</CardDescription>
+        </CardHeader>
+        <CardContent>
+          <SessionList
+            sessions={sessions.map((s) => ({ ...s, method: METHODS[s.authMethod] ?? s.authMethod }))}
+            endAction={endSessionAction}
+            endOthersAction={endOtherSessionsAction}
+            endAllAction={endAllSessionsAction}
+          />
+        </CardContent>
+      </Card>
+    </>
+  );
+}

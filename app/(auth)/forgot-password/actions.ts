@@ -1,0 +1,37 @@
+'use server';
+
+import { headers } from 'next/headers';
+import { redirect } from 'next/navigation';
+import type { ActionResult } from '@/lib/action-result';
+import { formDataToObject, toActionError } from '@/lib/actions';
+import { forgotPasswordSchema, PASSWORD_RESET_LINK_MINUTES, requestPasswordReset, resetPassword, resetPasswordSchema } from '@/lib/auth/passwords';
+import { clientIp } from '@/lib/auth/request';
+
+async function requester() {
+  const requestHeaders = await headers();
+  return { ip: clientIp(requestHeaders), userAgent: requestHeaders.get('user-agent'), requestId: requestHeaders.get('x-request-id') };
+}
+
+/** Signed out: asks for a reset link. The answer is the same whether or not the address has an account. */
+export async function requestPasswordResetAction(_previous: unknown, formData: FormData): Promise<ActionResult> {
+  try {
+    await requestPasswordReset(forgotPasswordSchema.parse(formDataToObject(formData)), await requester());
+    return {
+      ok: true,
+      data: undefined,
+      message: `If an account signs in with that address, we have emailed it a link to choose a new password. The link works for ${PASSWORD_RESET_LINK_MINUTES} minutes.`,
+    };
+  } catch (error) {
+    return toActionError(error);
+  }
+}
+
+/** Signed out, holding the mailed link: sets the new password, which signs the account out everywhere. */
+export async function resetPasswordAction(_previous: unknown, formData: FormData): Promise<ActionResult> {
+  try {
+    await resetPassword(resetPasswordSchema.parse(formDataToObject(formData)), await requester());
+  } catch (error) {
+    return toActionError(error);
+  }
+  redirect('/sign-in?reset=done');
+}

@@ -1,0 +1,55 @@
+'use client';
+
+import { Badge } from '@/components/ui/badge';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog';
+import type { ActionResult, ActionState } from '@/lib/action-result';
+import { formatRelative } from '@/lib/format';
+
+type Action = (state: ActionState, formData: FormData) => Promise<ActionResult>;
+
+export type StaffAccount = { id: string; email: string; name: string | null; roleLabel: string; lastLoginAt: Date | null; disabledAt: Date | null };
+
+/** Vendor staff accounts with deactivate (sessions end at once) and reactivate, for staff admins. */
+export function StaffAccounts({ accounts, selfId, deactivateAction, reactivateAction }: { accounts: StaffAccount[]; selfId: string; deactivateAction: Action; reactivateAction: Action }) {
+  return (
+    <ul className="divide-y divide-border rounded-md border border-border" aria-label="Staff accounts">
+      {accounts.map((account) => (
+        <li key={account.id} className="flex flex-wrap items-center justify-between gap-3 px-3 py-2">
+          <span className="min-w-0">
+            <span className="block truncate text-sm font-medium">{account.name ?? account.email}</span>
+            <span className="block truncate text-xs text-muted-foreground">
+              {account.email} · {account.roleLabel} · {account.lastLoginAt ? `signed in ${formatRelative(account.lastLoginAt)}` : 'never signed in'}
+            </span>
+          </span>
+          <span className="flex items-center gap-2">
+            {account.disabledAt ? <Badge tone="neutral">Deactivated</Badge> : null}
+            {account.id === selfId ? (
+              <Badge tone="info">You</Badge>
+            ) : account.disabledAt ? (
+              <ConfirmDialog
+                title={`Reactivate ${account.email}?`}
+                confirmLabel="Reactivate"
+                tone="primary"
+                action={reactivateAction}
+                fields={{ email: account.email }}
+                trigger={{ label: 'Reactivate', variant: 'secondary', size: 'sm' }}
+              >
+                They can sign in again with their password.
+              </ConfirmDialog>
+            ) : (
+              <ConfirmDialog
+                title={`Deactivate ${account.email}?`}
+                confirmLabel="Deactivate"
+                action={deactivateAction}
+                fields={{ email: account.email }}
+                trigger={{ label: 'Deactivate', variant: 'ghost', size: 'sm' }}
+              >
+                They are signed out everywhere at once and cannot sign in until a staff admin reactivates them.
+              </ConfirmDialog>
+            )}
+          </span>
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -46,6 +46,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     const applied = await applyMigrations(database.url);
     if (applied.length) log.info({ applied }, 'applied migrations');
   }
+  // publicUrl() defaults to localhost:$PORT: fix it to the port served before anything reads it (the demo's seed
+  // connects its SSO to the demo IdP at that URL, and Jackson is built once per public URL).
+  if (options.port) process.env.PORT = String(options.port);
   await options.beforeListen?.();
 
   const app = next({ dev: options.dev, dir: path.resolve('.'), hostname: options.hostname, port: options.port, turbopack: options.dev });
@@ -77,7 +80,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const host = options.hostname === '0.0.0.0' || options.hostname === '::' ? 'localhost' : options.hostname;
-  // publicUrl() defaults to localhost:$PORT; make that the port actually served (links in emails, SSO callbacks).
+  // Port 0: only now is the port known.
   process.env.PORT ??= String(port);
 
   let closing: Promise<void> | null = null;

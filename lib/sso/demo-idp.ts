@@ -4,7 +4,7 @@ import { publicUrl } from '@/lib/config/public-url';
 import { open, seal } from '@/lib/crypto/secret-box';
 import { prisma, Prisma } from '@/lib/db/client';
 import { escapeHtml } from '@/lib/html';
-import { createSamlConnection } from './connections';
+import { createSamlConnection, deleteSsoConnection } from './connections';
 import { addDomain, approveDomain } from './domains';
 import { generateSigningCertificate } from './idp/certificate';
 import { createSamlIdp, type SamlUser } from './idp/saml-idp';
@@ -54,13 +54,30 @@ export async function demoSpMetadata(): Promise<string> {
   return (await getJackson()).spConfig.toXMLMetadata();
 }
 
-/** Connects the demo org to the demo IdP: verified domain, SAML connection, group roles, SSO required. */
+const DEMO_CONNECTION_NAME = 'Demo IdP (built in)';
+
+/**
+ * Connects the demo org to the demo IdP: verified domain, SAML connection, group roles, SSO required.
+ * A demo database seeded while the portal answered on another URL (`npm run demo -- --port 3300` after a
+ * run on 3000) has its connection pointed at that URL's demo IdP: it is connected to this one instead.
+ */
 export async function seedDemoSso(): Promise<void> {
   const org = await prisma.organization.findUnique({ where: { slug: DEMO_SSO_ORG.slug } });
-  if (!org || (await prisma.ssoConnection.count({ where: { orgId: org.id } })) > 0) return;
+  if (!org) return;
   const actor = systemActor('seed');
   const idp = await demoIdp();
-  await createSamlConnection(actor, org.id, { name: 'Demo IdP (built in)', metadataXml: idp.metadata() });
+  const connections = await prisma.ssoConnection.findMany({ where: { orgId: org.id } });
+  if (connections.length > 0) {
+    const demo = connections.find((c) => c.name === DEMO_CONNECTION_NAME);
+    if (!demo) return;
+    const [record] = await (await getJackson()).connectionAPIController.getConnections({ clientID: demo.jacksonClientId });
+    const ssoUrl = record && 'idpMetadata' in record ? record.idpMetadata?.sso.redirectUrl : undefined;
+    if (ssoUrl === idp.ssoUrl) return;
+    await deleteSsoConnection(actor, org.id, demo.id);
+    await createSamlConnection(actor, org.id, { name: DEMO_CONNECTION_NAME, metadataXml: idp.metadata() });
+    return;
+  }
+  await createSamlConnection(actor, org.id, { name: DEMO_CONNECTION_NAME, metadataXml: idp.metadata() });
   const domain = await addDomain(actor, org.id, { domain: DEMO_SSO_ORG.domain });
   await approveDomain(actor, org.id, domain.id);
   await setGroupRole(actor, org.id, { groupName: 'initech-admins', role: 'admin' });

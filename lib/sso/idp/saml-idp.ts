@@ -121,6 +121,7 @@ export function createSamlIdp(options: { entityId: string; ssoUrl: string; priva
 
   return {
     entityId: options.entityId,
+    ssoUrl: options.ssoUrl,
     metadata: (): string => idp.getMetadata(),
 
     /** Answers an SP-initiated AuthnRequest (the query of the IdP's SSO URL). */

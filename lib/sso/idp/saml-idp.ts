@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import validator from '@authenio/samlify-node-xmllint';
 import samlify from 'samlify';
 import { escapeHtml } from '../../html';
+import type { AutoPost } from '../post-form';
 
 /**
  * A SAML 2.0 identity provider built on samlify: parses an SP's
@@ -141,11 +142,7 @@ export function createSamlIdp(options: { entityId: string; ssoUrl: string; priva
 
 export type SamlIdp = ReturnType<typeof createSamlIdp>;
 
-/** An HTML page that posts the response to the SP's ACS on load (the HTTP-POST binding). */
-export function autoPostForm(post: SamlPost): string {
-  const field = (name: string, value: string) => `<input type="hidden" name="${name}" value="${escapeHtml(value)}">`;
-  return `<!doctype html><html><head><meta charset="utf-8"><title>Signing in…</title></head><body>
-<form method="post" action="${escapeHtml(post.acsUrl)}">${field('SAMLResponse', post.SAMLResponse)}${post.RelayState ? field('RelayState', post.RelayState) : ''}
-<noscript><button type="submit">Continue</button></noscript></form>
-<script>document.forms[0].submit()</script></body></html>`;
+/** The response as the HTTP-POST binding's form (lib/sso/post-form.ts renders it). */
+export function responsePost(post: SamlPost): AutoPost {
+  return { action: post.acsUrl, fields: { SAMLResponse: post.SAMLResponse, ...(post.RelayState ? { RelayState: post.RelayState } : {}) } };
 }

@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { generateSigningCertificate } from '../idp/certificate';
-import { autoPostForm, createSamlIdp, type SamlIdp, type SamlUser } from '../idp/saml-idp';
+import { createSamlIdp, responsePost, type SamlIdp, type SamlUser } from '../idp/saml-idp';
+import { autoPostPage } from '../post-form';
 
 /**
  * The samlify IdP over HTTP, for tests that drive a browser: GET /metadata,
@@ -49,11 +50,11 @@ export async function startSamlIdpServer(options: { port?: number; spMetadata: (
           const xml = Buffer.from(post.SAMLResponse, 'base64').toString('utf8').replaceAll(email, `admin@${email.split('@')[1]}`);
           post.SAMLResponse = Buffer.from(xml).toString('base64');
         }
-        return html(autoPostForm(post));
+        return html(autoPostPage(responsePost(post)).html);
       }
       if (url.pathname === '/idp-initiated') {
         const post = await idp.unsolicited(await options.spMetadata(), userFor(url.searchParams.get('email') ?? ''));
-        return html(autoPostForm(post));
+        return html(autoPostPage(responsePost(post)).html);
       }
       res.writeHead(404);
       res.end();

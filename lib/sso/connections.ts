@@ -46,7 +46,10 @@ export interface SsoConnectionView {
   } | null;
 }
 
+/** Domains, policy, group mappings; testing a connection. */
 export const MANAGE = { org: 'sso.manage', staff: 'sso.manage' } as const;
+/** Adding, editing, removing a connection: an owner's power by default (see lib/rbac/permissions.ts). */
+export const MANAGE_CONNECTIONS = { org: 'sso.connections', staff: 'sso.manage' } as const;
 export const VIEW = { org: 'sso.manage', staff: 'customers.view' } as const;
 
 type JacksonRecord = SAMLSSORecord | OIDCSSORecord;
@@ -151,7 +154,7 @@ async function recordNewConnection(actor: Actor, orgId: string, id: string, prot
 }
 
 export async function createSamlConnection(actor: Actor, orgId: string, raw: SamlConnectionInput) {
-  const { org } = await authorizeOrg(prisma, actor, { id: orgId }, MANAGE);
+  const { org } = await authorizeOrg(prisma, actor, { id: orgId }, MANAGE_CONNECTIONS);
   const input = samlConnectionSchema.parse(raw);
   const { xml, field } = await samlMetadataXml(input);
   const jackson = await getJackson();
@@ -178,7 +181,7 @@ export async function createSamlConnection(actor: Actor, orgId: string, raw: Sam
 }
 
 export async function createOidcConnection(actor: Actor, orgId: string, raw: OidcConnectionInput) {
-  const { org } = await authorizeOrg(prisma, actor, { id: orgId }, MANAGE);
+  const { org } = await authorizeOrg(prisma, actor, { id: orgId }, MANAGE_CONNECTIONS);
   const input = oidcConnectionSchema.parse(raw);
   // Fetched through the outbound guard; Jackson only stores the URL (lib/sso/oidc.ts runs the sign-in).
   await fetchDiscovery(input.discoveryUrl);
@@ -205,7 +208,7 @@ export async function createOidcConnection(actor: Actor, orgId: string, raw: Oid
 }
 
 export async function updateSsoConnection(actor: Actor, orgId: string, connectionId: string, raw: Record<string, unknown>) {
-  const { org } = await authorizeOrg(prisma, actor, { id: orgId }, MANAGE);
+  const { org } = await authorizeOrg(prisma, actor, { id: orgId }, MANAGE_CONNECTIONS);
   const row = await findConnection(org.id, connectionId);
   const current = await jacksonRecord(row.jacksonClientId);
   if (!current) throw new NotFoundError('The identity provider settings of this connection are missing; remove it and add it again.');
@@ -258,7 +261,7 @@ export async function updateSsoConnection(actor: Actor, orgId: string, connectio
 }
 
 export async function deleteSsoConnection(actor: Actor, orgId: string, connectionId: string) {
-  const { org } = await authorizeOrg(prisma, actor, { id: orgId }, MANAGE);
+  const { org } = await authorizeOrg(prisma, actor, { id: orgId }, MANAGE_CONNECTIONS);
   const row = await findConnection(org.id, connectionId);
   const current = await jacksonRecord(row.jacksonClientId);
   await prisma.$transaction(async (tx) => {

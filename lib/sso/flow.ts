@@ -9,9 +9,10 @@ import { log } from '@/lib/log';
 import { safeRedirectPath } from '@/lib/net/safe-redirect';
 import { authorizeOrg } from '@/lib/rbac/authorize';
 import { jacksonRecord, MANAGE } from './connections';
-import { reasonFromJackson, SsoError } from './errors';
+import { reasonFromJackson, SsoError, SsoLinkRequired } from './errors';
 import { servableIdpUrl } from './idp-urls';
 import { acsUrl, callbackUrl, derivedSecret, getJackson, getJacksonStore, oidcRedirectUrl, spEntityId, SSO_PATHS } from './jackson';
+import { sealPendingLink } from './link';
 import { oidcAuthorizationUrl, oidcProfile, type OidcProviderSettings } from './oidc';
 import type { AutoPost } from './post-form';
 import { checkSamlResponse, samlIssuer } from './saml-response';
@@ -232,7 +233,9 @@ export async function handleSamlResponse(body: { SAMLResponse?: string | null; R
 
 export type SsoCompletion =
   | { kind: 'signin'; userId: string; next: string; protocol: 'saml' | 'oidc'; createdUser: boolean }
-  | { kind: 'test'; next: string; result: string };
+  | { kind: 'test'; next: string; result: string }
+  /** The IdP vouched for an existing account whose holder must confirm the link with their password (lib/sso/link.ts). */
+  | { kind: 'link'; pending: string };
 
 export interface TestResult {
   connectionId: string;
@@ -346,8 +349,16 @@ async function finish(connection: ConnectionWithOrg, profile: SsoProfile, flow: 
     return { kind: 'test', next: flow.next ?? `/portal/${connection.org.slug}/settings/sso`, result: seal(JSON.stringify(result), TEST_RESULT_CONTEXT) };
   }
 
-  const provisioned = await provisionSsoUser({ org: connection.org, provider: connection.jacksonClientId, protocol, profile, ip: context.ip, userAgent: context.userAgent });
-  return { kind: 'signin', userId: provisioned.userId, next: flow?.next ?? `/portal/${connection.org.slug}`, protocol, createdUser: provisioned.createdUser };
+  const next = flow?.next ?? `/portal/${connection.org.slug}`;
+  let provisioned: Awaited<ReturnType<typeof provisionSsoUser>>;
+  try {
+    provisioned = await provisionSsoUser({ org: connection.org, provider: connection.jacksonClientId, protocol, profile, ip: context.ip, userAgent: context.userAgent });
+  } catch (error) {
+    // A link is offered only to a sign-in started here in this browser, never to an unsolicited (IdP-initiated) response.
+    if (error instanceof SsoLinkRequired && flow) return { kind: 'link', pending: sealPendingLink({ userId: error.userId, email: error.email, connectionId: connection.id, profile, next }) };
+    throw error;
+  }
+  return { kind: 'signin', userId: provisioned.userId, next, protocol, createdUser: provisioned.createdUser };
 }
 
 export function readTestResult(sealed: string | null | undefined): TestResult | null {

@@ -5,6 +5,7 @@ import { signIn } from '@/lib/auth/config';
 import { publicUrl } from '@/lib/config/public-url';
 import { log } from '@/lib/log';
 import { errorLocation, FLOW_COOKIE, FLOW_TTL_SECONDS, type SsoCompletion } from './flow';
+import { LINK_COOKIE, LINK_PATH, LINK_TTL_SECONDS } from './link';
 import { autoPostPage, type AutoPost } from './post-form';
 import { issueTicket } from './ticket';
 
@@ -50,12 +51,21 @@ export function autoPostResponse(post: AutoPost, cookie?: string): NextResponse 
   return response;
 }
 
-/** Where a completed SSO flow sends the browser: a connection test's report, or a new session. */
+export function linkCookieOptions() {
+  return { name: LINK_COOKIE, httpOnly: true, sameSite: 'lax' as const, secure: publicUrl().startsWith('https://'), path: LINK_PATH, maxAge: LINK_TTL_SECONDS };
+}
+
+/** Where a completed SSO flow sends the browser: a connection test's report, a link to confirm, or a new session. */
 export async function completionResponse(done: SsoCompletion): Promise<NextResponse> {
   if (done.kind === 'test') {
     const target = new URL(done.next, 'http://placeholder');
     target.searchParams.set('sso_test', done.result);
     return redirectTo(`${target.pathname}${target.search}`);
+  }
+  if (done.kind === 'link') {
+    const response = redirectTo(LINK_PATH);
+    response.cookies.set({ ...linkCookieOptions(), value: done.pending });
+    return response;
   }
   try {
     await signIn('sso', { ticket: issueTicket(done.userId, done.protocol), redirectTo: done.next });

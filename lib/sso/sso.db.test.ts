@@ -245,28 +245,34 @@ describe('OIDC sign-in', () => {
 });
 
 describe('connection management', () => {
-  it('lets owners and admins manage connections; viewers get 403, other orgs 404', async () => {
+  it('lets owners manage connections and admins see them; viewers get 403, other orgs 404', async () => {
     const org = await createOrg();
+    const { actor: owner } = await createMember(org.id, 'owner');
     const { actor: admin } = await createMember(org.id, 'admin');
     const { actor: viewer } = await createMember(org.id, 'viewer');
     const outsider = (await createMember((await createOrg()).id, 'owner')).actor;
     const idp = newIdp();
-    const connection = await createSamlConnection(admin, org.id, { name: 'Okta', metadataXml: idp.metadata() });
-    const listed = (await loadSsoSettings(admin, org.id)).connections;
-    expect(listed).toMatchObject([{ id: connection.id, protocol: 'saml', name: 'Okta', idp: { entityId: idp.entityId } }]);
+    const connection = await createSamlConnection(owner, org.id, { name: 'Okta', metadataXml: idp.metadata() });
+    const listed = await loadSsoSettings(admin, org.id);
+    expect(listed.connections).toMatchObject([{ id: connection.id, protocol: 'saml', name: 'Okta', idp: { entityId: idp.entityId } }]);
+    expect(listed.staff).toMatchObject({ canManage: true, canManageConnections: false });
+    expect((await loadSsoSettings(owner, org.id)).staff).toMatchObject({ canManageConnections: true });
 
+    // An IdP vouches for the org's people: adding or removing one is the owner's.
+    await expect(createSamlConnection(admin, org.id, { name: 'x', metadataXml: newIdp().metadata() })).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(deleteSsoConnection(admin, org.id, connection.id)).rejects.toBeInstanceOf(ForbiddenError);
     await expect(createSamlConnection(viewer, org.id, { name: 'x', metadataXml: newIdp().metadata() })).rejects.toBeInstanceOf(ForbiddenError);
     await expect(loadSsoSettings(outsider, org.id)).rejects.toBeInstanceOf(NotFoundError);
     await expect(deleteSsoConnection(outsider, org.id, connection.id)).rejects.toBeInstanceOf(NotFoundError);
 
     // The same IdP twice, or one connected to another org, is refused.
-    await expect(createSamlConnection(admin, org.id, { name: 'Again', metadataXml: idp.metadata() })).rejects.toBeInstanceOf(ValidationError);
+    await expect(createSamlConnection(owner, org.id, { name: 'Again', metadataXml: idp.metadata() })).rejects.toBeInstanceOf(ValidationError);
     const other = await createOrg();
-    const { actor: otherAdmin } = await createMember(other.id, 'admin');
-    await expect(createSamlConnection(otherAdmin, other.id, { name: 'Stolen', metadataXml: idp.metadata() })).rejects.toThrow(/another organization/);
+    const { actor: otherOwner } = await createMember(other.id, 'owner');
+    await expect(createSamlConnection(otherOwner, other.id, { name: 'Stolen', metadataXml: idp.metadata() })).rejects.toThrow(/another organization/);
 
-    await deleteSsoConnection(admin, org.id, connection.id);
-    expect((await loadSsoSettings(admin, org.id)).connections).toEqual([]);
+    await deleteSsoConnection(owner, org.id, connection.id);
+    expect((await loadSsoSettings(owner, org.id)).connections).toEqual([]);
     await expect(startSso({ connectionId: connection.id })).rejects.toMatchObject({ reason: 'unknown_connection' });
     const actions = (await prisma.auditEvent.findMany({ where: { orgId: org.id, action: { startsWith: 'sso.' } }, orderBy: { id: 'asc' } })).map((e) => e.action);
     expect(actions).toEqual(['sso.connection_create', 'sso.connection_delete']);

@@ -198,28 +198,28 @@ const CASES: Record<string, Case> = {
     request: (w) => ({ path: `/portal/${w.org.slug}/licenses/${w.license.id}/download`, params: { org: w.org.slug, licenseId: w.license.id } }),
     mixed: (victim, attacker) => ({ path: `/portal/${attacker.org.slug}/licenses/${victim.license.id}/download`, params: { org: attacker.org.slug, licenseId: victim.license.id } }),
   },
-  // SSO settings (lib/sso): customer owners and admins, and staff from the dashboard
+  // SSO settings (lib/sso): customer owners (connections) and admins (the rest), and staff from the dashboard
   'lib/sso/actions.ts#createSamlConnectionAction': {
     kind: 'org',
-    permission: 'sso.manage',
+    permission: 'sso.connections',
     needs: ['sso'],
     fields: (w) => ({ orgId: w.org.id, name: 'Second IdP', metadataXml: w.sso!.spareMetadata }),
   },
   'lib/sso/actions.ts#createOidcConnectionAction': {
     kind: 'org',
-    permission: 'sso.manage',
+    permission: 'sso.connections',
     fields: (w) => ({ orgId: w.org.id, name: 'OIDC', discoveryUrl: 'http://localhost:9/.well-known/openid-configuration', clientId: 'portcullis', clientSecret: 'secret' }),
     noControl: 'needs a running OIDC provider; lib/sso/sso.db.test.ts creates OIDC connections against one',
   },
   'lib/sso/actions.ts#updateConnectionAction': {
     kind: 'org',
-    permission: 'sso.manage',
+    permission: 'sso.connections',
     needs: ['sso'],
     fields: (w) => ({ orgId: w.org.id, id: w.sso!.connectionId, name: 'Renamed IdP' }),
   },
   'lib/sso/actions.ts#deleteConnectionAction': {
     kind: 'org',
-    permission: 'sso.manage',
+    permission: 'sso.connections',
     needs: ['sso'],
     fields: (w) => ({ orgId: w.org.id, id: w.sso!.connectionId }),
   },

@@ -10,7 +10,8 @@ import { defineConfig, devices } from '@playwright/test';
  */
 const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
-const dataDir = path.join(os.tmpdir(), `portcullis-e2e-${process.pid}`, 'pglite');
+// Set once by the runner, inherited by its workers (which load this file again under another pid).
+const dataDir = (process.env.PORTCULLIS_E2E_DATA_DIR ??= path.join(os.tmpdir(), `portcullis-e2e-${process.pid}`, 'pglite'));
 
 export default defineConfig({
   testDir: 'e2e',

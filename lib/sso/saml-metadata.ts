@@ -1,7 +1,7 @@
-import saml20 from '@boxyhq/saml20';
 import { ValidationError } from '@/lib/errors';
 import { outboundRequest } from '@/lib/net/outbound';
 import { assertIdpUrl, idpUrlProblem, ssoHttpAllowed } from './idp-urls';
+import { saml20 } from './saml20';
 import { allElements, parseXml } from './xml';
 
 /** Jackson's own limit for metadata it fetched by URL. */
@@ -59,7 +59,8 @@ export async function assertSamlMetadataUrls(xml: string, field: Field): Promise
   let parsed: Record<string, { postUrl?: string; redirectUrl?: string } | undefined>;
   try {
     parsed = (await saml20.parseMetadata(xml, {})) as typeof parsed;
-  } catch {
+  } catch (error) {
+    if (error instanceof TypeError) throw error; // a bug here, not bad metadata
     throw ValidationError.field(field, 'This does not look like SAML metadata.');
   }
   for (const service of [parsed.sso, parsed.slo]) {

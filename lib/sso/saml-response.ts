@@ -1,6 +1,6 @@
-import saml20 from '@boxyhq/saml20';
 import type { Element } from '@xmldom/xmldom';
 import { SsoError } from './errors';
+import { saml20 } from './saml20';
 import { childElements, parseXml } from './xml';
 
 /**

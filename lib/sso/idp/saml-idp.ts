@@ -48,7 +48,8 @@ const ATTRIBUTES = [
   { name: 'groups', valueTag: 'groups', nameFormat: BASIC, valueXsiType: 'xs:string' },
 ];
 
-export function createSamlIdp(options: { entityId: string; ssoUrl: string; privateKey: string; certificate: string }) {
+export function createSamlIdp(options: { entityId: string; ssoUrl: string; privateKey: string; certificate: string; binding?: 'redirect' | 'post' }) {
+  const binding = options.binding ?? 'redirect';
   ensureValidator();
   const idp = samlify.IdentityProvider({
     entityID: options.entityId,
@@ -57,7 +58,7 @@ export function createSamlIdp(options: { entityId: string; ssoUrl: string; priva
     isAssertionEncrypted: false,
     wantAuthnRequestsSigned: false,
     nameIDFormat: ['urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress'],
-    singleSignOnService: [{ Binding: samlify.Constants.namespace.binding.redirect, Location: options.ssoUrl }],
+    singleSignOnService: [{ Binding: samlify.Constants.namespace.binding[binding], Location: options.ssoUrl }],
     loginResponseTemplate: { context: samlify.SamlLib.defaultLoginResponseTemplate.context, attributes: ATTRIBUTES },
   } as Parameters<typeof samlify.IdentityProvider>[0]);
 
@@ -125,10 +126,11 @@ export function createSamlIdp(options: { entityId: string; ssoUrl: string; priva
     ssoUrl: options.ssoUrl,
     metadata: (): string => idp.getMetadata(),
 
-    /** Answers an SP-initiated AuthnRequest (the query of the IdP's SSO URL). */
+    /** Answers an SP-initiated AuthnRequest (the query of the IdP's SSO URL, or the form posted to it). */
     async respond(spMetadata: string, query: Record<string, string>, user: SamlUser, opts: ResponseOptions = {}): Promise<SamlPost> {
       const sp = serviceProvider(spMetadata);
-      const parsed = await idp.parseLoginRequest(sp, 'redirect', { query, octetString: '' } as never);
+      const request = binding === 'post' ? { body: query } : { query, octetString: '' };
+      const parsed = await idp.parseLoginRequest(sp, binding, request as never);
       const requestId = (parsed.extract as { request?: { id?: string } }).request?.id ?? null;
       return build(spMetadata, user, requestId, query.RelayState ?? null, opts);
     },

@@ -13,22 +13,23 @@ export async function GET(request: NextRequest) {
   const requestHeaders = await headers();
   const flowCookie = jar.get(FLOW_COOKIE)?.value ?? null;
   jar.delete({ name: FLOW_COOKIE, path: '/api/sso' });
+  let done: Awaited<ReturnType<typeof completeSso>>;
   try {
-    return await completionResponse(
-      await completeSso({
-        code: params.get('code'),
-        state: params.get('state'),
-        cid: params.get('cid'),
-        sig: params.get('sig'),
-        error: params.get('error'),
-        flowCookie,
-        ip: clientIp(requestHeaders),
-        userAgent: requestHeaders.get('user-agent'),
-      }),
-    );
+    done = await completeSso({
+      code: params.get('code'),
+      state: params.get('state'),
+      cid: params.get('cid'),
+      sig: params.get('sig'),
+      error: params.get('error'),
+      flowCookie,
+      ip: clientIp(requestHeaders),
+      userAgent: requestHeaders.get('user-agent'),
+    });
   } catch (error) {
     if (!(error instanceof SsoError)) log.error({ err: error }, 'SSO callback failed');
     else log.info({ reason: error.reason, detail: error.detail }, 'SSO sign-in refused');
     return redirectTo(errorLocation(error instanceof SsoError ? error.reason : 'error'));
   }
+  // Outside the try: starting the session answers with a redirect thrown as control flow.
+  return completionResponse(done);
 }

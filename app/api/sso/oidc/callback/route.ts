@@ -12,13 +12,14 @@ export async function GET(request: NextRequest) {
   const requestHeaders = await headers();
   const flowCookie = jar.get(FLOW_COOKIE)?.value ?? null;
   jar.delete({ name: FLOW_COOKIE, path: '/api/sso' });
+  let done: Awaited<ReturnType<typeof completeOidc>>;
   try {
-    return await completionResponse(
-      await completeOidc({ params: request.nextUrl.searchParams, flowCookie, ip: clientIp(requestHeaders), userAgent: requestHeaders.get('user-agent') }),
-    );
+    done = await completeOidc({ params: request.nextUrl.searchParams, flowCookie, ip: clientIp(requestHeaders), userAgent: requestHeaders.get('user-agent') });
   } catch (error) {
     if (!(error instanceof SsoError)) log.error({ err: error }, 'OIDC callback failed');
     else log.info({ reason: error.reason, detail: error.detail }, 'SSO sign-in refused');
     return redirectTo(errorLocation(error instanceof SsoError ? error.reason : 'error'));
   }
+  // Outside the try: starting the session answers with a redirect thrown as control flow.
+  return completionResponse(done);
 }

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Page } from '@playwright/test';
 import pg from 'pg';
 import { handWrittenIdp, scriptUrl } from '../lib/sso/testing/metadata';
 import { startOidcIdp } from '../lib/sso/testing/oidc-idp';
@@ -49,6 +49,27 @@ test.afterAll(async () => {
   await oidc?.close();
 });
 
+/** Staff's connection dialog on a customer's SSO page, filled by field label and submitted; answers the dialog. */
+async function submitConnection(page: Page, protocol: 'SAML' | 'OIDC', fields: Record<string, string>) {
+  await page.getByRole('button', { name: `Add ${protocol}` }).click();
+  const dialog = page.getByRole('dialog');
+  for (const [label, value] of Object.entries(fields)) await dialog.getByLabel(label).fill(value);
+  await dialog.getByRole('button', { name: 'Add connection' }).click();
+  return dialog;
+}
+
+/** Runs `steps` as the staff admin on `slug`'s SSO page, in a browser context of its own. */
+async function asStaff(browser: Browser, slug: string, steps: (page: Page) => Promise<void>) {
+  const context = await browser.newContext({ storageState: storageState('admin') });
+  try {
+    const page = await context.newPage();
+    await page.goto(`/admin/sso/${slug}`);
+    await steps(page);
+  } finally {
+    await context.close();
+  }
+}
+
 async function startSso(page: Page, email: string) {
   await page.goto('/sign-in');
   await page.getByRole('link', { name: 'Sign in with SSO' }).click();
@@ -64,12 +85,7 @@ test.describe('customer SSO', () => {
     await expect(page.getByRole('heading', { name: `${ORG.name}: single sign-on` })).toBeVisible();
     await expect(page.getByText('/api/sso/saml/acs')).toBeVisible();
 
-    await page.getByRole('button', { name: 'Add SAML' }).click();
-    const dialog = page.getByRole('dialog');
-    await dialog.getByLabel('Name').fill('Test SAML IdP');
-    await dialog.getByLabel('Metadata URL').fill(saml.metadataUrl);
-    await dialog.getByRole('button', { name: 'Add connection' }).click();
-    await expect(dialog).toBeHidden();
+    await expect(await submitConnection(page, 'SAML', { Name: 'Test SAML IdP', 'Metadata URL': saml.metadataUrl })).toBeHidden();
     await expect(page.getByRole('list', { name: 'SSO connections' }).getByText('Test SAML IdP')).toBeVisible();
 
     await page.getByLabel('Add a domain').fill(domain);
@@ -107,18 +123,10 @@ test.describe('customer SSO', () => {
   });
 
   test('an OIDC connection added beside SAML signs a user in through the IdP they pick', async ({ browser, page }) => {
-    const staff = await browser.newContext({ storageState: storageState('admin') });
-    const admin = await staff.newPage();
-    await admin.goto(`/admin/sso/${ORG.slug}`);
-    await admin.getByRole('button', { name: 'Add OIDC' }).click();
-    const dialog = admin.getByRole('dialog');
-    await dialog.getByLabel('Name').fill('Test OIDC IdP');
-    await dialog.getByLabel('Discovery URL').fill(`${oidc.issuer}/.well-known/openid-configuration`);
-    await dialog.getByLabel('Client ID').fill('portcullis-e2e');
-    await dialog.getByLabel('Client secret').fill('e2e-oidc-secret');
-    await dialog.getByRole('button', { name: 'Add connection' }).click();
-    await expect(dialog).toBeHidden();
-    await staff.close();
+    await asStaff(browser, ORG.slug, async (admin) => {
+      const fields = { Name: 'Test OIDC IdP', 'Discovery URL': `${oidc.issuer}/.well-known/openid-configuration`, 'Client ID': 'portcullis-e2e', 'Client secret': 'e2e-oidc-secret' };
+      await expect(await submitConnection(admin, 'OIDC', fields)).toBeHidden();
+    });
 
     const email = `olivia@${domain}`;
     oidc.addUser(email, { email, name: 'Olivia Oidc' });
@@ -137,16 +145,9 @@ test.describe('customer SSO', () => {
   });
 
   test('an IdP taking AuthnRequests by HTTP-POST gets them from a page under its own CSP, and signs the user in', async ({ browser, page }) => {
-    const staff = await browser.newContext({ storageState: storageState('admin') });
-    const admin = await staff.newPage();
-    await admin.goto(`/admin/sso/${ORG.slug}`);
-    await admin.getByRole('button', { name: 'Add SAML' }).click();
-    const dialog = admin.getByRole('dialog');
-    await dialog.getByLabel('Name').fill('POST SAML IdP');
-    await dialog.getByLabel('Metadata URL').fill(postSaml.metadataUrl);
-    await dialog.getByRole('button', { name: 'Add connection' }).click();
-    await expect(dialog).toBeHidden();
-    await staff.close();
+    await asStaff(browser, ORG.slug, async (admin) => {
+      await expect(await submitConnection(admin, 'SAML', { Name: 'POST SAML IdP', 'Metadata URL': postSaml.metadataUrl })).toBeHidden();
+    });
 
     const email = `paula@${domain}`;
     await startSso(page, email);
@@ -162,15 +163,13 @@ test.describe('customer SSO', () => {
 
   test('an IdP vouching for an existing password account signs nobody in until its holder confirms with their password', async ({ browser, page }) => {
     // The demo owner's domain, verified for Globex: the test IdP may now vouch for owner@globex.test.
-    const staff = await browser.newContext({ storageState: storageState('admin') });
-    const admin = await staff.newPage();
-    await admin.goto(`/admin/sso/${ORG.slug}`);
-    await admin.getByLabel('Add a domain').fill('globex.test');
-    await admin.getByRole('button', { name: 'Add domain' }).click();
-    const domains = admin.getByRole('list', { name: 'Domains' });
-    await domains.getByRole('listitem').filter({ hasText: /^globex\.test/ }).getByRole('button', { name: 'Approve' }).click();
-    await expect(domains.getByRole('listitem').filter({ hasText: /^globex\.test/ }).getByText('Approved by vendor')).toBeVisible();
-    await staff.close();
+    await asStaff(browser, ORG.slug, async (admin) => {
+      await admin.getByLabel('Add a domain').fill('globex.test');
+      await admin.getByRole('button', { name: 'Add domain' }).click();
+      const globexTest = admin.getByRole('list', { name: 'Domains' }).getByRole('listitem').filter({ hasText: /^globex\.test/ });
+      await globexTest.getByRole('button', { name: 'Approve' }).click();
+      await expect(globexTest.getByText('Approved by vendor')).toBeVisible();
+    });
 
     await startSso(page, USERS.owner);
     await page.getByRole('link', { name: /^Test SAML IdP/ }).click();
@@ -198,16 +197,10 @@ test.describe('IdP URLs (stored XSS through SAML metadata)', () => {
   const TARGET = { slug: 'umbrella-health', name: 'Umbrella Health' };
 
   test('refuses metadata whose SSO URL is a script', async ({ browser }) => {
-    const staff = await browser.newContext({ storageState: storageState('admin') });
-    const page = await staff.newPage();
-    await page.goto(`/admin/sso/${TARGET.slug}`);
-    await page.getByRole('button', { name: 'Add SAML' }).click();
-    const dialog = page.getByRole('dialog');
-    await dialog.getByLabel('Name').fill('Script IdP');
-    await dialog.getByLabel('Metadata XML').fill(handWrittenIdp({ ssoPost: scriptUrl('xss-refused-') }).metadata);
-    await dialog.getByRole('button', { name: 'Add connection' }).click();
-    await expect(dialog.getByText(/names an endpoint that must be a plain http/).first()).toBeVisible();
-    await staff.close();
+    await asStaff(browser, TARGET.slug, async (page) => {
+      const dialog = await submitConnection(page, 'SAML', { Name: 'Script IdP', 'Metadata XML': handWrittenIdp({ ssoPost: scriptUrl('xss-refused-') }).metadata });
+      await expect(dialog.getByText(/names an endpoint that must be a plain http/).first()).toBeVisible();
+    });
   });
 
   test('never runs script on the portal origin for a connection stored before the checks, signed out or as staff', async ({ browser, page }) => {
@@ -229,13 +222,11 @@ test.describe('IdP URLs (stored XSS through SAML metadata)', () => {
     await expect(page.getByText('identity provider settings are not valid')).toBeVisible();
 
     // Staff, through the settings page's test button.
-    const staff = await browser.newContext({ storageState: storageState('admin') });
-    const admin = await staff.newPage();
-    watch(admin);
-    await admin.goto(`/admin/sso/${TARGET.slug}`);
-    await admin.getByRole('list', { name: 'SSO connections' }).getByRole('listitem').filter({ hasText: 'Stored before the checks' }).getByRole('link', { name: 'Test' }).click();
-    await expect(admin).toHaveURL(/\/sign-in\/sso\/error\?reason=idp_misconfigured$/);
-    await staff.close();
+    await asStaff(browser, TARGET.slug, async (admin) => {
+      watch(admin);
+      await admin.getByRole('list', { name: 'SSO connections' }).getByRole('listitem').filter({ hasText: 'Stored before the checks' }).getByRole('link', { name: 'Test' }).click();
+      await expect(admin).toHaveURL(/\/sign-in\/sso\/error\?reason=idp_misconfigured$/);
+    });
     expect(ran.filter((text) => text.includes(marker) || text.startsWith('dialog:'))).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Browser, type Page } from '@playwright/test';
@@ -27,6 +28,9 @@ const DEMO_PORT = Number(process.env.E2E_DEMO_PORT ?? port + 2003);
 // Globex (Enterprise) has seats to spare: on a full org the first SSO login is refused (no_seats, lib/sso/provision.db.test.ts).
 const ORG = { slug: 'globex', name: 'Globex' };
 const domain = `globex-${randomUUID().slice(0, 6)}.test`;
+
+// The environment this worker started with: e2e/server-side.ts later points DATABASE_URL and the secrets at the e2e server's.
+const launchEnv: NodeJS.ProcessEnv = { ...process.env };
 
 let saml: Awaited<ReturnType<typeof startSamlIdpServer>>;
 let postSaml: Awaited<ReturnType<typeof startSamlIdpServer>>;
@@ -234,9 +238,10 @@ test.describe('IdP URLs (stored XSS through SAML metadata)', () => {
 test.describe('the demo on a port of its own, without PUBLIC_URL', () => {
   let demo: ChildProcess | null = null;
   const databases: string[] = [];
+  let dataRoot: string | null = null;
   /** Runs SQL on the machine's PostgreSQL (DATABASE_URL's server). */
   async function admin(sql: string) {
-    const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    const client = new pg.Client({ connectionString: launchEnv.DATABASE_URL });
     await client.connect();
     try {
       await client.query(sql);
@@ -251,12 +256,13 @@ test.describe('the demo on a port of its own, without PUBLIC_URL', () => {
       await exited;
     }
     for (const name of databases.reverse()) await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    if (dataRoot) fs.rmSync(dataRoot, { recursive: true, force: true });
   });
 
   test('signs peter@initech.test in through the seeded demo IdP', async ({ browser }) => {
     test.setTimeout(300_000);
     // As a newcomer runs it: `npm run demo -- --port N`, no PUBLIC_URL, browsing http://localhost:N.
-    const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn' };
+    const env: NodeJS.ProcessEnv = { ...launchEnv, LOG_LEVEL: 'warn' };
     for (const name of ['PUBLIC_URL', 'AUTH_URL', 'PORT', 'HOSTNAME', 'PORTCULLIS_DATA_DIR', 'PORTCULLIS_E2E_DATA_DIR']) delete env[name];
     if (env.DATABASE_URL) {
       // scripts/e2e-server.ts makes a fresh `<name>_e2e` beside DATABASE_URL's database: give it one of its own.
@@ -268,7 +274,8 @@ test.describe('the demo on a port of its own, without PUBLIC_URL', () => {
       url.pathname = `/${name}`;
       env.DATABASE_URL = url.toString();
     } else {
-      env.PORTCULLIS_DATA_DIR = path.join(os.tmpdir(), `portcullis-e2e-demo-port-${process.pid}`, 'pglite');
+      dataRoot = path.join(os.tmpdir(), `portcullis-e2e-demo-port-${process.pid}`);
+      env.PORTCULLIS_DATA_DIR = path.join(dataRoot, 'pglite');
     }
     demo = spawn('node', ['scripts/run.mjs', 'scripts/e2e-server.ts', '--port', String(DEMO_PORT), '--hostname', '0.0.0.0'], { env, detached: true, stdio: 'ignore' });
     const origin = `http://localhost:${DEMO_PORT}`;

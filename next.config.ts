@@ -13,6 +13,8 @@ const nextConfig: NextConfig = {
     '@opentelemetry/sdk-node',
     // SSO: Jackson pulls in TypeORM and every database driver; the IdP side ships an emscripten xmllint.
     '@boxyhq/saml-jackson',
+    '@boxyhq/saml20',
+    'openid-client',
     'samlify',
     '@authenio/samlify-node-xmllint',
     'node-forge',

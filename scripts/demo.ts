@@ -10,6 +10,8 @@ import { defaultDataDir } from '@/lib/db/embedded';
 const dev = process.argv.includes('--dev');
 (process.env as Record<string, string>).NODE_ENV ??= dev ? 'development' : 'production';
 process.env.PORTCULLIS_DEMO = '1';
+// The built-in demo IdP answers on this plain-http origin (lib/sso/idp-urls.ts).
+process.env.SSO_ALLOW_HTTP_URLS ??= 'true';
 
 const SOURCES = ['app', 'components', 'lib', 'public', 'next.config.ts', 'tailwind.config.ts', 'postcss.config.mjs', 'tsconfig.json', 'package-lock.json'];
 

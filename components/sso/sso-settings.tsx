@@ -26,12 +26,13 @@ import {
 } from '@/lib/sso/actions';
 import type { SsoSettingsData } from '@/lib/sso/settings';
 
+// SSO never makes anyone an owner (lib/sso/policy.ts): owners are made by hand, by an owner.
 const ROLE_OPTIONS = [
   { value: 'viewer', label: 'Viewer' },
   { value: 'editor', label: 'Editor' },
   { value: 'admin', label: 'Admin' },
-  { value: 'owner', label: 'Owner' },
 ];
+const ROLE_LABELS: Record<string, string> = { viewer: 'Viewer', editor: 'Editor', admin: 'Admin', owner: 'Owner' };
 
 type Connection = SsoSettingsData['connections'][number];
 
@@ -112,13 +113,16 @@ function ConnectionDialog({ orgId, protocol, connection, open, onOpenChange }: {
 
 function ConnectionsCard({ data, settingsPath }: { data: SsoSettingsData; settingsPath: string }) {
   const [dialog, setDialog] = useState<{ protocol: 'saml' | 'oidc'; connection?: Connection } | null>(null);
-  const canManage = data.staff.canManage;
+  const canManage = data.staff.canManageConnections;
   return (
     <Card>
       <CardHeader className="flex flex-row flex-wrap items-start justify-between gap-3">
         <div>
           <CardTitle>Connections</CardTitle>
-          <CardDescription>Identity providers your people sign in with. You can have several.</CardDescription>
+          <CardDescription>
+            Identity providers your people sign in with. You can have several.
+            {canManage ? null : ' Only owners can add, edit or remove them, since an identity provider can sign in as anyone in your organization.'}
+          </CardDescription>
         </div>
         {canManage ? (
           <div className="flex gap-2">
@@ -311,7 +315,7 @@ function PolicyCard({ data }: { data: SsoSettingsData }) {
 function GroupRolesCard({ data }: { data: SsoSettingsData }) {
   const [state, action, pending] = useActionState(setGroupRoleAction, null);
   const roleOptions = [...ROLE_OPTIONS, ...data.customRoles.map((r) => ({ value: `custom:${r.id}`, label: r.name }))];
-  const label = (g: SsoSettingsData['policy']['groupRoles'][number]) => g.customRoleName ?? ROLE_OPTIONS.find((o) => o.value === g.role)?.label ?? g.role;
+  const label = (g: SsoSettingsData['policy']['groupRoles'][number]) => g.customRoleName ?? ROLE_LABELS[g.role] ?? g.role;
   return (
     <Card>
       <CardHeader>

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { publicUrl } from '@/lib/config/public-url';
 
@@ -37,31 +37,6 @@ export function pagePolicy(nonce: string, options: { dev?: boolean; https?: bool
 export const NO_CONTENT_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 export const PERMISSIONS_POLICY = 'camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), browsing-topics=()';
-
-/**
- * The policy for a complete HTML document a route handler writes itself
- * (an identity provider's auto-submitting form): its own inline scripts and
- * styles are allowed by hash, nothing else runs or loads, and its forms may
- * post only to `formActions`. The handler sets it as its own
- * Content-Security-Policy header, which the server then leaves alone.
- */
-export function documentPolicy(html: string, formActions: string[] = ["'self'"]): string {
-  const hashes = (tag: 'script' | 'style') => {
-    const sources = [...html.matchAll(new RegExp(`<${tag}(?:\\s[^>]*)?>([\\s\\S]*?)</${tag}>`, 'gi'))].map(
-      (match) => `'sha256-${createHash('sha256').update(match[1]!).digest('base64')}'`,
-    );
-    return sources.length ? [...new Set(sources)].join(' ') : "'none'";
-  };
-  return [
-    "default-src 'none'",
-    `script-src ${hashes('script')}`,
-    `style-src ${hashes('style')}`,
-    "img-src 'self' data:",
-    `form-action ${formActions.join(' ')}`,
-    "frame-ancestors 'none'",
-    "base-uri 'none'",
-  ].join('; ');
-}
 
 /** Every header but the CSP, identical on every response. */
 export function baseSecurityHeaders(https = publicUrl().startsWith('https://')): [string, string][] {

@@ -20,9 +20,18 @@ describe('built-in roles', () => {
     }
   });
 
-  it('gives the owner every org permission and keeps billing changes from admins', () => {
+  it('gives the owner every org permission and keeps billing changes and SSO connections from admins', () => {
     expect([...BUILTIN_ROLES.owner.permissions].sort()).toEqual([...ORG_PERMISSIONS].sort());
     expect(BUILTIN_ROLES.admin.permissions).not.toContain('billing.manage');
+    // An IdP vouches for the org's people: whoever adds one can sign in as them.
+    expect(BUILTIN_ROLES.admin.permissions).not.toContain('sso.connections');
+    expect(BUILTIN_ROLES.admin.permissions).toContain('sso.manage');
+  });
+
+  it('lets only someone holding sso.connections grant it in a custom role', () => {
+    const connections: HeldRole = { role: 'custom', permissions: ['org.view', 'sso.manage', 'sso.connections'] };
+    expect(canGrant(owner, connections)).toBe(true);
+    expect(canGrant(admin, connections)).toBe(false);
   });
 
   it('lets editors rotate tokens but not viewers', () => {

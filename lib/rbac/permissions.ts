@@ -90,7 +90,8 @@ export const ORG_PERMISSIONS = [
   'members.manage', // change roles, remove
   'teams.manage',
   'roles.manage',
-  'sso.manage',
+  'sso.manage', // domains, sign-in policy, group mappings; see and test connections
+  'sso.connections', // add, edit, remove identity providers: whoever holds it can sign in as the org's people
   'billing.view',
   'billing.manage',
   'audit.view',
@@ -114,7 +115,8 @@ export const ORG_PERMISSION_LABELS: Record<OrgPermission, string> = {
   'members.manage': 'Change roles and remove members',
   'teams.manage': 'Manage teams',
   'roles.manage': 'Manage custom roles',
-  'sso.manage': 'Manage SSO connections and domains',
+  'sso.manage': 'Manage SSO domains, sign-in policy and group mappings',
+  'sso.connections': 'Add, edit and remove SSO connections (identity providers)',
   'billing.view': 'View billing',
   'billing.manage': 'Change plan and payment details',
   'audit.view': 'View the audit log',
@@ -130,11 +132,13 @@ const VIEWER: readonly OrgPermission[] = [
   'members.view',
 ];
 const EDITOR: readonly OrgPermission[] = [...VIEWER, 'tokens.view', 'tokens.rotate', 'licenses.download'];
-const ADMIN: readonly OrgPermission[] = ORG_PERMISSIONS.filter((p) => p !== 'billing.manage');
+// An identity provider vouches for the org's people, so adding or changing one is an owner's power
+// (or a custom role an owner built with it): an admin with their own IdP could otherwise sign in as anyone.
+const ADMIN: readonly OrgPermission[] = ORG_PERMISSIONS.filter((p) => p !== 'billing.manage' && p !== 'sso.connections');
 
 export const BUILTIN_ROLES = {
-  owner: { label: 'Owner', rank: 4, permissions: ORG_PERMISSIONS, description: 'Full control, including billing.' },
-  admin: { label: 'Admin', rank: 3, permissions: ADMIN, description: 'Manages people, SSO, roles and settings.' },
+  owner: { label: 'Owner', rank: 4, permissions: ORG_PERMISSIONS, description: 'Full control, including billing and SSO connections.' },
+  admin: { label: 'Admin', rank: 3, permissions: ADMIN, description: 'Manages people, SSO domains and policy, roles and settings.' },
   editor: { label: 'Editor', rank: 2, permissions: EDITOR, description: 'Installs the product: tokens, licenses, instructions.' },
   viewer: { label: 'Viewer', rank: 1, permissions: VIEWER, description: 'Reads instructions, licenses and activity.' },
 } as const satisfies Record<string, { label: string; rank: number; permissions: readonly OrgPermission[]; description: string }>;

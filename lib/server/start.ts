@@ -49,6 +49,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     const applied = await applyMigrations(database.url);
     if (applied.length) log.info({ applied }, 'applied migrations');
   }
+  // publicUrl() defaults to localhost:$PORT: fix it to the port served before anything reads it (the demo's seed
+  // connects its SSO to the demo IdP at that URL, and Jackson is built once per public URL).
+  if (options.port) process.env.PORT = String(options.port);
   await options.beforeListen?.();
 
   // Fails the start on a TRUST_PROXY that means nothing, rather than trusting by accident.
@@ -91,7 +94,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const host = options.hostname === '0.0.0.0' || options.hostname === '::' ? 'localhost' : options.hostname;
-  // publicUrl() defaults to localhost:$PORT; make that the port actually served (links in emails, SSO callbacks).
+  // Port 0: only now is the port known.
   process.env.PORT ??= String(port);
 
   let closing: Promise<void> | null = null;

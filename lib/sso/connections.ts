@@ -7,6 +7,8 @@ import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
 import { log } from '@/lib/log';
 import { authorizeOrg } from '@/lib/rbac/authorize';
 import { callbackUrl, getJackson, JACKSON_PRODUCT } from './jackson';
+import { fetchDiscovery } from './oidc';
+import { samlMetadataXml } from './saml-metadata';
 import {
   oidcConnectionSchema,
   samlConnectionSchema,
@@ -44,7 +46,10 @@ export interface SsoConnectionView {
   } | null;
 }
 
+/** Domains, policy, group mappings; testing a connection. */
 export const MANAGE = { org: 'sso.manage', staff: 'sso.manage' } as const;
+/** Adding, editing, removing a connection: an owner's power by default (see lib/rbac/permissions.ts). */
+export const MANAGE_CONNECTIONS = { org: 'sso.connections', staff: 'sso.manage' } as const;
 export const VIEW = { org: 'sso.manage', staff: 'customers.view' } as const;
 
 type JacksonRecord = SAMLSSORecord | OIDCSSORecord;
@@ -53,7 +58,7 @@ function isSaml(record: JacksonRecord): record is SAMLSSORecord {
   return 'idpMetadata' in record && !!record.idpMetadata;
 }
 
-function idpView(record: JacksonRecord | undefined): SsoConnectionView['idp'] {
+function idpView(record: JacksonRecord | undefined, metadataUrl?: string | null): SsoConnectionView['idp'] {
   if (!record) return null;
   if (isSaml(record)) {
     return {
@@ -61,7 +66,8 @@ function idpView(record: JacksonRecord | undefined): SsoConnectionView['idp'] {
       ssoUrl: record.idpMetadata.sso.redirectUrl ?? record.idpMetadata.sso.postUrl,
       provider: record.idpMetadata.friendlyProviderName ?? record.idpMetadata.provider,
       certificateValidTo: record.idpMetadata.validTo,
-      metadataUrl: record.metadataUrl,
+      // Connections from before metadata URLs were fetched here have theirs in Jackson's record.
+      metadataUrl: metadataUrl ?? record.metadataUrl,
     };
   }
   return {
@@ -86,23 +92,7 @@ function jacksonFailure(error: unknown, field: string): never {
   throw ValidationError.field(field, message);
 }
 
-/** Jackson stores an OIDC discovery URL without fetching it; check it now so a typo fails here, not at sign-in. */
-export async function checkDiscovery(discoveryUrl: string): Promise<{ issuer: string }> {
-  let document: Record<string, unknown>;
-  try {
-    const response = await fetch(discoveryUrl, { signal: AbortSignal.timeout(5_000), headers: { accept: 'application/json' } });
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    document = (await response.json()) as Record<string, unknown>;
-  } catch (error) {
-    throw ValidationError.field('discoveryUrl', `Could not read the discovery document: ${(error as Error).message}`);
-  }
-  for (const key of ['issuer', 'authorization_endpoint', 'token_endpoint', 'jwks_uri']) {
-    if (typeof document[key] !== 'string') throw ValidationError.field('discoveryUrl', `The discovery document has no "${key}": is this an OpenID Connect provider?`);
-  }
-  return { issuer: document.issuer as string };
-}
-
-async function jacksonRecord(clientID: string): Promise<JacksonRecord | undefined> {
+export async function jacksonRecord(clientID: string): Promise<JacksonRecord | undefined> {
   const jackson = await getJackson();
   const records = await jackson.connectionAPIController.getConnections({ clientID });
   return records[0];
@@ -122,7 +112,7 @@ export async function ssoConnectionViews(orgId: string): Promise<SsoConnectionVi
     name: row.name,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
-    idp: idpView(byClientId.get(row.jacksonClientId)),
+    idp: idpView(byClientId.get(row.jacksonClientId), row.metadataUrl),
   }));
 }
 
@@ -138,17 +128,17 @@ function redirectUrls() {
 }
 
 /** Writes the Portcullis row and audit event; undoes the Jackson side if that fails. */
-async function recordNewConnection(actor: Actor, orgId: string, id: string, protocol: SsoProtocol, name: string, record: JacksonRecord) {
+async function recordNewConnection(actor: Actor, orgId: string, id: string, protocol: SsoProtocol, name: string, record: JacksonRecord, metadataUrl: string | null = null) {
   try {
     return await prisma.$transaction(async (tx) => {
       const existing = await tx.ssoConnection.findUnique({ where: { jacksonClientId: record.clientID } });
       if (existing) throw new ConflictError('This identity provider is already connected to this organization.', protocol === 'saml' ? 'metadataXml' : 'discoveryUrl');
-      const row = await tx.ssoConnection.create({ data: { id, orgId, protocol, name, jacksonClientId: record.clientID } });
+      const row = await tx.ssoConnection.create({ data: { id, orgId, protocol, name, jacksonClientId: record.clientID, metadataUrl } });
       await recordAudit(tx, actor, {
         action: 'sso.connection_create',
         target: { type: 'sso_connection', id: row.id },
         orgId,
-        after: { name, protocol, idp: idpView(record) },
+        after: { name, protocol, idp: idpView(record, metadataUrl) },
       });
       return row;
     });
@@ -164,35 +154,37 @@ async function recordNewConnection(actor: Actor, orgId: string, id: string, prot
 }
 
 export async function createSamlConnection(actor: Actor, orgId: string, raw: SamlConnectionInput) {
-  const { org } = await authorizeOrg(prisma, actor, { id: orgId }, MANAGE);
+  const { org } = await authorizeOrg(prisma, actor, { id: orgId }, MANAGE_CONNECTIONS);
   const input = samlConnectionSchema.parse(raw);
+  const { xml, field } = await samlMetadataXml(input);
   const jackson = await getJackson();
   const existing = await jackson.connectionAPIController.getConnections({ tenant: org.id, product: JACKSON_PRODUCT }).catch(() => []);
   const id = randomUUID();
   let record: SAMLSSORecord;
   try {
+    // Only ever the XML: given a metadataUrl, Jackson would fetch it itself (any address, following redirects).
     record = await jackson.connectionAPIController.createSAMLConnection({
       tenant: org.id,
       product: JACKSON_PRODUCT,
       name: input.name,
-      rawMetadata: input.metadataXml ?? '',
-      ...(input.metadataUrl ? { metadataUrl: input.metadataUrl } : {}),
+      rawMetadata: xml,
       ...redirectUrls(),
     });
   } catch (error) {
-    jacksonFailure(error, input.metadataUrl ? 'metadataUrl' : 'metadataXml');
+    jacksonFailure(error, field);
   }
   // Jackson silently updates a connection with the same IdP entity ID in the same org.
   if (existing.some((connection) => connection.clientID === record.clientID)) {
-    throw ValidationError.field(input.metadataUrl ? 'metadataUrl' : 'metadataXml', 'This identity provider is already connected to this organization.');
+    throw ValidationError.field(field, 'This identity provider is already connected to this organization.');
   }
-  return recordNewConnection(actor, org.id, id, 'saml', input.name, record);
+  return recordNewConnection(actor, org.id, id, 'saml', input.name, record, input.metadataUrl ?? null);
 }
 
 export async function createOidcConnection(actor: Actor, orgId: string, raw: OidcConnectionInput) {
-  const { org } = await authorizeOrg(prisma, actor, { id: orgId }, MANAGE);
+  const { org } = await authorizeOrg(prisma, actor, { id: orgId }, MANAGE_CONNECTIONS);
   const input = oidcConnectionSchema.parse(raw);
-  await checkDiscovery(input.discoveryUrl);
+  // Fetched through the outbound guard; Jackson only stores the URL (lib/sso/oidc.ts runs the sign-in).
+  await fetchDiscovery(input.discoveryUrl);
   const jackson = await getJackson();
   const existing = await jackson.connectionAPIController.getConnections({ tenant: org.id, product: JACKSON_PRODUCT }).catch(() => []);
   let record: OIDCSSORecord;
@@ -216,7 +208,7 @@ export async function createOidcConnection(actor: Actor, orgId: string, raw: Oid
 }
 
 export async function updateSsoConnection(actor: Actor, orgId: string, connectionId: string, raw: Record<string, unknown>) {
-  const { org } = await authorizeOrg(prisma, actor, { id: orgId }, MANAGE);
+  const { org } = await authorizeOrg(prisma, actor, { id: orgId }, MANAGE_CONNECTIONS);
   const row = await findConnection(org.id, connectionId);
   const current = await jacksonRecord(row.jacksonClientId);
   if (!current) throw new NotFoundError('The identity provider settings of this connection are missing; remove it and add it again.');
@@ -224,23 +216,25 @@ export async function updateSsoConnection(actor: Actor, orgId: string, connectio
   const base = { tenant: org.id, product: JACKSON_PRODUCT, clientID: current.clientID, clientSecret: current.clientSecret, ...redirectUrls() };
   let updated: JacksonRecord;
   let name: string;
+  let metadataUrl = row.metadataUrl;
   if (row.protocol === 'saml') {
     const input = updateSamlConnectionSchema.parse(raw);
     name = input.name;
+    const metadata = input.metadataXml || input.metadataUrl ? await samlMetadataXml(input) : null;
+    if (metadata) metadataUrl = input.metadataUrl ?? null;
     try {
       updated = await jackson.connectionAPIController.updateSAMLConnection({
         ...base,
         name: input.name,
-        ...(input.metadataUrl ? { metadataUrl: input.metadataUrl } : {}),
-        ...(input.metadataXml ? { rawMetadata: input.metadataXml } : {}),
+        ...(metadata ? { rawMetadata: metadata.xml } : {}),
       });
     } catch (error) {
-      jacksonFailure(error, input.metadataUrl ? 'metadataUrl' : 'metadataXml');
+      jacksonFailure(error, metadata?.field ?? 'metadataXml');
     }
   } else {
     const input = updateOidcConnectionSchema.parse(raw);
     name = input.name;
-    await checkDiscovery(input.discoveryUrl);
+    await fetchDiscovery(input.discoveryUrl);
     try {
       updated = await jackson.connectionAPIController.updateOIDCConnection({
         ...base,
@@ -254,20 +248,20 @@ export async function updateSsoConnection(actor: Actor, orgId: string, connectio
     }
   }
   return prisma.$transaction(async (tx) => {
-    const saved = await tx.ssoConnection.update({ where: { id: row.id }, data: { name } });
+    const saved = await tx.ssoConnection.update({ where: { id: row.id }, data: { name, metadataUrl } });
     await recordAudit(tx, actor, {
       action: 'sso.connection_update',
       target: { type: 'sso_connection', id: row.id },
       orgId: org.id,
-      before: { name: row.name, idp: idpView(current) },
-      after: { name, idp: idpView(updated ?? current) },
+      before: { name: row.name, idp: idpView(current, row.metadataUrl) },
+      after: { name, idp: idpView(updated ?? current, metadataUrl) },
     });
     return saved;
   });
 }
 
 export async function deleteSsoConnection(actor: Actor, orgId: string, connectionId: string) {
-  const { org } = await authorizeOrg(prisma, actor, { id: orgId }, MANAGE);
+  const { org } = await authorizeOrg(prisma, actor, { id: orgId }, MANAGE_CONNECTIONS);
   const row = await findConnection(org.id, connectionId);
   const current = await jacksonRecord(row.jacksonClientId);
   await prisma.$transaction(async (tx) => {
@@ -276,7 +270,7 @@ export async function deleteSsoConnection(actor: Actor, orgId: string, connectio
       action: 'sso.connection_delete',
       target: { type: 'sso_connection', id: row.id },
       orgId: org.id,
-      before: { name: row.name, protocol: row.protocol, idp: idpView(current) },
+      before: { name: row.name, protocol: row.protocol, idp: idpView(current, row.metadataUrl) },
     });
   });
   // After the commit: a failure here leaves an unreachable Jackson record (no row points at it), never a live login path.

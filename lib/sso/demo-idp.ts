@@ -1,10 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { recordAudit } from '@/lib/audit/record';
 import { systemActor } from '@/lib/auth/actor';
 import { publicUrl } from '@/lib/config/public-url';
 import { open, seal } from '@/lib/crypto/secret-box';
 import { prisma, Prisma } from '@/lib/db/client';
 import { escapeHtml } from '@/lib/html';
-import { createSamlConnection } from './connections';
+import { createSamlConnection, deleteSsoConnection } from './connections';
 import { addDomain, approveDomain } from './domains';
 import { generateSigningCertificate } from './idp/certificate';
 import { createSamlIdp, type SamlUser } from './idp/saml-idp';
@@ -54,13 +55,30 @@ export async function demoSpMetadata(): Promise<string> {
   return (await getJackson()).spConfig.toXMLMetadata();
 }
 
-/** Connects the demo org to the demo IdP: verified domain, SAML connection, group roles, SSO required. */
+const DEMO_CONNECTION_NAME = 'Demo IdP (built in)';
+
+/**
+ * Connects the demo org to the demo IdP: verified domain, SAML connection, group roles, SSO required.
+ * A demo database seeded while the portal answered on another URL (`npm run demo -- --port 3300` after a
+ * run on 3000) has its connection pointed at that URL's demo IdP: it is connected to this one instead.
+ */
 export async function seedDemoSso(): Promise<void> {
   const org = await prisma.organization.findUnique({ where: { slug: DEMO_SSO_ORG.slug } });
-  if (!org || (await prisma.ssoConnection.count({ where: { orgId: org.id } })) > 0) return;
+  if (!org) return;
   const actor = systemActor('seed');
   const idp = await demoIdp();
-  await createSamlConnection(actor, org.id, { name: 'Demo IdP (built in)', metadataXml: idp.metadata() });
+  const connections = await prisma.ssoConnection.findMany({ where: { orgId: org.id } });
+  if (connections.length > 0) {
+    const demo = connections.find((c) => c.name === DEMO_CONNECTION_NAME);
+    if (!demo) return;
+    const [record] = await (await getJackson()).connectionAPIController.getConnections({ clientID: demo.jacksonClientId });
+    const ssoUrl = record && 'idpMetadata' in record ? record.idpMetadata?.sso.redirectUrl : undefined;
+    if (ssoUrl === idp.ssoUrl) return;
+    await deleteSsoConnection(actor, org.id, demo.id);
+    await createSamlConnection(actor, org.id, { name: DEMO_CONNECTION_NAME, metadataXml: idp.metadata() });
+    return;
+  }
+  await createSamlConnection(actor, org.id, { name: DEMO_CONNECTION_NAME, metadataXml: idp.metadata() });
   const domain = await addDomain(actor, org.id, { domain: DEMO_SSO_ORG.domain });
   await approveDomain(actor, org.id, domain.id);
   await setGroupRole(actor, org.id, { groupName: 'initech-admins', role: 'admin' });
@@ -69,8 +87,9 @@ export async function seedDemoSso(): Promise<void> {
   await prisma.$transaction((tx) => recordAudit(tx, actor, { action: 'sso.demo_seed', target: { type: 'organization', id: org.id }, orgId: org.id }));
 }
 
-/** The demo IdP's sign-in page: pick a person. */
-export function demoIdpPage(query: Record<string, string>): string {
+/** The demo IdP's sign-in page: pick a person. Served under its own policy: its one style block by nonce, forms to itself. */
+export function demoIdpPage(query: Record<string, string>): { html: string; csp: string } {
+  const nonce = randomBytes(18).toString('base64');
   const hidden = Object.entries(query)
     .filter(([key]) => key === 'SAMLRequest' || key === 'RelayState')
     .map(([key, value]) => `<input type="hidden" name="${key}" value="${escapeHtml(value)}">`)
@@ -79,8 +98,8 @@ export function demoIdpPage(query: Record<string, string>): string {
     (user) =>
       `<li><button type="submit" name="email" value="${escapeHtml(user.email)}"><strong>${escapeHtml(`${user.firstName} ${user.lastName}`)}</strong><span>${escapeHtml(user.email)} · ${escapeHtml(user.title)}</span></button></li>`,
   ).join('');
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>Demo identity provider</title>
-<style>body{font:15px/1.5 system-ui,sans-serif;background:#f4f4f5;color:#18181b;margin:0;display:grid;place-items:center;min-height:100vh}
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>Demo identity provider</title>
+<style nonce="${nonce}">body{font:15px/1.5 system-ui,sans-serif;background:#f4f4f5;color:#18181b;margin:0;display:grid;place-items:center;min-height:100vh}
 main{background:#fff;border:1px solid #e4e4e7;border-radius:12px;padding:28px;max-width:440px;width:calc(100% - 32px);box-shadow:0 1px 2px #0000000d}
 .tag{display:inline-block;background:#fef3c7;color:#92400e;border:1px solid #fcd34d;border-radius:999px;padding:2px 10px;font-size:12px;font-weight:600}
 h1{font-size:20px;margin:12px 0 4px}p{color:#52525b;margin:0 0 16px}ul{list-style:none;padding:0;margin:0;display:grid;gap:8px}
@@ -89,4 +108,5 @@ button:hover{background:#f4f4f5}button span{display:block;color:#71717a;font-siz
 <body><main><span class="tag">Demo only · not a real identity provider</span><h1>Sign in to the demo IdP</h1>
 <p>Portcullis runs this SAML identity provider in demo and development mode so you can try customer SSO. Choose who you are:</p>
 <form method="post" action="${DEMO_IDP_PATH}/sso">${hidden}<ul>${buttons}</ul></form></main></body></html>`;
+  return { html, csp: `default-src 'none'; style-src 'nonce-${nonce}'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'` };
 }

@@ -7,6 +7,8 @@ export const SSO_ERRORS = {
   invalid_signature: 'The sign-in response was not signed correctly by your identity provider, so it was refused.',
   expired: 'The sign-in response from your identity provider has expired. Start the sign-in again.',
   wrong_audience: 'The sign-in response was meant for a different application. Check the SP entity ID configured in your identity provider.',
+  wrong_destination: 'The sign-in response was addressed to a different URL. Check the ACS URL configured in your identity provider.',
+  unsigned: 'The sign-in response was not signed by your identity provider, so it was refused. Responses (or their assertions) must be signed.',
   replayed: 'This sign-in response was already used. Start the sign-in again.',
   state_mismatch: 'This sign-in was started in another browser or has expired. Start the sign-in again.',
   unknown_connection: 'This identity provider is not connected to any organization (any more).',
@@ -17,7 +19,12 @@ export const SSO_ERRORS = {
   staff_account: 'Vendor staff accounts sign in with their password.',
   org_inactive: 'This organization is deactivated.',
   no_seats: 'Your organization has no free seats; ask an admin to free one or buy more.',
+  link_required:
+    'You already have a Portcullis account with this email address. To use single sign-on with it, start from “Sign in with SSO” on the sign-in page and confirm with your password.',
+  link_expired: 'The sign-in to link is no longer waiting (it expired or was finished). Start again from “Sign in with SSO”.',
   idp_error: 'Your identity provider reported an error.',
+  idp_misconfigured: 'Your organization’s identity provider settings are not valid, so you were not sent there. Ask your administrator to check the SSO connection.',
+  idp_unreachable: 'Could not reach your organization’s identity provider. Try again, or ask your administrator to check the SSO connection.',
   error: 'Single sign-on failed. Please try again.',
 } as const;
 export type SsoErrorCode = keyof typeof SSO_ERRORS;
@@ -32,6 +39,19 @@ export class SsoError extends AppError {
     readonly detail?: string,
   ) {
     super(SSO_ERRORS[reason], reason === 'error' ? 500 : 403, `sso_${reason}`);
+  }
+}
+
+/**
+ * The IdP vouched for the address of an existing account that its holder must link first (a password,
+ * another organization, the owner role): lib/sso/link.ts.
+ */
+export class SsoLinkRequired extends SsoError {
+  constructor(
+    readonly userId: string,
+    readonly email: string,
+  ) {
+    super('link_required');
   }
 }
 

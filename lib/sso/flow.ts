@@ -1,28 +1,36 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
+import type { SAMLSSORecord } from '@boxyhq/saml-jackson';
 import { recordAudit } from '@/lib/audit/record';
 import type { Actor } from '@/lib/auth/actor';
 import { constantTimeEqual } from '@/lib/crypto/keyed-hash';
 import { open, seal } from '@/lib/crypto/secret-box';
-import { prisma } from '@/lib/db/client';
+import { prisma, type Prisma } from '@/lib/db/client';
 import { log } from '@/lib/log';
 import { safeRedirectPath } from '@/lib/net/safe-redirect';
 import { authorizeOrg } from '@/lib/rbac/authorize';
-import { MANAGE } from './connections';
-import { reasonFromJackson, SsoError } from './errors';
-import { callbackUrl, derivedSecret, getJackson, getJacksonStore, SSO_PATHS } from './jackson';
+import { jacksonRecord, MANAGE } from './connections';
+import { reasonFromJackson, SsoError, SsoLinkRequired } from './errors';
+import { servableIdpUrl } from './idp-urls';
+import { acsUrl, callbackUrl, derivedSecret, getJackson, getJacksonStore, oidcRedirectUrl, spEntityId, SSO_PATHS } from './jackson';
+import { sealPendingLink } from './link';
+import { oidcAuthorizationUrl, oidcProfile, type OidcProviderSettings } from './oidc';
+import type { AutoPost } from './post-form';
+import { checkSamlResponse, samlIssuer } from './saml-response';
 import { provisionSsoUser, type SsoProfile } from './provision';
 
 /**
  * The SSO sign-in flow around the embedded Jackson:
  *
- *   startSso ──► IdP ──► ACS / OIDC callback (handleSamlResponse / handleOidcResponse)
- *            ──► /api/sso/callback (completeSso) ──► next-auth session
+ *   SAML: startSso ──► IdP ──► ACS (handleSamlResponse) ──► /api/sso/callback (completeSso) ──► session
+ *   OIDC: startSso ──► IdP ──► /api/sso/oidc/callback (completeOidc) ──► session
  *
- * Jackson validates the IdP's response (signature, expiry, audience,
- * InResponseTo) and issues a one-time code; completeSso redeems it
- * in-process (PKCE for flows we started), checks the browser's flow cookie,
- * and provisions the user. IdP-initiated SAML arrives at the ACS without a
- * flow; the ACS then signs which connection it came through.
+ * For SAML, Jackson validates the IdP's response (signature, expiry,
+ * audience, InResponseTo) and issues a one-time code; completeSso redeems
+ * it in-process (PKCE for flows we started), checks the browser's flow
+ * cookie, and provisions the user. IdP-initiated SAML arrives at the ACS
+ * without a flow; the ACS then signs which connection it came through.
+ * OIDC runs in lib/sso/oidc.ts (every request through the outbound guard,
+ * the id_token verified against the provider's keys).
  */
 
 export const FLOW_COOKIE = 'portcullis.sso-flow';
@@ -36,6 +44,8 @@ export type FlowMode = 'signin' | 'test';
 interface FlowState {
   state: string;
   verifier: string;
+  /** OIDC only: the nonce the id_token must carry. */
+  nonce?: string;
   connectionId: string;
   /** Where to land afterwards; null means the org's portal. */
   next: string | null;
@@ -55,8 +65,32 @@ function sign(value: string): string {
   return createHmac('sha256', derivedSecret('sso-callback')).update(value).digest('base64url');
 }
 
-/** Starts a sign-in (or a settings "test connection") through one of an org's connections. */
-export async function startSso(input: { connectionId: string; next?: string | null; mode?: FlowMode; loginHint?: string; actor?: Actor }) {
+/** Jackson's HTTP-POST binding form: its action and fields (values HTML-escaped by @boxyhq/saml20's createPostForm). */
+function jacksonPostForm(html: string): AutoPost | null {
+  const decode = (value: string) =>
+    value.replace(/&(amp|lt|gt|quot|#039);/g, (_m, entity: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#039': "'" })[entity]!);
+  const action = /<form method="post" action="([^"]*)">/.exec(html)?.[1];
+  const fields: Record<string, string> = {};
+  for (const [, name, value] of html.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)"\/>/g)) {
+    if (name === 'SAMLRequest' || name === 'RelayState') fields[name] = decode(value!);
+  }
+  return action && fields.SAMLRequest ? { action: decode(action), fields } : null;
+}
+
+export interface SsoStart {
+  /** Send the browser here (HTTP-Redirect binding, OIDC). */
+  redirectUrl: string | null;
+  /** Or post this form to the IdP (HTTP-POST binding); never served as markup someone else wrote. */
+  post: AutoPost | null;
+  cookie: string;
+}
+
+/**
+ * Starts a sign-in (or a settings "test connection") through one of an org's connections. Where the
+ * browser goes is checked again here, at serve time: a connection stored before URLs were checked may
+ * name anything, and a `javascript:` form action on the portal's origin is script run as whoever clicked.
+ */
+export async function startSso(input: { connectionId: string; next?: string | null; mode?: FlowMode; loginHint?: string; actor?: Actor }): Promise<SsoStart> {
   const mode = input.mode ?? 'signin';
   const connection = await prisma.ssoConnection.findUnique({ where: { id: input.connectionId }, include: { org: { select: { id: true, status: true } } } });
   if (!connection) throw new SsoError('unknown_connection');
@@ -69,6 +103,20 @@ export async function startSso(input: { connectionId: string; next?: string | nu
   const state = b64url(randomBytes(24));
   const verifier = b64url(randomBytes(32));
   const challenge = b64url(createHash('sha256').update(verifier).digest());
+  const flow: FlowState = { state, verifier, connectionId: connection.id, next: input.next ? safeRedirectPath(input.next, '/portal') : null, mode, exp: Date.now() + FLOW_TTL_SECONDS * 1000 };
+  const refuse = (detail: string): never => {
+    log.warn({ connectionId: connection.id, detail }, 'SSO start refused: the IdP URL is not servable');
+    throw new SsoError('idp_misconfigured', detail);
+  };
+
+  if (connection.protocol === 'oidc') {
+    const provider = await oidcProvider(connection.jacksonClientId);
+    flow.nonce = b64url(randomBytes(24));
+    const redirectUrl = await oidcAuthorizationUrl(provider, { redirectUri: oidcRedirectUrl(), state, nonce: flow.nonce, codeChallenge: challenge, loginHint: input.loginHint });
+    if (!servableIdpUrl(redirectUrl)) refuse('authorization endpoint');
+    return { redirectUrl, post: null, cookie: seal(JSON.stringify(flow), FLOW_CONTEXT) };
+  }
+
   const jackson = await getJackson();
   const result = await jackson.oauthController.authorize({
     client_id: connection.jacksonClientId,
@@ -84,13 +132,21 @@ export async function startSso(input: { connectionId: string; next?: string | nu
     log.warn({ connectionId: connection.id, error: result.error ?? redirectUrl }, 'SSO authorize refused');
     throw new SsoError('error', result.error);
   }
-  const flow: FlowState = { state, verifier, connectionId: connection.id, next: input.next ? safeRedirectPath(input.next, '/portal') : null, mode, exp: Date.now() + FLOW_TTL_SECONDS * 1000 };
-  return {
-    redirectUrl: redirectUrl ?? null,
-    /** For IdPs that only accept HTTP-POST binding: an auto-submitting HTML form. */
-    form: result.authorize_form ?? null,
-    cookie: seal(JSON.stringify(flow), FLOW_CONTEXT),
-  };
+  let post: AutoPost | null = null;
+  if (redirectUrl) {
+    if (!servableIdpUrl(redirectUrl)) refuse('redirect binding');
+  } else {
+    post = jacksonPostForm(result.authorize_form!);
+    if (!post || !servableIdpUrl(post.action)) refuse('POST binding');
+  }
+  return { redirectUrl: redirectUrl ?? null, post, cookie: seal(JSON.stringify(flow), FLOW_CONTEXT) };
+}
+
+async function oidcProvider(jacksonClientId: string): Promise<OidcProviderSettings> {
+  const record = await jacksonRecord(jacksonClientId);
+  if (!record || !('oidcProvider' in record) || !record.oidcProvider) throw new SsoError('unknown_connection');
+  const { discoveryUrl, metadata, clientId, clientSecret } = record.oidcProvider;
+  return { discoveryUrl, metadata: metadata as Record<string, unknown> | undefined, clientId: clientId ?? '', clientSecret: clientSecret ?? '' };
 }
 
 function readFlow(cookie: string | null | undefined): FlowState | null {
@@ -101,14 +157,6 @@ function readFlow(cookie: string | null | undefined): FlowState | null {
   } catch {
     return null;
   }
-}
-
-/** IDs of every Assertion (and the Response) in a SAML response, and whether it answers a request. */
-function samlIds(xml: string): { ids: string[]; issuer: string | null; inResponseTo: boolean } {
-  const ids = new Set<string>();
-  for (const match of xml.matchAll(/<(?:[\w-]+:)?(?:Assertion|EncryptedAssertion|Response)\b[^>]*?\sID\s*=\s*["']([^"']+)["']/g)) ids.add(match[1]!);
-  const issuer = /<(?:[\w-]+:)?Issuer\b[^>]*>\s*([^<\s]+)\s*</.exec(xml)?.[1] ?? null;
-  return { ids: [...ids], issuer, inResponseTo: /\sInResponseTo\s*=\s*["'][^"']+["']/.test(xml) };
 }
 
 function toCallback(redirectUrl: string, extra: Record<string, string> = {}): string {
@@ -122,27 +170,41 @@ function toCallback(redirectUrl: string, extra: Record<string, string> = {}): st
   return `${to.pathname}${to.search}`;
 }
 
-/** The SAML ACS: validates through Jackson, refuses replays, answers where to send the browser. */
+/**
+ * The SAML ACS: our own checks on the signed content (lib/sso/saml-response.ts), then Jackson's
+ * validation, replays refused; answers where to send the browser.
+ */
 export async function handleSamlResponse(body: { SAMLResponse?: string | null; RelayState?: string | null }): Promise<string> {
   if (!body.SAMLResponse) return errorLocation('invalid_response');
-  let xml: string;
+  const xml = Buffer.from(body.SAMLResponse, 'base64').toString('utf8');
+  const issuer = samlIssuer(xml);
+  if (!issuer) return errorLocation('invalid_response');
+  const jackson = await getJackson();
+  const records = (await jackson.connectionAPIController.getConnections({ entityId: issuer })).filter(
+    (record): record is SAMLSSORecord => 'idpMetadata' in record && !!record.idpMetadata,
+  );
+  if (records.length === 0) return errorLocation('unknown_connection');
+  let checked: ReturnType<typeof checkSamlResponse>;
   try {
-    xml = Buffer.from(body.SAMLResponse, 'base64').toString('utf8');
-  } catch {
-    return errorLocation('invalid_response');
+    checked = checkSamlResponse(
+      xml,
+      records.map((record) => ({ publicKey: record.idpMetadata.publicKey, thumbprint: record.idpMetadata.thumbprint })),
+      { acsUrl: acsUrl(), audience: spEntityId() },
+    );
+  } catch (error) {
+    if (!(error instanceof SsoError)) throw error;
+    log.info({ reason: error.reason, detail: error.detail, issuer }, 'SAML response refused');
+    return errorLocation(error.reason);
   }
-  const { ids, issuer, inResponseTo } = samlIds(xml);
-  if (ids.length === 0) return errorLocation('invalid_response');
   const relayState = body.RelayState ?? '';
   const idpInitiated = !relayState.startsWith('boxyhq_jackson_');
   // An unsolicited response must not answer a request; one that does is a replayed SP-initiated response.
-  if (idpInitiated && inResponseTo) return errorLocation('replayed');
+  if (idpInitiated && checked.inResponseTo) return errorLocation('replayed');
 
   const store = await getJacksonStore();
-  for (const id of ids) {
+  for (const id of checked.ids) {
     if (await store.wasSeen(`saml:${id}`)) return errorLocation('replayed');
   }
-  const jackson = await getJackson();
   let result: Awaited<ReturnType<typeof jackson.oauthController.samlResponse>>;
   try {
     result = await jackson.oauthController.samlResponse({ SAMLResponse: body.SAMLResponse, RelayState: relayState });
@@ -155,7 +217,7 @@ export async function handleSamlResponse(body: { SAMLResponse?: string | null; R
     return errorLocation(result.app_select_form ? 'unknown_connection' : reasonFromJackson(result.error));
   }
   const expires = new Date(Date.now() + SEEN_ASSERTION_DAYS * 24 * 60 * 60 * 1000);
-  for (const id of ids) {
+  for (const id of checked.ids) {
     if (!(await store.markSeen(`saml:${id}`, expires))) return errorLocation('replayed');
   }
   const code = new URL(result.redirect_url).searchParams.get('code');
@@ -163,33 +225,17 @@ export async function handleSamlResponse(body: { SAMLResponse?: string | null; R
   if (!idpInitiated) return toCallback(result.redirect_url);
 
   // IdP-initiated: name the connection Jackson resolved from the issuer, signed so the browser cannot swap it.
-  const records = issuer ? await jackson.connectionAPIController.getConnections({ entityId: issuer }) : [];
   const rows = await prisma.ssoConnection.findMany({ where: { jacksonClientId: { in: records.map((r) => r.clientID) } } });
   if (rows.length !== 1) return errorLocation('unknown_connection');
   const cid = rows[0]!.id;
   return toCallback(result.redirect_url, { cid, sig: sign(`${code}|${cid}`) });
 }
 
-/** Where the OIDC IdP sends the browser back; Jackson exchanges the IdP's code and validates the id token. */
-export async function handleOidcResponse(params: Record<string, string>): Promise<string> {
-  const jackson = await getJackson();
-  let result: Awaited<ReturnType<typeof jackson.oauthController.oidcAuthzResponse>>;
-  try {
-    result = await jackson.oauthController.oidcAuthzResponse(params);
-  } catch (error) {
-    log.info({ err: error }, 'OIDC response refused');
-    return errorLocation(reasonFromJackson((error as Error).message));
-  }
-  if (result.error || !result.redirect_url) {
-    log.info({ error: result.error }, 'OIDC response refused');
-    return errorLocation(params.error ? 'idp_error' : 'invalid_response');
-  }
-  return toCallback(result.redirect_url);
-}
-
 export type SsoCompletion =
   | { kind: 'signin'; userId: string; next: string; protocol: 'saml' | 'oidc'; createdUser: boolean }
-  | { kind: 'test'; next: string; result: string };
+  | { kind: 'test'; next: string; result: string }
+  /** The IdP vouched for an existing account whose holder must confirm the link with their password (lib/sso/link.ts). */
+  | { kind: 'link'; pending: string };
 
 export interface TestResult {
   connectionId: string;
@@ -200,17 +246,20 @@ export interface TestResult {
   at: number;
 }
 
-/** Redeems Jackson's code and signs the user in (or reports a connection test). */
+interface CompletionContext {
+  flowCookie?: string | null;
+  ip?: string | null;
+  userAgent?: string | null;
+}
+
+/** SAML: redeems Jackson's code and signs the user in (or reports a connection test). */
 export async function completeSso(input: {
   code?: string | null;
   state?: string | null;
   cid?: string | null;
   sig?: string | null;
   error?: string | null;
-  flowCookie?: string | null;
-  ip?: string | null;
-  userAgent?: string | null;
-}): Promise<SsoCompletion> {
+} & CompletionContext): Promise<SsoCompletion> {
   if (input.error) throw new SsoError('idp_error', input.error);
   if (!input.code) throw new SsoError('invalid_response');
   const flow = readFlow(input.flowCookie);
@@ -241,12 +290,12 @@ export async function completeSso(input: {
   const requested = profile.requested ?? {};
   if (
     !connection ||
+    connection.protocol !== 'saml' ||
     connection.orgId !== requested.tenant ||
     (requested.client_id && requested.client_id !== connection.jacksonClientId)
   ) {
     throw new SsoError('unknown_connection');
   }
-  const protocol = connection.protocol === 'oidc' ? 'oidc' : 'saml';
   const ssoProfile: SsoProfile = {
     id: String(profile.id ?? profile.sub ?? ''),
     email: String(profile.email ?? ''),
@@ -255,28 +304,61 @@ export async function completeSso(input: {
     groups: Array.isArray(profile.groups) ? profile.groups.map(String) : typeof profile.groups === 'string' ? [profile.groups] : [],
     roles: Array.isArray(profile.roles) ? profile.roles.map(String) : [],
   };
+  return finish(connection, ssoProfile, input.state ? flow : null, input);
+}
 
-  if (flow?.mode === 'test' && input.state) {
+/** OIDC: the provider's answer at our redirect URI, for the flow this browser started. */
+export async function completeOidc(input: { params: URLSearchParams } & CompletionContext): Promise<SsoCompletion> {
+  const flow = readFlow(input.flowCookie);
+  const state = input.params.get('state');
+  if (!flow || !flow.nonce || !state || !constantTimeEqual(flow.state, state)) throw new SsoError('state_mismatch');
+  if (input.params.get('error')) throw new SsoError('idp_error', input.params.get('error') ?? undefined);
+  const connection = await prisma.ssoConnection.findUnique({ where: { id: flow.connectionId }, include: { org: true } });
+  if (!connection || connection.protocol !== 'oidc') throw new SsoError('unknown_connection');
+  const provider = await oidcProvider(connection.jacksonClientId);
+  const profile = await oidcProfile(provider, {
+    url: new URL(`${oidcRedirectUrl()}?${input.params}`),
+    state: flow.state,
+    nonce: flow.nonce,
+    codeVerifier: flow.verifier,
+  });
+  return finish(connection, profile, flow, input);
+}
+
+type ConnectionWithOrg = Prisma.SsoConnectionGetPayload<{ include: { org: true } }>;
+
+/** After the IdP vouched for someone: a connection test's report, or the user signed in (provisioned just in time). */
+async function finish(connection: ConnectionWithOrg, profile: SsoProfile, flow: FlowState | null, context: CompletionContext): Promise<SsoCompletion> {
+  const protocol = connection.protocol === 'oidc' ? 'oidc' : 'saml';
+  if (flow?.mode === 'test') {
     const result: TestResult = {
       connectionId: connection.id,
-      email: ssoProfile.email,
-      subject: ssoProfile.id,
-      name: [ssoProfile.firstName, ssoProfile.lastName].filter(Boolean).join(' ') || null,
-      groups: [...(ssoProfile.groups ?? []), ...(ssoProfile.roles ?? [])],
+      email: profile.email,
+      subject: profile.id,
+      name: [profile.firstName, profile.lastName].filter(Boolean).join(' ') || null,
+      groups: [...(profile.groups ?? []), ...(profile.roles ?? [])],
       at: Date.now(),
     };
     await prisma.$transaction((tx) =>
       recordAudit(
         tx,
-        { kind: 'user', userId: null, label: ssoProfile.email || 'sso-test', staffRole: null, ip: input.ip, userAgent: input.userAgent },
-        { action: 'sso.connection_test', target: { type: 'sso_connection', id: connection.id }, orgId: connection.orgId, metadata: { email: ssoProfile.email, groups: result.groups } },
+        { kind: 'user', userId: null, label: profile.email || 'sso-test', staffRole: null, ip: context.ip, userAgent: context.userAgent },
+        { action: 'sso.connection_test', target: { type: 'sso_connection', id: connection.id }, orgId: connection.orgId, metadata: { email: profile.email, groups: result.groups } },
       ),
     );
     return { kind: 'test', next: flow.next ?? `/portal/${connection.org.slug}/settings/sso`, result: seal(JSON.stringify(result), TEST_RESULT_CONTEXT) };
   }
 
-  const provisioned = await provisionSsoUser({ org: connection.org, provider: connection.jacksonClientId, protocol, profile: ssoProfile, ip: input.ip, userAgent: input.userAgent });
-  return { kind: 'signin', userId: provisioned.userId, next: flow?.next ?? `/portal/${connection.org.slug}`, protocol, createdUser: provisioned.createdUser };
+  const next = flow?.next ?? `/portal/${connection.org.slug}`;
+  let provisioned: Awaited<ReturnType<typeof provisionSsoUser>>;
+  try {
+    provisioned = await provisionSsoUser({ org: connection.org, provider: connection.jacksonClientId, protocol, profile, ip: context.ip, userAgent: context.userAgent });
+  } catch (error) {
+    // A link is offered only to a sign-in started here in this browser, never to an unsolicited (IdP-initiated) response.
+    if (error instanceof SsoLinkRequired && flow) return { kind: 'link', pending: sealPendingLink({ userId: error.userId, email: error.email, connectionId: connection.id, profile, next }) };
+    throw error;
+  }
+  return { kind: 'signin', userId: provisioned.userId, next, protocol, createdUser: provisioned.createdUser };
 }
 
 export function readTestResult(sealed: string | null | undefined): TestResult | null {

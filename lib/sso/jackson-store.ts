@@ -69,6 +69,7 @@ const encrypted = (row: Row) => ({ value: row.value, iv: row.iv ?? undefined, ta
 export class JacksonPostgresStore implements DatabaseDriver {
   private readonly pool: pg.Pool;
   private sweepTimer: NodeJS.Timeout | null = null;
+  private closed: Promise<void> | null = null;
 
   private constructor(
     connectionString: string,
@@ -172,7 +173,8 @@ export class JacksonPostgresStore implements DatabaseDriver {
 
   async close() {
     if (this.sweepTimer) clearInterval(this.sweepTimer);
-    await this.pool.end();
+    this.closed ??= this.pool.end();
+    await this.closed;
   }
 
   getStats(): Record<string, number> {

@@ -39,20 +39,22 @@ export function derivedSecret(purpose: string, from: 'ENCRYPTION_KEY' | 'AUTH_SE
   return createHmac('sha256', secret(from)).update(`portcullis:${purpose}`).digest('base64');
 }
 
-type Instance = { jackson: SAMLJackson; store: JacksonPostgresStore; url: string; externalUrl: string };
-const globalForJackson = globalThis as unknown as { __portcullisJackson?: Promise<Instance> };
+type Instance = { jackson: SAMLJackson; store: JacksonPostgresStore };
+// __jacksonDb is Jackson's own process-wide cache of its database wrapper (dist/db/db.js): every later
+// controllers() call gets the first one's store, even a closed one or another database's.
+const globalForJackson = globalThis as unknown as { __portcullisJackson?: Map<string, Promise<Instance>>; __jacksonDb?: unknown };
 
-async function create(): Promise<Instance> {
-  const url = process.env.DATABASE_URL;
-  if (!url) throw new Error('DATABASE_URL is not set');
+async function create(url: string, externalUrl: string, audience: string): Promise<Instance> {
   const store = await JacksonPostgresStore.open(url);
   const { controllers } = await import('@boxyhq/saml-jackson');
-  const externalUrl = publicUrl();
+  // controllers() reads (and fills) that cache synchronously, before its first await: drop it in the same tick
+  // so this instance wraps its own store.
+  delete globalForJackson.__jacksonDb;
   const jackson = await controllers({
     externalUrl,
     samlPath: SSO_PATHS.acs,
     oidcPath: SSO_PATHS.oidcCallback,
-    samlAudience: spEntityId(),
+    samlAudience: audience,
     idpEnabled: true, // IdP-initiated login
     noAnalytics: true,
     clientSecretVerifier: derivedSecret('jackson-client-secret'),
@@ -64,39 +66,53 @@ async function create(): Promise<Instance> {
       error: (msg: string, err?: unknown) => log.warn({ component: 'jackson', err }, msg),
     },
   });
-  return { jackson, store, url, externalUrl };
+  return { jackson, store };
 }
 
 /**
- * The embedded Jackson, created on first use and shared by every route and
- * action in the process. Recreated when the database or public URL changes
- * (tests switch between databases).
+ * The embedded Jackson for this process configuration (database, public
+ * URL, SP entity ID), created on first use and shared by every route and
+ * action. A configuration that changes (tests switch databases) gets an
+ * instance of its own; the previous one stays open, since calls still in
+ * flight use its pool. closeJackson() ends them all. (Jackson keeps its SP
+ * certificate in module state, so instances of one process share the
+ * newest one's: only tests ever run two.)
  */
-export async function getJackson(): Promise<SAMLJackson> {
-  const cached = globalForJackson.__portcullisJackson;
-  if (cached) {
-    const instance = await cached.catch(() => null);
-    if (instance && instance.url === process.env.DATABASE_URL && instance.externalUrl === publicUrl()) return instance.jackson;
-    if (instance) await closeJackson();
+async function instance(): Promise<Instance> {
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error('DATABASE_URL is not set');
+  const externalUrl = publicUrl();
+  const audience = spEntityId();
+  const key = JSON.stringify([url, externalUrl, audience]);
+  const instances = (globalForJackson.__portcullisJackson ??= new Map());
+  let pending = instances.get(key);
+  if (!pending) {
+    const created = create(url, externalUrl, audience);
+    instances.set(key, created);
+    created.catch(() => {
+      if (instances.get(key) === created) instances.delete(key);
+    });
+    pending = created;
   }
-  const pending = create();
-  globalForJackson.__portcullisJackson = pending;
-  pending.catch(() => {
-    if (globalForJackson.__portcullisJackson === pending) globalForJackson.__portcullisJackson = undefined;
-  });
-  return (await pending).jackson;
+  return pending;
+}
+
+export async function getJackson(): Promise<SAMLJackson> {
+  return (await instance()).jackson;
 }
 
 export async function getJacksonStore(): Promise<JacksonPostgresStore> {
-  await getJackson();
-  return (await globalForJackson.__portcullisJackson!).store;
+  return (await instance()).store;
 }
 
+/** Ends every instance (tests, shutdown): nothing may use Jackson afterwards. */
 export async function closeJackson(): Promise<void> {
-  const cached = globalForJackson.__portcullisJackson;
-  globalForJackson.__portcullisJackson = undefined;
-  const instance = await cached?.catch(() => null);
-  if (instance) {
-    await instance.jackson.close();
+  const instances = globalForJackson.__portcullisJackson;
+  if (!instances) return;
+  const all = [...instances.values()];
+  instances.clear();
+  for (const pending of all) {
+    const created = await pending.catch(() => null);
+    if (created) await created.jackson.close();
   }
 }

@@ -9,7 +9,11 @@ import { resolveRoleRef } from '@/lib/rbac/role-ref';
 import { MANAGE } from './connections';
 import { groupRoleSchema, ssoPolicySchema } from './schemas';
 
-/** How SSO applies to an org: the role JIT-provisioned people get, group mappings, and whether SSO is required. */
+/**
+ * How SSO applies to an org: the role JIT-provisioned people get, group mappings, and whether SSO is
+ * required. SSO never grants the owner role, neither as the default nor through a group: an owner can
+ * change connections and billing, and the IdP's groups are edited by whoever runs the IdP.
+ */
 
 export async function updateSsoPolicy(actor: Actor, orgId: string, raw: Record<string, unknown>) {
   const access = await authorizeOrg(prisma, actor, { id: orgId }, MANAGE);

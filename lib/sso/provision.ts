@@ -8,7 +8,8 @@ import { assertSeatAvailable } from '@/lib/members/seats';
 import { losesLastOwner } from '@/lib/rbac/grants';
 import { BUILTIN_ROLES, isBuiltinRole } from '@/lib/rbac/permissions';
 import { builtinResolved, resolvedOf, resolveRoleRef, roleRefString, type ResolvedRole } from '@/lib/rbac/role-ref';
-import { SsoError } from './errors';
+import { SsoError, SsoLinkRequired } from './errors';
+import { SSO_GRANTABLE_ROLES } from './schemas';
 
 /**
  * Just-in-time provisioning: the first SSO sign-in creates the user and a
@@ -17,6 +18,15 @@ import { SsoError } from './errors';
  * Everything runs under the org's people lock (lib/members/access), like
  * invitations and role changes, so the seat quota and the last owner hold
  * against concurrent sign-ins and membership changes.
+ *
+ * An IdP is configured by someone in the org, so what it says is trusted
+ * only as far as that person could act anyway:
+ * - a new identity is linked silently only to an account nobody else
+ *   could be using: no password, no membership in another org, not an
+ *   owner here. Anyone else confirms the link by proving their password
+ *   (lib/sso/link.ts); until then the sign-in is refused (link_required);
+ * - SSO never makes anyone an owner (a mapping or default naming owner
+ *   grants nothing) and never changes an owner's role.
  */
 
 export interface SsoProfile {
@@ -37,6 +47,8 @@ export interface ProvisionInput {
   profile: SsoProfile;
   ip?: string | null;
   userAgent?: string | null;
+  /** The account whose holder just proved their password to link this identity (lib/sso/link.ts). */
+  confirmedUserId?: string;
 }
 
 type RoleChoice = ResolvedRole & { group: string | null };
@@ -59,6 +71,10 @@ async function roleFor(tx: Db, orgId: string, groups: string[]): Promise<RoleCho
       log.warn({ err: error, orgId, group: mapping.groupName }, 'SSO group mapping names no role of this org; ignored');
       continue;
     }
+    if (role.role === 'owner') {
+      log.warn({ orgId, group: mapping.groupName }, 'SSO group mapping names the owner role; ignored');
+      continue;
+    }
     const rank = isBuiltinRole(role.role) ? BUILTIN_ROLES[role.role].rank : 0.5;
     if (!best || rank > bestRank) {
       best = { ...role, group: mapping.groupName };
@@ -66,6 +82,19 @@ async function roleFor(tx: Db, orgId: string, groups: string[]): Promise<RoleCho
     }
   }
   return best;
+}
+
+/** Why linking a new identity to this existing account needs its holder's confirmation, or null. */
+async function linkNeedsConfirmation(tx: Db, user: { id: string }, orgId: string): Promise<'password' | 'other_membership' | 'owner' | null> {
+  const [withPassword, elsewhere, owner] = await Promise.all([
+    tx.user.count({ where: { id: user.id, passwordHash: { not: null } } }),
+    tx.membership.count({ where: { userId: user.id, orgId: { not: orgId } } }),
+    tx.membership.count({ where: { userId: user.id, orgId, role: 'owner' } }),
+  ]);
+  if (withPassword) return 'password';
+  if (elsewhere) return 'other_membership';
+  if (owner) return 'owner';
+  return null;
 }
 
 function displayName(profile: SsoProfile): string | null {
@@ -95,6 +124,18 @@ export async function provisionSsoUser(input: ProvisionInput): Promise<{ userId:
     let user = identity?.user ?? (await tx.user.findUnique({ where: { email } }));
     if (user?.disabledAt) throw new SsoError('user_disabled');
     if (user?.staffRole) throw new SsoError('staff_account');
+    if (!identity && user && input.confirmedUserId !== user.id) {
+      const why = await linkNeedsConfirmation(tx, user, org.id);
+      if (why) {
+        await recordAudit(tx, actorFor(user.id), {
+          action: 'auth.sign_in_failed',
+          target: { type: 'user', id: user.id },
+          orgId: org.id,
+          metadata: { method: protocol, provider, reason: 'link_required', why, subject: profile.id, email },
+        });
+        return { refused: new SsoLinkRequired(user.id, email) };
+      }
+    }
     const membership = user ? await tx.membership.findUnique({ where: { userId_orgId: { userId: user.id, orgId: org.id } }, include: { customRole: true } }) : null;
     const mapped = await roleFor(tx, org.id, groups);
 
@@ -137,13 +178,20 @@ export async function provisionSsoUser(input: ProvisionInput): Promise<{ userId:
     const actor = actorFor(user.id);
     if (!identity) {
       const link = await tx.ssoIdentity.create({ data: { userId: user.id, provider, subject: profile.id } });
-      await recordAudit(tx, actor, { action: 'sso.identity_link', target: { type: 'sso_identity', id: link.id }, orgId: org.id, after: { provider, subject: profile.id, email } });
+      await recordAudit(tx, actor, {
+        action: 'sso.identity_link',
+        target: { type: 'sso_identity', id: link.id },
+        orgId: org.id,
+        after: { provider, subject: profile.id, email },
+        ...(input.confirmedUserId === user.id ? { metadata: { confirmedBy: 'password' } } : {}),
+      });
     }
 
     let createdMembership = false;
     if (!membership) {
       // Groups are the IdP's word; an invitation is an admin's; the default role is the fallback.
-      const choice: RoleChoice = mapped ?? (invitation ? { ...resolvedOf(invitation), group: null } : { ...builtinResolved(isBuiltinRole(org.defaultRole) ? org.defaultRole : 'viewer'), group: null });
+      const defaultRole = (SSO_GRANTABLE_ROLES as string[]).includes(org.defaultRole) ? (org.defaultRole as (typeof SSO_GRANTABLE_ROLES)[number]) : 'viewer';
+      const choice: RoleChoice = mapped ?? (invitation ? { ...resolvedOf(invitation), group: null } : { ...builtinResolved(defaultRole), group: null });
       if (invitation) await tx.invitation.update({ where: { id: invitation.id }, data: { acceptedAt: now } });
       const created = await tx.membership.create({ data: { userId: user.id, orgId: org.id, role: choice.role, customRoleId: choice.customRoleId } });
       createdMembership = true;
@@ -154,8 +202,8 @@ export async function provisionSsoUser(input: ProvisionInput): Promise<{ userId:
         after: { userId: user.id, email, role: created.role, customRoleId: created.customRoleId },
         metadata: { via: 'sso_jit', group: choice.group, ...(invitation ? { invitationId: invitation.id } : {}) },
       });
-    } else if (mapped && (mapped.role !== membership.role || mapped.customRoleId !== membership.customRoleId)) {
-      // The IdP's groups are the source of truth for mapped roles, but never at the cost of the last owner.
+    } else if (mapped && membership.role !== 'owner' && (mapped.role !== membership.role || mapped.customRoleId !== membership.customRoleId)) {
+      // The IdP's groups are the source of truth for mapped roles, but never for an owner, and never at the cost of the last owner.
       const current = resolvedOf(membership);
       if (losesLastOwner(current, mapped, await countOwners(tx, org.id))) {
         log.info({ orgId: org.id, membershipId: membership.id, group: mapped.group }, 'SSO group mapping would demote the last owner; role kept');

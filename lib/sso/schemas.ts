@@ -73,15 +73,21 @@ export const domainSchema = z.object({
     ),
 });
 
+/** Single sign-on never makes anyone an owner (lib/sso/policy.ts, lib/sso/provision.ts). */
+export const SSO_GRANTABLE_ROLES = BUILTIN_ROLE_KEYS.filter((role) => role !== 'owner');
+
 export const ssoPolicySchema = z.object({
   ssoRequired: z.stringbool().optional().default(false),
-  defaultRole: z.enum(BUILTIN_ROLE_KEYS as [string, ...string[]], { message: 'Choose a role.' }),
+  defaultRole: z
+    .string()
+    .refine((role) => role !== 'owner', 'Single sign-on never makes anyone an owner. Choose admin or below.')
+    .pipe(z.enum(SSO_GRANTABLE_ROLES as [string, ...string[]], { message: 'Choose a role.' })),
 });
 
 export const groupRoleSchema = z.object({
   groupName: z.string().trim().min(1, 'Enter the group name exactly as your IdP sends it.').max(256),
-  /** A built-in role key, or `custom:<role id>`. */
-  role: z.string().min(1, 'Choose a role.'),
+  /** A built-in role key but owner, or `custom:<role id>`. */
+  role: z.string().min(1, 'Choose a role.').refine((role) => role !== 'owner', 'A group mapping cannot grant the owner role. Owners are made by hand, by an owner.'),
 });
 
 export const emailSchema = z.object({

@@ -11,7 +11,7 @@ import { publicUrl } from '@/lib/config/public-url';
 
 /** Everything the SSO settings page shows, for the portal and the staff dashboard alike; authorized once, here. */
 export async function loadSsoSettings(actor: Actor, orgId: string, testResult?: string | null) {
-  const { org, viaStaff } = await authorizeOrg(prisma, actor, { id: orgId }, VIEW);
+  const { org, viaStaff, permissions } = await authorizeOrg(prisma, actor, { id: orgId }, VIEW);
   const [connections, domains, groupRoles, customRoles] = await Promise.all([
     ssoConnectionViews(org.id),
     prisma.orgDomain.findMany({ where: { orgId: org.id }, orderBy: { domain: 'asc' } }),
@@ -43,7 +43,13 @@ export async function loadSsoSettings(actor: Actor, orgId: string, testResult?: 
     },
     customRoles,
     testResult: test && connections.some((c) => c.id === test.connectionId) ? test : null,
-    staff: { viewing: viaStaff, canApprove: viaStaff && staffCan(actor.staffRole, 'sso.manage'), canManage: !viaStaff || staffCan(actor.staffRole, 'sso.manage') },
+    staff: {
+      viewing: viaStaff,
+      canApprove: viaStaff && staffCan(actor.staffRole, 'sso.manage'),
+      canManage: !viaStaff || staffCan(actor.staffRole, 'sso.manage'),
+      // Adding or changing an IdP is the owner's (lib/sso/connections.ts MANAGE_CONNECTIONS).
+      canManageConnections: viaStaff ? staffCan(actor.staffRole, 'sso.manage') : permissions.includes('sso.connections'),
+    },
   };
 }
 

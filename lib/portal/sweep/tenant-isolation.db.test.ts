@@ -244,28 +244,28 @@ const CASES: Record<string, Case> = {
     request: (w) => ({ path: `/portal/${w.org.slug}/licenses/${w.license.id}/download`, params: { org: w.org.slug, licenseId: w.license.id } }),
     mixed: (victim, attacker) => ({ path: `/portal/${attacker.org.slug}/licenses/${victim.license.id}/download`, params: { org: attacker.org.slug, licenseId: victim.license.id } }),
   },
-  // SSO settings (lib/sso): customer owners and admins, and staff from the dashboard
+  // SSO settings (lib/sso): customer owners (connections) and admins (the rest), and staff from the dashboard
   'lib/sso/actions.ts#createSamlConnectionAction': {
     kind: 'org',
-    permission: 'sso.manage',
+    permission: 'sso.connections',
     needs: ['sso'],
     fields: (w) => ({ orgId: w.org.id, name: 'Second IdP', metadataXml: w.sso!.spareMetadata }),
   },
   'lib/sso/actions.ts#createOidcConnectionAction': {
     kind: 'org',
-    permission: 'sso.manage',
+    permission: 'sso.connections',
     fields: (w) => ({ orgId: w.org.id, name: 'OIDC', discoveryUrl: 'http://localhost:9/.well-known/openid-configuration', clientId: 'portcullis', clientSecret: 'secret' }),
     noControl: 'needs a running OIDC provider; lib/sso/sso.db.test.ts creates OIDC connections against one',
   },
   'lib/sso/actions.ts#updateConnectionAction': {
     kind: 'org',
-    permission: 'sso.manage',
+    permission: 'sso.connections',
     needs: ['sso'],
     fields: (w) => ({ orgId: w.org.id, id: w.sso!.connectionId, name: 'Renamed IdP' }),
   },
   'lib/sso/actions.ts#deleteConnectionAction': {
     kind: 'org',
-    permission: 'sso.manage',
+    permission: 'sso.connections',
     needs: ['sso'],
     fields: (w) => ({ orgId: w.org.id, id: w.sso!.connectionId }),
   },
@@ -365,6 +365,12 @@ const CASES: Record<string, Case> = {
     kind: 'exempt',
     reason: "the SSO email step: public by design, answers only with the sign-in paths of the address's verified domain (lib/sso/sso.db.test.ts)",
   },
+  'app/(auth)/sign-in/sso/link/actions.ts#confirmSsoLinkAction': {
+    kind: 'exempt',
+    reason:
+      "links an SSO identity only with the sealed link cookie the holder's own SSO sign-in set and the account's password, through signInWithPassword's limiter (lib/sso/takeover.db.test.ts, e2e/sso.spec.ts)",
+  },
+  'app/(auth)/sign-in/sso/link/actions.ts#cancelSsoLinkAction': { kind: 'exempt', reason: "deletes the caller's own pending-link cookie: no stored data" },
   // one's own account (/account)
   [`${ACCOUNT}#changePasswordAction`]: { kind: 'account', fields: (v) => ({ currentPassword: v.password, newPassword: NEW_PASSWORD }) },
   [`${ACCOUNT}#endSessionAction`]: { kind: 'account', fields: (v) => ({ sessionId: v.sessions[1] }) },
@@ -409,8 +415,8 @@ const CASES: Record<string, Case> = {
     reason: "starts a sign-in at the connection's IdP and changes nothing; its test mode authorizes sso.manage on the connection's org (lib/sso/flow.ts)",
   },
   'app/api/sso/callback/route.ts#GET': { kind: 'exempt', reason: 'SSO sign-in: the IdP vouches through Jackson and a signed flow cookie (lib/sso/sso.db.test.ts)' },
-  'app/api/sso/oidc/callback/route.ts#GET': { kind: 'exempt', reason: 'SSO sign-in: the OIDC provider answers through Jackson (lib/sso/sso.db.test.ts)' },
-  'app/api/sso/saml/acs/route.ts#POST': { kind: 'exempt', reason: 'SSO sign-in: signed SAML responses validated by Jackson (lib/sso/sso.db.test.ts)' },
+  'app/api/sso/oidc/callback/route.ts#GET': { kind: 'exempt', reason: "SSO sign-in: the OIDC provider's code for the flow this browser started, id_token verified (lib/sso/oidc.db.test.ts)" },
+  'app/api/sso/saml/acs/route.ts#POST': { kind: 'exempt', reason: 'SSO sign-in: signed SAML responses checked here and by Jackson (lib/sso/saml-checks.db.test.ts, lib/sso/sso.db.test.ts)' },
   'app/api/sso/saml/metadata/route.ts#GET': { kind: 'exempt', reason: "public SAML service-provider metadata: the same for every org" },
   'app/api/sso/demo-idp/metadata/route.ts#GET': { kind: 'exempt', reason: 'the built-in demo IdP (demo and development only): no organization data' },
   'app/api/sso/demo-idp/sso/route.ts#GET': { kind: 'exempt', reason: 'the built-in demo IdP (demo and development only): no organization data' },

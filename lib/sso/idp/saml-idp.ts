@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import validator from '@authenio/samlify-node-xmllint';
 import samlify from 'samlify';
 import { escapeHtml } from '../../html';
+import type { AutoPost } from '../post-form';
 
 /**
  * A SAML 2.0 identity provider built on samlify: parses an SP's
@@ -47,7 +48,8 @@ const ATTRIBUTES = [
   { name: 'groups', valueTag: 'groups', nameFormat: BASIC, valueXsiType: 'xs:string' },
 ];
 
-export function createSamlIdp(options: { entityId: string; ssoUrl: string; privateKey: string; certificate: string }) {
+export function createSamlIdp(options: { entityId: string; ssoUrl: string; privateKey: string; certificate: string; binding?: 'redirect' | 'post' }) {
+  const binding = options.binding ?? 'redirect';
   ensureValidator();
   const idp = samlify.IdentityProvider({
     entityID: options.entityId,
@@ -56,7 +58,7 @@ export function createSamlIdp(options: { entityId: string; ssoUrl: string; priva
     isAssertionEncrypted: false,
     wantAuthnRequestsSigned: false,
     nameIDFormat: ['urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress'],
-    singleSignOnService: [{ Binding: samlify.Constants.namespace.binding.redirect, Location: options.ssoUrl }],
+    singleSignOnService: [{ Binding: samlify.Constants.namespace.binding[binding], Location: options.ssoUrl }],
     loginResponseTemplate: { context: samlify.SamlLib.defaultLoginResponseTemplate.context, attributes: ATTRIBUTES },
   } as Parameters<typeof samlify.IdentityProvider>[0]);
 
@@ -121,12 +123,14 @@ export function createSamlIdp(options: { entityId: string; ssoUrl: string; priva
 
   return {
     entityId: options.entityId,
+    ssoUrl: options.ssoUrl,
     metadata: (): string => idp.getMetadata(),
 
-    /** Answers an SP-initiated AuthnRequest (the query of the IdP's SSO URL). */
+    /** Answers an SP-initiated AuthnRequest (the query of the IdP's SSO URL, or the form posted to it). */
     async respond(spMetadata: string, query: Record<string, string>, user: SamlUser, opts: ResponseOptions = {}): Promise<SamlPost> {
       const sp = serviceProvider(spMetadata);
-      const parsed = await idp.parseLoginRequest(sp, 'redirect', { query, octetString: '' } as never);
+      const request = binding === 'post' ? { body: query } : { query, octetString: '' };
+      const parsed = await idp.parseLoginRequest(sp, binding, request as never);
       const requestId = (parsed.extract as { request?: { id?: string } }).request?.id ?? null;
       return build(spMetadata, user, requestId, query.RelayState ?? null, opts);
     },
@@ -140,11 +144,7 @@ export function createSamlIdp(options: { entityId: string; ssoUrl: string; priva
 
 export type SamlIdp = ReturnType<typeof createSamlIdp>;
 
-/** An HTML page that posts the response to the SP's ACS on load (the HTTP-POST binding). */
-export function autoPostForm(post: SamlPost): string {
-  const field = (name: string, value: string) => `<input type="hidden" name="${name}" value="${escapeHtml(value)}">`;
-  return `<!doctype html><html><head><meta charset="utf-8"><title>Signing in…</title></head><body>
-<form method="post" action="${escapeHtml(post.acsUrl)}">${field('SAMLResponse', post.SAMLResponse)}${post.RelayState ? field('RelayState', post.RelayState) : ''}
-<noscript><button type="submit">Continue</button></noscript></form>
-<script>document.forms[0].submit()</script></body></html>`;
+/** The response as the HTTP-POST binding's form (lib/sso/post-form.ts renders it). */
+export function responsePost(post: SamlPost): AutoPost {
+  return { action: post.acsUrl, fields: { SAMLResponse: post.SAMLResponse, ...(post.RelayState ? { RelayState: post.RelayState } : {}) } };
 }

@@ -66,9 +66,11 @@ export async function startOidcIdp(options: { port?: number; clientId: string; c
   }
 
   const callback = provider.callback();
+  const requests: { path: string; userAgent: string }[] = [];
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     void (async () => {
       const url = new URL(req.url ?? '/', issuer);
+      requests.push({ path: url.pathname, userAgent: String(req.headers['user-agent'] ?? '') });
       const match = /^\/interaction\/([^/]+)(\/login)?$/.exec(url.pathname);
       if (!match) return callback(req, res);
       const details = await provider.interactionDetails(req, res);
@@ -97,6 +99,8 @@ export async function startOidcIdp(options: { port?: number; clientId: string; c
   return {
     issuer,
     discoveryUrl: `${issuer}/.well-known/openid-configuration`,
+    /** Every request the provider received: path and user agent. */
+    requests,
     addUser(id: string, user: OidcTestUser) {
       users.set(id, user);
     },
@@ -105,4 +109,23 @@ export async function startOidcIdp(options: { port?: number; clientId: string; c
       await new Promise<void>((resolve) => server!.close(() => resolve()));
     },
   };
+}
+
+/** Follows the IdP's redirects like a browser (with a cookie jar) until it sends the browser to `redirectUri`. */
+export async function followToRedirectUri(url: string, redirectUri: string): Promise<URL> {
+  const jar = new Map<string, string>();
+  let current = new URL(url);
+  for (let hop = 0; hop < 15; hop++) {
+    if (current.href.startsWith(redirectUri)) return current;
+    const response = await fetch(current, { redirect: 'manual', headers: { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') } });
+    for (const header of response.headers.getSetCookie()) {
+      const [pair] = header.split(';');
+      const [name, ...value] = pair!.split('=');
+      jar.set(name!.trim(), value.join('='));
+    }
+    const location = response.headers.get('location');
+    if (!location) throw new Error(`IdP stopped at ${current.href} with ${response.status}: ${(await response.text()).slice(0, 300)}`);
+    current = new URL(location, current);
+  }
+  throw new Error('too many redirects');
 }

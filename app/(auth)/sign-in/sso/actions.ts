@@ -1,6 +1,5 @@
 'use server';
 
-import { redirect } from 'next/navigation';
 import type { ActionResult } from '@/lib/action-result';
 import { fieldErrorsOf, formDataToObject, toActionError } from '@/lib/actions';
 import { safeRedirectPath } from '@/lib/net/safe-redirect';
@@ -8,9 +7,18 @@ import { ssoOptionsForEmail, startPath } from '@/lib/sso/discovery';
 import { SSO_ERRORS } from '@/lib/sso/errors';
 import { emailSchema } from '@/lib/sso/schemas';
 
-export type SsoChoice = { orgName: string; connections: { name: string; protocol: string; href: string }[] };
+export type SsoChoice = {
+  orgName: string;
+  connections: { name: string; protocol: string; href: string }[];
+  /** With one connection: where the browser goes next, at once. */
+  go: string | null;
+};
 
-/** The email step: find the org by its verified domain and send the browser to its IdP (or offer a choice). */
+/**
+ * The email step: find the org by its verified domain and send the browser to its IdP (or offer a
+ * choice). The browser navigates to /api/sso/start itself: a server action's redirect() to a path on
+ * this origin makes the server request that path and follow it, here to the customer's SSO URL.
+ */
 export async function ssoEmailAction(_previous: unknown, formData: FormData): Promise<ActionResult<SsoChoice>> {
   const raw = formDataToObject(formData);
   const parsed = emailSchema.safeParse(raw);
@@ -24,6 +32,5 @@ export async function ssoEmailAction(_previous: unknown, formData: FormData): Pr
   }
   if (!options) return { ok: false, error: SSO_ERRORS.no_sso, fieldErrors: { email: ['No single sign-on is set up for this domain.'] } };
   const hrefs = options.connections.map((c) => ({ name: c.name, protocol: c.protocol, href: startPath(c.id, { next: next || undefined, loginHint: parsed.data.email }) }));
-  if (hrefs.length === 1) redirect(hrefs[0]!.href);
-  return { ok: true, data: { orgName: options.org.name, connections: hrefs } };
+  return { ok: true, data: { orgName: options.org.name, connections: hrefs, go: hrefs.length === 1 ? hrefs[0]!.href : null } };
 }

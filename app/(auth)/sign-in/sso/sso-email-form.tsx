@@ -1,7 +1,7 @@
 'use client';
 
 import { KeyRound } from 'lucide-react';
-import { useActionState } from 'react';
+import { useActionState, useEffect } from 'react';
 import { Form, SubmitButton, TextField } from '@/components/forms';
 import { buttonVariants } from '@/components/ui/button';
 import { ssoEmailAction } from './actions';
@@ -9,6 +9,11 @@ import { ssoEmailAction } from './actions';
 export function SsoEmailForm({ callbackUrl, email }: { callbackUrl?: string; email?: string }) {
   const [state, formAction, pending] = useActionState(ssoEmailAction, null);
   const choice = state?.ok ? state.data : null;
+  const go = choice?.go ?? null;
+  useEffect(() => {
+    // A plain navigation: the start endpoint is a route handler that redirects to the IdP.
+    if (go) window.location.assign(go);
+  }, [go]);
   return (
     <div className="space-y-4">
       <Form action={formAction} state={state} className="space-y-4" toastOnSuccess={false}>
@@ -18,7 +23,12 @@ export function SsoEmailForm({ callbackUrl, email }: { callbackUrl?: string; ema
           Continue with SSO
         </SubmitButton>
       </Form>
-      {choice ? (
+      {go ? (
+        <p className="text-center text-sm text-muted-foreground" aria-live="polite">
+          Taking you to {choice?.orgName}’s identity provider…
+        </p>
+      ) : null}
+      {choice && !go ? (
         <div className="space-y-2" aria-live="polite">
           <p className="text-sm text-muted-foreground">{choice.orgName} has several identity providers. Choose one:</p>
           <ul className="space-y-2">

@@ -1,15 +1,12 @@
 import { cookies, headers } from 'next/headers';
-import { unstable_rethrow } from 'next/navigation';
 import type { NextRequest } from 'next/server';
-import { signIn } from '@/lib/auth/config';
 import { clientIp } from '@/lib/auth/request';
 import { log } from '@/lib/log';
 import { SsoError } from '@/lib/sso/errors';
 import { completeSso, errorLocation, FLOW_COOKIE } from '@/lib/sso/flow';
-import { redirectTo } from '@/lib/sso/http';
-import { issueTicket } from '@/lib/sso/ticket';
+import { completionResponse, redirectTo } from '@/lib/sso/http';
 
-/** Jackson's redirect target: redeem the code, provision, start the session. */
+/** Jackson's redirect target after a SAML response: redeem the code, provision, start the session. */
 export async function GET(request: NextRequest) {
   const params = request.nextUrl.searchParams;
   const jar = await cookies();
@@ -33,17 +30,6 @@ export async function GET(request: NextRequest) {
     else log.info({ reason: error.reason, detail: error.detail }, 'SSO sign-in refused');
     return redirectTo(errorLocation(error instanceof SsoError ? error.reason : 'error'));
   }
-  if (done.kind === 'test') {
-    const target = new URL(done.next, 'http://placeholder');
-    target.searchParams.set('sso_test', done.result);
-    return redirectTo(`${target.pathname}${target.search}`);
-  }
-  try {
-    await signIn('sso', { ticket: issueTicket(done.userId, done.protocol), redirectTo: done.next });
-  } catch (error) {
-    unstable_rethrow(error); // success is a redirect
-    log.error({ err: error }, 'SSO session could not be started');
-    return redirectTo(errorLocation('error'));
-  }
-  return redirectTo(done.next);
+  // Outside the try: starting the session answers with a redirect thrown as control flow.
+  return completionResponse(done);
 }

@@ -3,7 +3,7 @@ import { currentActor } from '@/lib/auth/session';
 import { log } from '@/lib/log';
 import { SsoError } from '@/lib/sso/errors';
 import { errorLocation, startSso } from '@/lib/sso/flow';
-import { flowCookieOptions, htmlResponse, redirectTo } from '@/lib/sso/http';
+import { autoPostResponse, flowCookieOptions, redirectTo } from '@/lib/sso/http';
 
 /** GET /api/sso/start?connection=<id>[&next=/path][&login_hint=email][&mode=test]: off to the IdP. */
 export async function GET(request: NextRequest) {
@@ -17,7 +17,7 @@ export async function GET(request: NextRequest) {
       mode,
       actor: mode === 'test' ? await currentActor() : undefined,
     });
-    if (started.form) return htmlResponse(started.form, started.cookie);
+    if (started.post) return autoPostResponse(started.post, started.cookie);
     const response = redirectTo(started.redirectUrl!, 302);
     response.cookies.set({ ...flowCookieOptions(), value: started.cookie });
     return response;

@@ -1,14 +1,10 @@
 import type { NextRequest } from 'next/server';
-import { documentPolicy } from '@/lib/net/security-headers';
-import { autoPostForm } from '@/lib/sso/idp/saml-idp';
+import { responsePost } from '@/lib/sso/idp/saml-idp';
 import { DEMO_IDP_USERS, demoIdp, demoIdpEnabled, demoIdpPage, demoSpMetadata } from '@/lib/sso/demo-idp';
+import { autoPostResponse } from '@/lib/sso/http';
 
-/** A page of its own, under its own CSP: its inline style and auto-submit script by hash, forms to `formActions` only. */
-const html = (body: string, status = 200, formActions = ["'self'"]) =>
-  new Response(body, {
-    status,
-    headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': documentPolicy(body, formActions) },
-  });
+const html = (page: { html: string; csp: string }, status = 200) =>
+  new Response(page.html, { status, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': page.csp } });
 
 /** The demo IdP's single sign-on endpoint: shows who you can be (demo and development mode only). */
 export async function GET(request: NextRequest) {
@@ -21,7 +17,7 @@ export async function POST(request: Request) {
   if (!demoIdpEnabled()) return new Response('Not found', { status: 404 });
   const form = await request.formData();
   const user = DEMO_IDP_USERS.find((u) => u.email === form.get('email'));
-  if (!user) return html('<p>Choose one of the demo users.</p>', 400);
+  if (!user) return new Response('Choose one of the demo users.', { status: 400, headers: { 'content-type': 'text/plain; charset=utf-8' } });
   const idp = await demoIdp();
   const spMetadata = await demoSpMetadata();
   const samlRequest = form.get('SAMLRequest');
@@ -29,5 +25,5 @@ export async function POST(request: Request) {
     typeof samlRequest === 'string' && samlRequest
       ? await idp.respond(spMetadata, { SAMLRequest: samlRequest, RelayState: String(form.get('RelayState') ?? '') }, user)
       : await idp.unsolicited(spMetadata, user);
-  return html(autoPostForm(post), 200, ["'self'", new URL(post.acsUrl).origin]);
+  return autoPostResponse(responsePost(post));
 }

@@ -1,14 +1,25 @@
+import { cookies, headers } from 'next/headers';
 import type { NextRequest } from 'next/server';
+import { clientIp } from '@/lib/auth/request';
 import { log } from '@/lib/log';
-import { errorLocation, handleOidcResponse } from '@/lib/sso/flow';
-import { redirectTo } from '@/lib/sso/http';
+import { SsoError } from '@/lib/sso/errors';
+import { completeOidc, errorLocation, FLOW_COOKIE } from '@/lib/sso/flow';
+import { completionResponse, redirectTo } from '@/lib/sso/http';
 
-/** Where an OIDC identity provider sends the browser back with its code. */
+/** Where an OIDC identity provider sends the browser back with its code: verify, provision, start the session. */
 export async function GET(request: NextRequest) {
+  const jar = await cookies();
+  const requestHeaders = await headers();
+  const flowCookie = jar.get(FLOW_COOKIE)?.value ?? null;
+  jar.delete({ name: FLOW_COOKIE, path: '/api/sso' });
+  let done: Awaited<ReturnType<typeof completeOidc>>;
   try {
-    return redirectTo(await handleOidcResponse(Object.fromEntries(request.nextUrl.searchParams)));
+    done = await completeOidc({ params: request.nextUrl.searchParams, flowCookie, ip: clientIp(requestHeaders), userAgent: requestHeaders.get('user-agent') });
   } catch (error) {
-    log.error({ err: error }, 'OIDC callback failed');
-    return redirectTo(errorLocation('error'));
+    if (!(error instanceof SsoError)) log.error({ err: error }, 'OIDC callback failed');
+    else log.info({ reason: error.reason, detail: error.detail }, 'SSO sign-in refused');
+    return redirectTo(errorLocation(error instanceof SsoError ? error.reason : 'error'));
   }
+  // Outside the try: starting the session answers with a redirect thrown as control flow.
+  return completionResponse(done);
 }

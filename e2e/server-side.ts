@@ -1,0 +1,50 @@
+/**
+ * The e2e server's own database and secrets, for the one kind of test that
+ * must plant what no form or service accepts any more: an SSO connection
+ * stored before its URLs were checked. Everything else in the e2e suite
+ * goes through the browser.
+ */
+let joined: Promise<void> | null = null;
+
+function joinServer(baseURL: string): Promise<void> {
+  joined ??= (async () => {
+    if (process.env.DATABASE_URL) {
+      // scripts/e2e-server.ts serves a fresh `<name>_e2e` database beside DATABASE_URL's.
+      const url = new URL(process.env.DATABASE_URL);
+      url.pathname = `/${decodeURIComponent(url.pathname.slice(1))}_e2e`;
+      process.env.DATABASE_URL = url.toString();
+    } else {
+      // The server's embedded database (playwright.config.ts); connectDatabase joins it through its port.
+      process.env.PORTCULLIS_DATA_DIR = process.env.E2E_DATA_DIR;
+    }
+    const { connectDatabase } = await import('../lib/db/connect');
+    await connectDatabase();
+    // The server's secrets (the demo generates them into the same file), so Jackson's store key is the server's.
+    const { ensureSecrets } = await import('../lib/config/secrets');
+    ensureSecrets({ allowGenerated: true });
+    process.env.PUBLIC_URL = baseURL;
+  })();
+  return joined;
+}
+
+/**
+ * Puts a SAML connection into Jackson and sso_connections directly, past
+ * every check lib/sso makes, the way a connection saved before those checks
+ * existed would be stored. Returns its id.
+ */
+export async function plantSamlConnection(baseURL: string, orgSlug: string, name: string, metadata: string): Promise<string> {
+  await joinServer(baseURL);
+  const { prisma } = await import('../lib/db/client');
+  const { callbackUrl, getJackson, JACKSON_PRODUCT } = await import('../lib/sso/jackson');
+  const org = await prisma.organization.findUniqueOrThrow({ where: { slug: orgSlug } });
+  const record = await (await getJackson()).connectionAPIController.createSAMLConnection({
+    tenant: org.id,
+    product: JACKSON_PRODUCT,
+    name,
+    rawMetadata: metadata,
+    defaultRedirectUrl: callbackUrl(),
+    redirectUrl: [callbackUrl()],
+  });
+  const row = await prisma.ssoConnection.create({ data: { orgId: org.id, protocol: 'saml', name, jacksonClientId: record.clientID } });
+  return row.id;
+}

@@ -94,7 +94,7 @@ test.describe('the client address', () => {
     let refusedAfter = 0;
     for (let attempt = 1; attempt <= 40 && !refusedAfter; attempt++) {
       const { refused } = await passwordSignIn(origin, `nobody-${randomUUID()}@example.test`, 'not-the-password', { from, forwardedFor: `198.51.100.${attempt}` });
-      if (refused === 'rate_limited') refusedAfter = attempt;
+      if (refused?.startsWith('rate_limited')) refusedAfter = attempt;
       else expect(refused).toBe('invalid');
     }
     expect(refusedAfter).toBeGreaterThan(0);
@@ -164,13 +164,14 @@ test.describe('security headers', () => {
   });
 
   test("a route handler that writes its own document keeps its own CSP", async ({ request }) => {
-    // The demo IdP's page sets a hash-based policy for its inline style (and its auto-submit script after a choice).
+    // The demo IdP's page sets its own policy: nothing runs, its one style block by nonce, forms to itself.
     const response = await request.get('/api/sso/demo-idp/sso');
     expect(response.status()).toBe(200);
     const policies = response.headersArray().filter((header) => header.name.toLowerCase() === 'content-security-policy');
     expect(policies).toHaveLength(1);
-    expect(policies[0]!.value).toMatch(/^default-src 'none'; script-src 'none'; style-src 'sha256-[A-Za-z0-9+/=]+'; .*form-action 'self'; frame-ancestors 'none'/);
-    expect(policies[0]!.value).not.toContain('nonce-');
+    expect(policies[0]!.value).toMatch(/^default-src 'none'; style-src 'nonce-[A-Za-z0-9+/=]+'; form-action 'self'; frame-ancestors 'none'/);
+    // Not the page policy: that one lets nonce'd scripts load more (strict-dynamic).
+    expect(policies[0]!.value).not.toContain('strict-dynamic');
     expectSecurityHeaders(response, 'demo IdP page');
   });
 
@@ -306,6 +307,14 @@ test.describe('behind one trusted proxy, on a database that stalls', () => {
       if (Date.now() > until) throw new Error(`the second server did not start:\n${output}`);
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
+    // A fresh production server loads each page's modules on its first request; on a loaded machine that alone can
+    // pass the 4 s deadline. Warm the pages the tests time before timing them.
+    for (const page of ['/sign-in', '/admin', '/admin/customers/globex']) {
+      while ((await send(`${edge}${page}`).then((answer) => answer.status, () => 503)) === 503) {
+        if (Date.now() > until) throw new Error(`${page} did not answer within the deadline:\n${output}`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
   });
 
   test.afterAll(async () => {
@@ -342,8 +351,17 @@ test.describe('behind one trusted proxy, on a database that stalls', () => {
         send(`${edge}/v2/`, { headers: { authorization: unknownToken } }),
         send(`${edge}/v2/acme/app/manifests/latest`, { headers: { authorization: unknownToken } }),
       ]);
-    const healthy = await requests();
-    expect(healthy.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 401, 401]);
+    const settled = async () => {
+      const until = Date.now() + 30_000;
+      let statuses: number[] = [];
+      while (Date.now() < until) {
+        statuses = (await requests()).map((answer) => answer.status);
+        if (statuses.join() === '200,200,200,200,401,401') break;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      return statuses;
+    };
+    expect(await settled()).toEqual([200, 200, 200, 200, 401, 401]);
 
     relay.freeze();
     try {
@@ -364,14 +382,7 @@ test.describe('behind one trusted proxy, on a database that stalls', () => {
       relay.thaw();
     }
 
-    const until = Date.now() + 30_000;
-    let statuses: number[] = [];
-    while (Date.now() < until) {
-      statuses = (await requests()).map((answer) => answer.status);
-      if (statuses.join() === '200,200,200,200,401,401') break;
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
-    expect(statuses).toEqual([200, 200, 200, 200, 401, 401]);
+    expect(await settled()).toEqual([200, 200, 200, 200, 401, 401]);
   });
 
   test('a clean stop writes the pull events it held, with the proxied address', async () => {

@@ -16,6 +16,8 @@ import { signInWithPassword } from './sign-in';
 declare module 'next-auth' {
   interface Session {
     user: SessionUser;
+    /** Set when the session could not be read because the database did not answer. */
+    unavailable?: boolean;
   }
 }
 
@@ -120,7 +122,14 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
     async session({ session, token }) {
       // An ended or expired session, or a deleted or disabled user, keeps a cookie but gets no identity.
       // Cookies from before sessions were rows carry no id: they are signed out.
-      const user = typeof token.sid === 'string' ? await loadSession(prisma, token.sid) : null;
+      let user: SessionUser | null;
+      try {
+        user = typeof token.sid === 'string' ? await loadSession(prisma, token.sid) : null;
+      } catch (error) {
+        // The database did not answer: that is an outage, not a sign-out (lib/auth/session.ts turns it into an error).
+        log.warn({ err: error }, 'session could not be loaded');
+        return { ...session, user: null as unknown as SessionUser, unavailable: true };
+      }
       return { ...session, user: (user && user.id === token.sub ? user : null) as SessionUser };
     },
   },

@@ -12,9 +12,14 @@ import { auth } from './config';
 import { clientIp } from './request';
 import type { SessionUser } from './session-user';
 
-/** The signed-in user for this request, or null. Cached per request. */
+/**
+ * The signed-in user for this request, or null. Cached per request. Throws
+ * when the session could not be read (the database is down): a stalled
+ * database must answer with an error, never by signing everyone out.
+ */
 export const getSessionUser = cache(async (): Promise<SessionUser | null> => {
   const session = await auth();
+  if (session?.unavailable) throw new Error('The session store did not answer.');
   return session?.user?.id ? session.user : null;
 });
 

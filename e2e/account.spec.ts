@@ -10,6 +10,9 @@ const PORTAL = '/portal/umbrella-health';
 const FIREFOX_MAC = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5; rv:127.0) Gecko/20100101 Firefox/127.0';
 const SAFARI_IPAD = 'Mozilla/5.0 (iPad; CPU OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
 
+// Several browsers, sign-ins and mails each: more time than a one-page test.
+test.describe.configure({ timeout: 150_000 });
+
 test.describe('sessions you can end', () => {
   test('one device signs another out from /account; that device is signed out on its next navigation', async ({ browser }) => {
     const laptop = await browser.newContext();

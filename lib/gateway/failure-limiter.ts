@@ -1,10 +1,11 @@
 import type { Sql } from '@/lib/db/sql';
 import { log } from '@/lib/log';
-import { hitRateLimit } from '@/lib/rate-limit';
+import { addressKey, hitRateLimit } from '@/lib/rate-limit';
 
 /**
  * Brute-force protection for registry credentials. Only failed attempts are
- * counted (per client IP and per username, in PostgreSQL so every replica
+ * counted (per client address — IPv4, or an IPv6 /64, since one host usually
+ * holds a whole /64 — and per username, in PostgreSQL so every replica
  * shares the counts); a presented credential is always checked first, and a
  * valid token is served however many failures its IP or username has. Once
  * a key is over its limit, this replica answers its failures with 429 from
@@ -70,7 +71,7 @@ export class FailureLimiter {
 
   private keys(ip: string | null, username: string): string[] {
     const keys = [`gw-user:${username.toLowerCase().slice(0, 100)}`];
-    if (ip) keys.unshift(`gw-ip:${ip}`);
+    if (ip) keys.unshift(`gw-ip:${addressKey(ip)}`);
     return keys;
   }
 }

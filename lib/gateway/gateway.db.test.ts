@@ -186,6 +186,14 @@ describe('registry gateway', () => {
     expect((await get(`/v2/${prefix}/follow/manifests/v1`, { ip, method: 'HEAD' })).status).toBe(200);
   });
 
+  it('counts failed logins from one IPv6 /64 together, however many addresses it rotates through', async () => {
+    const prefix64 = `2001:db8:${Math.floor(Math.random() * 65536).toString(16)}:${Math.floor(Math.random() * 65536).toString(16)}`;
+    const bad = `Basic ${Buffer.from(`${uniqueSlug('rotating')}:${generateToken()}`).toString('base64')}`;
+    const statuses = [];
+    for (let i = 1; i <= 5; i++) statuses.push((await get('/v2/', { ip: `${prefix64}::${i.toString(16)}`, headers: { authorization: bad } })).status);
+    expect(statuses).toEqual([401, 401, 401, 429, 429]);
+  });
+
   it('rate-limits failed logins per username across addresses', async () => {
     const username = uniqueSlug('victim');
     const bad = `Basic ${Buffer.from(`${username}:${generateToken()}`).toString('base64')}`;

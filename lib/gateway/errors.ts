@@ -44,15 +44,27 @@ export function sendRegistryError(
   res.end(options.head ? undefined : body);
 }
 
+/**
+ * What clients print. docker and podman print `<code>: <message>`, but show a
+ * bare `denied` (or `unauthorized`) when the message is distribution's default
+ * text for its code, so no message here may equal one of those, none repeats
+ * the code as a prefix, and each names the customer-level cause.
+ */
 export const MESSAGES = {
   authRequired: 'authentication required: docker login with your customer name and registry token',
-  badCredentials: 'unauthorized: incorrect username or token',
-  revoked: 'unauthorized: this registry token has been revoked; ask your vendor for a new one',
-  expired: 'unauthorized: this registry token has expired; ask your vendor for a new one',
-  inactive: 'unauthorized: this customer account is not active; contact your vendor',
-  denied: 'requested access to the resource is denied',
+  badCredentials: 'incorrect username or registry token (the username is your customer name)',
+  revoked: 'this registry token has been revoked; ask your vendor for a new one',
+  expired: 'this registry token has expired; ask your vendor for a new one',
+  inactive: 'this customer account is not active; contact your vendor',
   unsupported: 'this registry is pull-only: push and delete are not supported',
   tooMany: 'too many failed authentication attempts; try again later',
   databaseDown: 'the registry is temporarily unavailable; try again shortly',
   upstreamDown: 'the upstream registry is unreachable; try again shortly',
 } as const;
+
+/** A repository the token may not read: entitled but outside this token's scope, or not entitled at all (unregistered names read the same, so names cannot be probed). */
+export function deniedMessage(repository: string, customer: string, entitled: boolean): string {
+  return entitled
+    ? `${repository} is not in this registry token's scope; use a token that includes it, or ask your vendor for one`
+    : `${customer} is not entitled to ${repository}; ask your vendor to add it to your subscription`;
+}

@@ -6,7 +6,7 @@ import { log } from '@/lib/log';
 import type { RegistryChange } from '@/lib/registry/credentials';
 import { GatewayCaches, type UpstreamRepository, type VerifyFailure } from './caches';
 import { ChangeListener } from './change-listener';
-import { API_VERSION, API_VERSION_HEADER, MESSAGES, sendRegistryError } from './errors';
+import { API_VERSION, API_VERSION_HEADER, deniedMessage, MESSAGES, sendRegistryError } from './errors';
 import { FailureLimiter, failureLimitsFromEnv, type FailureLimits } from './failure-limiter';
 import { PullEventWriter, pullLogOptionsFromEnv, type PullEventInput, type PullLogOptions } from './pull-log';
 import { isDigest, parseGatewayPath, type GatewayRoute } from './routes';
@@ -163,8 +163,9 @@ export function createGateway(options: GatewayOptions): Gateway {
       return sendRegistryError(res, 405, 'UNSUPPORTED', MESSAGES.unsupported, { head });
     }
     if (!token.repositories.includes(route.name)) {
-      record(ctx, route, { outcome: 'denied', reason: 'repository not in token scope' });
-      return sendRegistryError(res, 403, 'DENIED', MESSAGES.denied, { head });
+      const entitled = await isEntitled(token.orgId, route.name);
+      record(ctx, route, { outcome: 'denied', reason: entitled ? 'repository not in token scope' : 'repository not entitled' });
+      return sendRegistryError(res, 403, 'DENIED', deniedMessage(route.name, token.orgSlug, entitled), { head });
     }
     let repo: UpstreamRepository | null;
     try {
@@ -175,7 +176,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     }
     if (!repo) {
       record(ctx, route, { outcome: 'denied', reason: 'repository not registered' });
-      return sendRegistryError(res, 403, 'DENIED', MESSAGES.denied, { head });
+      return sendRegistryError(res, 403, 'DENIED', deniedMessage(route.name, token.orgSlug, false), { head });
     }
 
     if (deadline.expired) return;
@@ -191,6 +192,18 @@ export function createGateway(options: GatewayOptions): Gateway {
       record(ctx, route, { outcome: 'upstream_error', reason: upstreamError ? error.message : 'gateway error' });
       const message = upstreamError && error.kind === 'auth' ? 'the upstream registry refused the gateway; contact your vendor' : MESSAGES.upstreamDown;
       sendRegistryError(res, 502, 'UNAVAILABLE', message, { head });
+    }
+  }
+
+  /** Off the hot path (only on a denial): whether the customer is entitled, to tell "not in this token's scope" from "not entitled". */
+  async function isEntitled(orgId: string, repository: string): Promise<boolean> {
+    try {
+      const [row] = await db.$queryRaw<{ entitled: boolean }[]>`
+        SELECT EXISTS (SELECT 1 FROM entitlements e JOIN repositories r ON r.id = e.repository_id WHERE e.org_id = ${orgId} AND r.name = ${repository}) AS entitled`;
+      return row?.entitled === true;
+    } catch (error) {
+      log.warn({ err: errorMessage(error) }, 'gateway could not tell why a repository was denied');
+      return false;
     }
   }
 

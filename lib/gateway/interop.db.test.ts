@@ -9,7 +9,7 @@ import { mintToken, revokeToken } from '@/lib/registry/tokens';
 import { getPullStats } from '@/lib/stats/pull-stats';
 import { createOrg, createStaff, uniqueSlug } from '@/lib/testing/factories';
 import { ALL_MANIFEST_TYPES, buildFixtureImages, DOCKER_MANIFEST, OCI_INDEX, OCI_MANIFEST, type FixtureImages } from '@/lib/testing/oci-fixtures';
-import { ensureRegistryTools, startDistribution, tempDir, type RunningProcess } from '@/lib/testing/registry-tools';
+import { ensureRegistryTools, startDistribution, startDockerd, tempDir, type RunningDocker, type RunningProcess } from '@/lib/testing/registry-tools';
 import { startTokenServer, type TokenServer } from '@/lib/testing/token-server';
 import { startGatewayServer } from './serve';
 
@@ -20,8 +20,8 @@ import { startGatewayServer } from './serve';
  * podman. Ports 5100-5109.
  */
 const exec = promisify(execFile);
-const tools = ensureRegistryTools(['docker-registry', 'skopeo', 'podman', 'htpasswd']);
-const title = tools.ok ? 'registry interop (skopeo, podman, distribution)' : `registry interop — skipped: ${tools.reason}`;
+const tools = ensureRegistryTools(['docker-registry', 'skopeo', 'podman', 'htpasswd', 'dockerd']);
+const title = tools.ok ? 'registry interop (skopeo, podman, docker, distribution)' : `registry interop — skipped: ${tools.reason}`;
 
 const UPSTREAM_USER = 'gateway';
 const UPSTREAM_PASSWORD = 'upstream-secret-password';
@@ -41,6 +41,7 @@ describe.skipIf(!tools.ok)(title, () => {
   let tokenId: string;
   let gw: string;
   let podmanRoot: string;
+  let docker: RunningDocker;
 
   async function push(registry: string, creds: string | null, source: string, target: string, extra: string[] = []) {
     await exec('skopeo', ['copy', '--quiet', ...extra, ...(creds ? ['--dest-creds', creds] : []), '--dest-tls-verify=false', `oci:${fixtures.dir}:${source}`, `docker://${registry}/${target}`]);
@@ -108,11 +109,12 @@ describe.skipIf(!tools.ok)(title, () => {
     gateway = await startGatewayServer({ port: 5105, limits: { perIp: 1000, perUser: 1000, windowSeconds: 60 } });
     gw = `127.0.0.1:${gateway.port}`;
     podmanRoot = tempDir('podman');
+    docker = await startDockerd();
   }, 180_000);
 
   afterAll(async () => {
     await gateway?.close();
-    await Promise.all([basicRegistry?.stop(), tokenRegistry?.stop(), openRegistry?.stop(), tokenServer?.stop()]);
+    await Promise.all([docker?.stop(), basicRegistry?.stop(), tokenRegistry?.stop(), openRegistry?.stop(), tokenServer?.stop()]);
     if (podmanRoot) fs.rmSync(podmanRoot, { recursive: true, force: true });
   });
 
@@ -187,21 +189,45 @@ describe.skipIf(!tools.ok)(title, () => {
     expect(other.status).toBe(403);
   });
 
-  it('refuses a wrong token as unauthorized and another repository as denied', async () => {
-    const wrong = await skopeo(['inspect', '--raw', '--creds', `${customer.slug}:pcr_notarealtoken`, `docker://${gw}/${names.app}:v1`]).then(
-      () => null,
-      (error: { stderr: string }) => error.stderr,
-    );
-    expect(wrong).toMatch(/unauthorized|authentication required/i);
-    const denied = await skopeo(['inspect', '--raw', '--creds', `${customer.slug}:${token}`, `docker://${gw}/${names.other}:v1`]).then(
-      () => null,
-      (error: { stderr: string }) => error.stderr,
-    );
-    expect(denied).toMatch(/denied/);
+  it('tells skopeo, podman and docker users the customer-level cause, in full and without a doubled prefix', async () => {
+    const { actor } = await createStaff('staff-admin');
+    const repos = await prisma.repository.findMany({ where: { name: names.app }, select: { id: true } });
+    const narrow = await mintToken(actor, { orgId: customer.id, name: 'app only', repositoryIds: repos.map((r) => r.id) });
+    const revoked = await mintToken(actor, { orgId: customer.id, name: 'revoked for messages', repositoryIds: repos.map((r) => r.id) });
+    await revokeToken(actor, revoked.record.id, 'interop messages');
+    const cases = [
+      { what: 'wrong token', creds: `${customer.slug}:pcr_notarealtoken`, ref: `${names.app}:v1`, message: 'incorrect username or registry token (the username is your customer name)' },
+      { what: 'revoked token', creds: `${customer.slug}:${revoked.token}`, ref: `${names.app}:v1`, message: 'this registry token has been revoked; ask your vendor for a new one' },
+      { what: 'not entitled', creds: `${customer.slug}:${token}`, ref: `${names.other}:v1`, message: `${customer.slug} is not entitled to ${names.other}; ask your vendor to add it to your subscription` },
+      { what: 'outside the token', creds: `${customer.slug}:${narrow.token}`, ref: `${names.bearer}:v1`, message: `${names.bearer} is not in this registry token's scope; use a token that includes it, or ask your vendor for one` },
+    ];
+    const base = ['--root', path.join(podmanRoot, 'root'), '--runroot', path.join(podmanRoot, 'run'), '--storage-driver', 'vfs', '--events-backend', 'none', '--cgroup-manager', 'cgroupfs'];
+    const printed: Record<string, Record<string, string>> = {};
+    for (const c of cases) {
+      const failed = (e: { stderr: string }) => e.stderr;
+      const skopeoSays = await skopeo(['inspect', '--raw', '--creds', c.creds, `docker://${gw}/${c.ref}`]).then(() => 'pulled', failed);
+      const podmanSays = await exec('podman', [...base, 'pull', '--tls-verify=false', '--creds', c.creds, `${gw}/${c.ref}`], { timeout: 120_000 }).then(() => 'pulled', failed);
+      let dockerSays: string;
+      {
+        const [user, password] = c.creds.split(':') as [string, string];
+        // As after a `docker login` that once worked: the pull is where the cause shows.
+        // (`docker login` itself prints only "failed with status: 401 Unauthorized"; it never reads the body.)
+        docker.rememberLogin(gw, user, password);
+        const pulled = await docker.docker(['pull', `${gw}/${c.ref}`]);
+        dockerSays = pulled.code === 0 ? 'pulled' : pulled.stderr;
+      }
+      printed[c.what] = { skopeo: skopeoSays, podman: podmanSays, docker: dockerSays };
+    }
+    for (const c of cases) {
+      for (const [client, said] of Object.entries(printed[c.what]!)) {
+        expect(said, `${client}, ${c.what}`).toContain(c.message);
+        expect(said, `${client}, ${c.what}`).not.toMatch(/unauthorized: unauthorized|denied: denied|requested access to the resource is denied/);
+      }
+    }
     const response = await fetch(`http://${gw}/v2/${names.other}/manifests/v1`, { headers: { authorization: `Basic ${Buffer.from(`${customer.slug}:${token}`).toString('base64')}` } });
     expect(response.status).toBe(403);
-    expect(await response.json()).toEqual({ errors: [{ code: 'DENIED', message: 'requested access to the resource is denied' }] });
-  });
+    expect(await response.json()).toEqual({ errors: [{ code: 'DENIED', message: cases[2]!.message }] });
+  }, 600_000);
 
   it('refuses pushes as unsupported', async () => {
     const pushed = await exec('skopeo', ['copy', '--quiet', '--dest-creds', `${customer.slug}:${token}`, '--dest-tls-verify=false', `oci:${fixtures.dir}:v1`, `docker://${gw}/${names.app}:pushed`]).then(

@@ -15,6 +15,7 @@ const REGISTRY_PACKAGES: Record<string, string> = {
   podman: 'podman',
   nginx: 'nginx-light',
   htpasswd: 'apache2-utils',
+  dockerd: 'docker.io',
 };
 
 function which(binary: string): string | null {
@@ -209,4 +210,63 @@ http {
   fs.writeFileSync(path.join(dir, 'nginx.conf'), conf);
   const { url, child, output } = await startServing('nginx', 'nginx', ['-c', path.join(dir, 'nginx.conf'), '-p', dir], options.port, () => `\n${fs.readFileSync(path.join(dir, 'error.log'), 'utf8')}`);
   return { url, child, output, stop: () => stopChild(child, 'SIGQUIT') };
+}
+
+export interface RunningDocker {
+  /** Runs the docker CLI (Debian's /usr/bin/docker, not whatever comes first on PATH) against this daemon. */
+  docker(args: string[], options?: { timeoutMs?: number; input?: string }): Promise<{ code: number; stdout: string; stderr: string }>;
+  /** Stores credentials as a past `docker login` would have (config.json), without asking the registry now. */
+  rememberLogin(registry: string, user: string, password: string): void;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * A real dockerd as docker users run it, in a sandbox without iptables or a
+ * bridge: vfs storage, its own data root and socket under a temp dir.
+ * Loopback registries are insecure-allowed by default, so plain HTTP works.
+ */
+export async function startDockerd(): Promise<RunningDocker> {
+  const dir = tempDir('dockerd');
+  const socket = path.join(dir, 'docker.sock');
+  const args = [
+    '--iptables=false', '--ip6tables=false', '--bridge=none', '--storage-driver=vfs',
+    '--data-root', path.join(dir, 'data'), '--exec-root', path.join(dir, 'exec'),
+    '-H', `unix://${socket}`, '--pidfile', path.join(dir, 'docker.pid'),
+  ];
+  const child = spawn(which('dockerd')!, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const output = capture(child);
+  const docker = (cliArgs: string[], { timeoutMs = 120_000, input }: { timeoutMs?: number; input?: string } = {}) =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      const cli = spawn('/usr/bin/docker', ['-H', `unix://${socket}`, ...cliArgs], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, DOCKER_CONFIG: path.join(dir, 'config') } });
+      cli.stdin.end(input ?? '');
+      let stdout = '';
+      let stderr = '';
+      cli.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+      cli.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      const timer = setTimeout(() => cli.kill('SIGKILL'), timeoutMs);
+      cli.on('close', (code) => {
+        clearTimeout(timer);
+        resolve({ code: code ?? -1, stdout, stderr });
+      });
+    });
+  const stop = async () => {
+    await stopChild(child, 'SIGTERM', 15_000);
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if ((await docker(['version', '--format', '{{.Server.Version}}'], { timeoutMs: 10_000 })).code === 0) break;
+    if (child.exitCode !== null || Date.now() > deadline) {
+      await stop();
+      throw new Error(`dockerd did not start:\n${output()}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const rememberLogin = (registry: string, user: string, password: string) => {
+    fs.mkdirSync(path.join(dir, 'config'), { recursive: true });
+    const auth = Buffer.from(`${user}:${password}`).toString('base64');
+    fs.writeFileSync(path.join(dir, 'config', 'config.json'), JSON.stringify({ auths: { [registry]: { auth } } }), { mode: 0o600 });
+  };
+  return { docker, rememberLogin, output, stop };
 }

@@ -12,6 +12,8 @@ export type RepositoryFormProps = {
   hidden?: Record<string, string>;
   hasUpstreamSecret?: boolean;
   readOnly?: boolean;
+  /** On create: images without a chart, any of which this repository can be the Helm chart of. */
+  images?: string[];
 };
 
 const redirectModes = [
@@ -19,7 +21,7 @@ const redirectModes = [
   { value: 'passthrough', label: 'Pass through to the client' },
 ];
 
-export function RepositoryForm({ action, mode, values, hidden, hasUpstreamSecret, readOnly = false }: RepositoryFormProps) {
+export function RepositoryForm({ action, mode, values, hidden, hasUpstreamSecret, readOnly = false, images = [] }: RepositoryFormProps) {
   const [state, dispatch, pending] = useActionState(action, null);
   return (
     <Form action={dispatch} state={state} values={values} noValidate>
@@ -57,8 +59,14 @@ export function RepositoryForm({ action, mode, values, hidden, hasUpstreamSecret
         </div>
         {mode === 'edit' && hasUpstreamSecret ? <CheckboxField name="clearUpstreamSecret" label="Remove the stored credential (pull anonymously)" /> : null}
         <div className="grid items-start gap-5 sm:grid-cols-3">
-          <TextField name="defaultTag" label="Default tag" placeholder="latest" hint="Used in install instructions." spellCheck={false} />
-          <TextField name="chartVersion" label="Helm chart version" placeholder="1.8.0" spellCheck={false} />
+          <TextField name="defaultTag" label="Version to install" required placeholder="4.2.0" hint="The tag (or chart version) install instructions name; never latest." spellCheck={false} />
+          {mode === 'create' ? (
+            <SelectField
+              name="chartOf"
+              label="Kind"
+              options={[{ value: '', label: 'Container image' }, ...images.map((name) => ({ value: name, label: `Helm chart of ${name}` }))]}
+            />
+          ) : null}
           <SelectField name="redirectMode" label="Blob redirects" options={redirectModes} />
         </div>
       </fieldset>

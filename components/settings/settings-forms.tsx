@@ -31,13 +31,12 @@ export function MaxTokenDaysForm({ action, maxDays, readOnly }: { action: Action
   );
 }
 
-export function InstructionSettingsForm({ action, values, readOnly }: { action: Action; values: { chartRef: string; vendorContact: string }; readOnly: boolean }) {
+export function InstructionSettingsForm({ action, values, readOnly }: { action: Action; values: { vendorContact: string }; readOnly: boolean }) {
   const [state, dispatch, pending] = useActionState(action, null);
   return (
     <Form action={dispatch} state={state} values={values} noValidate>
       <fieldset disabled={readOnly} className="grid items-start gap-5 sm:grid-cols-2">
         <legend className="sr-only">Instruction settings</legend>
-        <TextField name="chartRef" label="Helm chart" hint="Fills {{chartRef}}; may use placeholders such as {{registryHost}}." spellCheck={false} inputClassName="font-mono text-[13px]" />
         <TextField name="vendorContact" label="Support contact" hint="Fills {{vendorContact}} in troubleshooting." />
       </fieldset>
       {readOnly ? null : (

@@ -29,7 +29,7 @@ async function onboarded() {
   const name = `Cli Customer ${slug}`;
   const repo = `vendor/${uniqueSlug('product')}`;
   await ok(['customers', 'add', name, `ops@${slug}.test`, '--slug', slug, '--tier', 'enterprise', '--expires', isoDay(90)]);
-  await ok(['repos', 'add', repo, '--upstream', 'https://ghcr.io']);
+  await ok(['repos', 'add', repo, '--upstream', 'https://ghcr.io', '--default-tag', '4.2.0']);
   await ok(['customers', 'entitle', slug, repo]);
   return { slug, name, repo };
 }
@@ -94,7 +94,7 @@ describe('portcullis customers', () => {
 describe('portcullis repos', () => {
   it('add stores the upstream password from an environment variable, sealed; list never shows it', async () => {
     const repo = `vendor/${uniqueSlug('repo')}`;
-    const added = await ok(['repos', 'add', repo, '--upstream', 'https://ghcr.io', '--upstream-user', 'bot', '--upstream-password-env', 'UPSTREAM_PW'], {
+    const added = await ok(['repos', 'add', repo, '--upstream', 'https://ghcr.io', '--default-tag', '4.2.0', '--upstream-user', 'bot', '--upstream-password-env', 'UPSTREAM_PW'], {
       UPSTREAM_PW: 'ghp_cliUpstreamSecret',
     });
     expect(added.stdout).toBe(`Registered ${repo} → https://ghcr.io/${repo} (upstream credential stored encrypted)\n`);
@@ -108,11 +108,21 @@ describe('portcullis repos', () => {
     expect((await ok(['repos', 'list'])).stdout).toContain(repo);
   });
 
+  it('add --chart-of registers the image\'s Helm chart; --default-tag is required and never latest', async () => {
+    const image = `vendor/${uniqueSlug('img')}`;
+    await ok(['repos', 'add', image, '--upstream', 'https://ghcr.io', '--default-tag', '4.2.0']);
+    const added = await ok(['repos', 'add', `${image}-chart`, '--upstream', 'https://ghcr.io', '--default-tag', '1.8.0', '--chart-of', image]);
+    expect(added.stdout).toBe(`Registered ${image}-chart → https://ghcr.io/${image}-chart as the Helm chart of ${image}\n`);
+    expect(JSON.parse((await ok(['repos', 'list', '--json'])).stdout)).toEqual(expect.arrayContaining([expect.objectContaining({ name: `${image}-chart`, kind: 'chart', chartOf: image, defaultTag: '1.8.0' })]));
+    await fails(['repos', 'add', `${image}-x`, '--upstream', 'https://ghcr.io', '--default-tag', 'latest'], 1, /defaultTag: Pin a version/);
+    await fails(['repos', 'add', `${image}-y`, '--upstream', 'https://ghcr.io'], 2);
+  });
+
   it('refuses bad input', async () => {
     const repo = `vendor/${uniqueSlug('bad')}`;
-    await fails(['repos', 'add', repo, '--upstream', 'https://ghcr.io', '--upstream-password-env', 'UNSET_VAR_FOR_TEST'], 1, 'portcullis: Environment variable UNSET_VAR_FOR_TEST is empty or unset.\n');
-    await fails(['repos', 'add', 'Not Valid', '--upstream', 'https://ghcr.io'], 1, /name: Use lowercase letters/);
-    await fails(['repos', 'add', repo, '--upstream', 'nope'], 1, /upstreamUrl: Enter a full URL/);
+    await fails(['repos', 'add', repo, '--upstream', 'https://ghcr.io', '--default-tag', '4.2.0', '--upstream-password-env', 'UNSET_VAR_FOR_TEST'], 1, 'portcullis: Environment variable UNSET_VAR_FOR_TEST is empty or unset.\n');
+    await fails(['repos', 'add', 'Not Valid', '--upstream', 'https://ghcr.io', '--default-tag', '4.2.0'], 1, /name: Use lowercase letters/);
+    await fails(['repos', 'add', repo, '--upstream', 'nope', '--default-tag', '4.2.0'], 1, /upstreamUrl: Enter a full URL/);
     await fails(['repos', 'add', repo], 2);
     expect(await prisma.repository.count({ where: { name: repo } })).toBe(0);
   });
@@ -165,7 +175,7 @@ describe('portcullis tokens', () => {
   it('refuses bad input and mints nothing', async () => {
     const { slug, repo } = await onboarded();
     const other = `vendor/${uniqueSlug('other')}`;
-    await ok(['repos', 'add', other, '--upstream', 'https://ghcr.io']);
+    await ok(['repos', 'add', other, '--upstream', 'https://ghcr.io', '--default-tag', '4.2.0']);
     await fails(['tokens', 'create', slug, '--repo', other], 1, /is not entitled to every chosen repository/);
     await fails(['tokens', 'create', `nobody-${slug}`, '--repo', repo], 1, /No customer with the slug or name/);
     await fails(['tokens', 'create', slug, '--repo', repo, '--expires-days', '0'], 1, /The expiry must be in the future/);

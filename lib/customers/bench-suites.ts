@@ -18,7 +18,7 @@ export const tokenVerificationSuite: Suite = {
   async run(bench) {
     const actor = systemActor('bench');
     const run = randomUUID().slice(0, 8);
-    const repository = await createRepository(actor, { name: `bench/${run}`, upstreamUrl: 'https://ghcr.io' });
+    const repository = await createRepository(actor, { name: `bench/${run}`, upstreamUrl: 'https://ghcr.io', defaultTag: '1.0.0' });
     const minted: { slug: string; token: string }[] = [];
     for (let i = 0; i < 20; i++) {
       const org = await prisma.organization.create({ data: { name: `Bench ${run} ${i}`, slug: `bench-${run}-${i}`, contactEmail: `ops@bench-${run}-${i}.test` } });

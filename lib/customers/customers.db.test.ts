@@ -125,7 +125,7 @@ describe('deactivating a customer', () => {
     const admin = await createStaff('staff-admin');
     const support = await createStaff('staff-support');
     const org = await createCustomer(admin.actor, { name: `Deact ${uniqueSlug()}`, contactEmail: 'a@deact.test' });
-    const repository = await createRepository(admin.actor, { name: `vendor/${uniqueSlug('deact')}`, upstreamUrl: 'https://ghcr.io' });
+    const repository = await createRepository(admin.actor, { name: `vendor/${uniqueSlug('deact')}`, upstreamUrl: 'https://ghcr.io', defaultTag: '1.0.0' });
     await entitle(admin.actor, org.id, repository.id);
     const minted = await Promise.all([1, 2].map((n) => mintToken(support.actor, { orgId: org.id, name: `t${n}`, repositoryIds: [repository.id] })));
 

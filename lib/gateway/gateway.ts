@@ -199,7 +199,9 @@ export function createGateway(options: GatewayOptions): Gateway {
   async function isEntitled(orgId: string, repository: string): Promise<boolean> {
     try {
       const [row] = await db.$queryRaw<{ entitled: boolean }[]>`
-        SELECT EXISTS (SELECT 1 FROM entitlements e JOIN repositories r ON r.id = e.repository_id WHERE e.org_id = ${orgId} AND r.name = ${repository}) AS entitled`;
+        SELECT EXISTS (
+          SELECT 1 FROM entitlements e JOIN repositories r ON r.id = e.repository_id OR r.image_id = e.repository_id
+          WHERE e.org_id = ${orgId} AND r.name = ${repository}) AS entitled`;
       return row?.entitled === true;
     } catch (error) {
       log.warn({ err: errorMessage(error) }, 'gateway could not tell why a repository was denied');

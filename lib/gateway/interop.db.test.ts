@@ -5,10 +5,12 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prisma } from '@/lib/db/client';
 import { sealUpstreamSecret } from '@/lib/registry/upstream-credential';
+import { createRepository } from '@/lib/registry/repositories';
 import { mintToken, revokeToken } from '@/lib/registry/tokens';
+import { renderInstructions } from '@/lib/instructions/instructions';
 import { getPullStats } from '@/lib/stats/pull-stats';
 import { createOrg, createStaff, uniqueSlug } from '@/lib/testing/factories';
-import { ALL_MANIFEST_TYPES, buildFixtureImages, DOCKER_MANIFEST, OCI_INDEX, OCI_MANIFEST, type FixtureImages } from '@/lib/testing/oci-fixtures';
+import { ALL_MANIFEST_TYPES, buildFixtureImages, buildHelmChart, DOCKER_MANIFEST, HELM_CHART_LAYER, HELM_CONFIG, OCI_INDEX, OCI_MANIFEST, pushArtifact, type FixtureImages } from '@/lib/testing/oci-fixtures';
 import { ensureRegistryTools, startDistribution, startDockerd, tempDir, type RunningDocker, type RunningProcess } from '@/lib/testing/registry-tools';
 import { startTokenServer, type TokenServer } from '@/lib/testing/token-server';
 import { startGatewayServer } from './serve';
@@ -228,6 +230,37 @@ describe.skipIf(!tools.ok)(title, () => {
     expect(response.status).toBe(403);
     expect(await response.json()).toEqual({ errors: [{ code: 'DENIED', message: cases[2]!.message }] });
   }, 600_000);
+
+  it('serves an image\'s Helm chart (an OCI artifact) to whoever may pull the image, at the version the instructions name', async () => {
+    const creds = `Basic ${Buffer.from(`${UPSTREAM_USER}:${UPSTREAM_PASSWORD}`).toString('base64')}`;
+    const artifact = buildHelmChart('app', '1.8.0', '4.2.0');
+    await pushArtifact(basicRegistry.url, creds, 'vendor/charts/app', '1.8.0', artifact);
+    const { actor } = await createStaff('staff-admin');
+    const chartName = `${prefix}/charts/app`;
+    const chart = await createRepository(actor, { name: chartName, upstreamUrl: basicRegistry.url, upstreamRepository: 'vendor/charts/app', upstreamUsername: UPSTREAM_USER, upstreamSecret: UPSTREAM_PASSWORD, defaultTag: '1.8.0', chartOf: names.app });
+
+    // The instructions name this chart and version, on the gateway's host; pull exactly that with the customer's token.
+    const instructions = await renderInstructions(prisma, customer.id, { repositoryId: (await prisma.repository.findUniqueOrThrow({ where: { name: names.app } })).id, token });
+    const helm = instructions.markdown.match(/helm upgrade --install \S+ oci:\/\/([^/\s]+)\/(\S+) \\\n\s+--version (\S+)/);
+    expect(helm?.slice(2)).toEqual([chartName, '1.8.0']);
+    const out = tempDir('chart-out');
+    await skopeo(['copy', '--quiet', '--src-creds', `${customer.slug}:${token}`, `docker://${gw}/${helm![2]}:${helm![3]}`, `oci:${out}:pulled`]);
+    const index = JSON.parse(fs.readFileSync(path.join(out, 'index.json'), 'utf8')) as { manifests: { digest: string }[] };
+    expect(index.manifests[0]!.digest).toBe(artifact.digest);
+    const manifest = JSON.parse(fs.readFileSync(path.join(out, 'blobs', 'sha256', artifact.digest.slice(7)), 'utf8')) as { config: { mediaType: string }; layers: { mediaType: string; digest: string }[] };
+    expect(manifest.config.mediaType).toBe(HELM_CONFIG);
+    expect(manifest.layers).toEqual([expect.objectContaining({ mediaType: HELM_CHART_LAYER, digest: artifact.chartDigest })]);
+    expect(fs.readFileSync(path.join(out, 'blobs', 'sha256', artifact.chartDigest.slice(7)))).toEqual(artifact.chart);
+    const tags = await fetch(`http://${gw}/v2/${chartName}/tags/list`, { headers: { authorization: `Basic ${Buffer.from(`${customer.slug}:${token}`).toString('base64')}` } });
+    expect(await tags.json()).toEqual({ name: chartName, tags: ['1.8.0'] });
+
+    // A customer entitled to another image cannot pull this chart.
+    const rival = await prisma.entitlement.findFirstOrThrow({ where: { repository: { name: names.other } }, select: { orgId: true, org: { select: { slug: true } } } });
+    const rivalToken = await mintToken(actor, { orgId: rival.orgId, name: 'rival', repositoryIds: [(await prisma.repository.findUniqueOrThrow({ where: { name: names.other } })).id] });
+    const refused = await skopeo(['inspect', '--raw', '--creds', `${rival.org.slug}:${rivalToken.token}`, `docker://${gw}/${chartName}:1.8.0`]).then(() => 'pulled', (e: { stderr: string }) => e.stderr);
+    expect(refused).toContain(`denied: ${rival.org.slug} is not entitled to ${chartName}`);
+    expect(chart.kind).toBe('chart');
+  });
 
   it('refuses pushes as unsupported', async () => {
     const pushed = await exec('skopeo', ['copy', '--quiet', '--dest-creds', `${customer.slug}:${token}`, '--dest-tls-verify=false', `oci:${fixtures.dir}:v1`, `docker://${gw}/${names.app}:pushed`]).then(

@@ -25,7 +25,8 @@ describe('install instructions', () => {
     const { admin, org, repository } = await customerWithRepository();
     const rendered = await getInstructions(admin.actor, org.id);
     expect(rendered).toMatchObject({ repository: { id: repository.id }, tokenIncluded: false, filename: `install-${org.slug}.md` });
-    expect(rendered.sections.map((s) => s.key)).toEqual(DEFAULT_TEMPLATES.map((t) => t.key));
+    // No chart registered for this image, so no Helm step (see below).
+    expect(rendered.sections.map((s) => s.key)).toEqual(DEFAULT_TEMPLATES.map((t) => t.key).filter((key) => key !== 'helm'));
     expect(rendered.markdown).toContain(`--docker-username=${org.slug}`);
     expect(rendered.markdown).toContain(`/${repository.name}:4.2.0`);
     expect(rendered.markdown).toContain(TOKEN_PLACEHOLDER);
@@ -92,19 +93,34 @@ describe('instruction templates', () => {
     }
   });
 
-  it('take the chart reference and contact from settings, which only staff-admins change', async () => {
+  it('take the support contact from settings, which only staff-admins change', async () => {
     const { admin, org } = await customerWithRepository();
     const support = await createStaff('staff-support');
     const before = await instructionSettings();
     try {
-      await expect(updateInstructionSettings(support.actor, { chartRef: 'oci://x/y', vendorContact: 'me' })).rejects.toBeInstanceOf(ForbiddenError);
-      await expect(updateInstructionSettings(admin.actor, { chartRef: 'oci://{{host}}/chart', vendorContact: 'me' })).rejects.toThrow('Only these placeholders');
-      await updateInstructionSettings(admin.actor, { chartRef: 'oci://{{registryHost}}/helm/product', vendorContact: 'support@vendor.test' });
+      await expect(updateInstructionSettings(support.actor, { vendorContact: 'me' })).rejects.toBeInstanceOf(ForbiddenError);
+      await expect(updateInstructionSettings(admin.actor, { vendorContact: ' ' })).rejects.toThrow('Say who customers contact');
+      await updateInstructionSettings(admin.actor, { vendorContact: 'support@vendor.test' });
       const rendered = await getInstructions(admin.actor, org.id);
-      expect(rendered.markdown).toMatch(/oci:\/\/[^/\s]+\/helm\/product/);
       expect(rendered.markdown).toContain('support@vendor.test');
     } finally {
       await updateInstructionSettings(admin.actor, before);
     }
+  });
+
+  it('show the Helm step only when the image has a chart, naming the chart and image versions and the registry host', async () => {
+    const { admin, org, repository } = await customerWithRepository();
+    const without = await getInstructions(admin.actor, org.id);
+    expect(without.sections.map((s) => s.key)).not.toContain('helm');
+    expect(without.markdown).not.toContain('helm ');
+    const chart = await createRepository(admin.actor, { name: `${repository.name}-chart`, upstreamUrl: 'https://ghcr.io', defaultTag: '1.8.0', chartOf: repository.name });
+    expect(chart).toMatchObject({ kind: 'chart', image: { id: repository.id } });
+    const rendered = await getInstructions(admin.actor, org.id);
+    expect(rendered.sections.map((s) => s.key)).toEqual(DEFAULT_TEMPLATES.map((t) => t.key));
+    expect(rendered.markdown).toMatch(new RegExp(`helm upgrade --install \\S+ oci://[^/\\s]+/${chart.name} \\\\\n\\s+--version 1\\.8\\.0`));
+    expect(rendered.markdown).toContain('tag: "4.2.0"');
+    expect(rendered.markdown).not.toMatch(/latest/);
+    // The chart is not a separate entitlement: it comes with the image, and is never listed to choose from.
+    expect(rendered.repositories.map((r) => r.name)).toEqual([repository.name]);
   });
 });

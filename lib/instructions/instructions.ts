@@ -42,7 +42,7 @@ export async function renderInstructions(db: Db, orgId: string, options: RenderI
     db.entitlement.findMany({
       where: { orgId },
       orderBy: { repository: { name: 'asc' } },
-      select: { repository: { select: { id: true, name: true, defaultTag: true, chartVersion: true } } },
+      select: { repository: { select: { id: true, name: true, defaultTag: true, chart: { select: { name: true, defaultTag: true } } } } },
     }),
     loadTemplates(db),
     instructionSettings(db),
@@ -56,10 +56,10 @@ export async function renderInstructions(db: Db, orgId: string, options: RenderI
     repository: repository ?? null,
     registryHost: registryHost(),
     token: options.token,
-    chartRef: settings.chartRef,
     vendorContact: settings.vendorContact,
   });
-  const sections = templates.map((template) => ({ key: template.key, title: renderTemplate(template.title, values), body: renderTemplate(template.body, values) }));
+  // The Helm step only where the customer can pull a chart: the image's own, which comes with it.
+  const sections = templates.filter((template) => template.key !== 'helm' || repository?.chart).map((template) => ({ key: template.key, title: renderTemplate(template.title, values), body: renderTemplate(template.body, values) }));
   const intro = options.token
     ? `For ${org.name}. These instructions contain your registry token: keep them private.`
     : `For ${org.name}. Replace \`${TOKEN_PLACEHOLDER}\` with the registry token you were given.`;

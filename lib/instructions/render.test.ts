@@ -9,9 +9,8 @@ const TOKEN = 'pcr_0123456789abcdefghijABCDEFGHIJ01AbCdEf';
 
 const facts: InstructionFacts = {
   customer: { name: 'Acme Corp', slug: 'acme-corp', contactEmail: 'ops@acme.test', namespace: 'acme-prod', productVersion: '4.2.0', kubernetesVersion: '1.31' },
-  repository: { name: 'vendor/product-enterprise', defaultTag: '4.2.0', chartVersion: '1.8.0' },
+  repository: { name: 'vendor/product-enterprise', defaultTag: '4.2.0', chart: { name: 'vendor/charts/product-enterprise', defaultTag: '1.8.0' } },
   registryHost: 'registry.vendor.test:8443',
-  chartRef: 'oci://{{registryHost}}/charts/{{release}}',
   vendorContact: 'support@vendor.test',
 };
 
@@ -40,7 +39,9 @@ describe('default instruction templates', () => {
     const { markdown } = render();
     expect(markdown).not.toMatch(/\{\{/);
     expect(markdown).toContain(TOKEN_PLACEHOLDER);
-    expect(markdown).toContain('helm upgrade --install product-enterprise oci://registry.vendor.test:8443/charts/product-enterprise');
+    expect(markdown).toContain('helm upgrade --install product-enterprise oci://registry.vendor.test:8443/vendor/charts/product-enterprise');
+    expect(markdown).toContain('--version 1.8.0');
+    expect(markdown).not.toMatch(/latest/);
     expect(markdown).toContain("--set 'imagePullSecrets[0].name=acme-corp-registry'");
     expect(markdown).toContain('docker pull registry.vendor.test:8443/vendor/product-enterprise:4.2.0');
     for (const topic of ['ImagePullBackOff', 'expired', 'revoked', 'wrong secret name']) expect(markdown.toLowerCase()).toContain(topic.toLowerCase());
@@ -81,8 +82,10 @@ describe('default instruction templates', () => {
     });
   });
 
-  const kubectl = ['/usr/bin/kubectl', '/usr/local/bin/kubectl'].find((path) => existsSync(path));
-  it.skipIf(!kubectl)('give a `kubectl create secret docker-registry` command kubectl accepts (skipped where kubectl is not installed)', () => {
+  // kubectl itself checks what we tell customers to run; .ci/run installs it (Debian's kubernetes-client), so this never skips.
+  const kubectl = ['/usr/bin/kubectl', '/usr/local/bin/kubectl', '/bin/kubectl'].find((path) => existsSync(path));
+  it('give a `kubectl create secret docker-registry` command kubectl accepts', () => {
+    expect(kubectl, 'kubectl is missing: apt-get install kubernetes-client').toBeDefined();
     const block = codeBlocks(render(TOKEN).markdown, 'sh')[0]!;
     const command = shellCommands(block).find((words) => words.slice(0, 4).join(' ') === 'kubectl create secret docker-registry')!;
     expect(command).toBeDefined();
@@ -99,6 +102,23 @@ describe('default instruction templates', () => {
   });
 });
 
+describe('the manifests kubectl reads', () => {
+  it('decode as a typed apps/v1 Deployment whose container is the pinned enterprise image', () => {
+    const kubectl = ['/usr/bin/kubectl', '/usr/local/bin/kubectl', '/bin/kubectl'].find((path) => existsSync(path));
+    expect(kubectl, 'kubectl is missing: apt-get install kubernetes-client').toBeDefined();
+    const manifests = codeBlocks(render(TOKEN).markdown, 'yaml')[1]!;
+    // `set image --local` decodes the file into Kubernetes' own Deployment type without a cluster
+    // (a wrong field type or a missing container fails it) and prints the result; it prints
+    // nothing when the image is already the one given, which is what we expect of the pinned image.
+    const set = (image: string, input = manifests) => execFileSync(kubectl!, ['set', 'image', '--local', '-f', '-', `product-enterprise=${image}`, '-o', 'json'], { input, encoding: 'utf8', stdio: 'pipe' });
+    expect(set('registry.vendor.test:8443/vendor/product-enterprise:4.2.0')).toBe('');
+    const deployment = JSON.parse(set('probe'));
+    expect(deployment).toMatchObject({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'product-enterprise', namespace: 'acme-prod' } });
+    expect(deployment.spec.template.spec.imagePullSecrets).toEqual([{ name: 'acme-corp-registry' }]);
+    expect(() => execFileSync(kubectl!, ['set', 'image', '--local', '-f', '-', 'x=y', '-o', 'name'], { input: manifests.replace('replicas: 1', 'replicas: one'), stdio: 'pipe' })).toThrow(/cannot unmarshal/);
+  });
+});
+
 describe('rendering', () => {
   it('reports unknown placeholders and leaves them visible', () => {
     expect(unknownPlaceholders('{{ token }} {{tokne}} {{customerName}} {{tokne}} {{x_1}}')).toEqual(['tokne', 'x_1']);
@@ -109,10 +129,11 @@ describe('rendering', () => {
     const values = instructionValues({ ...facts, repository: null, customer: { ...facts.customer, namespace: null, productVersion: null } });
     expect(values.namespace).toBe('acme-corp');
     expect(values.repository).toBe('REPOSITORY');
-    expect(values.tag).toBe('latest');
-    const latest = instructionValues({ ...facts, repository: { name: 'a/b', defaultTag: 'latest', chartVersion: null } });
+    expect(values.tag).toBe('VERSION');
+    expect(values.chartRef).toBe('');
+    // A repository registered before versions were required still names the customer's version, not latest.
+    const latest = instructionValues({ ...facts, repository: { name: 'a/b', defaultTag: 'latest', chart: null } });
     expect(latest.tag).toBe('4.2.0');
-    expect(latest.chartVersion).toBe('4.2.0');
   });
 
   it('makes Kubernetes names', () => {

@@ -13,11 +13,11 @@ export const PLACEHOLDERS = {
   secretName: 'Name of the image pull secret',
   repository: 'Repository name, e.g. acme/product-enterprise',
   image: 'Image without tag: registry host + repository',
-  tag: 'Image tag (the repository\'s default tag, or the customer\'s product version)',
+  tag: 'Image tag (the version the repository names, or the customer\'s product version)',
   imageRef: 'Image with tag',
   release: 'Helm release and Deployment name',
-  chartRef: 'Helm chart reference',
-  chartVersion: 'Helm chart version',
+  chartRef: 'Helm chart reference (oci://…), when the image has a chart',
+  chartVersion: 'Helm chart version, when the image has a chart',
   productVersion: 'The customer\'s product version',
   kubernetesVersion: 'The customer\'s Kubernetes version',
   vendorContact: 'Who customers contact for help',
@@ -58,10 +58,10 @@ export function dnsLabel(value: string, fallback = 'app'): string {
 
 export type InstructionFacts = {
   customer: { name: string; slug: string; contactEmail: string; namespace: string | null; productVersion: string | null; kubernetesVersion: string | null };
-  repository: { name: string; defaultTag: string; chartVersion: string | null } | null;
+  /** The image, and its Helm chart when it has one (the customer may pull both). */
+  repository: { name: string; defaultTag: string; chart: { name: string; defaultTag: string } | null } | null;
   registryHost: string;
   token?: string | null;
-  chartRef: string;
   vendorContact: string;
 };
 
@@ -69,7 +69,7 @@ export type InstructionFacts = {
 export function instructionValues(facts: InstructionFacts): InstructionValues {
   const { customer, repository, registryHost } = facts;
   const repositoryName = repository?.name ?? 'REPOSITORY';
-  const tag = repository ? (repository.defaultTag === 'latest' && customer.productVersion ? customer.productVersion : repository.defaultTag) : 'latest';
+  const tag = repository ? (repository.defaultTag === 'latest' && customer.productVersion ? customer.productVersion : repository.defaultTag) : 'VERSION';
   const image = `${registryHost}/${repositoryName}`;
   const base = {
     customerName: customer.name,
@@ -84,14 +84,13 @@ export function instructionValues(facts: InstructionFacts): InstructionValues {
     tag,
     imageRef: `${image}:${tag}`,
     release: dnsLabel(repositoryName.split('/').pop() ?? repositoryName),
-    chartVersion: repository?.chartVersion || tag,
+    chartRef: repository?.chart ? `oci://${registryHost}/${repository.chart.name}` : '',
+    chartVersion: repository?.chart?.defaultTag ?? '',
     productVersion: customer.productVersion || tag,
     kubernetesVersion: customer.kubernetesVersion || 'unknown',
     vendorContact: facts.vendorContact,
-    chartRef: '',
   } satisfies InstructionValues;
-  // The chart reference is itself a small template (it usually names the registry host).
-  return { ...base, chartRef: renderTemplate(facts.chartRef, base) };
+  return base;
 }
 
 export type RenderedSection = { key: string; title: string; body: string };

@@ -96,25 +96,14 @@ export async function resetTemplate(actor: Actor, key: string) {
 
 // ───────────────────────────── instruction settings ─────────────────────────
 
-export const DEFAULT_CHART_REF = 'oci://{{registryHost}}/charts/{{release}}';
 export const DEFAULT_VENDOR_CONTACT = 'your support contact';
 
 export async function instructionSettings(db: Db = prisma) {
-  const [chartRef, vendorContact] = await Promise.all([
-    getSetting(db, 'instructions.chartRef', DEFAULT_CHART_REF),
-    getSetting(db, 'instructions.vendorContact', DEFAULT_VENDOR_CONTACT),
-  ]);
-  return { chartRef, vendorContact };
+  // The chart reference used to be a setting here; it is now the image's chart repository.
+  return { vendorContact: await getSetting(db, 'instructions.vendorContact', DEFAULT_VENDOR_CONTACT) };
 }
 
 export const instructionSettingsSchema = z.object({
-  chartRef: z
-    .string()
-    .trim()
-    .min(1, 'Enter the Helm chart reference, e.g. oci://{{registryHost}}/charts/product.')
-    .max(300, 'Use at most 300 characters.')
-    .refine((value) => unknownPlaceholders(value).length === 0, { message: `Only these placeholders work here: ${placeholderList}.` })
-    .refine((value) => !/\s/.test(value), { message: 'A chart reference has no spaces.' }),
   vendorContact: z.string().trim().min(1, 'Say who customers contact for help, e.g. support@vendor.com.').max(200, 'Use at most 200 characters.'),
 });
 
@@ -122,7 +111,6 @@ export async function updateInstructionSettings(actor: Actor, input: z.input<typ
   assertStaffPermission(actor, 'templates.manage');
   const data = instructionSettingsSchema.parse(input);
   return prisma.$transaction(async (tx) => {
-    await putSetting(tx, actor, 'instructions.chartRef', data.chartRef);
     await putSetting(tx, actor, 'instructions.vendorContact', data.vendorContact);
     return data;
   });

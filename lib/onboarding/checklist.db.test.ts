@@ -15,7 +15,7 @@ describe('onboarding checklist', () => {
     const admin = await createStaff('staff-admin');
     const support = await createStaff('staff-support');
     const org = await createOrg();
-    const repository = await createRepository(admin.actor, { name: `vendor/${uniqueSlug('onb')}`, upstreamUrl: 'https://ghcr.io' });
+    const repository = await createRepository(admin.actor, { name: `vendor/${uniqueSlug('onb')}`, upstreamUrl: 'https://ghcr.io', defaultTag: '1.0.0' });
     await entitle(admin.actor, org.id, repository.id);
 
     expect((await getChecklist(support.actor, org.id)).every((item) => item.doneAt === null)).toBe(true);

@@ -31,6 +31,8 @@ export interface VerifiedToken {
 /**
  * Registry Basic auth: username = the customer's slug, password = the token.
  * One indexed lookup by keyed hash; malformed tokens never reach the database.
+ * The repositories are those in the token's scope the customer is entitled
+ * to, with each such image's Helm chart.
  */
 export async function verifyRegistryCredentials(
   db: Sql,
@@ -48,7 +50,7 @@ export async function verifyRegistryCredentials(
     JOIN organizations o ON o.id = t.org_id
     LEFT JOIN registry_token_scopes s ON s.token_id = t.id
     LEFT JOIN entitlements e ON e.repository_id = s.repository_id AND e.org_id = t.org_id
-    LEFT JOIN repositories r ON r.id = e.repository_id
+    LEFT JOIN repositories r ON r.id = e.repository_id OR r.image_id = e.repository_id -- an entitled image brings its Helm chart
     WHERE t.hash = ${keyedHash(token)}
     GROUP BY t.id, o.id`;
   const row = rows[0];

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { prisma } from '@/lib/db/client';
 import { ForbiddenError, NotFoundError } from '@/lib/errors';
 import { createMember, createOrg, createStaff, uniqueSlug } from '@/lib/testing/factories';
-import { createRepository, entitle, listEntitlements, listRepositories, resolveRepository, unentitle, updateRepository } from './repositories';
+import { createRepository, deleteRepository, entitle, getRepository, listEntitlements, listRepositories, resolveRepository, unentitle, updateRepository } from './repositories';
 import { verifyRegistryCredentials } from './credentials';
 import { mintToken } from './tokens';
 import { openUpstreamSecret } from './upstream-credential';
@@ -10,6 +10,33 @@ import { openUpstreamSecret } from './upstream-credential';
 const SECRET = 'ghp_upstreamSecretThatMustNeverShow123';
 
 describe('registering repositories', () => {
+  it('registers a Helm chart for an image: semantic version, one per image, never entitled on its own', async () => {
+    const { actor } = await createStaff('staff-admin');
+    const image = await createRepository(actor, { name: `vendor/${uniqueSlug('img')}`, upstreamUrl: 'https://ghcr.io', defaultTag: '4.2.0' });
+    const before = await prisma.repository.count();
+    await expect(createRepository(actor, { name: `vendor/${uniqueSlug('x')}`, upstreamUrl: 'https://ghcr.io', defaultTag: 'latest' })).rejects.toThrow('Pin a version');
+    await expect(createRepository(actor, { name: `vendor/${uniqueSlug('c')}`, upstreamUrl: 'https://ghcr.io', defaultTag: '1.8.0', chartOf: 'vendor/nope' })).rejects.toThrow('No image repository named vendor/nope');
+    await expect(createRepository(actor, { name: `vendor/${uniqueSlug('c')}`, upstreamUrl: 'https://ghcr.io', defaultTag: 'stable', chartOf: image.name })).rejects.toThrow('A chart version is semantic');
+    expect(await prisma.repository.count()).toBe(before);
+
+    const chart = await createRepository(actor, { name: `${image.name}/chart`, upstreamUrl: 'https://ghcr.io', defaultTag: '1.8.0', chartOf: image.name });
+    expect(chart).toMatchObject({ kind: 'chart', image: { id: image.id, name: image.name }, chart: null });
+    expect(await getRepository(actor, image.id)).toMatchObject({ kind: 'image', chart: { id: chart.id, defaultTag: '1.8.0' } });
+    await expect(createRepository(actor, { name: `vendor/${uniqueSlug('c2')}`, upstreamUrl: 'https://ghcr.io', defaultTag: '1.9.0', chartOf: image.id })).rejects.toThrow('already has a chart');
+    await expect(createRepository(actor, { name: `vendor/${uniqueSlug('c3')}`, upstreamUrl: 'https://ghcr.io', defaultTag: '1.9.0', chartOf: chart.name })).rejects.toThrow('is itself a chart');
+    await expect(updateRepository(actor, chart.id, { defaultTag: 'edge' })).rejects.toThrow('A chart version is semantic');
+
+    const org = await createOrg();
+    await expect(entitle(actor, org.id, chart.id)).rejects.toThrow('entitle the image and the chart comes with it');
+    await entitle(actor, org.id, image.id);
+    const { token } = await mintToken(actor, { orgId: org.id, name: 'helm', repositoryIds: [image.id] });
+    const verified = await verifyRegistryCredentials(prisma, org.slug, token);
+    expect(verified.ok && verified.token.repositories).toEqual([image.name, chart.name].sort());
+    // Deleting the image takes its chart with it.
+    await deleteRepository(actor, image.id);
+    expect(await prisma.repository.findUnique({ where: { id: chart.id } })).toBeNull();
+  });
+
   it('seals the upstream credential, never shows it, and audits without it', async () => {
     const { actor } = await createStaff('staff-admin');
     const name = `vendor/${uniqueSlug('product')}`;
@@ -19,9 +46,9 @@ describe('registering repositories', () => {
       upstreamRepository: 'vendor-inc/product-enterprise',
       upstreamUsername: 'vendor-bot',
       upstreamSecret: SECRET,
-      chartVersion: '1.2.3',
+      defaultTag: '4.2.0',
     });
-    expect(repository).toMatchObject({ name, upstreamUrl: 'https://ghcr.io', upstreamUsername: 'vendor-bot', hasUpstreamSecret: true, defaultTag: 'latest' });
+    expect(repository).toMatchObject({ name, upstreamUrl: 'https://ghcr.io', upstreamUsername: 'vendor-bot', hasUpstreamSecret: true, defaultTag: '4.2.0', kind: 'image', chart: null });
     expect(JSON.stringify(repository)).not.toContain(SECRET);
 
     const stored = await prisma.repository.findUniqueOrThrow({ where: { id: repository.id }, omit: { upstreamSecretEnc: false } });
@@ -49,13 +76,13 @@ describe('registering repositories', () => {
 
   it('refuses bad input and writes nothing', async () => {
     const { actor } = await createStaff('staff-admin');
-    const existing = await createRepository(actor, { name: `vendor/${uniqueSlug('dup')}`, upstreamUrl: 'https://ghcr.io' });
-    await expect(createRepository(actor, { name: existing.name, upstreamUrl: 'https://ghcr.io' })).rejects.toThrow(`A repository named ${existing.name} already exists.`);
-    await expect(createRepository(actor, { name: 'Vendor/Product', upstreamUrl: 'https://ghcr.io' })).rejects.toThrow('Use lowercase letters');
-    await expect(createRepository(actor, { name: '', upstreamUrl: 'https://ghcr.io' })).rejects.toThrow('Enter the repository name');
-    await expect(createRepository(actor, { name: 'vendor/x', upstreamUrl: 'ghcr.io' })).rejects.toThrow('Enter a full URL');
-    await expect(createRepository(actor, { name: 'vendor/x', upstreamUrl: 'ftp://ghcr.io' })).rejects.toThrow('Use an http:// or https:// URL.');
-    await expect(createRepository(actor, { name: 'vendor/x', upstreamUrl: 'https://bot:pw@ghcr.io' })).rejects.toThrow('not in the URL');
+    const existing = await createRepository(actor, { name: `vendor/${uniqueSlug('dup')}`, upstreamUrl: 'https://ghcr.io', defaultTag: '1.0.0' });
+    await expect(createRepository(actor, { name: existing.name, upstreamUrl: 'https://ghcr.io', defaultTag: '1.0.0' })).rejects.toThrow(`A repository named ${existing.name} already exists.`);
+    await expect(createRepository(actor, { name: 'Vendor/Product', upstreamUrl: 'https://ghcr.io', defaultTag: '1.0.0' })).rejects.toThrow('Use lowercase letters');
+    await expect(createRepository(actor, { name: '', upstreamUrl: 'https://ghcr.io', defaultTag: '1.0.0' })).rejects.toThrow('Enter the repository name');
+    await expect(createRepository(actor, { name: 'vendor/x', upstreamUrl: 'ghcr.io', defaultTag: '1.0.0' })).rejects.toThrow('Enter a full URL');
+    await expect(createRepository(actor, { name: 'vendor/x', upstreamUrl: 'ftp://ghcr.io', defaultTag: '1.0.0' })).rejects.toThrow('Use an http:// or https:// URL.');
+    await expect(createRepository(actor, { name: 'vendor/x', upstreamUrl: 'https://bot:pw@ghcr.io', defaultTag: '1.0.0' })).rejects.toThrow('not in the URL');
     expect(await prisma.auditEvent.count({ where: { actorLabel: actor.label, action: 'repository.create' } })).toBe(1);
     expect(await prisma.repository.count({ where: { name: 'vendor/x' } })).toBe(0);
   });
@@ -63,8 +90,8 @@ describe('registering repositories', () => {
   it('lets only staff-admin register repositories or change upstream credentials', async () => {
     const admin = await createStaff('staff-admin');
     const support = await createStaff('staff-support');
-    const repository = await createRepository(admin.actor, { name: `vendor/${uniqueSlug('perm')}`, upstreamUrl: 'https://ghcr.io' });
-    await expect(createRepository(support.actor, { name: `vendor/${uniqueSlug('x')}`, upstreamUrl: 'https://ghcr.io' })).rejects.toBeInstanceOf(ForbiddenError);
+    const repository = await createRepository(admin.actor, { name: `vendor/${uniqueSlug('perm')}`, upstreamUrl: 'https://ghcr.io', defaultTag: '1.0.0' });
+    await expect(createRepository(support.actor, { name: `vendor/${uniqueSlug('x')}`, upstreamUrl: 'https://ghcr.io', defaultTag: '1.0.0' })).rejects.toBeInstanceOf(ForbiddenError);
     await expect(updateRepository(support.actor, repository.id, { upstreamSecret: 'x' })).rejects.toBeInstanceOf(ForbiddenError);
     expect((await listRepositories(support.actor)).some((r) => r.id === repository.id)).toBe(true);
   });
@@ -75,7 +102,7 @@ describe('entitlements', () => {
     const admin = await createStaff('staff-admin');
     const support = await createStaff('staff-support');
     const org = await createOrg();
-    const repository = await createRepository(admin.actor, { name: `vendor/${uniqueSlug('ent')}`, upstreamUrl: 'https://ghcr.io' });
+    const repository = await createRepository(admin.actor, { name: `vendor/${uniqueSlug('ent')}`, upstreamUrl: 'https://ghcr.io', defaultTag: '1.0.0' });
 
     await expect(mintToken(support.actor, { orgId: org.id, name: 'x', repositoryIds: [repository.id] })).rejects.toThrow('not entitled');
     expect(await entitle(support.actor, org.id, repository.id)).toMatchObject({ created: true });
@@ -96,7 +123,7 @@ describe('entitlements', () => {
     const billing = await createStaff('staff-billing');
     const org = await createOrg();
     const owner = await createMember(org.id, 'owner');
-    const repository = await createRepository(admin.actor, { name: `vendor/${uniqueSlug('own')}`, upstreamUrl: 'https://ghcr.io' });
+    const repository = await createRepository(admin.actor, { name: `vendor/${uniqueSlug('own')}`, upstreamUrl: 'https://ghcr.io', defaultTag: '1.0.0' });
     await expect(entitle(billing.actor, org.id, repository.id)).rejects.toBeInstanceOf(ForbiddenError);
     await expect(entitle(owner.actor, org.id, repository.id)).rejects.toBeInstanceOf(ForbiddenError);
     await expect(entitle(admin.actor, org.id, 'no-such-repository')).rejects.toBeInstanceOf(NotFoundError);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
 import type { Actor } from '@/lib/auth/actor';
 import { prisma, type Db } from '@/lib/db/client';
-import { ConflictError, NotFoundError } from '@/lib/errors';
+import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
 import { NAME_PATTERN, TAG_PATTERN } from '@/lib/gateway/routes';
 import { assertStaffPermission, authorizeOrg } from '@/lib/rbac/authorize';
 import { announceRegistryChange } from './credentials';
@@ -58,12 +58,20 @@ export const createRepositorySchema = z.object({
   /** Sealed at once; never returned or logged. */
   upstreamSecret: z.string().max(4096, 'The upstream secret is too long.').optional().transform((value) => (value ? value : undefined)),
   redirectMode: z.enum(['follow', 'passthrough']).default('follow'),
+  /** The version install instructions name: an image tag, or a chart's version. */
   defaultTag: z
     .string()
     .trim()
-    .regex(TAG_PATTERN, 'Use a valid image tag (letters, digits, ".", "_", "-").')
-    .default('latest'),
-  chartVersion: optionalText(64),
+    .min(1, 'Enter the version customers should install, e.g. 4.2.0.')
+    .regex(TAG_PATTERN, 'Use a valid tag (letters, digits, ".", "_", "-").')
+    .refine((tag) => tag !== 'latest', { message: 'Pin a version customers should install (e.g. 4.2.0): "latest" changes under them.' }),
+  /** Makes this repository the Helm chart of that image (name or id): whoever may pull the image may pull the chart. */
+  chartOf: z
+    .string()
+    .trim()
+    .max(255)
+    .optional()
+    .transform((value) => (value ? value : undefined)),
 });
 export type CreateRepositoryInput = z.input<typeof createRepositorySchema>;
 
@@ -78,12 +86,11 @@ const clearableText = (max: number) =>
 
 /** Edits: a field left out is unchanged; an emptied optional text field is cleared. */
 export const updateRepositorySchema = createRepositorySchema
-  .omit({ name: true, upstreamSecret: true })
+  .omit({ name: true, upstreamSecret: true, chartOf: true })
   .partial()
   .extend({
     description: clearableText(500),
     upstreamUsername: clearableText(200),
-    chartVersion: clearableText(64),
     clearUpstreamSecret: z.preprocess((value) => value === true || value === 'true' || value === 'on', z.boolean()).optional(),
     /** A new secret replaces the stored one; omitted keeps it. */
     upstreamSecret: z.string().max(4096, 'The upstream secret is too long.').optional().transform((value) => (value ? value : undefined)),
@@ -99,10 +106,21 @@ const repositorySelect = {
   upstreamUsername: true,
   redirectMode: true,
   defaultTag: true,
-  chartVersion: true,
+  kind: true,
+  image: { select: { id: true, name: true } },
+  chart: { select: { id: true, name: true, defaultTag: true } },
   createdAt: true,
   updatedAt: true,
 } as const;
+
+/** Helm requires a chart's version to be semantic (1.8.0, 2.0.0-rc.1). */
+const CHART_VERSION = /^v?\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
+
+/** Who can pull an image can pull its chart, so the gateway's cached scopes of those customers change with it. */
+async function announceImageCustomers(tx: Db, imageId: string) {
+  const entitled = await tx.entitlement.findMany({ where: { repositoryId: imageId }, select: { orgId: true } });
+  for (const { orgId } of entitled) await announceRegistryChange(tx, { kind: 'org', orgId });
+}
 
 /** What may be shown and audited about a repository: never the sealed secret, only whether there is one. */
 export type RepositoryView = Awaited<ReturnType<typeof loadView>>;
@@ -121,11 +139,21 @@ export async function createRepository(actor: Actor, input: CreateRepositoryInpu
     if (await tx.repository.findUnique({ where: { name: data.name }, select: { id: true } })) {
       throw new ConflictError(`A repository named ${data.name} already exists.`, 'name');
     }
-    const { upstreamSecret, ...fields } = data;
+    const { upstreamSecret, chartOf, ...fields } = data;
+    let image: { id: string; name: string } | null = null;
+    if (chartOf) {
+      const found = await tx.repository.findFirst({ where: { OR: [{ name: chartOf.toLowerCase() }, { id: chartOf }] }, select: { id: true, name: true, kind: true, chart: { select: { name: true } } } });
+      if (!found) throw ValidationError.field('chartOf', `No image repository named ${chartOf}.`);
+      if (found.kind !== 'image') throw ValidationError.field('chartOf', `${found.name} is itself a chart; name the image the chart deploys.`);
+      if (found.chart) throw ValidationError.field('chartOf', `${found.name} already has a chart (${found.chart.name}); delete that one first.`);
+      if (!CHART_VERSION.test(fields.defaultTag)) throw ValidationError.field('defaultTag', 'A chart version is semantic, e.g. 1.8.0 (Helm refuses anything else).');
+      image = found;
+    }
     const created = await tx.repository.create({
-      data: { ...fields, upstreamRepository: fields.upstreamRepository ?? fields.name },
+      data: { ...fields, upstreamRepository: fields.upstreamRepository ?? fields.name, ...(image ? { kind: 'chart', imageId: image.id } : {}) },
       select: { id: true },
     });
+    if (image) await announceImageCustomers(tx, image.id);
     // The envelope is bound to the row id, so the row exists first.
     if (upstreamSecret) {
       await tx.repository.update({ where: { id: created.id }, data: { upstreamSecretEnc: sealUpstreamSecret(created.id, upstreamSecret) } });
@@ -142,6 +170,9 @@ export async function updateRepository(actor: Actor, repositoryId: string, input
   return prisma.$transaction(async (tx) => {
     const before = await loadView(tx, repositoryId);
     const { upstreamSecret, clearUpstreamSecret, ...fields } = data;
+    if (before.kind === 'chart' && fields.defaultTag !== undefined && !CHART_VERSION.test(fields.defaultTag)) {
+      throw ValidationError.field('defaultTag', 'A chart version is semantic, e.g. 1.8.0 (Helm refuses anything else).');
+    }
     const secretChange =
       upstreamSecret !== undefined
         ? { upstreamSecretEnc: sealUpstreamSecret(repositoryId, upstreamSecret) }
@@ -167,7 +198,8 @@ export async function deleteRepository(actor: Actor, repositoryId: string) {
   assertStaffPermission(actor, 'repositories.manage');
   return prisma.$transaction(async (tx) => {
     const before = await loadView(tx, repositoryId);
-    const entitled = await tx.entitlement.findMany({ where: { repositoryId }, select: { orgId: true } });
+    // A chart's customers are its image's; deleting an image deletes its chart too (the foreign key cascades).
+    const entitled = await tx.entitlement.findMany({ where: { repositoryId: before.image?.id ?? repositoryId }, select: { orgId: true } });
     await tx.repository.delete({ where: { id: repositoryId } });
     for (const { orgId } of entitled) await announceRegistryChange(tx, { kind: 'org', orgId });
     await recordAudit(tx, actor, {
@@ -208,8 +240,9 @@ export async function resolveRepository(db: Db, nameOrId: string) {
 export async function entitle(actor: Actor, orgId: string, repositoryId: string) {
   return prisma.$transaction(async (tx) => {
     const { org } = await authorizeOrg(tx, actor, { id: orgId }, { staff: 'entitlements.manage' });
-    const repository = await tx.repository.findUnique({ where: { id: repositoryId }, select: { id: true, name: true } });
+    const repository = await tx.repository.findUnique({ where: { id: repositoryId }, select: { id: true, name: true, image: { select: { name: true } } } });
     if (!repository) throw new NotFoundError('Repository not found');
+    if (repository.image) throw ValidationError.field('repositoryId', `${repository.name} is the Helm chart of ${repository.image.name}: entitle the image and the chart comes with it.`);
     const existing = await tx.entitlement.findUnique({ where: { orgId_repositoryId: { orgId: org.id, repositoryId } } });
     if (existing) return { org, repository, created: false };
     await tx.entitlement.create({ data: { orgId: org.id, repositoryId } });
@@ -250,7 +283,7 @@ export async function listEntitlements(actor: Actor, orgId: string) {
   const rows = await prisma.entitlement.findMany({
     where: { orgId },
     orderBy: { repository: { name: 'asc' } },
-    select: { createdAt: true, repository: { select: { id: true, name: true, description: true, defaultTag: true, chartVersion: true } } },
+    select: { createdAt: true, repository: { select: { id: true, name: true, description: true, defaultTag: true, chart: { select: { name: true, defaultTag: true } } } } },
   });
   return rows.map((row) => ({ ...row.repository, entitledAt: row.createdAt }));
 }

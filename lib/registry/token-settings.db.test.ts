@@ -12,7 +12,7 @@ describe('the maximum token lifetime', () => {
     const support = await createStaff('staff-support');
     const before = await maxTokenDays();
     const org = await createOrg();
-    const repository = await createRepository(admin.actor, { name: `vendor/${uniqueSlug('max')}`, upstreamUrl: 'https://ghcr.io' });
+    const repository = await createRepository(admin.actor, { name: `vendor/${uniqueSlug('max')}`, upstreamUrl: 'https://ghcr.io', defaultTag: '1.0.0' });
     await entitle(admin.actor, org.id, repository.id);
     try {
       await expect(setMaxTokenDays(support.actor, 3000)).rejects.toBeInstanceOf(ForbiddenError);

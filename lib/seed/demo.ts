@@ -45,8 +45,9 @@ export const DEMO_REPOSITORY = {
   upstreamUrl: 'https://ghcr.io',
   upstreamRepository: 'vendor-inc/product-enterprise',
   defaultTag: '4.2.0',
-  chartVersion: '1.8.0',
   entitled: ['globex', 'initech'],
+  // Its Helm chart, pulled by whoever may pull the image.
+  chart: { name: 'vendor/charts/product-enterprise', upstreamRepository: 'vendor-inc/charts/product-enterprise', defaultTag: '1.8.0' },
 } as const;
 
 const SEED_MARKER = 'demo.seeded';
@@ -84,8 +85,9 @@ export async function seedDemo(): Promise<{ seeded: boolean }> {
         });
       }
       {
-        const { entitled, ...fields } = DEMO_REPOSITORY;
+        const { entitled, chart, ...fields } = DEMO_REPOSITORY;
         const repository = await tx.repository.upsert({ where: { name: fields.name }, update: {}, create: fields });
+        await tx.repository.upsert({ where: { name: chart.name }, update: {}, create: { ...chart, upstreamUrl: fields.upstreamUrl, kind: 'chart', imageId: repository.id, description: 'The enterprise Helm chart' } });
         for (const slug of entitled) {
           const org = await tx.organization.findUniqueOrThrow({ where: { slug } });
           await tx.entitlement.upsert({ where: { orgId_repositoryId: { orgId: org.id, repositoryId: repository.id } }, update: {}, create: { orgId: org.id, repositoryId: repository.id } });

@@ -114,3 +114,51 @@ export function buildFixtureImages(dir: string, label = 'portcullis'): FixtureIm
   layout.write({ v1: single, multi });
   return { dir, single, multi };
 }
+
+export const HELM_CONFIG = 'application/vnd.cncf.helm.config.v1+json';
+export const HELM_CHART_LAYER = 'application/vnd.cncf.helm.chart.content.v1.tar+gzip';
+
+export interface HelmChartArtifact {
+  manifest: Buffer;
+  digest: string;
+  config: Buffer;
+  chart: Buffer;
+  chartDigest: string;
+}
+
+/**
+ * A Helm chart as Helm stores it in an OCI registry (`helm push`): an image
+ * manifest whose config is Chart.yaml as JSON (Helm's config media type) and
+ * whose one layer is the packaged chart, `<name>/Chart.yaml` and a template.
+ */
+export function buildHelmChart(name: string, version: string, appVersion: string): HelmChartArtifact {
+  const meta = { apiVersion: 'v2', name, version, appVersion, type: 'application', description: `${name} enterprise chart` };
+  const chartYaml = `apiVersion: v2\nname: ${name}\nversion: ${version}\nappVersion: "${appVersion}"\ntype: application\n`;
+  const deployment = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n';
+  const chart = gzipSync(tarFiles({ [`${name}/Chart.yaml`]: chartYaml, [`${name}/templates/deployment.yaml`]: deployment }));
+  const config = Buffer.from(JSON.stringify(meta));
+  const manifest = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: OCI_MANIFEST,
+      config: { mediaType: HELM_CONFIG, digest: sha256(config), size: config.length },
+      layers: [{ mediaType: HELM_CHART_LAYER, digest: sha256(chart), size: chart.length }],
+    }),
+  );
+  return { manifest, digest: sha256(manifest), config, chart, chartDigest: sha256(chart) };
+}
+
+/** Pushes an artifact with the distribution API itself (monolithic blob uploads, then the manifest by tag). */
+export async function pushArtifact(registryUrl: string, authorization: string | null, repository: string, tag: string, artifact: { manifest: Buffer; config: Buffer; chart: Buffer }): Promise<void> {
+  const headers = (extra: Record<string, string> = {}) => ({ ...(authorization ? { authorization } : {}), ...extra });
+  for (const blob of [artifact.config, artifact.chart]) {
+    const started = await fetch(`${registryUrl}/v2/${repository}/blobs/uploads/`, { method: 'POST', headers: headers() });
+    if (started.status !== 202) throw new Error(`blob upload refused: ${started.status} ${await started.text()}`);
+    const location = new URL(started.headers.get('location')!, registryUrl);
+    location.searchParams.set('digest', sha256(blob));
+    const put = await fetch(location, { method: 'PUT', headers: headers({ 'content-type': 'application/octet-stream' }), body: new Uint8Array(blob) });
+    if (put.status !== 201) throw new Error(`blob upload failed: ${put.status} ${await put.text()}`);
+  }
+  const put = await fetch(`${registryUrl}/v2/${repository}/manifests/${tag}`, { method: 'PUT', headers: headers({ 'content-type': OCI_MANIFEST }), body: new Uint8Array(artifact.manifest) });
+  if (put.status !== 201) throw new Error(`manifest push failed: ${put.status} ${await put.text()}`);
+}

@@ -15,8 +15,8 @@ export const registerRepos: RegisterCommand = (program, kit) => {
     .option('--upstream-user <user>', 'upstream registry username')
     .option('--upstream-password-env <VAR>', 'environment variable holding the upstream password or token (never pass it as an argument)')
     .option('--description <text>', 'what it is')
-    .option('--default-tag <tag>', 'tag used in install instructions', 'latest')
-    .option('--chart-version <version>', 'Helm chart version used in install instructions')
+    .requiredOption('--default-tag <tag>', 'the version install instructions name (an image tag or a chart version; never latest)')
+    .option('--chart-of <image>', 'this repository is the Helm chart of that image: customers entitled to the image can pull it')
     .action(async (name: string, options: Record<string, string | undefined>) => {
       let upstreamSecret: string | undefined;
       if (options.upstreamPasswordEnv) {
@@ -31,13 +31,13 @@ export const registerRepos: RegisterCommand = (program, kit) => {
         upstreamUsername: options.upstreamUser,
         upstreamSecret,
         description: options.description,
-        defaultTag: options.defaultTag,
-        chartVersion: options.chartVersion,
+        defaultTag: options.defaultTag!,
+        chartOf: options.chartOf,
       });
       kit
         .output(false)
         .print(
-          `Registered ${repository.name} → ${repository.upstreamUrl}/${repository.upstreamRepository}${repository.hasUpstreamSecret ? ' (upstream credential stored encrypted)' : ''}`,
+          `Registered ${repository.name} → ${repository.upstreamUrl}/${repository.upstreamRepository}${repository.image ? ` as the Helm chart of ${repository.image.name}` : ''}${repository.hasUpstreamSecret ? ' (upstream credential stored encrypted)' : ''}`,
         );
     });
 
@@ -47,13 +47,14 @@ export const registerRepos: RegisterCommand = (program, kit) => {
     .option('--json', 'machine-readable output')
     .action(async (options: { json?: boolean }) => {
       const { actor } = await cliContext();
-      const rows = (await listRepositories(actor)).map((row) => ({ ...row, upstream: `${row.upstreamUrl}/${row.upstreamRepository}` }));
+      const rows = (await listRepositories(actor)).map((row) => ({ ...row, upstream: `${row.upstreamUrl}/${row.upstreamRepository}`, chartOf: row.image?.name ?? '' }));
       kit.output(!!options.json).table(rows, [
         { key: 'name', label: 'Name' },
         { key: 'upstream', label: 'Upstream' },
         { key: 'upstreamUsername', label: 'Upstream user' },
         { key: 'hasUpstreamSecret', label: 'Credential' },
-        { key: 'defaultTag', label: 'Tag' },
+        { key: 'defaultTag', label: 'Version' },
+        { key: 'chartOf', label: 'Chart of' },
         { key: 'customers', label: 'Customers' },
       ]);
     });

@@ -168,7 +168,7 @@ const CASES: Record<string, Case> = {
   // repositories and settings (vendor-wide)
   [`${REPOSITORIES}#createRepositoryAction`]: {
     kind: 'action',
-    fields: () => ({ name: `sweep/${uniqueSlug('new')}`, upstreamUrl: 'https://registry.example.test', upstreamSecret: 'upstream-secret' }),
+    fields: () => ({ name: `sweep/${uniqueSlug('new')}`, upstreamUrl: 'https://registry.example.test', upstreamSecret: 'upstream-secret', defaultTag: '1.0.0' }),
   },
   [`${REPOSITORIES}#updateRepositoryAction`]: { kind: 'action', fields: (w) => ({ repositoryId: w.repository.id, description: 'changed by staff' }) },
   [`${REPOSITORIES}#deleteRepositoryAction`]: { kind: 'action', fields: (w) => ({ repositoryId: w.spareRepository.id }) },
@@ -182,7 +182,7 @@ const CASES: Record<string, Case> = {
   },
   [`${SETTINGS}#updateInstructionSettingsAction`]: {
     kind: 'action',
-    fields: () => ({ chartRef: `oci://{{registryHost}}/charts/${uniqueSlug('p')}`, vendorContact: 'support@vendor.test' }),
+    fields: () => ({ vendorContact: `support-${uniqueSlug('p')}@vendor.test` }),
   },
   [`${SETTINGS}#deactivateStaffAction`]: { kind: 'action', fields: (w) => ({ email: w.colleague.user.email }) },
   [`${SETTINGS}#reactivateStaffAction`]: {

@@ -48,8 +48,23 @@ const columns: DataTableColumn<Row>[] = [
         <Badge>anonymous</Badge>
       ),
   },
-  { id: 'defaultTag', header: 'Default tag', cell: ({ row }) => <code className="font-mono text-xs">{row.original.defaultTag}</code> },
-  { id: 'customers', header: 'Customers', meta: { align: 'right' }, cell: ({ row }) => row.original.customers },
+  {
+    id: 'defaultTag',
+    header: 'Version',
+    cell: ({ row }) =>
+      row.original.defaultTag === 'latest' ? (
+        <Badge tone="warning">latest: pin a version</Badge>
+      ) : (
+        <code className="font-mono text-xs">{row.original.defaultTag}</code>
+      ),
+  },
+  {
+    id: 'customers',
+    header: 'Customers',
+    meta: { align: 'right' },
+    // A chart's customers are its image's.
+    cell: ({ row }) => (row.original.image ? <span className="text-muted-foreground">chart of {row.original.image.name}</span> : row.original.customers),
+  },
 ];
 
 export default async function RepositoriesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {

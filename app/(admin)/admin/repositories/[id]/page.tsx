@@ -24,7 +24,13 @@ export default async function RepositoryPage({ params }: { params: Promise<{ id:
     <div className="max-w-3xl space-y-6">
       <PageHeader
         title={<span className="font-mono">{repository.name}</span>}
-        description={repository.description ?? undefined}
+        description={
+          repository.image
+            ? `The Helm chart of ${repository.image.name}: customers entitled to the image can pull it.`
+            : repository.chart
+              ? `Its Helm chart is ${repository.chart.name} (version ${repository.chart.defaultTag}).${repository.description ? ` ${repository.description}` : ''}`
+              : (repository.description ?? undefined)
+        }
         breadcrumbs={[{ label: 'Repositories', href: '/admin/repositories' }, { label: repository.name }]}
       />
       <Card>
@@ -41,7 +47,6 @@ export default async function RepositoryPage({ params }: { params: Promise<{ id:
               upstreamRepository: repository.upstreamRepository,
               upstreamUsername: repository.upstreamUsername,
               defaultTag: repository.defaultTag,
-              chartVersion: repository.chartVersion,
               redirectMode: repository.redirectMode,
             }}
           />

@@ -3,12 +3,14 @@ import { RepositoryForm } from '@/components/repositories/repository-form';
 import { Card, CardContent } from '@/components/ui/card';
 import { PageHeader } from '@/components/ui/page-header';
 import { requireStaffPage } from '@/lib/auth/session';
+import { listRepositories } from '@/lib/registry/repositories';
 import { createRepositoryAction } from '../actions';
 
 export const metadata: Metadata = { title: 'Register repository' };
 
 export default async function NewRepositoryPage() {
-  await requireStaffPage('/admin/repositories/new');
+  const { actor } = await requireStaffPage('/admin/repositories/new');
+  const images = (await listRepositories(actor)).filter((r) => r.kind === 'image' && !r.chart).map((r) => r.name);
   return (
     <div className="max-w-3xl">
       <PageHeader
@@ -18,7 +20,7 @@ export default async function NewRepositoryPage() {
       />
       <Card>
         <CardContent className="pt-5 sm:pt-6">
-          <RepositoryForm action={createRepositoryAction} mode="create" values={{ defaultTag: 'latest', redirectMode: 'follow' }} />
+          <RepositoryForm action={createRepositoryAction} mode="create" values={{ redirectMode: 'follow' }} images={images} />
         </CardContent>
       </Card>
     </div>

@@ -27,18 +27,17 @@ test.describe('billing', () => {
     await signIn(page, OWNER);
     await ensureCommunity(page);
 
-    // The customer meets an UpgradeGate: API access (a Team feature) on the Plan & usage page
-    // (issue 5). Until that page is on this branch, the journey starts where the gate links to.
-    const usage = await page.goto(USAGE);
-    const gated = usage?.status() === 200;
-    if (gated) {
-      const locked = page.getByRole('region', { name: 'API access is locked' });
-      await expect(locked).toBeVisible();
-      await locked.getByRole('link', { name: 'Upgrade to Team' }).click();
-      await expect(page).toHaveURL(/\/portal\/hooli\/billing\?upgrade=team$/);
-    } else {
-      await page.goto(`${BILLING}?upgrade=team`);
-    }
+    // The customer meets an UpgradeGate: API access (a Team feature) on the Plan & usage page.
+    // Its button goes straight into Stripe Checkout for Team, in one click.
+    await page.goto(USAGE);
+    const locked = page.getByRole('region', { name: 'API access is locked' });
+    await expect(locked).toBeVisible();
+    await locked.getByRole('button', { name: 'Upgrade to Team' }).click();
+    await expect(page).toHaveURL(/\/checkout\/cs_test_/);
+    await expect(page.getByText('TEST MODE')).toBeVisible();
+    // Backing out lands on the billing page with Team chosen, to compare plans first.
+    await page.getByRole('link', { name: '← Back' }).click();
+    await expect(page).toHaveURL(/\/portal\/hooli\/billing\?checkout=canceled&upgrade=team$/);
     await expect(page.getByRole('heading', { name: 'Billing', level: 1 })).toBeVisible();
     await expect(page.getByRole('status').filter({ hasText: 'Test mode' })).toBeVisible();
     const team = page.getByRole('region', { name: 'Team plan' });
@@ -68,13 +67,11 @@ test.describe('billing', () => {
     await expect(invoices.getByText('$49.00')).toBeVisible();
     await expect(invoices.getByText('paid')).toBeVisible();
     await expect(page.getByRole('region', { name: 'Team plan' }).getByText('Current plan')).toBeVisible();
-    if (gated) {
-      // The gated feature is open now.
-      await page.goto(USAGE);
-      await expect(page.getByTestId('api-access')).toBeVisible();
-      await expect(page.getByRole('region', { name: 'API access is locked' })).toHaveCount(0);
-      await page.goto(BILLING);
-    }
+    // The gated feature is open now.
+    await page.goto(USAGE);
+    await expect(page.getByTestId('api-access')).toBeVisible();
+    await expect(page.getByRole('region', { name: 'API access is locked' })).toHaveCount(0);
+    await page.goto(BILLING);
 
     // A failed renewal: past_due with a grace period, then paid again, all through signed webhooks.
     await page.getByRole('button', { name: 'Manage billing' }).click();

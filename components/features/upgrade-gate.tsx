@@ -4,7 +4,10 @@ import { prisma } from '@/lib/db/client';
 import type { FeatureKey } from '@/lib/features/catalog';
 import type { FeatureDecision } from '@/lib/features/decide';
 import { getFeatureDecision } from '@/lib/features/entitlements';
+import { upgradeTierFor } from '@/lib/features/decide';
+import { tierLabel } from '@/lib/features/tiers';
 import { salesContact } from '@/lib/features/sales';
+import { UpgradeButton } from '@/components/billing/upgrade-button';
 import { UpgradePrompt } from './upgrade-prompt';
 
 /**
@@ -32,5 +35,7 @@ export async function UpgradeGate({
 }) {
   const result = decision ?? (await getFeatureDecision(prisma, org.id, feature));
   if (result.allowed) return <>{children}</>;
-  return <UpgradePrompt decision={result} orgSlug={org.slug} salesContact={await salesContact()} className={className} />;
+  const tier = upgradeTierFor(result.reason);
+  const upgrade = tier ? <UpgradeButton org={org} tier={tier} subject={`${tierLabel(tier)} plan for ${org.slug}: ${result.label}`} /> : undefined;
+  return <UpgradePrompt decision={result} orgSlug={org.slug} salesContact={await salesContact()} upgrade={upgrade} className={className} />;
 }

@@ -1,7 +1,9 @@
 import { Lock, Mail, Sparkles } from 'lucide-react';
+import type { ReactNode } from 'react';
 import { buttonVariants, LinkButton } from '@/components/ui/button';
 import { cn } from '@/components/ui/cn';
 import { describeDenial, upgradeTierFor, type FeatureDecision } from '@/lib/features/decide';
+import { salesHref } from '@/lib/features/sales-href';
 import { TIERS, tierLabel } from '@/lib/features/tiers';
 
 export type Denied = Extract<FeatureDecision, { allowed: false }>;
@@ -15,7 +17,7 @@ export interface CallToAction {
 /** What the prompt offers for a denial: Team is bought through billing checkout, Enterprise through sales. */
 export function callToAction(decision: Denied, orgSlug: string, salesContact: string): CallToAction {
   const tier = upgradeTierFor(decision.reason);
-  const sales = (subject: string) => (salesContact.startsWith('mailto:') ? `${salesContact}?subject=${encodeURIComponent(subject)}` : salesContact);
+  const sales = (subject: string) => salesHref(salesContact, subject);
   if (tier) {
     if (TIERS[tier].purchase === 'checkout') {
       return { kind: 'upgrade', label: `Upgrade to ${tierLabel(tier)}`, href: `/portal/${encodeURIComponent(orgSlug)}/billing?upgrade=${tier}` };
@@ -44,7 +46,20 @@ const TITLES: Record<Denied['reason']['code'], (label: string) => string> = {
 };
 
 /** The UpgradeGate's face: why the feature is closed and the one thing to do about it. */
-export function UpgradePrompt({ decision, orgSlug, salesContact, className }: { decision: Denied; orgSlug: string; salesContact: string; className?: string }) {
+export function UpgradePrompt({
+  decision,
+  orgSlug,
+  salesContact,
+  upgrade,
+  className,
+}: {
+  decision: Denied;
+  orgSlug: string;
+  salesContact: string;
+  /** The server-decided upgrade button (UpgradeButton: one click into Checkout where possible), replacing the plain link. */
+  upgrade?: ReactNode;
+  className?: string;
+}) {
   const action = callToAction(decision, orgSlug, salesContact);
   const tier = upgradeTierFor(decision.reason);
   return (
@@ -64,7 +79,9 @@ export function UpgradePrompt({ decision, orgSlug, salesContact, className }: { 
           {tier ? <p className="text-xs text-muted-foreground">{TIERS[tier].label}: {TIERS[tier].description}</p> : null}
         </div>
       </div>
-      {action.href ? (
+      {upgrade && (action.kind === 'upgrade' || action.kind === 'contact_sales') && tier ? (
+        <div className="pl-14">{upgrade}</div>
+      ) : action.href ? (
         <div className="pl-14">
           {action.kind === 'upgrade' ? (
             <LinkButton href={action.href}>

@@ -7,7 +7,7 @@ import { prisma } from '@/lib/db/client';
 import { ConflictError, ValidationError } from '@/lib/errors';
 import { authorizeOrg } from '@/lib/rbac/authorize';
 import { INTERVALS, PLANS, planFor, priceIdFor, selfServe, type BillingInterval } from './plans';
-import { requireBillingConfig } from './config';
+import { billingConfig, requireBillingConfig } from './config';
 import { stripeClient } from './stripe-client';
 
 export const checkoutSchema = z.object({
@@ -66,6 +66,20 @@ async function ensureStripeCustomer(actor: Actor, org: { id: string; name: strin
 }
 
 /** Creates a Stripe Checkout Session for a plan and answers its URL (the caller redirects there). */
+/**
+ * Whether an upgrade to `tier` can go straight into Stripe Checkout in one
+ * click: billing configured, the plan sold by checkout with a monthly price,
+ * the org not on a contract, and no subscription already (which changes in
+ * the billing portal instead). Permission is checked when the click comes.
+ */
+export async function oneClickCheckout(orgId: string, tier: string): Promise<boolean> {
+  const plan = planFor(tier);
+  if (!billingConfig() || !plan || !selfServe(plan.tier) || !priceIdFor(plan, 'month')) return false;
+  const org = await prisma.organization.findUnique({ where: { id: orgId }, select: { manualTier: true } });
+  if (!org || org.manualTier) return false;
+  return !(await prisma.subscription.findFirst({ where: { orgId, status: { in: LIVE_STATUSES } }, select: { id: true } }));
+}
+
 export async function startCheckout(actor: Actor, input: CheckoutInput, origin = publicUrl()): Promise<{ url: string; sessionId: string }> {
   const { org: slug, tier, interval } = checkoutSchema.parse(input);
   const { org } = await authorizeOrg(prisma, actor, { slug }, { org: 'billing.manage', staff: 'billing.manage' });

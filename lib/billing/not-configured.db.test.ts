@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { prisma } from '@/lib/db/client';
 import { POST as stripeWebhookRoute } from '@/app/api/webhooks/stripe/route';
 import { createMember, createOrg, createStaff } from '@/lib/testing/factories';
-import { openBillingPortal, startCheckout } from './checkout';
+import { oneClickCheckout, openBillingPortal, startCheckout } from './checkout';
 import { getOrgBilling } from './overview';
 import { syncBilling } from './sync';
 import { processStripeWebhook } from './webhooks';
@@ -24,6 +24,8 @@ describe('billing without Stripe keys', () => {
       message: 'Billing is not configured on this server: STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET are not set.',
     };
     await expect(startCheckout(owner.actor, { org: org.slug, tier: 'team' })).rejects.toMatchObject(notConfigured);
+    // Upgrade buttons then lead to the billing page, which says why, not into a Checkout that cannot open.
+    expect(await oneClickCheckout(org.id, 'team')).toBe(false);
     await expect(openBillingPortal(owner.actor, org.slug)).rejects.toMatchObject(notConfigured);
     await expect(syncBilling((await createStaff('staff-billing')).actor)).rejects.toMatchObject(notConfigured);
     await expect(processStripeWebhook('{}', 't=1,v1=x')).rejects.toMatchObject(notConfigured);

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prisma } from '@/lib/db/client';
 import { runCli } from '@/lib/testing/cli';
-import { createMember, createOrg } from '@/lib/testing/factories';
+import { createMember, createOrg, createStaff } from '@/lib/testing/factories';
 import { startBillingTestEnv, subscribedOrg, type BillingTestEnv } from '@/lib/testing/stripe';
-import { startCheckout } from './checkout';
+import { oneClickCheckout, startCheckout } from './checkout';
+import { setManualTier } from './staff';
 
 let env: BillingTestEnv;
 beforeAll(async () => {
@@ -94,3 +95,21 @@ describe('portcullis billing sync', () => {
     expect(clear.stdout).toContain('tier is now community');
   });
 });
+
+describe('one-click upgrades', () => {
+  it('go straight into Checkout only for a self-serve plan, an org without a subscription or contract', async () => {
+    const org = await createOrg({ tier: 'community' });
+    expect(await oneClickCheckout(org.id, 'team')).toBe(true);
+    // Enterprise is sold by sales; the top tier has nothing to buy.
+    expect(await oneClickCheckout(org.id, 'enterprise')).toBe(false);
+    expect(await oneClickCheckout(org.id, 'nonsense')).toBe(false);
+    // Subscribed: plan changes go through the billing portal instead.
+    const { org: subscribed } = await subscribedOrg(env);
+    expect(await oneClickCheckout(subscribed.id, 'team')).toBe(false);
+    // On a contract (manual tier): the account team changes it.
+    const contract = await createOrg({ tier: 'community' });
+    await setManualTier((await createStaff('staff-billing')).actor, { orgId: contract.id, tier: 'community', reason: 'pilot under contract' });
+    expect(await oneClickCheckout(contract.id, 'team')).toBe(false);
+  });
+});
+

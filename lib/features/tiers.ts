@@ -84,3 +84,9 @@ export function tierIncludes(tier: string, required: string): boolean {
 export function tierLabel(tier: string): string {
   return isTier(tier) ? TIERS[tier].label : tier;
 }
+
+/** The tier above `tier` (what "upgrade" means from it), or null at the top. */
+export function nextTier(tier: string): Tier | null {
+  const rank = tierRank(tier);
+  return TIER_KEYS.find((key) => TIERS[key].rank === rank + 1) ?? null;
+}

@@ -22,6 +22,7 @@ import { getFeatureDecision, getFeatureDecisions } from '@/lib/features/entitlem
 import { setFeatureOverride } from '@/lib/features/flags';
 import { getQuotaStatus } from '@/lib/features/quotas';
 import { salesContact } from '@/lib/features/sales';
+import { instructionSettings } from '@/lib/instructions/templates';
 import { getInstructions } from '@/lib/instructions/instructions';
 import { orgLicenseSummary } from '@/lib/licensing/expiry';
 import { getLicense, issueLicense, licenseToken, listLicenses } from '@/lib/licensing/licenses';
@@ -162,6 +163,7 @@ const READS: Record<string, (c: Customer) => Promise<unknown>> = {
   '@/lib/features/entitlements#getFeatureDecisions': (c) => getFeatureDecisions(prisma, c.org.id),
   '@/lib/features/quotas#getQuotaStatus': (c) => getQuotaStatus(prisma, c.org.id),
   '@/lib/features/sales#salesContact': () => salesContact(prisma),
+  '@/lib/instructions/templates#instructionSettings': () => instructionSettings(prisma),
   '@/lib/instructions/instructions#getInstructions': (c) => getInstructions(c.owner.actor, c.org.id),
   '@/lib/instructions/instructions#deliverInstructions': (c) =>
     asUser(c.owner.user.id, async () => text(await portalInstallDownload(new Request(`http://portal.test/portal/${c.org.slug}/install/download`), params({ org: c.org.slug })))),
@@ -203,7 +205,11 @@ const NOT_READS: Record<string, string> = {
   '@/lib/auth/session#actorFor': 'builds the actor; the export route is read above',
   '@/lib/auth/session#currentActor': 'the signed-in actor (used by every read above)',
   '@/lib/auth/session#getSessionUser': "the signed-in user's own session (used by the routes read above)",
+  '@/lib/billing/actions': 'server actions: the tenant sweep calls them',
+  '@/lib/billing/checkout#oneClickCheckout': 'a yes/no about the viewer\'s own org (plan, contract, subscription), nothing stored is shown',
   '@/lib/billing/money': 'formatting',
+  '@/lib/features/sales#salesHref': 'builds a link',
+  '@/lib/features/sales-href': 'builds a link',
   '@/lib/billing/plans': 'tier labels and order',
   '@/lib/config/public-url': 'the public URL',
   '@/lib/db/client#prisma': 'the team pages count rows and list member emails; the install download finds the org id',

@@ -305,12 +305,12 @@ const CASES: Record<string, Case> = {
     fields: (w) => ({ orgId: w.org.id, id: w.sso!.groupRoleId }),
   },
   // billing (Stripe through the local stand-in)
-  'app/(portal)/portal/[org]/billing/actions.ts#checkoutAction': {
+  'lib/billing/actions.ts#checkoutAction': {
     kind: 'org',
     permission: 'billing.manage',
     fields: (w) => ({ org: w.org.slug, tier: 'enterprise', interval: 'month' }),
   },
-  'app/(portal)/portal/[org]/billing/actions.ts#billingPortalAction': {
+  'lib/billing/actions.ts#billingPortalAction': {
     kind: 'org',
     permission: 'billing.manage',
     needs: ['billing'],

@@ -13,7 +13,7 @@ import { formatMoney } from '@/lib/billing/money';
 import { getOrgBilling, type OrgBilling } from '@/lib/billing/overview';
 import { isTier, tierLabel, tierRank, tierSummary } from '@/lib/billing/plans';
 import { formatDate } from '@/lib/format';
-import { billingPortalAction, checkoutAction } from './actions';
+import { billingPortalAction, checkoutAction } from '@/lib/billing/actions';
 
 export const metadata: Metadata = { title: 'Billing' };
 

@@ -2,12 +2,12 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { TokenStatusBadge } from '@/components/customers/badges';
 import { TokenRevealHost } from '@/components/customers/token-dialogs';
-import { Alert } from '@/components/ui/alert';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { PageHeader } from '@/components/ui/page-header';
 import { requirePortalPage } from '@/lib/auth/session';
 import { formatDate, formatRelative } from '@/lib/format';
 import { getInstructions } from '@/lib/instructions/instructions';
+import { instructionSettings } from '@/lib/instructions/templates';
 import { listTokens, tokenStatus, type TokenStatus } from '@/lib/registry/tokens';
 import { PortalInstructions, PortalRotateToken } from './install-client';
 
@@ -38,6 +38,50 @@ export default async function InstallPage({ params, searchParams }: { params: Pr
   const visibleTokens = tokens?.filter((token) => !token.revokedAt && token.expiresAt > now) ?? null;
   const downloadHref = `${base}/install/download${instructions.repository ? `?repo=${encodeURIComponent(instructions.repository.id)}` : ''}`;
 
+  if (instructions.repositories.length === 0) {
+    // Not a dead end: say what happens next and who makes it happen.
+    const { vendorContact } = await instructionSettings();
+    const email = /^[^\s@]+@[^\s@]+$/.test(vendorContact) ? vendorContact : null;
+    return (
+      <>
+        <PageHeader title="Install" description="Pull the enterprise images with your registry token, then install with Helm or plain manifests." />
+        <Card>
+          <CardHeader>
+            <CardTitle>Nothing to install yet</CardTitle>
+            <CardDescription>{org.name} has not been given access to the enterprise images yet. That is the vendor&apos;s step; here is what happens next.</CardDescription>
+          </CardHeader>
+          <CardContent>
+            <ol className="list-decimal space-y-2 pl-5 text-sm">
+              <li>
+                Ask{' '}
+                {email ? (
+                  <a className="font-medium underline" href={`mailto:${email}?subject=${encodeURIComponent(`Enterprise image access for ${org.name}`)}`}>
+                    {email}
+                  </a>
+                ) : (
+                  vendorContact
+                )}{' '}
+                to entitle {org.name} to the enterprise image. Nothing is needed from you but the request.
+              </li>
+              <li>This page then shows your install instructions, and a registry token for your cluster (or your vendor sends you one).</li>
+              <li>
+                Meanwhile, invite the people who will install it on the{' '}
+                <Link className="font-medium underline" href={`${base}/team`}>
+                  Team
+                </Link>{' '}
+                page, and check what your plan includes on{' '}
+                <Link className="font-medium underline" href={`${base}/usage`}>
+                  Plan &amp; usage
+                </Link>
+                .
+              </li>
+            </ol>
+          </CardContent>
+        </Card>
+      </>
+    );
+  }
+
   return (
     <>
       <PageHeader
@@ -57,11 +101,6 @@ export default async function InstallPage({ params, searchParams }: { params: Pr
             </Link>
           ))}
         </nav>
-      ) : null}
-      {instructions.repositories.length === 0 ? (
-        <Alert tone="warning" title="Nothing to install yet" className="mb-6">
-          Your organization is not entitled to any repository yet. Your vendor contact will set this up.
-        </Alert>
       ) : null}
 
       {visibleTokens ? (

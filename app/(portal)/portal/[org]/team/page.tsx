@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { DataTable, type DataTableColumn } from '@/components/data-table';
+import { UpgradeButton } from '@/components/billing/upgrade-button';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
@@ -13,6 +14,7 @@ import { listMembers, MEMBER_SORTS, type Member } from '@/lib/members/members';
 import { seatStatus } from '@/lib/members/seats';
 import { coversRole } from '@/lib/rbac/grants';
 import { BUILTIN_ROLE_KEYS } from '@/lib/rbac/permissions';
+import { nextTier } from '@/lib/features/tiers';
 import { assignableRoles } from '@/lib/roles/roles';
 import { parseTableQuery, type SearchParamsInput } from '@/lib/table/query';
 import { leaveOrgAction, removeMemberAction, revokeInvitationAction } from './actions';
@@ -123,7 +125,12 @@ export default async function TeamPage({ params, searchParams }: { params: Promi
         }
       />
       {seats.limit !== null && seats.level !== 'ok' ? (
-        <Alert tone={seats.level === 'exceeded' ? 'danger' : 'warning'} title={seats.level === 'exceeded' ? 'All seats are taken' : 'Seats are running out'} className="mb-6">
+        <Alert
+          tone={seats.level === 'exceeded' ? 'danger' : 'warning'}
+          title={seats.level === 'exceeded' ? 'All seats are taken' : 'Seats are running out'}
+          className="mb-6"
+          action={nextTier(org.tier) ? <UpgradeButton org={org} tier={nextTier(org.tier)!} subject={`More seats for ${org.slug}`} /> : null}
+        >
           {seats.used} of {seats.limit} seats of the {org.tier} plan are used by members and pending invitations.{' '}
           {seats.level === 'exceeded' ? 'Remove a member or withdraw an invitation to invite someone else, or upgrade for more seats.' : 'Upgrade for more seats before you run out.'}
         </Alert>

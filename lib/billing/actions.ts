@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { formAction } from '@/lib/actions';
 import { checkoutSchema, openBillingPortal, returnOrigin, startCheckout } from '@/lib/billing/checkout';
 
-/** Creates a Checkout Session for the chosen plan and sends the browser to it. */
+/** Creates a Checkout Session for the chosen plan and sends the browser to it (the billing page's plan picker, and every UpgradeButton). */
 export const checkoutAction = formAction(checkoutSchema, async (input, actor) => {
   const { url } = await startCheckout(actor, input, returnOrigin(await headers()));
   redirect(url);

@@ -54,5 +54,5 @@ export const confirmEmailChangeAction = formAction(confirmEmailChangeSchema, asy
 /** Deletes the signed-in person's account, then clears this browser's cookie. */
 export const deleteAccountAction = formAction(deleteAccountSchema, async (input, actor) => {
   await deleteOwnAccount(actor, input);
-  await signOut({ redirectTo: '/sign-in?deleted=1' });
+  await signOut({ redirectTo: '/sign-in' });
 });

@@ -1,6 +1,7 @@
 'use client';
 
 import { useActionState, useState } from 'react';
+import { toast } from 'sonner';
 import { Form, SubmitButton, TextField } from '@/components/forms';
 import { Button } from '@/components/ui/button';
 import type { ActionResult, ActionState } from '@/lib/action-result';
@@ -19,13 +20,17 @@ export function ChangeEmailForm({ email, requestAction, confirmAction }: { email
   }, null);
   const [confirmed, confirm, confirming] = useActionState<ActionState<{ email: string }>, FormData>(async (previous, formData) => {
     const result = await confirmAction(previous, formData);
-    if (result.ok) setPendingAddress(null);
+    // The code form goes away on success, so the toast is shown from here.
+    if (result.ok) {
+      setPendingAddress(null);
+      if (result.message) toast.success(result.message);
+    }
     return result;
   }, null);
 
   if (pendingAddress) {
     return (
-      <Form action={confirm} state={confirmed} className="max-w-sm space-y-4">
+      <Form action={confirm} state={confirmed} toastOnSuccess={false} className="max-w-sm space-y-4">
         <p className="text-sm" role="status">
           We sent a code to <strong>{pendingAddress}</strong>. Type it here to make it your address; until then, {email} stays.
         </p>

@@ -536,7 +536,8 @@ async function accountDigest(subject: AccountSubject): Promise<string> {
   const user = await prisma.user.findUnique({ where: { id: subject.user.id }, omit: { passwordHash: false } });
   const sessions = await prisma.session.findMany({ where: { userId: subject.user.id }, orderBy: { id: 'asc' } });
   const memberships = await prisma.membership.findMany({ where: { userId: subject.user.id }, orderBy: { id: 'asc' } });
-  const proofs = await prisma.mailboxProof.findMany({ where: { subjectId: subject.user.id }, orderBy: { id: 'asc' } });
+  // Address-change codes asked for on /account (password-reset links are the public cases' and change the account only when used).
+  const proofs = await prisma.mailboxProof.findMany({ where: { subjectId: subject.user.id, purpose: 'email_change' }, orderBy: { id: 'asc' } });
   return JSON.stringify({ user, sessions, memberships, proofs });
 }
 

@@ -89,6 +89,20 @@ test.describe('the first owner, from the admin side', () => {
     await expect(owner.getByRole('definition').filter({ hasText: moved }).first()).toBeVisible();
     const notice = await mailTo(email, /^Your Portcullis email address was changed$/, since);
     expect(notice.text).toContain(moved);
+
+    // Their data, as JSON: the new address, the membership, nothing secret.
+    const [download] = await Promise.all([owner.waitForEvent('download'), owner.getByRole('link', { name: 'Download your data' }).click()]);
+    const exported = await (await download.createReadStream()).toArray().then((chunks) => Buffer.concat(chunks).toString('utf8'));
+    const data = JSON.parse(exported) as { profile: { email: string }; memberships: { slug: string; role: string }[] };
+    expect(data.profile.email).toBe(moved);
+    expect(data.memberships).toEqual([expect.objectContaining({ slug, role: 'Owner' })]);
+    expect(exported).not.toMatch(/passwordHash|scrypt\$|pci_|pcm_/);
+
+    // As the only owner they cannot delete their account; the message names the organization.
+    const deleteForm = owner.locator('form').filter({ has: owner.getByRole('button', { name: 'Delete my account' }) });
+    await deleteForm.getByLabel('Current password').fill('a long enough password');
+    await deleteForm.getByRole('button', { name: 'Delete my account' }).click();
+    await expect(deleteForm.getByText(`You are the last owner of ${name}.`)).toBeVisible();
     await ownerContext.close();
   });
 });

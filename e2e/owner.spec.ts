@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect, test } from '@playwright/test';
-import { storageState } from './fixtures';
+import { signIn, storageState } from './fixtures';
 import { mailCount, mailTo } from './mailbox';
 
 // Staff, a new customer's first owner in a second browser, and several mails: more time than a one-page test.
@@ -103,6 +103,21 @@ test.describe('the first owner, from the admin side', () => {
     await deleteForm.getByLabel('Current password').fill('a long enough password');
     await deleteForm.getByRole('button', { name: 'Delete my account' }).click();
     await expect(deleteForm.getByText(`You are the last owner of ${name}.`)).toBeVisible();
+
+    // Staff deactivate the owner from the customer page: the owner's browser is signed out on its next click.
+    await page.goto(`/admin/customers/${slug}`);
+    const ownerRow = page.getByRole('list', { name: 'Members' }).getByRole('listitem').filter({ hasText: moved });
+    await ownerRow.getByRole('button', { name: 'Deactivate' }).click();
+    await page.getByRole('dialog', { name: `Deactivate ${moved}?` }).getByRole('button', { name: 'Deactivate' }).click();
+    await expect(ownerRow).toContainText('Deactivated');
+    await owner.goto(`/portal/${slug}`);
+    await expect(owner).toHaveURL(/\/sign-in/);
+    await ownerRow.getByRole('button', { name: 'Reactivate' }).click();
+    await page.getByRole('dialog', { name: `Reactivate ${moved}?` }).getByRole('button', { name: 'Reactivate' }).click();
+    await expect(ownerRow).not.toContainText('Deactivated');
+    // Reactivated, they sign in again, with their new address.
+    await signIn(owner, moved, 'a long enough password');
+    await expect(owner).toHaveURL(new RegExp(`/portal/${slug}$`));
     await ownerContext.close();
   });
 });

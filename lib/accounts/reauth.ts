@@ -1,3 +1,4 @@
+import 'server-only';
 import { prisma } from '@/lib/db/client';
 import { RateLimitedError, UnauthorizedError, ValidationError } from '@/lib/errors';
 import { refundRateLimit, reserveRateLimit } from '@/lib/rate-limit';

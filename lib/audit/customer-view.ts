@@ -119,6 +119,13 @@ export const CUSTOMER_AUDIT_FIELDS: Record<string, CustomerAuditFields> = {
   'membership.create': ALL,
   'membership.role_change': ALL,
   'user.create': ALL,
+  // One's own account (/account), and staff (de)activating a customer's person.
+  'user.deactivate': ALL,
+  'user.reactivate': ALL,
+  'account.email_change_request': ALL,
+  'account.email_change': ALL,
+  'account.delete': ALL,
+  'account.data_export': ALL,
   'auth.sign_in': ALL,
   'auth.sign_in_failed': ALL,
   'auth.sign_out': ALL,

@@ -3,6 +3,7 @@ import { recordAudit } from '@/lib/audit/record';
 import { prisma, type Db } from '@/lib/db/client';
 import { sqlTimestamp, type Sql } from '@/lib/db/sql';
 import { NotFoundError, UnauthorizedError } from '@/lib/errors';
+import { markOwnerSignedIn } from '@/lib/onboarding/items';
 import { isStaffRole } from '@/lib/rbac/permissions';
 import type { Actor } from './actor';
 import { deviceLabel } from './device-label';
@@ -23,7 +24,7 @@ import type { SessionMembership, SessionUser } from './session-user';
  * the rows.
  */
 
-export type SessionEndReason = 'sign_out' | 'ended_by_user' | 'password_reset' | 'password_change' | 'removed' | 'deactivated';
+export type SessionEndReason = 'sign_out' | 'ended_by_user' | 'password_reset' | 'password_change' | 'removed' | 'deactivated' | 'account_deleted';
 
 /** `last_seen_at` is written at most this often per session, so a busy browser costs no write per request. */
 export const SESSION_TOUCH_SECONDS = 60;
@@ -65,6 +66,8 @@ export async function startSession(tx: Db, actor: Actor, input: { authMethod: st
     target: { type: 'user', id: userId },
     metadata: { sessionId: row.id, method: input.authMethod },
   });
+  // Every sign-in (password or SSO) starts here: an owner's first one ticks their org's onboarding checklist.
+  await markOwnerSignedIn(tx, actor, userId);
   return { id: row.id, expiresAt };
 }
 

@@ -1,4 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setMailTransport } from '@/lib/mail/send';
+import { smtpTransport } from '@/lib/mail/smtp';
+import { startMailSink, type MailSink } from '@/lib/testing/mail-sink';
 import { prisma } from '@/lib/db/client';
 import { openUpstreamSecret } from '@/lib/registry/upstream-credential';
 import { isWellFormedToken } from '@/lib/registry/token-format';
@@ -34,11 +37,61 @@ async function onboarded() {
   return { slug, name, repo };
 }
 
+// Invitation mail goes through the real SMTP transport to a real SMTP server started here.
+let sink: MailSink;
+beforeAll(async () => {
+  sink = await startMailSink();
+  setMailTransport(smtpTransport(sink.url));
+});
+afterAll(async () => {
+  setMailTransport(undefined);
+  await sink.close();
+});
+
+describe('portcullis customers add / invite: the first owner', () => {
+  it('add invites EMAIL as owner (mailed, link on the last line), audited as cli:<os user>; --no-invite does not', async () => {
+    const slug = uniqueSlug('own');
+    const email = `boss@${slug}.test`;
+    const added = await ok(['customers', 'add', `Owned ${slug}`, email, '--slug', slug]);
+    const lines = added.stdout.trimEnd().split('\n');
+    expect(lines[1]).toMatch(new RegExp(`^Invited ${email} as Owner \\(expires \\d{4}-\\d{2}-\\d{2}\\); the invitation was emailed$`));
+    expect(added.lastLine).toMatch(/^http:\/\/\S+\/invite\/pci_[0-9A-Za-z]{43}$/);
+    const mail = await sink.waitFor((m) => m.to.includes(email));
+    expect(mail.text).toContain(added.lastLine);
+    const org = await prisma.organization.findUniqueOrThrow({ where: { slug } });
+    const invitation = await prisma.invitation.findFirstOrThrow({ where: { orgId: org.id } });
+    expect(invitation).toMatchObject({ email, role: 'owner', acceptedAt: null, revokedAt: null });
+    expect(await prisma.auditEvent.findFirstOrThrow({ where: { orgId: org.id, action: 'member.invite' } })).toMatchObject({ actorType: 'cli', actorLabel: expect.stringMatching(/^cli:/) });
+
+    const quiet = uniqueSlug('quiet');
+    const plain = await ok(['customers', 'add', `Quiet ${quiet}`, `ops@${quiet}.test`, '--slug', quiet, '--no-invite']);
+    expect(plain.stdout.trimEnd().split('\n')).toHaveLength(1);
+    expect(await prisma.invitation.count({ where: { org: { slug: quiet } } })).toBe(0);
+  });
+
+  it('invite CUSTOMER EMAIL [--role ROLE] invites more people; bad input changes nothing', async () => {
+    const slug = uniqueSlug('more');
+    await ok(['customers', 'add', `More ${slug}`, `ops@${slug}.test`, '--slug', slug, '--no-invite', '--tier', 'enterprise']);
+    const second = await ok(['customers', 'invite', slug, `Second@${slug}.test`]);
+    expect(second.stdout).toMatch(new RegExp(`^Invited second@${slug}.test as Owner`));
+    const admin = await ok(['customers', 'invite', `More ${slug}`, `admin@${slug}.test`, '--role', 'admin']);
+    expect(admin.stdout).toMatch(/ as Admin /);
+    const rows = await prisma.invitation.findMany({ where: { org: { slug } }, orderBy: { createdAt: 'asc' } });
+    expect(rows.map((r) => [r.email, r.role])).toEqual([[`second@${slug}.test`, 'owner'], [`admin@${slug}.test`, 'admin']]);
+
+    await fails(['customers', 'invite', slug, 'not-an-email'], 1, /email: Enter a valid email address/);
+    await fails(['customers', 'invite', slug, `x@${slug}.test`, '--role', 'emperor'], 1);
+    await fails(['customers', 'invite', uniqueSlug('nobody'), `x@${slug}.test`], 1);
+    await fails(['customers', 'invite', slug], 2);
+    expect(await prisma.invitation.count({ where: { org: { slug } } })).toBe(2);
+  });
+});
+
 describe('portcullis customers', () => {
   it('add creates the customer, audited as cli:<os user>; list shows it', async () => {
     const slug = uniqueSlug('acme');
     const added = await ok(['customers', 'add', `Acme ${slug}`, `Ops@${slug}.test`, '--tier', 'team', '--expires', isoDay(30), '--slug', slug, '--namespace', 'acme']);
-    expect(added.stdout).toBe(`Created customer Acme ${slug} (slug ${slug}, tier team, id ${(await prisma.organization.findUniqueOrThrow({ where: { slug } })).id})\n`);
+    expect(added.stdout.split('\n')[0]).toBe(`Created customer Acme ${slug} (slug ${slug}, tier team, id ${(await prisma.organization.findUniqueOrThrow({ where: { slug } })).id})`);
     const org = await prisma.organization.findUniqueOrThrow({ where: { slug } });
     expect(org).toMatchObject({ contactEmail: `ops@${slug}.test`, tier: 'team', manualTier: 'team', namespace: 'acme' });
     const event = await prisma.auditEvent.findFirstOrThrow({ where: { action: 'customer.create', orgId: org.id } });

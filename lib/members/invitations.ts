@@ -9,6 +9,7 @@ import { generateSecret, keyedHash } from '@/lib/crypto/keyed-hash';
 import { prisma, type Db, type Prisma } from '@/lib/db/client';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
 import { sendMail } from '@/lib/mail/send';
+import { markOnboardingItem } from '@/lib/onboarding/items';
 import { assertCanGrant } from '@/lib/rbac/grants';
 import { resolvedOf, resolveRoleRef, roleRefString } from '@/lib/rbac/role-ref';
 import { authorizePeople, lockOrgPeople } from './access';
@@ -90,6 +91,13 @@ export async function listInvitations(actor: Actor, orgId: string, now = new Dat
     orderBy: { createdAt: 'desc' },
     take: 200,
   });
+  return rows.map((row) => publicInvitation(row, now));
+}
+
+/** Every invitation of the org, whatever became of it (accepted, withdrawn too), newest first: the staff view. */
+export async function listInvitationHistory(actor: Actor, orgId: string, now = new Date()) {
+  const access = await authorizePeople(prisma, actor, orgId, 'members.view');
+  const rows = await prisma.invitation.findMany({ where: { orgId: access.org.id }, select: invitationSelect, orderBy: { createdAt: 'desc' }, take: 100 });
   return rows.map((row) => publicInvitation(row, now));
 }
 
@@ -297,6 +305,8 @@ async function consume(tx: Db, actor: Actor, token: string, user: { id: string; 
     after: { email: user.email, role: roleRefString(membership), roleLabel: resolvedOf(row).label },
     metadata: { invitationId: row.id, invitedBy: row.invitedBy?.email ?? null },
   });
+  // An owner who joins while signed in has signed in as that org's owner (a newcomer ticks it at their first sign-in).
+  if (row.role === 'owner' && actor.sessionId) await markOnboardingItem(tx, row.org.id, 'owner_signed_in', actor);
   return { membershipId: membership.id, orgSlug: row.org.slug, orgName: row.org.name };
 }
 

@@ -20,7 +20,7 @@ export const MEMBER_SORTS = ['name', 'email', 'role', 'joined'] as const;
 export type MemberSort = (typeof MEMBER_SORTS)[number];
 
 const memberInclude = {
-  user: { select: { id: true, email: true, name: true, lastLoginAt: true } },
+  user: { select: { id: true, email: true, name: true, lastLoginAt: true, disabledAt: true } },
   customRole: { select: { name: true, permissions: true } },
   teams: { select: { team: { select: { id: true, name: true } } } },
 } as const;
@@ -35,6 +35,8 @@ function publicMember(row: MemberRow) {
     email: row.user.email,
     name: row.user.name,
     lastLoginAt: row.user.lastLoginAt,
+    /** Vendor staff deactivated this person (lib/staff/customer-users.ts): they cannot sign in. */
+    deactivated: row.user.disabledAt !== null,
     joinedAt: row.createdAt,
     role: row.role,
     roleRef: roleRefString(row),

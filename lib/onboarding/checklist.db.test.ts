@@ -26,6 +26,7 @@ describe('onboarding checklist', () => {
     const checklist = await getChecklist(support.actor, org.id);
     expect(checklist.map((item) => [item.key, item.doneBy])).toEqual([
       ['info_collected', null],
+      ['owner_signed_in', null],
       ['access_granted', support.user.email],
       ['instructions_delivered', support.user.email],
       ['first_pull', null],

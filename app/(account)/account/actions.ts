@@ -3,6 +3,8 @@
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
+import { deleteAccountSchema, deleteOwnAccount } from '@/lib/accounts/delete-account';
+import { confirmEmailChange, confirmEmailChangeSchema, requestEmailChange, requestEmailChangeSchema } from '@/lib/accounts/email-change';
 import { formAction } from '@/lib/actions';
 import { signOut } from '@/lib/auth/config';
 import { changePassword, changePasswordSchema } from '@/lib/auth/passwords';
@@ -30,5 +32,27 @@ export const endOtherSessionsAction = formAction(z.object({}), async (_input, ac
 /** Ends every session, this one included, and clears this browser's cookie. */
 export const endAllSessionsAction = formAction(z.object({}), async (_input, actor) => {
   await endAllSessions(actor, { includeCurrent: true });
+  await signOut({ redirectTo: '/sign-in' });
+});
+
+/** Step one of an address change: the current password, then a code goes to the new address. */
+export const requestEmailChangeAction = formAction(requestEmailChangeSchema, async (input, actor) => {
+  const sent = await requestEmailChange(actor, input);
+  return {
+    data: { newEmail: sent.newEmail, expiresAt: sent.expiresAt.toISOString(), mailed: sent.mailed },
+    message: sent.mailed ? `We sent a code to ${sent.newEmail}.` : `The code could not be sent to ${sent.newEmail}. Try again later.`,
+  };
+});
+
+/** Step two: the code from the new mailbox changes the address. */
+export const confirmEmailChangeAction = formAction(confirmEmailChangeSchema, async (input, actor) => {
+  const { email } = await confirmEmailChange(actor, input);
+  revalidatePath('/account');
+  return { data: { email }, message: `Your address is now ${email}.` };
+});
+
+/** Deletes the signed-in person's account, then clears this browser's cookie. */
+export const deleteAccountAction = formAction(deleteAccountSchema, async (input, actor) => {
+  await deleteOwnAccount(actor, input);
   await signOut({ redirectTo: '/sign-in' });
 });

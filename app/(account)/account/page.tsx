@@ -1,7 +1,9 @@
 import type { Metadata } from 'next';
 import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
+import { ChangeEmailForm } from '@/components/account/change-email-form';
 import { ChangePasswordForm } from '@/components/account/change-password-form';
+import { DeleteAccountForm } from '@/components/account/delete-account-form';
 import { SessionList } from '@/components/account/session-list';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { KeyValueList } from '@/components/ui/key-value-list';
@@ -10,7 +12,15 @@ import { PASSWORD_MIN_LENGTH } from '@/lib/auth/password-policy';
 import { canChangePassword } from '@/lib/auth/passwords';
 import { actorFor, getSessionUser } from '@/lib/auth/session';
 import { listSessions } from '@/lib/auth/sessions';
-import { changePasswordAction, endAllSessionsAction, endOtherSessionsAction, endSessionAction } from './actions';
+import {
+  changePasswordAction,
+  confirmEmailChangeAction,
+  deleteAccountAction,
+  endAllSessionsAction,
+  endOtherSessionsAction,
+  endSessionAction,
+  requestEmailChangeAction,
+} from './actions';
 
 export const metadata: Metadata = { title: 'Your account' };
 
@@ -40,6 +50,21 @@ export default async function AccountPage() {
       </Card>
       <Card>
         <CardHeader>
+          <CardTitle>Email address</CardTitle>
+          <CardDescription>
+            {hasPassword
+              ? 'To change it, confirm your password; we then email a code to the new address, and the change happens when you type it here. Your old address is told.'
+              : 'You sign in with single sign-on, so your organization\'s identity provider owns your address. Ask your administrator to change it there.'}
+          </CardDescription>
+        </CardHeader>
+        {hasPassword ? (
+          <CardContent>
+            <ChangeEmailForm email={user.email} requestAction={requestEmailChangeAction} confirmAction={confirmEmailChangeAction} />
+          </CardContent>
+        ) : null}
+      </Card>
+      <Card>
+        <CardHeader>
           <CardTitle>Password</CardTitle>
           <CardDescription>
             {hasPassword ? 'Changing your password signs out every other device.' : 'You sign in with single sign-on, so your organization manages your password.'}
@@ -65,6 +90,31 @@ export default async function AccountPage() {
           />
         </CardContent>
       </Card>
+      <Card>
+        <CardHeader>
+          <CardTitle>Your data</CardTitle>
+          <CardDescription>Everything Portcullis holds about you, as JSON: your profile, memberships, sessions and what you did (the audit events you caused).</CardDescription>
+        </CardHeader>
+        <CardContent>
+          <a href="/account/export" download className="text-sm font-medium text-primary-strong hover:underline">
+            Download your data
+          </a>
+        </CardContent>
+      </Card>
+      {user.staffRole ? null : (
+        <Card className="border-danger-border">
+          <CardHeader>
+            <CardTitle>Delete your account</CardTitle>
+            <CardDescription>
+              You leave every organization and are signed out everywhere; this cannot be undone. The audit logs keep what you did. The last owner of an organization must make
+              someone else an owner first.
+            </CardDescription>
+          </CardHeader>
+          <CardContent>
+            <DeleteAccountForm action={deleteAccountAction} email={user.email} hasPassword={hasPassword} />
+          </CardContent>
+        </Card>
+      )}
     </>
   );
 }

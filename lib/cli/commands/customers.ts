@@ -3,6 +3,7 @@ import type { CreateCustomerInput } from '@/lib/customers/schema';
 import { listCustomers, parseCustomerQuery } from '@/lib/customers/list-customers';
 import { resolveCustomer } from '@/lib/customers/resolve-customer';
 import { prisma } from '@/lib/db/client';
+import { createInvitation } from '@/lib/members/invitations';
 import { getChecklist, setOnboardingItem } from '@/lib/onboarding/checklist';
 import { isOnboardingKey, ONBOARDING_KEYS } from '@/lib/onboarding/items';
 import { entitle, listEntitlements, resolveRepository, unentitle } from '@/lib/registry/repositories';
@@ -12,6 +13,25 @@ import type { RegisterCommand } from '.';
 
 /** The CLI shows every customer (no paging), up to this many. */
 const CLI_LIST_LIMIT = 100_000;
+
+interface AddOptions {
+  tier?: string;
+  expires?: string;
+  slug?: string;
+  namespace?: string;
+  kubernetesVersion?: string;
+  productVersion?: string;
+  notes?: string;
+  /** false with --no-invite */
+  invite: boolean;
+}
+
+/** The invitation, then its link alone on the last line (for the person to pass on if the email does not arrive). */
+function printInvitation(out: { print(text: string): void }, result: Awaited<ReturnType<typeof createInvitation>>) {
+  const { invitation } = result;
+  out.print(`Invited ${invitation.email} as ${invitation.roleLabel} (expires ${invitation.expiresAt.toISOString().slice(0, 10)}); ${result.mailed ? 'the invitation was emailed' : 'the email could not be sent: pass the link on yourself'}`);
+  out.print(result.link);
+}
 
 export const registerCustomers: RegisterCommand = (program, kit) => {
   const customers = program.command('customers').description('customers (organizations): onboard, list, entitle');
@@ -28,7 +48,8 @@ export const registerCustomers: RegisterCommand = (program, kit) => {
     .option('--kubernetes-version <version>', 'e.g. 1.31')
     .option('--product-version <version>', 'e.g. 4.2.0')
     .option('--notes <text>', 'free-form notes')
-    .action(async (name: string, email: string, options: Record<string, string | undefined>) => {
+    .option('--no-invite', 'do not invite EMAIL as the customer\'s first owner')
+    .action(async (name: string, email: string, options: AddOptions) => {
       const { actor } = await cliContext();
       const org = await createCustomer(actor, {
         name,
@@ -41,7 +62,21 @@ export const registerCustomers: RegisterCommand = (program, kit) => {
         productVersion: options.productVersion,
         notes: options.notes,
       });
-      kit.output(false).print(`Created customer ${org.name} (slug ${org.slug}, tier ${org.tier}, id ${org.id})`);
+      const out = kit.output(false);
+      out.print(`Created customer ${org.name} (slug ${org.slug}, tier ${org.tier}, id ${org.id})`);
+      if (options.invite) printInvitation(out, await createInvitation(actor, { orgId: org.id, email, role: 'owner' }));
+    });
+
+  customers
+    .command('invite')
+    .description('invite someone to a customer (by email, with a link that works once for that address)')
+    .argument('<customer>', 'slug or exact name')
+    .argument('<email>', 'who to invite')
+    .option('--role <role>', 'owner | admin | editor | viewer, or custom:<role id>', 'owner')
+    .action(async (ref: string, email: string, options: { role: string }) => {
+      const { actor } = await cliContext();
+      const org = await resolveCustomer(prisma, ref);
+      printInvitation(kit.output(false), await createInvitation(actor, { orgId: org.id, email, role: options.role }));
     });
 
   customers

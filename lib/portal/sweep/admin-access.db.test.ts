@@ -2,7 +2,10 @@ import { createHash, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ActionResult } from '@/lib/action-result';
+import { generateSecret, keyedHash } from '@/lib/crypto/keyed-hash';
 import { disconnectPrisma, prisma } from '@/lib/db/client';
+import { setMailTransport } from '@/lib/mail/send';
+import { memoryTransport } from '@/lib/mail/transport';
 import { setFeatureOverride } from '@/lib/features/flags';
 import { updateTemplate } from '@/lib/instructions/templates';
 import { issueLicense } from '@/lib/licensing/licenses';
@@ -60,13 +63,17 @@ async function createCustomerWorld() {
   const other = await createOrg({ name: `Other ${uniqueSlug('o')}` });
   const otherOwner = await createMember(other.id, 'owner');
   const colleague = await createStaff('staff-support');
-  return { colleague, staff, org, owner, allPermissions, repository, spareRepository, token: token.record, license: license.license, domain, destination, other, otherOwner };
+  const viewer = await createMember(org.id, 'viewer');
+  const invitation = await prisma.invitation.create({
+    data: { orgId: org.id, email: `${uniqueSlug('first-owner')}@example.test`, role: 'owner', tokenHash: keyedHash(generateSecret('pci_', 32)), expiresAt: new Date(Date.now() + 86_400_000) },
+  });
+  return { colleague, staff, org, owner, allPermissions, repository, spareRepository, token: token.record, license: license.license, domain, destination, other, otherOwner, invitation, viewer };
 }
 type World = Awaited<ReturnType<typeof createCustomerWorld>>;
 
 /** The ids a call may carry that name this customer's things (replaced by unknown ones for the "does it exist?" probe). */
 function customerIds(w: World): string[] {
-  return [w.org.id, w.org.slug, w.token.id, w.license.id, w.repository.id, w.domain.id, w.destination.id];
+  return [w.org.id, w.org.slug, w.token.id, w.license.id, w.repository.id, w.domain.id, w.destination.id, w.invitation.id, w.viewer.user.id];
 }
 
 // ── the cases ──────────────────────────────────────────────────────────────
@@ -126,6 +133,18 @@ const CASES: Record<string, Case> = {
     kind: 'action',
     fields: (w) => ({ orgId: w.org.id, repositoryId: w.repository.id }),
     call: (fn, fields) => (fn as (orgId: string, repositoryId: string | null) => Promise<ActionResult<unknown>>)(fields.orgId as string, fields.repositoryId as string),
+  },
+  // the customer's people: the first owner's invitation, and (de)activating a person
+  [`${CUSTOMERS}/actions.ts#inviteOwnerAction`]: { kind: 'action', fields: (w) => ({ orgId: w.org.id, email: `${uniqueSlug('owner')}@example.test`, role: 'owner' }) },
+  [`${CUSTOMERS}/actions.ts#resendOwnerInvitationAction`]: { kind: 'action', fields: (w) => ({ orgId: w.org.id, invitationId: w.invitation.id }) },
+  [`${CUSTOMERS}/actions.ts#cancelOwnerInvitationAction`]: { kind: 'action', fields: (w) => ({ orgId: w.org.id, invitationId: w.invitation.id }) },
+  [`${CUSTOMERS}/actions.ts#deactivateUserAction`]: { kind: 'action', fields: (w) => ({ orgId: w.org.id, userId: w.viewer.user.id }) },
+  [`${CUSTOMERS}/actions.ts#reactivateUserAction`]: {
+    kind: 'action',
+    prepare: async (w) => {
+      await prisma.user.update({ where: { id: w.viewer.user.id }, data: { disabledAt: new Date() } });
+    },
+    fields: (w) => ({ orgId: w.org.id, userId: w.viewer.user.id }),
   },
   [`${CUSTOMERS}/[slug]/instructions/download/route.ts#GET`]: {
     kind: 'route',
@@ -257,8 +276,11 @@ beforeAll(async () => {
   baseUrl = process.env.DATABASE_URL;
   await disconnectPrisma();
   process.env.DATABASE_URL = scratch.url;
+  // Invitations mail their link: kept in memory here (the invitation tests use a real SMTP server).
+  setMailTransport(memoryTransport());
 });
 afterAll(async () => {
+  setMailTransport(undefined);
   await disconnectPrisma();
   process.env.DATABASE_URL = baseUrl;
   await scratch?.drop();

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { GET as accountExport } from '@/app/(account)/account/export/route';
 import { GET as portalAuditExport } from '@/app/(portal)/portal/[org]/audit/export/route';
 import { GET as portalInstallDownload } from '@/app/(portal)/portal/[org]/install/download/route';
 import { GET as portalLicenseDownload } from '@/app/(portal)/portal/[org]/licenses/[licenseId]/download/route';
@@ -13,7 +14,9 @@ import { openAuditExport } from '@/lib/audit/export-service';
 import { listAuditEvents } from '@/lib/audit/list';
 import { recordAudit } from '@/lib/audit/record';
 import { systemActor } from '@/lib/auth/actor';
+import { canChangePassword } from '@/lib/auth/passwords';
 import { requirePortalPage } from '@/lib/auth/session';
+import { listSessions, startSession } from '@/lib/auth/sessions';
 import { setManualTier } from '@/lib/billing/staff';
 import { getOrgBilling } from '@/lib/billing/overview';
 import { getCustomer, updateCustomer } from '@/lib/customers/customers';
@@ -148,6 +151,13 @@ function withClaims(jwt: string): string {
 
 /** Each library read a customer-facing page, route or API makes, done the way it does, as the customer. */
 const READS: Record<string, (c: Customer) => Promise<unknown>> = {
+  // /account: the person's own account, their data download included.
+  '@/lib/accounts/export#exportOwnData': (c) => asUser(c.owner.user.id, async () => text(await accountExport())),
+  '@/lib/auth/passwords#canChangePassword': (c) => canChangePassword(c.owner.actor).then((has) => ({ has })),
+  '@/lib/auth/sessions#listSessions': async (c) => {
+    await prisma.$transaction((tx) => startSession(tx, c.owner.actor, { authMethod: 'password' }));
+    return listSessions(c.owner.actor);
+  },
   '@/lib/auth/session#requirePortalPage': (c) => asUser(c.owner.user.id, () => requirePortalPage(c.org.slug, 'org.view')),
   '@/lib/portal/overview#portalOverview': (c) => portalOverview(c.owner.actor, c.org.id),
   '@/lib/audit/list#listAuditEvents': (c) => listAuditEvents(c.owner.actor, { kind: 'org', slug: c.org.slug }, {}, page),

@@ -106,11 +106,11 @@ export function discoverEntryPoints(root: string): Discovery {
 }
 
 /**
- * Where customers read: every portal page, layout and route handler (and
+ * Where customers read: every portal and /account page, layout and route handler (and
  * the machine API under app/api/v1), with the components they render and
  * the modules beside them, but not server actions (the tenant sweep's).
  */
-export const READ_ROOTS = ['app/(portal)', 'app/api/v1'] as const;
+export const READ_ROOTS = ['app/(portal)', 'app/(account)', 'app/api/v1'] as const;
 
 function resolveImport(root: string, from: string, spec: string): string | null {
   const base = spec.startsWith('@/') ? path.join(root, spec.slice(2)) : path.resolve(path.dirname(from), spec);

@@ -4,6 +4,7 @@ import type { ActionResult } from '@/lib/action-result';
 import { randomBytes } from 'node:crypto';
 import type { Actor } from '@/lib/auth/actor';
 import { hashPassword } from '@/lib/auth/password';
+import { requestEmailChange } from '@/lib/accounts/email-change';
 import { requestPasswordReset } from '@/lib/auth/passwords';
 import { startSession } from '@/lib/auth/sessions';
 import { UnauthorizedError } from '@/lib/errors';
@@ -115,7 +116,18 @@ interface AccountSubject {
  */
 interface AccountCase {
   kind: 'account';
-  fields: (victim: AccountSubject) => Fields;
+  fields: (victim: AccountSubject) => Fields | Promise<Fields>;
+}
+
+/**
+ * A route under /account answering with the caller's own data: whoever
+ * calls gets only their own (the victim's identifiers never appear in
+ * another caller's answer); signed out → 401; the victim's own call
+ * answers with theirs.
+ */
+interface AccountRouteCase {
+  kind: 'account-route';
+  path: string;
 }
 
 /**
@@ -139,7 +151,7 @@ interface Exempt {
   reason: string;
 }
 
-type Case = OrgActionCase | InvitationCase | OrgRouteCase | AccountCase | PublicCase | Exempt;
+type Case = OrgActionCase | InvitationCase | OrgRouteCase | AccountCase | AccountRouteCase | PublicCase | Exempt;
 
 const TEAM = 'app/(portal)/portal/[org]/team';
 const INVITE = 'app/(portal)/invite/[token]/actions.ts';
@@ -376,6 +388,10 @@ const CASES: Record<string, Case> = {
   [`${ACCOUNT}#endSessionAction`]: { kind: 'account', fields: (v) => ({ sessionId: v.sessions[1] }) },
   [`${ACCOUNT}#endOtherSessionsAction`]: { kind: 'account', fields: () => ({}) },
   [`${ACCOUNT}#endAllSessionsAction`]: { kind: 'account', fields: () => ({}) },
+  [`${ACCOUNT}#requestEmailChangeAction`]: { kind: 'account', fields: (v) => ({ newEmail: `moved-${v.user.id}@example.test`, password: v.password }) },
+  [`${ACCOUNT}#confirmEmailChangeAction`]: { kind: 'account', fields: async (v) => ({ newEmail: `moved-${v.user.id}@example.test`, code: await mailedEmailChangeCode(v) }) },
+  [`${ACCOUNT}#deleteAccountAction`]: { kind: 'account', fields: (v) => ({ password: v.password }) },
+  'app/(account)/account/export/route.ts#GET': { kind: 'account-route', path: '/account/export' },
   // password reset from the sign-in page
   [`${RESET}#requestPasswordResetAction`]: {
     kind: 'public',
@@ -517,9 +533,22 @@ async function accountSubject(user: { id: string; email: string; staffRole: stri
 
 /** Everything stored about one account: its row (password hash included) and its sessions. */
 async function accountDigest(subject: AccountSubject): Promise<string> {
-  const user = await prisma.user.findUniqueOrThrow({ where: { id: subject.user.id }, omit: { passwordHash: false } });
+  const user = await prisma.user.findUnique({ where: { id: subject.user.id }, omit: { passwordHash: false } });
   const sessions = await prisma.session.findMany({ where: { userId: subject.user.id }, orderBy: { id: 'asc' } });
-  return JSON.stringify({ user, sessions });
+  const memberships = await prisma.membership.findMany({ where: { userId: subject.user.id }, orderBy: { id: 'asc' } });
+  // Address-change codes asked for on /account (password-reset links are the public cases' and change the account only when used).
+  const proofs = await prisma.mailboxProof.findMany({ where: { subjectId: subject.user.id, purpose: 'email_change' }, orderBy: { id: 'asc' } });
+  return JSON.stringify({ user, sessions, memberships, proofs });
+}
+
+/** Asks for an address change for the subject (with their password) and reads the code from the mail the new address received. */
+async function mailedEmailChangeCode(subject: AccountSubject): Promise<string> {
+  const newEmail = `moved-${subject.user.id}@example.test`;
+  const before = outbox.sent.length;
+  await requestEmailChange({ ...subject.actor, ip: `2001:db8:${randomBytes(2).toString('hex')}::2` }, { newEmail, password: subject.password });
+  let code: string | undefined;
+  await expect.poll(() => (code = outbox.sent.slice(before).find((mail) => mail.to === newEmail)?.text.match(/^\s+(\d{8})$/m)?.[1])).toBeTruthy();
+  return code!;
 }
 
 /** Asks for a reset link for the subject (from an address of its own) and reads it from the mail the subject received. */
@@ -600,8 +629,8 @@ describe('tenant isolation sweep', () => {
       if (spec.kind === 'account') {
         const subject = await accountSubject(victim.viewer.user, victim.viewer.actor);
         await accountSubject(attacker.owner.user, attacker.owner.actor);
+        const fields = await spec.fields(subject);
         const before = await accountDigest(subject);
-        const fields = spec.fields(subject);
         // Anyone else gets whatever their own account gives them, and the victim's account stays as it was.
         for (const caller of [attacker.owner.actor, victim.owner.actor, (await createStaff('staff-admin')).actor]) await invoke(fn, caller, fields);
         expectRefused(await invoke(fn, null, fields), [401], 'a signed-out caller');
@@ -609,6 +638,34 @@ describe('tenant isolation sweep', () => {
         expect(await invoke(fn, subject.actor, fields), 'the control call (the victim on their own account) should succeed').toMatchObject({ ok: true });
         expect(await accountDigest(subject), 'the control call should change the victim account').not.toBe(before);
         covered.actions++;
+        return;
+      }
+
+      if (spec.kind === 'account-route') {
+        const route = fn as unknown as RouteFn;
+        const subject = await accountSubject(victim.viewer.user, victim.viewer.actor);
+        const target = { path: spec.path, params: {} };
+        const secrets = [subject.user.id, subject.user.email, ...subject.sessions];
+        for (const caller of [attacker.owner.actor, victim.owner.actor, (await createStaff('staff-admin')).actor]) {
+          calls++;
+          currentActor = caller;
+          try {
+            const response = await route(new Request(`http://portal.test${spec.path}`), { params: Promise.resolve({}) });
+            const body = await response.text();
+            for (const secret of secrets) expect(body, `${caller.label}'s answer names the victim`).not.toContain(secret);
+          } finally {
+            currentActor = null;
+          }
+        }
+        expectRefused(await invokeRoute(route, null, target), [401], 'a signed-out caller');
+        currentActor = subject.actor;
+        try {
+          const own = await (await route(new Request(`http://portal.test${spec.path}`), { params: Promise.resolve({}) })).text();
+          expect(own, "the victim's own call answers with their data").toContain(subject.user.email);
+        } finally {
+          currentActor = null;
+        }
+        covered.routes++;
         return;
       }
 

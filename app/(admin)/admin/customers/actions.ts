@@ -1,6 +1,6 @@
 'use server';
 
-import { revalidatePath } from 'next/cache';
+import { refresh, revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import type { ActionResult } from '@/lib/action-result';
@@ -10,7 +10,9 @@ import { createCustomer, deactivateCustomer, reactivateCustomer, updateCustomer 
 import { createCustomerSchema, updateCustomerSchema } from '@/lib/customers/schema';
 import { deliverInstructions } from '@/lib/instructions/instructions';
 import { tokenReveal, type MintedToken } from '@/lib/customers/token-reveal';
+import { createInvitation, invitationRefSchema, inviteSchema, resendInvitation, revokeInvitation } from '@/lib/members/invitations';
 import { setOnboardingItem } from '@/lib/onboarding/checklist';
+import { customerUserSchema, deactivateCustomerUser, reactivateCustomerUser } from '@/lib/staff/customer-users';
 import { entitle, unentitle } from '@/lib/registry/repositories';
 import { mintToken, revokeAllTokens, revokeToken, rotateToken } from '@/lib/registry/tokens';
 
@@ -124,3 +126,42 @@ export async function recordInstructionsCopiedAction(orgId: string, repositoryId
     return toActionError(error);
   }
 }
+
+// The customer's people: staff invite the first owner(s) through the same invitation service as the portal's team page.
+type Invited = { link: string; mailed: boolean; email: string };
+
+export const inviteOwnerAction = staffAction('customers.update', inviteSchema, async (input, actor) => {
+  const result = await createInvitation(actor, input);
+  refresh();
+  return {
+    data: { link: result.link, mailed: result.mailed, email: result.invitation.email } satisfies Invited,
+    message: result.mailed ? `Invitation sent to ${result.invitation.email}.` : `Invitation created for ${result.invitation.email}, but the email could not be sent.`,
+  };
+});
+
+export const resendOwnerInvitationAction = staffAction('customers.update', invitationRefSchema, async (input, actor) => {
+  const result = await resendInvitation(actor, input);
+  refresh();
+  return {
+    data: { link: result.link, mailed: result.mailed, email: result.invitation.email } satisfies Invited,
+    message: result.mailed ? `Invitation sent again to ${result.invitation.email}.` : 'A new link was created, but the email could not be sent.',
+  };
+});
+
+export const cancelOwnerInvitationAction = staffAction('customers.update', invitationRefSchema, async (input, actor) => {
+  const invitation = await revokeInvitation(actor, input);
+  refresh();
+  return { message: `Invitation for ${invitation.email} cancelled.` };
+});
+
+export const deactivateUserAction = staffAction('customers.deactivate', customerUserSchema, async (input, actor) => {
+  const { email, sessionsEnded } = await deactivateCustomerUser(actor, input);
+  refresh();
+  return { message: `${email} is deactivated${sessionsEnded ? ` and was signed out of ${sessionsEnded} session${sessionsEnded === 1 ? '' : 's'}` : ''}.` };
+});
+
+export const reactivateUserAction = staffAction('customers.deactivate', customerUserSchema, async (input, actor) => {
+  const { email } = await reactivateCustomerUser(actor, input);
+  refresh();
+  return { message: `${email} can sign in again.` };
+});

@@ -15,6 +15,7 @@ import { listEntitlements, listRepositories } from '@/lib/registry/repositories'
 import { manualTierAction } from '../../billing/actions';
 import { deactivateCustomerAction, entitleAction, reactivateCustomerAction, unentitleAction } from '../actions';
 import { loadCustomer } from './load';
+import { CustomerPeople } from './people';
 
 export const metadata: Metadata = { title: 'Customer' };
 
@@ -66,6 +67,7 @@ export default async function CustomerOverview({ params }: { params: Promise<{ s
             />
           </CardContent>
         </Card>
+        <CustomerPeople actor={actor} customer={customer} />
         {hasStaffPermission(actor, 'customers.deactivate') ? (
           <Card className="border-danger-border">
             <CardHeader>

@@ -6,7 +6,7 @@ import { SelectField, TextField } from '@/components/forms';
 import { Button } from '@/components/ui/button';
 import { SecretRevealDialog } from '@/components/ui/secret-reveal-dialog';
 import type { ActionState } from '@/lib/action-result';
-import { FormDialog } from '../_components/form-dialog';
+import { FormDialog } from '@/components/forms/form-dialog';
 import { changeMemberRoleAction, inviteMemberAction, resendInvitationAction } from './actions';
 
 export type RoleOption = { value: string; label: string; disabled?: boolean };

@@ -4,7 +4,7 @@ import { CheckboxField, TextAreaField, TextField } from '@/components/forms';
 import { useFieldErrors } from '@/components/forms/form';
 import { FieldErrors } from '@/components/ui/field';
 import type { ButtonSize, ButtonVariant } from '@/components/ui/button';
-import { FormDialog } from '../../_components/form-dialog';
+import { FormDialog } from '@/components/forms/form-dialog';
 import { createRoleAction, updateRoleAction } from './actions';
 
 export type PermissionGroup = { resource: string; permissions: { key: string; label: string; implied: boolean; held: boolean }[] };

@@ -1,7 +1,7 @@
 'use client';
 
 import { SelectField, TextAreaField, TextField } from '@/components/forms';
-import { FormDialog } from '../../_components/form-dialog';
+import { FormDialog } from '@/components/forms/form-dialog';
 import { addTeamMemberAction, createTeamAction, updateTeamAction } from './actions';
 
 export function CreateTeamButton({ orgId }: { orgId: string }) {

@@ -1,0 +1,22 @@
+import { exportOwnData } from '@/lib/accounts/export';
+import { currentActor } from '@/lib/auth/session';
+import { isAppError } from '@/lib/errors';
+
+export const dynamic = 'force-dynamic';
+
+/** GET /account/export — the signed-in person's own data as a JSON download (lib/accounts/export.ts). */
+export async function GET() {
+  try {
+    const data = await exportOwnData(await currentActor());
+    return new Response(JSON.stringify(data, null, 2), {
+      headers: {
+        'content-type': 'application/json; charset=utf-8',
+        'content-disposition': `attachment; filename="portcullis-account-${data.exportedAt.slice(0, 10)}.json"`,
+        'cache-control': 'no-store',
+      },
+    });
+  } catch (error) {
+    if (isAppError(error) && error.status === 401) return Response.json({ error: 'Sign in to continue.' }, { status: 401 });
+    throw error;
+  }
+}

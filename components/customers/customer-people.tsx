@@ -1,0 +1,73 @@
+'use client';
+
+import { useActionState, useState } from 'react';
+import { toast } from 'sonner';
+import { SelectField, TextField } from '@/components/forms';
+import { FormDialog } from '@/components/forms/form-dialog';
+import { Button } from '@/components/ui/button';
+import { SecretRevealDialog } from '@/components/ui/secret-reveal-dialog';
+import type { ActionResult, ActionState } from '@/lib/action-result';
+
+export type RoleOption = { value: string; label: string; disabled?: boolean };
+export type Invited = { link: string; mailed: boolean; email: string };
+type InviteAction = (state: ActionState<Invited>, formData: FormData) => Promise<ActionResult<Invited>>;
+
+const LINK_TERMS = 'It works once, for that address only, and expires in 7 days. Someone new confirms the address with a code we email to it before their account is created.';
+
+function InviteLinkDialog({ invited, onClose }: { invited: Invited | null; onClose: () => void }) {
+  return (
+    <SecretRevealDialog
+      open={invited !== null}
+      onClose={onClose}
+      title={invited?.mailed ? `Invitation sent to ${invited.email}` : 'The invitation email could not be sent'}
+      description={invited?.mailed ? `If the email does not arrive, you may send them this link. ${LINK_TERMS}` : `Send them this link yourself. ${LINK_TERMS}`}
+      values={invited ? [{ label: 'Invitation link', value: invited.link }] : []}
+      acknowledgeLabel="Done"
+    />
+  );
+}
+
+/** Staff invite a customer's owner (or anyone) from the customer page; the link is shown once. */
+export function InviteOwnerButton({ orgId, orgName, roles, action }: { orgId: string; orgName: string; roles: readonly RoleOption[]; action: InviteAction }) {
+  const [invited, setInvited] = useState<Invited | null>(null);
+  return (
+    <>
+      <FormDialog<Invited>
+        title={`Invite someone to ${orgName}`}
+        description="They get an email with a link to join. The first owner can then invite the rest of their team from the portal."
+        trigger={{ label: 'Invite owner', size: 'sm' }}
+        action={action}
+        fields={{ orgId }}
+        values={{ role: 'owner' }}
+        submitLabel="Send invitation"
+        onSuccess={setInvited}
+      >
+        <TextField name="email" label="Email" type="email" autoComplete="off" required data-autofocus />
+        <SelectField name="role" label="Role" options={roles} required />
+      </FormDialog>
+      <InviteLinkDialog invited={invited} onClose={() => setInvited(null)} />
+    </>
+  );
+}
+
+export function ResendInvitationButton({ orgId, invitationId, email, action }: { orgId: string; invitationId: string; email: string; action: InviteAction }) {
+  const [invited, setInvited] = useState<Invited | null>(null);
+  const [, dispatch, pending] = useActionState<ActionState<Invited>, FormData>(async (previous, formData) => {
+    const result = await action(previous, formData);
+    if (result.ok) setInvited(result.data);
+    else toast.error(result.error);
+    return result;
+  }, null);
+  return (
+    <>
+      <form action={dispatch}>
+        <input type="hidden" name="orgId" value={orgId} />
+        <input type="hidden" name="invitationId" value={invitationId} />
+        <Button type="submit" variant="secondary" size="sm" loading={pending} aria-label={`Resend the invitation for ${email}`}>
+          Resend
+        </Button>
+      </form>
+      <InviteLinkDialog invited={invited} onClose={() => setInvited(null)} />
+    </>
+  );
+}

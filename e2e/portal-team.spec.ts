@@ -69,6 +69,10 @@ test.describe('portal team', () => {
     await expect(member.getByRole('link', { name: /Invite a teammate/ })).toHaveCount(0);
     await expect(member.getByText(roleName)).toBeVisible();
     expect((await member.goto('/portal/globex/team'))?.status()).toBe(404);
+    // Inside the portal, with who can grant access and a way back.
+    await expect(member.getByText('This page isn’t available to you')).toBeVisible();
+    await expect(member.getByText(/owners and admins of your organization can change your role/)).toBeVisible();
+    await expect(member.getByRole('link', { name: 'Back to your organization' })).toHaveAttribute('href', '/portal/globex');
     // Instructions yes, tokens no; licenses visible but not downloadable.
     await member.goto('/portal/globex/install');
     await expect(member.getByRole('heading', { name: 'Install', level: 1 })).toBeVisible();

@@ -25,6 +25,9 @@ export const SSO_ERRORS = {
   idp_error: 'Your identity provider reported an error.',
   idp_misconfigured: 'Your organization’s identity provider settings are not valid, so you were not sent there. Ask your administrator to check the SSO connection.',
   idp_unreachable: 'Could not reach your organization’s identity provider. Try again, or ask your administrator to check the SSO connection.',
+  no_staff_sso: 'Staff single sign-on is not set up. Sign in with your password, or ask a staff admin.',
+  not_staff: 'Staff single sign-on is for the vendor’s staff, and there is no staff account for this address. Ask a staff admin to create one.',
+  staff_idp_initiated: 'Staff sign-in must start from the Portcullis sign-in page (“Sign in with your company SSO”), not from the identity provider.',
   error: 'Single sign-on failed. Please try again.',
 } as const;
 export type SsoErrorCode = keyof typeof SSO_ERRORS;

@@ -19,6 +19,8 @@ import {
 } from '../connections';
 import { STAFF_PRODUCT, STAFF_TENANT } from '../jackson';
 import { oidcConnectionSchema, samlConnectionSchema, type OidcConnectionInput, type SamlConnectionInput } from '../schemas';
+import type { z } from 'zod';
+import { setStaffSsoRequired, staffSsoPolicy, type staffSsoRequiredSchema } from './policy';
 import { envFingerprint, staffSsoEnvConfig, staffSsoFromEnv, StaffSsoEnvError, type StaffSsoEnvConfig } from './env';
 
 /**
@@ -258,3 +260,47 @@ export async function staffSsoOffered(): Promise<boolean> {
   if (staffSsoFromEnv()) return true;
   return (await prisma.staffSsoConnection.count()) > 0;
 }
+
+/** Why requiring SSO for staff would be unsafe now, or null: the connection must exist, be whole, and have signed a staff member in. */
+export async function workingStaffConnectionProblem(): Promise<string | null> {
+  let row: StaffSsoConnection | null;
+  try {
+    row = await staffSsoConnection();
+  } catch {
+    return 'The STAFF_SSO_* configuration could not be applied; fix it before requiring SSO for staff.';
+  }
+  if (!row) return 'Add a staff SSO connection before requiring it.';
+  if (!(await jacksonRecord(row.jacksonClientId))) return 'The staff connection’s identity provider settings are missing; remove it and add it again.';
+  if (!row.lastSignInAt) return 'Sign in once through the staff connection (“Sign in with your company SSO (staff)”) to prove it works, then require it.';
+  return null;
+}
+
+/** Turns "SSO required for staff" on (only with a working connection) or off. */
+export function requireStaffSso(actor: Actor, raw: z.input<typeof staffSsoRequiredSchema>) {
+  return setStaffSsoRequired(actor, raw, workingStaffConnectionProblem);
+}
+
+/** Everything the "Staff sign-in" section of /admin/settings shows; staff-admins only. */
+export async function loadStaffSignInSettings(actor: Actor) {
+  assertStaffPermission(actor, CONFIGURE_STAFF_SSO);
+  const fromEnv = staffSsoFromEnv();
+  const envProblem = fromEnv ? await staffSsoEnvProblem() : null;
+  const [row, policy, groupRoles, admins] = await Promise.all([
+    prisma.staffSsoConnection.findFirst(),
+    staffSsoPolicy(),
+    prisma.staffSsoGroupRole.findMany({ orderBy: { groupName: 'asc' } }),
+    prisma.user.findMany({ where: { staffRole: 'staff-admin', disabledAt: null }, select: { id: true, email: true }, orderBy: { email: 'asc' } }),
+  ]);
+  const connection = await staffConnectionView(row);
+  return {
+    fromEnv,
+    envProblem,
+    connection: connection ? { ...connection, lastSignInAt: connection.lastSignInAt?.toISOString() ?? null } : null,
+    required: policy.required,
+    breakGlass: admins.find((admin) => admin.id === policy.breakGlassUserId) ?? null,
+    admins: admins.map((admin) => admin.email),
+    groupRoles: groupRoles.map((g) => ({ id: g.id, groupName: g.groupName, staffRole: g.staffRole })),
+  };
+}
+
+export type StaffSignInSettings = Awaited<ReturnType<typeof loadStaffSignInSettings>>;

@@ -42,7 +42,10 @@ async function putValue(tx: Db, key: string, value: string | boolean) {
   await tx.setting.upsert({ where: { key }, create: { key, value }, update: { value } });
 }
 
-export const staffSsoRequiredSchema = z.object({ required: z.stringbool({ error: 'Choose on or off.' }) });
+/** A form's "true"/"false", or a boolean from the CLI and tests. */
+const flag = (error: string) => z.union([z.boolean(), z.stringbool({ error })]);
+
+export const staffSsoRequiredSchema = z.object({ required: flag('Choose on or off.') });
 
 /**
  * Turns the requirement on or off. On needs a working connection: one whose Jackson record exists
@@ -109,7 +112,7 @@ export const staffGroupRoleSchema = z
     groupName: z.string().trim().min(1, 'Enter the group name exactly as your IdP sends it.').max(256),
     staffRole: z.enum(STAFF_ROLE_KEYS as [StaffRole, ...StaffRole[]], { message: 'Choose a staff role.' }),
     /** The explicit confirmation without which no group grants staff-admin. */
-    allowAdmin: z.stringbool().optional().default(false),
+    allowAdmin: flag('Confirm with yes or no.').optional().default(false),
   })
   .superRefine((value, ctx) => {
     if (value.staffRole === 'staff-admin' && !value.allowAdmin) {

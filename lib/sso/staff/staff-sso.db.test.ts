@@ -103,7 +103,7 @@ async function passwordStaff(role: 'staff-admin' | 'staff-support', password = '
 const passwordSignIn = (email: string, password: string) => signInWithPassword({ email, password, ip: '203.0.113.10', userAgent: 'staff-sso-test' });
 
 describe('staff SSO sign-in (SAML, signed by xmlsec1)', () => {
-  it('signs an existing staff member in through the staff IdP, lands on /admin as a saml sign-in (the session's authMethod), audited', async () => {
+  it('signs an existing staff member in through the staff IdP, lands on /admin as a saml sign-in (the session authMethod), audited', async () => {
     const { idp } = await samlConnection();
     const { user } = await createStaff('staff-support');
     const done = await samlStaffSignIn(idp, user.email.toUpperCase());

@@ -209,7 +209,7 @@ describe('staff SSO sign-in (OIDC, id_tokens signed by PyJWT)', () => {
     await expect(oidcStaffSignIn()).resolves.toMatchObject({ kind: 'signin', userId: user.id });
     const created = await prisma.auditEvent.findFirstOrThrow({ where: { action: 'staff_sso.connection_create' }, orderBy: { id: 'desc' } });
     expect(created.actorLabel).toBe('system:staff-sso-env');
-    expect(JSON.stringify(created)).not.toContain(clientSecret);
+    expect(JSON.stringify([created.before, created.after, created.metadata])).not.toContain(clientSecret);
     // Read-only in the UI: every change is refused with a message that points at the variables.
     await expect(deleteStaffSsoConnection(admin.actor)).rejects.toThrow(/environment variables/);
     await expect(updateStaffSsoConnection(admin.actor, { name: 'x', discoveryUrl: idp.discoveryUrl, clientId })).rejects.toThrow(/environment variables/);

@@ -16,7 +16,7 @@ export const SSO_ERRORS = {
   no_subject: 'Your identity provider did not send a user identifier.',
   domain_not_verified: 'Your email domain is not verified for this organization. Ask your administrator to verify it.',
   user_disabled: 'Your account is disabled.',
-  staff_account: 'Vendor staff accounts sign in with their password.',
+  staff_account: 'Vendor staff accounts sign in with their password or the company SSO (staff), not a customer’s.',
   org_inactive: 'This organization is deactivated.',
   no_seats: 'Your organization has no free seats; ask an admin to free one or buy more.',
   link_required:
@@ -37,6 +37,9 @@ export function isSsoErrorCode(value: string | null | undefined): value is SsoEr
 }
 
 export class SsoError extends AppError {
+  /** Already recorded in the audit log by whoever refused (lib/sso/staff/sign-in.ts). */
+  audited = false;
+
   constructor(
     readonly reason: SsoErrorCode,
     readonly detail?: string,

@@ -279,17 +279,53 @@ interface CompletionContext {
   userAgent?: string | null;
 }
 
-/** SAML: redeems Jackson's code and signs the user in (or reports a connection test). */
-export async function completeSso(input: {
+/**
+ * A staff sign-in refused anywhere after the browser came back with its flow (signature, expiry,
+ * unknown account, …) is audited too; refusals lib/sso/staff/sign-in.ts audited itself are not
+ * written twice.
+ */
+async function auditingStaffFailure(flow: FlowState | null, context: CompletionContext, run: () => Promise<SsoCompletion>): Promise<SsoCompletion> {
+  try {
+    return await run();
+  } catch (error) {
+    if (flow?.staff && error instanceof SsoError && !error.audited) {
+      const actor: Actor = { kind: 'user', userId: null, label: 'staff-sso', staffRole: null, ip: context.ip, userAgent: context.userAgent };
+      await prisma.$transaction((tx) =>
+        recordAudit(tx, actor, {
+          action: 'auth.sign_in_failed',
+          target: { type: 'staff_sso_connection', id: flow.connectionId },
+          metadata: { staff: true, reason: error.reason },
+        }),
+      );
+    }
+    throw error;
+  }
+}
+
+type SamlCompletionInput = {
   code?: string | null;
   state?: string | null;
   cid?: string | null;
   sig?: string | null;
   error?: string | null;
-} & CompletionContext): Promise<SsoCompletion> {
+} & CompletionContext;
+
+/** SAML: redeems Jackson's code and signs the user in (or reports a connection test). */
+export async function completeSso(input: SamlCompletionInput): Promise<SsoCompletion> {
+  const flow = readFlow(input.flowCookie);
+  const ours = input.state && flow && constantTimeEqual(flow.state, input.state) ? flow : null;
+  return auditingStaffFailure(ours, input, () => completeSaml(input, flow));
+}
+
+async function completeSaml(input: {
+  code?: string | null;
+  state?: string | null;
+  cid?: string | null;
+  sig?: string | null;
+  error?: string | null;
+} & CompletionContext, flow: FlowState | null): Promise<SsoCompletion> {
   if (input.error) throw new SsoError('idp_error', input.error);
   if (!input.code) throw new SsoError('invalid_response');
-  const flow = readFlow(input.flowCookie);
   const jackson = await getJackson();
 
   let connectionId: string;
@@ -349,6 +385,10 @@ export async function completeOidc(input: { params: URLSearchParams } & Completi
   const flow = readFlow(input.flowCookie);
   const state = input.params.get('state');
   if (!flow || !flow.nonce || !state || !constantTimeEqual(flow.state, state)) throw new SsoError('state_mismatch');
+  return auditingStaffFailure(flow, input, () => completeOidcFlow(input, flow));
+}
+
+async function completeOidcFlow(input: { params: URLSearchParams } & CompletionContext, flow: FlowState): Promise<SsoCompletion> {
   if (input.params.get('error')) throw new SsoError('idp_error', input.params.get('error') ?? undefined);
   const connection = flow.staff
     ? await prisma.staffSsoConnection.findUnique({ where: { id: flow.connectionId } })
@@ -358,7 +398,7 @@ export async function completeOidc(input: { params: URLSearchParams } & Completi
   const profile = await oidcProfile(provider, {
     url: new URL(`${oidcRedirectUrl()}?${input.params}`),
     state: flow.state,
-    nonce: flow.nonce,
+    nonce: flow.nonce!,
     codeVerifier: flow.verifier,
   });
   if ('source' in connection) return finishStaff(connection, profile, flow, input);

@@ -80,6 +80,7 @@ export async function signInStaffViaSso(input: {
   });
   if ('refused' in outcome) {
     metrics.authFailure('staff_sso');
+    outcome.refused.audited = true;
     throw outcome.refused;
   }
   return outcome;

@@ -189,11 +189,19 @@ describe('staff SSO sign-in (OIDC, id_tokens signed by PyJWT)', () => {
     const { user } = await createStaff('staff-billing');
     idp.next({ sub: 'forged', email: user.email, signWith: 'foreign' });
     await expect(oidcStaffSignIn()).rejects.toMatchObject({ reason: 'invalid_signature' });
+    const refused = await prisma.auditEvent.findFirstOrThrow({ where: { action: 'auth.sign_in_failed', targetType: 'staff_sso_connection' }, orderBy: { id: 'desc' } });
+    expect(refused.metadata).toEqual({ staff: true, reason: 'invalid_signature' });
     idp.next({ sub: 'billing-1', email: user.email, signWith: 'published' });
     await expect(oidcStaffSignIn()).resolves.toMatchObject({ kind: 'signin', userId: user.id, protocol: 'oidc', next: '/admin/customers' });
     const customer = await createMember((await createOrg()).id, 'admin');
     idp.next({ sub: 'cust-1', email: customer.user.email, signWith: 'published' });
     await expect(oidcStaffSignIn()).rejects.toMatchObject({ reason: 'not_staff' });
+    // A deactivated staff member is refused, even through an identity linked before.
+    await prisma.user.update({ where: { id: user.id }, data: { disabledAt: new Date() } });
+    idp.next({ sub: 'billing-1', email: user.email, signWith: 'published' });
+    await expect(oidcStaffSignIn()).rejects.toMatchObject({ reason: 'user_disabled' });
+    // Audited once, by the sign-in that refused it.
+    expect(await prisma.auditEvent.count({ where: { action: 'auth.sign_in_failed', targetType: 'staff_sso_connection', metadata: { path: ['reason'], equals: 'not_staff' } } })).toBe(0);
   });
 
   it('takes its configuration from STAFF_SSO_OIDC_* variables, read-only in settings, audited as the environment', async () => {

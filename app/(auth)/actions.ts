@@ -19,6 +19,7 @@ const signInSchema = z.object({
 const REFUSALS: Record<string, string> = {
   invalid: 'Incorrect email or password.',
   sso_required: 'Your organization requires single sign-on. Use "Sign in with SSO" instead.',
+  staff_sso_required: 'Staff sign in with the company SSO. Use "Sign in with your company SSO (staff)" instead.',
 };
 
 export async function signInAction(_previous: unknown, formData: FormData): Promise<ActionResult> {

@@ -35,13 +35,14 @@ const ROLE_OPTIONS = [
 const ROLE_LABELS: Record<string, string> = { viewer: 'Viewer', editor: 'Editor', admin: 'Admin', owner: 'Owner' };
 
 type Connection = SsoSettingsData['connections'][number];
+const CUSTOMER_ACTIONS = { saml: createSamlConnectionAction, oidc: createOidcConnectionAction, update: updateConnectionAction };
 
 function formatValidTo(value: string): string {
   const date = new Date(value);
   return Number.isNaN(date.getTime()) ? value : date.toISOString().slice(0, 10);
 }
 
-function CopyRow({ label, value, href }: { label: string; value: string; href?: string }) {
+export function CopyRow({ label, value, href }: { label: string; value: string; href?: string }) {
   return (
     <div className="grid gap-1 sm:grid-cols-[12rem_1fr_auto] sm:items-center sm:gap-3">
       <dt className="text-sm text-muted-foreground">{label}</dt>
@@ -61,9 +62,36 @@ function CopyRow({ label, value, href }: { label: string; value: string; href?: 
   );
 }
 
-function ConnectionDialog({ orgId, protocol, connection, open, onOpenChange }: { orgId: string; protocol: 'saml' | 'oidc'; connection?: Connection; open: boolean; onOpenChange: (open: boolean) => void }) {
-  const create = protocol === 'saml' ? createSamlConnectionAction : createOidcConnectionAction;
-  const [state, action, pending] = useActionState(connection ? updateConnectionAction : create, null);
+type ConnectionFormAction = typeof createSamlConnectionAction;
+
+/** The actions a connection form posts to, and the hidden fields that say whose connection it is. */
+export interface ConnectionDialogTarget {
+  actions: { saml: ConnectionFormAction; oidc: ConnectionFormAction; update: ConnectionFormAction };
+  hidden: Record<string, string>;
+}
+
+/** An SSO connection in a form: a customer's (below) or the vendor's staff connection (components/settings/staff-sign-in.tsx). */
+export interface ConnectionDialogConnection {
+  id: string;
+  name: string;
+  idp: { discoveryUrl?: string; clientId?: string } | null;
+}
+
+export function ConnectionDialog({
+  target,
+  protocol,
+  connection,
+  open,
+  onOpenChange,
+}: {
+  target: ConnectionDialogTarget;
+  protocol: 'saml' | 'oidc';
+  connection?: ConnectionDialogConnection;
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+}) {
+  const create = protocol === 'saml' ? target.actions.saml : target.actions.oidc;
+  const [state, action, pending] = useActionState(connection ? target.actions.update : create, null);
   const [lastOk, setLastOk] = useState(state);
   if (state !== lastOk) {
     setLastOk(state);
@@ -84,7 +112,9 @@ function ConnectionDialog({ orgId, protocol, connection, open, onOpenChange }: {
     >
       <Form action={action} state={state} values={{ name: connection?.name, discoveryUrl: connection?.idp?.discoveryUrl, clientId: connection?.idp?.clientId }}>
         <DialogBody className="space-y-4">
-          <input type="hidden" name="orgId" value={orgId} />
+          {Object.entries(target.hidden).map(([name, value]) => (
+            <input key={name} type="hidden" name={name} value={value} />
+          ))}
           {connection ? <input type="hidden" name="id" value={connection.id} /> : null}
           <TextField name="name" label="Name" required placeholder={protocol === 'saml' ? 'Okta' : 'Azure AD'} data-autofocus />
           {protocol === 'saml' ? (
@@ -188,7 +218,7 @@ function ConnectionsCard({ data, settingsPath }: { data: SsoSettingsData; settin
           </ul>
         )}
       </CardContent>
-      {dialog ? <ConnectionDialog orgId={data.org.id} protocol={dialog.protocol} connection={dialog.connection} open onOpenChange={(open) => !open && setDialog(null)} /> : null}
+      {dialog ? <ConnectionDialog target={{ actions: CUSTOMER_ACTIONS, hidden: { orgId: data.org.id } }} protocol={dialog.protocol} connection={dialog.connection} open onOpenChange={(open) => !open && setDialog(null)} /> : null}
     </Card>
   );
 }

@@ -174,6 +174,14 @@ export const CUSTOMER_AUDIT_FIELDS: Record<string, CustomerAuditFields> = {
   'staff.create': WITHHELD,
   'staff.deactivate': WITHHELD,
   'staff.reactivate': WITHHELD,
+  // Staff SSO (lib/sso/staff): the vendor's own IdP and who of its staff may use a password.
+  'staff_sso.connection_create': WITHHELD,
+  'staff_sso.connection_update': WITHHELD,
+  'staff_sso.connection_delete': WITHHELD,
+  'staff_sso.required_change': WITHHELD,
+  'staff_sso.break_glass_set': WITHHELD,
+  'staff_sso.group_role_set': WITHHELD,
+  'staff_sso.group_role_remove': WITHHELD,
 };
 
 function pick(value: object, keys: readonly string[]): Record<string, unknown> {

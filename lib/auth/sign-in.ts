@@ -2,13 +2,14 @@ import { recordAudit } from '@/lib/audit/record';
 import { prisma } from '@/lib/db/client';
 import { RateLimitedError } from '@/lib/errors';
 import { metrics } from '@/lib/observability/metrics';
+import { staffPasswordRefused } from '@/lib/sso/staff/policy';
 import { DUMMY_HASH, verifyPassword } from './password';
 import { startSession } from './sessions';
 import { reserveSignInAttempt, signInLimitsFromEnv, type SignInLimits } from './sign-in-limiter';
 
 export const SIGN_IN_LIMITS: SignInLimits = signInLimitsFromEnv();
 
-export type SignInFailure = 'invalid' | 'sso_required';
+export type SignInFailure = 'invalid' | 'sso_required' | 'staff_sso_required';
 
 export interface PasswordSignIn {
   email: string;
@@ -53,6 +54,18 @@ export async function signInWithPassword(
       });
     }
     return { ok: false, reason: 'invalid' };
+  }
+
+  // Staff must use SSO (lib/sso/staff/policy.ts) unless this is the break-glass admin. Answered only after the
+  // password proved right, so the refusal tells nobody without it that the address is a staff account.
+  if (await staffPasswordRefused(user)) {
+    metrics.authFailure('staff_sso_required');
+    await recordAudit(prisma, { kind: 'user', userId: user.id, label: user.email, staffRole: null, ip: input.ip, userAgent: input.userAgent }, {
+      action: 'auth.sign_in_failed',
+      target: { type: 'user', id: user.id },
+      metadata: { reason: 'staff_sso_required' },
+    });
+    return { ok: false, reason: 'staff_sso_required' };
   }
 
   // The session starts in the sign-in's transaction: no session without its sign-in event, and the reverse.

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
 import type { OIDCSSORecord, SAMLSSORecord } from '@boxyhq/saml-jackson';
 import { recordAudit } from '@/lib/audit/record';
 import type { Actor } from '@/lib/auth/actor';
@@ -52,13 +53,13 @@ export const MANAGE = { org: 'sso.manage', staff: 'sso.manage' } as const;
 export const MANAGE_CONNECTIONS = { org: 'sso.connections', staff: 'sso.manage' } as const;
 export const VIEW = { org: 'sso.manage', staff: 'customers.view' } as const;
 
-type JacksonRecord = SAMLSSORecord | OIDCSSORecord;
+export type JacksonRecord = SAMLSSORecord | OIDCSSORecord;
 
 function isSaml(record: JacksonRecord): record is SAMLSSORecord {
   return 'idpMetadata' in record && !!record.idpMetadata;
 }
 
-function idpView(record: JacksonRecord | undefined, metadataUrl?: string | null): SsoConnectionView['idp'] {
+export function idpView(record: JacksonRecord | undefined, metadataUrl?: string | null): SsoConnectionView['idp'] {
   if (!record) return null;
   if (isSaml(record)) {
     return {
@@ -82,7 +83,7 @@ function idpView(record: JacksonRecord | undefined, metadataUrl?: string | null)
  * a readable message (JacksonError, or the SAML parser's plain Error);
  * database failures (pg errors carry a severity) are bugs, not bad input.
  */
-function jacksonFailure(error: unknown, field: string): never {
+export function jacksonFailure(error: unknown, field: string): never {
   const candidate = error as { message?: string; severity?: string };
   if (!(error instanceof Error) || candidate.severity) throw error;
   const message =
@@ -127,6 +128,105 @@ function redirectUrls() {
   return { defaultRedirectUrl: callbackUrl(), redirectUrl: [callbackUrl()] };
 }
 
+/** Where a connection lives in Jackson: a customer's (tenant = org id) or the vendor's staff one (lib/sso/staff). */
+export interface JacksonTenant {
+  tenant: string;
+  product: string;
+}
+
+/** Removes a Jackson record after its Portcullis row is gone (or never came); a failure only leaves an unreachable record. */
+export async function removeJacksonRecord(record: JacksonRecord, why: string): Promise<void> {
+  const jackson = await getJackson();
+  await jackson.connectionAPIController
+    .deleteConnections({ clientID: record.clientID, clientSecret: record.clientSecret })
+    .catch((error: unknown) => log.error({ err: error }, why));
+}
+
+/**
+ * The Jackson side of a new SAML connection, with the checks every SAML connection gets: metadata
+ * fetched through the outbound guard (or pasted), its URLs checked, the same IdP refused twice.
+ */
+export async function createJacksonSaml(target: JacksonTenant, input: z.output<typeof samlConnectionSchema>): Promise<{ record: SAMLSSORecord; metadataUrl: string | null }> {
+  const { xml, field } = await samlMetadataXml(input);
+  const jackson = await getJackson();
+  const existing = await jackson.connectionAPIController.getConnections(target).catch(() => []);
+  let record: SAMLSSORecord;
+  try {
+    // Only ever the XML: given a metadataUrl, Jackson would fetch it itself (any address, following redirects).
+    record = await jackson.connectionAPIController.createSAMLConnection({ ...target, name: input.name, rawMetadata: xml, ...redirectUrls() });
+  } catch (error) {
+    jacksonFailure(error, field);
+  }
+  // Jackson silently updates a connection with the same IdP entity ID in the same tenant.
+  if (existing.some((connection) => connection.clientID === record.clientID)) {
+    throw ValidationError.field(field, 'This identity provider is already connected here.');
+  }
+  return { record, metadataUrl: input.metadataUrl ?? null };
+}
+
+/** The Jackson side of a new OIDC connection: discovery fetched through the outbound guard and every endpoint checked. */
+export async function createJacksonOidc(target: JacksonTenant, input: z.output<typeof oidcConnectionSchema>): Promise<OIDCSSORecord> {
+  // Fetched through the outbound guard; Jackson only stores the URL (lib/sso/oidc.ts runs the sign-in).
+  await fetchDiscovery(input.discoveryUrl);
+  const jackson = await getJackson();
+  const existing = await jackson.connectionAPIController.getConnections(target).catch(() => []);
+  let record: OIDCSSORecord;
+  try {
+    record = await jackson.connectionAPIController.createOIDCConnection({
+      ...target,
+      name: input.name,
+      oidcDiscoveryUrl: input.discoveryUrl,
+      oidcClientId: input.clientId,
+      oidcClientSecret: input.clientSecret,
+      ...redirectUrls(),
+    });
+  } catch (error) {
+    jacksonFailure(error, 'discoveryUrl');
+  }
+  if (existing.some((connection) => connection.clientID === record.clientID)) {
+    throw ValidationError.field('clientId', 'This OIDC client is already connected here.');
+  }
+  return record;
+}
+
+/** Edits the Jackson side of a connection (same validation as creating one); answers the new name, record and metadata URL. */
+export async function updateJacksonConnection(
+  target: JacksonTenant,
+  protocol: string,
+  current: JacksonRecord,
+  currentMetadataUrl: string | null,
+  raw: Record<string, unknown>,
+): Promise<{ name: string; updated: JacksonRecord; metadataUrl: string | null }> {
+  const jackson = await getJackson();
+  const base = { ...target, clientID: current.clientID, clientSecret: current.clientSecret, ...redirectUrls() };
+  let metadataUrl = currentMetadataUrl;
+  if (protocol === 'saml') {
+    const input = updateSamlConnectionSchema.parse(raw);
+    const metadata = input.metadataXml || input.metadataUrl ? await samlMetadataXml(input) : null;
+    if (metadata) metadataUrl = input.metadataUrl ?? null;
+    try {
+      const updated = await jackson.connectionAPIController.updateSAMLConnection({ ...base, name: input.name, ...(metadata ? { rawMetadata: metadata.xml } : {}) });
+      return { name: input.name, updated: updated ?? current, metadataUrl };
+    } catch (error) {
+      jacksonFailure(error, metadata?.field ?? 'metadataXml');
+    }
+  }
+  const input = updateOidcConnectionSchema.parse(raw);
+  await fetchDiscovery(input.discoveryUrl);
+  try {
+    const updated = await jackson.connectionAPIController.updateOIDCConnection({
+      ...base,
+      name: input.name,
+      oidcDiscoveryUrl: input.discoveryUrl,
+      oidcClientId: input.clientId,
+      ...(input.clientSecret ? { oidcClientSecret: input.clientSecret } : {}),
+    });
+    return { name: input.name, updated: updated ?? current, metadataUrl };
+  } catch (error) {
+    jacksonFailure(error, 'discoveryUrl');
+  }
+}
+
 /** Writes the Portcullis row and audit event; undoes the Jackson side if that fails. */
 async function recordNewConnection(actor: Actor, orgId: string, id: string, protocol: SsoProtocol, name: string, record: JacksonRecord, metadataUrl: string | null = null) {
   try {
@@ -143,67 +243,24 @@ async function recordNewConnection(actor: Actor, orgId: string, id: string, prot
       return row;
     });
   } catch (error) {
-    if (!(error instanceof ConflictError)) {
-      const jackson = await getJackson();
-      await jackson.connectionAPIController
-        .deleteConnections({ clientID: record.clientID, clientSecret: record.clientSecret })
-        .catch((cleanup: unknown) => log.error({ err: cleanup }, 'could not remove an orphaned Jackson connection'));
-    }
+    if (!(error instanceof ConflictError)) await removeJacksonRecord(record, 'could not remove an orphaned Jackson connection');
     throw error;
   }
 }
 
+const orgTenant = (orgId: string): JacksonTenant => ({ tenant: orgId, product: JACKSON_PRODUCT });
+
 export async function createSamlConnection(actor: Actor, orgId: string, raw: SamlConnectionInput) {
   const { org } = await authorizeOrg(prisma, actor, { id: orgId }, MANAGE_CONNECTIONS);
   const input = samlConnectionSchema.parse(raw);
-  const { xml, field } = await samlMetadataXml(input);
-  const jackson = await getJackson();
-  const existing = await jackson.connectionAPIController.getConnections({ tenant: org.id, product: JACKSON_PRODUCT }).catch(() => []);
-  const id = randomUUID();
-  let record: SAMLSSORecord;
-  try {
-    // Only ever the XML: given a metadataUrl, Jackson would fetch it itself (any address, following redirects).
-    record = await jackson.connectionAPIController.createSAMLConnection({
-      tenant: org.id,
-      product: JACKSON_PRODUCT,
-      name: input.name,
-      rawMetadata: xml,
-      ...redirectUrls(),
-    });
-  } catch (error) {
-    jacksonFailure(error, field);
-  }
-  // Jackson silently updates a connection with the same IdP entity ID in the same org.
-  if (existing.some((connection) => connection.clientID === record.clientID)) {
-    throw ValidationError.field(field, 'This identity provider is already connected to this organization.');
-  }
-  return recordNewConnection(actor, org.id, id, 'saml', input.name, record, input.metadataUrl ?? null);
+  const { record, metadataUrl } = await createJacksonSaml(orgTenant(org.id), input);
+  return recordNewConnection(actor, org.id, randomUUID(), 'saml', input.name, record, metadataUrl);
 }
 
 export async function createOidcConnection(actor: Actor, orgId: string, raw: OidcConnectionInput) {
   const { org } = await authorizeOrg(prisma, actor, { id: orgId }, MANAGE_CONNECTIONS);
   const input = oidcConnectionSchema.parse(raw);
-  // Fetched through the outbound guard; Jackson only stores the URL (lib/sso/oidc.ts runs the sign-in).
-  await fetchDiscovery(input.discoveryUrl);
-  const jackson = await getJackson();
-  const existing = await jackson.connectionAPIController.getConnections({ tenant: org.id, product: JACKSON_PRODUCT }).catch(() => []);
-  let record: OIDCSSORecord;
-  try {
-    record = await jackson.connectionAPIController.createOIDCConnection({
-      tenant: org.id,
-      product: JACKSON_PRODUCT,
-      name: input.name,
-      oidcDiscoveryUrl: input.discoveryUrl,
-      oidcClientId: input.clientId,
-      oidcClientSecret: input.clientSecret,
-      ...redirectUrls(),
-    });
-  } catch (error) {
-    jacksonFailure(error, 'discoveryUrl');
-  }
-  if (existing.some((connection) => connection.clientID === record.clientID)) {
-    throw ValidationError.field('clientId', 'This OIDC client is already connected to this organization.');
-  }
+  const record = await createJacksonOidc(orgTenant(org.id), input);
   return recordNewConnection(actor, org.id, randomUUID(), 'oidc', input.name, record);
 }
 
@@ -212,41 +269,7 @@ export async function updateSsoConnection(actor: Actor, orgId: string, connectio
   const row = await findConnection(org.id, connectionId);
   const current = await jacksonRecord(row.jacksonClientId);
   if (!current) throw new NotFoundError('The identity provider settings of this connection are missing; remove it and add it again.');
-  const jackson = await getJackson();
-  const base = { tenant: org.id, product: JACKSON_PRODUCT, clientID: current.clientID, clientSecret: current.clientSecret, ...redirectUrls() };
-  let updated: JacksonRecord;
-  let name: string;
-  let metadataUrl = row.metadataUrl;
-  if (row.protocol === 'saml') {
-    const input = updateSamlConnectionSchema.parse(raw);
-    name = input.name;
-    const metadata = input.metadataXml || input.metadataUrl ? await samlMetadataXml(input) : null;
-    if (metadata) metadataUrl = input.metadataUrl ?? null;
-    try {
-      updated = await jackson.connectionAPIController.updateSAMLConnection({
-        ...base,
-        name: input.name,
-        ...(metadata ? { rawMetadata: metadata.xml } : {}),
-      });
-    } catch (error) {
-      jacksonFailure(error, metadata?.field ?? 'metadataXml');
-    }
-  } else {
-    const input = updateOidcConnectionSchema.parse(raw);
-    name = input.name;
-    await fetchDiscovery(input.discoveryUrl);
-    try {
-      updated = await jackson.connectionAPIController.updateOIDCConnection({
-        ...base,
-        name: input.name,
-        oidcDiscoveryUrl: input.discoveryUrl,
-        oidcClientId: input.clientId,
-        ...(input.clientSecret ? { oidcClientSecret: input.clientSecret } : {}),
-      });
-    } catch (error) {
-      jacksonFailure(error, 'discoveryUrl');
-    }
-  }
+  const { name, updated, metadataUrl } = await updateJacksonConnection(orgTenant(org.id), row.protocol, current, row.metadataUrl, raw);
   return prisma.$transaction(async (tx) => {
     const saved = await tx.ssoConnection.update({ where: { id: row.id }, data: { name, metadataUrl } });
     await recordAudit(tx, actor, {
@@ -254,7 +277,7 @@ export async function updateSsoConnection(actor: Actor, orgId: string, connectio
       target: { type: 'sso_connection', id: row.id },
       orgId: org.id,
       before: { name: row.name, idp: idpView(current, row.metadataUrl) },
-      after: { name, idp: idpView(updated ?? current, metadataUrl) },
+      after: { name, idp: idpView(updated, metadataUrl) },
     });
     return saved;
   });
@@ -274,10 +297,5 @@ export async function deleteSsoConnection(actor: Actor, orgId: string, connectio
     });
   });
   // After the commit: a failure here leaves an unreachable Jackson record (no row points at it), never a live login path.
-  if (current) {
-    const jackson = await getJackson();
-    await jackson.connectionAPIController
-      .deleteConnections({ clientID: current.clientID, clientSecret: current.clientSecret })
-      .catch((error: unknown) => log.error({ err: error }, 'could not remove a Jackson connection'));
-  }
+  if (current) await removeJacksonRecord(current, 'could not remove a Jackson connection');
 }

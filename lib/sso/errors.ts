@@ -16,7 +16,7 @@ export const SSO_ERRORS = {
   no_subject: 'Your identity provider did not send a user identifier.',
   domain_not_verified: 'Your email domain is not verified for this organization. Ask your administrator to verify it.',
   user_disabled: 'Your account is disabled.',
-  staff_account: 'Vendor staff accounts sign in with their password.',
+  staff_account: 'Vendor staff accounts sign in with their password or the company SSO (staff), not a customer’s.',
   org_inactive: 'This organization is deactivated.',
   no_seats: 'Your organization has no free seats; ask an admin to free one or buy more.',
   link_required:
@@ -25,6 +25,9 @@ export const SSO_ERRORS = {
   idp_error: 'Your identity provider reported an error.',
   idp_misconfigured: 'Your organization’s identity provider settings are not valid, so you were not sent there. Ask your administrator to check the SSO connection.',
   idp_unreachable: 'Could not reach your organization’s identity provider. Try again, or ask your administrator to check the SSO connection.',
+  no_staff_sso: 'Staff single sign-on is not set up. Sign in with your password, or ask a staff admin.',
+  not_staff: 'Staff single sign-on is for the vendor’s staff, and there is no staff account for this address. Ask a staff admin to create one.',
+  staff_idp_initiated: 'Staff sign-in must start from the Portcullis sign-in page (“Sign in with your company SSO”), not from the identity provider.',
   error: 'Single sign-on failed. Please try again.',
 } as const;
 export type SsoErrorCode = keyof typeof SSO_ERRORS;
@@ -34,6 +37,9 @@ export function isSsoErrorCode(value: string | null | undefined): value is SsoEr
 }
 
 export class SsoError extends AppError {
+  /** Already recorded in the audit log by whoever refused (lib/sso/staff/sign-in.ts). */
+  audited = false;
+
   constructor(
     readonly reason: SsoErrorCode,
     readonly detail?: string,

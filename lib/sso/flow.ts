@@ -4,19 +4,21 @@ import { recordAudit } from '@/lib/audit/record';
 import type { Actor } from '@/lib/auth/actor';
 import { constantTimeEqual } from '@/lib/crypto/keyed-hash';
 import { open, seal } from '@/lib/crypto/secret-box';
-import { prisma, type Prisma } from '@/lib/db/client';
+import { prisma, type Prisma, type StaffSsoConnection } from '@/lib/db/client';
 import { log } from '@/lib/log';
 import { safeRedirectPath } from '@/lib/net/safe-redirect';
 import { authorizeOrg } from '@/lib/rbac/authorize';
 import { jacksonRecord, MANAGE } from './connections';
 import { reasonFromJackson, SsoError, SsoLinkRequired } from './errors';
 import { servableIdpUrl } from './idp-urls';
-import { acsUrl, callbackUrl, derivedSecret, getJackson, getJacksonStore, oidcRedirectUrl, spEntityId, SSO_PATHS } from './jackson';
+import { acsUrl, callbackUrl, derivedSecret, getJackson, getJacksonStore, oidcRedirectUrl, spEntityId, SSO_PATHS, STAFF_TENANT } from './jackson';
 import { sealPendingLink } from './link';
 import { oidcAuthorizationUrl, oidcProfile, type OidcProviderSettings } from './oidc';
 import type { AutoPost } from './post-form';
 import { checkSamlResponse, samlIssuer } from './saml-response';
 import { provisionSsoUser, type SsoProfile } from './provision';
+import { staffSsoConnection } from './staff/connection';
+import { signInStaffViaSso } from './staff/sign-in';
 
 /**
  * The SSO sign-in flow around the embedded Jackson:
@@ -47,6 +49,8 @@ interface FlowState {
   /** OIDC only: the nonce the id_token must carry. */
   nonce?: string;
   connectionId: string;
+  /** A staff sign-in through the vendor's own IdP (lib/sso/staff): connectionId names a staff_sso_connections row. */
+  staff?: true;
   /** Where to land afterwards; null means the org's portal. */
   next: string | null;
   mode: FlowMode;
@@ -90,20 +94,41 @@ export interface SsoStart {
  * browser goes is checked again here, at serve time: a connection stored before URLs were checked may
  * name anything, and a `javascript:` form action on the portal's origin is script run as whoever clicked.
  */
-export async function startSso(input: { connectionId: string; next?: string | null; mode?: FlowMode; loginHint?: string; actor?: Actor }): Promise<SsoStart> {
+export async function startSso(input: { connectionId?: string; staff?: boolean; next?: string | null; mode?: FlowMode; loginHint?: string; actor?: Actor }): Promise<SsoStart> {
   const mode = input.mode ?? 'signin';
-  const connection = await prisma.ssoConnection.findUnique({ where: { id: input.connectionId }, include: { org: { select: { id: true, status: true } } } });
-  if (!connection) throw new SsoError('unknown_connection');
-  if (mode === 'test') {
-    if (!input.actor) throw new SsoError('error', 'test without actor');
-    await authorizeOrg(prisma, input.actor, { id: connection.orgId }, MANAGE);
-  } else if (connection.org.status === 'deactivated') {
-    throw new SsoError('org_inactive');
+  let connection: { id: string; protocol: string; jacksonClientId: string };
+  if (input.staff) {
+    // The vendor's own IdP: sign-in only (tests of it are sign-ins), never a customer's connection.
+    if (mode !== 'signin') throw new SsoError('error', 'staff connections are not tested this way');
+    const staff = await staffSsoConnection().catch((error: unknown) => {
+      log.warn({ err: error }, 'staff SSO start refused: the connection could not be prepared');
+      throw new SsoError('idp_misconfigured');
+    });
+    if (!staff) throw new SsoError('no_staff_sso');
+    connection = staff;
+  } else {
+    const found = await prisma.ssoConnection.findUnique({ where: { id: input.connectionId ?? '' }, include: { org: { select: { id: true, status: true } } } });
+    if (!found) throw new SsoError('unknown_connection');
+    if (mode === 'test') {
+      if (!input.actor) throw new SsoError('error', 'test without actor');
+      await authorizeOrg(prisma, input.actor, { id: found.orgId }, MANAGE);
+    } else if (found.org.status === 'deactivated') {
+      throw new SsoError('org_inactive');
+    }
+    connection = found;
   }
   const state = b64url(randomBytes(24));
   const verifier = b64url(randomBytes(32));
   const challenge = b64url(createHash('sha256').update(verifier).digest());
-  const flow: FlowState = { state, verifier, connectionId: connection.id, next: input.next ? safeRedirectPath(input.next, '/portal') : null, mode, exp: Date.now() + FLOW_TTL_SECONDS * 1000 };
+  const flow: FlowState = {
+    state,
+    verifier,
+    connectionId: connection.id,
+    ...(input.staff ? { staff: true as const } : {}),
+    next: input.next ? safeRedirectPath(input.next, input.staff ? '/admin' : '/portal') : null,
+    mode,
+    exp: Date.now() + FLOW_TTL_SECONDS * 1000,
+  };
   const refuse = (detail: string): never => {
     log.warn({ connectionId: connection.id, detail }, 'SSO start refused: the IdP URL is not servable');
     throw new SsoError('idp_misconfigured', detail);
@@ -198,6 +223,8 @@ export async function handleSamlResponse(body: { SAMLResponse?: string | null; R
   }
   const relayState = body.RelayState ?? '';
   const idpInitiated = !relayState.startsWith('boxyhq_jackson_');
+  // Staff sign in only through a flow started on our sign-in page: an unsolicited response could sign a browser into /admin.
+  if (idpInitiated && records.some((record) => record.tenant === STAFF_TENANT)) return errorLocation('staff_idp_initiated');
   // An unsolicited response must not answer a request; one that does is a replayed SP-initiated response.
   if (idpInitiated && checked.inResponseTo) return errorLocation('replayed');
 
@@ -252,17 +279,53 @@ interface CompletionContext {
   userAgent?: string | null;
 }
 
-/** SAML: redeems Jackson's code and signs the user in (or reports a connection test). */
-export async function completeSso(input: {
+/**
+ * A staff sign-in refused anywhere after the browser came back with its flow (signature, expiry,
+ * unknown account, …) is audited too; refusals lib/sso/staff/sign-in.ts audited itself are not
+ * written twice.
+ */
+async function auditingStaffFailure(flow: FlowState | null, context: CompletionContext, run: () => Promise<SsoCompletion>): Promise<SsoCompletion> {
+  try {
+    return await run();
+  } catch (error) {
+    if (flow?.staff && error instanceof SsoError && !error.audited) {
+      const actor: Actor = { kind: 'user', userId: null, label: 'staff-sso', staffRole: null, ip: context.ip, userAgent: context.userAgent };
+      await prisma.$transaction((tx) =>
+        recordAudit(tx, actor, {
+          action: 'auth.sign_in_failed',
+          target: { type: 'staff_sso_connection', id: flow.connectionId },
+          metadata: { staff: true, reason: error.reason },
+        }),
+      );
+    }
+    throw error;
+  }
+}
+
+type SamlCompletionInput = {
   code?: string | null;
   state?: string | null;
   cid?: string | null;
   sig?: string | null;
   error?: string | null;
-} & CompletionContext): Promise<SsoCompletion> {
+} & CompletionContext;
+
+/** SAML: redeems Jackson's code and signs the user in (or reports a connection test). */
+export async function completeSso(input: SamlCompletionInput): Promise<SsoCompletion> {
+  const flow = readFlow(input.flowCookie);
+  const ours = input.state && flow && constantTimeEqual(flow.state, input.state) ? flow : null;
+  return auditingStaffFailure(ours, input, () => completeSaml(input, flow));
+}
+
+async function completeSaml(input: {
+  code?: string | null;
+  state?: string | null;
+  cid?: string | null;
+  sig?: string | null;
+  error?: string | null;
+} & CompletionContext, flow: FlowState | null): Promise<SsoCompletion> {
   if (input.error) throw new SsoError('idp_error', input.error);
   if (!input.code) throw new SsoError('invalid_response');
-  const flow = readFlow(input.flowCookie);
   const jackson = await getJackson();
 
   let connectionId: string;
@@ -286,12 +349,21 @@ export async function completeSso(input: {
     throw new SsoError('invalid_response');
   }
 
-  const connection = await prisma.ssoConnection.findUnique({ where: { id: connectionId }, include: { org: true } });
   const requested = profile.requested ?? {};
+  let connection: ConnectionWithOrg | StaffSsoConnection | null;
+  let tenant: string | undefined;
+  if (input.state && flow?.staff) {
+    connection = await prisma.staffSsoConnection.findUnique({ where: { id: connectionId } });
+    tenant = STAFF_TENANT;
+  } else {
+    const found = await prisma.ssoConnection.findUnique({ where: { id: connectionId }, include: { org: true } });
+    connection = found;
+    tenant = found?.orgId;
+  }
   if (
     !connection ||
     connection.protocol !== 'saml' ||
-    connection.orgId !== requested.tenant ||
+    tenant !== requested.tenant ||
     (requested.client_id && requested.client_id !== connection.jacksonClientId)
   ) {
     throw new SsoError('unknown_connection');
@@ -304,6 +376,7 @@ export async function completeSso(input: {
     groups: Array.isArray(profile.groups) ? profile.groups.map(String) : typeof profile.groups === 'string' ? [profile.groups] : [],
     roles: Array.isArray(profile.roles) ? profile.roles.map(String) : [],
   };
+  if ('source' in connection) return finishStaff(connection, ssoProfile, flow!, input);
   return finish(connection, ssoProfile, input.state ? flow : null, input);
 }
 
@@ -312,16 +385,23 @@ export async function completeOidc(input: { params: URLSearchParams } & Completi
   const flow = readFlow(input.flowCookie);
   const state = input.params.get('state');
   if (!flow || !flow.nonce || !state || !constantTimeEqual(flow.state, state)) throw new SsoError('state_mismatch');
+  return auditingStaffFailure(flow, input, () => completeOidcFlow(input, flow));
+}
+
+async function completeOidcFlow(input: { params: URLSearchParams } & CompletionContext, flow: FlowState): Promise<SsoCompletion> {
   if (input.params.get('error')) throw new SsoError('idp_error', input.params.get('error') ?? undefined);
-  const connection = await prisma.ssoConnection.findUnique({ where: { id: flow.connectionId }, include: { org: true } });
+  const connection = flow.staff
+    ? await prisma.staffSsoConnection.findUnique({ where: { id: flow.connectionId } })
+    : await prisma.ssoConnection.findUnique({ where: { id: flow.connectionId }, include: { org: true } });
   if (!connection || connection.protocol !== 'oidc') throw new SsoError('unknown_connection');
   const provider = await oidcProvider(connection.jacksonClientId);
   const profile = await oidcProfile(provider, {
     url: new URL(`${oidcRedirectUrl()}?${input.params}`),
     state: flow.state,
-    nonce: flow.nonce,
+    nonce: flow.nonce!,
     codeVerifier: flow.verifier,
   });
+  if ('source' in connection) return finishStaff(connection, profile, flow, input);
   return finish(connection, profile, flow, input);
 }
 
@@ -359,6 +439,13 @@ async function finish(connection: ConnectionWithOrg, profile: SsoProfile, flow: 
     throw error;
   }
   return { kind: 'signin', userId: provisioned.userId, next, protocol, createdUser: provisioned.createdUser };
+}
+
+/** A staff member's sign-in through the vendor's IdP (lib/sso/staff/sign-in.ts); lands on /admin. */
+async function finishStaff(connection: StaffSsoConnection, profile: SsoProfile, flow: FlowState, context: CompletionContext): Promise<SsoCompletion> {
+  const protocol = connection.protocol === 'oidc' ? 'oidc' : 'saml';
+  const { userId, createdUser } = await signInStaffViaSso({ connection, protocol, profile, ip: context.ip, userAgent: context.userAgent });
+  return { kind: 'signin', userId, next: flow.next ?? '/admin', protocol, createdUser };
 }
 
 export function readTestResult(sealed: string | null | undefined): TestResult | null {

@@ -7,6 +7,9 @@ import { JacksonPostgresStore } from './jackson-store';
 
 /** Every connection Portcullis creates lives under this Jackson product; the tenant is the org id. */
 export const JACKSON_PRODUCT = 'portcullis';
+/** The vendor's own staff IdP (lib/sso/staff) lives apart from every customer: its own tenant and product. */
+export const STAFF_TENANT = '_staff';
+export const STAFF_PRODUCT = 'portcullis-staff';
 
 export const SSO_PATHS = {
   acs: '/api/sso/saml/acs',

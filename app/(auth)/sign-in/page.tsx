@@ -1,12 +1,13 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
-import { KeyRound } from 'lucide-react';
+import { Building2, KeyRound } from 'lucide-react';
 import { Alert } from '@/components/ui/alert';
 import { buttonVariants } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { getSessionUser } from '@/lib/auth/session';
 import { safeRedirectPath } from '@/lib/net/safe-redirect';
+import { staffSsoOffered } from '@/lib/sso/staff/connection';
 import { SignInForm } from './sign-in-form';
 
 export const metadata: Metadata = { title: 'Sign in' };
@@ -14,6 +15,8 @@ export const metadata: Metadata = { title: 'Sign in' };
 export default async function SignInPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string; reset?: string }> }) {
   const { callbackUrl, reset } = await searchParams;
   if (await getSessionUser()) redirect(safeRedirectPath(callbackUrl));
+  const staffSso = await staffSsoOffered();
+  const staffNext = callbackUrl && safeRedirectPath(callbackUrl).startsWith('/admin') ? `&next=${encodeURIComponent(safeRedirectPath(callbackUrl))}` : '';
   return (
     <Card>
       <CardHeader>
@@ -44,6 +47,13 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
           <KeyRound aria-hidden="true" />
           Sign in with SSO
         </Link>
+        {staffSso ? (
+          // A plain link: the browser goes to the vendor's IdP (a route handler answers with the redirect).
+          <a href={`/api/sso/start?staff=1${staffNext}`} className={buttonVariants({ variant: 'ghost', className: 'mt-2 w-full' })}>
+            <Building2 aria-hidden="true" />
+            Sign in with your company SSO (staff)
+          </a>
+        ) : null}
       </CardContent>
     </Card>
   );

@@ -1,4 +1,7 @@
+import { prisma } from '@/lib/db/client';
 import { ValidationError } from '@/lib/errors';
+import { requireStaffSso } from '@/lib/sso/staff/connection';
+import { setBreakGlassAdmin, staffSsoPolicy } from '@/lib/sso/staff/policy';
 import { createStaffUser, deactivateStaffUser, listStaffUsers, reactivateStaffUser } from '@/lib/staff/staff-users';
 import { cliContext } from '../context';
 import type { RegisterCommand } from '.';
@@ -54,5 +57,28 @@ export const registerStaff: RegisterCommand = (program, kit) => {
       const { actor } = await cliContext();
       const user = await reactivateStaffUser(actor, { email });
       kit.output(false).print(`Reactivated ${user.email}`);
+    });
+
+  staff
+    .command('sso-required')
+    .description('turn "SSO required for staff" on (needs a working staff connection) or off (recovery when the IdP fails), or show it')
+    .argument('<state>', 'on | off | status')
+    .action(async (state: string) => {
+      if (!['on', 'off', 'status'].includes(state)) throw ValidationError.field('state', 'Say on, off or status.');
+      const { actor } = await cliContext();
+      if (state !== 'status') await requireStaffSso(actor, { required: state === 'on' });
+      const policy = await staffSsoPolicy();
+      const glass = policy.breakGlassUserId ? await prisma.user.findUnique({ where: { id: policy.breakGlassUserId }, select: { email: true } }) : null;
+      kit.output(false).print(`SSO required for staff: ${policy.required ? 'on' : 'off'}; break-glass admin: ${glass?.email ?? 'none'}`);
+    });
+
+  staff
+    .command('break-glass')
+    .description('name the one staff admin who keeps password sign-in while SSO is required ("" clears it)')
+    .argument('<email>')
+    .action(async (email: string) => {
+      const { actor } = await cliContext();
+      const { user } = await setBreakGlassAdmin(actor, { email });
+      kit.output(false).print(user ? `Break-glass admin: ${user.email}` : 'No break-glass admin');
     });
 };

@@ -13,7 +13,12 @@ import { rotateSigningKey } from '@/lib/licensing/signing-keys';
 import { ORG_PERMISSIONS } from '@/lib/rbac/permissions';
 import { mintToken } from '@/lib/registry/tokens';
 import { createSiemDestination } from '@/lib/siem/destinations';
+import { DUMMY_HASH } from '@/lib/auth/password';
 import { addDomain } from '@/lib/sso/domains';
+import { closeJackson } from '@/lib/sso/jackson';
+import { createStaffSamlConnection } from '@/lib/sso/staff/connection';
+import { handWrittenIdp } from '@/lib/sso/testing/metadata';
+import { startPyjwtOidcIdp } from '@/lib/sso/testing/pyjwt-oidc-idp';
 import { deactivateStaffUser } from '@/lib/staff/staff-users';
 import { createMember, createOrg, createStaff, uniqueSlug } from '@/lib/testing/factories';
 import { createScratchDatabase, type ScratchDatabase } from '@/lib/testing/scratch-db';
@@ -212,12 +217,65 @@ const CASES: Record<string, Case> = {
     fields: (w) => ({ email: w.colleague.user.email }),
   },
   [`${SETTINGS}#setMaxTokenDaysAction`]: { kind: 'action', fields: () => ({ maxDays: String(100 + Math.floor(Math.random() * 200)) }) },
+  // staff sign-in (lib/sso/staff): vendor-wide, one connection, staff-admins only
+  [`${SETTINGS}#createStaffSamlConnectionAction`]: {
+    kind: 'action',
+    prepare: noStaffConnection,
+    fields: () => ({ name: 'Vendor Okta', metadataXml: handWrittenIdp({ ssoRedirect: 'https://idp.vendor.example/sso' }).metadata }),
+  },
+  [`${SETTINGS}#createStaffOidcConnectionAction`]: {
+    kind: 'action',
+    prepare: async () => {
+      await noStaffConnection();
+      // The control call fetches discovery from a provider on loopback.
+      process.env.OUTBOUND_ALLOW_PRIVATE_URLS = 'true';
+      staffOidcIdp ??= await startPyjwtOidcIdp({ clientId: 'sweep-staff', clientSecret: 'sweep-staff-secret' });
+    },
+    fields: () => ({ name: 'Vendor Entra', discoveryUrl: staffOidcIdp!.discoveryUrl, clientId: 'sweep-staff', clientSecret: 'sweep-staff-secret' }),
+  },
+  [`${SETTINGS}#updateStaffConnectionAction`]: { kind: 'action', prepare: aStaffConnection, fields: () => ({ name: 'Vendor Okta (renamed)' }) },
+  [`${SETTINGS}#deleteStaffConnectionAction`]: { kind: 'action', prepare: aStaffConnection, fields: () => ({}) },
+  [`${SETTINGS}#setStaffSsoRequiredAction`]: {
+    kind: 'action',
+    prepare: async () => {
+      await prisma.setting.upsert({ where: { key: 'staffSso.required' }, create: { key: 'staffSso.required', value: true }, update: { value: true } });
+    },
+    fields: () => ({ required: 'false' }),
+  },
+  [`${SETTINGS}#setBreakGlassAction`]: {
+    kind: 'action',
+    prepare: async (w) => {
+      await prisma.user.update({ where: { id: w.staff.user.id }, data: { passwordHash: DUMMY_HASH } });
+    },
+    fields: (w) => ({ email: w.staff.user.email }),
+  },
+  [`${SETTINGS}#setStaffGroupRoleAction`]: { kind: 'action', fields: () => ({ groupName: `sweep-${uniqueSlug('g')}`, staffRole: 'staff-support' }) },
+  [`${SETTINGS}#removeStaffGroupRoleAction`]: {
+    kind: 'action',
+    prepare: async () => {
+      staffGroupRoleId = (await prisma.staffSsoGroupRole.create({ data: { groupName: `sweep-${uniqueSlug('g')}`, staffRole: 'staff-billing' } })).id;
+    },
+    fields: () => ({ id: staffGroupRoleId! }),
+  },
   // audit and SIEM
   'app/(admin)/admin/audit/export/route.ts#GET': { kind: 'route', request: () => ({ path: '/admin/audit/export?format=jsonl', params: {} }) },
   'app/(admin)/admin/audit/siem/actions.ts#staffRedeliverAction': { kind: 'action', fields: (w) => ({ slug: w.org.slug, destinationId: w.destination.id }) },
   // SSO: a staff-only action outside the dashboard
   'lib/sso/actions.ts#approveDomainAction': { kind: 'action', fields: (w) => ({ orgId: w.org.id, id: w.domain.id }) },
 };
+
+let staffOidcIdp: Awaited<ReturnType<typeof startPyjwtOidcIdp>> | null = null;
+let staffGroupRoleId: string | null = null;
+
+/** The staff connection is vendor-wide and single: cases that add one start without it. */
+async function noStaffConnection() {
+  await prisma.staffSsoConnection.deleteMany();
+}
+
+async function aStaffConnection(w: World) {
+  await noStaffConnection();
+  await createStaffSamlConnection(w.staff.actor, { name: 'Vendor Okta', metadataXml: handWrittenIdp({ ssoRedirect: 'https://idp.vendor.example/sso' }).metadata });
+}
 
 // ── calling an entry point ─────────────────────────────────────────────────
 type Outcome = { ok: true } | { ok: false; status: number; error: string };
@@ -281,6 +339,8 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   setMailTransport(undefined);
+  await staffOidcIdp?.close();
+  await closeJackson();
   await disconnectPrisma();
   process.env.DATABASE_URL = baseUrl;
   await scratch?.drop();

@@ -29,6 +29,8 @@ export interface CraftedResponse {
   inResponseTo?: string;
   responseId?: string;
   assertionId?: string;
+  /** Sent as the `groups` attribute. */
+  groups?: string[];
 }
 
 const iso = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -75,7 +77,7 @@ export function responseTemplate(r: CraftedResponse): { xml: string; assertionId
 </saml:AuthnStatement>
 <saml:AttributeStatement>
 <saml:Attribute Name="email"><saml:AttributeValue>${escapeHtml(r.email)}</saml:AttributeValue></saml:Attribute>
-</saml:AttributeStatement>
+${r.groups?.length ? `<saml:Attribute Name="groups">${r.groups.map((g) => `<saml:AttributeValue>${escapeHtml(g)}</saml:AttributeValue>`).join('')}</saml:Attribute>\n` : ''}</saml:AttributeStatement>
 </saml:Assertion>
 </samlp:Response>`;
   return { xml, assertionId, responseId };

@@ -5,6 +5,24 @@ import { z } from 'zod';
 import { staffAction } from '@/lib/actions';
 import { instructionSettingsSchema, resetTemplate, updateInstructionSettings, updateTemplate, updateTemplateSchema } from '@/lib/instructions/templates';
 import { setMaxTokenDays } from '@/lib/registry/tokens';
+import { oidcConnectionSchema, samlConnectionSchema } from '@/lib/sso/schemas';
+import {
+  CONFIGURE_STAFF_SSO,
+  createStaffOidcConnection,
+  createStaffSamlConnection,
+  deleteStaffSsoConnection,
+  requireStaffSso,
+  updateStaffSsoConnection,
+} from '@/lib/sso/staff/connection';
+import {
+  breakGlassSchema,
+  removeStaffGroupRole,
+  setBreakGlassAdmin,
+  setStaffGroupRole,
+  staffGroupRoleIdSchema,
+  staffGroupRoleSchema,
+  staffSsoRequiredSchema,
+} from '@/lib/sso/staff/policy';
 import { deactivateStaffUser, reactivateStaffUser, staffAccountSchema } from '@/lib/staff/staff-users';
 
 export const updateTemplateAction = staffAction('templates.manage', updateTemplateSchema, async (input, actor) => {
@@ -41,4 +59,53 @@ export const reactivateStaffAction = staffAction('staff.manage', staffAccountSch
   const user = await reactivateStaffUser(actor, input);
   revalidatePath('/admin/settings');
   return { message: `${user.email} can sign in again.` };
+});
+
+// Staff sign-in (lib/sso/staff): the vendor's own IdP, "SSO required for staff", break-glass, group mappings.
+export const createStaffSamlConnectionAction = staffAction(CONFIGURE_STAFF_SSO, samlConnectionSchema, async (input, actor) => {
+  await createStaffSamlConnection(actor, input);
+  revalidatePath('/admin/settings');
+  return { message: 'Staff SAML connection added. Sign in through it once before requiring SSO for staff.' };
+});
+
+export const createStaffOidcConnectionAction = staffAction(CONFIGURE_STAFF_SSO, oidcConnectionSchema, async (input, actor) => {
+  await createStaffOidcConnection(actor, input);
+  revalidatePath('/admin/settings');
+  return { message: 'Staff OIDC connection added. Sign in through it once before requiring SSO for staff.' };
+});
+
+export const updateStaffConnectionAction = staffAction(CONFIGURE_STAFF_SSO, z.looseObject({}), async (input, actor) => {
+  await updateStaffSsoConnection(actor, input);
+  revalidatePath('/admin/settings');
+  return { message: 'Staff connection saved.' };
+});
+
+export const deleteStaffConnectionAction = staffAction(CONFIGURE_STAFF_SSO, z.object({}), async (_input, actor) => {
+  await deleteStaffSsoConnection(actor);
+  revalidatePath('/admin/settings');
+  return { message: 'Staff connection removed; staff sign in with their passwords.' };
+});
+
+export const setStaffSsoRequiredAction = staffAction(CONFIGURE_STAFF_SSO, staffSsoRequiredSchema, async (input, actor) => {
+  const { required } = await requireStaffSso(actor, input);
+  revalidatePath('/admin/settings');
+  return { message: required ? 'Staff now sign in with SSO; only the break-glass admin keeps a password.' : 'Staff may sign in with their passwords again.' };
+});
+
+export const setBreakGlassAction = staffAction(CONFIGURE_STAFF_SSO, breakGlassSchema, async (input, actor) => {
+  const { user } = await setBreakGlassAdmin(actor, input);
+  revalidatePath('/admin/settings');
+  return { message: user ? `${user.email} is the break-glass admin.` : 'No break-glass admin any more.' };
+});
+
+export const setStaffGroupRoleAction = staffAction(CONFIGURE_STAFF_SSO, staffGroupRoleSchema, async (input, actor) => {
+  const row = await setStaffGroupRole(actor, input);
+  revalidatePath('/admin/settings');
+  return { message: `Members of ${row.groupName} sign in as ${row.staffRole}.` };
+});
+
+export const removeStaffGroupRoleAction = staffAction(CONFIGURE_STAFF_SSO, staffGroupRoleIdSchema, async (input, actor) => {
+  await removeStaffGroupRole(actor, input);
+  revalidatePath('/admin/settings');
+  return { message: 'Group mapping removed.' };
 });

@@ -14,8 +14,19 @@ import { hasStaffPermission } from '@/lib/rbac/authorize';
 import { STAFF_ROLES, type StaffRole } from '@/lib/rbac/permissions';
 import { maxTokenDays } from '@/lib/registry/tokens';
 import { listStaffUsers } from '@/lib/staff/staff-users';
+import { StaffSignIn } from '@/components/settings/staff-sign-in';
+import { acsUrl, oidcRedirectUrl, spEntityId } from '@/lib/sso/jackson';
+import { loadStaffSignInSettings } from '@/lib/sso/staff/connection';
 import {
+  createStaffOidcConnectionAction,
+  createStaffSamlConnectionAction,
   deactivateStaffAction,
+  deleteStaffConnectionAction,
+  removeStaffGroupRoleAction,
+  setBreakGlassAction,
+  setStaffGroupRoleAction,
+  setStaffSsoRequiredAction,
+  updateStaffConnectionAction,
   reactivateStaffAction,
   resetTemplateAction,
   setMaxTokenDaysAction,
@@ -34,6 +45,7 @@ export default async function SettingsPage() {
     maxTokenDays(prisma),
     canStaff ? listStaffUsers(actor) : Promise.resolve([]),
   ]);
+  const staffSignIn = canStaff ? await loadStaffSignInSettings(actor) : null;
   const canTemplates = hasStaffPermission(actor, 'templates.manage');
   const canSettings = hasStaffPermission(actor, 'settings.manage');
   return (
@@ -60,6 +72,28 @@ export default async function SettingsPage() {
               selfId={user.id}
               deactivateAction={deactivateStaffAction}
               reactivateAction={reactivateStaffAction}
+            />
+          </CardContent>
+        </Card>
+      ) : null}
+      {staffSignIn ? (
+        <Card>
+          <CardHeader>
+            <CardTitle>Staff sign-in</CardTitle>
+            <CardDescription>Let staff sign in through the company&apos;s identity provider (SAML or OIDC), and require it. Register Portcullis in the IdP with these details.</CardDescription>
+          </CardHeader>
+          <CardContent>
+            <StaffSignIn
+              data={staffSignIn}
+              sp={{ entityId: spEntityId(), acsUrl: acsUrl(), oidcRedirectUrl: oidcRedirectUrl() }}
+              actions={{
+                connection: { saml: createStaffSamlConnectionAction, oidc: createStaffOidcConnectionAction, update: updateStaffConnectionAction },
+                remove: deleteStaffConnectionAction,
+                setRequired: setStaffSsoRequiredAction,
+                setBreakGlass: setBreakGlassAction,
+                setGroupRole: setStaffGroupRoleAction,
+                removeGroupRole: removeStaffGroupRoleAction,
+              }}
             />
           </CardContent>
         </Card>

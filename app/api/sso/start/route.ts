@@ -5,13 +5,14 @@ import { SsoError } from '@/lib/sso/errors';
 import { errorLocation, startSso } from '@/lib/sso/flow';
 import { autoPostResponse, flowCookieOptions, redirectTo } from '@/lib/sso/http';
 
-/** GET /api/sso/start?connection=<id>[&next=/path][&login_hint=email][&mode=test]: off to the IdP. */
+/** GET /api/sso/start?connection=<id>[&next=/path][&login_hint=email][&mode=test], or ?staff=1[&next=/admin/…] for the vendor's staff IdP: off to the IdP. */
 export async function GET(request: NextRequest) {
   const params = request.nextUrl.searchParams;
   const mode = params.get('mode') === 'test' ? 'test' : 'signin';
   try {
     const started = await startSso({
       connectionId: params.get('connection') ?? '',
+      staff: params.get('staff') === '1',
       next: params.get('next'),
       loginHint: params.get('login_hint') ?? undefined,
       mode,

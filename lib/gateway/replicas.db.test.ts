@@ -161,7 +161,7 @@ describe('gateway replicas on one database', () => {
     expect({ exitCode: d.child.exitCode, signal: d.child.signalCode }).toEqual({ exitCode: 0, signal: null });
     const events = await prisma.pullEvent.findMany({ where: { repository }, orderBy: { id: 'asc' } });
     expect(events).toHaveLength(25);
-    expect(events[0]).toMatchObject({ orgId: org.id, outcome: 'denied', reason: 'repository not in token scope', method: 'HEAD', clientIp: '127.0.0.1' });
+    expect(events[0]).toMatchObject({ orgId: org.id, outcome: 'denied', reason: 'repository not entitled', method: 'HEAD', clientIp: '127.0.0.1' });
     const token = await prisma.registryToken.findFirstOrThrow({ where: { orgId: org.id } });
     expect(token.lastUsedAt).not.toBeNull();
   }, 60_000);

@@ -27,6 +27,7 @@ export const CUSTOMER_ORGANIZATION_FIELDS = [
   'namespace',
   'defaultRole',
   'ssoRequired',
+  'mfaRequired',
   'auditRetentionDays',
   'deactivatedAt',
   'createdAt',
@@ -127,6 +128,14 @@ export const CUSTOMER_AUDIT_FIELDS: Record<string, CustomerAuditFields> = {
   'auth.password_reset_request': ALL,
   'auth.password_reset': ALL,
   'auth.password_change': ALL,
+  'mfa.enrollment_start': ALL,
+  'mfa.enroll': ALL,
+  'mfa.disable': ALL,
+  'mfa.recovery_codes_regenerate': ALL,
+  'mfa.recovery_code_used': ALL,
+  'mfa.challenge': ALL,
+  'mfa.failed': ALL,
+  'org.mfa_requirement_update': ALL,
   'team.create': ALL,
   'team.update': ALL,
   'team.delete': ALL,
@@ -167,6 +176,8 @@ export const CUSTOMER_AUDIT_FIELDS: Record<string, CustomerAuditFields> = {
   'staff.create': WITHHELD,
   'staff.deactivate': WITHHELD,
   'staff.reactivate': WITHHELD,
+  // A staff-admin's reset of someone's second factor: recorded without an org (the person's account), details staff-only.
+  'mfa.reset': WITHHELD,
 };
 
 function pick(value: object, keys: readonly string[]): Record<string, unknown> {

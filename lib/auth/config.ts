@@ -74,6 +74,14 @@ async function setMfaTicketCookie(ticket: string, expiresAt: Date) {
   });
 }
 
+async function clearMfaTicketCookie() {
+  try {
+    (await cookies()).delete({ name: MFA_TICKET_COOKIE, path: '/sign-in' });
+  } catch {
+    // Outside a request that can set cookies: the ticket is spent anyway.
+  }
+}
+
 const credentialsSchema = z.object({
   email: z.string().trim().email().max(320),
   password: z.string().min(1).max(1024),
@@ -128,6 +136,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
             SIGN_IN_LIMITS,
           );
           if (!result.ok) throw new SignInRefused(result.reason === 'expired' ? 'mfa_expired' : `mfa_invalid:${result.attemptsLeft}`);
+          await clearMfaTicketCookie();
           return { id: result.userId, sessionId: result.sessionId } satisfies SignedIn;
         } catch (error) {
           if (error instanceof SignInRefused) throw error;

@@ -68,8 +68,10 @@ export async function signInWithPassword(
 
   const actor = { kind: 'user' as const, userId: user.id, label: user.email, staffRole: null, ip: input.ip, userAgent: input.userAgent };
   if (await hasMfa(prisma, user.id)) {
-    // The limiter's reservation stays spent until the second factor is right too: a known password earns no fresh guesses at codes.
-    const { ticket, expiresAt } = await prisma.$transaction((tx) => issueMfaTicket(tx, actor));
+    const { ticket, expiresAt } = await prisma.$transaction(async (tx) => {
+      await attempt.passwordRight(tx);
+      return issueMfaTicket(tx, actor);
+    });
     return { ok: 'mfa', userId: user.id, ticket, expiresAt };
   }
 

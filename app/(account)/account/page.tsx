@@ -2,15 +2,26 @@ import type { Metadata } from 'next';
 import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { ChangePasswordForm } from '@/components/account/change-password-form';
+import { MfaSection } from '@/components/account/mfa-section';
 import { SessionList } from '@/components/account/session-list';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { KeyValueList } from '@/components/ui/key-value-list';
 import { PageHeader } from '@/components/ui/page-header';
 import { PASSWORD_MIN_LENGTH } from '@/lib/auth/password-policy';
+import { mfaStatus } from '@/lib/auth/mfa';
 import { canChangePassword } from '@/lib/auth/passwords';
 import { actorFor, getSessionUser } from '@/lib/auth/session';
 import { listSessions } from '@/lib/auth/sessions';
-import { changePasswordAction, endAllSessionsAction, endOtherSessionsAction, endSessionAction } from './actions';
+import {
+  beginMfaEnrolmentAction,
+  changePasswordAction,
+  confirmMfaEnrolmentAction,
+  disableMfaAction,
+  endAllSessionsAction,
+  endOtherSessionsAction,
+  endSessionAction,
+  regenerateRecoveryCodesAction,
+} from './actions';
 
 export const metadata: Metadata = { title: 'Your account' };
 
@@ -20,7 +31,7 @@ export default async function AccountPage() {
   const user = await getSessionUser();
   if (!user) redirect('/sign-in?callbackUrl=%2Faccount');
   const actor = actorFor(user, await headers());
-  const [sessions, hasPassword] = await Promise.all([listSessions(actor), canChangePassword(actor)]);
+  const [sessions, hasPassword, mfa] = await Promise.all([listSessions(actor), canChangePassword(actor), mfaStatus(actor)]);
   return (
     <>
       <PageHeader title="Your account" description="Your sign-in details and the devices signed in to your account." />
@@ -48,6 +59,27 @@ export default async function AccountPage() {
         {hasPassword ? (
           <CardContent>
             <ChangePasswordForm action={changePasswordAction} email={user.email} minLength={PASSWORD_MIN_LENGTH} />
+          </CardContent>
+        ) : null}
+      </Card>
+      <Card id="mfa">
+        <CardHeader>
+          <CardTitle>Two-factor authentication</CardTitle>
+          <CardDescription>
+            {mfa.hasPassword
+              ? 'After your password, a code from an authenticator app on your phone. Recovery codes get you in if you lose the phone.'
+              : 'You sign in with single sign-on: your identity provider asks for the second factor.'}
+          </CardDescription>
+        </CardHeader>
+        {mfa.hasPassword ? (
+          <CardContent>
+            <MfaSection
+              status={mfa}
+              beginAction={beginMfaEnrolmentAction}
+              confirmAction={confirmMfaEnrolmentAction}
+              regenerateAction={regenerateRecoveryCodesAction}
+              disableAction={disableMfaAction}
+            />
           </CardContent>
         ) : null}
       </Card>

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { staffAction } from '@/lib/actions';
 import { instructionSettingsSchema, resetTemplate, updateInstructionSettings, updateTemplate, updateTemplateSchema } from '@/lib/instructions/templates';
 import { setMaxTokenDays } from '@/lib/registry/tokens';
+import { resetMfa, resetMfaSchema } from '@/lib/auth/mfa';
 import { deactivateStaffUser, reactivateStaffUser, staffAccountSchema } from '@/lib/staff/staff-users';
 
 export const updateTemplateAction = staffAction('templates.manage', updateTemplateSchema, async (input, actor) => {
@@ -41,4 +42,11 @@ export const reactivateStaffAction = staffAction('staff.manage', staffAccountSch
   const user = await reactivateStaffUser(actor, input);
   revalidatePath('/admin/settings');
   return { message: `${user.email} can sign in again.` };
+});
+
+/** A staff-admin removes someone's second factor (lost phone); their sessions end (lib/auth/mfa.ts). */
+export const resetMfaAction = staffAction('staff.manage', resetMfaSchema, async (input, actor) => {
+  const { email, sessionsEnded } = await resetMfa(actor, input);
+  revalidatePath('/admin/settings');
+  return { message: `Two-factor authentication of ${email} is reset; ${sessionsEnded} ${sessionsEnded === 1 ? 'session' : 'sessions'} ended.` };
 });

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { InstructionSettingsForm, MaxTokenDaysForm, TemplateForm } from '@/components/settings/settings-forms';
+import { ResetMfaForm } from '@/components/settings/reset-mfa-form';
 import { StaffAccounts } from '@/components/settings/staff-accounts';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
@@ -17,6 +18,7 @@ import { listStaffUsers } from '@/lib/staff/staff-users';
 import {
   deactivateStaffAction,
   reactivateStaffAction,
+  resetMfaAction,
   resetTemplateAction,
   setMaxTokenDaysAction,
   updateInstructionSettingsAction,
@@ -52,7 +54,9 @@ export default async function SettingsPage() {
         <Card>
           <CardHeader>
             <CardTitle>Staff accounts</CardTitle>
-            <CardDescription>Deactivating someone signs them out everywhere at once. Create accounts with `portcullis staff create`.</CardDescription>
+            <CardDescription>
+              Deactivating someone signs them out everywhere at once. Create accounts with `portcullis staff create`; staff set up two-factor authentication at their first sign-in.
+            </CardDescription>
           </CardHeader>
           <CardContent>
             <StaffAccounts
@@ -60,7 +64,12 @@ export default async function SettingsPage() {
               selfId={user.id}
               deactivateAction={deactivateStaffAction}
               reactivateAction={reactivateStaffAction}
+              resetMfaAction={resetMfaAction}
             />
+            <div className="mt-6 border-t border-border pt-4">
+              <ResetMfaForm action={resetMfaAction} />
+              <p className="mt-2 text-xs text-muted-foreground">For anyone, staff or a customer&apos;s member, who lost their authenticator and recovery codes. Confirm who they are first.</p>
+            </div>
           </CardContent>
         </Card>
       ) : null}

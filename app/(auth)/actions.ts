@@ -63,7 +63,7 @@ const mfaSignInSchema = z.object({
 export async function mfaSignInAction(_previous: unknown, formData: FormData): Promise<ActionResult> {
   const parsed = mfaSignInSchema.safeParse(formDataToObject(formData));
   if (!parsed.success) {
-    return { ok: false, error: 'Please correct the highlighted fields.', fieldErrors: fieldErrorsOf(parsed.error) };
+    return { ok: false, error: 'Please correct the highlighted fields.', fieldErrors: fieldErrorsOf(parsed.error), status: 400 };
   }
   const jar = await cookies();
   const ticket = jar.get(MFA_TICKET_COOKIE)?.value;

@@ -12,7 +12,7 @@ import { mintToken } from '@/lib/registry/tokens';
 import { createSiemDestination } from '@/lib/siem/destinations';
 import { addDomain } from '@/lib/sso/domains';
 import { deactivateStaffUser } from '@/lib/staff/staff-users';
-import { createMember, createOrg, createStaff, uniqueSlug } from '@/lib/testing/factories';
+import { createMember, createOrg, createStaff, enrolMfa, uniqueSlug } from '@/lib/testing/factories';
 import { createScratchDatabase, type ScratchDatabase } from '@/lib/testing/scratch-db';
 import { discoverEntryPoints } from './discover';
 import { asUser, loadEntryPoint, redirectTarget, toFormData, type Fields } from './harness';
@@ -60,7 +60,11 @@ async function createCustomerWorld() {
   const other = await createOrg({ name: `Other ${uniqueSlug('o')}` });
   const otherOwner = await createMember(other.id, 'owner');
   const colleague = await createStaff('staff-support');
-  return { colleague, staff, org, owner, allPermissions, repository, spareRepository, token: token.record, license: license.license, domain, destination, other, otherOwner };
+  // Staff act with a second factor; a staff-admin without one is refused everything (lib/auth/mfa-policy.ts).
+  await enrolMfa(staff.user.id);
+  await enrolMfa(colleague.user.id);
+  const unenrolled = await createStaff('staff-admin');
+  return { colleague, unenrolled, staff, org, owner, allPermissions, repository, spareRepository, token: token.record, license: license.license, domain, destination, other, otherOwner };
 }
 type World = Awaited<ReturnType<typeof createCustomerWorld>>;
 
@@ -192,6 +196,7 @@ const CASES: Record<string, Case> = {
     },
     fields: (w) => ({ email: w.colleague.user.email }),
   },
+  [`${SETTINGS}#resetMfaAction`]: { kind: 'action', fields: (w) => ({ email: w.colleague.user.email }) },
   [`${SETTINGS}#setMaxTokenDaysAction`]: { kind: 'action', fields: () => ({ maxDays: String(100 + Math.floor(Math.random() * 200)) }) },
   // audit and SIEM
   'app/(admin)/admin/audit/export/route.ts#GET': { kind: 'route', request: () => ({ path: '/admin/audit/export?format=jsonl', params: {} }) },
@@ -306,6 +311,10 @@ describe('admin access sweep', () => {
       expect(probe.ok, 'a customer naming ids that do not exist should be refused').toBe(false);
       if (!probe.ok) answers.push(`${probe.status} ${probe.error}`);
       expect(new Set(answers).size, `every customer gets the same answer, whatever the ids name: ${JSON.stringify(answers)}`).toBe(1);
+      // A staff-admin signed in with a password but without MFA is refused as well, before anything is read.
+      const noMfa = await invoke(spec, fn, w.unenrolled.user.id, w);
+      expect(noMfa, 'a staff-admin without MFA should be refused').toMatchObject({ ok: false, status: 403 });
+      if (!noMfa.ok) expect(noMfa.error).toMatch(/two-factor authentication/);
       const signedOut = await invoke(spec, fn, null, w);
       expect(signedOut, 'a signed-out caller').toMatchObject({ ok: false, status: 401 });
       expect(await databaseDigest(), 'a refused call changed the database').toBe(before);

@@ -4,14 +4,16 @@ import type { ActionResult } from '@/lib/action-result';
 import { randomBytes } from 'node:crypto';
 import type { Actor } from '@/lib/auth/actor';
 import { hashPassword } from '@/lib/auth/password';
+import { beginMfaEnrolment } from '@/lib/auth/mfa';
 import { requestPasswordReset } from '@/lib/auth/passwords';
+import { totpCode } from '@/lib/auth/totp';
 import { startSession } from '@/lib/auth/sessions';
 import { UnauthorizedError } from '@/lib/errors';
 import { setMailTransport } from '@/lib/mail/send';
 import { memoryTransport } from '@/lib/mail/transport';
 import { BUILTIN_ROLES, ORG_PERMISSIONS, type OrgPermission } from '@/lib/rbac/permissions';
 import { prisma } from '@/lib/db/client';
-import { createMember, createStaff, uniqueSlug } from '@/lib/testing/factories';
+import { createMember, createStaff, enrolMfa, uniqueSlug } from '@/lib/testing/factories';
 import { discoverEntryPoints } from './discover';
 import { loadEntryPoint, redirectTarget, toFormData, type Fields } from './harness';
 import { startBillingTestEnv, type BillingTestEnv } from '@/lib/testing/stripe';
@@ -50,6 +52,8 @@ vi.mock('@/lib/auth/config', async () => {
     handlers: {},
   };
 });
+// The sign-in actions name next-auth's refusal class; next-auth itself (mocked above) is not loaded.
+vi.mock('next-auth', () => ({ CredentialsSignin: class CredentialsSignin extends Error { code = 'credentials'; } }));
 vi.mock('next/headers', () => ({
   headers: async () => new Headers({ 'user-agent': 'tenant-isolation-sweep', 'x-forwarded-for': '198.51.100.9' }),
   cookies: async () => ({ get: () => undefined, getAll: () => [], has: () => false }),
@@ -104,6 +108,8 @@ interface AccountSubject {
   actor: Actor;
   sessions: [string, string];
   password: string;
+  /** The TOTP key of the subject's authenticator, when a case's `prepare` gave them one. */
+  totpSecret?: string;
 }
 
 /**
@@ -116,6 +122,8 @@ interface AccountSubject {
 interface AccountCase {
   kind: 'account';
   fields: (victim: AccountSubject) => Fields;
+  /** State the victim's account needs first (MFA on, or an enrolment started). */
+  prepare?: (victim: AccountSubject) => Promise<void>;
 }
 
 /**
@@ -360,6 +368,15 @@ const CASES: Record<string, Case> = {
   },
   // sign-in (public)
   'app/(auth)/actions.ts#signInAction': { kind: 'exempt', reason: 'password sign-in: public by design, no organization data (lib/auth/sign-in.db.test.ts, e2e/auth.spec.ts)' },
+  'app/(auth)/actions.ts#mfaSignInAction': {
+    kind: 'public',
+    refusals: async () => [
+      // The ticket is an httpOnly cookie only the password step sets: without it nothing is checked.
+      { fields: { code: '123456' }, status: [401] },
+      { fields: { code: '' }, status: [400] },
+    ],
+    readOnly: 'succeeds only with the ticket cookie the right password set (lib/auth/mfa.db.test.ts, e2e/mfa.spec.ts)',
+  },
   'app/(auth)/actions.ts#signOutAction': { kind: 'exempt', reason: "ends the caller's own session: no organization data" },
   'app/(auth)/sign-in/sso/actions.ts#ssoEmailAction': {
     kind: 'exempt',
@@ -376,6 +393,29 @@ const CASES: Record<string, Case> = {
   [`${ACCOUNT}#endSessionAction`]: { kind: 'account', fields: (v) => ({ sessionId: v.sessions[1] }) },
   [`${ACCOUNT}#endOtherSessionsAction`]: { kind: 'account', fields: () => ({}) },
   [`${ACCOUNT}#endAllSessionsAction`]: { kind: 'account', fields: () => ({}) },
+  // two-factor authentication (lib/auth/mfa.ts)
+  [`${ACCOUNT}#beginMfaEnrolmentAction`]: { kind: 'account', fields: (v) => ({ password: v.password }) },
+  [`${ACCOUNT}#confirmMfaEnrolmentAction`]: {
+    kind: 'account',
+    prepare: async (v) => {
+      v.totpSecret = (await beginMfaEnrolment(v.actor, { password: v.password })).secret;
+    },
+    fields: (v) => ({ code: totpCode(v.totpSecret!) }),
+  },
+  [`${ACCOUNT}#regenerateRecoveryCodesAction`]: {
+    kind: 'account',
+    prepare: async (v) => {
+      v.totpSecret = (await enrolMfa(v.user.id)).secret;
+    },
+    fields: (v) => ({ password: v.password }),
+  },
+  [`${ACCOUNT}#disableMfaAction`]: {
+    kind: 'account',
+    prepare: async (v) => {
+      v.totpSecret = (await enrolMfa(v.user.id)).secret;
+    },
+    fields: (v) => ({ password: v.password, code: totpCode(v.totpSecret!) }),
+  },
   // password reset from the sign-in page
   [`${RESET}#requestPasswordResetAction`]: {
     kind: 'public',
@@ -397,6 +437,8 @@ const CASES: Record<string, Case> = {
   'app/api/auth/[...nextauth]/route.ts#POST': { kind: 'exempt', reason: "next-auth's own sign-in endpoints: no organization data" },
   'app/api/health/route.ts#GET': { kind: 'exempt', reason: 'public liveness probe: no organization data' },
   'app/api/ready/route.ts#GET': { kind: 'exempt', reason: 'public readiness probe: no organization data' },
+  // Owners only (an admin holds org.update but is refused too: lib/auth/mfa.db.test.ts).
+  'app/(portal)/portal/[org]/settings/actions.ts#setOrgMfaRequirementAction': { kind: 'org', permission: 'org.update', fields: (w) => ({ orgId: w.org.id, mfaRequired: 'true' }) },
   'app/(portal)/portal/[org]/audit/actions.ts#createDestinationAction': {
     kind: 'exempt',
     reason: 'lib/siem/delivery.db.test.ts: a foreign owner gets 404, a viewer 403, a tier without streaming is refused, nothing written',
@@ -515,11 +557,13 @@ async function accountSubject(user: { id: string; email: string; staffRole: stri
   return { user, actor: { ...actor, sessionId: sessions[0] }, sessions, password };
 }
 
-/** Everything stored about one account: its row (password hash included) and its sessions. */
+/** Everything stored about one account: its row (password hash included), its sessions and its second factor. */
 async function accountDigest(subject: AccountSubject): Promise<string> {
   const user = await prisma.user.findUniqueOrThrow({ where: { id: subject.user.id }, omit: { passwordHash: false } });
   const sessions = await prisma.session.findMany({ where: { userId: subject.user.id }, orderBy: { id: 'asc' } });
-  return JSON.stringify({ user, sessions });
+  const mfa = await prisma.userMfa.findUnique({ where: { userId: subject.user.id }, omit: { totpSecret: false, pendingSecret: false } });
+  const recoveryCodes = await prisma.mfaRecoveryCode.findMany({ where: { userId: subject.user.id }, orderBy: { id: 'asc' } });
+  return JSON.stringify({ user, sessions, mfa, recoveryCodes });
 }
 
 /** Asks for a reset link for the subject (from an address of its own) and reads it from the mail the subject received. */
@@ -600,6 +644,7 @@ describe('tenant isolation sweep', () => {
       if (spec.kind === 'account') {
         const subject = await accountSubject(victim.viewer.user, victim.viewer.actor);
         await accountSubject(attacker.owner.user, attacker.owner.actor);
+        await spec.prepare?.(subject);
         const before = await accountDigest(subject);
         const fields = spec.fields(subject);
         // Anyone else gets whatever their own account gives them, and the victim's account stays as it was.

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { e2eDatabaseUrl } from '../lib/testing/e2e-database';
 
@@ -62,10 +63,14 @@ export async function plantSamlConnection(baseURL: string, orgSlug: string, name
  * other spec uses). Returns stdout; throws with stderr when it fails.
  */
 export function portcullis(args: string[], env: Record<string, string> = {}): string {
+  const root = path.resolve(import.meta.dirname, '..');
   const database = { DATABASE_URL: e2eDatabaseUrl({ ...process.env, DATABASE_URL: RUNNER_DATABASE_URL }) };
+  // The server's secrets, which the demo generated beside its data (lib/config/secrets.ts), unless the runner set them.
+  const file = RUNNER_DATABASE_URL ? path.join(root, '.data', 'secrets.json') : path.join(path.dirname(process.env.E2E_DATA_DIR ?? ''), 'secrets.json');
+  const secrets = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, string>;
   return execFileSync(process.execPath, ['scripts/portcullis.mjs', ...args], {
-    cwd: path.resolve(import.meta.dirname, '..'),
-    env: { ...process.env, ...database, ...env, LOG_LEVEL: 'warn' },
+    cwd: root,
+    env: { ...secrets, ...process.env, ...database, ...env, LOG_LEVEL: 'warn' },
     encoding: 'utf8',
     timeout: 120_000,
   });

@@ -133,6 +133,8 @@ export interface SessionSummary {
   device: string;
   ip: string | null;
   authMethod: string;
+  /** The second factor checked when it started (totp, recovery_code), or null. */
+  mfaMethod: string | null;
   createdAt: Date;
   lastSeenAt: Date;
   current: boolean;
@@ -152,6 +154,7 @@ export async function listSessions(actor: Actor, now = new Date()): Promise<Sess
       device: deviceLabel(row.userAgent),
       ip: row.ip,
       authMethod: row.authMethod,
+      mfaMethod: row.mfaMethod,
       createdAt: row.createdAt,
       lastSeenAt: row.lastSeenAt,
       current: row.id === actor.sessionId,

@@ -26,6 +26,7 @@ import {
 export const metadata: Metadata = { title: 'Your account' };
 
 const METHODS: Record<string, string> = { password: 'Email and password', saml: 'Single sign-on (SAML)', oidc: 'Single sign-on (OIDC)' };
+const MFA_METHODS: Record<string, string> = { totp: 'authenticator code', recovery_code: 'recovery code' };
 
 export default async function AccountPage() {
   const user = await getSessionUser();
@@ -90,7 +91,7 @@ export default async function AccountPage() {
         </CardHeader>
         <CardContent>
           <SessionList
-            sessions={sessions.map((s) => ({ ...s, method: METHODS[s.authMethod] ?? s.authMethod }))}
+            sessions={sessions.map((s) => ({ ...s, method: `${METHODS[s.authMethod] ?? s.authMethod}${s.mfaMethod ? ` + ${MFA_METHODS[s.mfaMethod] ?? s.mfaMethod}` : ''}` }))}
             endAction={endSessionAction}
             endOthersAction={endOtherSessionsAction}
             endAllAction={endAllSessionsAction}

@@ -31,14 +31,15 @@ export function totpCode(secret: string, at = Date.now()): string {
  * Types a TOTP code on /sign-in/mfa. A code works once per 30-second step
  * and another test may have just signed the same demo account in: a refused
  * code is followed by the next step's (accepted one step early), then by a
- * wait for a fresh step.
+ * wait for the next step to begin and the code of the one after it.
  */
 export async function enterTotp(page: Page, secret: string) {
-  for (const at of [Date.now(), Date.now() + 30_000, null]) {
-    if (at === null) await page.waitForTimeout(30_000 - (Date.now() % 30_000) + 500);
+  // Offsets from now of the code to type; null: first wait for the next step to begin.
+  for (const offset of [0, 30_000, null, null]) {
+    if (offset === null) await page.waitForTimeout(30_000 - (Date.now() % 30_000) + 500);
     const refusal = alertWith(page, /That code is not right/);
     const before = (await refusal.count()) ? await refusal.textContent() : null;
-    await page.getByLabel('Authentication code').fill(totpCode(secret, at ?? Date.now()));
+    await page.getByLabel('Authentication code').fill(totpCode(secret, Date.now() + (offset ?? 30_000)));
     await page.getByRole('button', { name: 'Verify' }).click();
     let outcome = 'waiting';
     await expect

@@ -8,7 +8,7 @@ import pg from 'pg';
 import { generateToken } from '../lib/registry/token-format';
 import { e2eDatabaseUrl } from '../lib/testing/e2e-database';
 import { TcpProxy } from '../lib/testing/tcp-proxy';
-import { DEMO_PASSWORD, signIn, storageState, USERS } from './fixtures';
+import { DEMO_PASSWORD, DEMO_TOTP_SECRET, enterTotp, signIn, storageState, USERS } from './fixtures';
 
 /**
  * The HTTP edge, through the real server: which client address the server
@@ -247,6 +247,9 @@ test.describe('redirects after sign-in stay on the portal', () => {
       await page.getByLabel('Email').fill(USERS.billing);
       await page.getByLabel('Password').fill(DEMO_PASSWORD);
       await page.getByRole('button', { name: 'Sign in' }).click();
+      // The code step carries only a safe callbackUrl (none here), and so does its own redirect.
+      await expect(page).toHaveURL(/\/sign-in\/mfa$/);
+      await enterTotp(page, DEMO_TOTP_SECRET);
       await expect(page).toHaveURL(/\/admin$/);
       expect(new URL(page.url()).origin).toBe(origin);
       expect(offsite).toEqual([]);

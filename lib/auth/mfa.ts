@@ -1,5 +1,4 @@
 import { randomInt } from 'node:crypto';
-import QRCode from 'qrcode';
 import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
 import { generateSecret, keyedHash } from '@/lib/crypto/keyed-hash';
@@ -200,6 +199,8 @@ export async function beginMfaEnrolment(actor: Actor, input: z.input<typeof pass
     await recordAudit(tx, actor, { action: 'mfa.enrollment_start', target: { type: 'user', id: userId } });
   });
   const uri = totpUri(secret, user.email);
+  // Loaded here, not with the module: every sign-in imports this file, and only enrolment draws QR codes.
+  const { default: QRCode } = await import('qrcode');
   return { secret, uri, qrCode: await QRCode.toDataURL(uri, { errorCorrectionLevel: 'M', margin: 1, width: 200 }) };
 }
 

@@ -38,7 +38,8 @@ export async function enterTotp(page: Page, secret: string) {
   for (const offset of [0, 30_000, null, null]) {
     if (offset === null) await page.waitForTimeout(30_000 - (Date.now() % 30_000) + 500);
     const refusal = alertWith(page, /That code is not right/);
-    const before = (await refusal.count()) ? await refusal.textContent() : null;
+    // allTextContents never waits: a page that navigates away mid-poll must not stall it.
+    const before = (await refusal.allTextContents()).join('\n');
     await page.getByLabel('Authentication code').fill(totpCode(secret, Date.now() + (offset ?? 30_000)));
     await page.getByRole('button', { name: 'Verify' }).click();
     let outcome = 'waiting';
@@ -46,7 +47,8 @@ export async function enterTotp(page: Page, secret: string) {
       .poll(
         async () => {
           if (!new URL(page.url()).pathname.startsWith('/sign-in')) return (outcome = 'in');
-          if ((await refusal.count()) && (await refusal.textContent()) !== before) return (outcome = 'refused');
+          const shown = (await refusal.allTextContents()).join('\n');
+          if (shown && shown !== before) return (outcome = 'refused');
           return 'waiting';
         },
         { timeout: 30_000 },

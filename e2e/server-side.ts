@@ -1,3 +1,11 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { e2eDatabaseUrl } from '../lib/testing/e2e-database';
+
+// As the runner set it: joinServer below points process.env.DATABASE_URL at the e2e database itself.
+const RUNNER_DATABASE_URL = process.env.DATABASE_URL;
+
 /**
  * The e2e server's own database and secrets, for the one kind of test that
  * must plant what no form or service accepts any more: an SSO connection
@@ -47,4 +55,23 @@ export async function plantSamlConnection(baseURL: string, orgSlug: string, name
   });
   const row = await prisma.ssoConnection.create({ data: { orgId: org.id, protocol: 'saml', name, jacksonClientId: record.clientID } });
   return row.id;
+}
+
+/**
+ * Runs `npx portcullis ARGS` against the e2e server's database, as an
+ * operator would on the server (e.g. `staff create` for a staff member no
+ * other spec uses). Returns stdout; throws with stderr when it fails.
+ */
+export function portcullis(args: string[], env: Record<string, string> = {}): string {
+  const root = path.resolve(import.meta.dirname, '..');
+  const database = { DATABASE_URL: e2eDatabaseUrl({ ...process.env, DATABASE_URL: RUNNER_DATABASE_URL }) };
+  // The server's secrets, which the demo generated beside its data (lib/config/secrets.ts), unless the runner set them.
+  const file = RUNNER_DATABASE_URL ? path.join(root, '.data', 'secrets.json') : path.join(path.dirname(process.env.E2E_DATA_DIR ?? ''), 'secrets.json');
+  const secrets = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, string>;
+  return execFileSync(process.execPath, ['scripts/portcullis.mjs', ...args], {
+    cwd: root,
+    env: { ...secrets, ...process.env, ...database, ...env, LOG_LEVEL: 'warn' },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
 }

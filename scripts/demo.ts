@@ -36,7 +36,7 @@ if (!dev) {
 }
 
 const { closeOnSignals, parseServerArgs, startServer } = await import('@/lib/server/start');
-const { DEMO_CUSTOMER_USERS, DEMO_PASSWORD, DEMO_STAFF, seedDemo } = await import('@/lib/seed/demo');
+const { DEMO_CUSTOMER_USERS, DEMO_PASSWORD, DEMO_STAFF, DEMO_TOTP_SECRET, seedDemo } = await import('@/lib/seed/demo');
 
 const args = parseServerArgs(process.argv.slice(2).filter((arg) => arg !== '--prod'));
 // Billing: a real Stripe (test) account when STRIPE_SECRET_KEY is set, else the local stand-in.
@@ -67,6 +67,10 @@ console.log(`
 
   Sign in with any of these (password: ${DEMO_PASSWORD}):
 ${rows.map(([email, role]) => `    ${email!.padEnd(28)} ${role}`).join('\n')}
+
+  Staff accounts ask for a second factor: add the demo key ${DEMO_TOTP_SECRET}
+  to an authenticator app (time-based, 6 digits), or run
+  \`oathtool --totp -b ${DEMO_TOTP_SECRET}\`.
 
   Customer SSO: click "Sign in with SSO" and enter peter@initech.test; Initech
   signs in through the built-in demo identity provider (demo mode only).

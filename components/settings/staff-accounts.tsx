@@ -7,10 +7,22 @@ import { formatRelative } from '@/lib/format';
 
 type Action = (state: ActionState, formData: FormData) => Promise<ActionResult>;
 
-export type StaffAccount = { id: string; email: string; name: string | null; roleLabel: string; lastLoginAt: Date | null; disabledAt: Date | null };
+export type StaffAccount = { id: string; email: string; name: string | null; roleLabel: string; lastLoginAt: Date | null; disabledAt: Date | null; mfaEnabledAt: Date | null };
 
 /** Vendor staff accounts with deactivate (sessions end at once) and reactivate, for staff admins. */
-export function StaffAccounts({ accounts, selfId, deactivateAction, reactivateAction }: { accounts: StaffAccount[]; selfId: string; deactivateAction: Action; reactivateAction: Action }) {
+export function StaffAccounts({
+  accounts,
+  selfId,
+  deactivateAction,
+  reactivateAction,
+  resetMfaAction,
+}: {
+  accounts: StaffAccount[];
+  selfId: string;
+  deactivateAction: Action;
+  reactivateAction: Action;
+  resetMfaAction: Action;
+}) {
   return (
     <ul className="divide-y divide-border rounded-md border border-border" aria-label="Staff accounts">
       {accounts.map((account) => (
@@ -23,6 +35,18 @@ export function StaffAccounts({ accounts, selfId, deactivateAction, reactivateAc
           </span>
           <span className="flex items-center gap-2">
             {account.disabledAt ? <Badge tone="neutral">Deactivated</Badge> : null}
+            {account.mfaEnabledAt ? <Badge tone="success">MFA</Badge> : <Badge tone="warning">No MFA</Badge>}
+            {account.mfaEnabledAt && account.id !== selfId ? (
+              <ConfirmDialog
+                title={`Reset two-factor authentication of ${account.email}?`}
+                confirmLabel="Reset MFA"
+                action={resetMfaAction}
+                fields={{ email: account.email }}
+                trigger={{ label: 'Reset MFA', variant: 'ghost', size: 'sm' }}
+              >
+                Their authenticator and recovery codes stop working and they are signed out everywhere. They set up a new authenticator at their next sign-in.
+              </ConfirmDialog>
+            ) : null}
             {account.id === selfId ? (
               <Badge tone="info">You</Badge>
             ) : account.disabledAt ? (

@@ -27,6 +27,7 @@ export const CUSTOMER_ORGANIZATION_FIELDS = [
   'namespace',
   'defaultRole',
   'ssoRequired',
+  'mfaRequired',
   'auditRetentionDays',
   'deactivatedAt',
   'createdAt',
@@ -134,6 +135,14 @@ export const CUSTOMER_AUDIT_FIELDS: Record<string, CustomerAuditFields> = {
   'auth.password_reset_request': ALL,
   'auth.password_reset': ALL,
   'auth.password_change': ALL,
+  'mfa.enrollment_start': ALL,
+  'mfa.enroll': ALL,
+  'mfa.disable': ALL,
+  'mfa.recovery_codes_regenerate': ALL,
+  'mfa.recovery_code_used': ALL,
+  'mfa.challenge': ALL,
+  'mfa.failed': ALL,
+  'org.mfa_requirement_update': ALL,
   'team.create': ALL,
   'team.update': ALL,
   'team.delete': ALL,
@@ -182,6 +191,8 @@ export const CUSTOMER_AUDIT_FIELDS: Record<string, CustomerAuditFields> = {
   'staff_sso.break_glass_set': WITHHELD,
   'staff_sso.group_role_set': WITHHELD,
   'staff_sso.group_role_remove': WITHHELD,
+  // A staff-admin's reset of someone's second factor: recorded without an org (the person's account), details staff-only.
+  'mfa.reset': WITHHELD,
 };
 
 function pick(value: object, keys: readonly string[]): Record<string, unknown> {

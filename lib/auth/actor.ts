@@ -1,5 +1,6 @@
 import os from 'node:os';
 import type { StaffRole } from '@/lib/rbac/permissions';
+import type { MfaSessionFacts } from './mfa-policy';
 
 /**
  * Who is doing something, passed explicitly to every service. Pages and
@@ -17,6 +18,12 @@ export interface Actor {
   requestId?: string | null;
   /** The session a signed-in user acts through (lib/auth/sessions.ts), when acting from a browser. */
   sessionId?: string | null;
+  /**
+   * How that session started and whether its person has MFA, for the second-factor rules
+   * (lib/auth/mfa-policy.ts) that lib/rbac/authorize.ts applies. Set for every browser
+   * actor (actorFor); the CLI and system actors have none and are not subject to them.
+   */
+  session?: MfaSessionFacts;
 }
 
 /** Whoever runs the CLI has the database credentials, so they act as staff-admin. */

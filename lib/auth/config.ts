@@ -1,7 +1,8 @@
 import NextAuth, { CredentialsSignin } from 'next-auth';
 import Credentials from 'next-auth/providers/credentials';
-import { headers } from 'next/headers';
+import { cookies, headers } from 'next/headers';
 import { z } from 'zod';
+import { publicUrl } from '@/lib/config/public-url';
 import { prisma } from '@/lib/db/client';
 import { isAppError, RateLimitedError } from '@/lib/errors';
 import { log } from '@/lib/log';
@@ -11,7 +12,8 @@ import { redeemTicket } from '@/lib/sso/ticket';
 import { clientIp } from './request';
 import { loadSession, SESSION_MAX_AGE_SECONDS, signOutSession, startSession } from './sessions';
 import type { SessionUser } from './session-user';
-import { signInWithPassword } from './sign-in';
+import { completeMfaSignIn, MFA_TICKET_COOKIE } from './mfa';
+import { SIGN_IN_LIMITS, signInWithPassword } from './sign-in';
 
 declare module 'next-auth' {
   interface Session {
@@ -59,6 +61,27 @@ async function requestInfo() {
   }
 }
 
+const mfaCredentialsSchema = z.object({ ticket: z.string().min(1).max(100), code: z.string().trim().min(1).max(64) });
+
+/** The MFA ticket cookie: only the sign-in pages read it, never script. */
+async function setMfaTicketCookie(ticket: string, expiresAt: Date) {
+  (await cookies()).set(MFA_TICKET_COOKIE, ticket, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: publicUrl().startsWith('https://'),
+    path: '/sign-in',
+    expires: expiresAt,
+  });
+}
+
+async function clearMfaTicketCookie() {
+  try {
+    (await cookies()).delete({ name: MFA_TICKET_COOKIE, path: '/sign-in' });
+  } catch {
+    // Outside a request that can set cookies: the ticket is spent anyway.
+  }
+}
+
 const credentialsSchema = z.object({
   email: z.string().trim().email().max(320),
   password: z.string().min(1).max(1024),
@@ -83,6 +106,11 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
             ip: clientIp(request.headers),
             userAgent: request.headers.get('user-agent'),
           });
+          if (result.ok === 'mfa') {
+            // No session yet: the browser keeps the ticket (httpOnly) for /sign-in/mfa.
+            await setMfaTicketCookie(result.ticket, result.expiresAt);
+            throw new SignInRefused('mfa_required');
+          }
           if (!result.ok) throw new SignInRefused(result.reason);
           return { id: result.userId, sessionId: result.sessionId } satisfies SignedIn;
         } catch (error) {
@@ -90,6 +118,30 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
           // The wait travels in the code: next-auth hands the action only the code.
           if (error instanceof RateLimitedError) throw new SignInRefused(`rate_limited:${error.retryAfterSeconds}`);
           if (!isAppError(error)) log.error({ err: error }, 'password sign-in failed');
+          throw new SignInRefused('error');
+        }
+      },
+    }),
+    // The second step of a password sign-in for an account with MFA (lib/auth/mfa.ts).
+    Credentials({
+      id: 'mfa',
+      name: 'Two-factor code',
+      credentials: { ticket: {}, code: {} },
+      async authorize(raw, request) {
+        const parsed = mfaCredentialsSchema.safeParse(raw);
+        if (!parsed.success) throw new SignInRefused('mfa_invalid');
+        try {
+          const result = await completeMfaSignIn(
+            { ...parsed.data, ip: clientIp(request.headers), userAgent: request.headers.get('user-agent') },
+            SIGN_IN_LIMITS,
+          );
+          if (!result.ok) throw new SignInRefused(result.reason === 'expired' ? 'mfa_expired' : `mfa_invalid:${result.attemptsLeft}`);
+          await clearMfaTicketCookie();
+          return { id: result.userId, sessionId: result.sessionId } satisfies SignedIn;
+        } catch (error) {
+          if (error instanceof SignInRefused) throw error;
+          if (error instanceof RateLimitedError) throw new SignInRefused(`rate_limited:${error.retryAfterSeconds}`);
+          if (!isAppError(error)) log.error({ err: error }, 'MFA sign-in failed');
           throw new SignInRefused('error');
         }
       },

@@ -40,7 +40,7 @@ const client = () => ({ ip: `2001:db8:${randomBytes(2).toString('hex')}:${random
 const address = (domain = 'example.test') => `${uniqueSlug('person')}@${domain}`;
 const signIn = async (email: string, password = OLD) => {
   const result = await signInWithPassword({ email, password, ...client() });
-  return result.ok ? result.sessionId : null;
+  return result.ok === true ? result.sessionId : null;
 };
 const mailTo = (to: string, subject: RegExp) => sink.waitFor((mail) => mail.to.includes(to) && subject.test(mail.subject));
 const linkIn = (text: string) => /\/reset-password\/(pcm_[0-9A-Za-z]{43})/.exec(text)?.[1];

@@ -24,4 +24,8 @@ export interface SessionUser {
   authMethod: string;
   /** The `sessions` row this browser is signed in through. */
   sessionId: string;
+  /** Whether the person has confirmed a TOTP authenticator (lib/auth/mfa.ts). */
+  mfaEnrolled: boolean;
+  /** The second factor checked for this session (totp, recovery_code), or null. */
+  mfaMethod: string | null;
 }

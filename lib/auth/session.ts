@@ -8,6 +8,7 @@ import { assertStaffPermission, authorizeOrg, type OrgAccess } from '@/lib/rbac/
 import type { OrgPermission, StaffPermission } from '@/lib/rbac/permissions';
 import { prisma } from '@/lib/db/client';
 import type { Actor } from './actor';
+import { MFA_ENROLMENT_PATH, MfaRequiredError, satisfiesStaffMfa } from './mfa-policy';
 import { auth } from './config';
 import { clientIp } from './request';
 import type { SessionUser } from './session-user';
@@ -33,6 +34,7 @@ export function actorFor(user: SessionUser, requestHeaders: Headers): Actor {
     userAgent: requestHeaders.get('user-agent'),
     requestId: requestHeaders.get('x-request-id'),
     sessionId: user.sessionId,
+    session: { authMethod: user.authMethod, mfaEnrolled: user.mfaEnrolled },
   };
 }
 
@@ -63,6 +65,7 @@ export async function requireStaffPage(next = '/admin'): Promise<{ user: Session
   const user = await getSessionUser();
   if (!user) redirect(signInUrl(next));
   if (!user.staffRole) redirect('/portal');
+  if (!satisfiesStaffMfa(user)) redirect(MFA_ENROLMENT_PATH);
   return { user, actor: actorFor(user, await headers()) };
 }
 
@@ -80,7 +83,8 @@ export async function requirePortalPage(
   try {
     const access = await authorizeOrg(prisma, actor, { slug }, { org: permission, staff: 'customers.view' });
     return { user, actor, access: { ...access, org: customerOrganization(access.org) } };
-  } catch {
+  } catch (error) {
+    if (error instanceof MfaRequiredError) redirect(MFA_ENROLMENT_PATH);
     notFound();
   }
 }

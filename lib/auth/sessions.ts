@@ -20,11 +20,11 @@ import type { SessionMembership, SessionUser } from './session-user';
  * Ending: sign-out ends its own row; a person ends one of their sessions,
  * all others, or all (on /account); a password reset ends them all, a
  * password change all others; removal from one's last organization and staff
- * deactivation end them all. Each is audited in the transaction that ends
+ * deactivation end them all, and so does a staff-admin resetting their MFA. Each is audited in the transaction that ends
  * the rows.
  */
 
-export type SessionEndReason = 'sign_out' | 'ended_by_user' | 'password_reset' | 'password_change' | 'removed' | 'deactivated' | 'account_deleted';
+export type SessionEndReason = 'sign_out' | 'ended_by_user' | 'password_reset' | 'password_change' | 'removed' | 'deactivated' | 'account_deleted' | 'mfa_reset';
 
 /** `last_seen_at` is written at most this often per session, so a busy browser costs no write per request. */
 export const SESSION_TOUCH_SECONDS = 60;
@@ -46,13 +46,14 @@ export const SESSION_MAX_AGE_SECONDS = sessionMaxAgeSeconds();
  * transaction that records the sign-in. `actor` is that user (with the
  * request's address and user agent, which the row keeps for the list).
  */
-export async function startSession(tx: Db, actor: Actor, input: { authMethod: string }, now = new Date()): Promise<{ id: string; expiresAt: Date }> {
+export async function startSession(tx: Db, actor: Actor, input: { authMethod: string; mfaMethod?: string | null }, now = new Date()): Promise<{ id: string; expiresAt: Date }> {
   const userId = signedIn(actor);
   const expiresAt = new Date(now.getTime() + SESSION_MAX_AGE_SECONDS * 1000);
   const row = await tx.session.create({
     data: {
       userId,
       authMethod: input.authMethod,
+      mfaMethod: input.mfaMethod ?? null,
       ip: actor.ip?.slice(0, 64) ?? null,
       userAgent: actor.userAgent?.slice(0, 512) ?? null,
       createdAt: now,
@@ -64,7 +65,7 @@ export async function startSession(tx: Db, actor: Actor, input: { authMethod: st
   await recordAudit(tx, actor, {
     action: 'auth.session_start',
     target: { type: 'user', id: userId },
-    metadata: { sessionId: row.id, method: input.authMethod },
+    metadata: { sessionId: row.id, method: input.authMethod, ...(input.mfaMethod ? { mfa: input.mfaMethod } : {}) },
   });
   // Every sign-in (password or SSO) starts here: an owner's first one ticks their org's onboarding checklist.
   await markOwnerSignedIn(tx, actor, userId);
@@ -77,6 +78,8 @@ type SessionRow = {
   name: string | null;
   staff_role: string | null;
   auth_method: string;
+  mfa_method: string | null;
+  mfa_enrolled: boolean;
   memberships: SessionMembership[] | string;
 };
 
@@ -90,14 +93,15 @@ export async function loadSession(db: Sql, sessionId: string, now = new Date()):
   const at = sqlTimestamp(now);
   const rows = await db.$queryRaw<SessionRow[]>`
     WITH live AS (
-      SELECT id, user_id, auth_method, last_seen_at FROM sessions
+      SELECT id, user_id, auth_method, mfa_method, last_seen_at FROM sessions
       WHERE id = ${sessionId} AND ended_at IS NULL AND expires_at > ${at}::timestamp
     ), touched AS (
       UPDATE sessions SET last_seen_at = ${at}::timestamp FROM live
       WHERE sessions.id = live.id AND live.last_seen_at <= ${at}::timestamp - make_interval(secs => ${SESSION_TOUCH_SECONDS})
       RETURNING sessions.id
     )
-    SELECT u.id, u.email, u.name, u.staff_role, live.auth_method,
+    SELECT u.id, u.email, u.name, u.staff_role, live.auth_method, live.mfa_method,
+      EXISTS (SELECT 1 FROM user_mfa f WHERE f.user_id = u.id AND f.enabled_at IS NOT NULL) AS mfa_enrolled,
       COALESCE((
         SELECT json_agg(json_build_object('orgId', m.org_id, 'orgSlug', o.slug, 'orgName', o.name, 'role', m.role, 'customRoleId', m.custom_role_id)
                         ORDER BY m.created_at, m.id)
@@ -116,6 +120,8 @@ export async function loadSession(db: Sql, sessionId: string, now = new Date()):
     staffRole: isStaffRole(row.staff_role) ? row.staff_role : null,
     authMethod: row.auth_method,
     sessionId,
+    mfaEnrolled: row.mfa_enrolled === true,
+    mfaMethod: row.mfa_method,
     memberships,
   };
 }
@@ -130,6 +136,8 @@ export interface SessionSummary {
   device: string;
   ip: string | null;
   authMethod: string;
+  /** The second factor checked when it started (totp, recovery_code), or null. */
+  mfaMethod: string | null;
   createdAt: Date;
   lastSeenAt: Date;
   current: boolean;
@@ -149,6 +157,7 @@ export async function listSessions(actor: Actor, now = new Date()): Promise<Sess
       device: deviceLabel(row.userAgent),
       ip: row.ip,
       authMethod: row.authMethod,
+      mfaMethod: row.mfaMethod,
       createdAt: row.createdAt,
       lastSeenAt: row.lastSeenAt,
       current: row.id === actor.sessionId,

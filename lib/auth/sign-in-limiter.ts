@@ -51,6 +51,12 @@ export function signInLimitsFromEnv(env: Record<string, string | undefined> = pr
 export interface SignInAttempt {
   /** The password was right: give back what this attempt counted and remember the address (call inside the sign-in's transaction). */
   succeeded(tx: Db, userId: string): Promise<void>;
+  /**
+   * The password was right but a second factor comes next: give back only the
+   * per-address count (a right password is no spray); the account's counts stay
+   * until the second factor is right too, so a known password earns no fresh guesses.
+   */
+  passwordRight(tx: Db): Promise<void>;
 }
 
 /**
@@ -98,6 +104,9 @@ export async function reserveSignInAttempt(
   }
 
   return {
+    async passwordRight(tx) {
+      await refundRateLimit(tx, keys.address);
+    },
     async succeeded(tx, userId) {
       await refundRateLimit(tx, keys.address);
       await resetRateLimit(tx, keys.accountAddress);

@@ -31,7 +31,7 @@ describe('password sign-in', () => {
     const event = await prisma.auditEvent.findFirst({ where: { actorId: user.id, action: 'auth.sign_in' } });
     expect(event?.metadata).toEqual({ method: 'password' });
     // The session starts with the sign-in, and remembers where from.
-    const sessionId = result.ok ? result.sessionId : '';
+    const sessionId = result.ok === true ? result.sessionId : '';
     expect(await prisma.session.findUniqueOrThrow({ where: { id: sessionId } })).toMatchObject({ userId: user.id, authMethod: 'password', ip, userAgent: 'vitest', endedAt: null });
     const started = await prisma.auditEvent.findFirstOrThrow({ where: { actorId: user.id, action: 'auth.session_start' } });
     expect(started.metadata).toEqual({ sessionId, method: 'password' });
@@ -152,7 +152,7 @@ describe('session user', () => {
     const user = await createUser({ staffRole: null, passwordHash });
     await prisma.membership.create({ data: { userId: user.id, orgId: org.id, role: 'admin' } });
     const signedIn = await attempt(user.email, 'right password');
-    const sessionId = signedIn.ok ? signedIn.sessionId : '';
+    const sessionId = signedIn.ok === true ? signedIn.sessionId : '';
     const session = await loadSession(prisma, sessionId);
     expect(session).toEqual({
       id: user.id,
@@ -161,6 +161,8 @@ describe('session user', () => {
       staffRole: null,
       authMethod: 'password',
       sessionId,
+      mfaEnrolled: false,
+      mfaMethod: null,
       memberships: [{ orgId: org.id, orgSlug: org.slug, orgName: org.name, role: 'admin', customRoleId: null }],
     });
   });

@@ -3,6 +3,7 @@ import { prisma } from '@/lib/db/client';
 import { RateLimitedError } from '@/lib/errors';
 import { metrics } from '@/lib/observability/metrics';
 import { staffPasswordRefused } from '@/lib/sso/staff/policy';
+import { hasMfa, issueMfaTicket } from './mfa';
 import { DUMMY_HASH, verifyPassword } from './password';
 import { startSession } from './sessions';
 import { reserveSignInAttempt, signInLimitsFromEnv, type SignInLimits } from './sign-in-limiter';
@@ -10,6 +11,15 @@ import { reserveSignInAttempt, signInLimitsFromEnv, type SignInLimits } from './
 export const SIGN_IN_LIMITS: SignInLimits = signInLimitsFromEnv();
 
 export type SignInFailure = 'invalid' | 'sso_required' | 'staff_sso_required';
+
+/**
+ * `ok: 'mfa'`: the password was right, but the account has a second factor:
+ * no session yet, only a ticket for the second step (lib/auth/mfa.ts).
+ */
+export type PasswordSignInResult =
+  | { ok: true; userId: string; sessionId: string }
+  | { ok: 'mfa'; userId: string; ticket: string; expiresAt: Date }
+  | { ok: false; reason: SignInFailure };
 
 export interface PasswordSignIn {
   email: string;
@@ -25,12 +35,13 @@ export interface PasswordSignIn {
  * ever tried; a successful sign-in gives its reservation back. Addresses in
  * a domain whose organization requires SSO are answered before any password
  * is checked, so that answer says nothing about the password. Success
- * starts a session (sessions.ts) whose id the session cookie carries.
+ * starts a session (sessions.ts) whose id the session cookie carries, or,
+ * for an account with MFA, only a ticket for the second step (mfa.ts).
  */
 export async function signInWithPassword(
   input: PasswordSignIn,
   limits: SignInLimits = SIGN_IN_LIMITS,
-): Promise<{ ok: true; userId: string; sessionId: string } | { ok: false; reason: SignInFailure }> {
+): Promise<PasswordSignInResult> {
   const email = input.email.trim().toLowerCase();
   const user = await prisma.user.findUnique({ where: { email }, omit: { passwordHash: false } });
   if (!user?.staffRole && (await ssoRequiredFor(email))) return { ok: false, reason: 'sso_required' };
@@ -68,11 +79,19 @@ export async function signInWithPassword(
     return { ok: false, reason: 'staff_sso_required' };
   }
 
+  const actor = { kind: 'user' as const, userId: user.id, label: user.email, staffRole: null, ip: input.ip, userAgent: input.userAgent };
+  if (await hasMfa(prisma, user.id)) {
+    const { ticket, expiresAt } = await prisma.$transaction(async (tx) => {
+      await attempt.passwordRight(tx);
+      return issueMfaTicket(tx, actor);
+    });
+    return { ok: 'mfa', userId: user.id, ticket, expiresAt };
+  }
+
   // The session starts in the sign-in's transaction: no session without its sign-in event, and the reverse.
   const session = await prisma.$transaction(async (tx) => {
     await attempt.succeeded(tx, user.id);
     await tx.user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
-    const actor = { kind: 'user' as const, userId: user.id, label: user.email, staffRole: null, ip: input.ip, userAgent: input.userAgent };
     await recordAudit(tx, actor, { action: 'auth.sign_in', target: { type: 'user', id: user.id }, metadata: { method: 'password' } });
     return startSession(tx, actor, { authMethod: 'password' });
   });

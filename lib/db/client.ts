@@ -37,6 +37,7 @@ export function createPrismaClient(url: string, max: number, options: { reportPo
       repository: { upstreamSecretEnc: true },
       signingKey: { privateKeyEnc: true },
       siemDestination: { secretEnc: true },
+      userMfa: { totpSecret: true, pendingSecret: true },
     },
   });
 }

@@ -1,4 +1,5 @@
 import type { Actor } from '@/lib/auth/actor';
+import { MfaRequiredError, satisfiesOrgMfa, satisfiesStaffMfa } from '@/lib/auth/mfa-policy';
 import type { Db, Organization } from '@/lib/db/client';
 import { ForbiddenError, NotFoundError } from '@/lib/errors';
 import type { Granter } from './grants';
@@ -18,6 +19,17 @@ export function assertStaffPermission(actor: Actor, permission: StaffPermission)
   if (!staffCan(actor.staffRole, permission)) {
     throw new ForbiddenError(`Your staff role does not allow this (${permission}).`);
   }
+  assertStaffMfa(actor);
+}
+
+/**
+ * Staff power needs a second factor: a staff member acting through a
+ * password session without MFA is refused every staff permission until they
+ * enrol (lib/auth/mfa-policy.ts; SSO sessions leave it to the IdP). Actors
+ * with no browser session (the CLI, system jobs) are not sessions at all.
+ */
+export function assertStaffMfa(actor: Actor): void {
+  if (actor.kind === 'user' && actor.session && !satisfiesStaffMfa(actor.session)) throw new MfaRequiredError('staff');
 }
 
 export interface OrgAccess {
@@ -52,6 +64,7 @@ export async function authorizeOrg(
   if (!org) throw new NotFoundError('Organization not found');
 
   if (need.staff && staffCan(actor.staffRole, need.staff)) {
+    assertStaffMfa(actor);
     return { org, membershipId: null, role: null, customRoleId: null, permissions: ORG_PERMISSIONS, viaStaff: true };
   }
   if (actor.userId && need.org) {
@@ -60,6 +73,8 @@ export async function authorizeOrg(
       include: { customRole: { select: { permissions: true } } },
     });
     if (membership) {
+      // An org that requires MFA lets its password members in only once they have it (lib/auth/mfa-policy.ts).
+      if (org.mfaRequired && actor.kind === 'user' && actor.session && !satisfiesOrgMfa(actor.session)) throw new MfaRequiredError('organization', org.name);
       const permissions = membershipPermissions(membership.role, membership.customRole?.permissions);
       if (!permissions.includes(need.org)) throw new ForbiddenError('Your role does not allow this.');
       return {

@@ -1,5 +1,6 @@
 import { recordAudit } from '@/lib/audit/record';
 import { systemActor, type Actor } from '@/lib/auth/actor';
+import { storeConfirmedTotp } from '@/lib/auth/mfa';
 import { hashPassword } from '@/lib/auth/password';
 import { prisma, type Db } from '@/lib/db/client';
 import { seedDemoPulls } from '@/lib/stats/demo-pulls';
@@ -13,6 +14,13 @@ import { issueLicenseTx } from '@/lib/licensing/licenses';
  * once per database; later runs leave the data as the user changed it.
  */
 export const DEMO_PASSWORD = 'portcullis-demo';
+
+/**
+ * Staff must use two-factor authentication, so the demo's staff have it, with
+ * this published key: add it to an authenticator app, or `oathtool --totp -b KEY`.
+ * A demo secret, never for a real account.
+ */
+export const DEMO_TOTP_SECRET = 'PORTCULLISDEMOSECRETKEYFORSTAFF2';
 
 export const DEMO_STAFF = [
   { email: 'admin@portcullis.test', name: 'Ada Admin', staffRole: 'staff-admin' },
@@ -51,10 +59,14 @@ export const DEMO_REPOSITORY = {
 } as const;
 
 const SEED_MARKER = 'demo.seeded';
+const MFA_SEED_MARKER = 'demo.staff-mfa';
 const DAY = 24 * 60 * 60 * 1000;
 
 export async function seedDemo(): Promise<{ seeded: boolean }> {
-  if (await prisma.setting.findUnique({ where: { key: SEED_MARKER } })) return { seeded: false };
+  if (await prisma.setting.findUnique({ where: { key: SEED_MARKER } })) {
+    await seedDemoStaffMfa();
+    return { seeded: false };
+  }
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const actor = systemActor('seed');
 
@@ -110,7 +122,27 @@ export async function seedDemo(): Promise<{ seeded: boolean }> {
   );
   await seedDemoPulls();
   await seedDemoSso();
+  await seedDemoStaffMfa();
   return { seeded: true };
+}
+
+/**
+ * The demo staff get MFA with DEMO_TOTP_SECRET, once per database (demo
+ * databases made before staff MFA get it on their next start); a staff
+ * member who has since changed or reset theirs keeps what they did.
+ */
+async function seedDemoStaffMfa() {
+  if (await prisma.setting.findUnique({ where: { key: MFA_SEED_MARKER } })) return;
+  const actor = systemActor('seed');
+  await prisma.$transaction(async (tx) => {
+    for (const staff of DEMO_STAFF) {
+      const user = await tx.user.findUnique({ where: { email: staff.email }, select: { id: true, mfa: { select: { enabledAt: true } } } });
+      if (!user || user.mfa?.enabledAt) continue;
+      await storeConfirmedTotp(tx, user.id, DEMO_TOTP_SECRET);
+      await recordAudit(tx, actor, { action: 'mfa.enroll', target: { type: 'user', id: user.id }, metadata: { factor: 'totp', demo: true } });
+    }
+    await tx.setting.create({ data: { key: MFA_SEED_MARKER, value: { at: new Date().toISOString() } } });
+  });
 }
 
 /** Globex gets a custom role and a team, so the portal's team pages have something to show. */

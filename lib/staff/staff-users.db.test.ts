@@ -31,7 +31,7 @@ beforeAll(async () => {
 
 const signIn = async (email: string) => {
   const result = await signInWithPassword({ email, password: 'staff password here', ip: '192.0.2.10', userAgent: 'vitest' });
-  return result.ok ? result.sessionId : null;
+  return result.ok === true ? result.sessionId : null;
 };
 
 describe('staff deactivation', () => {

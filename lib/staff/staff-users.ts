@@ -32,11 +32,12 @@ export async function createStaffUser(actor: Actor, input: z.input<typeof create
 
 export async function listStaffUsers(actor: Actor) {
   assertStaffPermission(actor, 'staff.manage');
-  return prisma.user.findMany({
+  const rows = await prisma.user.findMany({
     where: { staffRole: { not: null } },
     orderBy: { email: 'asc' },
-    select: { id: true, email: true, name: true, staffRole: true, lastLoginAt: true, disabledAt: true, createdAt: true },
+    select: { id: true, email: true, name: true, staffRole: true, lastLoginAt: true, disabledAt: true, createdAt: true, mfa: { select: { enabledAt: true } } },
   });
+  return rows.map(({ mfa, ...row }) => ({ ...row, mfaEnabledAt: mfa?.enabledAt ?? null }));
 }
 
 export const staffAccountSchema = z.object({ email: z.string().trim().toLowerCase().email('Enter a valid email address.').max(320) });

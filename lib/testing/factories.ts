@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Actor } from '@/lib/auth/actor';
+import { storeConfirmedTotp } from '@/lib/auth/mfa';
+import { newTotpSecret } from '@/lib/auth/totp';
 import { prisma } from '@/lib/db/client';
 import type { StaffRole } from '@/lib/rbac/permissions';
 
@@ -25,6 +27,13 @@ export async function createMember(orgId: string, role: string, customRoleId?: s
   const user = await createUser();
   const membership = await prisma.membership.create({ data: { userId: user.id, orgId, role, customRoleId } });
   return { user, membership, actor: userActor(user) };
+}
+
+/** Turns MFA on for a user with a fresh TOTP secret (returned, for computing codes) and, optionally, recovery codes. */
+export async function enrolMfa(userId: string) {
+  const secret = newTotpSecret();
+  await prisma.$transaction((tx) => storeConfirmedTotp(tx, userId, secret));
+  return { secret };
 }
 
 export async function createStaff(staffRole: StaffRole) {

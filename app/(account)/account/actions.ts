@@ -8,6 +8,15 @@ import { confirmEmailChange, confirmEmailChangeSchema, requestEmailChange, reque
 import { formAction } from '@/lib/actions';
 import { signOut } from '@/lib/auth/config';
 import { changePassword, changePasswordSchema } from '@/lib/auth/passwords';
+import {
+  beginMfaEnrolment,
+  confirmMfaEnrolment,
+  disableMfa,
+  disableMfaSchema,
+  mfaCodeSchema,
+  passwordConfirmSchema,
+  regenerateRecoveryCodes,
+} from '@/lib/auth/mfa';
 import { endAllSessions, endSession, endSessionSchema } from '@/lib/auth/sessions';
 
 export const changePasswordAction = formAction(changePasswordSchema, async (input, actor) => {
@@ -55,4 +64,28 @@ export const confirmEmailChangeAction = formAction(confirmEmailChangeSchema, asy
 export const deleteAccountAction = formAction(deleteAccountSchema, async (input, actor) => {
   await deleteOwnAccount(actor, input);
   await signOut({ redirectTo: '/sign-in' });
+});
+
+/** Two-factor authentication, step one: the password again, then a new secret to scan (lib/auth/mfa.ts). */
+export const beginMfaEnrolmentAction = formAction(passwordConfirmSchema, async (input, actor) => {
+  return { data: await beginMfaEnrolment(actor, input) };
+});
+
+/** Step two: the first code turns MFA on; the recovery codes come back once. */
+export const confirmMfaEnrolmentAction = formAction(mfaCodeSchema, async (input, actor) => {
+  const data = await confirmMfaEnrolment(actor, input);
+  revalidatePath('/account');
+  return { data, message: 'Two-factor authentication is on.' };
+});
+
+export const regenerateRecoveryCodesAction = formAction(passwordConfirmSchema, async (input, actor) => {
+  const data = await regenerateRecoveryCodes(actor, input);
+  revalidatePath('/account');
+  return { data, message: 'New recovery codes made; the old ones no longer work.' };
+});
+
+export const disableMfaAction = formAction(disableMfaSchema, async (input, actor) => {
+  await disableMfa(actor, input);
+  revalidatePath('/account');
+  return { message: 'Two-factor authentication is off.' };
 });

@@ -4,33 +4,40 @@ import { redirect } from 'next/navigation';
 import { ChangeEmailForm } from '@/components/account/change-email-form';
 import { ChangePasswordForm } from '@/components/account/change-password-form';
 import { DeleteAccountForm } from '@/components/account/delete-account-form';
+import { MfaSection } from '@/components/account/mfa-section';
 import { SessionList } from '@/components/account/session-list';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { KeyValueList } from '@/components/ui/key-value-list';
 import { PageHeader } from '@/components/ui/page-header';
 import { PASSWORD_MIN_LENGTH } from '@/lib/auth/password-policy';
+import { mfaStatus } from '@/lib/auth/mfa';
 import { canChangePassword } from '@/lib/auth/passwords';
 import { actorFor, getSessionUser } from '@/lib/auth/session';
 import { listSessions } from '@/lib/auth/sessions';
 import {
+  beginMfaEnrolmentAction,
   changePasswordAction,
   confirmEmailChangeAction,
+  confirmMfaEnrolmentAction,
   deleteAccountAction,
+  disableMfaAction,
   endAllSessionsAction,
   endOtherSessionsAction,
   endSessionAction,
+  regenerateRecoveryCodesAction,
   requestEmailChangeAction,
 } from './actions';
 
 export const metadata: Metadata = { title: 'Your account' };
 
 const METHODS: Record<string, string> = { password: 'Email and password', saml: 'Single sign-on (SAML)', oidc: 'Single sign-on (OIDC)' };
+const MFA_METHODS: Record<string, string> = { totp: 'authenticator code', recovery_code: 'recovery code' };
 
 export default async function AccountPage() {
   const user = await getSessionUser();
   if (!user) redirect('/sign-in?callbackUrl=%2Faccount');
   const actor = actorFor(user, await headers());
-  const [sessions, hasPassword] = await Promise.all([listSessions(actor), canChangePassword(actor)]);
+  const [sessions, hasPassword, mfa] = await Promise.all([listSessions(actor), canChangePassword(actor), mfaStatus(actor)]);
   return (
     <>
       <PageHeader title="Your account" description="Your sign-in details and the devices signed in to your account." />
@@ -76,6 +83,27 @@ export default async function AccountPage() {
           </CardContent>
         ) : null}
       </Card>
+      <Card id="mfa">
+        <CardHeader>
+          <CardTitle>Two-factor authentication</CardTitle>
+          <CardDescription>
+            {mfa.hasPassword
+              ? 'After your password, a code from an authenticator app on your phone. Recovery codes get you in if you lose the phone.'
+              : 'You sign in with single sign-on: your identity provider asks for the second factor.'}
+          </CardDescription>
+        </CardHeader>
+        {mfa.hasPassword ? (
+          <CardContent>
+            <MfaSection
+              status={mfa}
+              beginAction={beginMfaEnrolmentAction}
+              confirmAction={confirmMfaEnrolmentAction}
+              regenerateAction={regenerateRecoveryCodesAction}
+              disableAction={disableMfaAction}
+            />
+          </CardContent>
+        ) : null}
+      </Card>
       <Card>
         <CardHeader>
           <CardTitle>Where you are signed in</CardTitle>
@@ -83,7 +111,7 @@ export default async function AccountPage() {
         </CardHeader>
         <CardContent>
           <SessionList
-            sessions={sessions.map((s) => ({ ...s, method: METHODS[s.authMethod] ?? s.authMethod }))}
+            sessions={sessions.map((s) => ({ ...s, method: `${METHODS[s.authMethod] ?? s.authMethod}${s.mfaMethod ? ` + ${MFA_METHODS[s.mfaMethod] ?? s.mfaMethod}` : ''}` }))}
             endAction={endSessionAction}
             endOthersAction={endOtherSessionsAction}
             endAllAction={endAllSessionsAction}

@@ -9,6 +9,7 @@ import { registerRepos } from './repos';
 import { registerStaff } from './staff';
 import { registerStats } from './stats';
 import { registerTokens } from './tokens';
+import { registerUsers } from './users';
 
 export interface CommandKit {
   /** Output for this invocation: JSON when the command's --json is given. */
@@ -20,6 +21,7 @@ export type RegisterCommand = (program: Command, kit: CommandKit) => void;
 /** Each domain adds its command group here, one per line. */
 export const COMMANDS: RegisterCommand[] = [
   registerStaff,
+  registerUsers,
   registerCustomers,
   registerRepos,
   registerTokens,

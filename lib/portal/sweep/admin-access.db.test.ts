@@ -20,7 +20,7 @@ import { createStaffSamlConnection } from '@/lib/sso/staff/connection';
 import { handWrittenIdp } from '@/lib/sso/testing/metadata';
 import { startPyjwtOidcIdp } from '@/lib/sso/testing/pyjwt-oidc-idp';
 import { deactivateStaffUser } from '@/lib/staff/staff-users';
-import { createMember, createOrg, createStaff, uniqueSlug } from '@/lib/testing/factories';
+import { createMember, createOrg, createStaff, enrolMfa, uniqueSlug } from '@/lib/testing/factories';
 import { createScratchDatabase, type ScratchDatabase } from '@/lib/testing/scratch-db';
 import { discoverEntryPoints } from './discover';
 import { asUser, loadEntryPoint, redirectTarget, toFormData, type Fields } from './harness';
@@ -72,7 +72,11 @@ async function createCustomerWorld() {
   const invitation = await prisma.invitation.create({
     data: { orgId: org.id, email: `${uniqueSlug('first-owner')}@example.test`, role: 'owner', tokenHash: keyedHash(generateSecret('pci_', 32)), expiresAt: new Date(Date.now() + 86_400_000) },
   });
-  return { colleague, staff, org, owner, allPermissions, repository, spareRepository, token: token.record, license: license.license, domain, destination, other, otherOwner, invitation, viewer };
+  // Staff act with a second factor; a staff-admin without one is refused everything (lib/auth/mfa-policy.ts).
+  await enrolMfa(staff.user.id);
+  await enrolMfa(colleague.user.id);
+  const unenrolled = await createStaff('staff-admin');
+  return { colleague, unenrolled, staff, org, owner, allPermissions, repository, spareRepository, token: token.record, license: license.license, domain, destination, other, otherOwner, invitation, viewer };
 }
 type World = Awaited<ReturnType<typeof createCustomerWorld>>;
 
@@ -216,6 +220,7 @@ const CASES: Record<string, Case> = {
     },
     fields: (w) => ({ email: w.colleague.user.email }),
   },
+  [`${SETTINGS}#resetMfaAction`]: { kind: 'action', fields: (w) => ({ email: w.colleague.user.email }) },
   [`${SETTINGS}#setMaxTokenDaysAction`]: { kind: 'action', fields: () => ({ maxDays: String(100 + Math.floor(Math.random() * 200)) }) },
   // staff sign-in (lib/sso/staff): vendor-wide, one connection, staff-admins only
   [`${SETTINGS}#createStaffSamlConnectionAction`]: {
@@ -388,6 +393,10 @@ describe('admin access sweep', () => {
       expect(probe.ok, 'a customer naming ids that do not exist should be refused').toBe(false);
       if (!probe.ok) answers.push(`${probe.status} ${probe.error}`);
       expect(new Set(answers).size, `every customer gets the same answer, whatever the ids name: ${JSON.stringify(answers)}`).toBe(1);
+      // A staff-admin signed in with a password but without MFA is refused as well, before anything is read.
+      const noMfa = await invoke(spec, fn, w.unenrolled.user.id, w);
+      expect(noMfa, 'a staff-admin without MFA should be refused').toMatchObject({ ok: false, status: 403 });
+      if (!noMfa.ok) expect(noMfa.error).toMatch(/two-factor authentication/);
       const signedOut = await invoke(spec, fn, null, w);
       expect(signedOut, 'a signed-out caller').toMatchObject({ ok: false, status: 401 });
       expect(await databaseDigest(), 'a refused call changed the database').toBe(before);

@@ -55,7 +55,7 @@ export async function mockedAuthConfig() {
 async function sessionUserOf(userId: string): Promise<SessionUser | null> {
   const user = await prisma.user.findUnique({
     where: { id: userId },
-    include: { memberships: { where: { org: { status: { not: 'deactivated' } } }, include: { org: { select: { slug: true, name: true } } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] } },
+    include: { mfa: { select: { enabledAt: true } }, memberships: { where: { org: { status: { not: 'deactivated' } } }, include: { org: { select: { slug: true, name: true } } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] } },
   });
   if (!user || user.disabledAt) return null;
   return {
@@ -65,6 +65,8 @@ async function sessionUserOf(userId: string): Promise<SessionUser | null> {
     staffRole: isStaffRole(user.staffRole) ? user.staffRole : null,
     authMethod: 'password',
     sessionId: `sweep-${user.id}`,
+    mfaEnrolled: !!user.mfa?.enabledAt,
+    mfaMethod: user.mfa?.enabledAt ? 'totp' : null,
     memberships: user.memberships.map((m) => ({ orgId: m.orgId, orgSlug: m.org.slug, orgName: m.org.name, role: m.role, customRoleId: m.customRoleId })),
   };
 }

@@ -5,14 +5,16 @@ import { randomBytes } from 'node:crypto';
 import type { Actor } from '@/lib/auth/actor';
 import { hashPassword } from '@/lib/auth/password';
 import { requestEmailChange } from '@/lib/accounts/email-change';
+import { beginMfaEnrolment } from '@/lib/auth/mfa';
 import { requestPasswordReset } from '@/lib/auth/passwords';
+import { totpCode } from '@/lib/auth/totp';
 import { startSession } from '@/lib/auth/sessions';
 import { UnauthorizedError } from '@/lib/errors';
 import { setMailTransport } from '@/lib/mail/send';
 import { memoryTransport } from '@/lib/mail/transport';
 import { BUILTIN_ROLES, ORG_PERMISSIONS, type OrgPermission } from '@/lib/rbac/permissions';
 import { prisma } from '@/lib/db/client';
-import { createMember, createStaff, uniqueSlug } from '@/lib/testing/factories';
+import { createMember, createStaff, enrolMfa, uniqueSlug } from '@/lib/testing/factories';
 import { discoverEntryPoints } from './discover';
 import { loadEntryPoint, redirectTarget, toFormData, type Fields } from './harness';
 import { startBillingTestEnv, type BillingTestEnv } from '@/lib/testing/stripe';
@@ -51,6 +53,8 @@ vi.mock('@/lib/auth/config', async () => {
     handlers: {},
   };
 });
+// The sign-in actions name next-auth's refusal class; next-auth itself (mocked above) is not loaded.
+vi.mock('next-auth', () => ({ CredentialsSignin: class CredentialsSignin extends Error { code = 'credentials'; } }));
 vi.mock('next/headers', () => ({
   headers: async () => new Headers({ 'user-agent': 'tenant-isolation-sweep', 'x-forwarded-for': '198.51.100.9' }),
   cookies: async () => ({ get: () => undefined, getAll: () => [], has: () => false }),
@@ -105,6 +109,8 @@ interface AccountSubject {
   actor: Actor;
   sessions: [string, string];
   password: string;
+  /** The TOTP key of the subject's authenticator, when a case's `prepare` gave them one. */
+  totpSecret?: string;
 }
 
 /**
@@ -117,6 +123,8 @@ interface AccountSubject {
 interface AccountCase {
   kind: 'account';
   fields: (victim: AccountSubject) => Fields | Promise<Fields>;
+  /** State the victim's account needs first (MFA on, or an enrolment started). */
+  prepare?: (victim: AccountSubject) => Promise<void>;
 }
 
 /**
@@ -372,6 +380,15 @@ const CASES: Record<string, Case> = {
   },
   // sign-in (public)
   'app/(auth)/actions.ts#signInAction': { kind: 'exempt', reason: 'password sign-in: public by design, no organization data (lib/auth/sign-in.db.test.ts, e2e/auth.spec.ts)' },
+  'app/(auth)/actions.ts#mfaSignInAction': {
+    kind: 'public',
+    refusals: async () => [
+      // The ticket is an httpOnly cookie only the password step sets: without it nothing is checked.
+      { fields: { code: '123456' }, status: [401] },
+      { fields: { code: '' }, status: [400] },
+    ],
+    readOnly: 'succeeds only with the ticket cookie the right password set (lib/auth/mfa.db.test.ts, e2e/mfa.spec.ts)',
+  },
   'app/(auth)/actions.ts#signOutAction': { kind: 'exempt', reason: "ends the caller's own session: no organization data" },
   'app/(auth)/sign-in/sso/actions.ts#ssoEmailAction': {
     kind: 'exempt',
@@ -392,6 +409,29 @@ const CASES: Record<string, Case> = {
   [`${ACCOUNT}#confirmEmailChangeAction`]: { kind: 'account', fields: async (v) => ({ newEmail: `moved-${v.user.id}@example.test`, code: await mailedEmailChangeCode(v) }) },
   [`${ACCOUNT}#deleteAccountAction`]: { kind: 'account', fields: (v) => ({ password: v.password }) },
   'app/(account)/account/export/route.ts#GET': { kind: 'account-route', path: '/account/export' },
+  // two-factor authentication (lib/auth/mfa.ts)
+  [`${ACCOUNT}#beginMfaEnrolmentAction`]: { kind: 'account', fields: (v) => ({ password: v.password }) },
+  [`${ACCOUNT}#confirmMfaEnrolmentAction`]: {
+    kind: 'account',
+    prepare: async (v) => {
+      v.totpSecret = (await beginMfaEnrolment(v.actor, { password: v.password })).secret;
+    },
+    fields: (v) => ({ code: totpCode(v.totpSecret!) }),
+  },
+  [`${ACCOUNT}#regenerateRecoveryCodesAction`]: {
+    kind: 'account',
+    prepare: async (v) => {
+      v.totpSecret = (await enrolMfa(v.user.id)).secret;
+    },
+    fields: (v) => ({ password: v.password }),
+  },
+  [`${ACCOUNT}#disableMfaAction`]: {
+    kind: 'account',
+    prepare: async (v) => {
+      v.totpSecret = (await enrolMfa(v.user.id)).secret;
+    },
+    fields: (v) => ({ password: v.password, code: totpCode(v.totpSecret!) }),
+  },
   // password reset from the sign-in page
   [`${RESET}#requestPasswordResetAction`]: {
     kind: 'public',
@@ -413,6 +453,8 @@ const CASES: Record<string, Case> = {
   'app/api/auth/[...nextauth]/route.ts#POST': { kind: 'exempt', reason: "next-auth's own sign-in endpoints: no organization data" },
   'app/api/health/route.ts#GET': { kind: 'exempt', reason: 'public liveness probe: no organization data' },
   'app/api/ready/route.ts#GET': { kind: 'exempt', reason: 'public readiness probe: no organization data' },
+  // Owners only (an admin holds org.update but is refused too: lib/auth/mfa.db.test.ts).
+  'app/(portal)/portal/[org]/settings/actions.ts#setOrgMfaRequirementAction': { kind: 'org', permission: 'org.update', fields: (w) => ({ orgId: w.org.id, mfaRequired: 'true' }) },
   'app/(portal)/portal/[org]/audit/actions.ts#createDestinationAction': {
     kind: 'exempt',
     reason: 'lib/siem/delivery.db.test.ts: a foreign owner gets 404, a viewer 403, a tier without streaming is refused, nothing written',
@@ -531,14 +573,16 @@ async function accountSubject(user: { id: string; email: string; staffRole: stri
   return { user, actor: { ...actor, sessionId: sessions[0] }, sessions, password };
 }
 
-/** Everything stored about one account: its row (password hash included) and its sessions. */
+/** Everything stored about one account: its row (password hash included), its sessions and its second factor. */
 async function accountDigest(subject: AccountSubject): Promise<string> {
   const user = await prisma.user.findUnique({ where: { id: subject.user.id }, omit: { passwordHash: false } });
   const sessions = await prisma.session.findMany({ where: { userId: subject.user.id }, orderBy: { id: 'asc' } });
   const memberships = await prisma.membership.findMany({ where: { userId: subject.user.id }, orderBy: { id: 'asc' } });
   // Address-change codes asked for on /account (password-reset links are the public cases' and change the account only when used).
   const proofs = await prisma.mailboxProof.findMany({ where: { subjectId: subject.user.id, purpose: 'email_change' }, orderBy: { id: 'asc' } });
-  return JSON.stringify({ user, sessions, memberships, proofs });
+  const mfa = await prisma.userMfa.findUnique({ where: { userId: subject.user.id }, omit: { totpSecret: false, pendingSecret: false } });
+  const recoveryCodes = await prisma.mfaRecoveryCode.findMany({ where: { userId: subject.user.id }, orderBy: { id: 'asc' } });
+  return JSON.stringify({ user, sessions, memberships, proofs, mfa, recoveryCodes });
 }
 
 /** Asks for an address change for the subject (with their password) and reads the code from the mail the new address received. */
@@ -629,6 +673,7 @@ describe('tenant isolation sweep', () => {
       if (spec.kind === 'account') {
         const subject = await accountSubject(victim.viewer.user, victim.viewer.actor);
         await accountSubject(attacker.owner.user, attacker.owner.actor);
+        await spec.prepare?.(subject);
         const fields = await spec.fields(subject);
         const before = await accountDigest(subject);
         // Anyone else gets whatever their own account gives them, and the victim's account stays as it was.

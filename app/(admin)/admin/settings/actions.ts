@@ -23,6 +23,7 @@ import {
   staffGroupRoleSchema,
   staffSsoRequiredSchema,
 } from '@/lib/sso/staff/policy';
+import { resetMfa, resetMfaSchema } from '@/lib/auth/mfa';
 import { deactivateStaffUser, reactivateStaffUser, staffAccountSchema } from '@/lib/staff/staff-users';
 
 export const updateTemplateAction = staffAction('templates.manage', updateTemplateSchema, async (input, actor) => {
@@ -108,4 +109,9 @@ export const removeStaffGroupRoleAction = staffAction(CONFIGURE_STAFF_SSO, staff
   await removeStaffGroupRole(actor, input);
   revalidatePath('/admin/settings');
   return { message: 'Group mapping removed.' };
+/** A staff-admin removes someone's second factor (lost phone); their sessions end (lib/auth/mfa.ts). */
+export const resetMfaAction = staffAction('staff.manage', resetMfaSchema, async (input, actor) => {
+  const { email, sessionsEnded } = await resetMfa(actor, input);
+  revalidatePath('/admin/settings');
+  return { message: `Two-factor authentication of ${email} is reset; ${sessionsEnded} ${sessionsEnded === 1 ? 'session' : 'sessions'} ended.` };
 });

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { InstructionSettingsForm, MaxTokenDaysForm, TemplateForm } from '@/components/settings/settings-forms';
+import { ResetMfaForm } from '@/components/settings/reset-mfa-form';
 import { StaffAccounts } from '@/components/settings/staff-accounts';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
@@ -28,6 +29,7 @@ import {
   setStaffSsoRequiredAction,
   updateStaffConnectionAction,
   reactivateStaffAction,
+  resetMfaAction,
   resetTemplateAction,
   setMaxTokenDaysAction,
   updateInstructionSettingsAction,
@@ -64,7 +66,9 @@ export default async function SettingsPage() {
         <Card>
           <CardHeader>
             <CardTitle>Staff accounts</CardTitle>
-            <CardDescription>Deactivating someone signs them out everywhere at once. Create accounts with `portcullis staff create`.</CardDescription>
+            <CardDescription>
+              Deactivating someone signs them out everywhere at once. Create accounts with `portcullis staff create`; staff set up two-factor authentication at their first sign-in.
+            </CardDescription>
           </CardHeader>
           <CardContent>
             <StaffAccounts
@@ -72,7 +76,12 @@ export default async function SettingsPage() {
               selfId={user.id}
               deactivateAction={deactivateStaffAction}
               reactivateAction={reactivateStaffAction}
+              resetMfaAction={resetMfaAction}
             />
+            <div className="mt-6 border-t border-border pt-4">
+              <ResetMfaForm action={resetMfaAction} />
+              <p className="mt-2 text-xs text-muted-foreground">For anyone, staff or a customer&apos;s member, who lost their authenticator and recovery codes. Confirm who they are first.</p>
+            </div>
           </CardContent>
         </Card>
       ) : null}

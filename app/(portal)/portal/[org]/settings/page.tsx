@@ -1,11 +1,13 @@
 import { ChevronRight, KeyRound } from 'lucide-react';
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { Card, CardContent } from '@/components/ui/card';
+import { OrgMfaRequirementForm } from '@/components/account/org-mfa-requirement-form';
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
 import { requirePortalPage } from '@/lib/auth/session';
 import type { OrgPermission } from '@/lib/rbac/permissions';
+import { setOrgMfaRequirementAction } from './actions';
 
 export const metadata: Metadata = { title: 'Settings' };
 
@@ -21,9 +23,20 @@ export default async function PortalSettingsPage({ params }: { params: Promise<{
   return (
     <>
       <PageHeader title="Settings" description={`How ${access.org.name} uses Portcullis.`} />
-      {sections.length === 0 ? (
+      {access.permissions.includes('org.update') ? (
+        <Card>
+          <CardHeader>
+            <CardTitle>Two-factor authentication</CardTitle>
+            <CardDescription>Whether {access.org.name}&apos;s members need a second factor when they sign in with a password.</CardDescription>
+          </CardHeader>
+          <CardContent>
+            <OrgMfaRequirementForm action={setOrgMfaRequirementAction} orgId={access.org.id} mfaRequired={access.org.mfaRequired} readOnly={access.role !== 'owner'} />
+          </CardContent>
+        </Card>
+      ) : null}
+      {sections.length === 0 && !access.permissions.includes('org.update') ? (
         <EmptyState title="Nothing to configure" description="Your role has no settings to change." />
-      ) : (
+      ) : sections.length === 0 ? null : (
         <Card>
           <CardContent className="p-0">
             <ul className="divide-y divide-border">

@@ -16,7 +16,7 @@ export async function loadFlags(db: Db = prisma): Promise<Map<FeatureKey, FlagSt
   const rows = await db.featureFlag.findMany();
   const flags = new Map<FeatureKey, FlagState>();
   for (const definition of Object.values(FEATURES)) {
-    flags.set(definition.key, { key: definition.key, label: definition.label, description: definition.description, minTier: definition.minTier, enabled: true, quota: definition.quota });
+    flags.set(definition.key, { key: definition.key, label: definition.label, description: definition.description, minTier: definition.minTier, kind: definition.kind, enabled: true, quota: definition.quota });
   }
   for (const row of rows) {
     const known = flags.get(row.key);
@@ -25,6 +25,7 @@ export async function loadFlags(db: Db = prisma): Promise<Map<FeatureKey, FlagSt
       label: known?.label ?? row.key,
       description: row.description ?? known?.description ?? null,
       minTier: tierOf(row.minTier),
+      kind: known?.kind ?? 'product',
       enabled: row.enabled,
       quota: known?.quota,
     });
@@ -45,8 +46,23 @@ export async function currentLicense(db: Db, orgId: string, now = new Date()) {
   return live.sort((a, b) => b.expiresAt.getTime() + b.graceDays * DAY - (a.expiresAt.getTime() + a.graceDays * DAY))[0] ?? null;
 }
 
-/** Tier defaults; a current license for the same tier may set its own limits (a negotiated deal). */
-export function effectiveLimits(tier: string, license: { tier: string; limits: unknown } | null): Limits {
+/** The limits staff set for one customer (organizations.quota_limits): a whole number, or null for unlimited, per limit. */
+export function customerLimitOverrides(value: unknown): Partial<Limits> {
+  const out: Partial<Limits> = {};
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return out;
+  for (const key of LIMIT_KEYS) {
+    if (!Object.hasOwn(value, key)) continue;
+    const limit = (value as Record<string, unknown>)[key];
+    if (limit === null || (typeof limit === 'number' && Number.isInteger(limit) && limit >= 0)) out[key] = limit;
+  }
+  return out;
+}
+
+/**
+ * Tier defaults; a current license for the same tier may set its own limits
+ * (a negotiated deal); a limit staff set for the customer wins over both.
+ */
+export function effectiveLimits(tier: string, license: { tier: string; limits: unknown } | null, customer: unknown = null): Limits {
   const limits: Limits = { ...TIERS[tierOf(tier)].limits };
   if (license && license.tier === tierOf(tier) && license.limits && typeof license.limits === 'object') {
     for (const key of LIMIT_KEYS) {
@@ -54,16 +70,16 @@ export function effectiveLimits(tier: string, license: { tier: string; limits: u
       if (value === null || (typeof value === 'number' && Number.isInteger(value) && value >= 0)) limits[key] = value;
     }
   }
-  return limits;
+  return { ...limits, ...customerLimitOverrides(customer) };
 }
 
 /** The org's quotas now: its tier's defaults, or its current same-tier license's limits. */
 export async function orgLimits(db: Db, orgId: string, now = new Date()): Promise<Limits> {
   const [org, license] = await Promise.all([
-    db.organization.findUniqueOrThrow({ where: { id: orgId }, select: { tier: true } }),
+    db.organization.findUniqueOrThrow({ where: { id: orgId }, select: { tier: true, quotaLimits: true } }),
     currentLicense(db, orgId, now),
   ]);
-  return effectiveLimits(org.tier, license);
+  return effectiveLimits(org.tier, license, org.quotaLimits);
 }
 
 export interface LoadOptions {
@@ -75,7 +91,7 @@ export interface LoadOptions {
 export async function loadFeatureContext(db: Db, orgId: string, options: LoadOptions = {}): Promise<FeatureContext> {
   const now = options.now ?? new Date();
   const [org, flags, overrides, license] = await Promise.all([
-    db.organization.findUnique({ where: { id: orgId }, select: { id: true, tier: true, licenseExpiresAt: true } }),
+    db.organization.findUnique({ where: { id: orgId }, select: { id: true, tier: true, licenseExpiresAt: true, quotaLimits: true } }),
     loadFlags(db),
     db.orgFeatureOverride.findMany({ where: { orgId } }),
     currentLicense(db, orgId, now),
@@ -84,11 +100,11 @@ export async function loadFeatureContext(db: Db, orgId: string, options: LoadOpt
   const usage: Partial<Record<LimitKey, number>> = {};
   for (const quota of options.usage ?? []) usage[quota] = await quotaUsage(db, orgId, quota, now);
   return {
-    org,
+    org: { id: org.id, tier: org.tier, licenseExpiresAt: org.licenseExpiresAt },
     flags,
     overrides: new Map(overrides.map((row): [FeatureKey, OverrideState] => [row.featureKey, row])),
     license: license ? { expiresAt: license.expiresAt, graceDays: license.graceDays } : null,
-    limits: effectiveLimits(org.tier, license),
+    limits: effectiveLimits(org.tier, license, org.quotaLimits),
     usage,
   };
 }

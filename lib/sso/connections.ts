@@ -4,6 +4,7 @@ import { recordAudit } from '@/lib/audit/record';
 import type { Actor } from '@/lib/auth/actor';
 import { prisma } from '@/lib/db/client';
 import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
+import { requirePortalFeature } from '@/lib/features/portal-gate';
 import { log } from '@/lib/log';
 import { authorizeOrg } from '@/lib/rbac/authorize';
 import { callbackUrl, getJackson, JACKSON_PRODUCT } from './jackson';
@@ -154,7 +155,9 @@ async function recordNewConnection(actor: Actor, orgId: string, id: string, prot
 }
 
 export async function createSamlConnection(actor: Actor, orgId: string, raw: SamlConnectionInput) {
-  const { org } = await authorizeOrg(prisma, actor, { id: orgId }, MANAGE_CONNECTIONS);
+  const access = await authorizeOrg(prisma, actor, { id: orgId }, MANAGE_CONNECTIONS);
+  await requirePortalFeature(prisma, access, 'sso');
+  const { org } = access;
   const input = samlConnectionSchema.parse(raw);
   const { xml, field } = await samlMetadataXml(input);
   const jackson = await getJackson();
@@ -181,7 +184,9 @@ export async function createSamlConnection(actor: Actor, orgId: string, raw: Sam
 }
 
 export async function createOidcConnection(actor: Actor, orgId: string, raw: OidcConnectionInput) {
-  const { org } = await authorizeOrg(prisma, actor, { id: orgId }, MANAGE_CONNECTIONS);
+  const access = await authorizeOrg(prisma, actor, { id: orgId }, MANAGE_CONNECTIONS);
+  await requirePortalFeature(prisma, access, 'sso');
+  const { org } = access;
   const input = oidcConnectionSchema.parse(raw);
   // Fetched through the outbound guard; Jackson only stores the URL (lib/sso/oidc.ts runs the sign-in).
   await fetchDiscovery(input.discoveryUrl);
@@ -208,7 +213,9 @@ export async function createOidcConnection(actor: Actor, orgId: string, raw: Oid
 }
 
 export async function updateSsoConnection(actor: Actor, orgId: string, connectionId: string, raw: Record<string, unknown>) {
-  const { org } = await authorizeOrg(prisma, actor, { id: orgId }, MANAGE_CONNECTIONS);
+  const access = await authorizeOrg(prisma, actor, { id: orgId }, MANAGE_CONNECTIONS);
+  await requirePortalFeature(prisma, access, 'sso');
+  const { org } = access;
   const row = await findConnection(org.id, connectionId);
   const current = await jacksonRecord(row.jacksonClientId);
   if (!current) throw new NotFoundError('The identity provider settings of this connection are missing; remove it and add it again.');

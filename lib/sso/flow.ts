@@ -17,6 +17,7 @@ import { oidcAuthorizationUrl, oidcProfile, type OidcProviderSettings } from './
 import type { AutoPost } from './post-form';
 import { checkSamlResponse, samlIssuer } from './saml-response';
 import { provisionSsoUser, type SsoProfile } from './provision';
+import { portalFeatureActive } from '@/lib/features/portal-gate';
 
 /**
  * The SSO sign-in flow around the embedded Jackson:
@@ -99,6 +100,8 @@ export async function startSso(input: { connectionId: string; next?: string | nu
     await authorizeOrg(prisma, input.actor, { id: connection.orgId }, MANAGE);
   } else if (connection.org.status === 'deactivated') {
     throw new SsoError('org_inactive');
+  } else if (!(await portalFeatureActive(prisma, connection.orgId, 'sso'))) {
+    throw new SsoError('sso_not_in_plan');
   }
   const state = b64url(randomBytes(24));
   const verifier = b64url(randomBytes(32));
@@ -350,6 +353,8 @@ async function finish(connection: ConnectionWithOrg, profile: SsoProfile, flow: 
   }
 
   const next = flow?.next ?? `/portal/${connection.org.slug}`;
+  // IdP-initiated responses never passed startSso: inactive connections are checked here too.
+  if (!(await portalFeatureActive(prisma, connection.orgId, 'sso'))) throw new SsoError('sso_not_in_plan');
   let provisioned: Awaited<ReturnType<typeof provisionSsoUser>>;
   try {
     provisioned = await provisionSsoUser({ org: connection.org, provider: connection.jacksonClientId, protocol, profile, ip: context.ip, userAgent: context.userAgent });

@@ -138,6 +138,7 @@ const CASES: Record<string, Case> = {
   [`${LICENSES}/actions.ts#reissueLicenseAction`]: { kind: 'action', fields: (w) => ({ licenseId: w.license.id, reason: 'more seats' }) },
   [`${LICENSES}/actions.ts#revokeLicenseAction`]: { kind: 'action', fields: (w) => ({ licenseId: w.license.id, reason: 'contract ended' }) },
   [`${LICENSES}/actions.ts#rotateKeyAction`]: { kind: 'action', fields: () => ({}) },
+  [`${LICENSES}/actions.ts#setPlanRepositoriesAction`]: { kind: 'action', fields: (w) => ({ tier: 'enterprise', repositoryIds: [w.spareRepository.id] }) },
   [`${LICENSES}/actions.ts#retireKeyAction`]: {
     kind: 'action',
     // A second key, so the one the customer's license was signed with is no longer active and may be retired (forced: the license is live).

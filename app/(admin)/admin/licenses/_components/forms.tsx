@@ -209,3 +209,41 @@ export function OverrideForm({ action, features, customer }: { action: Action; f
     </DialogForm>
   );
 }
+
+/** The repositories one plan names (a tier also includes the plans below it, shown ticked and fixed). */
+export function PlanRepositoriesForm({
+  action,
+  tier,
+  label,
+  own,
+  inherited,
+  repositories,
+}: {
+  action: Action;
+  tier: string;
+  label: string;
+  own: readonly string[];
+  inherited: readonly string[];
+  repositories: readonly { id: string; name: string }[];
+}) {
+  const [state, dispatch] = useActionState(action, null);
+  return (
+    <Form action={dispatch} state={state} aria-label={`Repositories of the ${label} plan`}>
+      <input type="hidden" name="tier" value={tier} />
+      <fieldset className="space-y-2">
+        <legend className="text-sm font-medium">{label}</legend>
+        {repositories.length === 0 ? <p className="text-xs text-muted-foreground">No repositories registered yet.</p> : null}
+        <div className="grid gap-2">
+          {repositories.map((repository) =>
+            inherited.includes(repository.id) && !own.includes(repository.id) ? (
+              <CheckboxField key={repository.id} id={`plan-${tier}-inherited-${repository.id}`} name={`inherited_${repository.id}`} label={`${repository.name} (from a lower plan)`} defaultChecked disabled />
+            ) : (
+              <CheckboxField key={repository.id} id={`plan-${tier}-${repository.id}`} name="repositoryIds" value={repository.id} label={repository.name} defaultChecked={own.includes(repository.id)} />
+            ),
+          )}
+        </div>
+      </fieldset>
+      <SubmitButton size="sm">Save {label}</SubmitButton>
+    </Form>
+  );
+}

@@ -3,6 +3,7 @@ import { systemActor, type Actor } from '@/lib/auth/actor';
 import type { Db } from '@/lib/db/client';
 import { NotFoundError } from '@/lib/errors';
 import { reissueCurrentLicense } from '@/lib/licensing/licenses';
+import { announceRegistryChange } from '@/lib/registry/credentials';
 import { syncPlanEntitlements } from '@/lib/registry/plans';
 import { log } from '@/lib/log';
 import type { Tier } from './plans';
@@ -38,6 +39,8 @@ export async function applyTierChange(tx: Db, orgId: string, change: TierChange)
     after: { tier: change.tier },
     metadata: { reason: change.reason, ...(change.stripeEventId ? { stripeEventId: change.stripeEventId } : {}) },
   });
+  // Gateways read the customer's limits (pull quota) again.
+  await announceRegistryChange(tx, { kind: 'org', orgId });
   // Plan entitlements follow the tier in this transaction; manual ones stay (lib/registry/plans.ts).
   if (org.status !== 'deactivated') await syncPlanEntitlements(tx, orgId, change.tier, change.actor, `tier ${org.tier} → ${change.tier}: ${change.reason}`, change.now ?? new Date());
   if (org.status === 'active') {

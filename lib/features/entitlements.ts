@@ -2,8 +2,11 @@ import { prisma, type Db } from '@/lib/db/client';
 import { FEATURES, type FeatureKey } from './catalog';
 import { decideFeature, type FeatureContext, type FeatureDecision, type FlagState, type OverrideState } from './decide';
 import { FeatureUnavailableError } from './errors';
-import { LIMIT_KEYS, TIERS, tierOf, type LimitKey, type Limits } from './tiers';
+import { effectiveLimits } from './limits';
+import { tierOf, type LimitKey, type Limits } from './tiers';
 import { quotaUsage } from './usage';
+
+export { customerLimitOverrides, effectiveLimits } from './limits';
 
 /**
  * Loads what `decideFeature` needs from the database and answers decisions
@@ -44,33 +47,6 @@ export async function currentLicense(db: Db, orgId: string, now = new Date()) {
   const live = candidates.filter((license) => license.notBefore <= now);
   const DAY = 24 * 60 * 60 * 1000;
   return live.sort((a, b) => b.expiresAt.getTime() + b.graceDays * DAY - (a.expiresAt.getTime() + a.graceDays * DAY))[0] ?? null;
-}
-
-/** The limits staff set for one customer (organizations.quota_limits): a whole number, or null for unlimited, per limit. */
-export function customerLimitOverrides(value: unknown): Partial<Limits> {
-  const out: Partial<Limits> = {};
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return out;
-  for (const key of LIMIT_KEYS) {
-    if (!Object.hasOwn(value, key)) continue;
-    const limit = (value as Record<string, unknown>)[key];
-    if (limit === null || (typeof limit === 'number' && Number.isInteger(limit) && limit >= 0)) out[key] = limit;
-  }
-  return out;
-}
-
-/**
- * Tier defaults; a current license for the same tier may set its own limits
- * (a negotiated deal); a limit staff set for the customer wins over both.
- */
-export function effectiveLimits(tier: string, license: { tier: string; limits: unknown } | null, customer: unknown = null): Limits {
-  const limits: Limits = { ...TIERS[tierOf(tier)].limits };
-  if (license && license.tier === tierOf(tier) && license.limits && typeof license.limits === 'object') {
-    for (const key of LIMIT_KEYS) {
-      const value = (license.limits as Record<string, unknown>)[key];
-      if (value === null || (typeof value === 'number' && Number.isInteger(value) && value >= 0)) limits[key] = value;
-    }
-  }
-  return { ...limits, ...customerLimitOverrides(customer) };
 }
 
 /** The org's quotas now: its tier's defaults, or its current same-tier license's limits. */

@@ -36,7 +36,8 @@ export interface GatewayOptions {
   poolSize?: number;
   /** How long the database phase of a request may take before it is answered 503 (default REQUEST_TIMEOUT_MS). */
   requestTimeoutMs?: number;
-  quota?: QuotaGateOptions;
+  /** The monthly pull quota check (GATEWAY_PULL_QUOTA=off turns it off, for deployments that do not sell by pulls). */
+  quota?: QuotaGateOptions & { enabled?: boolean };
 }
 
 const MANIFEST_LIMIT = 8 * 1024 * 1024;
@@ -75,6 +76,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const pullLog = new PullEventWriter(db, options.pullLog ?? pullLogOptionsFromEnv());
   const upstream = new UpstreamClient();
   const quota = new PullQuotaGate(db, options.quota);
+  const quotaEnabled = options.quota?.enabled ?? process.env.GATEWAY_PULL_QUOTA !== 'off';
   pullLog.quota = quota;
   // The caches are trusted only while the listener hears every change.
   const caches: GatewayCaches = new GatewayCaches(db, () => listener.live);
@@ -188,7 +190,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       return sendRegistryError(res, 403, 'DENIED', MESSAGES.denied, { head });
     }
 
-    if (route.kind === 'manifest') {
+    if (route.kind === 'manifest' && quotaEnabled) {
       // Past the monthly pull quota and its grace: manifests are refused, blobs of images already begun still flow.
       let decision;
       try {

@@ -11,7 +11,7 @@ import { startGatewayProcess } from '@/lib/testing/gateway-process';
 import type { RunningProcess } from '@/lib/testing/registry-tools';
 
 /**
- * The monthly pull quota through the real gateway process (ports 5130-5133)
+ * The monthly pull quota through the real gateway process (ports 5160-5133)
  * in front of a small upstream that serves a distinct manifest per tag: the
  * count is kept in PostgreSQL (it survives a restart and a second replica
  * sees it), admins and staff are warned once at the threshold, and past the
@@ -49,7 +49,7 @@ describe('monthly pull quota at the gateway', () => {
 
   beforeAll(async () => {
     upstream = upstreamServer();
-    await new Promise<void>((resolve) => upstream.listen(5130, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => upstream.listen(5160, '127.0.0.1', resolve));
   });
   afterAll(async () => {
     await Promise.all([a?.stop(), b?.stop()]);
@@ -60,14 +60,14 @@ describe('monthly pull quota at the gateway', () => {
     const billing = await createStaff('staff-billing');
     const admin = await createStaff('staff-admin');
     const org = await createOrg({ tier: 'community' });
-    const repo = await prisma.repository.create({ data: { name: `${uniqueSlug('quota')}/app`, upstreamUrl: 'http://127.0.0.1:5130', upstreamRepository: 'vendor/app' } });
+    const repo = await prisma.repository.create({ data: { name: `${uniqueSlug('quota')}/app`, upstreamUrl: 'http://127.0.0.1:5160', upstreamRepository: 'vendor/app' } });
     await prisma.entitlement.create({ data: { orgId: org.id, repositoryId: repo.id } });
     const minted = await mintToken(admin.actor, { orgId: org.id, name: 'ci', repositoryIds: [repo.id] });
     const auth = `Basic ${Buffer.from(`${org.slug}:${minted.token}`).toString('base64')}`;
     // Staff set this customer's limit (4 pulls), warning at 50% and a 25% grace: refused from the 5th pull on.
     await setCustomerQuotas(billing.actor, { orgId: org.id, pulls_per_month: '4', warningPercent: '50', pullGracePercent: '25', reason: 'quota test' });
 
-    a = await startGatewayProcess({ port: 5131, databaseUrl, env: gatewayEnv });
+    a = await startGatewayProcess({ port: 5161, databaseUrl, env: gatewayEnv });
     const pull = (gateway: RunningProcess, tag: string, method = 'GET') =>
       fetch(`${gateway.url}/v2/${repo.name}/manifests/${tag}`, { method, headers: { authorization: auth, accept: 'application/vnd.oci.image.manifest.v1+json' } });
     const used = async () => (await prisma.pullQuotaUsage.findFirst({ where: { orgId: org.id } }))?.pulls ?? 0;
@@ -83,7 +83,7 @@ describe('monthly pull quota at the gateway', () => {
     expect((await pull(a, 'v6', 'HEAD')).status).toBe(429);
 
     // A real client prints the message whole.
-    const skopeo = await run('skopeo', ['inspect', '--raw', '--tls-verify=false', '--creds', `${org.slug}:${minted.token}`, `docker://127.0.0.1:5131/${repo.name}:v7`]).then(
+    const skopeo = await run('skopeo', ['inspect', '--raw', '--tls-verify=false', '--creds', `${org.slug}:${minted.token}`, `docker://127.0.0.1:5161/${repo.name}:v7`]).then(
       () => ({ stderr: '' }),
       (error: { stderr?: string }) => ({ stderr: error.stderr ?? '' }),
     );
@@ -100,7 +100,7 @@ describe('monthly pull quota at the gateway', () => {
     // The count is in PostgreSQL: a restarted gateway and a second replica both refuse.
     await a.stop();
     a = undefined;
-    b = await startGatewayProcess({ port: 5132, databaseUrl, env: gatewayEnv });
+    b = await startGatewayProcess({ port: 5162, databaseUrl, env: gatewayEnv });
     expect((await pull(b, 'v8')).status).toBe(429);
 
     // Staff raise the limit: the change channel lets the next pull through without waiting.

@@ -58,6 +58,18 @@ export const customerQuotaSchema = z.object({
 });
 export type CustomerQuotaInput = z.input<typeof customerQuotaSchema>;
 
+/** The form's fields as sent (strings); setCustomerQuotas parses them with customerQuotaSchema. */
+export const customerQuotaFormSchema = z.object({
+  orgId: z.string().min(1),
+  seats: z.string().optional(),
+  nodes: z.string().optional(),
+  pulls_per_month: z.string().optional(),
+  api_calls_per_month: z.string().optional(),
+  warningPercent: z.string().optional(),
+  pullGracePercent: z.string().optional(),
+  reason: z.string(),
+});
+
 export async function getCustomerQuotas(actor: Actor, orgId: string) {
   assertStaffPermission(actor, 'customers.view');
   const org = await prisma.organization.findUnique({ where: { id: orgId }, select: { quotaLimits: true, quotaWarningThreshold: true, pullGracePercent: true } });

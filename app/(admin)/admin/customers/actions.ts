@@ -8,6 +8,7 @@ import { formDataToObject, staffAction, toActionError } from '@/lib/actions';
 import { currentStaffActor } from '@/lib/auth/session';
 import { createCustomer, deactivateCustomer, reactivateCustomer, updateCustomer } from '@/lib/customers/customers';
 import { createCustomerSchema, updateCustomerSchema } from '@/lib/customers/schema';
+import { customerQuotaFormSchema, setCustomerQuotas } from '@/lib/features/customer-quotas';
 import { deliverInstructions } from '@/lib/instructions/instructions';
 import { tokenReveal, type MintedToken } from '@/lib/customers/token-reveal';
 import { setOnboardingItem } from '@/lib/onboarding/checklist';
@@ -124,3 +125,10 @@ export async function recordInstructionsCopiedAction(orgId: string, repositoryId
     return toActionError(error);
   }
 }
+
+/** Limits, warning threshold and pull grace for one customer (billing staff), audited with the reason. */
+export const setCustomerQuotasAction = staffAction('billing.manage', customerQuotaFormSchema.extend({ slug: z.string().optional() }), async ({ slug, ...input }, actor) => {
+  await setCustomerQuotas(actor, input);
+  if (slug) revalidatePath(`/admin/customers/${slug}`);
+  return { message: 'Limits saved.' };
+});

@@ -4,11 +4,12 @@ import { Boxes } from 'lucide-react';
 import Link from 'next/link';
 import { useActionState } from 'react';
 import { Form, SelectField, SubmitButton } from '@/components/forms';
+import { Badge } from '@/components/ui/badge';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { EmptyState } from '@/components/ui/empty-state';
 import type { ActionResult, ActionState } from '@/lib/action-result';
 
-type Repo = { id: string; name: string; description?: string | null };
+type Repo = { id: string; name: string; description?: string | null; source?: 'plan' | 'manual' };
 type Action = (state: ActionState, formData: FormData) => Promise<ActionResult>;
 
 export type EntitlementsProps = {
@@ -38,7 +39,14 @@ export function Entitlements({ org, entitled, available, canManage, entitleActio
           {entitled.map((repo) => (
             <li key={repo.id} className="flex items-center justify-between gap-3 px-3 py-2">
               <span className="min-w-0">
-                <span className="block truncate font-mono text-[13px]">{repo.name}</span>
+                <span className="block truncate font-mono text-[13px]">
+                  {repo.name}{' '}
+                  {repo.source ? (
+                    <Badge tone={repo.source === 'plan' ? 'info' : 'neutral'} title={repo.source === 'plan' ? 'Included in the plan: follows the tier' : 'Granted by hand: a tier change leaves it alone'}>
+                      {repo.source}
+                    </Badge>
+                  ) : null}
+                </span>
                 {repo.description ? <span className="block truncate text-xs text-muted-foreground">{repo.description}</span> : null}
               </span>
               {canManage ? (

@@ -105,6 +105,13 @@ export const CUSTOMER_AUDIT_FIELDS: Record<string, CustomerAuditFields> = {
   'token.revoke_all': ALL,
   'entitlement.create': ALL,
   'entitlement.delete': ALL,
+  // What the tier change added and removed; why (the manual tier's reason may be in it) stays with staff.
+  'entitlement.plan_sync': { after: ['tier', 'added', 'removed'] },
+  'plan.repositories_update': WITHHELD,
+  // Quotas: the limits staff set and the warnings and refusals the customer gets are theirs to see; staff's reason is not.
+  'quota.update': { before: ['limits', 'warningThreshold', 'pullGracePercent'], after: ['limits', 'warningThreshold', 'pullGracePercent'] },
+  'quota.pull_warning': ALL,
+  'quota.pull_refused': ALL,
   'onboarding.tick': ALL,
   'onboarding.untick': ALL,
   'instructions.download': ALL,

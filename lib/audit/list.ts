@@ -1,7 +1,7 @@
 import 'server-only';
 import type { Actor } from '@/lib/auth/actor';
 import { prisma, type Db, type Prisma } from '@/lib/db/client';
-import { requireFeature } from '@/lib/features/entitlements';
+import { requirePortalFeature } from '@/lib/features/portal-gate';
 import { assertStaffPermission, authorizeOrg } from '@/lib/rbac/authorize';
 import type { OrgPermission, StaffPermission } from '@/lib/rbac/permissions';
 import type { TableQuery } from '@/lib/table/query';
@@ -35,7 +35,7 @@ export async function resolveAuditScope(db: Db, actor: Actor, scope: AuditScope,
   const orgPermission: OrgPermission = 'audit.view';
   const access = await authorizeOrg(db, actor, { slug: scope.slug }, { org: orgPermission, staff: staffPermission });
   // Customers see their audit log on tiers that include it; staff always can.
-  if (!access.viaStaff) await requireFeature(db, access.org.id, 'audit_log');
+  await requirePortalFeature(db, access, 'audit_log');
   return {
     orgId: access.org.id,
     org: { id: access.org.id, slug: access.org.slug, name: access.org.name, tier: access.org.tier },

@@ -106,7 +106,7 @@ describe('password reset', () => {
   });
 
   it('answers the same, spends the same budgets and writes the same event for every address; SSO accounts get no link', async () => {
-    const org = await createOrg();
+    const org = await createOrg({ tier: 'enterprise' });
     const domain = `${uniqueSlug('corp')}.test`;
     await prisma.orgDomain.create({ data: { orgId: org.id, domain, verificationToken: 'x', verifiedAt: new Date() } });
     await prisma.organization.update({ where: { id: org.id }, data: { ssoRequired: true } });

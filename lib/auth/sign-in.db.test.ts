@@ -137,7 +137,7 @@ describe('sign-in limits', () => {
   });
 
   it('refuses passwords for a domain whose organization requires SSO', async () => {
-    const org = await createOrg();
+    const org = await createOrg({ tier: 'enterprise' });
     const domain = `${uniqueSlug('corp')}.test`;
     await prisma.orgDomain.create({ data: { orgId: org.id, domain, verificationToken: 'x', verifiedAt: new Date() } });
     await prisma.organization.update({ where: { id: org.id }, data: { ssoRequired: true } });
@@ -148,7 +148,7 @@ describe('sign-in limits', () => {
 
 describe('session user', () => {
   it('carries id, staff role and memberships', async () => {
-    const org = await createOrg();
+    const org = await createOrg({ tier: 'enterprise' });
     const user = await createUser({ staffRole: null, passwordHash });
     await prisma.membership.create({ data: { userId: user.id, orgId: org.id, role: 'admin' } });
     const signedIn = await attempt(user.email, 'right password');

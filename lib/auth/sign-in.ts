@@ -7,6 +7,7 @@ import { hasMfa, issueMfaTicket } from './mfa';
 import { DUMMY_HASH, verifyPassword } from './password';
 import { startSession } from './sessions';
 import { reserveSignInAttempt, signInLimitsFromEnv, type SignInLimits } from './sign-in-limiter';
+import { portalFeatureActive } from '@/lib/features/portal-gate';
 
 export const SIGN_IN_LIMITS: SignInLimits = signInLimitsFromEnv();
 
@@ -104,7 +105,8 @@ export async function ssoRequiredFor(email: string): Promise<boolean> {
   if (!domain) return false;
   const match = await prisma.orgDomain.findFirst({
     where: { domain, verifiedAt: { not: null }, org: { ssoRequired: true } },
-    select: { id: true },
+    select: { orgId: true },
   });
-  return match !== null;
+  // Below the tier that includes SSO its connections are inactive, so passwords must work.
+  return match !== null && (await portalFeatureActive(prisma, match.orgId, 'sso'));
 }

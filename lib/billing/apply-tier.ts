@@ -3,6 +3,8 @@ import { systemActor, type Actor } from '@/lib/auth/actor';
 import type { Db } from '@/lib/db/client';
 import { NotFoundError } from '@/lib/errors';
 import { reissueCurrentLicense } from '@/lib/licensing/licenses';
+import { announceRegistryChange } from '@/lib/registry/credentials';
+import { syncPlanEntitlements } from '@/lib/registry/plans';
 import { log } from '@/lib/log';
 import type { Tier } from './plans';
 
@@ -20,7 +22,8 @@ export interface TierChange {
  * transaction that caused the change (a webhook, a staff override, a
  * reconciliation), with the org row locked, so the change, its audit event
  * and everything that follows from the tier commit together: features follow
- * the tier at once (decideFeature reads it), and the license is re-issued for
+ * the tier at once (decideFeature reads it), plan entitlements are added and
+ * removed (tokens follow at once), and the license is re-issued for
  * the new tier (the old one revoked and linked), by the billing system.
  */
 export async function applyTierChange(tx: Db, orgId: string, change: TierChange): Promise<{ changed: boolean; from: string; to: Tier }> {
@@ -36,6 +39,10 @@ export async function applyTierChange(tx: Db, orgId: string, change: TierChange)
     after: { tier: change.tier },
     metadata: { reason: change.reason, ...(change.stripeEventId ? { stripeEventId: change.stripeEventId } : {}) },
   });
+  // Gateways read the customer's limits (pull quota) again.
+  await announceRegistryChange(tx, { kind: 'org', orgId });
+  // Plan entitlements follow the tier in this transaction; manual ones stay (lib/registry/plans.ts).
+  if (org.status !== 'deactivated') await syncPlanEntitlements(tx, orgId, change.tier, change.actor, `tier ${org.tier} → ${change.tier}: ${change.reason}`, change.now ?? new Date());
   if (org.status === 'active') {
     const why = `Tier ${org.tier} → ${change.tier}: ${change.reason}${change.stripeEventId ? ` (Stripe ${change.stripeEventId})` : ''}`;
     await reissueCurrentLicense(tx, systemActor('billing'), { orgId, tier: change.tier, reason: why.slice(0, 200) }, change.now ?? new Date());

@@ -265,4 +265,15 @@ describe('portcullis instructions', () => {
     const item = await prisma.onboardingItem.findUniqueOrThrow({ where: { orgId_key: { orgId: org.id, key: 'instructions_delivered' } } });
     expect(item.doneBy).toMatch(/^cli:/);
   });
+
+  it('quota sets the customer\'s own limits, audited with the reason; bad input changes nothing', async () => {
+    const { slug } = await onboarded();
+    await fails(['customers', 'quota', slug, '--pulls', 'lots', '--reason', 'typo'], 1);
+    await fails(['customers', 'quota', slug, '--pulls', '2000'], 2);
+    await ok(['customers', 'quota', slug, '--pulls', '2000', '--seats', 'unlimited', '--warn-percent', '90', '--reason', 'contract 12']);
+    const org = await prisma.organization.findUniqueOrThrow({ where: { slug } });
+    expect(org).toMatchObject({ quotaLimits: { pulls_per_month: 2000, seats: null }, quotaWarningThreshold: 0.9 });
+    const event = await prisma.auditEvent.findFirst({ where: { orgId: org.id, action: 'quota.update' } });
+    expect(event).toMatchObject({ actorLabel: expect.stringMatching(/^cli:/), metadata: { reason: 'contract 12' } });
+  });
 });

@@ -8,6 +8,7 @@ import { announceRegistryChange } from '@/lib/registry/credentials';
 import { revokeAllTokens } from '@/lib/registry/tokens';
 import { assertStaffPermission, authorizeOrg } from '@/lib/rbac/authorize';
 import { createCustomerSchema, LICENSE_EXPIRY_PAST, slugify, updateCustomerSchema, type CreateCustomerInput, type UpdateCustomerInput } from './schema';
+import { syncPlanEntitlements } from '@/lib/registry/plans';
 
 /** Customers are organizations; staff create, edit, deactivate and reactivate them. */
 
@@ -47,8 +48,11 @@ export async function createCustomer(actor: Actor, input: CreateCustomerInput) {
     try {
       const fields = { ...data, ...tier, slug };
       const org = await tx.organization.create({ data: fields, select: customerFields });
+      // Plan entitlements of the initial tier (lib/registry/plans.ts), audited after the creation.
+      const created = async () => syncPlanEntitlements(tx, org.id, org.tier, actor, 'customer created');
       // What staff entered, not the whole row; customers see it through lib/audit/customer-view.ts (notes and the manual tier are staff-only).
       await recordAudit(tx, actor, { action: 'customer.create', target: { type: 'organization', id: org.id }, orgId: org.id, after: fields });
+      await created();
       return org;
     } catch (error) {
       // Two creates racing for one slug: the unique index decides.

@@ -8,7 +8,7 @@ const DAY = 24 * 60 * 60 * 1000;
 
 function flags(changes: Partial<Record<string, Partial<FlagState>>> = {}): Map<string, FlagState> {
   const map = new Map<string, FlagState>();
-  for (const f of Object.values(FEATURES)) map.set(f.key, { key: f.key, label: f.label, minTier: f.minTier, enabled: true, quota: f.quota, ...changes[f.key] });
+  for (const f of Object.values(FEATURES)) map.set(f.key, { key: f.key, label: f.label, minTier: f.minTier, kind: f.kind, enabled: true, quota: f.quota, ...changes[f.key] });
   return map;
 }
 

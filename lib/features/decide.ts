@@ -1,4 +1,4 @@
-import { FEATURES, isKnownFeature, type FeatureKey } from './catalog';
+import { FEATURES, isKnownFeature, type FeatureKey, type FeatureKind } from './catalog';
 import { TIERS, tierIncludes, tierLabel, tierOf, type LimitKey, type Limits, type Tier } from './tiers';
 
 /**
@@ -12,6 +12,7 @@ export interface FlagState {
   label: string;
   description?: string | null;
   minTier: Tier;
+  kind: FeatureKind;
   /** false is the kill switch: off for everyone. */
   enabled: boolean;
   quota?: LimitKey;

@@ -2,8 +2,11 @@ import { prisma, type Db } from '@/lib/db/client';
 import { FEATURES, type FeatureKey } from './catalog';
 import { decideFeature, type FeatureContext, type FeatureDecision, type FlagState, type OverrideState } from './decide';
 import { FeatureUnavailableError } from './errors';
-import { LIMIT_KEYS, TIERS, tierOf, type LimitKey, type Limits } from './tiers';
+import { effectiveLimits } from './limits';
+import { tierOf, type LimitKey, type Limits } from './tiers';
 import { quotaUsage } from './usage';
+
+export { customerLimitOverrides, effectiveLimits } from './limits';
 
 /**
  * Loads what `decideFeature` needs from the database and answers decisions
@@ -16,7 +19,7 @@ export async function loadFlags(db: Db = prisma): Promise<Map<FeatureKey, FlagSt
   const rows = await db.featureFlag.findMany();
   const flags = new Map<FeatureKey, FlagState>();
   for (const definition of Object.values(FEATURES)) {
-    flags.set(definition.key, { key: definition.key, label: definition.label, description: definition.description, minTier: definition.minTier, enabled: true, quota: definition.quota });
+    flags.set(definition.key, { key: definition.key, label: definition.label, description: definition.description, minTier: definition.minTier, kind: definition.kind, enabled: true, quota: definition.quota });
   }
   for (const row of rows) {
     const known = flags.get(row.key);
@@ -25,6 +28,7 @@ export async function loadFlags(db: Db = prisma): Promise<Map<FeatureKey, FlagSt
       label: known?.label ?? row.key,
       description: row.description ?? known?.description ?? null,
       minTier: tierOf(row.minTier),
+      kind: known?.kind ?? 'product',
       enabled: row.enabled,
       quota: known?.quota,
     });
@@ -45,25 +49,13 @@ export async function currentLicense(db: Db, orgId: string, now = new Date()) {
   return live.sort((a, b) => b.expiresAt.getTime() + b.graceDays * DAY - (a.expiresAt.getTime() + a.graceDays * DAY))[0] ?? null;
 }
 
-/** Tier defaults; a current license for the same tier may set its own limits (a negotiated deal). */
-export function effectiveLimits(tier: string, license: { tier: string; limits: unknown } | null): Limits {
-  const limits: Limits = { ...TIERS[tierOf(tier)].limits };
-  if (license && license.tier === tierOf(tier) && license.limits && typeof license.limits === 'object') {
-    for (const key of LIMIT_KEYS) {
-      const value = (license.limits as Record<string, unknown>)[key];
-      if (value === null || (typeof value === 'number' && Number.isInteger(value) && value >= 0)) limits[key] = value;
-    }
-  }
-  return limits;
-}
-
 /** The org's quotas now: its tier's defaults, or its current same-tier license's limits. */
 export async function orgLimits(db: Db, orgId: string, now = new Date()): Promise<Limits> {
   const [org, license] = await Promise.all([
-    db.organization.findUniqueOrThrow({ where: { id: orgId }, select: { tier: true } }),
+    db.organization.findUniqueOrThrow({ where: { id: orgId }, select: { tier: true, quotaLimits: true } }),
     currentLicense(db, orgId, now),
   ]);
-  return effectiveLimits(org.tier, license);
+  return effectiveLimits(org.tier, license, org.quotaLimits);
 }
 
 export interface LoadOptions {
@@ -75,7 +67,7 @@ export interface LoadOptions {
 export async function loadFeatureContext(db: Db, orgId: string, options: LoadOptions = {}): Promise<FeatureContext> {
   const now = options.now ?? new Date();
   const [org, flags, overrides, license] = await Promise.all([
-    db.organization.findUnique({ where: { id: orgId }, select: { id: true, tier: true, licenseExpiresAt: true } }),
+    db.organization.findUnique({ where: { id: orgId }, select: { id: true, tier: true, licenseExpiresAt: true, quotaLimits: true } }),
     loadFlags(db),
     db.orgFeatureOverride.findMany({ where: { orgId } }),
     currentLicense(db, orgId, now),
@@ -84,11 +76,11 @@ export async function loadFeatureContext(db: Db, orgId: string, options: LoadOpt
   const usage: Partial<Record<LimitKey, number>> = {};
   for (const quota of options.usage ?? []) usage[quota] = await quotaUsage(db, orgId, quota, now);
   return {
-    org,
+    org: { id: org.id, tier: org.tier, licenseExpiresAt: org.licenseExpiresAt },
     flags,
     overrides: new Map(overrides.map((row): [FeatureKey, OverrideState] => [row.featureKey, row])),
     license: license ? { expiresAt: license.expiresAt, graceDays: license.graceDays } : null,
-    limits: effectiveLimits(org.tier, license),
+    limits: effectiveLimits(org.tier, license, org.quotaLimits),
     usage,
   };
 }

@@ -14,6 +14,11 @@ export async function warningThreshold(db: Db = prisma): Promise<number> {
   return value > 0 && value <= 1 ? value : DEFAULT_WARNING_THRESHOLD;
 }
 
+/** A customer's own threshold when staff set one, else the setting. */
+export async function orgWarningThreshold(db: Db, own: number | null | undefined): Promise<number> {
+  return own !== null && own !== undefined && own > 0 && own <= 1 ? own : warningThreshold(db);
+}
+
 export type QuotaLevel = 'ok' | 'warning' | 'exceeded';
 
 export interface QuotaStatus {
@@ -35,9 +40,9 @@ export function quotaLevel(used: number, limit: number | null, threshold: number
 
 /** Usage against every measurable quota of the org (no permission check: callers authorize). */
 export async function getQuotaStatus(db: Db, orgId: string, now = new Date()): Promise<QuotaStatus[]> {
-  const org = await db.organization.findUniqueOrThrow({ where: { id: orgId }, select: { tier: true } });
-  const [license, threshold] = await Promise.all([currentLicense(db, orgId, now), warningThreshold(db)]);
-  const limits = effectiveLimits(org.tier, license);
+  const org = await db.organization.findUniqueOrThrow({ where: { id: orgId }, select: { tier: true, quotaLimits: true, quotaWarningThreshold: true } });
+  const [license, threshold] = await Promise.all([currentLicense(db, orgId, now), orgWarningThreshold(db, org.quotaWarningThreshold)]);
+  const limits = effectiveLimits(org.tier, license, org.quotaLimits);
   const out: QuotaStatus[] = [];
   for (const key of LIMIT_KEYS) {
     const used = await quotaUsage(db, orgId, key, now);
@@ -53,8 +58,8 @@ export async function getQuotaStatus(db: Db, orgId: string, now = new Date()): P
  * transaction that adds the usage (inviting a member adds a seat).
  */
 export async function assertQuota(db: Db, orgId: string, quota: LimitKey, adding = 1, now = new Date()): Promise<void> {
-  const org = await db.organization.findUniqueOrThrow({ where: { id: orgId }, select: { name: true, tier: true } });
-  const limits = effectiveLimits(org.tier, await currentLicense(db, orgId, now));
+  const org = await db.organization.findUniqueOrThrow({ where: { id: orgId }, select: { name: true, tier: true, quotaLimits: true } });
+  const limits = effectiveLimits(org.tier, await currentLicense(db, orgId, now), org.quotaLimits);
   const limit = limits[quota];
   if (limit === null) return;
   const tier = tierOf(org.tier);
@@ -99,13 +104,13 @@ export interface QuotaWarning {
 
 /**
  * Organizations at or over the warning threshold of a seat or pull quota, for
- * the staff dashboard. Uses tier defaults (licensed deals with custom limits
- * are checked per org in the portal); a few grouped queries, not one per org.
+ * the staff dashboard. Uses tier defaults and limits staff set per customer
+ * (licensed deals are checked per org in the portal); a few grouped queries, not one per org.
  */
 export async function quotaWarnings(db: Db = prisma, now = new Date(), take = 20): Promise<QuotaWarning[]> {
   const threshold = await warningThreshold(db);
   const [orgs, members, invitations, pulls] = await Promise.all([
-    db.organization.findMany({ where: { status: 'active' }, select: { id: true, name: true, slug: true, tier: true } }),
+    db.organization.findMany({ where: { status: 'active' }, select: { id: true, name: true, slug: true, tier: true, quotaLimits: true, quotaWarningThreshold: true } }),
     db.membership.groupBy({ by: ['orgId'], _count: { _all: true } }),
     db.invitation.groupBy({ by: ['orgId'], where: { acceptedAt: null, revokedAt: null, expiresAt: { gt: now } }, _count: { _all: true } }),
     db.pullEvent.groupBy({ by: ['orgId'], where: { outcome: 'success', counted: true, occurredAt: { gte: monthStart(now) } }, _count: { _all: true } }),
@@ -116,14 +121,15 @@ export async function quotaWarnings(db: Db = prisma, now = new Date(), take = 20
   const pullCounts = count(pulls);
   const out: QuotaWarning[] = [];
   for (const org of orgs) {
-    const limits = TIERS[tierOf(org.tier)].limits;
+    const limits = effectiveLimits(org.tier, null, org.quotaLimits);
+    const orgThreshold = org.quotaWarningThreshold && org.quotaWarningThreshold > 0 && org.quotaWarningThreshold <= 1 ? org.quotaWarningThreshold : threshold;
     const checks: [LimitKey, number][] = [
       ['seats', (seatCounts.get(org.id) ?? 0) + (inviteCounts.get(org.id) ?? 0)],
       ['pulls_per_month', pullCounts.get(org.id) ?? 0],
     ];
     for (const [quota, used] of checks) {
       const limit = limits[quota];
-      const level = quotaLevel(used, limit, threshold);
+      const level = quotaLevel(used, limit, orgThreshold);
       if (level !== 'ok' && limit !== null) out.push({ orgId: org.id, name: org.name, slug: org.slug, tier: org.tier, quota, label: LIMIT_LABELS[quota].label, used, limit, level });
     }
   }

@@ -8,7 +8,8 @@ import { GatewayCaches, type UpstreamRepository, type VerifyFailure } from './ca
 import { ChangeListener } from './change-listener';
 import { API_VERSION, API_VERSION_HEADER, deniedMessage, MESSAGES, sendRegistryError } from './errors';
 import { FailureLimiter, failureLimitsFromEnv, type FailureLimits } from './failure-limiter';
-import { PullEventWriter, pullLogOptionsFromEnv, type PullEventInput, type PullLogOptions } from './pull-log';
+import { PullEventWriter, pullLogOptionsFromEnv, QUOTA_REFUSAL_REASON, type PullEventInput, type PullLogOptions } from './pull-log';
+import { PullQuotaGate, type QuotaGateOptions } from './quota';
 import { isDigest, parseGatewayPath, type GatewayRoute } from './routes';
 import { headerValue, readBody, UpstreamClient, UpstreamError } from './upstream';
 import { settleClientAddress, trustedProxyHops } from '@/lib/net/client-address';
@@ -35,6 +36,8 @@ export interface GatewayOptions {
   poolSize?: number;
   /** How long the database phase of a request may take before it is answered 503 (default REQUEST_TIMEOUT_MS). */
   requestTimeoutMs?: number;
+  /** The monthly pull quota check (GATEWAY_PULL_QUOTA=off turns it off, for deployments that do not sell by pulls). */
+  quota?: QuotaGateOptions & { enabled?: boolean };
 }
 
 const MANIFEST_LIMIT = 8 * 1024 * 1024;
@@ -49,6 +52,7 @@ export interface Gateway {
   readonly caches: GatewayCaches;
   readonly upstream: UpstreamClient;
   readonly pullLog: PullEventWriter;
+  readonly quota: PullQuotaGate;
   ready(): Promise<boolean>;
 }
 
@@ -71,16 +75,24 @@ export function createGateway(options: GatewayOptions): Gateway {
   const limiter = new FailureLimiter(db, options.limits ?? failureLimitsFromEnv());
   const pullLog = new PullEventWriter(db, options.pullLog ?? pullLogOptionsFromEnv());
   const upstream = new UpstreamClient();
+  const quota = new PullQuotaGate(db, options.quota);
+  const quotaEnabled = options.quota?.enabled ?? process.env.GATEWAY_PULL_QUOTA !== 'off';
+  pullLog.quota = quota;
   // The caches are trusted only while the listener hears every change.
   const caches: GatewayCaches = new GatewayCaches(db, () => listener.live);
   const listener = new ChangeListener({
     databaseUrl: options.databaseUrl,
     onChange: (change: RegistryChange | { kind: 'unknown' }) => {
       caches.apply(change);
+      if (change.kind === 'org') quota.forget(change.orgId);
+      else if (change.kind === 'unknown') quota.clear();
       // Learned upstream schemes and bearer tokens may belong to the old credential.
       if (change.kind === 'unknown' || change.kind === 'repository') upstream.reset();
     },
-    onReset: () => caches.clear(),
+    onReset: () => {
+      caches.clear();
+      quota.clear();
+    },
   });
   listener.start();
   const trustProxy = options.trustProxy ?? trustedProxyHops();
@@ -177,6 +189,21 @@ export function createGateway(options: GatewayOptions): Gateway {
     if (!repo) {
       record(ctx, route, { outcome: 'denied', reason: 'repository not registered' });
       return sendRegistryError(res, 403, 'DENIED', deniedMessage(route.name, token.orgSlug, false), { head });
+    }
+
+    if (route.kind === 'manifest' && quotaEnabled) {
+      // Past the monthly pull quota and its grace: manifests are refused, blobs of images already begun still flow.
+      let decision;
+      try {
+        decision = await quota.check(token.orgId);
+      } catch (error) {
+        log.error({ err: errorMessage(error) }, 'gateway could not read the pull quota: database unavailable');
+        return sendRegistryError(res, 503, 'UNAVAILABLE', MESSAGES.databaseDown, { headers: { 'Retry-After': '5' }, head });
+      }
+      if (decision.refused) {
+        record(ctx, route, { outcome: 'denied', reason: QUOTA_REFUSAL_REASON });
+        return sendRegistryError(res, 429, 'TOOMANYREQUESTS', decision.message, { head });
+      }
     }
 
     if (deadline.expired) return;
@@ -366,6 +393,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     caches,
     upstream,
     pullLog,
+    quota,
   };
 }
 

@@ -1,6 +1,9 @@
 import { sqlTimestamp, type Sql, type SqlDatabase } from '@/lib/db/sql';
 import { log } from '@/lib/log';
 import { metrics } from '@/lib/observability/metrics';
+import { recordAudit } from '@/lib/audit/record';
+import { systemActor } from '@/lib/auth/actor';
+import { monthStart } from '@/lib/features/usage';
 import { markOnboardingItem } from '@/lib/onboarding/items';
 
 /**
@@ -42,6 +45,15 @@ export interface PullLogOptions {
   batchSize?: number;
 }
 
+/** The reason recorded on a manifest refused past the monthly quota (lib/gateway/quota.ts). */
+export const QUOTA_REFUSAL_REASON = 'monthly pull quota reached';
+
+/** What the pull log tells the quota gate, and asks it when warning (lib/gateway/quota.ts). */
+export interface QuotaHooks {
+  counted(orgId: string): void;
+  cached(orgId: string): { warnAt: number | null; limit: number | null; threshold: number } | undefined;
+}
+
 /** PULL_EVENTS_FLUSH_MS: how often buffered pull events are written (default 1 s), for `npm start` and `npm run gateway` alike. */
 export function pullLogOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): PullLogOptions {
   const flushIntervalMs = Number(env.PULL_EVENTS_FLUSH_MS);
@@ -58,6 +70,8 @@ export class PullEventWriter {
   private flushing: Promise<void> | null = null;
   private closed = false;
   dropped = 0;
+
+  quota: QuotaHooks | null = null;
 
   constructor(
     private readonly db: SqlDatabase,
@@ -87,6 +101,7 @@ export class PullEventWriter {
       if (counted) {
         this.lastCounted.set(key, occurredAt.getTime());
         this.lastCounted.set(repoKey, occurredAt.getTime());
+        if (input.orgId) this.quota?.counted(input.orgId);
       }
     }
     this.queue.push({ ...input, occurredAt, counted, reference: input.reference.slice(0, 256), userAgent: input.userAgent?.slice(0, 512) ?? null });
@@ -128,7 +143,7 @@ export class PullEventWriter {
     this.tokenUse.clear();
     const firstPulls = [...new Set(batch.filter((e) => e.counted && e.orgId && !this.firstPullTicked.has(e.orgId)).map((e) => e.orgId!))];
     try {
-      await writeBatch(this.db, batch, uses, firstPulls);
+      await writeBatch(this.db, batch, uses, firstPulls, this.quota);
       for (const orgId of firstPulls) this.firstPullTicked.add(orgId);
       if (this.firstPullTicked.size > 100_000) this.firstPullTicked.clear();
       this.pruneDedup();
@@ -168,7 +183,7 @@ export class PullEventWriter {
   }
 }
 
-async function writeBatch(db: SqlDatabase, batch: QueuedEvent[], uses: [string, { at: Date; ip: string | null }][], firstPulls: string[]): Promise<void> {
+async function writeBatch(db: SqlDatabase, batch: QueuedEvent[], uses: [string, { at: Date; ip: string | null }][], firstPulls: string[], quota: QuotaHooks | null = null): Promise<void> {
   await db.$transaction(async (tx) => {
     // Onboarding: the customer's first successful pull ticks itself, with the events that show it.
     if (firstPulls.length) {
@@ -188,6 +203,7 @@ async function writeBatch(db: SqlDatabase, batch: QueuedEvent[], uses: [string, 
           ${batch.map((e) => e.reason ?? null)}::text[], ${batch.map((e) => e.counted)}::boolean[], ${batch.map((e) => e.clientIp ?? null)}::text[],
           ${batch.map((e) => e.userAgent ?? null)}::text[])`;
       await addToRollup(tx, batch);
+      await addToQuota(tx, batch, quota);
     }
     if (uses.length) {
       await tx.$executeRaw`
@@ -241,4 +257,64 @@ async function addToRollup(tx: Sql, batch: QueuedEvent[]): Promise<void> {
       pulls = pull_daily.pulls + excluded.pulls,
       requests = pull_daily.requests + excluded.requests,
       last_at = greatest(pull_daily.last_at, excluded.last_at)`;
+}
+
+/**
+ * Counted pulls go to the customer's monthly row (what the gateway's quota
+ * check reads). Crossing the warning threshold, and the first refusal of a
+ * month, are audited once per month (customer-visible, so admins see them in
+ * their audit log and SIEM stream; staff in theirs), whichever replica gets there first.
+ */
+async function addToQuota(tx: Sql, batch: QueuedEvent[], quota: QuotaHooks | null): Promise<void> {
+  const counts = new Map<string, { orgId: string; month: string; pulls: number }>();
+  const refusals = new Map<string, { orgId: string; month: string }>();
+  for (const e of batch) {
+    if (!e.orgId) continue;
+    const month = monthStart(e.occurredAt).toISOString().slice(0, 10);
+    const key = `${e.orgId}\u0000${month}`;
+    if (e.counted) {
+      const group = counts.get(key) ?? { orgId: e.orgId, month, pulls: 0 };
+      group.pulls++;
+      counts.set(key, group);
+    } else if (e.outcome === 'denied' && e.reason === QUOTA_REFUSAL_REASON) {
+      refusals.set(key, { orgId: e.orgId, month });
+    }
+  }
+  const actor = systemActor('gateway');
+  if (counts.size) {
+    const rows = [...counts.values()];
+    const updated = await tx.$queryRaw<{ org_id: string; month: Date; pulls: number; warned_at: Date | null }[]>`
+      INSERT INTO pull_quota_usage (org_id, month, pulls)
+      SELECT v.org_id, v.month, v.pulls FROM unnest(${rows.map((r) => r.orgId)}::text[], ${rows.map((r) => r.month)}::date[], ${rows.map((r) => r.pulls)}::int[]) AS v(org_id, month, pulls)
+      JOIN organizations o ON o.id = v.org_id
+      ON CONFLICT (org_id, month) DO UPDATE SET pulls = pull_quota_usage.pulls + excluded.pulls
+      RETURNING org_id, month, pulls, warned_at`;
+    for (const row of updated) {
+      const known = quota?.cached(row.org_id);
+      if (row.warned_at || !known || known.warnAt === null || row.pulls < known.warnAt) continue;
+      const claimed = await tx.$queryRaw<{ org_id: string }[]>`
+        UPDATE pull_quota_usage SET warned_at = (now() AT TIME ZONE 'UTC') WHERE org_id = ${row.org_id} AND month = ${row.month} AND warned_at IS NULL RETURNING org_id`;
+      if (!claimed.length) continue;
+      await recordAudit(tx, actor, {
+        action: 'quota.pull_warning',
+        target: { type: 'organization', id: row.org_id },
+        orgId: row.org_id,
+        metadata: { used: row.pulls, limit: known.limit, threshold: known.threshold, month: utcDay(row.month).slice(0, 7) },
+      });
+    }
+  }
+  for (const refusal of refusals.values()) {
+    const claimed = await tx.$queryRaw<{ org_id: string; pulls: number }[]>`
+      INSERT INTO pull_quota_usage (org_id, month, pulls, refused_at)
+      SELECT id, ${refusal.month}::date, 0, (now() AT TIME ZONE 'UTC') FROM organizations WHERE id = ${refusal.orgId}
+      ON CONFLICT (org_id, month) DO UPDATE SET refused_at = excluded.refused_at WHERE pull_quota_usage.refused_at IS NULL
+      RETURNING org_id, pulls`;
+    if (!claimed.length) continue;
+    await recordAudit(tx, actor, {
+      action: 'quota.pull_refused',
+      target: { type: 'organization', id: refusal.orgId },
+      orgId: refusal.orgId,
+      metadata: { used: claimed[0]!.pulls, limit: quota?.cached(refusal.orgId)?.limit ?? null, month: refusal.month.slice(0, 7) },
+    });
+  }
 }

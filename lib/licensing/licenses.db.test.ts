@@ -14,7 +14,8 @@ const DAY = 24 * 60 * 60 * 1000;
 
 describe('license keys', () => {
   it('issues a compact EdDSA JWS with the documented claims that jose verifies against the published JWKS', async () => {
-    const { actor } = await createStaff('staff-support');
+    // Extra features and limits beyond the tier are billing's decision (staff-admin holds billing.manage).
+    const { actor } = await createStaff('staff-admin');
     const org = await createOrg({ tier: 'team', name: 'Acme Corp' });
     const expires = new Date(Date.now() + 200 * DAY).toISOString().slice(0, 10);
     const { token, license } = await issueLicense(actor, { orgId: org.id, expiresAt: expires, features: ['sso'], limits: { seats: '40', nodes: 'unlimited' } });
@@ -140,6 +141,28 @@ describe('license keys', () => {
     expect((await licenseToken(editor, a.license.id)).token).toBe(a.token);
     await expect(licenseToken(editor, b.license.id)).rejects.toBeInstanceOf(NotFoundError);
     await expect(issueLicense(editor, { orgId: mine.id })).rejects.toBeInstanceOf(ForbiddenError);
+  });
+});
+
+describe('licenses follow the tier (issue 16 item 7)', () => {
+  it('needs billing.manage to license beyond the customer\'s tier, features or limits; the tier itself any issuer may', async () => {
+    const support = (await createStaff('staff-support')).actor;
+    const admin = (await createStaff('staff-admin')).actor;
+    const org = await createOrg({ tier: 'team' });
+    const before = await prisma.licenseKey.count({ where: { orgId: org.id } });
+    await expect(issueLicense(support, { orgId: org.id, tier: 'enterprise' })).rejects.toThrow(/Only billing staff may license .* the Enterprise tier/);
+    await expect(issueLicense(support, { orgId: org.id, features: ['sso'] })).rejects.toThrow(/features beyond the tier: sso/);
+    await expect(issueLicense(support, { orgId: org.id, limits: { seats: 100 } })).rejects.toThrow(/higher limits: seats 100 > 25/);
+    await expect(issueLicense(support, { orgId: org.id, limits: { seats: null } })).rejects.toBeInstanceOf(ForbiddenError);
+    expect(await prisma.licenseKey.count({ where: { orgId: org.id } })).toBe(before);
+    // What the tier includes (or less) is any issuer's to give.
+    const plain = await issueLicense(support, { orgId: org.id, limits: { seats: 10 } });
+    expect(plain.license).toMatchObject({ tier: 'team' });
+    // Billing's decision, then support re-issues it without taking anything away or adding to it.
+    const deal = await issueLicense(admin, { orgId: org.id, features: ['sso'], limits: { seats: 40 } });
+    const renewed = await reissueLicense(support, { licenseId: deal.license.id, reason: 'renewal' });
+    expect(renewed.license.features).toContain('sso');
+    await expect(reissueLicense(support, { licenseId: renewed.license.id, features: ['rbac'] })).rejects.toThrow(/features beyond the tier: rbac/);
   });
 });
 

@@ -4,11 +4,11 @@ import { recordAudit } from '@/lib/audit/record';
 import type { Actor } from '@/lib/auth/actor';
 import { publicUrl } from '@/lib/config/public-url';
 import { Prisma, prisma, type Db } from '@/lib/db/client';
-import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
 import { decideFeature, type OverrideState } from '@/lib/features/decide';
-import { currentLicense, loadFlags } from '@/lib/features/entitlements';
-import { isLimitKey, LIMIT_KEYS, TIER_KEYS, TIERS, tierOf, type Limits, type Tier } from '@/lib/features/tiers';
-import { assertStaffPermission, authorizeOrg } from '@/lib/rbac/authorize';
+import { currentLicense, effectiveLimits, loadFlags } from '@/lib/features/entitlements';
+import { isLimitKey, LIMIT_KEYS, TIER_KEYS, TIERS, tierLabel, tierOf, tierRank, type Limits, type Tier } from '@/lib/features/tiers';
+import { assertStaffPermission, authorizeOrg, hasStaffPermission } from '@/lib/rbac/authorize';
 import { getSetting } from '@/lib/settings';
 import { canonicalClaimsJson, seconds, type LicenseClaims } from './claims';
 import { LICENSE_TYPE, signCompact } from './jws';
@@ -134,6 +134,36 @@ export function licenseView(row: LicenseRow, now = new Date()) {
 export type LicenseView = ReturnType<typeof licenseView>;
 
 /** Tier defaults (minus kill-switched features) plus the org's live overrides, as of `now`. */
+/**
+ * The tier is billing's decision: a license that gives more than the
+ * customer's tier (a higher tier, features beyond the tier's, a limit above
+ * the customer's) needs billing.manage; anyone with licenses.issue may issue
+ * what the tier already includes.
+ */
+async function assertWithinTier(
+  db: Db,
+  actor: Actor,
+  org: { id: string; name: string; tier: string },
+  license: { tier: Tier; features: readonly string[]; limits: Limits },
+  now: Date,
+  /** A re-issue keeps what the license it replaces already carried (approved then). */
+  previous?: { tier: string; features: readonly string[]; limits: unknown },
+): Promise<void> {
+  if (hasStaffPermission(actor, 'billing.manage')) return;
+  const orgTier = tierOf(org.tier);
+  const reasons: string[] = [];
+  const kept = previous && previous.tier === license.tier ? previous : null;
+  if (tierRank(license.tier) > tierRank(orgTier) && !kept) reasons.push(`the ${tierLabel(license.tier)} tier (the customer is on ${tierLabel(orgTier)})`);
+  const included = await defaultFeatures(db, org.id, orgTier, now);
+  const extra = license.features.filter((feature) => !included.includes(feature) && !kept?.features.includes(feature));
+  if (extra.length) reasons.push(`features beyond the tier: ${extra.join(', ')}`);
+  const own = await db.organization.findUnique({ where: { id: org.id }, select: { quotaLimits: true } });
+  const allowed = effectiveLimits(orgTier, kept ? { tier: orgTier, limits: kept.limits } : null, own?.quotaLimits);
+  const higher = LIMIT_KEYS.filter((key) => allowed[key] !== null && (license.limits[key] === null || license.limits[key]! > allowed[key]!));
+  if (higher.length) reasons.push(`higher limits: ${higher.map((key) => `${key} ${license.limits[key] ?? 'unlimited'} > ${allowed[key]}`).join(', ')}`);
+  if (reasons.length) throw new ForbiddenError(`Only billing staff may license ${org.name} beyond its tier: ${reasons.join('; ')}.`);
+}
+
 async function defaultFeatures(db: Db, orgId: string, tier: Tier, now: Date): Promise<string[]> {
   // Sequential: `db` is often a transaction, one connection that runs one query at a time (pg warns on overlap).
   const flags = await loadFlags(db);
@@ -232,6 +262,7 @@ export async function issueLicenseTx(tx: Db, actor: Actor, input: IssueLicenseIn
   const features = [...new Set([...(await defaultFeatures(tx, org.id, tier, now)), ...data.features])];
   const limits: Limits = { ...TIERS[tier].limits, ...data.limits };
   const graceDays = data.graceDays ?? (await getSetting(tx, 'licenses.graceDays', DEFAULT_GRACE_DAYS));
+  await assertWithinTier(tx, actor, org, { tier, features, limits }, now);
   const { token, row } = await insertLicense(tx, actor, org, { tier, expiresAt, notBefore, features, limits, graceDays }, now);
   await syncOrgExpiry(tx, org.id, now);
   const license = licenseView(row, now);
@@ -273,6 +304,7 @@ export async function reissueLicenseTx(tx: Db, actor: Actor, input: z.input<type
   if (!data.expiresAt && old.expiresAt <= now) throw ValidationError.field('expiresAt', 'The old license has expired; choose a new expiry.');
   const { notBefore, expiresAt } = resolveDates({ expiresAt: data.expiresAt ?? old.expiresAt, notBefore: data.notBefore }, null, now);
   const graceDays = data.graceDays ?? old.graceDays;
+  await assertWithinTier(tx, actor, org, { tier, features, limits }, now, old);
 
   const { token, row } = await insertLicense(tx, actor, org, { tier, expiresAt, notBefore, features, limits, graceDays }, now, old.id);
   if (!old.revokedAt) {

@@ -52,7 +52,7 @@ const codeMailedTo = (to: string) => codesMailedTo(to).at(-1)!;
 
 describe('invitations', () => {
   it('mails a single-use link, stores only its keyed hash, and audits', async () => {
-    const org = await createOrg();
+    const org = await createOrg({ tier: 'enterprise' });
     const owner = await createMember(org.id, 'owner');
     const address = email();
     const result = await createInvitation(owner.actor, { orgId: org.id, email: `  ${address.toUpperCase()} `, role: 'editor' });
@@ -73,7 +73,7 @@ describe('invitations', () => {
   });
 
   it('lets an existing user accept once, with the invited role', async () => {
-    const org = await createOrg();
+    const org = await createOrg({ tier: 'enterprise' });
     const owner = await createMember(org.id, 'owner');
     const user = await createUser({ email: email() });
     const { link } = await createInvitation(owner.actor, { orgId: org.id, email: user.email, role: 'viewer' });
@@ -92,7 +92,7 @@ describe('invitations', () => {
   });
 
   it('creates the account of someone new only with the code mailed to the invited address', async () => {
-    const org = await createOrg();
+    const org = await createOrg({ tier: 'enterprise' });
     const owner = await createMember(org.id, 'owner');
     const address = email();
     const { link } = await createInvitation(owner.actor, { orgId: org.id, email: address, role: 'editor' });
@@ -128,7 +128,7 @@ describe('invitations', () => {
   });
 
   it('an inviter holding the link cannot create the account without the code mailed to the invitee', async () => {
-    const org = await createOrg();
+    const org = await createOrg({ tier: 'enterprise' });
     const owner = await createMember(org.id, 'owner');
     const cto = `cto@${uniqueSlug('customer')}.test`;
     // The inviter sees the link (the portal shows it once, in case the email does not arrive).
@@ -166,7 +166,7 @@ describe('invitations', () => {
   });
 
   it('sends codes sparingly: a few per address per hour, only for a pending invitation without an account', async () => {
-    const org = await createOrg();
+    const org = await createOrg({ tier: 'enterprise' });
     const owner = await createMember(org.id, 'owner');
     const address = email();
     const { link } = await createInvitation(owner.actor, { orgId: org.id, email: address, role: 'viewer' });
@@ -188,7 +188,7 @@ describe('invitations', () => {
 
     // An address whose organization requires SSO gets no password account, so no code either.
     const domain = `${uniqueSlug('corp')}.test`;
-    const ssoOrg = await createOrg();
+    const ssoOrg = await createOrg({ tier: 'enterprise' });
     await prisma.orgDomain.create({ data: { orgId: ssoOrg.id, domain, verificationToken: 'x', verifiedAt: new Date() } });
     await prisma.organization.update({ where: { id: ssoOrg.id }, data: { ssoRequired: true } });
     const forSso = await createInvitation(owner.actor, { orgId: org.id, email: `dev@${domain}`, role: 'viewer' });
@@ -197,7 +197,7 @@ describe('invitations', () => {
   });
 
   it('refuses expired, revoked, replaced, wrong-address and malformed links, changing nothing', async () => {
-    const org = await createOrg();
+    const org = await createOrg({ tier: 'enterprise' });
     const owner = await createMember(org.id, 'owner');
     const user = await createUser({ email: email() });
     const stranger = await createUser({ email: email() });
@@ -223,7 +223,7 @@ describe('invitations', () => {
   });
 
   it('accepts concurrently exactly once', async () => {
-    const org = await createOrg();
+    const org = await createOrg({ tier: 'enterprise' });
     const owner = await createMember(org.id, 'owner');
     const user = await createUser({ email: email() });
     const { link } = await createInvitation(owner.actor, { orgId: org.id, email: user.email, role: 'viewer' });
@@ -233,7 +233,7 @@ describe('invitations', () => {
   });
 
   it('never invites above the inviter’s role, nor existing members, nor without members.invite', async () => {
-    const org = await createOrg();
+    const org = await createOrg({ tier: 'enterprise' });
     const admin = await createMember(org.id, 'admin');
     const viewer = await createMember(org.id, 'viewer');
     await expect(createInvitation(admin.actor, { orgId: org.id, email: email(), role: 'owner' })).rejects.toBeInstanceOf(ForbiddenError);
@@ -258,8 +258,8 @@ describe('invitations', () => {
   });
 
   it('answers 404 for another org’s invitation', async () => {
-    const org = await createOrg();
-    const other = await createOrg();
+    const org = await createOrg({ tier: 'enterprise' });
+    const other = await createOrg({ tier: 'enterprise' });
     const owner = await createMember(org.id, 'owner');
     const otherOwner = await createMember(other.id, 'owner');
     const theirs = await createInvitation(otherOwner.actor, { orgId: other.id, email: email(), role: 'viewer' });
@@ -270,7 +270,7 @@ describe('invitations', () => {
   });
 
   it('invites with a custom role and a failing mail transport still yields the link', async () => {
-    const org = await createOrg();
+    const org = await createOrg({ tier: 'enterprise' });
     const owner = await createMember(org.id, 'owner');
     const role = await prisma.role.create({ data: { orgId: org.id, name: 'QA Engineer', permissions: ['org.view', 'instructions.view', 'licenses.view'] } });
     setMailTransport({

@@ -14,8 +14,8 @@ async function auditActions(orgId: string) {
 
 describe('members', () => {
   it('lists only the org members, searchable, with role labels', async () => {
-    const org = await createOrg();
-    const other = await createOrg();
+    const org = await createOrg({ tier: 'enterprise' });
+    const other = await createOrg({ tier: 'enterprise' });
     const owner = await createMember(org.id, 'owner');
     await createMember(org.id, 'viewer');
     await createMember(other.id, 'owner');
@@ -27,7 +27,7 @@ describe('members', () => {
   });
 
   it('changes a role and audits before and after', async () => {
-    const org = await createOrg();
+    const org = await createOrg({ tier: 'enterprise' });
     const admin = await createMember(org.id, 'admin');
     const target = await createMember(org.id, 'viewer');
     const member = await changeMemberRole(admin.actor, { orgId: org.id, membershipId: target.membership.id, role: 'editor' });
@@ -38,7 +38,7 @@ describe('members', () => {
   });
 
   it('refuses to grant above your own role, and to touch someone above you', async () => {
-    const org = await createOrg();
+    const org = await createOrg({ tier: 'enterprise' });
     const admin = await createMember(org.id, 'admin');
     const viewer = await createMember(org.id, 'viewer');
     const owner = await createMember(org.id, 'owner');
@@ -54,7 +54,7 @@ describe('members', () => {
   });
 
   it('never demotes, removes or lets go the last owner', async () => {
-    const org = await createOrg();
+    const org = await createOrg({ tier: 'enterprise' });
     const owner = await createMember(org.id, 'owner');
     await expect(changeMemberRole(owner.actor, { orgId: org.id, membershipId: owner.membership.id, role: 'admin' })).rejects.toBeInstanceOf(ConflictError);
     await expect(leaveOrg(owner.actor, { orgId: org.id })).rejects.toThrow(/last owner/);
@@ -72,7 +72,7 @@ describe('members', () => {
   });
 
   it('keeps one owner when two owners demote each other at the same time', async () => {
-    const org = await createOrg();
+    const org = await createOrg({ tier: 'enterprise' });
     const a = await createMember(org.id, 'owner');
     const b = await createMember(org.id, 'owner');
     const results = await Promise.allSettled([
@@ -84,7 +84,7 @@ describe('members', () => {
   });
 
   it('removes a member (and their team seats), audited', async () => {
-    const org = await createOrg();
+    const org = await createOrg({ tier: 'enterprise' });
     const admin = await createMember(org.id, 'admin');
     const editor = await createMember(org.id, 'editor');
     const team = await prisma.team.create({ data: { orgId: org.id, name: 'Platform' } });
@@ -97,8 +97,8 @@ describe('members', () => {
   });
 
   it('ends the sessions of someone removed from their last organization, not of someone who still has one', async () => {
-    const org = await createOrg();
-    const second = await createOrg();
+    const org = await createOrg({ tier: 'enterprise' });
+    const second = await createOrg({ tier: 'enterprise' });
     const owner = await createMember(org.id, 'owner');
     const leaving = await createMember(org.id, 'viewer');
     const staying = await createMember(org.id, 'viewer');
@@ -121,8 +121,8 @@ describe('members', () => {
   });
 
   it('answers 404 for another org’s member and 403 without members.manage', async () => {
-    const org = await createOrg();
-    const other = await createOrg();
+    const org = await createOrg({ tier: 'enterprise' });
+    const other = await createOrg({ tier: 'enterprise' });
     const owner = await createMember(org.id, 'owner');
     const foreign = await createMember(other.id, 'viewer');
     const editor = await createMember(org.id, 'editor');
@@ -133,8 +133,8 @@ describe('members', () => {
   });
 
   it('assigns a custom role of the org only', async () => {
-    const org = await createOrg();
-    const other = await createOrg();
+    const org = await createOrg({ tier: 'enterprise' });
+    const other = await createOrg({ tier: 'enterprise' });
     const owner = await createMember(org.id, 'owner');
     const target = await createMember(org.id, 'viewer');
     const qa = await prisma.role.create({ data: { orgId: org.id, name: 'QA', permissions: ['instructions.view', 'licenses.view'] } });

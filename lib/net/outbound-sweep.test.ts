@@ -19,6 +19,7 @@ const EXEMPT: Record<string, string> = {
   'lib/gateway/upstream.ts':
     "the registry gateway's upstream: the vendor's own registry, set by a staff-admin (repositories.manage), never customer input; it may legitimately be private (an internal Harbor)",
   'lib/gateway/bench.ts': 'the gateway benchmark, against registries it starts on loopback',
+  'lib/gateway/quota-bench.ts': 'the pull quota benchmark, against gateway processes it starts on loopback',
   'lib/db/embedded.ts': "probes whether the embedded database's own loopback port is already served",
   'lib/stripe-stand-in/server.ts': "the local Stripe stand-in posting webhooks to the portal's own URL (demo and tests only)",
 };

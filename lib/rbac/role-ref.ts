@@ -2,6 +2,7 @@ import type { Db } from '@/lib/db/client';
 import { NotFoundError, ValidationError } from '@/lib/errors';
 import type { HeldRole } from './grants';
 import { BUILTIN_ROLE_KEYS, BUILTIN_ROLES, CUSTOM_ROLE, customRolePermissions, isBuiltinRole, type BuiltinRole } from './permissions';
+import { requireFeature } from '@/lib/features/entitlements';
 
 /**
  * How forms, invitations and SSO group mappings name a role in one string:
@@ -55,5 +56,7 @@ export async function resolveRoleRef(db: Db, orgId: string, value: string, field
   const custom = await db.role.findFirst({ where: { id: ref.roleId, orgId }, select: { id: true, name: true, permissions: true } });
   // Only a tampered form names another org's role: answer as for any foreign id.
   if (!custom) throw new NotFoundError('That custom role does not exist in this organization.');
+  // Custom roles are frozen below the tier that includes them: holders keep theirs, nobody is given one.
+  await requireFeature(db, orgId, 'rbac');
   return { role: CUSTOM_ROLE, customRoleId: custom.id, label: custom.name, permissions: customRolePermissions(custom.permissions) };
 }

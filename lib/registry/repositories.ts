@@ -244,8 +244,14 @@ export async function entitle(actor: Actor, orgId: string, repositoryId: string)
     if (!repository) throw new NotFoundError('Repository not found');
     if (repository.image) throw ValidationError.field('repositoryId', `${repository.name} is the Helm chart of ${repository.image.name}: entitle the image and the chart comes with it.`);
     const existing = await tx.entitlement.findUnique({ where: { orgId_repositoryId: { orgId: org.id, repositoryId } } });
+    if (existing?.source === 'plan') {
+      // Granted by hand now: a later tier change leaves it alone.
+      await tx.entitlement.update({ where: { orgId_repositoryId: { orgId: org.id, repositoryId } }, data: { source: 'manual' } });
+      await recordAudit(tx, actor, { action: 'entitlement.create', target: { type: 'repository', id: repository.id }, orgId: org.id, before: { source: 'plan' }, after: { repository: repository.name, source: 'manual' } });
+      return { org, repository, created: false };
+    }
     if (existing) return { org, repository, created: false };
-    await tx.entitlement.create({ data: { orgId: org.id, repositoryId } });
+    await tx.entitlement.create({ data: { orgId: org.id, repositoryId, source: 'manual' } });
     await announceRegistryChange(tx, { kind: 'org', orgId: org.id });
     await recordAudit(tx, actor, {
       action: 'entitlement.create',
@@ -283,7 +289,7 @@ export async function listEntitlements(actor: Actor, orgId: string) {
   const rows = await prisma.entitlement.findMany({
     where: { orgId },
     orderBy: { repository: { name: 'asc' } },
-    select: { createdAt: true, repository: { select: { id: true, name: true, description: true, defaultTag: true, chart: { select: { name: true, defaultTag: true } } } } },
+    select: { createdAt: true, source: true, repository: { select: { id: true, name: true, description: true, defaultTag: true, chart: { select: { name: true, defaultTag: true } } } } },
   });
-  return rows.map((row) => ({ ...row.repository, entitledAt: row.createdAt }));
+  return rows.map((row) => ({ ...row.repository, entitledAt: row.createdAt, source: row.source === 'plan' ? ('plan' as const) : ('manual' as const) }));
 }

@@ -8,7 +8,7 @@ import { assignableRoles, createRole, deleteRole, listRoles, updateRole } from '
 
 describe('custom roles', () => {
   it('composes a role from permissions, always including org.view, and enforces it server-side', async () => {
-    const org = await createOrg();
+    const org = await createOrg({ tier: 'enterprise' });
     const admin = await createMember(org.id, 'admin');
     const role = await createRole(admin.actor, { orgId: org.id, name: 'QA Engineer', permissions: ['instructions.view', 'licenses.view'] });
     expect(role.permissions).toEqual(['org.view', 'instructions.view', 'licenses.view']);
@@ -28,7 +28,7 @@ describe('custom roles', () => {
   });
 
   it('refuses roles with permissions the author lacks, unknown permissions, empty sets and taken names', async () => {
-    const org = await createOrg();
+    const org = await createOrg({ tier: 'enterprise' });
     const admin = await createMember(org.id, 'admin');
     const owner = await createMember(org.id, 'owner');
     // Admins lack billing.manage, so they cannot compose (or edit, or delete) a role holding it.
@@ -47,7 +47,7 @@ describe('custom roles', () => {
   });
 
   it('a member holding roles.manage cannot climb by editing their own role', async () => {
-    const org = await createOrg();
+    const org = await createOrg({ tier: 'enterprise' });
     const owner = await createMember(org.id, 'owner');
     const managers = await createRole(owner.actor, { orgId: org.id, name: 'Role managers', permissions: ['roles.manage', 'members.view'] });
     const manager = await createMember(org.id, 'custom', managers.id);
@@ -58,7 +58,7 @@ describe('custom roles', () => {
   });
 
   it('only offers roles the actor may grant', async () => {
-    const org = await createOrg();
+    const org = await createOrg({ tier: 'enterprise' });
     const owner = await createMember(org.id, 'owner');
     await createRole(owner.actor, { orgId: org.id, name: 'Payer', permissions: ['billing.manage'] });
     const options = await assignableRoles(prisma, org.id, { role: 'admin', permissions: (await authorizeOrg(prisma, owner.actor, { id: org.id }, { org: 'org.view' })).permissions.filter((p) => p !== 'billing.manage') });
@@ -66,7 +66,7 @@ describe('custom roles', () => {
   });
 
   it('will not delete a role in use; deleting withdraws its pending invitations', async () => {
-    const org = await createOrg();
+    const org = await createOrg({ tier: 'enterprise' });
     const owner = await createMember(org.id, 'owner');
     const role = await createRole(owner.actor, { orgId: org.id, name: 'QA', permissions: ['licenses.view'] });
     const holder = await createMember(org.id, 'custom', role.id);
@@ -77,8 +77,8 @@ describe('custom roles', () => {
   });
 
   it('answers 404 for another org’s role and 403 without roles.manage', async () => {
-    const org = await createOrg();
-    const other = await createOrg();
+    const org = await createOrg({ tier: 'enterprise' });
+    const other = await createOrg({ tier: 'enterprise' });
     const owner = await createMember(org.id, 'owner');
     const editor = await createMember(org.id, 'editor');
     const theirs = await prisma.role.create({ data: { orgId: other.id, name: 'Theirs', permissions: ['licenses.view'] } });

@@ -16,6 +16,7 @@ import {
   ORG_PERMISSIONS,
   type OrgPermission,
 } from '@/lib/rbac/permissions';
+import { portalFeatureActive, requirePortalFeature } from '@/lib/features/portal-gate';
 
 /**
  * Custom roles: an org's admins compose them from the `resource.action`
@@ -100,7 +101,9 @@ export type RoleList = Awaited<ReturnType<typeof listRoles>>;
 
 /** The roles the actor may hand out (invitations, role changes), as role refs with labels. */
 export async function assignableRoles(db: Db, orgId: string, granter: Granter) {
-  const custom = await db.role.findMany({ where: { orgId }, orderBy: { name: 'asc' }, select: { id: true, name: true, permissions: true } });
+  // Frozen below the tier: nobody is given a custom role (resolveRoleRef refuses it too).
+  const frozen = !(await portalFeatureActive(db, orgId, 'rbac'));
+  const custom = frozen ? [] : await db.role.findMany({ where: { orgId }, orderBy: { name: 'asc' }, select: { id: true, name: true, permissions: true } });
   const options = [
     ...BUILTIN_ROLE_KEYS.map((key) => ({ value: key as string, label: BUILTIN_ROLES[key].label, permissions: BUILTIN_ROLES[key].permissions as readonly OrgPermission[] })),
     ...custom.map((role) => ({ value: `custom:${role.id}`, label: role.name, permissions: customRolePermissions(role.permissions) })),
@@ -127,6 +130,7 @@ export async function createRole(actor: Actor, input: z.input<typeof roleFieldsS
   const data = roleFieldsSchema.parse(input);
   return prisma.$transaction(async (tx) => {
     const access = await authorizePeople(tx, actor, data.orgId, 'roles.manage', { write: true });
+    await requirePortalFeature(tx, access, 'rbac');
     assertWithinOwn(access.granter, data.permissions, 'create');
     await assertNameFree(tx, access.org.id, data.name);
     const role = await tx.role.create({ data: { orgId: access.org.id, name: data.name, description: data.description, permissions: data.permissions } });
@@ -145,6 +149,8 @@ export async function updateRole(actor: Actor, input: z.input<typeof updateRoleS
   const data = updateRoleSchema.parse(input);
   return prisma.$transaction(async (tx) => {
     const access = await authorizePeople(tx, actor, data.orgId, 'roles.manage', { write: true, lock: true });
+    // Frozen below the tier: holders keep the role as it is.
+    await requirePortalFeature(tx, access, 'rbac');
     const before = await findRole(tx, access.org.id, data.roleId);
     assertWithinOwn(access.granter, customRolePermissions(before.permissions), 'edit');
     assertWithinOwn(access.granter, data.permissions, 'edit');

@@ -4,7 +4,8 @@ import { storeConfirmedTotp } from '@/lib/auth/mfa';
 import { hashPassword } from '@/lib/auth/password';
 import { prisma, type Db } from '@/lib/db/client';
 import { seedDemoPulls } from '@/lib/stats/demo-pulls';
-import { seedDemoSso } from '@/lib/sso/demo-idp';
+import { DEMO_SSO_ORG, seedDemoSso } from '@/lib/sso/demo-idp';
+import { setFeatureOverride } from '@/lib/features/flags';
 import { initialTier } from '@/lib/billing/staff';
 import { issueLicenseTx } from '@/lib/licensing/licenses';
 
@@ -121,6 +122,9 @@ export async function seedDemo(): Promise<{ seeded: boolean }> {
     { timeout: 60_000 },
   );
   await seedDemoPulls();
+  // Initech is on Team and pilots single sign-on (an Enterprise feature) through a staff override, so its demo IdP works.
+  const initech = await prisma.organization.findUniqueOrThrow({ where: { slug: DEMO_SSO_ORG.slug }, select: { id: true } });
+  await setFeatureOverride(actor, { orgId: initech.id, featureKey: 'sso', enabled: true, reason: 'SSO pilot on the Team plan' });
   await seedDemoSso();
   await seedDemoStaffMfa();
   return { seeded: true };

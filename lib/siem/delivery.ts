@@ -5,6 +5,7 @@ import { log } from '@/lib/log';
 import { metrics } from '@/lib/observability/metrics';
 import { OutboundError, outboundRequest } from '@/lib/net/outbound';
 import { backoffMs, EVENT_ID_HEADER, IDEMPOTENCY_HEADER, SIGNATURE_HEADER, signPayload } from './signature';
+import { portalFeatureActive } from '@/lib/features/portal-gate';
 
 export const MAX_ATTEMPTS = 10;
 const ENQUEUE_BATCH = 1_000;
@@ -34,10 +35,13 @@ export function secretContext(destinationId: string): string {
 export async function enqueueSiemDeliveries(options: Pick<DeliveryOptions, 'destinationIds'> = {}): Promise<number> {
   const destinations = await prisma.siemDestination.findMany({
     where: { enabled: true, ...(options.destinationIds ? { id: { in: options.destinationIds } } : {}) },
-    select: { id: true },
+    select: { id: true, orgId: true },
   });
+  // Paused below the tier that includes streaming: the cursor stays, so delivery resumes where it stopped.
+  const streaming = new Map<string, boolean>();
+  for (const { orgId } of destinations) if (!streaming.has(orgId)) streaming.set(orgId, await portalFeatureActive(prisma, orgId, 'audit_streaming'));
   let queued = 0;
-  for (const { id } of destinations) {
+  for (const { id } of destinations.filter((destination) => streaming.get(destination.orgId))) {
     queued += await prisma.$transaction(async (tx) => {
       const [destination] = await tx.$queryRaw<{ org_id: string; cursor: bigint }[]>`
         SELECT org_id, cursor FROM siem_destinations WHERE id = ${id} AND enabled FOR UPDATE SKIP LOCKED`;

@@ -6,7 +6,7 @@ import { generateSecret } from '@/lib/crypto/keyed-hash';
 import { seal } from '@/lib/crypto/secret-box';
 import { prisma } from '@/lib/db/client';
 import { NotFoundError, ValidationError } from '@/lib/errors';
-import { requireFeature } from '@/lib/features/entitlements';
+import { requirePortalFeature } from '@/lib/features/portal-gate';
 import { OutboundError, resolveOutboundHost } from '@/lib/net/outbound';
 import { assertStaffPermission, authorizeOrg } from '@/lib/rbac/authorize';
 import { secretContext } from './delivery';
@@ -52,7 +52,7 @@ async function assertPublicDestination(url: string | undefined) {
 /** Changing streaming needs the permission and, for customers, a tier with audit streaming. */
 async function access(actor: Actor, slug: string) {
   const result = await authorizeOrg(prisma, actor, { slug }, { org: 'siem.manage', staff: 'customers.update' });
-  if (!result.viaStaff) await requireFeature(prisma, result.org.id, 'audit_streaming');
+  await requirePortalFeature(prisma, result, 'audit_streaming');
   return result;
 }
 
@@ -109,8 +109,9 @@ export async function updateSiemDestination(actor: Actor, slug: string, id: stri
   });
 }
 
+/** Removing stays allowed below the tier (a paused destination can be cleaned up). */
 export async function deleteSiemDestination(actor: Actor, slug: string, id: string) {
-  const { org } = await access(actor, slug);
+  const { org } = await authorizeOrg(prisma, actor, { slug }, { org: 'siem.manage', staff: 'customers.update' });
   await prisma.$transaction(async (tx) => {
     const before = await tx.siemDestination.findFirst({ where: { id, orgId: org.id } });
     if (!before) throw new NotFoundError('Destination not found');

@@ -5,6 +5,7 @@ import { recordAudit } from '@/lib/audit/record';
 import type { Actor } from '@/lib/auth/actor';
 import { prisma } from '@/lib/db/client';
 import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
+import { requirePortalFeature } from '@/lib/features/portal-gate';
 import { log } from '@/lib/log';
 import { authorizeOrg } from '@/lib/rbac/authorize';
 import { callbackUrl, getJackson, JACKSON_PRODUCT } from './jackson';
@@ -251,21 +252,27 @@ async function recordNewConnection(actor: Actor, orgId: string, id: string, prot
 const orgTenant = (orgId: string): JacksonTenant => ({ tenant: orgId, product: JACKSON_PRODUCT });
 
 export async function createSamlConnection(actor: Actor, orgId: string, raw: SamlConnectionInput) {
-  const { org } = await authorizeOrg(prisma, actor, { id: orgId }, MANAGE_CONNECTIONS);
+  const access = await authorizeOrg(prisma, actor, { id: orgId }, MANAGE_CONNECTIONS);
+  await requirePortalFeature(prisma, access, 'sso');
+  const { org } = access;
   const input = samlConnectionSchema.parse(raw);
   const { record, metadataUrl } = await createJacksonSaml(orgTenant(org.id), input);
   return recordNewConnection(actor, org.id, randomUUID(), 'saml', input.name, record, metadataUrl);
 }
 
 export async function createOidcConnection(actor: Actor, orgId: string, raw: OidcConnectionInput) {
-  const { org } = await authorizeOrg(prisma, actor, { id: orgId }, MANAGE_CONNECTIONS);
+  const access = await authorizeOrg(prisma, actor, { id: orgId }, MANAGE_CONNECTIONS);
+  await requirePortalFeature(prisma, access, 'sso');
+  const { org } = access;
   const input = oidcConnectionSchema.parse(raw);
   const record = await createJacksonOidc(orgTenant(org.id), input);
   return recordNewConnection(actor, org.id, randomUUID(), 'oidc', input.name, record);
 }
 
 export async function updateSsoConnection(actor: Actor, orgId: string, connectionId: string, raw: Record<string, unknown>) {
-  const { org } = await authorizeOrg(prisma, actor, { id: orgId }, MANAGE_CONNECTIONS);
+  const access = await authorizeOrg(prisma, actor, { id: orgId }, MANAGE_CONNECTIONS);
+  await requirePortalFeature(prisma, access, 'sso');
+  const { org } = access;
   const row = await findConnection(org.id, connectionId);
   const current = await jacksonRecord(row.jacksonClientId);
   if (!current) throw new NotFoundError('The identity provider settings of this connection are missing; remove it and add it again.');

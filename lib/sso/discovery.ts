@@ -1,10 +1,13 @@
 import { prisma } from '@/lib/db/client';
 import { orgForEmail } from './domains';
+import { portalFeatureActive } from '@/lib/features/portal-gate';
 
 /** Where "Sign in with SSO" sends an address: its org's connections (empty when the domain has no SSO). */
 export async function ssoOptionsForEmail(email: string) {
   const org = await orgForEmail(email);
   if (!org || org.status === 'deactivated') return null;
+  // Below the tier that includes SSO, connections are kept but inactive.
+  if (!(await portalFeatureActive(prisma, org.id, 'sso'))) return null;
   const connections = await prisma.ssoConnection.findMany({
     where: { orgId: org.id },
     select: { id: true, name: true, protocol: true },

@@ -7,6 +7,7 @@ import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
 import { assertStaffPermission, authorizeOrg } from '@/lib/rbac/authorize';
 import { MANAGE } from './connections';
 import { domainSchema } from './schemas';
+import { requirePortalFeature } from '@/lib/features/portal-gate';
 
 /**
  * Email domains an organization claims. A domain counts only once verified,
@@ -35,7 +36,9 @@ function resolver(): Resolver {
 }
 
 export async function addDomain(actor: Actor, orgId: string, raw: { domain: string }) {
-  const { org } = await authorizeOrg(prisma, actor, { id: orgId }, MANAGE);
+  const access = await authorizeOrg(prisma, actor, { id: orgId }, MANAGE);
+  await requirePortalFeature(prisma, access, 'sso');
+  const { org } = access;
   const { domain } = domainSchema.parse(raw);
   return prisma.$transaction(async (tx) => {
     const existing = await tx.orgDomain.findUnique({ where: { domain } });
@@ -59,7 +62,9 @@ async function findDomain(orgId: string, domainId: string) {
 
 /** Looks up the TXT record; verifies the domain when the expected value is there. */
 export async function verifyDomainByDns(actor: Actor, orgId: string, domainId: string) {
-  const { org } = await authorizeOrg(prisma, actor, { id: orgId }, MANAGE);
+  const access = await authorizeOrg(prisma, actor, { id: orgId }, MANAGE);
+  await requirePortalFeature(prisma, access, 'sso');
+  const { org } = access;
   const row = await findDomain(org.id, domainId);
   if (row.verifiedAt) return row;
   const name = txtRecordName(row.domain);

@@ -18,6 +18,7 @@ export const SSO_ERRORS = {
   user_disabled: 'Your account is disabled.',
   staff_account: 'Vendor staff accounts sign in with their password or the company SSO (staff), not a customer’s.',
   org_inactive: 'This organization is deactivated.',
+  sso_not_in_plan: 'Single sign-on is not included in your organization’s current plan, so its SSO connections are inactive. Sign in with your password, or ask an owner to upgrade.',
   no_seats: 'Your organization has no free seats; ask an admin to free one or buy more.',
   link_required:
     'You already have a Portcullis account with this email address. To use single sign-on with it, start from “Sign in with SSO” on the sign-in page and confirm with your password.',

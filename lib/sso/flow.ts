@@ -19,6 +19,7 @@ import { checkSamlResponse, samlIssuer } from './saml-response';
 import { provisionSsoUser, type SsoProfile } from './provision';
 import { staffSsoConnection } from './staff/connection';
 import { signInStaffViaSso } from './staff/sign-in';
+import { portalFeatureActive } from '@/lib/features/portal-gate';
 
 /**
  * The SSO sign-in flow around the embedded Jackson:
@@ -114,6 +115,8 @@ export async function startSso(input: { connectionId?: string; staff?: boolean; 
       await authorizeOrg(prisma, input.actor, { id: found.orgId }, MANAGE);
     } else if (found.org.status === 'deactivated') {
       throw new SsoError('org_inactive');
+    } else if (!(await portalFeatureActive(prisma, found.orgId, 'sso'))) {
+      throw new SsoError('sso_not_in_plan');
     }
     connection = found;
   }
@@ -430,6 +433,8 @@ async function finish(connection: ConnectionWithOrg, profile: SsoProfile, flow: 
   }
 
   const next = flow?.next ?? `/portal/${connection.org.slug}`;
+  // IdP-initiated responses never passed startSso: inactive connections are checked here too.
+  if (!(await portalFeatureActive(prisma, connection.orgId, 'sso'))) throw new SsoError('sso_not_in_plan');
   let provisioned: Awaited<ReturnType<typeof provisionSsoUser>>;
   try {
     provisioned = await provisionSsoUser({ org: connection.org, provider: connection.jacksonClientId, protocol, profile, ip: context.ip, userAgent: context.userAgent });

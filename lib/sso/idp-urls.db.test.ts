@@ -37,7 +37,7 @@ const EVIL_LOCATIONS = [
 ];
 
 async function owner() {
-  const org = await createOrg();
+  const org = await createOrg({ tier: 'enterprise' });
   const { actor } = await createMember(org.id, 'owner');
   return { org, actor };
 }

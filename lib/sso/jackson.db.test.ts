@@ -27,7 +27,7 @@ describe('getJackson', () => {
   });
 
   it('never ends a pool that calls are still using when the public URL changes', async () => {
-    const org = await createOrg();
+    const org = await createOrg({ tier: 'enterprise' });
     process.env.PUBLIC_URL = 'http://localhost:3000';
     const seeded = await getJackson();
     process.env.PUBLIC_URL = 'http://localhost:3300';
@@ -40,7 +40,7 @@ describe('getJackson', () => {
   });
 
   it('runs each configuration on its own store (tests switch databases), not on the first one Jackson cached', async () => {
-    const org = await createOrg();
+    const org = await createOrg({ tier: 'enterprise' });
     process.env.PUBLIC_URL = 'http://localhost:3101';
     const first = await getJackson();
     process.env.PUBLIC_URL = 'http://localhost:3102';

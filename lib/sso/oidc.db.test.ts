@@ -33,7 +33,7 @@ afterAll(async () => {
 });
 
 async function ssoOrg() {
-  const org = await createOrg();
+  const org = await createOrg({ tier: 'enterprise' });
   const { actor } = await createStaff('staff-admin');
   const domain = `${uniqueSlug('oidc')}.test`;
   await approveDomain(actor, org.id, (await addDomain(actor, org.id, { domain })).id);
@@ -157,7 +157,7 @@ describe('OIDC discovery through the outbound guard', () => {
   });
 
   async function refusal(path: string): Promise<string> {
-    const org = await createOrg();
+    const org = await createOrg({ tier: 'enterprise' });
     const { actor } = await createStaff('staff-admin');
     const error = await createOidcConnection(actor, org.id, { name: 'x', discoveryUrl: `${base}${path}`, clientId: 'c', clientSecret: 's' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);
@@ -166,7 +166,7 @@ describe('OIDC discovery through the outbound guard', () => {
   }
 
   it('accepts a real discovery document (control)', async () => {
-    const org = await createOrg();
+    const org = await createOrg({ tier: 'enterprise' });
     const { actor } = await createStaff('staff-admin');
     await expect(createOidcConnection(actor, org.id, { name: 'ok', discoveryUrl: `${base}/ok`, clientId: 'c', clientSecret: 's' })).resolves.toMatchObject({ protocol: 'oidc' });
   });
@@ -196,7 +196,7 @@ describe('OIDC discovery through the outbound guard', () => {
     expect(await refusal('/ok')).toMatch(/must be a plain https:\/\/ URL/);
     process.env.SSO_ALLOW_HTTP_URLS = 'true';
     try {
-      const org = await createOrg();
+      const org = await createOrg({ tier: 'enterprise' });
       const { actor } = await createStaff('staff-admin');
       await expect(createOidcConnection(actor, org.id, { name: 'lab', discoveryUrl: `${base}/ok`, clientId: 'c', clientSecret: 's' })).resolves.toMatchObject({ protocol: 'oidc' });
     } finally {

@@ -8,6 +8,7 @@ import { BUILTIN_ROLES, isBuiltinRole } from '@/lib/rbac/permissions';
 import { resolveRoleRef } from '@/lib/rbac/role-ref';
 import { MANAGE } from './connections';
 import { groupRoleSchema, ssoPolicySchema } from './schemas';
+import { requirePortalFeature } from '@/lib/features/portal-gate';
 
 /**
  * How SSO applies to an org: the role JIT-provisioned people get, group mappings, and whether SSO is
@@ -17,6 +18,7 @@ import { groupRoleSchema, ssoPolicySchema } from './schemas';
 
 export async function updateSsoPolicy(actor: Actor, orgId: string, raw: Record<string, unknown>) {
   const access = await authorizeOrg(prisma, actor, { id: orgId }, MANAGE);
+  await requirePortalFeature(prisma, access, 'sso');
   const { org } = access;
   const input = ssoPolicySchema.parse(raw);
   if (!isBuiltinRole(input.defaultRole)) throw ValidationError.field('defaultRole', 'Choose a role.');
@@ -52,6 +54,7 @@ export async function updateSsoPolicy(actor: Actor, orgId: string, raw: Record<s
 
 export async function setGroupRole(actor: Actor, orgId: string, raw: Record<string, unknown>) {
   const access = await authorizeOrg(prisma, actor, { id: orgId }, MANAGE);
+  await requirePortalFeature(prisma, access, 'sso');
   const input = groupRoleSchema.parse(raw);
   return prisma.$transaction(async (tx) => {
     // Another org's custom role answers 404, as for any foreign id.

@@ -123,7 +123,7 @@ describe('SSO group mapping and the last owner', () => {
 
   it('ignores a mapping that names another org’s custom role', async () => {
     const world = await ssoOrg('team');
-    const foreign = await prisma.role.create({ data: { orgId: (await createOrg()).id, name: 'Elsewhere', permissions: ['org.view', 'tokens.manage'] } });
+    const foreign = await prisma.role.create({ data: { orgId: (await createOrg({ tier: 'enterprise' })).id, name: 'Elsewhere', permissions: ['org.view', 'tokens.manage'] } });
     await prisma.ssoGroupRole.create({ data: { orgId: world.org.id, groupName: 'qa', role: 'custom', customRoleId: foreign.id } });
     const email = `qa@${world.domain}`;
     await signIn(world, { email, groups: ['qa'] });

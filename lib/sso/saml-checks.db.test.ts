@@ -20,7 +20,7 @@ afterAll(async () => {
 });
 
 async function world() {
-  const org = await createOrg();
+  const org = await createOrg({ tier: 'enterprise' });
   const { actor } = await createStaff('staff-admin');
   const idp = handWrittenIdp({ ssoRedirect: 'https://idp.example.test/sso' });
   await createSamlConnection(actor, org.id, { name: 'Crafted IdP', metadataXml: idp.metadata });

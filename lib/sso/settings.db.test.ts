@@ -47,14 +47,14 @@ afterAll(async () => {
 
 describe('SSO settings access checks', () => {
   it('loads the settings page with one check', async () => {
-    const org = await createOrg();
+    const org = await createOrg({ tier: 'enterprise' });
     const { actor: owner } = await createMember(org.id, 'owner');
     await loadSsoSettings(owner, org.id);
     expect(checks()).toBe(1);
   });
 
   it('checks once in every settings action', async () => {
-    const org = await createOrg();
+    const org = await createOrg({ tier: 'enterprise' });
     const { actor: owner } = await createMember(org.id, 'owner');
     const { actor: staff } = await createStaff('staff-admin');
     const connection = await createSamlConnection(owner, org.id, { name: 'IdP', metadataXml: newTestIdp().metadata() });

@@ -31,7 +31,7 @@ function newIdp(): SamlIdp {
 }
 
 async function ssoOrg(domain = `${uniqueSlug('corp')}.test`) {
-  const org = await createOrg();
+  const org = await createOrg({ tier: 'enterprise' });
   const { actor: staff } = await createStaff('staff-admin');
   const idp = newIdp();
   const connection = await createSamlConnection(staff, org.id, { name: 'Test IdP', metadataXml: idp.metadata() });
@@ -105,7 +105,8 @@ describe('SAML sign-in', () => {
 
   it('refuses a first sign-in when the org has no free seat, with the reason the error page shows', async () => {
     const { org, idp, connection, domain } = await ssoOrg();
-    await prisma.organization.update({ where: { id: org.id }, data: { tier: 'community' } });
+    // SSO needs Enterprise, whose seats are unlimited unless staff set a limit for the customer.
+    await prisma.organization.update({ where: { id: org.id }, data: { quotaLimits: { seats: 3 } } });
     for (const role of ['owner', 'admin', 'viewer']) await createMember(org.id, role);
     const email = `judy@${domain}`;
     const result = await samlRoundTrip(idp, connection.id, { email });
@@ -118,7 +119,7 @@ describe('SAML sign-in', () => {
     const { org, staff } = await ssoOrg();
     const { actor: owner } = await createMember(org.id, 'owner');
     const own = await prisma.role.create({ data: { orgId: org.id, name: 'QA', permissions: ['org.view', 'licenses.view'] } });
-    const foreign = await prisma.role.create({ data: { orgId: (await createOrg()).id, name: 'QA', permissions: ['org.view', 'licenses.view'] } });
+    const foreign = await prisma.role.create({ data: { orgId: (await createOrg({ tier: 'enterprise' })).id, name: 'QA', permissions: ['org.view', 'licenses.view'] } });
     await expect(setGroupRole(owner, org.id, { groupName: 'qa', role: `custom:${foreign.id}` })).rejects.toBeInstanceOf(NotFoundError);
     await expect(setGroupRole(staff, org.id, { groupName: 'qa', role: `custom:${foreign.id}` })).rejects.toBeInstanceOf(NotFoundError);
     await expect(setGroupRole(owner, org.id, { groupName: 'qa', role: 'custom:no-such-role' })).rejects.toBeInstanceOf(NotFoundError);
@@ -214,7 +215,7 @@ describe('OIDC sign-in', () => {
   });
 
   it('signs a user in through a real OIDC provider and provisions them', async () => {
-    const org = await createOrg();
+    const org = await createOrg({ tier: 'enterprise' });
     const domain = `${uniqueSlug('oidc')}.test`;
     const { actor: staff } = await createStaff('staff-admin');
     const connection = await createOidcConnection(staff, org.id, { name: 'Test OIDC', discoveryUrl: oidc.discoveryUrl, clientId, clientSecret });
@@ -235,7 +236,7 @@ describe('OIDC sign-in', () => {
   });
 
   it('rejects a discovery URL that is not an OIDC provider, writing nothing', async () => {
-    const org = await createOrg();
+    const org = await createOrg({ tier: 'enterprise' });
     const { actor: staff } = await createStaff('staff-admin');
     await expect(
       createOidcConnection(staff, org.id, { name: 'Broken', discoveryUrl: 'http://localhost:1/.well-known/openid-configuration', clientId, clientSecret }),
@@ -246,11 +247,11 @@ describe('OIDC sign-in', () => {
 
 describe('connection management', () => {
   it('lets owners manage connections and admins see them; viewers get 403, other orgs 404', async () => {
-    const org = await createOrg();
+    const org = await createOrg({ tier: 'enterprise' });
     const { actor: owner } = await createMember(org.id, 'owner');
     const { actor: admin } = await createMember(org.id, 'admin');
     const { actor: viewer } = await createMember(org.id, 'viewer');
-    const outsider = (await createMember((await createOrg()).id, 'owner')).actor;
+    const outsider = (await createMember((await createOrg({ tier: 'enterprise' })).id, 'owner')).actor;
     const idp = newIdp();
     const connection = await createSamlConnection(owner, org.id, { name: 'Okta', metadataXml: idp.metadata() });
     const listed = await loadSsoSettings(admin, org.id);
@@ -267,7 +268,7 @@ describe('connection management', () => {
 
     // The same IdP twice, or one connected to another org, is refused.
     await expect(createSamlConnection(owner, org.id, { name: 'Again', metadataXml: idp.metadata() })).rejects.toBeInstanceOf(ValidationError);
-    const other = await createOrg();
+    const other = await createOrg({ tier: 'enterprise' });
     const { actor: otherOwner } = await createMember(other.id, 'owner');
     await expect(createSamlConnection(otherOwner, other.id, { name: 'Stolen', metadataXml: idp.metadata() })).rejects.toThrow(/another organization/);
 
@@ -279,7 +280,7 @@ describe('connection management', () => {
   });
 
   it('rejects metadata that is not SAML metadata, writing nothing', async () => {
-    const org = await createOrg();
+    const org = await createOrg({ tier: 'enterprise' });
     const { actor } = await createMember(org.id, 'owner');
     await expect(createSamlConnection(actor, org.id, { name: 'Bad', metadataXml: '<EntityDescriptor>nope</EntityDescriptor>' })).rejects.toBeInstanceOf(ValidationError);
     await expect(createSamlConnection(actor, org.id, { name: 'Bad', metadataXml: 'hello' })).rejects.toThrow(/EntityDescriptor/);
@@ -309,7 +310,7 @@ describe('SSO required', () => {
   });
 
   it('cannot be turned on without a connection and a verified domain', async () => {
-    const org = await createOrg();
+    const org = await createOrg({ tier: 'enterprise' });
     const { actor } = await createMember(org.id, 'owner');
     await expect(updateSsoPolicy(actor, org.id, { ssoRequired: 'true', defaultRole: 'viewer' })).rejects.toThrow(/before requiring SSO/);
     expect((await prisma.organization.findUniqueOrThrow({ where: { id: org.id } })).ssoRequired).toBe(false);
@@ -322,7 +323,7 @@ describe('domain verification', () => {
     const dns = await startTxtDnsServer(records);
     process.env.SSO_DNS_SERVERS = dns.server;
     try {
-      const org = await createOrg();
+      const org = await createOrg({ tier: 'enterprise' });
       const { actor } = await createMember(org.id, 'admin');
       const domain = `${uniqueSlug('dns')}.test`;
       const row = await addDomain(actor, org.id, { domain: `@${domain.toUpperCase()}` });
@@ -336,7 +337,7 @@ describe('domain verification', () => {
       expect(verified.verifiedAt).toBeInstanceOf(Date);
 
       // Another org cannot claim it; members cannot approve (staff only).
-      const other = await createOrg();
+      const other = await createOrg({ tier: 'enterprise' });
       const { actor: otherAdmin } = await createMember(other.id, 'owner');
       await expect(addDomain(otherAdmin, other.id, { domain })).rejects.toThrow(/claimed by another organization/);
       const pending = await addDomain(otherAdmin, other.id, { domain: `${uniqueSlug('x')}.test` });

@@ -34,13 +34,13 @@ async function spMetadata() {
 
 /** An org whose owner has a password and belongs to another org too (the victim), an admin, and a verified domain. */
 async function victimOrg() {
-  const org = await createOrg();
+  const org = await createOrg({ tier: 'enterprise' });
   const domain = `${uniqueSlug('victim')}.test`;
   const { actor: staff } = await createStaff('staff-admin');
   await approveDomain(staff, org.id, (await addDomain(staff, org.id, { domain })).id);
   const owner = await createUser({ email: `owner@${domain}`, passwordHash: await hashPassword(PASSWORD) });
   await prisma.membership.create({ data: { userId: owner.id, orgId: org.id, role: 'owner' } });
-  await prisma.membership.create({ data: { userId: owner.id, orgId: (await createOrg()).id, role: 'owner' } });
+  await prisma.membership.create({ data: { userId: owner.id, orgId: (await createOrg({ tier: 'enterprise' })).id, role: 'owner' } });
   const admin = await createMember(org.id, 'admin');
   return { org, domain, staff, owner, ownerActor: userActor(owner), admin };
 }
@@ -107,7 +107,7 @@ describe('an IdP asserting an existing account', () => {
     const idp = newTestIdp();
     const connection = await createSamlConnection(staff, org.id, { name: 'IdP', metadataXml: idp.metadata() });
     const elsewhere = await createUser({ email: `consultant@${domain}` });
-    await prisma.membership.create({ data: { userId: elsewhere.id, orgId: (await createOrg()).id, role: 'admin' } });
+    await prisma.membership.create({ data: { userId: elsewhere.id, orgId: (await createOrg({ tier: 'enterprise' })).id, role: 'admin' } });
     const ssoOwner = await createUser({ email: `founder@${domain}` });
     await prisma.membership.create({ data: { userId: ssoOwner.id, orgId: org.id, role: 'owner' } });
     const plain = await createUser({ email: `dev@${domain}` });

@@ -1,3 +1,4 @@
+import { setCustomerQuotas } from '@/lib/features/customer-quotas';
 import { createCustomer, deactivateCustomer, getCustomer } from '@/lib/customers/customers';
 import type { CreateCustomerInput } from '@/lib/customers/schema';
 import { listCustomers, parseCustomerQuery } from '@/lib/customers/list-customers';
@@ -175,5 +176,32 @@ export const registerCustomers: RegisterCommand = (program, kit) => {
       const org = await resolveCustomer(prisma, ref);
       await setOnboardingItem(actor, { orgId: org.id, key: item, done: !options.undo });
       kit.output(false).print(`${options.undo ? 'Unticked' : 'Ticked'} ${item} for ${org.name}`);
+    });
+
+  customers
+    .command('quota')
+    .description("set a customer's own limits over its plan's (blank: the plan's, 'unlimited' lifts one), warning threshold and pull grace; audited")
+    .argument('<customer>', 'slug or exact name')
+    .requiredOption('--reason <text>', 'why (the contract, a trial, …)')
+    .option('--seats <n>', "seats (members and open invitations), 'unlimited', or '' for the plan's")
+    .option('--nodes <n>', 'nodes the product may run on')
+    .option('--pulls <n>', 'image pulls per month')
+    .option('--api-calls <n>', 'entitlements API calls per month')
+    .option('--warn-percent <n>', 'warn admins and staff at this share of a quota (1-100)')
+    .option('--pull-grace-percent <n>', 'pulls allowed past the monthly limit before the registry refuses, in percent of it')
+    .action(async (name: string, options: Record<string, string | undefined>) => {
+      const { actor } = await cliContext();
+      const org = await resolveCustomer(prisma, name);
+      const saved = await setCustomerQuotas(actor, {
+        orgId: org.id,
+        seats: options.seats,
+        nodes: options.nodes,
+        pulls_per_month: options.pulls,
+        api_calls_per_month: options.apiCalls,
+        warningPercent: options.warnPercent,
+        pullGracePercent: options.pullGracePercent,
+        reason: options.reason!,
+      });
+      kit.output(false).print(`${org.slug}: limits ${JSON.stringify(saved.limits)}, warn at ${saved.quotaWarningThreshold ?? 'the setting'}, pull grace ${saved.pullGracePercent ?? 'the setting'}%`);
     });
 };

@@ -1,5 +1,7 @@
 import { ValidationError } from '@/lib/errors';
-import { createRepository, listRepositories } from '@/lib/registry/repositories';
+import { listPlanRepositories, setPlanRepositories } from '@/lib/registry/plans';
+import { createRepository, listRepositories, resolveRepository } from '@/lib/registry/repositories';
+import { prisma } from '@/lib/db/client';
 import { cliContext } from '../context';
 import type { RegisterCommand } from '.';
 
@@ -57,5 +59,33 @@ export const registerRepos: RegisterCommand = (program, kit) => {
         { key: 'chartOf', label: 'Chart of' },
         { key: 'customers', label: 'Customers' },
       ]);
+    });
+
+  repos
+    .command('plan')
+    .description("show or set the repositories a plan includes; customers on that tier (and above) follow at once, manual entitlements stay")
+    .argument('[tier]', 'community, team or enterprise (omit to list every plan)')
+    .argument('[repositories...]', 'the repositories the plan names (by name or id); none with --clear')
+    .option('--clear', 'the plan names no repositories')
+    .option('--json', 'machine-readable output')
+    .action(async (tier: string | undefined, names: string[], options: { clear?: boolean; json?: boolean }) => {
+      const { actor } = await cliContext();
+      if (tier && (names.length || options.clear)) {
+        const repositoryIds: string[] = [];
+        for (const name of names) repositoryIds.push((await resolveRepository(prisma, name)).id);
+        const result = await setPlanRepositories(actor, { tier, repositoryIds });
+        kit.output(!!options.json).print(`${result.tier}: ${result.repositories.join(', ') || 'no repositories'}; ${result.customersChanged} customer(s) changed`);
+        return;
+      }
+      const plans = (await listPlanRepositories(actor)).filter((plan) => !tier || plan.tier === tier);
+      const nameOf = (id: string, plan: (typeof plans)[number]) => plan.repositories.find((repository) => repository.id === id)?.name ?? id;
+      kit.output(!!options.json).table(
+        plans.map((plan) => ({ tier: plan.tier, repositories: plan.own.map((id) => nameOf(id, plan)).join(', '), inherited: plan.inherited.map((id) => nameOf(id, plan)).join(', ') })),
+        [
+          { key: 'tier', label: 'Plan' },
+          { key: 'repositories', label: 'Repositories' },
+          { key: 'inherited', label: 'From lower plans' },
+        ],
+      );
     });
 };

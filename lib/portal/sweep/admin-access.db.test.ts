@@ -128,6 +128,7 @@ const CASES: Record<string, Case> = {
     },
     fields: (w) => ({ orgId: w.org.id, slug: w.org.slug }),
   },
+  [`${CUSTOMERS}/actions.ts#setCustomerQuotasAction`]: { kind: 'action', fields: (w) => ({ orgId: w.org.id, slug: w.org.slug, pulls_per_month: '2000', warningPercent: '90', reason: 'contract 7' }) },
   [`${CUSTOMERS}/actions.ts#entitleAction`]: { kind: 'action', fields: (w) => ({ orgId: w.org.id, slug: w.org.slug, repositoryId: w.spareRepository.id }) },
   [`${CUSTOMERS}/actions.ts#unentitleAction`]: { kind: 'action', fields: (w) => ({ orgId: w.org.id, slug: w.org.slug, repositoryId: w.repository.id }) },
   [`${CUSTOMERS}/actions.ts#mintTokenAction`]: {
@@ -166,6 +167,7 @@ const CASES: Record<string, Case> = {
   [`${LICENSES}/actions.ts#reissueLicenseAction`]: { kind: 'action', fields: (w) => ({ licenseId: w.license.id, reason: 'more seats' }) },
   [`${LICENSES}/actions.ts#revokeLicenseAction`]: { kind: 'action', fields: (w) => ({ licenseId: w.license.id, reason: 'contract ended' }) },
   [`${LICENSES}/actions.ts#rotateKeyAction`]: { kind: 'action', fields: () => ({}) },
+  [`${LICENSES}/actions.ts#setPlanRepositoriesAction`]: { kind: 'action', fields: (w) => ({ tier: 'enterprise', repositoryIds: [w.spareRepository.id] }) },
   [`${LICENSES}/actions.ts#retireKeyAction`]: {
     kind: 'action',
     // A second key, so the one the customer's license was signed with is no longer active and may be retired (forced: the license is live).

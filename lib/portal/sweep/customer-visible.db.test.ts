@@ -23,6 +23,7 @@ import { getCustomer, updateCustomer } from '@/lib/customers/customers';
 import { Prisma, prisma } from '@/lib/db/client';
 import { getFeatureDecision, getFeatureDecisions } from '@/lib/features/entitlements';
 import { setFeatureOverride } from '@/lib/features/flags';
+import { downgradeEffects } from '@/lib/features/portal-gate';
 import { getQuotaStatus } from '@/lib/features/quotas';
 import { salesContact } from '@/lib/features/sales';
 import { instructionSettings } from '@/lib/instructions/templates';
@@ -84,6 +85,7 @@ async function seedCustomer() {
   const viewer = await createMember(org.id, 'viewer');
   const team = await prisma.team.create({ data: { orgId: org.id, name: 'Platform' } });
   await prisma.teamMember.create({ data: { teamId: team.id, membershipId: viewer.membership.id } });
+  await prisma.role.create({ data: { orgId: org.id, name: 'Auditors', permissions: ['org.view', 'audit.view'] } });
   const repository = await prisma.repository.create({ data: { name: `sweep/${uniqueSlug('repo')}`, upstreamUrl: 'https://registry.example.test', upstreamRepository: 'vendor/product' } });
   await prisma.entitlement.create({ data: { orgId: org.id, repositoryId: repository.id } });
   await mintToken(staff.actor, { orgId: org.id, name: 'production', repositoryIds: [repository.id] });
@@ -172,6 +174,8 @@ const READS: Record<string, (c: Customer) => Promise<unknown>> = {
   '@/lib/features/entitlements#getFeatureDecision': (c) => getFeatureDecision(prisma, c.org.id, 'audit_streaming'),
   '@/lib/features/entitlements#getFeatureDecisions': (c) => getFeatureDecisions(prisma, c.org.id),
   '@/lib/features/quotas#getQuotaStatus': (c) => getQuotaStatus(prisma, c.org.id),
+  // Long after the license expired: the custom role is frozen, so there is a notice to read.
+  '@/lib/features/portal-gate#downgradeEffects': (c) => downgradeEffects(prisma, c.org.id, ['sso', 'rbac', 'audit_streaming'], new Date('2100-01-01T00:00:00Z')),
   '@/lib/features/sales#salesContact': () => salesContact(prisma),
   '@/lib/instructions/templates#instructionSettings': () => instructionSettings(prisma),
   '@/lib/instructions/instructions#getInstructions': (c) => getInstructions(c.owner.actor, c.org.id),

@@ -8,6 +8,7 @@ import { formDataToObject, staffAction, toActionError } from '@/lib/actions';
 import { currentStaffActor } from '@/lib/auth/session';
 import { createCustomer, deactivateCustomer, reactivateCustomer, updateCustomer } from '@/lib/customers/customers';
 import { createCustomerSchema, updateCustomerSchema } from '@/lib/customers/schema';
+import { customerQuotaFormSchema, setCustomerQuotas } from '@/lib/features/customer-quotas';
 import { deliverInstructions } from '@/lib/instructions/instructions';
 import { tokenReveal, type MintedToken } from '@/lib/customers/token-reveal';
 import { createInvitation, invitationRefSchema, inviteSchema, resendInvitation, revokeInvitation } from '@/lib/members/invitations';
@@ -164,4 +165,11 @@ export const reactivateUserAction = staffAction('customers.deactivate', customer
   const { email } = await reactivateCustomerUser(actor, input);
   refresh();
   return { message: `${email} can sign in again.` };
+});
+
+/** Limits, warning threshold and pull grace for one customer (billing staff), audited with the reason. */
+export const setCustomerQuotasAction = staffAction('billing.manage', customerQuotaFormSchema.extend({ slug: z.string().optional() }), async ({ slug, ...input }, actor) => {
+  await setCustomerQuotas(actor, input);
+  if (slug) revalidatePath(`/admin/customers/${slug}`);
+  return { message: 'Limits saved.' };
 });

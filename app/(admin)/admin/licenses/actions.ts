@@ -9,6 +9,7 @@ import { createFeatureFlag, removeFeatureOverride, setFeatureOverride, updateFea
 import { issueLicense, reissueLicense, revokeLicense } from '@/lib/licensing/licenses';
 import { findCustomer } from '@/lib/licensing/lookup';
 import { retireSigningKey, rotateSigningKey } from '@/lib/licensing/signing-keys';
+import { setPlanRepositories, setPlanRepositoriesSchema } from '@/lib/registry/plans';
 
 /** Form fields `limit_seats`, `limit_nodes`, … → the services' `limits`; blank ones mean the tier default. */
 function limitsFrom(input: Record<string, unknown>): Record<string, string> {
@@ -113,4 +114,11 @@ export const removeOverrideAction = staffAction('features.manage', z.object({ or
   await removeFeatureOverride(actor, input);
   revalidatePath('/admin/licenses/features');
   return { message: 'Override removed.' };
+});
+
+/** What a plan includes; every customer on a tier that includes it follows in the same transaction. */
+export const setPlanRepositoriesAction = staffAction('features.manage', setPlanRepositoriesSchema, async (input, actor) => {
+  const result = await setPlanRepositories(actor, input);
+  revalidatePath('/admin/licenses/features');
+  return { message: `Plan saved: ${result.repositories.length} repositor${result.repositories.length === 1 ? 'y' : 'ies'}; ${result.customersChanged} customer${result.customersChanged === 1 ? '' : 's'} changed.` };
 });

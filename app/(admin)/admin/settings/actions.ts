@@ -109,6 +109,8 @@ export const removeStaffGroupRoleAction = staffAction(CONFIGURE_STAFF_SSO, staff
   await removeStaffGroupRole(actor, input);
   revalidatePath('/admin/settings');
   return { message: 'Group mapping removed.' };
+});
+
 /** A staff-admin removes someone's second factor (lost phone); their sessions end (lib/auth/mfa.ts). */
 export const resetMfaAction = staffAction('staff.manage', resetMfaSchema, async (input, actor) => {
   const { email, sessionsEnded } = await resetMfa(actor, input);

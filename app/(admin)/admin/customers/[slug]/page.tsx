@@ -5,15 +5,18 @@ import { ManualTierDialog } from '@/components/billing/manual-tier-dialog';
 import { ExpiryDate } from '@/components/customers/badges';
 import { CustomerTier } from '@/components/customers/customer-tier';
 import { Entitlements } from '@/components/customers/entitlements';
+import { CustomerQuotaForm } from '@/components/customers/quota-form';
 import { LinkButton } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { KeyValueList } from '@/components/ui/key-value-list';
+import { getCustomerQuotas } from '@/lib/features/customer-quotas';
+import { TIERS, tierOf } from '@/lib/features/tiers';
 import { ONBOARDING_ITEMS } from '@/lib/onboarding/items';
 import { hasStaffPermission } from '@/lib/rbac/authorize';
 import { listEntitlements, listRepositories } from '@/lib/registry/repositories';
 import { manualTierAction } from '../../billing/actions';
-import { deactivateCustomerAction, entitleAction, reactivateCustomerAction, unentitleAction } from '../actions';
+import { deactivateCustomerAction, entitleAction, reactivateCustomerAction, setCustomerQuotasAction, unentitleAction } from '../actions';
 import { loadCustomer } from './load';
 import { CustomerPeople } from './people';
 
@@ -28,6 +31,7 @@ export default async function CustomerOverview({ params }: { params: Promise<{ s
     hasStaffPermission(actor, 'repositories.view') ? listRepositories(actor) : Promise.resolve([]),
   ]);
   const org = { id: customer.id, slug: customer.slug, name: customer.name };
+  const quotas = await getCustomerQuotas(actor, customer.id);
   const done = customer.counts.checklistDone;
 
   return (
@@ -68,6 +72,30 @@ export default async function CustomerOverview({ params }: { params: Promise<{ s
           </CardContent>
         </Card>
         <CustomerPeople actor={actor} customer={customer} />
+        <Card>
+          <CardHeader>
+            <CardTitle>Limits</CardTitle>
+            <CardDescription>
+              This customer&apos;s own limits over the {TIERS[tierOf(customer.tier)].label} plan&apos;s. Past the monthly pull limit and its grace the registry refuses new pulls; seats are checked on invitations and SSO sign-ins.
+            </CardDescription>
+          </CardHeader>
+          <CardContent>
+            {hasStaffPermission(actor, 'billing.manage') ? (
+              <CustomerQuotaForm
+                action={setCustomerQuotasAction}
+                org={org}
+                own={quotas.limits}
+                defaults={TIERS[tierOf(customer.tier)].limits}
+                warningThreshold={quotas.warningThreshold}
+                pullGracePercent={quotas.pullGracePercent}
+              />
+            ) : (
+              <KeyValueList
+                items={Object.entries(quotas.limits).map(([key, value]) => ({ label: key, value: value === null ? 'unlimited' : String(value) })).concat(Object.keys(quotas.limits).length ? [] : [{ label: 'Limits', value: 'the plan’s' }])}
+              />
+            )}
+          </CardContent>
+        </Card>
         {hasStaffPermission(actor, 'customers.deactivate') ? (
           <Card className="border-danger-border">
             <CardHeader>

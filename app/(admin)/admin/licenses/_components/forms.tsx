@@ -5,7 +5,7 @@ import { CheckboxField, Form, SelectField, SubmitButton, TextField } from '@/com
 import { Button } from '@/components/ui/button';
 import { Dialog, DialogBody, DialogFooter } from '@/components/ui/dialog';
 import type { ActionResult, ActionState } from '@/lib/action-result';
-import { LIMIT_KEYS, LIMIT_LABELS, TIER_KEYS, TIERS, type Limits } from '@/lib/features/tiers';
+import { LIMIT_KEYS, LIMIT_LABELS, TIER_KEYS, TIERS, tierIncludes, type Limits } from '@/lib/features/tiers';
 
 type Action = (state: ActionState<unknown>, formData: FormData) => Promise<ActionResult<unknown>>;
 
@@ -45,21 +45,38 @@ export function IssueLicenseForm({
   features: { key: string; label: string; minTier: string }[];
 }) {
   const [state, dispatch] = useActionState(action, null);
+  // The tier's own features are shown as included (ticked, fixed); only the rest are extras to tick.
+  const [tier, setTier] = useState(defaultTier ?? '');
   return (
     <Form action={dispatch} state={state} values={{ tier: defaultTier }}>
       {customer ? <input type="hidden" name="customer" value={customer} /> : <TextField name="customer" label="Customer" placeholder="slug or exact name" required />}
       <div className="grid gap-4 sm:grid-cols-3">
-        <SelectField name="tier" label="Tier" options={TIER_OPTIONS} placeholder="The customer's tier" />
+        <SelectField name="tier" label="Tier" options={TIER_OPTIONS} placeholder="The customer's tier" onChange={(event) => setTier(event.currentTarget.value || defaultTier || '')} />
         <TextField name="expiresAt" label="Expires" type="date" hint="Default: the customer's license expiry, or one year" />
         <TextField name="graceDays" label="Grace days" inputMode="numeric" placeholder="14" />
       </div>
       <fieldset className="space-y-2">
-        <legend className="text-sm font-medium">Extra features</legend>
-        <p className="text-xs text-muted-foreground">The tier&apos;s features and the customer&apos;s overrides are always included; tick any more.</p>
+        <legend className="text-sm font-medium">Features</legend>
+        <p className="text-xs text-muted-foreground">
+          The tier&apos;s features (ticked) and the customer&apos;s overrides are always included; tick extras. A higher tier, extra features or higher limits than
+          the customer&apos;s tier need billing staff.
+        </p>
         <div className="grid gap-2 sm:grid-cols-3">
-          {features.map((feature) => (
-            <CheckboxField key={feature.key} name="features" value={feature.key} label={feature.label} hint={`from ${TIERS[feature.minTier as keyof typeof TIERS]?.label ?? feature.minTier}`} />
-          ))}
+          {features.map((feature) =>
+            tier && tierIncludes(tier, feature.minTier) ? (
+              <CheckboxField
+                key={`${tier}-${feature.key}`}
+                id={`feature-included-${feature.key}`}
+                name={`included_${feature.key}`}
+                label={feature.label}
+                hint={`included in ${TIERS[tier as keyof typeof TIERS]?.label ?? tier}`}
+                defaultChecked
+                disabled
+              />
+            ) : (
+              <CheckboxField key={`${tier}-${feature.key}`} name="features" value={feature.key} label={feature.label} hint={`extra (from ${TIERS[feature.minTier as keyof typeof TIERS]?.label ?? feature.minTier})`} />
+            ),
+          )}
         </div>
       </fieldset>
       <LimitFields />
@@ -207,5 +224,43 @@ export function OverrideForm({ action, features, customer }: { action: Action; f
       <TextField name="expiresAt" label="Until" type="date" hint="Blank: until removed" />
       <TextField name="reason" label="Reason" placeholder='e.g. "30-day SSO trial"' required />
     </DialogForm>
+  );
+}
+
+/** The repositories one plan names (a tier also includes the plans below it, shown ticked and fixed). */
+export function PlanRepositoriesForm({
+  action,
+  tier,
+  label,
+  own,
+  inherited,
+  repositories,
+}: {
+  action: Action;
+  tier: string;
+  label: string;
+  own: readonly string[];
+  inherited: readonly string[];
+  repositories: readonly { id: string; name: string }[];
+}) {
+  const [state, dispatch] = useActionState(action, null);
+  return (
+    <Form action={dispatch} state={state} aria-label={`Repositories of the ${label} plan`}>
+      <input type="hidden" name="tier" value={tier} />
+      <fieldset className="space-y-2">
+        <legend className="text-sm font-medium">{label}</legend>
+        {repositories.length === 0 ? <p className="text-xs text-muted-foreground">No repositories registered yet.</p> : null}
+        <div className="grid gap-2">
+          {repositories.map((repository) =>
+            inherited.includes(repository.id) && !own.includes(repository.id) ? (
+              <CheckboxField key={repository.id} id={`plan-${tier}-inherited-${repository.id}`} name={`inherited_${repository.id}`} label={`${repository.name} (from a lower plan)`} defaultChecked disabled />
+            ) : (
+              <CheckboxField key={repository.id} id={`plan-${tier}-${repository.id}`} name="repositoryIds" value={repository.id} label={repository.name} defaultChecked={own.includes(repository.id)} />
+            ),
+          )}
+        </div>
+      </fieldset>
+      <SubmitButton size="sm">Save {label}</SubmitButton>
+    </Form>
   );
 }

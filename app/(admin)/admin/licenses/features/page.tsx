@@ -5,12 +5,14 @@ import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { PageHeader } from '@/components/ui/page-header';
 import { requireStaffPage } from '@/lib/auth/session';
+import { FEATURE_KIND_LABELS } from '@/lib/features/catalog';
 import { listFeatureFlags, listFeatureOverrides } from '@/lib/features/flags';
 import { LIMIT_KEYS, LIMIT_LABELS, TIER_KEYS, TIERS, tierIncludes, tierLabel } from '@/lib/features/tiers';
 import { formatDate } from '@/lib/format';
 import { hasStaffPermission } from '@/lib/rbac/authorize';
-import { createFlagAction, removeOverrideAction, setOverrideAction, updateFlagAction } from '../actions';
-import { CreateFlagForm, FlagRowForm, OverrideForm } from '../_components/forms';
+import { listPlanRepositories } from '@/lib/registry/plans';
+import { createFlagAction, removeOverrideAction, setOverrideAction, setPlanRepositoriesAction, updateFlagAction } from '../actions';
+import { CreateFlagForm, FlagRowForm, OverrideForm, PlanRepositoriesForm } from '../_components/forms';
 import { TierBadge } from '../_components/license-badges';
 import { LicensingTabs } from '../_components/tabs';
 
@@ -20,12 +22,13 @@ export default async function FeaturesPage() {
   const { actor } = await requireStaffPage('/admin/licenses/features');
   const [flags, overrides] = await Promise.all([listFeatureFlags(actor), listFeatureOverrides(actor)]);
   const canManage = hasStaffPermission(actor, 'features.manage');
+  const plans = hasStaffPermission(actor, 'repositories.view') ? await listPlanRepositories(actor) : [];
   const now = new Date();
   return (
     <>
       <PageHeader
         title="Features & overrides"
-        description="Which tier includes which feature, the kill switch, and per-customer overrides. The same decision gates the portal (UpgradeGate), server actions and every license issued."
+        description="Which tier includes which feature, the kill switch, and per-customer overrides. Portal features are enforced by Portcullis (UpgradeGate, server actions and routes); product features are carried in every license issued and the entitlements API for the product to enforce."
         actions={canManage ? <CreateFlagForm action={createFlagAction} /> : null}
       />
       <LicensingTabs active="features" canManageKeys={hasStaffPermission(actor, 'signing_keys.manage')} />
@@ -40,6 +43,7 @@ export default async function FeaturesPage() {
             <thead className="border-b border-border text-left text-xs text-muted-foreground uppercase">
               <tr>
                 <th className="py-2 pr-4 font-medium">Feature</th>
+                <th className="py-2 pr-4 font-medium">Enforced by</th>
                 {TIER_KEYS.map((tier) => (
                   <th key={tier} className="px-4 py-2 text-center font-medium">
                     {TIERS[tier].label}
@@ -53,6 +57,9 @@ export default async function FeaturesPage() {
                   <td className="py-2 pr-4">
                     {flag.label} {flag.enabled ? null : <Badge tone="danger">off</Badge>}
                   </td>
+                  <td className="py-2 pr-4" title={FEATURE_KIND_LABELS[flag.kind].description}>
+                    <Badge tone={flag.kind === 'portal' ? 'info' : 'neutral'}>{FEATURE_KIND_LABELS[flag.kind].label}</Badge>
+                  </td>
                   {TIER_KEYS.map((tier) => (
                     <td key={tier} className="px-4 py-2 text-center">
                       {tierIncludes(tier, flag.minTier) ? <span aria-label="included">✓</span> : <span className="text-muted-foreground" aria-label="not included">—</span>}
@@ -65,6 +72,7 @@ export default async function FeaturesPage() {
                   <td className="py-2 pr-4">
                     {LIMIT_LABELS[key].label} <span className="text-xs text-muted-foreground">({LIMIT_LABELS[key].unit})</span>
                   </td>
+                  <td className="py-2 pr-4" />
                   {TIER_KEYS.map((tier) => (
                     <td key={tier} className="px-4 py-2 text-center tabular-nums">
                       {TIERS[tier].limits[key]?.toLocaleString('en-US') ?? 'Unlimited'}
@@ -77,6 +85,34 @@ export default async function FeaturesPage() {
         </CardContent>
       </Card>
 
+      {plans.length ? (
+        <Card className="mb-6">
+          <CardHeader>
+            <CardTitle>Repositories by plan</CardTitle>
+            <p className="text-sm text-muted-foreground">
+              A customer&apos;s plan entitlements follow its tier: a tier change (Stripe, manual tier) adds what the new plan includes and removes what it no longer does, in the same transaction. Repositories granted to one customer by hand are never touched.
+            </p>
+          </CardHeader>
+          <CardContent className="grid gap-6 md:grid-cols-3">
+            {plans.map((plan) =>
+              canManage ? (
+                <PlanRepositoriesForm key={plan.tier} action={setPlanRepositoriesAction} tier={plan.tier} label={plan.label} own={plan.own} inherited={plan.inherited} repositories={plan.repositories} />
+              ) : (
+                <div key={plan.tier}>
+                  <p className="text-sm font-medium">{plan.label}</p>
+                  <ul className="mt-2 space-y-1 font-mono text-[13px]">
+                    {plan.repositories
+                      .filter((repository) => plan.own.includes(repository.id) || plan.inherited.includes(repository.id))
+                      .map((repository) => (
+                        <li key={repository.id}>{repository.name}</li>
+                      ))}
+                  </ul>
+                </div>
+              ),
+            )}
+          </CardContent>
+        </Card>
+      ) : null}
       <Card className="mb-6">
         <CardHeader>
           <CardTitle>Feature flags</CardTitle>

@@ -6,6 +6,7 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/com
 import { EmptyState } from '@/components/ui/empty-state';
 import { KeyValueList } from '@/components/ui/key-value-list';
 import { PageHeader } from '@/components/ui/page-header';
+import { licenseEnvVar } from '@/lib/licensing/product-env';
 import { requirePortalPage } from '@/lib/auth/session';
 import { LIMIT_KEYS, LIMIT_LABELS, tierLabel, tierOf } from '@/lib/features/tiers';
 import { formatDate } from '@/lib/format';
@@ -36,7 +37,10 @@ export default async function LicensesPage({ params }: { params: Promise<{ org: 
 
   return (
     <>
-      <PageHeader title="Licenses" description="Your installation reads the signed license file, offline. Set it as the product's license environment variable." />
+      <PageHeader
+        title="Licenses"
+        description={`Your installation reads the signed license offline from the ${licenseEnvVar()} environment variable: download the license and set ${licenseEnvVar()} to its contents.`}
+      />
       {current ? (
         <Card className="mb-6">
           <CardHeader className="flex flex-row items-start justify-between gap-3">

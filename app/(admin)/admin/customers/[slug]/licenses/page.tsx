@@ -4,7 +4,8 @@ import { notFound } from 'next/navigation';
 import { FeatureDecisionList } from '@/components/features/feature-decision-list';
 import { QuotaList } from '@/components/features/quota-list';
 import { Alert } from '@/components/ui/alert';
-import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
+import { licenseEnvVar } from '@/lib/licensing/product-env';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { requireStaffPage } from '@/lib/auth/session';
 import { prisma } from '@/lib/db/client';
@@ -54,6 +55,9 @@ export default async function CustomerLicensesPage({ params }: { params: Promise
         <Card>
           <CardHeader>
             <CardTitle>Licenses</CardTitle>
+            <CardDescription>
+              The product reads the license from <code>{licenseEnvVar()}</code>.
+            </CardDescription>
           </CardHeader>
           <CardContent>
             {rows.length === 0 ? (

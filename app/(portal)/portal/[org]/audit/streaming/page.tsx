@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
+import { DowngradeNotice } from '@/components/features/downgrade-notice';
 import { UpgradeGate } from '@/components/features/upgrade-gate';
 import { AddDestinationForm } from '@/components/siem/siem-forms';
 import { DeadLetters, DestinationList } from '@/components/siem/siem-destinations';
@@ -23,6 +24,7 @@ export default async function StreamingPage({ params }: { params: Promise<{ org:
     <>
       <PageHeader title="Audit log" description="Stream every audit event to your SIEM as it happens." />
       <Tabs items={portalAuditTabs(access.org.slug, 'streaming', true)} label="Audit sections" className="mb-6" />
+      <DowngradeNotice orgId={access.org.id} features={['audit_streaming']} />
       <UpgradeGate feature="audit_streaming" org={access.org}>
         <div className="grid gap-6 xl:grid-cols-[2fr_1fr]">
           <Card>

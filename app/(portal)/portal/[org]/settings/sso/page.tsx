@@ -1,4 +1,6 @@
 import type { Metadata } from 'next';
+import { DowngradeNotice } from '@/components/features/downgrade-notice';
+import { UpgradeGate } from '@/components/features/upgrade-gate';
 import { SsoSettings } from '@/components/sso/sso-settings';
 import { PageHeader } from '@/components/ui/page-header';
 import { requirePortalPage } from '@/lib/auth/session';
@@ -19,7 +21,10 @@ export default async function PortalSsoSettingsPage({ params, searchParams }: { 
         description="Let your people sign in with your identity provider (SAML 2.0 or OpenID Connect)."
         breadcrumbs={[{ label: 'Settings', href: `/portal/${encodeURIComponent(access.org.slug)}/settings` }, { label: 'Single sign-on' }]}
       />
-      <SsoSettings data={data} settingsPath={path} />
+      <DowngradeNotice orgId={access.org.id} features={['sso']} />
+      <UpgradeGate feature="sso" org={access.org}>
+        <SsoSettings data={data} settingsPath={path} />
+      </UpgradeGate>
     </>
   );
 }

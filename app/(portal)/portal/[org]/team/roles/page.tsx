@@ -1,11 +1,14 @@
 import type { Metadata } from 'next';
 import { Check, Minus } from 'lucide-react';
+import { DowngradeNotice } from '@/components/features/downgrade-notice';
+import { UpgradeGate } from '@/components/features/upgrade-gate';
 import { Badge } from '@/components/ui/badge';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { PageHeader } from '@/components/ui/page-header';
 import { requirePortalPage } from '@/lib/auth/session';
 import { prisma } from '@/lib/db/client';
+import { getFeatureDecision } from '@/lib/features/entitlements';
 import { ORG_PERMISSION_LABELS, ORG_PERMISSIONS } from '@/lib/rbac/permissions';
 import { listRoles, permissionGroups } from '@/lib/roles/roles';
 import { TeamTabs } from '../team-tabs';
@@ -18,7 +21,10 @@ export default async function RolesPage({ params }: { params: Promise<{ org: str
   const { org: slug } = await params;
   const { actor, access } = await requirePortalPage(slug, 'members.view');
   const org = access.org;
+  const rbac = await getFeatureDecision(prisma, org.id, 'rbac');
+  // Below the tier, custom roles are frozen: shown, deletable when unused, not created or edited.
   const canManage = access.permissions.includes('roles.manage');
+  const canEdit = canManage && (rbac.allowed || access.viaStaff);
   const [roles, members, teams] = await Promise.all([
     listRoles(actor, org.id),
     prisma.membership.count({ where: { orgId: org.id } }),
@@ -38,9 +44,15 @@ export default async function RolesPage({ params }: { params: Promise<{ org: str
       <PageHeader
         title="Team"
         description="Built-in roles are fixed. Custom roles grant exactly the permissions you choose, checked on the server for every action."
-        actions={canManage ? <RoleEditorButton orgId={org.id} groups={groups} trigger={{ label: 'New role' }} /> : null}
+        actions={canEdit ? <RoleEditorButton orgId={org.id} groups={groups} trigger={{ label: 'New role' }} /> : null}
       />
       <TeamTabs slug={org.slug} active="roles" counts={{ members, teams, roles: columns.length }} />
+      <DowngradeNotice orgId={org.id} features={['rbac']} />
+      {rbac.allowed ? null : (
+        <UpgradeGate feature="rbac" org={org} decision={rbac} className="mb-6">
+          {null}
+        </UpgradeGate>
+      )}
 
       {roles.custom.length > 0 ? (
         <div className="mb-6 grid gap-4 lg:grid-cols-2">
@@ -58,7 +70,9 @@ export default async function RolesPage({ params }: { params: Promise<{ org: str
                 </div>
                 {canManage ? (
                   <div className="flex shrink-0 gap-1">
-                    <RoleEditorButton orgId={org.id} groups={groups} role={role} trigger={{ label: 'Edit', variant: 'ghost', size: 'sm', 'aria-label': `Edit role ${role.name}` }} />
+                    {canEdit ? (
+                      <RoleEditorButton orgId={org.id} groups={groups} role={role} trigger={{ label: 'Edit', variant: 'ghost', size: 'sm', 'aria-label': `Edit role ${role.name}` }} />
+                    ) : null}
                     <ConfirmDialog
                       title={`Delete ${role.name}?`}
                       confirmLabel="Delete role"

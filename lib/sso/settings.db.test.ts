@@ -18,7 +18,10 @@ import { newTestIdp } from './testing/test-idp';
 
 let actor: Actor | null = null;
 // The real session code (currentActor, and currentStaffActor for staff-only actions) over a mocked next-auth.
-vi.mock('@/lib/auth/config', () => ({ auth: async () => (actor ? { user: { id: actor.userId, email: actor.label, staffRole: actor.staffRole } } : null) }));
+// Sessions here are password sessions with a second factor, as staff must have (lib/auth/mfa-policy.ts).
+vi.mock('@/lib/auth/config', () => ({
+  auth: async () => (actor ? { user: { id: actor.userId, email: actor.label, staffRole: actor.staffRole, authMethod: 'password', mfaEnrolled: true } } : null),
+}));
 vi.mock('next/headers', () => ({ headers: async () => new Headers() }));
 vi.mock('next/cache', () => ({ revalidatePath: () => {} }));
 vi.mock('@/lib/rbac/authorize', async (importOriginal) => {

@@ -28,7 +28,7 @@ function form(fields: Record<string, string>) {
 
 describe('the SSO email step', () => {
   it('returns the start URL for the browser to navigate to, with one connection or several', async () => {
-    const org = await createOrg();
+    const org = await createOrg({ tier: 'enterprise' }); // SSO is an Enterprise feature (lib/features/portal-gate.ts)
     const { actor } = await createStaff('staff-admin');
     const domain = `${uniqueSlug('email')}.test`;
     await approveDomain(actor, org.id, (await addDomain(actor, org.id, { domain })).id);

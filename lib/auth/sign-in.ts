@@ -59,11 +59,14 @@ export async function signInWithPassword(
   if (!user || !valid || user.disabledAt) {
     metrics.authFailure('password');
     if (user) {
-      await recordAudit(prisma, { kind: 'user', userId: user.id, label: user.email, staffRole: null, ip: input.ip, userAgent: input.userAgent }, {
-        action: 'auth.sign_in_failed',
-        target: { type: 'user', id: user.id },
-        metadata: { reason: user.disabledAt ? 'disabled' : 'wrong_password' },
-      });
+      // In a transaction of its own: the audit chain's lock is transaction-scoped, so a bare statement would not hold it.
+      await prisma.$transaction((tx) =>
+        recordAudit(tx, { kind: 'user', userId: user.id, label: user.email, staffRole: null, ip: input.ip, userAgent: input.userAgent }, {
+          action: 'auth.sign_in_failed',
+          target: { type: 'user', id: user.id },
+          metadata: { reason: user.disabledAt ? 'disabled' : 'wrong_password' },
+        }),
+      );
     }
     return { ok: false, reason: 'invalid' };
   }
@@ -72,11 +75,13 @@ export async function signInWithPassword(
   // password proved right, so the refusal tells nobody without it that the address is a staff account.
   if (await staffPasswordRefused(user)) {
     metrics.authFailure('staff_sso_required');
-    await recordAudit(prisma, { kind: 'user', userId: user.id, label: user.email, staffRole: null, ip: input.ip, userAgent: input.userAgent }, {
-      action: 'auth.sign_in_failed',
-      target: { type: 'user', id: user.id },
-      metadata: { reason: 'staff_sso_required' },
-    });
+    await prisma.$transaction((tx) =>
+      recordAudit(tx, { kind: 'user', userId: user.id, label: user.email, staffRole: null, ip: input.ip, userAgent: input.userAgent }, {
+        action: 'auth.sign_in_failed',
+        target: { type: 'user', id: user.id },
+        metadata: { reason: 'staff_sso_required' },
+      }),
+    );
     return { ok: false, reason: 'staff_sso_required' };
   }
 

@@ -222,6 +222,8 @@ const NOT_READS: Record<string, string> = {
   '@/lib/billing/actions': 'server actions: the tenant sweep calls them',
   '@/lib/billing/checkout#oneClickCheckout': 'a yes/no about the viewer\'s own org (plan, contract, subscription), nothing stored is shown',
   '@/lib/billing/money': 'formatting',
+  '@/lib/auth/mfa#mfaStatus': "the signed-in person's own second-factor state (on or off, codes left): no organization data",
+  '@/lib/licensing/product-env#licenseEnvVar': 'a configuration value (the variable the product reads)',
   '@/lib/features/sales#salesHref': 'builds a link',
   '@/lib/features/sales-href': 'builds a link',
   '@/lib/billing/plans': 'tier labels and order',

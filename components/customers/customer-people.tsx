@@ -10,11 +10,13 @@ import type { ActionResult, ActionState } from '@/lib/action-result';
 
 export type RoleOption = { value: string; label: string; disabled?: boolean };
 export type Invited = { link: string; mailed: boolean; email: string };
-type InviteAction = (state: ActionState<Invited>, formData: FormData) => Promise<ActionResult<Invited>>;
+export type InviteAction = (state: ActionState<Invited>, formData: FormData) => Promise<ActionResult<Invited>>;
 
-const LINK_TERMS = 'It works once, for that address only, and expires in 7 days. Someone new confirms the address with a code we email to it before their account is created.';
+const LINK_TERMS =
+  'It works once, for that address only, and expires in 7 days. Opening it is not enough to join: someone new confirms the address with a code we email to it, and someone with an account signs in as that address.';
 
-function InviteLinkDialog({ invited, onClose }: { invited: Invited | null; onClose: () => void }) {
+/** The invitation link, shown once after inviting or resending (the admin customer page and the portal's team page). */
+export function InviteLinkDialog({ invited, onClose }: { invited: Invited | null; onClose: () => void }) {
   return (
     <SecretRevealDialog
       open={invited !== null}

@@ -1,37 +1,11 @@
 'use client';
 
-import { useActionState, useState } from 'react';
-import { toast } from 'sonner';
+import { useState } from 'react';
 import { SelectField, TextField } from '@/components/forms';
 import { Button } from '@/components/ui/button';
-import { SecretRevealDialog } from '@/components/ui/secret-reveal-dialog';
-import type { ActionState } from '@/lib/action-result';
 import { FormDialog } from '@/components/forms/form-dialog';
-import { changeMemberRoleAction, inviteMemberAction, resendInvitationAction } from './actions';
-
-export type RoleOption = { value: string; label: string; disabled?: boolean };
-
-type Invited = { link: string; mailed: boolean; email: string };
-
-const LINK_TERMS =
-  'It works once, for that address only, and expires in 7 days. Opening it is not enough to join: someone new confirms the address with a code we email to it, and someone with an account signs in as that address.';
-
-function InviteLinkDialog({ invited, onClose }: { invited: Invited | null; onClose: () => void }) {
-  return (
-    <SecretRevealDialog
-      open={invited !== null}
-      onClose={onClose}
-      title={invited?.mailed ? `Invitation sent to ${invited.email}` : 'The invitation email could not be sent'}
-      description={
-        invited?.mailed
-          ? `If the email does not arrive, you may send them this link. ${LINK_TERMS}`
-          : `Send them this link yourself. ${LINK_TERMS}`
-      }
-      values={invited ? [{ label: 'Invitation link', value: invited.link }] : []}
-      acknowledgeLabel="Done"
-    />
-  );
-}
+import { InviteLinkDialog, type Invited, type RoleOption } from '@/components/customers/customer-people';
+import { changeMemberRoleAction, inviteMemberAction } from './actions';
 
 export function InviteMemberButton({ orgId, roles, disabledReason }: { orgId: string; roles: readonly RoleOption[]; disabledReason?: string | null }) {
   const [invited, setInvited] = useState<Invited | null>(null);
@@ -62,27 +36,6 @@ export function InviteMemberButton({ orgId, roles, disabledReason }: { orgId: st
   );
 }
 
-export function ResendInvitationButton({ orgId, invitationId }: { orgId: string; invitationId: string }) {
-  const [invited, setInvited] = useState<Invited | null>(null);
-  const [, dispatch, pending] = useActionState<ActionState<Invited>, FormData>(async (previous, formData) => {
-    const result = await resendInvitationAction(previous, formData);
-    if (result.ok) setInvited(result.data);
-    else toast.error(result.error);
-    return result;
-  }, null);
-  return (
-    <>
-      <form action={dispatch}>
-        <input type="hidden" name="orgId" value={orgId} />
-        <input type="hidden" name="invitationId" value={invitationId} />
-        <Button type="submit" variant="secondary" size="sm" loading={pending}>
-          Resend
-        </Button>
-      </form>
-      <InviteLinkDialog invited={invited} onClose={() => setInvited(null)} />
-    </>
-  );
-}
 
 export function ChangeRoleButton({ orgId, membershipId, name, roleRef, roles }: { orgId: string; membershipId: string; name: string; roleRef: string; roles: readonly RoleOption[] }) {
   return (

@@ -17,8 +17,9 @@ import { BUILTIN_ROLE_KEYS } from '@/lib/rbac/permissions';
 import { nextTier } from '@/lib/features/tiers';
 import { assignableRoles } from '@/lib/roles/roles';
 import { parseTableQuery, type SearchParamsInput } from '@/lib/table/query';
-import { leaveOrgAction, removeMemberAction, revokeInvitationAction } from './actions';
-import { ChangeRoleButton, InviteMemberButton, ResendInvitationButton } from './members-client';
+import { ResendInvitationButton } from '@/components/customers/customer-people';
+import { leaveOrgAction, removeMemberAction, resendInvitationAction, revokeInvitationAction } from './actions';
+import { ChangeRoleButton, InviteMemberButton } from './members-client';
 import { TeamTabs } from './team-tabs';
 
 export const metadata: Metadata = { title: 'Team' };
@@ -183,7 +184,7 @@ export default async function TeamPage({ params, searchParams }: { params: Promi
                   </div>
                   {canInvite ? (
                     <div className="flex gap-2">
-                      <ResendInvitationButton orgId={org.id} invitationId={invitation.id} />
+                      <ResendInvitationButton orgId={org.id} invitationId={invitation.id} email={invitation.email} action={resendInvitationAction} />
                       <ConfirmDialog
                         title={`Withdraw the invitation for ${invitation.email}?`}
                         confirmLabel="Withdraw"

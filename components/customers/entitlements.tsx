@@ -3,13 +3,21 @@
 import { Boxes } from 'lucide-react';
 import Link from 'next/link';
 import { useActionState } from 'react';
-import { Form, SelectField, SubmitButton } from '@/components/forms';
+import { Form, SelectField, SubmitButton, TextField } from '@/components/forms';
+import { FormDialog } from '@/components/forms/form-dialog';
 import { Badge } from '@/components/ui/badge';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { EmptyState } from '@/components/ui/empty-state';
 import type { ActionResult, ActionState } from '@/lib/action-result';
 
-type Repo = { id: string; name: string; description?: string | null; source?: 'plan' | 'manual' };
+type Repo = {
+  id: string;
+  name: string;
+  description?: string | null;
+  source?: 'plan' | 'manual';
+  versions?: { channel: string | null; versionRange: string | null };
+  versionsText?: string;
+};
 type Action = (state: ActionState, formData: FormData) => Promise<ActionResult>;
 
 export type EntitlementsProps = {
@@ -19,10 +27,12 @@ export type EntitlementsProps = {
   canManage: boolean;
   entitleAction: Action;
   unentitleAction: Action;
+  /** Sets which versions of an entitled repository the customer may pull. */
+  versionsAction?: Action;
 };
 
 /** The repositories a customer may pull, with add and remove for staff who manage entitlements. */
-export function Entitlements({ org, entitled, available, canManage, entitleAction, unentitleAction }: EntitlementsProps) {
+export function Entitlements({ org, entitled, available, canManage, entitleAction, unentitleAction, versionsAction }: EntitlementsProps) {
   const [state, dispatch, pending] = useActionState(entitleAction, null);
   const choices = available.filter((repo) => !entitled.some((e) => e.id === repo.id));
   return (
@@ -48,8 +58,28 @@ export function Entitlements({ org, entitled, available, canManage, entitleActio
                   ) : null}
                 </span>
                 {repo.description ? <span className="block truncate text-xs text-muted-foreground">{repo.description}</span> : null}
+                {repo.versionsText ? (
+                  <span className="block truncate text-xs text-muted-foreground" data-testid="entitled-versions">
+                    Versions: {repo.versionsText}
+                  </span>
+                ) : null}
               </span>
               {canManage ? (
+                <span className="flex shrink-0 items-center gap-1">
+                  {versionsAction ? (
+                    <FormDialog
+                      title={`Versions of ${repo.name} ${org.name} may pull`}
+                      description="Leave both empty for every version. With both, a tag must pass both. The gateway applies it at once, to tags, digests and tag lists; the image's Helm chart is not limited."
+                      trigger={{ label: 'Versions', variant: 'ghost', size: 'sm', 'aria-label': `Versions of ${repo.name}` }}
+                      action={versionsAction}
+                      fields={{ orgId: org.id, slug: org.slug, repositoryId: repo.id }}
+                      values={{ channel: repo.versions?.channel ?? '', versionRange: repo.versions?.versionRange ?? '' }}
+                      submitLabel="Save versions"
+                    >
+                      <TextField name="channel" label="Channel" hint='Tag patterns, comma-separated; "*" matches anything. E.g. stable, *-lts' autoComplete="off" />
+                      <TextField name="versionRange" label="Version range" hint="A semver range over tags that name a version. E.g. >=2.0.0 <3, ^2.4 or 2.x" autoComplete="off" />
+                    </FormDialog>
+                  ) : null}
                 <ConfirmDialog
                   title={`Stop ${org.name} pulling ${repo.name}?`}
                   confirmLabel="Remove entitlement"
@@ -59,6 +89,7 @@ export function Entitlements({ org, entitled, available, canManage, entitleActio
                 >
                   Their tokens lose access to this repository at once. Tokens stay valid for their other repositories.
                 </ConfirmDialog>
+                </span>
               ) : null}
             </li>
           ))}

@@ -105,6 +105,7 @@ export const CUSTOMER_AUDIT_FIELDS: Record<string, CustomerAuditFields> = {
   'token.revoke_all': ALL,
   'entitlement.create': ALL,
   'entitlement.delete': ALL,
+  'entitlement.update': ALL,
   // What the tier change added and removed; why (the manual tier's reason may be in it) stays with staff.
   'entitlement.plan_sync': { after: ['tier', 'added', 'removed'] },
   'plan.repositories_update': WITHHELD,

@@ -12,6 +12,8 @@ import { PullEventWriter, pullLogOptionsFromEnv, QUOTA_REFUSAL_REASON, type Pull
 import { PullQuotaGate, type QuotaGateOptions } from './quota';
 import { isDigest, parseGatewayPath, type GatewayRoute } from './routes';
 import { headerValue, readBody, UpstreamClient, UpstreamError } from './upstream';
+import { checkManifest, permittedTags, versionPolicy, type VersionPolicy } from './version-gate';
+import { VersionIndex } from './versions';
 import { settleClientAddress, trustedProxyHops } from '@/lib/net/client-address';
 import { requestTimeoutMs, startDeadline } from '@/lib/net/deadline';
 import { secureApiResponse } from '@/lib/net/security-headers';
@@ -53,6 +55,7 @@ export interface Gateway {
   readonly upstream: UpstreamClient;
   readonly pullLog: PullEventWriter;
   readonly quota: PullQuotaGate;
+  readonly versions: VersionIndex;
   ready(): Promise<boolean>;
 }
 
@@ -75,6 +78,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const limiter = new FailureLimiter(db, options.limits ?? failureLimitsFromEnv());
   const pullLog = new PullEventWriter(db, options.pullLog ?? pullLogOptionsFromEnv());
   const upstream = new UpstreamClient();
+  const versions = new VersionIndex(db, upstream);
   const quota = new PullQuotaGate(db, options.quota);
   const quotaEnabled = options.quota?.enabled ?? process.env.GATEWAY_PULL_QUOTA !== 'off';
   pullLog.quota = quota;
@@ -209,9 +213,18 @@ export function createGateway(options: GatewayOptions): Gateway {
     if (deadline.expired) return;
     deadline.clear();
     try {
+      // Version limits and perpetual fallback: null for almost every customer, and then no work at all.
+      const policy = route.kind === 'blob' ? null : versionPolicy(token, route.name);
+      if (policy && route.kind === 'manifest') {
+        const refusal = await checkManifest(versions, repo, policy, route.reference, token.orgSlug);
+        if (refusal) {
+          record(ctx, route, { outcome: 'denied', reason: refusal.reason });
+          return sendRegistryError(res, 403, 'DENIED', refusal.message, { head });
+        }
+      }
       if (route.kind === 'manifest') await proxyManifest(ctx, route, repo);
       else if (route.kind === 'blob') await proxyBlob(ctx, route, repo);
-      else await proxyTags(ctx, route, repo, url.search.slice(1));
+      else await proxyTags(ctx, route, repo, url.search.slice(1), policy);
     } catch (error) {
       const upstreamError = error instanceof UpstreamError;
       if (!upstreamError) log.error({ err: errorMessage(error), repository: repo.name }, 'gateway request failed');
@@ -348,7 +361,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     await pipeline(response, ctx.res);
   }
 
-  async function proxyTags(ctx: RequestContext, route: Extract<GatewayRoute, { kind: 'tags' }>, repo: UpstreamRepository, query: string) {
+  async function proxyTags(ctx: RequestContext, route: Extract<GatewayRoute, { kind: 'tags' }>, repo: UpstreamRepository, query: string, policy: VersionPolicy | null) {
     const params = new URLSearchParams(query);
     const forwarded = new URLSearchParams();
     for (const key of ['n', 'last']) if (params.has(key)) forwarded.set(key, params.get(key)!);
@@ -372,7 +385,8 @@ export function createGateway(options: GatewayOptions): Gateway {
         ctx.res.setHeader('Link', `</v2/${route.name}/tags/list?${nextParams.toString()}>; rel="next"`);
       }
     }
-    sendJson(ctx.res, 200, { name: route.name, tags: body.tags ?? [] }, ctx.head);
+    const tags = body.tags ?? [];
+    sendJson(ctx.res, 200, { name: route.name, tags: policy ? await permittedTags(versions, repo, policy, tags) : tags }, ctx.head);
   }
 
   return {
@@ -394,6 +408,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     upstream,
     pullLog,
     quota,
+    versions,
   };
 }
 

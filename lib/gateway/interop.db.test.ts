@@ -5,12 +5,13 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prisma } from '@/lib/db/client';
 import { sealUpstreamSecret } from '@/lib/registry/upstream-credential';
-import { createRepository } from '@/lib/registry/repositories';
+import { announceRegistryChange } from '@/lib/registry/credentials';
+import { createRepository, entitle, setVersionRule } from '@/lib/registry/repositories';
 import { mintToken, revokeToken } from '@/lib/registry/tokens';
 import { renderInstructions } from '@/lib/instructions/instructions';
 import { getPullStats } from '@/lib/stats/pull-stats';
 import { createOrg, createStaff, uniqueSlug } from '@/lib/testing/factories';
-import { ALL_MANIFEST_TYPES, buildFixtureImages, buildHelmChart, DOCKER_MANIFEST, HELM_CHART_LAYER, HELM_CONFIG, OCI_INDEX, OCI_MANIFEST, pushArtifact, type FixtureImages } from '@/lib/testing/oci-fixtures';
+import { ALL_MANIFEST_TYPES, buildFixtureImages, buildHelmChart, buildVersionedImages, DOCKER_MANIFEST, HELM_CHART_LAYER, HELM_CONFIG, OCI_INDEX, OCI_MANIFEST, pushArtifact, type FixtureImages } from '@/lib/testing/oci-fixtures';
 import { ensureRegistryTools, startDistribution, startDockerd, tempDir, type RunningDocker, type RunningProcess } from '@/lib/testing/registry-tools';
 import { startTokenServer, type TokenServer } from '@/lib/testing/token-server';
 import { startGatewayServer } from './serve';
@@ -261,6 +262,84 @@ describe.skipIf(!tools.ok)(title, () => {
     expect(refused).toContain(`denied: ${rival.org.slug} is not entitled to ${chartName}`);
     expect(chart.kind).toBe('chart');
   });
+
+  it('enforces version and channel entitlements and perpetual fallback on tags, digests and tag lists, as skopeo, podman and docker print', async () => {
+    // Five versions upstream, dated by their image configs; 2.1.0 is multi-arch and `stable` points to it.
+    const versioned = buildVersionedImages(tempDir('versioned'), prefix, {
+      '1.9.0': { created: '2026-01-10T00:00:00Z' },
+      '2.0.0': { created: '2026-03-01T00:00:00Z' },
+      '2.1.0': { created: '2026-06-01T00:00:00Z', multi: true },
+      '3.0.0': { created: '2026-09-01T00:00:00Z' },
+    });
+    const creds = `${UPSTREAM_USER}:${UPSTREAM_PASSWORD}`;
+    const copy = (tag: string, target = tag) =>
+      exec('skopeo', ['copy', '--quiet', '--all', '--dest-creds', creds, '--dest-tls-verify=false', `oci:${versioned.dir}:${tag}`, `docker://127.0.0.1:5101/vendor/versioned:${target}`]);
+    for (const tag of ['1.9.0', '2.0.0', '2.1.0', '3.0.0']) await copy(tag);
+    await copy('2.1.0', 'stable');
+    const { actor } = await createStaff('staff-admin');
+    const name = `${prefix}/versioned`;
+    const repository = await createRepository(actor, { name, upstreamUrl: basicRegistry.url, upstreamRepository: 'vendor/versioned', upstreamUsername: UPSTREAM_USER, upstreamSecret: UPSTREAM_PASSWORD, defaultTag: '3.0.0' });
+    const org = await createOrg();
+    await entitle(actor, org.id, repository.id, { versionRange: '>=2.0.0 <3' });
+    const minted = await mintToken(actor, { orgId: org.id, name: 'versions', repositoryIds: [repository.id] });
+    const login = `${org.slug}:${minted.token}`;
+    const inspect = (ref: string) => skopeo(['inspect', '--raw', '--creds', login, `docker://${gw}/${ref}`]).then(() => 'pulled', (e: { stderr: string }) => e.stderr);
+    const listTags = async () => (JSON.parse((await skopeo(['list-tags', '--creds', login, `docker://${gw}/${name}`])).stdout) as { Tags: string[] }).Tags.sort();
+    const base = ['--root', path.join(podmanRoot, 'root'), '--runroot', path.join(podmanRoot, 'run'), '--storage-driver', 'vfs', '--events-backend', 'none', '--cgroup-manager', 'cgroupfs'];
+    const podmanPull = (ref: string) => exec('podman', [...base, 'pull', '--tls-verify=false', '--creds', login, `${gw}/${ref}`], { timeout: 120_000 }).then(() => 'pulled', (e: { stderr: string }) => e.stderr);
+    const [user, password] = login.split(':') as [string, string];
+    docker.rememberLogin(gw, user, password);
+    const dockerPull = async (ref: string) => {
+      const pulled = await docker.docker(['pull', `${gw}/${ref}`]);
+      return pulled.code === 0 ? 'pulled' : pulled.stderr;
+    };
+
+    // A semver range: by tag, by digest, in the tag list; the multi-arch pull fetches its platform manifest by digest.
+    const outside = `${name}:3.0.0 is outside ${org.slug}'s entitlement (versions >=2.0.0 <3); pull a version it includes, or ask your vendor`;
+    expect(await inspect(`${name}:2.0.0`)).toBe('pulled');
+    expect(await inspect(`${name}:3.0.0`)).toContain(`denied: ${outside}`);
+    expect(await dockerPull(`${name}:3.0.0`)).toContain(outside);
+    expect(await podmanPull(`${name}:3.0.0`)).toContain(outside);
+    expect(await dockerPull(`${name}:2.1.0`)).toBe('pulled');
+    expect(await podmanPull(`${name}:2.1.0`)).toBe('pulled');
+    expect(await inspect(`${name}@${versioned.images['2.0.0']!.digest}`)).toBe('pulled');
+    expect(await inspect(`${name}@${versioned.images['3.0.0']!.digest}`)).toContain(`${name}@${versioned.images['3.0.0']!.digest} is not a version ${org.slug} may pull`);
+    expect(await listTags()).toEqual(['2.0.0', '2.1.0']);
+
+    // A channel: `stable` and what it points to (by digest), nothing else.
+    await setVersionRule(actor, org.id, repository.id, { channel: 'stable' });
+    expect(await listTags()).toEqual(['stable']);
+    expect(await inspect(`${name}:stable`)).toBe('pulled');
+    expect(await inspect(`${name}@${versioned.images['2.1.0']!.digest}`)).toBe('pulled');
+    expect(await inspect(`${name}:2.1.0`)).toContain(`${name}:2.1.0 is outside ${org.slug}'s entitlement (channel stable)`);
+
+    // Perpetual fallback: the license expired on 2026-07-01; what was published before stays pullable, 3.0.0 is refused with the renewal path.
+    await setVersionRule(actor, org.id, repository.id, {});
+    await prisma.$transaction(async (tx) => {
+      await tx.organization.update({ where: { id: org.id }, data: { licenseExpiresAt: new Date('2026-07-01T00:00:00Z') } });
+      await announceRegistryChange(tx, { kind: 'org', orgId: org.id });
+    });
+    const expired = `${name}:3.0.0 was published on 2026-09-01, after ${org.slug}'s license expired on 2026-07-01; versions published until then remain available; renew at `;
+    await expect.poll(() => inspect(`${name}:3.0.0`), { timeout: 5_000 }).toContain(`denied: ${expired}`);
+    expect(await dockerPull(`${name}:3.0.0`)).toContain(expired);
+    expect(await podmanPull(`${name}:3.0.0`)).toContain(expired);
+    expect(await inspect(`${name}@${versioned.images['3.0.0']!.digest}`)).toContain(`was published on 2026-09-01, after ${org.slug}'s license expired`);
+    expect(await dockerPull(`${name}:1.9.0`)).toBe('pulled');
+    expect(await inspect(`${name}:stable`)).toBe('pulled');
+    expect(await listTags()).toEqual(['1.9.0', '2.0.0', '2.1.0', 'stable']);
+
+    // The instructions name a version the customer may pull (the default, 3.0.0, no longer) and say why.
+    const instructions = await renderInstructions(prisma, org.id, { token: minted.token });
+    expect(instructions.versions).toMatchObject({ text: 'versions published before 2026-07-01', tag: '2.1.0' });
+    expect(instructions.markdown).toContain('Your license expired on 2026-07-01');
+    expect(instructions.markdown).toContain(`${name}:2.1.0`);
+    expect(instructions.markdown).not.toContain(`${name}:3.0.0`);
+
+    // Each refusal is in the statistics with its reason.
+    await gateway.gateway.pullLog.flush();
+    const reasons = (await prisma.pullEvent.findMany({ where: { orgId: org.id, outcome: 'denied' }, select: { reason: true } })).map((e) => e.reason);
+    expect(new Set(reasons)).toEqual(new Set(['version not entitled', 'published after license expiry']));
+  }, 600_000);
 
   it('refuses pushes as unsupported', async () => {
     const pushed = await exec('skopeo', ['copy', '--quiet', '--dest-creds', `${customer.slug}:${token}`, '--dest-tls-verify=false', `oci:${fixtures.dir}:v1`, `docker://${gw}/${names.app}:pushed`]).then(

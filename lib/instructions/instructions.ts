@@ -6,6 +6,7 @@ import { prisma, type Db } from '@/lib/db/client';
 import { NotFoundError, ValidationError } from '@/lib/errors';
 import { markOnboardingItem } from '@/lib/onboarding/items';
 import { isWellFormedToken } from '@/lib/registry/token-format';
+import { allowedVersions, licenseExpired, type AllowedVersions } from '@/lib/registry/versions';
 import { authorizeOrg } from '@/lib/rbac/authorize';
 import { instructionValues, renderTemplate, toMarkdown, TOKEN_PLACEHOLDER, type RenderedSection } from './render';
 import { instructionSettings, loadTemplates } from './templates';
@@ -22,6 +23,8 @@ export type RenderedInstructions = {
   repository: { id: string; name: string } | null;
   /** Repositories the customer may pull, to choose from. */
   repositories: { id: string; name: string }[];
+  /** Which versions of the chosen repository the customer may run (version limits, perpetual fallback). */
+  versions: Pick<AllowedVersions, 'text' | 'tag' | 'expiredAt'> | null;
   tokenIncluded: boolean;
   sections: RenderedSection[];
   markdown: string;
@@ -42,24 +45,34 @@ export async function renderInstructions(db: Db, orgId: string, options: RenderI
     db.entitlement.findMany({
       where: { orgId },
       orderBy: { repository: { name: 'asc' } },
-      select: { repository: { select: { id: true, name: true, defaultTag: true, chart: { select: { name: true, defaultTag: true } } } } },
+      select: {
+        channel: true,
+        versionRange: true,
+        repository: { select: { id: true, name: true, defaultTag: true, chart: { select: { id: true, name: true, defaultTag: true } } } },
+      },
     }),
     loadTemplates(db),
     instructionSettings(db),
   ]);
   const repositories = entitled.map((row) => row.repository);
-  const repository = options.repositoryId ? repositories.find((r) => r.id === options.repositoryId) : repositories[0];
+  const chosen = options.repositoryId ? entitled.find((row) => row.repository.id === options.repositoryId) : entitled[0];
+  const repository = chosen?.repository;
   if (options.repositoryId && !repository) throw ValidationError.field('repositoryId', `${org.name} is not entitled to that repository.`);
 
+  // Name a version the customer may pull: the default, unless a version limit or an expired license rules it out.
+  const expiredAt = licenseExpired(org.licenseExpiresAt);
+  const versions = chosen ? await allowedVersions(db, chosen.repository, { channel: chosen.channel, versionRange: chosen.versionRange }, expiredAt) : null;
+  const chart = repository?.chart ? { ...repository.chart, defaultTag: (await allowedVersions(db, repository.chart, null, expiredAt)).tag ?? 'VERSION' } : null;
   const values = instructionValues({
     customer: org,
-    repository: repository ?? null,
+    repository: repository ? { ...repository, defaultTag: versions?.tag ?? 'VERSION', chart } : null,
     registryHost: registryHost(),
     token: options.token,
     vendorContact: settings.vendorContact,
   });
   // The Helm step only where the customer can pull a chart: the image's own, which comes with it.
-  const sections = templates.filter((template) => template.key !== 'helm' || repository?.chart).map((template) => ({ key: template.key, title: renderTemplate(template.title, values), body: renderTemplate(template.body, values) }));
+  const sections: RenderedSection[] = templates.filter((template) => template.key !== 'helm' || repository?.chart).map((template) => ({ key: template.key, title: renderTemplate(template.title, values), body: renderTemplate(template.body, values) }));
+  if (versions && (versions.expiredAt || versions.text !== 'all versions')) sections.unshift(versionsSection(repository!.name, versions));
   const intro = options.token
     ? `For ${org.name}. These instructions contain your registry token: keep them private.`
     : `For ${org.name}. Replace \`${TOKEN_PLACEHOLDER}\` with the registry token you were given.`;
@@ -67,11 +80,24 @@ export async function renderInstructions(db: Db, orgId: string, options: RenderI
     customer: { id: org.id, name: org.name, slug: org.slug },
     repository: repository ? { id: repository.id, name: repository.name } : null,
     repositories: repositories.map(({ id, name }) => ({ id, name })),
+    versions: versions ? { text: versions.text, tag: versions.tag, expiredAt: versions.expiredAt } : null,
     tokenIncluded: !!options.token,
     sections,
     markdown: toMarkdown(`Install ${repository?.name ?? 'the enterprise edition'}`, intro, sections),
     filename: `install-${org.slug}.md`,
   };
+}
+
+/** Said before the steps when the customer may not run every version. */
+function versionsSection(repository: string, versions: AllowedVersions): RenderedSection {
+  const lines = [`Your subscription lets you pull ${repository}: ${versions.text}. The registry refuses other versions, by tag and by digest.`];
+  if (versions.expiredAt) {
+    lines.push(
+      `Your license expired on ${versions.expiredAt.toISOString().slice(0, 10)}. The versions published before then stay available (perpetual fallback); renew your subscription to pull newer ones.`,
+    );
+  }
+  lines.push(versions.tag ? `These instructions install \`${versions.tag}\`.` : 'No version you may pull has been published yet: ask your vendor which to install, and use it where these instructions say `VERSION`.');
+  return { key: 'versions', title: 'Versions you may run', body: lines.join('\n\n') };
 }
 
 /** For viewing (staff, or a member allowed to view instructions). */

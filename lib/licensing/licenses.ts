@@ -9,6 +9,7 @@ import { decideFeature, type OverrideState } from '@/lib/features/decide';
 import { currentLicense, effectiveLimits, loadFlags } from '@/lib/features/entitlements';
 import { isLimitKey, LIMIT_KEYS, TIER_KEYS, TIERS, tierLabel, tierOf, tierRank, type Limits, type Tier } from '@/lib/features/tiers';
 import { assertStaffPermission, authorizeOrg, hasStaffPermission } from '@/lib/rbac/authorize';
+import { announceRegistryChange } from '@/lib/registry/credentials';
 import { getSetting } from '@/lib/settings';
 import { canonicalClaimsJson, seconds, type LicenseClaims } from './claims';
 import { LICENSE_TYPE, signCompact } from './jws';
@@ -186,7 +187,10 @@ async function validateExtraFeatures(db: Db, features: string[]) {
 /** Points the org's recorded expiry at its current license. */
 async function syncOrgExpiry(tx: Db, orgId: string, now: Date) {
   const current = await currentLicense(tx, orgId, now);
-  if (current) await tx.organization.update({ where: { id: orgId }, data: { licenseExpiresAt: current.expiresAt } });
+  if (!current) return;
+  await tx.organization.update({ where: { id: orgId }, data: { licenseExpiresAt: current.expiresAt } });
+  // The gateway's perpetual fallback reads the expiry: its cached credentials must follow.
+  await announceRegistryChange(tx, { kind: 'org', orgId });
 }
 
 interface Resolved {

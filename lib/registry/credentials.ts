@@ -1,6 +1,7 @@
 import { keyedHash } from '@/lib/crypto/keyed-hash';
 import type { Sql } from '@/lib/db/sql';
 import { isWellFormedToken } from './token-format';
+import type { VersionRule } from './version-rule';
 
 /**
  * What the registry gateway asks of the token store, in raw SQL only (see
@@ -25,6 +26,10 @@ export interface VerifiedToken {
   orgSlug: string;
   /** Repositories the token may pull now: its scopes that the customer is still entitled to. */
   repositories: string[];
+  /** Version limits by repository name, only for entitlements that have one (lib/registry/version-rule.ts). */
+  versionRules: Record<string, VersionRule>;
+  /** When the customer's license expires (organizations.license_expires_at, kept at the current license's expiry); null: no expiry. Past it, perpetual fallback applies. */
+  licenseExpiresAt: Date | null;
   expiresAt: Date;
 }
 
@@ -42,10 +47,24 @@ export async function verifyRegistryCredentials(
 ): Promise<{ ok: true; token: VerifiedToken } | { ok: false; reason: VerifyFailure; tokenId?: string; orgId?: string }> {
   if (!isWellFormedToken(token)) return { ok: false, reason: 'malformed' };
   const rows = await db.$queryRaw<
-    { id: string; org_id: string; slug: string; status: string; expires_at: Date; revoked_at: Date | null; repositories: string[] }[]
+    {
+      id: string;
+      org_id: string;
+      slug: string;
+      status: string;
+      expires_at: Date;
+      revoked_at: Date | null;
+      repositories: string[];
+      rules: Record<string, { channel: string | null; range: string | null }> | null;
+      license_expires_at: Date | null;
+    }[]
   >`
     SELECT t.id, t.org_id, o.slug, o.status, t.expires_at, t.revoked_at,
-           coalesce(array_agg(r.name ORDER BY r.name) FILTER (WHERE r.name IS NOT NULL), '{}') AS repositories
+           coalesce(array_agg(r.name ORDER BY r.name) FILTER (WHERE r.name IS NOT NULL), '{}') AS repositories,
+           -- Version limits bind the entitled repository itself; its chart follows only the license's fallback.
+           jsonb_object_agg(r.name, jsonb_build_object('channel', e.channel, 'range', e.version_range))
+             FILTER (WHERE r.id = e.repository_id AND (e.channel IS NOT NULL OR e.version_range IS NOT NULL)) AS rules,
+           o.license_expires_at
     FROM registry_tokens t
     JOIN organizations o ON o.id = t.org_id
     LEFT JOIN registry_token_scopes s ON s.token_id = t.id
@@ -60,5 +79,10 @@ export async function verifyRegistryCredentials(
   if (row.revoked_at) return { ok: false, reason: 'revoked', ...ids };
   if (row.expires_at <= now) return { ok: false, reason: 'expired', ...ids };
   if (row.status !== 'active') return { ok: false, reason: 'inactive', ...ids };
-  return { ok: true, token: { tokenId: row.id, orgId: row.org_id, orgSlug: row.slug, repositories: row.repositories, expiresAt: row.expires_at } };
+  const versionRules: Record<string, VersionRule> = {};
+  for (const [name, rule] of Object.entries(row.rules ?? {})) versionRules[name] = { channel: rule.channel, versionRange: rule.range };
+  return {
+    ok: true,
+    token: { tokenId: row.id, orgId: row.org_id, orgSlug: row.slug, repositories: row.repositories, versionRules, licenseExpiresAt: row.license_expires_at, expiresAt: row.expires_at },
+  };
 }

@@ -7,6 +7,7 @@ import { NAME_PATTERN, TAG_PATTERN } from '@/lib/gateway/routes';
 import { assertStaffPermission, authorizeOrg } from '@/lib/rbac/authorize';
 import { announceRegistryChange } from './credentials';
 import { sealUpstreamSecret } from './upstream-credential';
+import { describeRule, parseVersionRule, type RuleInput, type VersionRule } from './version-rule';
 
 /**
  * The repositories the gateway serves (a name customers pull, mapped to an
@@ -236,31 +237,60 @@ export async function resolveRepository(db: Db, nameOrId: string) {
 
 // ───────────────────────────── entitlements ─────────────────────────────────
 
-/** Lets a customer pull a repository (tokens may then be scoped to it). */
-export async function entitle(actor: Actor, orgId: string, repositoryId: string) {
+/**
+ * Lets a customer pull a repository (tokens may then be scoped to it). With
+ * `versions`, also sets which versions (see setVersionRule), in the same
+ * transaction; without, an existing limit stays.
+ */
+export async function entitle(actor: Actor, orgId: string, repositoryId: string, versions?: RuleInput) {
+  const rule = versions ? checkedRule(versions) : undefined;
   return prisma.$transaction(async (tx) => {
     const { org } = await authorizeOrg(tx, actor, { id: orgId }, { staff: 'entitlements.manage' });
     const repository = await tx.repository.findUnique({ where: { id: repositoryId }, select: { id: true, name: true, image: { select: { name: true } } } });
     if (!repository) throw new NotFoundError('Repository not found');
     if (repository.image) throw ValidationError.field('repositoryId', `${repository.name} is the Helm chart of ${repository.image.name}: entitle the image and the chart comes with it.`);
     const existing = await tx.entitlement.findUnique({ where: { orgId_repositoryId: { orgId: org.id, repositoryId } } });
+    const key = { orgId_repositoryId: { orgId: org.id, repositoryId } };
+    let created = false;
     if (existing?.source === 'plan') {
       // Granted by hand now: a later tier change leaves it alone.
-      await tx.entitlement.update({ where: { orgId_repositoryId: { orgId: org.id, repositoryId } }, data: { source: 'manual' } });
+      await tx.entitlement.update({ where: key, data: { source: 'manual' } });
       await recordAudit(tx, actor, { action: 'entitlement.create', target: { type: 'repository', id: repository.id }, orgId: org.id, before: { source: 'plan' }, after: { repository: repository.name, source: 'manual' } });
-      return { org, repository, created: false };
+    } else if (!existing) {
+      await tx.entitlement.create({ data: { orgId: org.id, repositoryId, source: 'manual', ...rule } });
+      await announceRegistryChange(tx, { kind: 'org', orgId: org.id });
+      await recordAudit(tx, actor, {
+        action: 'entitlement.create',
+        target: { type: 'repository', id: repository.id },
+        orgId: org.id,
+        after: { repository: repository.name, ...(rule ? { versions: describeRule(rule) } : {}) },
+      });
+      created = true;
     }
-    if (existing) return { org, repository, created: false };
-    await tx.entitlement.create({ data: { orgId: org.id, repositoryId, source: 'manual' } });
-    await announceRegistryChange(tx, { kind: 'org', orgId: org.id });
-    await recordAudit(tx, actor, {
-      action: 'entitlement.create',
-      target: { type: 'repository', id: repository.id },
-      orgId: org.id,
-      after: { repository: repository.name },
-    });
-    return { org, repository, created: true };
+    const versionsChanged = existing && rule ? await changeVersionRule(tx, actor, org.id, { id: repository.id, name: repository.name }, existing, rule) : false;
+    const versionsNow: VersionRule = rule ?? { channel: existing?.channel ?? null, versionRange: existing?.versionRange ?? null };
+    return { org, repository, created, versions: versionsNow, versionsChanged };
   });
+}
+
+function checkedRule(input: RuleInput): VersionRule {
+  const parsed = parseVersionRule(input);
+  if (!parsed.ok) throw ValidationError.field(parsed.field, parsed.message);
+  return parsed.rule;
+}
+
+async function changeVersionRule(tx: Db, actor: Actor, orgId: string, repository: { id: string; name: string }, existing: VersionRule, rule: VersionRule): Promise<boolean> {
+  if (existing.channel === rule.channel && existing.versionRange === rule.versionRange) return false;
+  await tx.entitlement.update({ where: { orgId_repositoryId: { orgId, repositoryId: repository.id } }, data: rule });
+  await announceRegistryChange(tx, { kind: 'org', orgId });
+  await recordAudit(tx, actor, {
+    action: 'entitlement.update',
+    target: { type: 'repository', id: repository.id },
+    orgId,
+    before: { repository: repository.name, versions: describeRule(existing) },
+    after: { repository: repository.name, versions: describeRule(rule) },
+  });
+  return true;
 }
 
 /** Takes a repository away; tokens scoped to it stop reaching it at once (verification joins entitlements). */
@@ -284,12 +314,41 @@ export async function unentitle(actor: Actor, orgId: string, repositoryId: strin
   });
 }
 
+/**
+ * Limits which versions of an entitled repository the customer may pull (a
+ * channel of tag patterns and/or a semver range; both empty: all versions).
+ * The gateway applies it at once; its chart follows only the license's fallback.
+ */
+export async function setVersionRule(actor: Actor, orgId: string, repositoryId: string, input: RuleInput) {
+  const rule = checkedRule(input);
+  return prisma.$transaction(async (tx) => {
+    const { org } = await authorizeOrg(tx, actor, { id: orgId }, { staff: 'entitlements.manage' });
+    const existing = await tx.entitlement.findUnique({
+      where: { orgId_repositoryId: { orgId: org.id, repositoryId } },
+      select: { channel: true, versionRange: true, repository: { select: { name: true } } },
+    });
+    if (!existing) throw new NotFoundError(`${org.name} is not entitled to that repository: entitle it first.`);
+    const repository = { id: repositoryId, name: existing.repository.name };
+    const changed = await changeVersionRule(tx, actor, org.id, repository, existing, rule);
+    return { org, repository, rule, changed };
+  });
+}
+
 export async function listEntitlements(actor: Actor, orgId: string) {
   await authorizeOrg(prisma, actor, { id: orgId }, { staff: 'customers.view', org: 'instructions.view' });
   const rows = await prisma.entitlement.findMany({
     where: { orgId },
     orderBy: { repository: { name: 'asc' } },
-    select: { createdAt: true, source: true, repository: { select: { id: true, name: true, description: true, defaultTag: true, chart: { select: { name: true, defaultTag: true } } } } },
+    select: {
+      createdAt: true,
+      source: true,
+      channel: true,
+      versionRange: true,
+      repository: { select: { id: true, name: true, description: true, defaultTag: true, chart: { select: { name: true, defaultTag: true } } } },
+    },
   });
-  return rows.map((row) => ({ ...row.repository, entitledAt: row.createdAt, source: row.source === 'plan' ? ('plan' as const) : ('manual' as const) }));
+  return rows.map((row) => {
+    const versions: VersionRule = { channel: row.channel, versionRange: row.versionRange };
+    return { ...row.repository, entitledAt: row.createdAt, source: row.source === 'plan' ? ('plan' as const) : ('manual' as const), versions, versionsText: describeRule(versions) };
+  });
 }

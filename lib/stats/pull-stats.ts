@@ -3,6 +3,7 @@ import type { Actor } from '@/lib/auth/actor';
 import { Prisma, prisma } from '@/lib/db/client';
 import { ValidationError } from '@/lib/errors';
 import { assertStaffPermission, authorizeOrg } from '@/lib/rbac/authorize';
+import { entitledVersions } from '@/lib/registry/versions';
 
 /**
  * Pull statistics, read from the daily rollup (pull_daily) so they stay fast
@@ -57,6 +58,8 @@ export interface PullStats {
   topTags: { repository: string; reference: string; pulls: number; customers: number }[];
   adoption: { orgId: string; name: string; slug: string; repository: string; reference: string; pulls: number; lastPullAt: Date }[];
   neverPulled: { orgId: string; name: string; slug: string; createdAt: Date }[];
+  /** For one customer: per entitled repository, the versions it may run (version limits, perpetual fallback). */
+  allowedVersions: { repository: string; versions: string }[];
   recentDenials: {
     id: string;
     occurredAt: Date;
@@ -144,6 +147,7 @@ export async function getPullStats(actor: Actor, query: PullStatsQuery = {}, now
     }),
   ]);
 
+  const allowed = org ? await entitledVersions(prisma, org.id, now) : [];
   const orgNames = new Map(
     (await prisma.organization.findMany({ where: { id: { in: [...new Set(recentDenials.map((d) => d.orgId).filter((id): id is string => !!id))] } }, select: { id: true, name: true } })).map((o) => [o.id, o.name]),
   );
@@ -152,6 +156,7 @@ export async function getPullStats(actor: Actor, query: PullStatsQuery = {}, now
   return {
     range: { from, to, days: range.days },
     org,
+    allowedVersions: allowed,
     totals: {
       pulls: n(total?.pulls),
       successfulRequests: n(total?.successful),

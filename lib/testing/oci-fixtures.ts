@@ -66,12 +66,13 @@ class Layout {
     return { mediaType, digest, size: buffer.length };
   }
 
-  image(arch: string, text: string): Descriptor {
+  image(arch: string, text: string, created?: string): Descriptor {
     const tar = tarFiles({ 'hello.txt': `${text}\n` });
     const layer = this.blob('application/vnd.oci.image.layer.v1.tar+gzip', gzipSync(tar, { level: 9 }));
     const config = this.blob(
       'application/vnd.oci.image.config.v1+json',
       JSON.stringify({
+        ...(created ? { created } : {}),
         architecture: arch,
         os: 'linux',
         config: { Cmd: ['/hello.txt'] },
@@ -113,6 +114,23 @@ export function buildFixtureImages(dir: string, label = 'portcullis'): FixtureIm
   const multi = layout.index([amd64, arm64]);
   layout.write({ v1: single, multi });
   return { dir, single, multi };
+}
+
+/**
+ * One image per version, each with its config's `created` date (what the
+ * gateway's perpetual fallback dates a version by); `multi` versions are
+ * multi-arch indexes. Tags are the version strings.
+ */
+export function buildVersionedImages(dir: string, label: string, versions: Record<string, { created: string; multi?: boolean }>): { dir: string; images: Record<string, Descriptor> } {
+  const layout = new Layout(dir);
+  const images: Record<string, Descriptor> = {};
+  for (const [tag, { created, multi }] of Object.entries(versions)) {
+    images[tag] = multi
+      ? layout.index([layout.image('amd64', `${label} ${tag} on amd64`, created), layout.image('arm64', `${label} ${tag} on arm64`, created)])
+      : layout.image('amd64', `${label} ${tag}`, created);
+  }
+  layout.write(images);
+  return { dir, images };
 }
 
 export const HELM_CONFIG = 'application/vnd.cncf.helm.config.v1+json';

@@ -8,6 +8,7 @@ import { createInvitation } from '@/lib/members/invitations';
 import { getChecklist, setOnboardingItem } from '@/lib/onboarding/checklist';
 import { isOnboardingKey, ONBOARDING_KEYS } from '@/lib/onboarding/items';
 import { entitle, listEntitlements, resolveRepository, unentitle } from '@/lib/registry/repositories';
+import { describeRule } from '@/lib/registry/version-rule';
 import { ValidationError } from '@/lib/errors';
 import { cliContext } from '../context';
 import type { RegisterCommand } from '.';
@@ -120,7 +121,7 @@ export const registerCustomers: RegisterCommand = (program, kit) => {
       out.print(`Contact: ${customer.contactEmail}`);
       out.print(`License expires: ${customer.licenseExpiresAt?.toISOString().slice(0, 10) ?? '-'}`);
       out.print(`Namespace: ${customer.namespace ?? '-'}   Kubernetes: ${customer.kubernetesVersion ?? '-'}   Product: ${customer.productVersion ?? '-'}`);
-      out.print(`Repositories: ${repositories.map((r) => r.name).join(', ') || '(none)'}`);
+      out.print(`Repositories: ${repositories.map((r) => (r.versions.channel || r.versions.versionRange ? `${r.name} (${r.versionsText})` : r.name)).join(', ') || '(none)'}`);
       out.print(`Active tokens: ${customer.counts.activeTokens}`);
       out.print('Onboarding:');
       for (const item of checklist) out.print(`  [${item.doneAt ? 'x' : ' '}] ${item.key}${item.doneAt ? ` (${item.doneBy}, ${item.doneAt.toISOString()})` : ''}`);
@@ -128,15 +129,23 @@ export const registerCustomers: RegisterCommand = (program, kit) => {
 
   customers
     .command('entitle')
-    .description('let a customer pull a repository')
+    .description('let a customer pull a repository, optionally only some of its versions')
     .argument('<customer>', 'slug or exact name')
     .argument('<repo>', 'repository name, e.g. acme/product-enterprise')
-    .action(async (ref: string, repo: string) => {
+    .option('--channel <patterns>', 'only tags matching these patterns ("*" matches anything), comma-separated, e.g. "stable, *-lts"')
+    .option('--versions <range>', 'only tags naming a version in this semver range, e.g. ">=2.0.0 <3"')
+    .option('--all-versions', 'remove any version limit')
+    .action(async (ref: string, repo: string, options: { channel?: string; versions?: string; allVersions?: boolean }) => {
       const { actor } = await cliContext();
       const org = await resolveCustomer(prisma, ref);
       const repository = await resolveRepository(prisma, repo);
-      const result = await entitle(actor, org.id, repository.id);
-      kit.output(false).print(result.created ? `${org.name} can now pull ${repository.name}` : `${org.name} could already pull ${repository.name}`);
+      const limiting = options.channel !== undefined || options.versions !== undefined;
+      if (limiting && options.allVersions) throw new ValidationError('Use --all-versions alone, or --channel/--versions without it.');
+      const versions = limiting || options.allVersions ? { channel: options.channel ?? null, versionRange: options.versions ?? null } : undefined;
+      const result = await entitle(actor, org.id, repository.id, versions);
+      const out = kit.output(false);
+      out.print(result.created ? `${org.name} can now pull ${repository.name}` : `${org.name} could already pull ${repository.name}`);
+      if (versions) out.print(`Versions ${org.name} may pull: ${describeRule(result.versions)}${result.created || result.versionsChanged ? '' : ' (unchanged)'}`);
     });
 
   customers

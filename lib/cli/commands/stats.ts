@@ -49,6 +49,7 @@ function printStats(out: Output, stats: PullStats) {
   out.print(`Errors:            ${stats.totals.errors}`);
   if (!stats.org) out.print(`Customers pulling: ${stats.totals.customersPulling}`);
   out.print(`Last pull:         ${stats.totals.lastPullAt?.toISOString() ?? 'never'}`);
+  if (stats.org) for (const row of stats.allowedVersions) out.print(`May run:           ${row.repository}: ${row.versions}`);
   const section = (title: string) => {
     out.print();
     out.print(`${title}:`);

@@ -131,6 +131,7 @@ const CASES: Record<string, Case> = {
   [`${CUSTOMERS}/actions.ts#setCustomerQuotasAction`]: { kind: 'action', fields: (w) => ({ orgId: w.org.id, slug: w.org.slug, pulls_per_month: '2000', warningPercent: '90', reason: 'contract 7' }) },
   [`${CUSTOMERS}/actions.ts#entitleAction`]: { kind: 'action', fields: (w) => ({ orgId: w.org.id, slug: w.org.slug, repositoryId: w.spareRepository.id }) },
   [`${CUSTOMERS}/actions.ts#unentitleAction`]: { kind: 'action', fields: (w) => ({ orgId: w.org.id, slug: w.org.slug, repositoryId: w.repository.id }) },
+  [`${CUSTOMERS}/actions.ts#entitlementVersionsAction`]: { kind: 'action', fields: (w) => ({ orgId: w.org.id, slug: w.org.slug, repositoryId: w.repository.id, versionRange: '>=1.0.0' }) },
   [`${CUSTOMERS}/actions.ts#mintTokenAction`]: {
     kind: 'action',
     fields: (w) => ({ orgId: w.org.id, slug: w.org.slug, name: 'ci', repositoryIds: [w.repository.id], expiresInDays: '30' }),

@@ -14,7 +14,8 @@ import { tokenReveal, type MintedToken } from '@/lib/customers/token-reveal';
 import { createInvitation, invitationRefSchema, inviteSchema, resendInvitation, revokeInvitation } from '@/lib/members/invitations';
 import { setOnboardingItem } from '@/lib/onboarding/checklist';
 import { customerUserSchema, deactivateCustomerUser, reactivateCustomerUser } from '@/lib/staff/customer-users';
-import { entitle, unentitle } from '@/lib/registry/repositories';
+import { entitle, setVersionRule, unentitle } from '@/lib/registry/repositories';
+import { describeRule } from '@/lib/registry/version-rule';
 import { mintToken, revokeAllTokens, revokeToken, rotateToken } from '@/lib/registry/tokens';
 
 const customerPath = (slug: string) => `/admin/customers/${encodeURIComponent(slug)}`;
@@ -49,6 +50,16 @@ export const entitleAction = staffAction('entitlements.manage', orgIdSchema.exte
   revalidatePath(customerPath(slug), 'layout');
   return { message: created ? `Entitled to ${repository.name}.` : `Already entitled to ${repository.name}.` };
 });
+
+export const entitlementVersionsAction = staffAction(
+  'entitlements.manage',
+  orgIdSchema.extend({ repositoryId: z.string().min(1), channel: z.string().max(2000).optional(), versionRange: z.string().max(2000).optional() }),
+  async ({ orgId, slug, repositoryId, channel, versionRange }, actor) => {
+    const { repository, rule, changed } = await setVersionRule(actor, orgId, repositoryId, { channel, versionRange });
+    revalidatePath(customerPath(slug), 'layout');
+    return { message: changed ? `${repository.name}: ${describeRule(rule)}.` : `${repository.name} already allowed ${describeRule(rule)}.` };
+  },
+);
 
 export const unentitleAction = staffAction('entitlements.manage', orgIdSchema.extend({ repositoryId: z.string().min(1) }), async ({ orgId, slug, repositoryId }, actor) => {
   const { repository } = await unentitle(actor, orgId, repositoryId);

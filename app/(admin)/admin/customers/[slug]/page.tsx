@@ -16,7 +16,7 @@ import { ONBOARDING_ITEMS } from '@/lib/onboarding/items';
 import { hasStaffPermission } from '@/lib/rbac/authorize';
 import { listEntitlements, listRepositories } from '@/lib/registry/repositories';
 import { manualTierAction } from '../../billing/actions';
-import { deactivateCustomerAction, entitleAction, reactivateCustomerAction, setCustomerQuotasAction, unentitleAction } from '../actions';
+import { deactivateCustomerAction, entitleAction, entitlementVersionsAction, reactivateCustomerAction, setCustomerQuotasAction, unentitleAction } from '../actions';
 import { loadCustomer } from './load';
 import { CustomerPeople } from './people';
 
@@ -148,6 +148,7 @@ export default async function CustomerOverview({ params }: { params: Promise<{ s
               canManage={canManageEntitlements}
               entitleAction={entitleAction}
               unentitleAction={unentitleAction}
+              versionsAction={entitlementVersionsAction}
             />
           </CardContent>
         </Card>

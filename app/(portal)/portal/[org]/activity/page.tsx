@@ -62,7 +62,16 @@ export default async function ActivityPage({ params, searchParams }: { params: P
             />
             <TableCard
               title="Versions"
-              description="Tags and digests your clusters pulled."
+              description={
+                <>
+                  Tags and digests your clusters pulled.
+                  {stats.allowedVersions.map((row) => (
+                    <span key={row.repository} className="block" data-testid="allowed-versions">
+                      You may run <span className="font-mono text-xs">{row.repository}</span>: {row.versions}.
+                    </span>
+                  ))}
+                </>
+              }
               caption="Versions pulled"
               empty="No pulls in this period"
               rows={stats.adoption}

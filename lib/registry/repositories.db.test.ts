@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { prisma } from '@/lib/db/client';
 import { ForbiddenError, NotFoundError } from '@/lib/errors';
 import { createMember, createOrg, createStaff, uniqueSlug } from '@/lib/testing/factories';
-import { createRepository, deleteRepository, entitle, getRepository, listEntitlements, listRepositories, resolveRepository, unentitle, updateRepository } from './repositories';
+import { createRepository, deleteRepository, entitle, getRepository, listEntitlements, listRepositories, resolveRepository, setVersionRule, unentitle, updateRepository } from './repositories';
 import { verifyRegistryCredentials } from './credentials';
 import { mintToken } from './tokens';
 import { openUpstreamSecret } from './upstream-credential';
@@ -116,6 +116,42 @@ describe('entitlements', () => {
     expect(await verifyRegistryCredentials(prisma, org.slug, token)).toMatchObject({ ok: true, token: { repositories: [] } });
     await expect(unentitle(support.actor, org.id, repository.id)).rejects.toBeInstanceOf(NotFoundError);
     expect(await prisma.auditEvent.count({ where: { action: 'entitlement.delete', orgId: org.id } })).toBe(1);
+  });
+
+  it('limits versions: validated before anything is written, audited, carried to the gateway, and only by staff who manage entitlements', async () => {
+    const { actor } = await createStaff('staff-admin');
+    const { actor: billing } = await createStaff('staff-billing');
+    const image = await createRepository(actor, { name: `vendor/${uniqueSlug('ver')}`, upstreamUrl: 'https://ghcr.io', defaultTag: '2.0.0' });
+    const org = await createOrg();
+    const audits = () => prisma.auditEvent.count({ where: { orgId: org.id } });
+
+    // Bad input: a clear error naming the field, and neither the entitlement nor an audit event.
+    await expect(entitle(actor, org.id, image.id, { versionRange: 'the newest' })).rejects.toMatchObject({ fieldErrors: { versionRange: [expect.stringContaining('not a semver range')] } });
+    expect(await prisma.entitlement.count({ where: { orgId: org.id } })).toBe(0);
+    expect(await audits()).toBe(0);
+
+    const created = await entitle(actor, org.id, image.id, { channel: 'stable, *-lts' });
+    expect(created).toMatchObject({ created: true, versions: { channel: 'stable, *-lts', versionRange: null } });
+    expect(await listEntitlements(actor, org.id)).toEqual([expect.objectContaining({ name: image.name, versionsText: 'channel stable, *-lts' })]);
+    const { token } = await mintToken(actor, { orgId: org.id, name: 'v', repositoryIds: [image.id] });
+    const verified = await verifyRegistryCredentials(prisma, org.slug, token);
+    expect(verified.ok && verified.token.versionRules).toEqual({ [image.name]: { channel: 'stable, *-lts', versionRange: null } });
+
+    await expect(setVersionRule(actor, org.id, image.id, { channel: 'a b' })).rejects.toMatchObject({ fieldErrors: { channel: [expect.stringContaining('not a tag pattern')] } });
+    await expect(setVersionRule(billing, org.id, image.id, { versionRange: '^2' })).rejects.toBeInstanceOf(ForbiddenError);
+    const before = await audits();
+    expect(await setVersionRule(actor, org.id, image.id, { versionRange: '^2' })).toMatchObject({ changed: true, rule: { channel: null, versionRange: '^2' } });
+    expect(await setVersionRule(actor, org.id, image.id, { versionRange: '^2' })).toMatchObject({ changed: false });
+    expect(await audits()).toBe(before + 1);
+    const event = await prisma.auditEvent.findFirstOrThrow({ where: { orgId: org.id, action: 'entitlement.update' } });
+    expect(event).toMatchObject({ before: { repository: image.name, versions: 'channel stable, *-lts' }, after: { repository: image.name, versions: 'versions ^2' } });
+    const again = await verifyRegistryCredentials(prisma, org.slug, token);
+    expect(again.ok && again.token.versionRules).toEqual({ [image.name]: { channel: null, versionRange: '^2' } });
+
+    // Back to every version: the gateway sees no rule at all.
+    await setVersionRule(actor, org.id, image.id, {});
+    const open = await verifyRegistryCredentials(prisma, org.slug, token);
+    expect(open.ok && open.token.versionRules).toEqual({});
   });
 
   it('is for staff only; customers and unknown ids get nothing', async () => {

@@ -45,7 +45,7 @@ const MAX_BUFFER = 100_000;
 export interface PullLogOptions {
   flushIntervalMs?: number;
   batchSize?: number;
-  /** How long mailing one quota notice may take (default 60 s). */
+  /** How long mailing one quota notice may take (default 30 s). */
   quotaMailDeadlineMs?: number;
 }
 
@@ -180,7 +180,7 @@ export class PullEventWriter {
     for (const [key, at] of this.lastCounted) if (at < cutoff) this.lastCounted.delete(key);
   }
 
-  /** Stops the timer and writes what is left (retrying briefly if the database is away). */
+  /** Stops the timer and writes what is left (retrying briefly if the database is away); quota mail gets what is left of the deadline. */
   async close(deadlineMs = 10_000): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
@@ -198,7 +198,13 @@ export class PullEventWriter {
       }
     }
     this.closed = true;
-    await this.mailSettled();
+    let timer: NodeJS.Timeout | undefined;
+    const late = await Promise.race([
+      this.mailSettled().then(() => false),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), Math.max(0, deadline - Date.now())))),
+    ]);
+    clearTimeout(timer);
+    if (late) log.error({ notices: this.mailing.size }, 'quota mail abandoned at shutdown');
   }
 }
 

@@ -242,4 +242,28 @@ describe('pull quota mail', () => {
     expect(await prisma.pullEvent.count({ where: { orgId: org.id } })).toBe(3);
     for (const email of [...seeded.customers, ...seeded.staff]) expect(logged()).not.toContain(email);
   });
+
+  it('shutdown waits for quota mail no longer than its own deadline', async () => {
+    const billing = await createStaff('staff-billing');
+    const org = await createOrg({ tier: 'community' });
+    await setCustomerQuotas(billing.actor, { orgId: org.id, pulls_per_month: '4', reason: 'quota mail test' });
+    const errors = vi.spyOn(log, 'error');
+    const sockets = new Set<Socket>();
+    const silent: Server = createServer((socket) => void sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as { port: number };
+    setMailTransport(smtpTransport(`smtp://127.0.0.1:${port}?ignoreTLS=true`, { timeoutMs: 60_000 }));
+    const a = replica(60_000);
+    try {
+      refuse(a.writer, org.id);
+      const started = Date.now();
+      await a.writer.close(1_000);
+      expect(Date.now() - started).toBeLessThan(4_000);
+      expect(await prisma.pullEvent.count({ where: { orgId: org.id } })).toBe(1);
+      expect((errors.mock.calls as unknown as [unknown, string][]).some(([, message]) => message === 'quota mail abandoned at shutdown')).toBe(true);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
 });

@@ -31,7 +31,7 @@ export interface QuotaNotice {
 
 export const ORG_NOTICE_PERMISSIONS: readonly OrgPermission[] = ['billing.view', 'billing.manage'];
 export const STAFF_NOTICE_PERMISSION: StaffPermission = 'billing.manage';
-export const DEFAULT_QUOTA_MAIL_DEADLINE_MS = 60_000;
+export const DEFAULT_QUOTA_MAIL_DEADLINE_MS = 30_000;
 
 const orgNoticeRoles = Object.entries(BUILTIN_ROLES)
   .filter(([, role]) => role.permissions.some((p: OrgPermission) => ORG_NOTICE_PERMISSIONS.includes(p)))

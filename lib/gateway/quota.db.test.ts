@@ -108,7 +108,7 @@ describe('monthly pull quota at the gateway', () => {
     await mail.waitFor((m) => m.to.includes(billing.user.email) && about('Pull quota warning')(m));
     await mail.waitFor((m) => m.to.includes(org.contactEmail) && about('has used')(m));
     await mail.waitFor((m) => m.to.includes(org.contactEmail) && about('new pulls are refused')(m));
-    expect(mail.messages.filter((m) => m.to.includes(billing.user.email))).toHaveLength(2);
+    expect(mail.messages.filter((m) => m.to.includes(billing.user.email) && m.text.includes(org.slug))).toHaveLength(2);
 
     // The count is in PostgreSQL: a restarted gateway and a second replica both refuse.
     await a.stop();

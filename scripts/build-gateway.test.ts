@@ -21,5 +21,7 @@ describe('npm run gateway', () => {
     // Raw SQL through pg only (lib/db/sql.ts): Prisma's query compiler would cost ~50 MB per replica.
     expect(source).toMatch(/from ["']pg["']/);
     expect(source).not.toMatch(/["']@prisma\/|lib\/db\/generated/);
+    // SMTP is loaded on the first quota mail, not at start-up (lib/mail/smtp.ts).
+    expect(source).not.toMatch(/from ["']nodemailer["']/);
   });
 });

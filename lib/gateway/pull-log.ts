@@ -5,6 +5,7 @@ import { recordAudit } from '@/lib/audit/record';
 import { systemActor } from '@/lib/auth/actor';
 import { monthStart } from '@/lib/features/usage';
 import { markOnboardingItem } from '@/lib/onboarding/items';
+import { sendQuotaNotice, type QuotaNotice } from './quota-notices';
 
 /**
  * Pull events are written off the request path: requests append to an
@@ -12,7 +13,8 @@ import { markOnboardingItem } from '@/lib/onboarding/items';
  * transaction that inserts the events, adds them to the daily rollup and
  * records the tokens' last use. A flush that fails (database down) keeps its
  * events for the next try; `close()` flushes what is left, so a clean stop
- * loses nothing.
+ * loses nothing. The month's quota warning and first refusal, claimed in that
+ * transaction, are mailed once it has committed (lib/gateway/quota-notices.ts).
  */
 export type PullOutcome = 'success' | 'unauthorized' | 'denied' | 'not_found' | 'rate_limited' | 'upstream_error';
 
@@ -43,6 +45,8 @@ const MAX_BUFFER = 100_000;
 export interface PullLogOptions {
   flushIntervalMs?: number;
   batchSize?: number;
+  /** How long mailing one quota notice may take (default 30 s). */
+  quotaMailDeadlineMs?: number;
 }
 
 /** The reason recorded on a manifest refused past the monthly quota (lib/gateway/quota.ts). */
@@ -68,6 +72,7 @@ export class PullEventWriter {
   private firstPullTicked = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
+  private mailing = new Set<Promise<void>>();
   private closed = false;
   dropped = 0;
 
@@ -142,8 +147,9 @@ export class PullEventWriter {
     const uses = [...this.tokenUse.entries()];
     this.tokenUse.clear();
     const firstPulls = [...new Set(batch.filter((e) => e.counted && e.orgId && !this.firstPullTicked.has(e.orgId)).map((e) => e.orgId!))];
+    let notices: QuotaNotice[];
     try {
-      await writeBatch(this.db, batch, uses, firstPulls, this.quota);
+      notices = await writeBatch(this.db, batch, uses, firstPulls, this.quota);
       for (const orgId of firstPulls) this.firstPullTicked.add(orgId);
       if (this.firstPullTicked.size > 100_000) this.firstPullTicked.clear();
       this.pruneDedup();
@@ -154,6 +160,18 @@ export class PullEventWriter {
       if (!this.closed) log.warn({ err: error instanceof Error ? error.message : error, pending: this.queue.length }, 'pull events not written yet; retrying');
       throw error;
     }
+    for (const notice of notices) this.mail(notice);
+  }
+
+  /** After the commit, off the flush: the flush (and the gateway's requests) never wait for SMTP. */
+  private mail(notice: QuotaNotice): void {
+    const sending = sendQuotaNotice(this.db, notice, { deadlineMs: this.options.quotaMailDeadlineMs }).finally(() => this.mailing.delete(sending));
+    this.mailing.add(sending);
+  }
+
+  /** Resolves when the quota mail started so far has been sent or given up (each has a deadline). */
+  async mailSettled(): Promise<void> {
+    while (this.mailing.size) await Promise.all([...this.mailing]);
   }
 
   private pruneDedup(): void {
@@ -162,7 +180,7 @@ export class PullEventWriter {
     for (const [key, at] of this.lastCounted) if (at < cutoff) this.lastCounted.delete(key);
   }
 
-  /** Stops the timer and writes what is left (retrying briefly if the database is away). */
+  /** Stops the timer and writes what is left (retrying briefly if the database is away); quota mail gets what is left of the deadline. */
   async close(deadlineMs = 10_000): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
@@ -174,17 +192,25 @@ export class PullEventWriter {
         if (Date.now() > deadline) {
           this.closed = true;
           log.error({ err: error instanceof Error ? error.message : error, lost: this.queue.length }, 'pull events lost at shutdown: database unreachable');
-          return;
+          break;
         }
         await new Promise((r) => setTimeout(r, 200));
       }
     }
     this.closed = true;
+    let timer: NodeJS.Timeout | undefined;
+    const late = await Promise.race([
+      this.mailSettled().then(() => false),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), Math.max(0, deadline - Date.now())))),
+    ]);
+    clearTimeout(timer);
+    if (late) log.error({ notices: this.mailing.size }, 'quota mail abandoned at shutdown');
   }
 }
 
-async function writeBatch(db: SqlDatabase, batch: QueuedEvent[], uses: [string, { at: Date; ip: string | null }][], firstPulls: string[], quota: QuotaHooks | null = null): Promise<void> {
-  await db.$transaction(async (tx) => {
+async function writeBatch(db: SqlDatabase, batch: QueuedEvent[], uses: [string, { at: Date; ip: string | null }][], firstPulls: string[], quota: QuotaHooks | null = null): Promise<QuotaNotice[]> {
+  return db.$transaction(async (tx) => {
+    let notices: QuotaNotice[] = [];
     // Onboarding: the customer's first successful pull ticks itself, with the events that show it.
     if (firstPulls.length) {
       const existing = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM organizations WHERE id = ANY(${firstPulls}::text[])`;
@@ -203,7 +229,7 @@ async function writeBatch(db: SqlDatabase, batch: QueuedEvent[], uses: [string, 
           ${batch.map((e) => e.reason ?? null)}::text[], ${batch.map((e) => e.counted)}::boolean[], ${batch.map((e) => e.clientIp ?? null)}::text[],
           ${batch.map((e) => e.userAgent ?? null)}::text[])`;
       await addToRollup(tx, batch);
-      await addToQuota(tx, batch, quota);
+      notices = await addToQuota(tx, batch, quota);
     }
     if (uses.length) {
       await tx.$executeRaw`
@@ -211,6 +237,7 @@ async function writeBatch(db: SqlDatabase, batch: QueuedEvent[], uses: [string, 
         FROM unnest(${uses.map(([id]) => id)}::text[], ${uses.map(([, use]) => sqlTimestamp(use.at))}::timestamp[], ${uses.map(([, use]) => use.ip)}::text[]) AS v(id, at, ip)
         WHERE t.id = v.id AND (t.last_used_at IS NULL OR t.last_used_at < v.at)`;
     }
+    return notices;
   });
 }
 
@@ -264,8 +291,10 @@ async function addToRollup(tx: Sql, batch: QueuedEvent[]): Promise<void> {
  * check reads). Crossing the warning threshold, and the first refusal of a
  * month, are audited once per month (customer-visible, so admins see them in
  * their audit log and SIEM stream; staff in theirs), whichever replica gets there first.
+ * Returns what this transaction claimed, to be mailed once it commits.
  */
-async function addToQuota(tx: Sql, batch: QueuedEvent[], quota: QuotaHooks | null): Promise<void> {
+async function addToQuota(tx: Sql, batch: QueuedEvent[], quota: QuotaHooks | null): Promise<QuotaNotice[]> {
+  const notices: QuotaNotice[] = [];
   const counts = new Map<string, { orgId: string; month: string; pulls: number }>();
   const refusals = new Map<string, { orgId: string; month: string }>();
   for (const e of batch) {
@@ -301,6 +330,7 @@ async function addToQuota(tx: Sql, batch: QueuedEvent[], quota: QuotaHooks | nul
         orgId: row.org_id,
         metadata: { used: row.pulls, limit: known.limit, threshold: known.threshold, month: utcDay(row.month).slice(0, 7) },
       });
+      notices.push({ kind: 'warning', orgId: row.org_id, month: utcDay(row.month), used: row.pulls });
     }
   }
   for (const refusal of refusals.values()) {
@@ -316,5 +346,7 @@ async function addToQuota(tx: Sql, batch: QueuedEvent[], quota: QuotaHooks | nul
       orgId: refusal.orgId,
       metadata: { used: claimed[0]!.pulls, limit: quota?.cached(refusal.orgId)?.limit ?? null, month: refusal.month.slice(0, 7) },
     });
+    notices.push({ kind: 'refused', orgId: refusal.orgId, month: refusal.month, used: claimed[0]!.pulls });
   }
+  return notices;
 }

@@ -8,13 +8,15 @@ import { setCustomerQuotas } from '@/lib/features/customer-quotas';
 import { mintToken } from '@/lib/registry/tokens';
 import { createOrg, createStaff, uniqueSlug } from '@/lib/testing/factories';
 import { startGatewayProcess } from '@/lib/testing/gateway-process';
+import { startMailSink, type MailSink } from '@/lib/testing/mail-sink';
 import type { RunningProcess } from '@/lib/testing/registry-tools';
 
 /**
  * The monthly pull quota through the real gateway process (ports 5160-5133)
  * in front of a small upstream that serves a distinct manifest per tag: the
  * count is kept in PostgreSQL (it survives a restart and a second replica
- * sees it), admins and staff are warned once at the threshold, and past the
+ * sees it), admins and staff are warned once at the threshold (audited and
+ * mailed by the gateway process through a real SMTP listener), and past the
  * limit and its grace a manifest is refused with TOOMANYREQUESTS and a
  * message that skopeo prints in full. Staff raising the limit lets pulls
  * through again at once.
@@ -40,20 +42,25 @@ function upstreamServer() {
   });
 }
 
-const gatewayEnv = { PULL_EVENTS_FLUSH_MS: '100', GATEWAY_QUOTA_TTL_MS: '300', PUBLIC_URL: 'https://portal.vendor.test' };
+const baseEnv = { PULL_EVENTS_FLUSH_MS: '100', GATEWAY_QUOTA_TTL_MS: '300', PUBLIC_URL: 'https://portal.vendor.test' };
 
 describe('monthly pull quota at the gateway', () => {
   let upstream: Server;
   let a: RunningProcess | undefined;
   let b: RunningProcess | undefined;
+  let mail: MailSink;
+  let gatewayEnv: Record<string, string>;
 
   beforeAll(async () => {
     upstream = upstreamServer();
     await new Promise<void>((resolve) => upstream.listen(5160, '127.0.0.1', resolve));
+    mail = await startMailSink();
+    gatewayEnv = { ...baseEnv, SMTP_URL: mail.url };
   });
   afterAll(async () => {
     await Promise.all([a?.stop(), b?.stop()]);
     await new Promise((resolve) => upstream.close(resolve));
+    await mail.close();
   });
 
   it('warns once at the threshold, refuses past limit + grace with a readable TOOMANYREQUESTS, survives a restart, and follows staff at once', async () => {
@@ -96,6 +103,12 @@ describe('monthly pull quota at the gateway', () => {
     const warning = (await prisma.auditEvent.findFirst({ where: { orgId: org.id, action: 'quota.pull_warning' } }))?.metadata as { used: number; limit: number; threshold: number };
     expect(warning).toMatchObject({ limit: 4, threshold: 0.5 });
     expect(warning.used).toBeGreaterThanOrEqual(2);
+    // Mailed by the gateway process: billing staff, and (with no members yet) the customer's contact address.
+    const about = (kind: string) => (m: { text: string; subject: string }) => m.text.includes(org.slug) && m.subject.includes(kind);
+    await mail.waitFor((m) => m.to.includes(billing.user.email) && about('Pull quota warning')(m));
+    await mail.waitFor((m) => m.to.includes(org.contactEmail) && about('has used')(m));
+    await mail.waitFor((m) => m.to.includes(org.contactEmail) && about('new pulls are refused')(m));
+    expect(mail.messages.filter((m) => m.to.includes(billing.user.email) && m.text.includes(org.slug))).toHaveLength(2);
 
     // The count is in PostgreSQL: a restarted gateway and a second replica both refuse.
     await a.stop();

@@ -96,11 +96,15 @@ function validPercent(value: unknown): number | null {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 1000 ? value : null;
 }
 
+/** Where a customer past its quota goes: the next plan's checkout on the billing page, or its usage page on the top plan. */
+export function quotaUpgradeUrl(quota: Pick<PullQuota, 'slug' | 'tier'>): string {
+  const next = (Object.values(TIERS) as (typeof TIERS)[Tier][]).find((candidate) => candidate.rank > TIERS[quota.tier].rank);
+  return next ? `${publicUrl()}/portal/${quota.slug}/billing?upgrade=${next.key}` : `${publicUrl()}/portal/${quota.slug}/usage`;
+}
+
 /** The text docker, podman and skopeo print (`toomanyrequests: <this>`). */
 export function quotaMessage(quota: Pick<PullQuota, 'limit' | 'slug' | 'tier'>): string {
-  const next = (Object.values(TIERS) as (typeof TIERS)[Tier][]).find((candidate) => candidate.rank > TIERS[quota.tier].rank);
-  const upgrade = next ? `${publicUrl()}/portal/${quota.slug}/billing?upgrade=${next.key}` : `${publicUrl()}/portal/${quota.slug}/usage`;
-  return `monthly pull quota of ${quota.limit} reached for ${quota.slug}; upgrade at ${upgrade}`;
+  return `monthly pull quota of ${quota.limit} reached for ${quota.slug}; upgrade at ${quotaUpgradeUrl(quota)}`;
 }
 
 export interface QuotaGateOptions {

@@ -2,6 +2,7 @@ import { auditSuite } from '@/lib/audit/audit.bench';
 import { customersListSuite, tokenVerificationSuite } from '@/lib/customers/bench-suites';
 import { gatewaySuite } from '@/lib/gateway/bench';
 import { gatewayQuotaSuite } from '@/lib/gateway/quota-bench';
+import { gatewayVersionsSuite } from '@/lib/gateway/versions-bench';
 import { licensingSuite } from '@/lib/licensing/bench';
 import { statsSuite } from '@/lib/stats/bench';
 import type { Suite } from './harness';
@@ -10,6 +11,7 @@ import type { Suite } from './harness';
 export const SUITES: Suite[] = [
   gatewaySuite,
   gatewayQuotaSuite,
+  gatewayVersionsSuite,
   statsSuite,
   licensingSuite,
   auditSuite,

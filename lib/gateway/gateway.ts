@@ -91,11 +91,15 @@ export function createGateway(options: GatewayOptions): Gateway {
       if (change.kind === 'org') quota.forget(change.orgId);
       else if (change.kind === 'unknown') quota.clear();
       // Learned upstream schemes and bearer tokens may belong to the old credential.
-      if (change.kind === 'unknown' || change.kind === 'repository') upstream.reset();
+      if (change.kind === 'unknown' || change.kind === 'repository') {
+        upstream.reset();
+        versions.clear();
+      }
     },
     onReset: () => {
       caches.clear();
       quota.clear();
+      versions.clear();
     },
   });
   listener.start();

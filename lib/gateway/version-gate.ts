@@ -29,11 +29,19 @@ export function versionPolicy(token: Pick<VerifiedToken, 'versionRules' | 'licen
 
 export type VersionRefusal = { reason: 'version not entitled' | 'published after license expiry'; message: string };
 
-/** Why a manifest may not be pulled, or null when it may. */
+/**
+ * Why a manifest may not be pulled, or null when it may. Decided on what this
+ * replica remembers; a refusal only on what the database and upstream say now.
+ */
 export async function checkManifest(index: VersionIndex, repo: UpstreamRepository, policy: VersionPolicy, reference: string, customer: string): Promise<VersionRefusal | null> {
+  const remembered = await decide(index, repo, policy, reference, customer, false);
+  return remembered && decide(index, repo, policy, reference, customer, true);
+}
+
+async function decide(index: VersionIndex, repo: UpstreamRepository, policy: VersionPolicy, reference: string, customer: string, fresh: boolean): Promise<VersionRefusal | null> {
   const { rule, expiredAt } = policy;
   if (isDigest(reference)) {
-    const tags = await index.tagsFor(repo, reference);
+    const tags = await index.tagsFor(repo, reference, fresh);
     const permitted = tags.filter((v) => tagAllowed(rule, v.tag));
     if (permitted.some((v) => !expiredAt || v.publishedAt <= expiredAt)) return null;
     if (permitted.length && expiredAt) return fallbackRefusal(repo.name, `@${reference}`, customer, expiredAt, permitted[0]!);
@@ -46,7 +54,7 @@ export async function checkManifest(index: VersionIndex, repo: UpstreamRepositor
     return { reason: 'version not entitled', message: `${repo.name}:${reference} is outside ${customer}'s entitlement (${describeRule(rule)}); pull a version it includes, or ask your vendor` };
   }
   // Dated under fallback; and recorded, so the platform manifests the client asks for next by digest are known.
-  const version = await index.resolveTag(repo, reference);
+  const version = await index.resolveTag(repo, reference, fresh);
   if (version && expiredAt && version.publishedAt > expiredAt) return fallbackRefusal(repo.name, `:${reference}`, customer, expiredAt, version);
   return null;
 }

@@ -14,7 +14,8 @@ import { VersionIndex } from './versions';
  * upstream written here (dates and moves a real registry does not make on
  * demand): annotations first, then the image config, then first sight; dates
  * a reproducible build stamps (1970) are not believed; a tag that moves is
- * dated anew; a digest no tag explains re-reads the tags at most once per 30 s.
+ * dated anew (after the 30 s a replica remembers it); a digest no tag explains
+ * re-reads the tags at most once per 30 s.
  */
 type Image = { manifest: string; digest: string; config: string; configDigest: string };
 
@@ -80,12 +81,16 @@ describe('version index', () => {
     expect(await index.resolveTag(repo, 'nope')).toBeNull();
   });
 
-  it('knows a known tag from one HEAD, and dates a tag that moved anew', async () => {
+  it('remembers a tag for a while; another replica knows it from one HEAD; a tag that moved is dated anew', async () => {
     requests.length = 0;
     expect((await index.resolveTag(repo, '1.1.0'))?.digest).toBe(tags.get('1.1.0')!.digest);
+    expect(requests).toEqual([]);
+    const replica = new VersionIndex(prisma, new UpstreamClient());
+    expect((await replica.resolveTag(repo, '1.1.0'))?.digest).toBe(tags.get('1.1.0')!.digest);
     expect(requests).toEqual(['HEAD /v2/vendor/app/manifests/1.1.0']);
     tags.set('1.1.0', image('2026-05-05T00:00:00Z'));
-    expect((await index.resolveTag(repo, '1.1.0'))?.publishedAt.toISOString()).toBe('2026-05-05T00:00:00.000Z');
+    replica.clear();
+    expect((await replica.resolveTag(repo, '1.1.0'))?.publishedAt.toISOString()).toBe('2026-05-05T00:00:00.000Z');
   });
 
   it('traces a digest to its tags, re-reading the tag list at most once per interval when none is known', async () => {

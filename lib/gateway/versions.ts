@@ -33,6 +33,9 @@ const EARLIEST_BELIEVED = Date.UTC(2000, 0, 1);
 /** A full re-read of a repository's tags (on a digest no known tag explains) at most this often. */
 const REFRESH_INTERVAL_MS = 30_000;
 const MAX_TAGS = 2_000;
+/** What a tag points to, and the tags a digest traces to, are remembered this long per replica (a moved tag is seen at most this late). */
+const MEMO_TTL_MS = 30_000;
+const MEMO_MAX = 10_000;
 const CONCURRENCY = 4;
 
 export interface KnownVersion {
@@ -51,6 +54,8 @@ export class VersionIndex {
   private refreshed = new Map<string, number>();
   private refreshing = new Map<string, Promise<void>>();
   private learning = new Map<string, Promise<KnownVersion | null>>();
+  private tagMemo = new Map<string, { version: KnownVersion; until: number }>();
+  private digestMemo = new Map<string, { versions: KnownVersion[]; until: number }>();
 
   constructor(
     private readonly db: Sql,
@@ -60,8 +65,18 @@ export class VersionIndex {
   /**
    * What `tag` points to now upstream (one HEAD), with its publication date;
    * learned (and recorded) when the tag is new or has moved. null: no such tag.
+   * Remembered for 30 s unless `fresh` (the gate asks afresh before it refuses).
    */
-  async resolveTag(repo: UpstreamRepository, tag: string): Promise<KnownVersion | null> {
+  async resolveTag(repo: UpstreamRepository, tag: string, fresh = false): Promise<KnownVersion | null> {
+    const key = `${repo.id}\u0000${tag}`;
+    const memo = this.tagMemo.get(key);
+    if (!fresh && memo && memo.until > Date.now()) return memo.version;
+    const version = await this.resolveTagUpstream(repo, tag);
+    if (version) remember(this.tagMemo, key, { version, until: Date.now() + MEMO_TTL_MS });
+    return version;
+  }
+
+  private async resolveTagUpstream(repo: UpstreamRepository, tag: string): Promise<KnownVersion | null> {
     const head = await this.upstream.request(repo, { method: 'HEAD', path: `manifests/${tag}`, headers: { accept: MANIFEST_ACCEPT }, redirects: 'follow' });
     head.resume();
     if (head.statusCode === 404) return null;
@@ -74,12 +89,28 @@ export class VersionIndex {
     return this.learn(repo, tag);
   }
 
-  /** The known tags that point to `digest` (directly or as a platform manifest of an index); re-reads the repository's tags once when none do. */
-  async tagsFor(repo: UpstreamRepository, digest: string): Promise<KnownVersion[]> {
-    const known = await this.lookup(repo.id, digest);
-    if (known.length) return known;
-    await this.refresh(repo);
-    return this.lookup(repo.id, digest);
+  /**
+   * The known tags that point to `digest` (directly or as a platform manifest of an index); re-reads the
+   * repository's tags once when none do. Remembered for 30 s unless `fresh` (the set may have grown since).
+   */
+  async tagsFor(repo: UpstreamRepository, digest: string, fresh = false): Promise<KnownVersion[]> {
+    const key = `${repo.id}\u0000${digest}`;
+    const memo = this.digestMemo.get(key);
+    if (!fresh && memo && memo.until > Date.now()) return memo.versions;
+    let known = await this.lookup(repo.id, digest);
+    if (!known.length) {
+      await this.refresh(repo);
+      known = await this.lookup(repo.id, digest);
+    }
+    if (known.length) remember(this.digestMemo, key, { versions: known, until: Date.now() + MEMO_TTL_MS });
+    return known;
+  }
+
+  /** A repository's upstream settings changed (or changes were missed): forget what was remembered. */
+  clear(): void {
+    this.tagMemo.clear();
+    this.digestMemo.clear();
+    this.refreshed.clear();
   }
 
   /** Publication dates for these tags, learning those not yet known (for filtering tags/list). Tags that vanished upstream are left out. */
@@ -215,6 +246,11 @@ interface Manifest {
   manifests?: { digest?: string; platform?: { os?: string } }[];
   config?: { digest?: string; mediaType?: string; size?: number };
   created?: string;
+}
+
+function remember<T>(memo: Map<string, T>, key: string, value: T): void {
+  if (memo.size >= MEMO_MAX) memo.clear();
+  memo.set(key, value);
 }
 
 function believable(value: unknown): Date | null {

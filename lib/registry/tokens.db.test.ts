@@ -37,7 +37,7 @@ describe('minting', () => {
     const verified = await verifyRegistryCredentials(prisma, org.slug, token);
     expect(verified).toEqual({
       ok: true,
-      token: { tokenId: record.id, orgId: org.id, orgSlug: org.slug, repositories: [repository.name], expiresAt: record.expiresAt },
+      token: { tokenId: record.id, orgId: org.id, orgSlug: org.slug, repositories: [repository.name], versionRules: {}, licenseExpiresAt: null, expiresAt: record.expiresAt },
     });
     expect(await verifyRegistryCredentials(prisma, 'someone-else', token)).toMatchObject({ ok: false, reason: 'wrong_user' });
     expect(await verifyRegistryCredentials(prisma, org.slug, 'pcr_not-a-token')).toEqual({ ok: false, reason: 'malformed' });

@@ -75,6 +75,34 @@ test.describe('onboarding a customer', () => {
     }
   });
 
+  test('staff limit the versions a customer may pull, and its instructions say so', async ({ page }) => {
+    const slug = `versioned-${randomUUID().slice(0, 6)}`;
+    await page.goto('/admin/customers/new');
+    await page.getByLabel(/^Name/).fill('Versioned Inc');
+    await page.getByLabel('Slug').fill(slug);
+    await page.getByLabel('Contact email').fill('ops@versioned.test');
+    await page.getByRole('button', { name: 'Create customer' }).click();
+    await expect(page).toHaveURL(new RegExp(`/admin/customers/${slug}$`));
+    await page.getByLabel('Entitle to').selectOption({ label: 'vendor/product-enterprise' });
+    await page.getByRole('button', { name: 'Entitle', exact: true }).click();
+
+    await page.getByRole('button', { name: 'Versions of vendor/product-enterprise' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Versions of vendor/product-enterprise Versioned Inc may pull' });
+    await dialog.getByLabel('Version range').fill('the newest one');
+    await dialog.getByRole('button', { name: 'Save versions' }).click();
+    await expect(dialog).toContainText('"the newest one" is not a semver range');
+    await dialog.getByLabel('Version range').fill('>=4.0.0 <5');
+    await dialog.getByRole('button', { name: 'Save versions' }).click();
+    await expect(dialog).toBeHidden();
+    await expect(page.getByTestId('entitled-versions')).toHaveText('Versions: versions >=4.0.0 <5');
+    await page.screenshot({ path: 'test-results/customer-versions.png', fullPage: true });
+
+    await page.getByRole('navigation', { name: 'Customer sections' }).getByRole('link', { name: /Instructions/ }).click();
+    await expect(page.getByRole('heading', { name: /Versions you may run/ })).toBeVisible();
+    await expect(page.getByText('Your subscription lets you pull vendor/product-enterprise: versions >=4.0.0 <5.')).toBeVisible();
+    await expect(page.getByText(/vendor\/product-enterprise:4\.2\.0/).first()).toBeVisible();
+  });
+
   test('the tier changes as a manual tier on the customer page, not in the edit form', async ({ page }) => {
     const slug = `tiered-${randomUUID().slice(0, 6)}`;
     await page.goto('/admin/customers/new');

@@ -123,6 +123,18 @@ describe('portcullis customers', () => {
     await fails(['customers', 'entitle', `nobody-${slug}`, repo], 1, `portcullis: No customer with the slug or name "nobody-${slug}".\n`);
     await fails(['customers', 'entitle', slug, 'vendor/missing'], 1, 'portcullis: No repository named vendor/missing.\n');
 
+    // Version limits: validated before anything changes, shown by `show` and `stats`, lifted with --all-versions.
+    await fails(['customers', 'entitle', slug, repo, '--versions', 'newest'], 1, /"newest" is not a semver range/);
+    await fails(['customers', 'entitle', slug, repo, '--channel', 'stable', '--all-versions'], 1, /--all-versions alone/);
+    expect((await ok(['customers', 'entitle', slug, repo, '--channel', 'stable', '--versions', '>=2 <3'])).stdout).toBe(
+      `${name} could already pull ${repo}\nVersions ${name} may pull: channel stable, versions >=2 <3\n`,
+    );
+    expect((await ok(['customers', 'show', slug])).stdout).toContain(`Repositories: ${repo} (channel stable, versions >=2 <3)`);
+    expect((await ok(['stats', slug])).stdout).toContain(`May run:           ${repo}: channel stable, versions >=2 <3`);
+    expect((await ok(['customers', 'entitle', slug, repo, '--all-versions'])).stdout).toContain(`Versions ${name} may pull: all versions\n`);
+    const { id: orgId } = await prisma.organization.findUniqueOrThrow({ where: { slug } });
+    expect(await prisma.auditEvent.count({ where: { orgId, action: 'entitlement.update' } })).toBe(2);
+
     await ok(['customers', 'checklist', slug, 'info_collected']);
     await fails(['customers', 'checklist', slug, 'party'], 1, /Unknown checklist item party/);
     const shown = JSON.parse((await ok(['customers', 'show', slug, '--json'])).stdout);

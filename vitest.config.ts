@@ -8,7 +8,7 @@ export default defineConfig({
     alias: {
       '@/': `${root}/`,
       // The test process is the server.
-      'server-only': path.join(root, 'lib/testing/empty.ts'),
+      'server-only': path.join(root, 'dev/testing/empty.ts'),
     },
   },
   test: {
@@ -23,7 +23,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['lib/**/*.test.ts', 'components/**/*.test.{ts,tsx}', 'app/**/*.test.ts', 'scripts/**/*.test.ts', 'deploy/**/*.test.ts'],
+          include: ['lib/**/*.test.ts', 'components/**/*.test.{ts,tsx}', 'app/**/*.test.ts', 'scripts/**/*.test.ts', 'deploy/**/*.test.ts', 'dev/**/*.test.ts'],
           exclude: ['**/*.db.test.ts', 'node_modules/**'],
         },
       },
@@ -33,7 +33,7 @@ export default defineConfig({
           name: 'integration',
           include: ['**/*.db.test.ts'],
           exclude: ['node_modules/**'],
-          globalSetup: ['lib/testing/global-db.ts'],
+          globalSetup: ['dev/testing/global-db.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

@@ -18,7 +18,7 @@ export function storageState(role: DemoRole): string {
   return path.join(import.meta.dirname, '.auth', `${role}.json`);
 }
 
-/** The published TOTP key of the demo staff (lib/seed/demo.ts DEMO_TOTP_SECRET): staff must use MFA. */
+/** The published TOTP key of the demo staff (dev/seed/demo.ts DEMO_TOTP_SECRET): staff must use MFA. */
 export const DEMO_TOTP_SECRET = 'PORTCULLISDEMOSECRETKEYFORSTAFF2';
 const DEMO_STAFF_EMAILS: readonly string[] = [USERS.admin, USERS.support, USERS.billing];
 

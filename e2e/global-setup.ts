@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { startMailSink } from '@/lib/testing/mail-sink';
+import { startMailSink } from '@/dev/testing/mail-sink';
 import { MAIL_DIR, SMTP_PORT } from './mailbox';
 
 /** The mailbox every e2e recipient shares: a real SMTP server the e2e server delivers to (see mailbox.ts). */

@@ -6,8 +6,8 @@ import path from 'node:path';
 import { expect, test, type APIResponse, type Page } from '@playwright/test';
 import pg from 'pg';
 import { generateToken } from '../lib/registry/token-format';
-import { e2eDatabaseUrl } from '../lib/testing/e2e-database';
-import { TcpProxy } from '../lib/testing/tcp-proxy';
+import { e2eDatabaseUrl } from '@/dev/testing/e2e-database';
+import { TcpProxy } from '@/dev/testing/tcp-proxy';
 import { DEMO_PASSWORD, DEMO_TOTP_SECRET, enterTotp, signIn, storageState, totpCode, USERS } from './fixtures';
 
 /**

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from '@playwright/test';
-import type { ReceivedMail } from '@/lib/testing/mail-sink';
+import type { ReceivedMail } from '@/dev/testing/mail-sink';
 
 /**
  * The e2e server sends mail through its ordinary SMTP transport to a real

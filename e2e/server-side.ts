@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { e2eDatabaseUrl } from '../lib/testing/e2e-database';
+import { e2eDatabaseUrl } from '@/dev/testing/e2e-database';
 
 // As the runner set it: joinServer below points process.env.DATABASE_URL at the e2e database itself.
 const RUNNER_DATABASE_URL = process.env.DATABASE_URL;

@@ -5,9 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import pg from 'pg';
-import { handWrittenIdp, scriptUrl } from '../lib/sso/testing/metadata';
-import { startOidcIdp } from '../lib/sso/testing/oidc-idp';
-import { startSamlIdpServer } from '../lib/sso/testing/saml-idp-server';
+import { handWrittenIdp, scriptUrl } from '@/dev/testing/sso/metadata';
+import { startOidcIdp } from '@/dev/testing/sso/oidc-idp';
+import { startSamlIdpServer } from '@/dev/testing/sso/saml-idp-server';
 import { DEMO_PASSWORD, storageState, USERS } from './fixtures';
 import { plantSamlConnection } from './server-side';
 

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { startSamlIdpServer } from '../lib/sso/testing/saml-idp-server';
+import { startSamlIdpServer } from '@/dev/testing/sso/saml-idp-server';
 import { storageState, USERS } from './fixtures';
 
 /**

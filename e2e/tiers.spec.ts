@@ -4,7 +4,7 @@ import { signIn, storageState } from './fixtures';
 /**
  * Catalog = enforcement in the browser: a Community customer meets the
  * UpgradeGate on the pages of Enterprise portal features (the server refuses
- * the actions too: lib/portal/sweep/catalog.db.test.ts), and billing staff
+ * the actions too: dev/sweeps/catalog.db.test.ts), and billing staff
  * set a customer's own pull limit.
  */
 test.describe('tiers', () => {

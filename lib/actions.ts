@@ -71,7 +71,7 @@ export function formAction<S extends z.ZodType, T = undefined>(
  * A form action for vendor staff only (every action in app/(admin), and any
  * staff-only action elsewhere): anyone without `permission` is refused
  * before the form is read, so a customer learns nothing from the ids they
- * send. The admin sweep (lib/portal/sweep) finds these by this name.
+ * send. The admin sweep (dev/sweeps) finds these by this name.
  */
 export function staffAction<S extends z.ZodType, T = undefined>(
   permission: StaffPermission,

@@ -5,8 +5,8 @@ import { ensureSecrets } from '@/lib/config/secrets';
 import { disconnectPrisma } from '@/lib/db/client';
 import { startEphemeralDatabase } from '@/lib/db/embedded';
 import { applyMigrations } from '@/lib/db/schema-engine';
-import type { BenchContext } from '@/lib/bench/harness';
-import { SUITES } from '@/lib/bench/suites';
+import type { BenchContext } from '@/dev/bench/harness';
+import { SUITES } from '@/dev/bench/suites';
 
 // Loading a million synthetic rows is one statement each: no request-path query timeout here (lib/db/sql.ts).
 process.env.DATABASE_QUERY_TIMEOUT_MS ??= '0';

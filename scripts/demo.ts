@@ -36,11 +36,11 @@ if (!dev) {
 }
 
 const { closeOnSignals, parseServerArgs, startServer } = await import('@/lib/server/start');
-const { DEMO_CUSTOMER_USERS, DEMO_PASSWORD, DEMO_STAFF, DEMO_TOTP_SECRET, seedDemo } = await import('@/lib/seed/demo');
+const { DEMO_CUSTOMER_USERS, DEMO_PASSWORD, DEMO_STAFF, DEMO_TOTP_SECRET, seedDemo } = await import('@/dev/seed/demo');
 
 const args = parseServerArgs(process.argv.slice(2).filter((arg) => arg !== '--prod'));
 // Billing: a real Stripe (test) account when STRIPE_SECRET_KEY is set, else the local stand-in.
-const { startDemoStripe } = await import('@/lib/stripe-stand-in/demo');
+const { startDemoStripe } = await import('@/dev/stripe-stand-in/demo');
 const portalHost = args.hostname === '0.0.0.0' || args.hostname === '::' ? '127.0.0.1' : args.hostname;
 const stripeStandIn = process.env.STRIPE_SECRET_KEY ? null : await startDemoStripe(`http://${portalHost}:${args.port}`);
 let seeded = false;

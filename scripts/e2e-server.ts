@@ -5,7 +5,7 @@
 // exactly the demo data. Without DATABASE_URL the demo's embedded database is
 // already fresh (playwright.config.ts points it at a temporary folder).
 import pg from 'pg';
-import { e2eDatabaseUrlFor } from '@/lib/testing/e2e-database';
+import { e2eDatabaseUrlFor } from '@/dev/testing/e2e-database';
 
 const base = process.env.DATABASE_URL;
 if (base) {

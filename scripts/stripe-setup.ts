@@ -6,7 +6,7 @@
 // the result against it).
 import { ensureCatalog } from '@/lib/billing/catalog';
 import { createStripe } from '@/lib/billing/stripe-client';
-import { startStripeStandIn } from '@/lib/stripe-stand-in/server';
+import { startStripeStandIn } from '@/dev/stripe-stand-in/server';
 
 const useStandIn = process.argv.includes('--stand-in');
 const standIn = useStandIn ? await startStripeStandIn() : null;

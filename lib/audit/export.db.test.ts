@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createScratchDatabase, type ScratchDatabase } from '@/lib/testing/scratch-db';
+import { createScratchDatabase, type ScratchDatabase } from '@/dev/testing/scratch-db';
 import { auditExportChunks, auditExportStream, csvCell } from './export';
 import { auditWhere, parseAuditFilters } from './filters';
-import { appendSyntheticEvents } from './fixtures';
+import { appendSyntheticEvents } from '@/dev/testing/audit-fixtures';
 import { verifyAuditChain } from './verify';
 
 const ROWS = 20_000;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { systemActor } from '@/lib/auth/actor';
 import { prisma } from '@/lib/db/client';
-import { createMember, createOrg, createStaff } from '@/lib/testing/factories';
+import { createMember, createOrg, createStaff } from '@/dev/testing/factories';
 import { parseAuditFilters } from './filters';
 import { listAuditEvents } from './list';
 import { openAuditExport } from './export-service';

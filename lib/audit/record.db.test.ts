@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { systemActor } from '@/lib/auth/actor';
 import { prisma } from '@/lib/db/client';
-import { createOrg, createStaff } from '@/lib/testing/factories';
+import { createOrg, createStaff } from '@/dev/testing/factories';
 import { auditHash } from './hash';
 import { recordAudit } from './record';
 import { contentOf } from './verify';

@@ -5,7 +5,7 @@ import { systemActor } from '@/lib/auth/actor';
 import { keyedHash } from '@/lib/crypto/keyed-hash';
 import { prisma } from '@/lib/db/client';
 import { RateLimitedError, ValidationError } from '@/lib/errors';
-import { uniqueSlug } from '@/lib/testing/factories';
+import { uniqueSlug } from '@/dev/testing/factories';
 import { checkMailboxCode, checkMailboxLink, issueMailboxProof, PROOF_SEND_LIMITS, useMailboxProof, type MailboxProofPurpose } from './mailbox-proof';
 
 const mailbox = () => `${uniqueSlug('mailbox')}@example.test`;

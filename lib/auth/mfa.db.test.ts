@@ -4,8 +4,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { prisma } from '@/lib/db/client';
 import { ConflictError, ForbiddenError, ValidationError } from '@/lib/errors';
 import { assertStaffPermission, authorizeOrg } from '@/lib/rbac/authorize';
-import { runCli } from '@/lib/testing/cli';
-import { createMember, createOrg, createStaff, createUser, enrolMfa, userActor } from '@/lib/testing/factories';
+import { runCli } from '@/dev/testing/cli';
+import { createMember, createOrg, createStaff, createUser, enrolMfa, userActor } from '@/dev/testing/factories';
 import type { Actor } from './actor';
 import {
   beginMfaEnrolment,

@@ -12,8 +12,8 @@ import { hashPassword, verifyPassword } from './password';
 import { changePassword, PASSWORD_CHANGE_ATTEMPTS, PASSWORD_RESET_LINK_MINUTES, previewPasswordReset, requestPasswordReset, resetPassword } from './passwords';
 import { loadSession } from './sessions';
 import { signInWithPassword } from './sign-in';
-import { createOrg, createUser, uniqueSlug, userActor } from '@/lib/testing/factories';
-import { startMailSink, type MailSink } from '@/lib/testing/mail-sink';
+import { createOrg, createUser, uniqueSlug, userActor } from '@/dev/testing/factories';
+import { startMailSink, type MailSink } from '@/dev/testing/mail-sink';
 
 // Mail goes through the real SMTP transport to a real SMTP server started here.
 let sink: MailSink;

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { prisma } from '@/lib/db/client';
 import { createSqlPool, type Sql } from '@/lib/db/sql';
 import { NotFoundError, UnauthorizedError } from '@/lib/errors';
-import { createOrg, createUser, userActor } from '@/lib/testing/factories';
+import { createOrg, createUser, userActor } from '@/dev/testing/factories';
 import { cliActor, type Actor } from './actor';
 import { endAllSessions, endSession, listSessions, loadSession, SESSION_MAX_AGE_SECONDS, sessionMaxAgeSeconds, signOutSession, startSession } from './sessions';
 

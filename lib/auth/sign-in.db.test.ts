@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { prisma } from '@/lib/db/client';
 import { RateLimitedError } from '@/lib/errors';
-import { createOrg, createUser, uniqueSlug } from '@/lib/testing/factories';
+import { createOrg, createUser, uniqueSlug } from '@/dev/testing/factories';
 import { hashPassword } from './password';
 import { loadSession } from './sessions';
 import { SIGN_IN_LIMITS, signInWithPassword } from './sign-in';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStripeStandIn, type StripeStandIn } from '@/lib/stripe-stand-in/server';
+import { startStripeStandIn, type StripeStandIn } from '@/dev/stripe-stand-in/server';
 import { ensureCatalog } from './catalog';
 import { INTERVALS, lookupKey, PLANS } from './plans';
 import { createStripe } from './stripe-client';

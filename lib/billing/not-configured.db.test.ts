@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { prisma } from '@/lib/db/client';
 import { POST as stripeWebhookRoute } from '@/app/api/webhooks/stripe/route';
-import { createMember, createOrg, createStaff } from '@/lib/testing/factories';
+import { createMember, createOrg, createStaff } from '@/dev/testing/factories';
 import { oneClickCheckout, openBillingPortal, startCheckout } from './checkout';
 import { getOrgBilling } from './overview';
 import { syncBilling } from './sync';

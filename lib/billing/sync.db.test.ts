@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prisma } from '@/lib/db/client';
-import { runCli } from '@/lib/testing/cli';
-import { createMember, createOrg, createStaff } from '@/lib/testing/factories';
-import { startBillingTestEnv, subscribedOrg, type BillingTestEnv } from '@/lib/testing/stripe';
+import { runCli } from '@/dev/testing/cli';
+import { createMember, createOrg, createStaff } from '@/dev/testing/factories';
+import { startBillingTestEnv, subscribedOrg, type BillingTestEnv } from '@/dev/testing/stripe';
 import { oneClickCheckout, startCheckout } from './checkout';
 import { setManualTier } from './staff';
 

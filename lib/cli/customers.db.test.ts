@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setMailTransport } from '@/lib/mail/send';
 import { smtpTransport } from '@/lib/mail/smtp';
-import { startMailSink, type MailSink } from '@/lib/testing/mail-sink';
+import { startMailSink, type MailSink } from '@/dev/testing/mail-sink';
 import { prisma } from '@/lib/db/client';
 import { openUpstreamSecret } from '@/lib/registry/upstream-credential';
 import { isWellFormedToken } from '@/lib/registry/token-format';
 import { verifyRegistryCredentials } from '@/lib/registry/credentials';
-import { runCli } from '@/lib/testing/cli';
-import { uniqueSlug } from '@/lib/testing/factories';
+import { runCli } from '@/dev/testing/cli';
+import { uniqueSlug } from '@/dev/testing/factories';
 
 const DAY = 24 * 3600 * 1000;
 const isoDay = (offsetDays: number) => new Date(Date.now() + offsetDays * DAY).toISOString().slice(0, 10);

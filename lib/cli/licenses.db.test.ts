@@ -5,8 +5,8 @@ import { createLocalJWKSet, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { prisma } from '@/lib/db/client';
 import { publishedJwks } from '@/lib/licensing/signing-keys';
-import { runCli } from '@/lib/testing/cli';
-import { createOrg, uniqueSlug } from '@/lib/testing/factories';
+import { runCli } from '@/dev/testing/cli';
+import { createOrg, uniqueSlug } from '@/dev/testing/factories';
 
 async function tmpFile(name: string, content: string) {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'portcullis-cli-'));

@@ -4,8 +4,8 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { verifyPassword } from '@/lib/auth/password';
 import { prisma } from '@/lib/db/client';
-import { runCli } from '@/lib/testing/cli';
-import { uniqueSlug } from '@/lib/testing/factories';
+import { runCli } from '@/dev/testing/cli';
+import { uniqueSlug } from '@/dev/testing/factories';
 
 describe('portcullis staff', () => {
   it('creates a staff account from a password in the environment, audited as the OS user', async () => {

@@ -4,7 +4,7 @@ import { ConflictError, ForbiddenError, NotFoundError } from '@/lib/errors';
 import { createRepository, entitle } from '@/lib/registry/repositories';
 import { verifyRegistryCredentials } from '@/lib/registry/credentials';
 import { mintToken } from '@/lib/registry/tokens';
-import { createMember, createOrg, createStaff, uniqueSlug } from '@/lib/testing/factories';
+import { createMember, createOrg, createStaff, uniqueSlug } from '@/dev/testing/factories';
 import { createCustomer, deactivateCustomer, getCustomer, reactivateCustomer, updateCustomer } from './customers';
 import { listCustomers, parseCustomerQuery } from './list-customers';
 import { resolveCustomer } from './resolve-customer';

@@ -4,9 +4,9 @@ import { lockOrg } from '@/lib/billing/apply-tier';
 import { recomputeTier } from '@/lib/billing/subscription-state';
 import { prisma } from '@/lib/db/client';
 import { currentLicense } from '@/lib/features/entitlements';
-import { runCli } from '@/lib/testing/cli';
-import { createOrg, createStaff, uniqueSlug } from '@/lib/testing/factories';
-import { startBillingTestEnv, subscribedOrg, type BillingTestEnv } from '@/lib/testing/stripe';
+import { runCli } from '@/dev/testing/cli';
+import { createOrg, createStaff, uniqueSlug } from '@/dev/testing/factories';
+import { startBillingTestEnv, subscribedOrg, type BillingTestEnv } from '@/dev/testing/stripe';
 import { createCustomer, updateCustomer } from './customers';
 import { TIER_IS_BILLING } from './schema';
 

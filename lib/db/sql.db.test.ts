@@ -6,7 +6,7 @@ import { systemActor } from '@/lib/auth/actor';
 import { prisma } from '@/lib/db/client';
 import { verifyRegistryCredentials } from '@/lib/registry/credentials';
 import { mintToken } from '@/lib/registry/tokens';
-import { createOrg, createStaff, uniqueSlug } from '@/lib/testing/factories';
+import { createOrg, createStaff, uniqueSlug } from '@/dev/testing/factories';
 import { createSqlPool, sqlTimestamp } from './sql';
 
 // The gateway's pool must answer exactly as Prisma does: the same services run on both.

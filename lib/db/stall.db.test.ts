@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { TcpProxy } from '@/lib/testing/tcp-proxy';
+import { TcpProxy } from '@/dev/testing/tcp-proxy';
 import { createPrismaClient } from './client';
 import { createSqlPool } from './sql';
 

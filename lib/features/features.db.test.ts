@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { prisma } from '@/lib/db/client';
 import { ForbiddenError } from '@/lib/errors';
-import { createMember, createOrg, createStaff, uniqueSlug } from '@/lib/testing/factories';
+import { createMember, createOrg, createStaff, uniqueSlug } from '@/dev/testing/factories';
 import { getFeatureDecision, getFeatureDecisions, requireFeature } from './entitlements';
 import { FeatureUnavailableError, QuotaExceededError } from './errors';
 import { createFeatureFlag, listFeatureFlags, removeFeatureOverride, setFeatureOverride, updateFeatureFlag } from './flags';

@@ -7,8 +7,8 @@ import { updateRepository } from '@/lib/registry/repositories';
 import { announceRegistryChange } from '@/lib/registry/credentials';
 import { mintToken, revokeToken } from '@/lib/registry/tokens';
 import { sealUpstreamSecret } from '@/lib/registry/upstream-credential';
-import { createOrg, createStaff, uniqueSlug } from '@/lib/testing/factories';
-import { OCI_MANIFEST } from '@/lib/testing/oci-fixtures';
+import { createOrg, createStaff, uniqueSlug } from '@/dev/testing/factories';
+import { OCI_MANIFEST } from '@/dev/testing/oci-fixtures';
 import { startGatewayServer } from './serve';
 
 /**

@@ -10,10 +10,10 @@ import { createRepository, entitle, setVersionRule } from '@/lib/registry/reposi
 import { mintToken, revokeToken } from '@/lib/registry/tokens';
 import { renderInstructions } from '@/lib/instructions/instructions';
 import { getPullStats } from '@/lib/stats/pull-stats';
-import { createOrg, createStaff, uniqueSlug } from '@/lib/testing/factories';
-import { ALL_MANIFEST_TYPES, buildFixtureImages, buildHelmChart, buildVersionedImages, DOCKER_MANIFEST, HELM_CHART_LAYER, HELM_CONFIG, OCI_INDEX, OCI_MANIFEST, pushArtifact, type FixtureImages } from '@/lib/testing/oci-fixtures';
-import { ensureRegistryTools, startDistribution, startDockerd, tempDir, type RunningDocker, type RunningProcess } from '@/lib/testing/registry-tools';
-import { startTokenServer, type TokenServer } from '@/lib/testing/token-server';
+import { createOrg, createStaff, uniqueSlug } from '@/dev/testing/factories';
+import { ALL_MANIFEST_TYPES, buildFixtureImages, buildHelmChart, buildVersionedImages, DOCKER_MANIFEST, HELM_CHART_LAYER, HELM_CONFIG, OCI_INDEX, OCI_MANIFEST, pushArtifact, type FixtureImages } from '@/dev/testing/oci-fixtures';
+import { ensureRegistryTools, startDistribution, startDockerd, tempDir, type RunningDocker, type RunningProcess } from '@/dev/testing/registry-tools';
+import { startTokenServer, type TokenServer } from '@/dev/testing/token-server';
 import { startGatewayServer } from './serve';
 
 /**

@@ -4,9 +4,9 @@ import { prisma } from '@/lib/db/client';
 import { generateToken } from '@/lib/registry/token-format';
 import { mintToken } from '@/lib/registry/tokens';
 import { sealUpstreamSecret } from '@/lib/registry/upstream-credential';
-import { createOrg, createStaff, uniqueSlug } from '@/lib/testing/factories';
-import { startGatewayProcess } from '@/lib/testing/gateway-process';
-import type { RunningProcess } from '@/lib/testing/registry-tools';
+import { createOrg, createStaff, uniqueSlug } from '@/dev/testing/factories';
+import { startGatewayProcess } from '@/dev/testing/gateway-process';
+import type { RunningProcess } from '@/dev/testing/registry-tools';
 
 /**
  * "The credential is encrypted at rest and never logged": a gateway process

@@ -6,8 +6,8 @@ import { setCustomerQuotas } from '@/lib/features/customer-quotas';
 import { log } from '@/lib/log';
 import { setMailTransport } from '@/lib/mail/send';
 import { smtpTransport } from '@/lib/mail/smtp';
-import { createMember, createOrg, createStaff, uniqueSlug } from '@/lib/testing/factories';
-import { startMailSink, type MailSink, type ReceivedMail } from '@/lib/testing/mail-sink';
+import { createMember, createOrg, createStaff, uniqueSlug } from '@/dev/testing/factories';
+import { startMailSink, type MailSink, type ReceivedMail } from '@/dev/testing/mail-sink';
 import { PullEventWriter, QUOTA_REFUSAL_REASON } from './pull-log';
 import { PullQuotaGate } from './quota';
 

@@ -6,10 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prisma } from '@/lib/db/client';
 import { setCustomerQuotas } from '@/lib/features/customer-quotas';
 import { mintToken } from '@/lib/registry/tokens';
-import { createOrg, createStaff, uniqueSlug } from '@/lib/testing/factories';
-import { startGatewayProcess } from '@/lib/testing/gateway-process';
-import { startMailSink, type MailSink } from '@/lib/testing/mail-sink';
-import type { RunningProcess } from '@/lib/testing/registry-tools';
+import { createOrg, createStaff, uniqueSlug } from '@/dev/testing/factories';
+import { startGatewayProcess } from '@/dev/testing/gateway-process';
+import { startMailSink, type MailSink } from '@/dev/testing/mail-sink';
+import type { RunningProcess } from '@/dev/testing/registry-tools';
 
 /**
  * The monthly pull quota through the real gateway process (ports 5160-5133)

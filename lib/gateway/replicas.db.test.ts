@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prisma } from '@/lib/db/client';
 import { generateToken } from '@/lib/registry/token-format';
 import { mintToken, revokeToken } from '@/lib/registry/tokens';
-import { createOrg, createStaff, uniqueSlug } from '@/lib/testing/factories';
-import { startGatewayProcess } from '@/lib/testing/gateway-process';
-import type { RunningProcess } from '@/lib/testing/registry-tools';
-import { TcpProxy } from '@/lib/testing/tcp-proxy';
+import { createOrg, createStaff, uniqueSlug } from '@/dev/testing/factories';
+import { startGatewayProcess } from '@/dev/testing/gateway-process';
+import type { RunningProcess } from '@/dev/testing/registry-tools';
+import { TcpProxy } from '@/dev/testing/tcp-proxy';
 
 /**
  * Gateway replicas as separate server processes on one database (ports

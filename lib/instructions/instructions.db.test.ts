@@ -4,7 +4,7 @@ import { prisma } from '@/lib/db/client';
 import { ForbiddenError, NotFoundError } from '@/lib/errors';
 import { createRepository, entitle } from '@/lib/registry/repositories';
 import { mintToken } from '@/lib/registry/tokens';
-import { createMember, createOrg, createStaff, uniqueSlug } from '@/lib/testing/factories';
+import { createMember, createOrg, createStaff, uniqueSlug } from '@/dev/testing/factories';
 import { DEFAULT_TEMPLATES } from './defaults';
 import { deliverInstructions, getInstructions, renderInstructions, tokenBelongsTo } from './instructions';
 import { TOKEN_PLACEHOLDER } from './render';

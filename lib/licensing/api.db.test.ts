@@ -6,7 +6,7 @@ import { GET as revocations } from '@/app/api/v1/licenses/revocations/route';
 import { GET as rbac } from '@/app/api/v1/settings/rbac/route';
 import { prisma } from '@/lib/db/client';
 import { setFeatureOverride } from '@/lib/features/flags';
-import { createOrg, createStaff } from '@/lib/testing/factories';
+import { createOrg, createStaff } from '@/dev/testing/factories';
 import { issueLicense, revokeLicense } from './licenses';
 
 const get = (path: string, license?: string) =>

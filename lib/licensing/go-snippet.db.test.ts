@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createOrg, createStaff } from '@/lib/testing/factories';
+import { createOrg, createStaff } from '@/dev/testing/factories';
 import { DEFAULT_AUDIENCE, issueLicense } from './licenses';
 import { publishedJwks } from './signing-keys';
 

@@ -5,7 +5,7 @@ import { createLicenseVerifier, verifyRevocationList } from '@/kit/license-verif
 import { prisma } from '@/lib/db/client';
 import { ConflictError, ForbiddenError, NotFoundError } from '@/lib/errors';
 import { setFeatureOverride } from '@/lib/features/flags';
-import { createMember, createOrg, createStaff } from '@/lib/testing/factories';
+import { createMember, createOrg, createStaff } from '@/dev/testing/factories';
 import { DEFAULT_AUDIENCE, getLicense, issueLicense, licenseToken, listLicenses, reissueCurrentLicense, reissueLicense, revokeLicense } from './licenses';
 import { signedRevocationList } from './revocations';
 import { listSigningKeys, publishedJwks, retireSigningKey, rotateSigningKey } from './signing-keys';

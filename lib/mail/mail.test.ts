@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { invitationMail } from '@/lib/members/invitation-mail';
-import { startMailSink } from '@/lib/testing/mail-sink';
+import { startMailSink } from '@/dev/testing/mail-sink';
 import { mailFrom, sendMail, setMailTransport, transportFromEnv } from './send';
 import { smtpTransport } from './smtp';
 import { consoleTransport, memoryTransport } from './transport';

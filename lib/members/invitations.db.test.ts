@@ -7,8 +7,8 @@ import { prisma } from '@/lib/db/client';
 import { ConflictError, ForbiddenError, NotFoundError, RateLimitedError, ValidationError } from '@/lib/errors';
 import { setMailTransport } from '@/lib/mail/send';
 import { smtpTransport } from '@/lib/mail/smtp';
-import { createMember, createOrg, createUser, uniqueSlug, userActor } from '@/lib/testing/factories';
-import { startMailSink, type MailSink } from '@/lib/testing/mail-sink';
+import { createMember, createOrg, createUser, uniqueSlug, userActor } from '@/dev/testing/factories';
+import { startMailSink, type MailSink } from '@/dev/testing/mail-sink';
 import {
   acceptInvitation,
   acceptInvitationAsNewUser,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { prisma } from '@/lib/db/client';
 import { ConflictError, ForbiddenError, NotFoundError } from '@/lib/errors';
 import { startSession } from '@/lib/auth/sessions';
-import { createMember, createOrg, createStaff } from '@/lib/testing/factories';
+import { createMember, createOrg, createStaff } from '@/dev/testing/factories';
 import { changeMemberRole, leaveOrg, listMembers, removeMember } from './members';
 
 const PAGE = { q: '', sort: 'name' as const, dir: 'asc' as const, skip: 0, take: 50 };

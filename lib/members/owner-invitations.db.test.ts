@@ -8,8 +8,8 @@ import { ForbiddenError, NotFoundError } from '@/lib/errors';
 import { setMailTransport } from '@/lib/mail/send';
 import { smtpTransport } from '@/lib/mail/smtp';
 import { getChecklist } from '@/lib/onboarding/checklist';
-import { createMember, createOrg, createStaff, createUser, uniqueSlug, userActor } from '@/lib/testing/factories';
-import { startMailSink, type MailSink } from '@/lib/testing/mail-sink';
+import { createMember, createOrg, createStaff, createUser, uniqueSlug, userActor } from '@/dev/testing/factories';
+import { startMailSink, type MailSink } from '@/dev/testing/mail-sink';
 import { acceptInvitation, acceptInvitationAsNewUser, createInvitation, listInvitationHistory, resendInvitation, revokeInvitation, sendInvitationCode } from './invitations';
 
 // The first owner from the admin side: staff use the portal's invitation service, through the staff gate.

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { GET as ready } from '@/app/api/ready/route';
 import { disconnectPrisma, prisma } from '@/lib/db/client';
 import { log } from '@/lib/log';
-import { createScratchDatabase, type ScratchDatabase } from '@/lib/testing/scratch-db';
+import { createScratchDatabase, type ScratchDatabase } from '@/dev/testing/scratch-db';
 import { checkReadiness, shippedMigrations } from './readiness';
 
 // Its own database: whether a signing key exists must not depend on other tests.

@@ -4,7 +4,7 @@ import { ForbiddenError } from '@/lib/errors';
 import { deliverInstructions } from '@/lib/instructions/instructions';
 import { createRepository, entitle } from '@/lib/registry/repositories';
 import { mintToken } from '@/lib/registry/tokens';
-import { createMember, createOrg, createStaff, uniqueSlug } from '@/lib/testing/factories';
+import { createMember, createOrg, createStaff, uniqueSlug } from '@/dev/testing/factories';
 import { getChecklist, setOnboardingItem } from './checklist';
 import { markOnboardingItem } from './items';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { prisma } from '@/lib/db/client';
 import { ForbiddenError, NotFoundError } from '@/lib/errors';
-import { createMember, createOrg, createStaff } from '@/lib/testing/factories';
+import { createMember, createOrg, createStaff } from '@/dev/testing/factories';
 import { assertStaffPermission, authorizeOrg } from './authorize';
 
 describe('authorizeOrg', () => {

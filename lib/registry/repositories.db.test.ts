@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { prisma } from '@/lib/db/client';
 import { ForbiddenError, NotFoundError } from '@/lib/errors';
-import { createMember, createOrg, createStaff, uniqueSlug } from '@/lib/testing/factories';
+import { createMember, createOrg, createStaff, uniqueSlug } from '@/dev/testing/factories';
 import { createRepository, deleteRepository, entitle, getRepository, listEntitlements, listRepositories, resolveRepository, setVersionRule, unentitle, updateRepository } from './repositories';
 import { verifyRegistryCredentials } from './credentials';
 import { mintToken } from './tokens';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { prisma } from '@/lib/db/client';
 import { ForbiddenError } from '@/lib/errors';
-import { createOrg, createStaff, uniqueSlug } from '@/lib/testing/factories';
+import { createOrg, createStaff, uniqueSlug } from '@/dev/testing/factories';
 import { createRepository, entitle } from './repositories';
 import { maxTokenDays, mintToken, setMaxTokenDays } from './tokens';
 

@@ -2,7 +2,7 @@ import pg from 'pg';
 import { describe, expect, inject, it } from 'vitest';
 import { prisma } from '@/lib/db/client';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
-import { createMember, createOrg, createStaff, uniqueSlug } from '@/lib/testing/factories';
+import { createMember, createOrg, createStaff, uniqueSlug } from '@/dev/testing/factories';
 import { REGISTRY_CHANGES_CHANNEL, verifyRegistryCredentials } from './credentials';
 import { mintToken, revokeAllTokens, revokeToken, rotateToken, tokenStatus } from './tokens';
 import { isWellFormedToken } from './token-format';

@@ -3,7 +3,7 @@ import { prisma } from '@/lib/db/client';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
 import { changeMemberRole } from '@/lib/members/members';
 import { authorizeOrg } from '@/lib/rbac/authorize';
-import { createMember, createOrg } from '@/lib/testing/factories';
+import { createMember, createOrg } from '@/dev/testing/factories';
 import { assignableRoles, createRole, deleteRole, listRoles, updateRole } from './roles';
 
 describe('custom roles', () => {

@@ -4,7 +4,7 @@ import { systemActor } from '@/lib/auth/actor';
 import { recordAudit } from '@/lib/audit/record';
 import { updateCustomer } from '@/lib/customers/customers';
 import { prisma } from '@/lib/db/client';
-import { createMember, createOrg, createStaff } from '@/lib/testing/factories';
+import { createMember, createOrg, createStaff } from '@/dev/testing/factories';
 import { sendDueSiemDeliveries } from './delivery';
 import { createSiemDestination, listSiemDeliveries, listSiemDestinations, redeliverSiem, updateSiemDestination } from './destinations';
 import { verifySignature } from './signature';

@@ -4,11 +4,11 @@ import { NextRequest } from 'next/server';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { prisma } from '@/lib/db/client';
 import { ValidationError } from '@/lib/errors';
-import { createMember, createOrg, createStaff } from '@/lib/testing/factories';
+import { createMember, createOrg, createStaff } from '@/dev/testing/factories';
 import { createSamlConnection, updateSsoConnection } from './connections';
 import { startSso } from './flow';
 import { callbackUrl, closeJackson, getJackson, JACKSON_PRODUCT } from './jackson';
-import { handWrittenIdp, scriptUrl } from './testing/metadata';
+import { handWrittenIdp, scriptUrl } from '@/dev/testing/sso/metadata';
 
 /**
  * Stored XSS through SAML metadata: a SingleSignOnService Location of

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { createOrg } from '@/lib/testing/factories';
+import { createOrg } from '@/dev/testing/factories';
 import { closeJackson, getJackson, getJacksonStore, JACKSON_PRODUCT } from './jackson';
 
 /**

@@ -3,13 +3,13 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { prisma } from '@/lib/db/client';
 import { ValidationError } from '@/lib/errors';
-import { createOrg, createStaff, uniqueSlug } from '@/lib/testing/factories';
+import { createOrg, createStaff, uniqueSlug } from '@/dev/testing/factories';
 import { createOidcConnection } from './connections';
 import { addDomain, approveDomain } from './domains';
 import { completeOidc, startSso } from './flow';
 import { closeJackson, getJackson, JACKSON_PRODUCT, oidcRedirectUrl } from './jackson';
-import { followToRedirectUri, startOidcIdp } from './testing/oidc-idp';
-import { startPyjwtOidcIdp } from './testing/pyjwt-oidc-idp';
+import { followToRedirectUri, startOidcIdp } from '@/dev/testing/sso/oidc-idp';
+import { startPyjwtOidcIdp } from '@/dev/testing/sso/pyjwt-oidc-idp';
 
 /**
  * OIDC sign-in runs in lib/sso/oidc.ts: every request to the provider goes

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { prisma } from '@/lib/db/client';
 import { changeMemberRole } from '@/lib/members/members';
-import { createMember, createOrg, createUser, uniqueSlug } from '@/lib/testing/factories';
+import { createMember, createOrg, createUser, uniqueSlug } from '@/dev/testing/factories';
 import { provisionSsoUser, type SsoProfile } from './provision';
 
 /**

@@ -1,12 +1,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { prisma } from '@/lib/db/client';
-import { createOrg, createStaff, uniqueSlug } from '@/lib/testing/factories';
+import { createOrg, createStaff, uniqueSlug } from '@/dev/testing/factories';
 import { createSamlConnection } from './connections';
 import { addDomain, approveDomain } from './domains';
 import { completeSso, handleSamlResponse } from './flow';
 import { acsUrl, closeJackson, spEntityId } from './jackson';
-import { handWrittenIdp } from './testing/metadata';
-import { responseTemplate, signWithXmlsec1, verifiesWithXmlsec1, type CraftedResponse } from './testing/xmlsec';
+import { handWrittenIdp } from '@/dev/testing/sso/metadata';
+import { responseTemplate, signWithXmlsec1, verifiesWithXmlsec1, type CraftedResponse } from '@/dev/testing/sso/xmlsec';
 
 /**
  * The SAML checks @boxyhq/saml20 (inside Jackson) gets wrong, against

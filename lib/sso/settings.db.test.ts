@@ -1,14 +1,14 @@
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Actor } from '@/lib/auth/actor';
 import * as authorize from '@/lib/rbac/authorize';
-import { createMember, createOrg, createStaff, uniqueSlug } from '@/lib/testing/factories';
+import { createMember, createOrg, createStaff, uniqueSlug } from '@/dev/testing/factories';
 import * as actions from './actions';
 import { createSamlConnection } from './connections';
 import { addDomain, approveDomain } from './domains';
 import { closeJackson } from './jackson';
 import { setGroupRole } from './policy';
 import { loadSsoSettings } from './settings';
-import { newTestIdp } from './testing/test-idp';
+import { newTestIdp } from '@/dev/testing/sso/test-idp';
 
 /**
  * The SSO settings page and every action behind it pass the shared

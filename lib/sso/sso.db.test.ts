@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prisma } from '@/lib/db/client';
 import { ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
-import { createMember, createOrg, createStaff, uniqueSlug } from '@/lib/testing/factories';
+import { createMember, createOrg, createStaff, uniqueSlug } from '@/dev/testing/factories';
 import { createSamlConnection, createOidcConnection, deleteSsoConnection } from './connections';
 import { addDomain, approveDomain, txtRecordName, txtRecordValue, verifyDomainByDns } from './domains';
-import { startTxtDnsServer } from './testing/dns-server';
+import { startTxtDnsServer } from '@/dev/testing/sso/dns-server';
 import { completeOidc, completeSso, handleSamlResponse, startSso } from './flow';
 import type { ResponseOptions, SamlIdp, SamlUser } from './idp/saml-idp';
 import { closeJackson, getJackson, oidcRedirectUrl } from './jackson';
@@ -12,9 +12,9 @@ import { setGroupRole, updateSsoPolicy } from './policy';
 import { loadSsoSettings } from './settings';
 import { hashPassword } from '@/lib/auth/password';
 import { signInWithPassword } from '@/lib/auth/sign-in';
-import { createUser } from '@/lib/testing/factories';
-import { followToRedirectUri, startOidcIdp } from './testing/oidc-idp';
-import { newTestIdp } from './testing/test-idp';
+import { createUser } from '@/dev/testing/factories';
+import { followToRedirectUri, startOidcIdp } from '@/dev/testing/sso/oidc-idp';
+import { newTestIdp } from '@/dev/testing/sso/test-idp';
 
 /**
  * The SSO flow end to end in-process: a real samlify IdP signs responses,

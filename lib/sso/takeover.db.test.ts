@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '@/lib/auth/password';
 import { prisma } from '@/lib/db/client';
 import { ForbiddenError } from '@/lib/errors';
-import { createMember, createOrg, createStaff, createUser, uniqueSlug, userActor } from '@/lib/testing/factories';
+import { createMember, createOrg, createStaff, createUser, uniqueSlug, userActor } from '@/dev/testing/factories';
 import { createOidcConnection, createSamlConnection } from './connections';
 import { addDomain, approveDomain } from './domains';
 import { completeOidc, completeSso, handleSamlResponse, startSso, type SsoCompletion } from './flow';
@@ -10,8 +10,8 @@ import type { SamlIdp, SamlUser } from './idp/saml-idp';
 import { closeJackson, getJackson, oidcRedirectUrl } from './jackson';
 import { confirmSsoLink, openPendingLink } from './link';
 import { setGroupRole, updateSsoPolicy } from './policy';
-import { followToRedirectUri, startOidcIdp } from './testing/oidc-idp';
-import { newTestIdp } from './testing/test-idp';
+import { followToRedirectUri, startOidcIdp } from '@/dev/testing/sso/oidc-idp';
+import { newTestIdp } from '@/dev/testing/sso/test-idp';
 
 /**
  * Account takeover through one's own IdP (issue 14, item 2): an org admin

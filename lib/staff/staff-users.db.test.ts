@@ -5,8 +5,8 @@ import { loadSession } from '@/lib/auth/sessions';
 import { signInWithPassword } from '@/lib/auth/sign-in';
 import { disconnectPrisma, prisma } from '@/lib/db/client';
 import { ConflictError, ForbiddenError, NotFoundError } from '@/lib/errors';
-import { createScratchDatabase, type ScratchDatabase } from '@/lib/testing/scratch-db';
-import { createMember, createOrg, createStaff, createUser, uniqueSlug } from '@/lib/testing/factories';
+import { createScratchDatabase, type ScratchDatabase } from '@/dev/testing/scratch-db';
+import { createMember, createOrg, createStaff, createUser, uniqueSlug } from '@/dev/testing/factories';
 import { deactivateStaffUser, reactivateStaffUser } from './staff-users';
 
 // "The last active staff admin" counts every staff admin in the database, so this file owns one.

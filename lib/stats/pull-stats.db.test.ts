@@ -3,8 +3,8 @@ import { prisma } from '@/lib/db/client';
 import { ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
 import { PullEventWriter } from '@/lib/gateway/pull-log';
 import { rebuildPullDaily } from './rollup';
-import { runCli } from '@/lib/testing/cli';
-import { createMember, createOrg, createStaff, uniqueSlug } from '@/lib/testing/factories';
+import { runCli } from '@/dev/testing/cli';
+import { createMember, createOrg, createStaff, uniqueSlug } from '@/dev/testing/factories';
 import { getPullStats } from './pull-stats';
 
 // Events on days in 2001 so that other tests' pulls (today) never mix in.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { prisma } from '@/lib/db/client';
 import { ForbiddenError, NotFoundError } from '@/lib/errors';
-import { createMember, createOrg } from '@/lib/testing/factories';
+import { createMember, createOrg } from '@/dev/testing/factories';
 import { addTeamMember, createTeam, deleteTeam, listTeams, removeTeamMember, updateTeam } from './teams';
 
 describe('teams', () => {

@@ -7,15 +7,15 @@ import { hashPassword } from '@/lib/auth/password';
 import { signInWithPassword } from '@/lib/auth/sign-in';
 import { disconnectPrisma, prisma } from '@/lib/db/client';
 import { ValidationError } from '@/lib/errors';
-import { runCli } from '@/lib/testing/cli';
-import { createMember, createOrg, createStaff, createUser, uniqueSlug } from '@/lib/testing/factories';
-import { createScratchDatabase, type ScratchDatabase } from '@/lib/testing/scratch-db';
+import { runCli } from '@/dev/testing/cli';
+import { createMember, createOrg, createStaff, createUser, uniqueSlug } from '@/dev/testing/factories';
+import { createScratchDatabase, type ScratchDatabase } from '@/dev/testing/scratch-db';
 import { completeOidc, completeSso, handleSamlResponse, startSso } from '../flow';
 import { acsUrl, closeJackson, getJackson, oidcRedirectUrl, spEntityId, STAFF_PRODUCT, STAFF_TENANT } from '../jackson';
-import { followToRedirectUri } from '../testing/oidc-idp';
-import { handWrittenIdp, type HandWrittenIdp } from '../testing/metadata';
-import { startPyjwtOidcIdp } from '../testing/pyjwt-oidc-idp';
-import { responseTemplate, signWithXmlsec1, verifiesWithXmlsec1 } from '../testing/xmlsec';
+import { followToRedirectUri } from '@/dev/testing/sso/oidc-idp';
+import { handWrittenIdp, type HandWrittenIdp } from '@/dev/testing/sso/metadata';
+import { startPyjwtOidcIdp } from '@/dev/testing/sso/pyjwt-oidc-idp';
+import { responseTemplate, signWithXmlsec1, verifiesWithXmlsec1 } from '@/dev/testing/sso/xmlsec';
 import {
   createStaffOidcConnection,
   createStaffSamlConnection,

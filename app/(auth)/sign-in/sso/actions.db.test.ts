@@ -1,9 +1,9 @@
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { createOrg, createStaff, uniqueSlug } from '@/lib/testing/factories';
+import { createOrg, createStaff, uniqueSlug } from '@/dev/testing/factories';
 import { createSamlConnection } from '@/lib/sso/connections';
 import { addDomain, approveDomain } from '@/lib/sso/domains';
 import { closeJackson } from '@/lib/sso/jackson';
-import { newTestIdp } from '@/lib/sso/testing/test-idp';
+import { newTestIdp } from '@/dev/testing/sso/test-idp';
 import { ssoEmailAction } from './actions';
 
 /**

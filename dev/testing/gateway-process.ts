@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { buildGateway, GATEWAY_ENV } from '../../scripts/build-gateway.mjs';
+import { buildGateway, GATEWAY_ENV } from '@/scripts/build-gateway.mjs';
 import { stopChild, waitForHttp, type RunningProcess } from './registry-tools';
 
 const root = path.resolve(import.meta.dirname, '..', '..');

@@ -42,7 +42,7 @@ import { createSiemDestination, listSiemDeliveries, listSiemDestinations } from 
 import { loadSsoSettings } from '@/lib/sso/settings';
 import { getPullStats } from '@/lib/stats/pull-stats';
 import { listTeams } from '@/lib/teams/teams';
-import { createMember, createOrg, createStaff, uniqueSlug } from '@/lib/testing/factories';
+import { createMember, createOrg, createStaff, uniqueSlug } from '@/dev/testing/factories';
 import { discoverCustomerReads } from './discover';
 import { asUser } from './harness';
 

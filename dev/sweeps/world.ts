@@ -9,8 +9,8 @@ import { startCheckout } from '@/lib/billing/checkout';
 import { createSamlConnection } from '@/lib/sso/connections';
 import { addDomain } from '@/lib/sso/domains';
 import { setGroupRole } from '@/lib/sso/policy';
-import { newTestIdp } from '@/lib/sso/testing/test-idp';
-import { createMember, createOrg, createUser, uniqueSlug, userActor } from '@/lib/testing/factories';
+import { newTestIdp } from '@/dev/testing/sso/test-idp';
+import { createMember, createOrg, createUser, uniqueSlug, userActor } from '@/dev/testing/factories';
 
 /**
  * A populated organization for the tenant-isolation sweep: a member in each

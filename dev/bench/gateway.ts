@@ -4,13 +4,13 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { systemActor } from '@/lib/auth/actor';
-import { formatSample, measureSideBySide, type BenchContext, type Suite } from '@/lib/bench/harness';
+import { formatSample, measureSideBySide, type BenchContext, type Suite } from '@/dev/bench/harness';
 import { prisma } from '@/lib/db/client';
 import { mintToken } from '@/lib/registry/tokens';
-import { createOrg, uniqueSlug } from '@/lib/testing/factories';
-import { startGatewayProcess } from '@/lib/testing/gateway-process';
-import { OCI_MANIFEST } from '@/lib/testing/oci-fixtures';
-import { ensureRegistryTools, startDistribution, startNginxBasicAuth, stopChild, tempDir, waitForHttp } from '@/lib/testing/registry-tools';
+import { createOrg, uniqueSlug } from '@/dev/testing/factories';
+import { startGatewayProcess } from '@/dev/testing/gateway-process';
+import { OCI_MANIFEST } from '@/dev/testing/oci-fixtures';
+import { ensureRegistryTools, startDistribution, startNginxBasicAuth, stopChild, tempDir, waitForHttp } from '@/dev/testing/registry-tools';
 
 /**
  * The gateway against the registry it fronts, side by side in one run:

@@ -1,5 +1,5 @@
 import { prisma, type Prisma } from '@/lib/db/client';
-import { rebuildPullDaily } from './rollup';
+import { rebuildPullDaily } from '@/lib/stats/rollup';
 import { markOnboardingItem } from '@/lib/onboarding/items';
 
 /**
@@ -8,7 +8,7 @@ import { markOnboardingItem } from '@/lib/onboarding/items';
  * 4.2.0 half way, Initech stays on 4.1.3 and has a stale token in a CI job,
  * Umbrella Health never pulls. Written as events plus their rollup.
  */
-/** The demo repository seeded in lib/seed/demo.ts. */
+/** The demo repository seeded in dev/seed/demo.ts. */
 export const DEMO_REPOSITORY = 'vendor/product-enterprise';
 const DAY = 24 * 60 * 60 * 1000;
 

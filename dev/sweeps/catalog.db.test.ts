@@ -10,7 +10,7 @@ import { TIER_KEYS, tierIncludes, type Tier } from '@/lib/features/tiers';
 import { enqueueSiemDeliveries } from '@/lib/siem/delivery';
 import { ssoOptionsForEmail } from '@/lib/sso/discovery';
 import { startSso } from '@/lib/sso/flow';
-import { createMember } from '@/lib/testing/factories';
+import { createMember } from '@/dev/testing/factories';
 import { discoverEntryPoints } from './discover';
 import { asUser, loadEntryPoint, redirectTarget, toFormData, type Fields } from './harness';
 import { createWorld, orgDigest, type World, type WorldExtra } from './world';

@@ -17,11 +17,11 @@ import { DUMMY_HASH } from '@/lib/auth/password';
 import { addDomain } from '@/lib/sso/domains';
 import { closeJackson } from '@/lib/sso/jackson';
 import { createStaffSamlConnection } from '@/lib/sso/staff/connection';
-import { handWrittenIdp } from '@/lib/sso/testing/metadata';
-import { startPyjwtOidcIdp } from '@/lib/sso/testing/pyjwt-oidc-idp';
+import { handWrittenIdp } from '@/dev/testing/sso/metadata';
+import { startPyjwtOidcIdp } from '@/dev/testing/sso/pyjwt-oidc-idp';
 import { deactivateStaffUser } from '@/lib/staff/staff-users';
-import { createMember, createOrg, createStaff, enrolMfa, uniqueSlug } from '@/lib/testing/factories';
-import { createScratchDatabase, type ScratchDatabase } from '@/lib/testing/scratch-db';
+import { createMember, createOrg, createStaff, enrolMfa, uniqueSlug } from '@/dev/testing/factories';
+import { createScratchDatabase, type ScratchDatabase } from '@/dev/testing/scratch-db';
 import { discoverEntryPoints } from './discover';
 import { asUser, loadEntryPoint, redirectTarget, toFormData, type Fields } from './harness';
 

@@ -14,10 +14,10 @@ import { setMailTransport } from '@/lib/mail/send';
 import { memoryTransport } from '@/lib/mail/transport';
 import { BUILTIN_ROLES, ORG_PERMISSIONS, type OrgPermission } from '@/lib/rbac/permissions';
 import { prisma } from '@/lib/db/client';
-import { createMember, createStaff, enrolMfa, uniqueSlug } from '@/lib/testing/factories';
+import { createMember, createStaff, enrolMfa, uniqueSlug } from '@/dev/testing/factories';
 import { discoverEntryPoints } from './discover';
 import { loadEntryPoint, redirectTarget, toFormData, type Fields } from './harness';
-import { startBillingTestEnv, type BillingTestEnv } from '@/lib/testing/stripe';
+import { startBillingTestEnv, type BillingTestEnv } from '@/dev/testing/stripe';
 import { BUILTIN_MEMBER_KEYS, createWorld, orgDigest, type World, type WorldExtra } from './world';
 
 /**

@@ -129,7 +129,7 @@ function htpasswdLine(user: string, password: string, algorithm: '-B' | '-m' = '
 export async function startDistribution(options: {
   port: number;
   auth?: { user: string; password: string };
-  /** Docker token auth instead (see lib/testing/token-server.ts). */
+  /** Docker token auth instead (see dev/testing/token-server.ts). */
   tokenAuth?: { realm: string; service: string; issuer: string; certFile: string };
   dir?: string;
 }): Promise<RunningProcess & { dir: string }> {

@@ -4,7 +4,7 @@ import { startCheckout } from '@/lib/billing/checkout';
 import type { BillingInterval } from '@/lib/billing/plans';
 import { createStripe } from '@/lib/billing/stripe-client';
 import { processStripeWebhook, type WebhookOptions } from '@/lib/billing/webhooks';
-import { startStripeStandIn, type StripeStandIn } from '@/lib/stripe-stand-in/server';
+import { startStripeStandIn, type StripeStandIn } from '@/dev/stripe-stand-in/server';
 import { createMember, createOrg } from './factories';
 
 export const TEST_WEBHOOK_SECRET = 'whsec_portcullis_test_secret';

@@ -5,13 +5,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { cliActor } from '@/lib/auth/actor';
-import { measure, type Suite } from '@/lib/bench/harness';
-import { createScratchDatabase } from '@/lib/testing/scratch-db';
-import { auditExportChunks, type ExportFormat } from './export';
-import { auditWhere } from './filters';
-import { appendSyntheticEvents } from './fixtures';
-import { runAuditRetention } from './retention';
-import { verifyAuditChain } from './verify';
+import { measure, type Suite } from '@/dev/bench/harness';
+import { createScratchDatabase } from '@/dev/testing/scratch-db';
+import { auditExportChunks, type ExportFormat } from '@/lib/audit/export';
+import { auditWhere } from '@/lib/audit/filters';
+import { appendSyntheticEvents } from '../testing/audit-fixtures';
+import { runAuditRetention } from '@/lib/audit/retention';
+import { verifyAuditChain } from '@/lib/audit/verify';
 
 /** Peak resident memory above the starting point while `fn` runs. */
 async function withPeakRss<T>(fn: () => Promise<T>): Promise<{ result: T; peakMb: number }> {

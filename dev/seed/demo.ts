@@ -3,7 +3,7 @@ import { systemActor, type Actor } from '@/lib/auth/actor';
 import { storeConfirmedTotp } from '@/lib/auth/mfa';
 import { hashPassword } from '@/lib/auth/password';
 import { prisma, type Db } from '@/lib/db/client';
-import { seedDemoPulls } from '@/lib/stats/demo-pulls';
+import { seedDemoPulls } from '@/dev/seed/demo-pulls';
 import { DEMO_SSO_ORG, seedDemoSso } from '@/lib/sso/demo-idp';
 import { setFeatureOverride } from '@/lib/features/flags';
 import { initialTier } from '@/lib/billing/staff';

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import { systemActor } from '@/lib/auth/actor';
-import { formatSample, measureSideBySide, type BenchContext, type Suite } from '@/lib/bench/harness';
+import { formatSample, measureSideBySide, type BenchContext, type Suite } from '@/dev/bench/harness';
 import { prisma } from '@/lib/db/client';
 import { mintToken } from '@/lib/registry/tokens';
-import { createOrg, uniqueSlug } from '@/lib/testing/factories';
-import { startGatewayProcess } from '@/lib/testing/gateway-process';
-import { OCI_MANIFEST } from '@/lib/testing/oci-fixtures';
+import { createOrg, uniqueSlug } from '@/dev/testing/factories';
+import { startGatewayProcess } from '@/dev/testing/gateway-process';
+import { OCI_MANIFEST } from '@/dev/testing/oci-fixtures';
 
 /**
  * What version limits and perpetual fallback cost on the manifest path, side

@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { systemActor } from '@/lib/auth/actor';
 import { keyedHash } from '@/lib/crypto/keyed-hash';
 import { prisma } from '@/lib/db/client';
-import { formatSample, measure, measureSideBySide, throughput, type Suite } from '@/lib/bench/harness';
+import { formatSample, measure, measureSideBySide, throughput, type Suite } from '@/dev/bench/harness';
 import { createRepository, entitle } from '@/lib/registry/repositories';
 import { generateToken, isWellFormedToken } from '@/lib/registry/token-format';
 import { verifyRegistryCredentials } from '@/lib/registry/credentials';
 import { mintToken } from '@/lib/registry/tokens';
-import { listCustomers, parseCustomerQuery } from './list-customers';
+import { listCustomers, parseCustomerQuery } from '@/lib/customers/list-customers';
 import { TIER_KEYS } from '@/lib/features/tiers';
 
 const DAY = 24 * 3600 * 1000;

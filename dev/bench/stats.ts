@@ -1,9 +1,9 @@
 import { systemActor } from '@/lib/auth/actor';
-import { formatSample, measure, type BenchContext, type Suite } from '@/lib/bench/harness';
+import { formatSample, measure, type BenchContext, type Suite } from '@/dev/bench/harness';
 import { prisma } from '@/lib/db/client';
-import { rebuildPullDaily } from './rollup';
-import { uniqueSlug } from '@/lib/testing/factories';
-import { getPullStats } from './pull-stats';
+import { rebuildPullDaily } from '@/lib/stats/rollup';
+import { uniqueSlug } from '@/dev/testing/factories';
+import { getPullStats } from '@/lib/stats/pull-stats';
 
 /**
  * Pull statistics at scale: 1 million pull events over 90 days for 200

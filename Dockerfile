@@ -6,7 +6,7 @@
 #   docker run -p 3000:3000 -e DATABASE_URL=... -e AUTH_SECRET=... -e TOKEN_HASH_SECRET=... -e ENCRYPTION_KEY=... portcullis
 #
 # Not Next's `output: 'standalone'` server.js: the process is our custom
-# server (lib/server/start.ts), because it also answers /v2/ on the same port
+# server (lib/entry/server/start.ts), because it also answers /v2/ on the same port
 # (raw node:http: container clients need what Next's handlers strip), applies
 # migrations and runs the SIEM and retention jobs. Its dependencies (tsx, pg,
 # the Prisma schema engine, PGlite for the CLI) are outside Next's file
@@ -19,7 +19,7 @@ FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 ENV CHECKPOINT_DISABLE=1 NEXT_TELEMETRY_DISABLED=1
 COPY package.json package-lock.json ./
-# postinstall runs `prisma generate`, whose config (prisma.config.ts) loads lib/db and scripts/.
+# postinstall runs `prisma generate`, whose config (prisma.config.ts) loads lib/platform/db and scripts/.
 COPY prisma ./prisma
 COPY prisma.config.ts tsconfig.json ./
 COPY scripts ./scripts
@@ -58,7 +58,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends tini ca-certifi
   && mkdir -p /var/lib/portcullis/audit-archive && chown -R portcullis:portcullis /var/lib/portcullis
 COPY --from=prod-deps --chown=root:root /app/node_modules ./node_modules
 COPY --from=build --chown=root:root /app/.next ./.next
-COPY --from=build --chown=root:root /app/lib/db/generated ./lib/db/generated
+COPY --from=build --chown=root:root /app/lib/platform/db/generated ./lib/platform/db/generated
 COPY --chown=root:root package.json package-lock.json next.config.ts tsconfig.json prisma.config.ts instrumentation.ts ./
 COPY --chown=root:root public ./public
 COPY --chown=root:root prisma ./prisma

@@ -2,10 +2,47 @@ import { defineConfig, globalIgnores } from 'eslint/config';
 import nextVitals from 'eslint-config-next/core-web-vitals';
 import nextTs from 'eslint-config-next/typescript';
 
+/**
+ * The layers of lib/ (ARCHITECTURE.md): each may import only the layers below
+ * it, and nothing in the product (lib/, app/, components/) imports the dev
+ * tooling in dev/ or the browser tests in e2e/. Tests may reach anywhere.
+ */
+const LAYERS = ['platform', 'plans', 'identity', 'product', 'entry'];
+const TESTS = ['**/*.test.ts', '**/*.test.tsx'];
+const DEV_TOOLING = [
+  { group: ['@/dev/*', '@/e2e/*'], message: 'dev/ and e2e/ are test and demo tooling: product code never imports them.' },
+  { group: ['../../*'], message: 'Import across folders with the @/ alias, so the layer rule can see it.' },
+];
+const layerRules = LAYERS.map((layer, index) => ({
+  files: [`lib/${layer}/**/*.{ts,tsx}`],
+  ignores: TESTS,
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          ...LAYERS.slice(index + 1).map((above) => ({
+            group: [`@/lib/${above}/*`],
+            message: `lib/${layer} is below lib/${above}: imports point down only (${LAYERS.join(' < ')}).`,
+          })),
+          { group: ['@/app/*', '@/components/*'], message: 'lib/ is below the pages and components that use it.' },
+          ...DEV_TOOLING,
+        ],
+      },
+    ],
+  },
+}));
+
 export default defineConfig([
   ...nextVitals,
   ...nextTs,
-  globalIgnores(['.next/**', 'node_modules/**', 'lib/db/generated/**', '.data/**', '.build/**', 'tmp/**', 'test-results/**', 'playwright-report/**', 'next-env.d.ts']),
+  globalIgnores(['.next/**', 'node_modules/**', 'lib/platform/db/generated/**', '.data/**', '.build/**', 'tmp/**', 'test-results/**', 'playwright-report/**', 'next-env.d.ts']),
+  ...layerRules,
+  {
+    files: ['app/**/*.{ts,tsx}', 'components/**/*.{ts,tsx}'],
+    ignores: TESTS,
+    rules: { 'no-restricted-imports': ['error', { patterns: [DEV_TOOLING[0]] }] },
+  },
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'prisma/config';
-import { embeddedMarkerUrl } from './lib/db/embedded';
+import { embeddedMarkerUrl } from './lib/platform/db/embedded';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 

@@ -14,7 +14,7 @@ export const viewport: Viewport = {
 };
 
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
-  // Every page is rendered per request: its scripts carry that request's CSP nonce (lib/net/security-headers.ts),
+  // Every page is rendered per request: its scripts carry that request's CSP nonce (lib/platform/net/security-headers.ts),
   // which a page prerendered at build time could not.
   await connection();
   return (

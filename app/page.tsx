@@ -1,5 +1,5 @@
 import { redirect } from 'next/navigation';
-import { getSessionUser } from '@/lib/auth/session';
+import { getSessionUser } from '@/lib/identity/auth/session';
 
 export default async function Home() {
   const user = await getSessionUser();

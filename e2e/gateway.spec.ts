@@ -1,8 +1,8 @@
 import { expect, test } from '@playwright/test';
 
 // The registry gateway answers on the portal's own port (`npm run demo`,
-// `npm start`): lib/server/start.ts routes /v2/ to it before Next sees the
-// request. The gateway's behaviour is tested in lib/gateway; this checks the
+// `npm start`): lib/entry/server/start.ts routes /v2/ to it before Next sees the
+// request. The gateway's behaviour is tested in lib/product/gateway; this checks the
 // wiring a `docker login <portal host>` depends on.
 test.describe('registry gateway on the portal port', () => {
   test('GET /v2/ challenges for Basic credentials in the registry error format', async ({ request }) => {

@@ -5,7 +5,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { expect, test, type APIResponse, type Page } from '@playwright/test';
 import pg from 'pg';
-import { generateToken } from '../lib/registry/token-format';
+import { generateToken } from '@/lib/product/registry/token-format';
 import { e2eDatabaseUrl } from '@/dev/testing/e2e-database';
 import { TcpProxy } from '@/dev/testing/tcp-proxy';
 import { DEMO_PASSWORD, DEMO_TOTP_SECRET, enterTotp, signIn, storageState, totpCode, USERS } from './fixtures';
@@ -161,7 +161,7 @@ function expectSecurityHeaders(response: APIResponse, what: string) {
   expect(headers['x-content-type-options'], what).toBe('nosniff');
   expect(headers['referrer-policy'], what).toBe('strict-origin-when-cross-origin');
   expect(headers['permissions-policy'], what).toContain('camera=()');
-  // PUBLIC_URL is http in this suite: no HSTS (lib/net/security-headers.test.ts covers https).
+  // PUBLIC_URL is http in this suite: no HSTS (lib/platform/net/security-headers.test.ts covers https).
   expect(headers['strict-transport-security'], what).toBeUndefined();
   return policy;
 }

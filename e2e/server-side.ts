@@ -25,10 +25,10 @@ function joinServer(baseURL: string): Promise<void> {
       // The server's embedded database (playwright.config.ts); connectDatabase joins it through its port.
       process.env.PORTCULLIS_DATA_DIR = process.env.E2E_DATA_DIR;
     }
-    const { connectDatabase } = await import('../lib/db/connect');
+    const { connectDatabase } = await import('@/lib/platform/db/connect');
     await connectDatabase();
     // The server's secrets (the demo generates them into the same file), so Jackson's store key is the server's.
-    const { ensureSecrets } = await import('../lib/config/secrets');
+    const { ensureSecrets } = await import('@/lib/platform/config/secrets');
     ensureSecrets({ allowGenerated: true });
     process.env.PUBLIC_URL = baseURL;
   })();
@@ -37,13 +37,13 @@ function joinServer(baseURL: string): Promise<void> {
 
 /**
  * Puts a SAML connection into Jackson and sso_connections directly, past
- * every check lib/sso makes, the way a connection saved before those checks
+ * every check lib/identity/sso makes, the way a connection saved before those checks
  * existed would be stored. Returns its id.
  */
 export async function plantSamlConnection(baseURL: string, orgSlug: string, name: string, metadata: string): Promise<string> {
   await joinServer(baseURL);
-  const { prisma } = await import('../lib/db/client');
-  const { callbackUrl, getJackson, JACKSON_PRODUCT } = await import('../lib/sso/jackson');
+  const { prisma } = await import('@/lib/platform/db/client');
+  const { callbackUrl, getJackson, JACKSON_PRODUCT } = await import('@/lib/identity/sso/jackson');
   const org = await prisma.organization.findUniqueOrThrow({ where: { slug: orgSlug } });
   const record = await (await getJackson()).connectionAPIController.createSAMLConnection({
     tenant: org.id,
@@ -65,7 +65,7 @@ export async function plantSamlConnection(baseURL: string, orgSlug: string, name
 export function portcullis(args: string[], env: Record<string, string> = {}): string {
   const root = path.resolve(import.meta.dirname, '..');
   const database = { DATABASE_URL: e2eDatabaseUrl({ ...process.env, DATABASE_URL: RUNNER_DATABASE_URL }) };
-  // The server's secrets, which the demo generated beside its data (lib/config/secrets.ts), unless the runner set them.
+  // The server's secrets, which the demo generated beside its data (lib/platform/config/secrets.ts), unless the runner set them.
   const file = RUNNER_DATABASE_URL ? path.join(root, '.data', 'secrets.json') : path.join(path.dirname(process.env.E2E_DATA_DIR ?? ''), 'secrets.json');
   const secrets = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, string>;
   return execFileSync(process.execPath, ['scripts/portcullis.mjs', ...args], {

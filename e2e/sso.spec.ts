@@ -25,7 +25,7 @@ const OIDC_PORT = Number(process.env.E2E_OIDC_IDP_PORT ?? port + 2001);
 const POST_SAML_PORT = Number(process.env.E2E_POST_SAML_IDP_PORT ?? port + 2002);
 // A second demo server: `npm run demo -- --port N` without PUBLIC_URL.
 const DEMO_PORT = Number(process.env.E2E_DEMO_PORT ?? port + 2003);
-// Globex (Enterprise) has seats to spare: on a full org the first SSO login is refused (no_seats, lib/sso/provision.db.test.ts).
+// Globex (Enterprise) has seats to spare: on a full org the first SSO login is refused (no_seats, lib/identity/sso/provision.db.test.ts).
 const ORG = { slug: 'globex', name: 'Globex' };
 const domain = `globex-${randomUUID().slice(0, 6)}.test`;
 
@@ -220,7 +220,7 @@ test.describe('IdP URLs (stored XSS through SAML metadata)', () => {
     };
 
     // Signed out: the unauthenticated start URL anyone can be sent to. Umbrella Health is on Community, so its
-    // connections are inactive and the start is refused before the IdP URL is read (lib/sso/idp-urls.db.test.ts
+    // connections are inactive and the start is refused before the IdP URL is read (lib/identity/sso/idp-urls.db.test.ts
     // covers the URL check on this path); the staff test below still reaches the URL check.
     watch(page);
     await page.goto(`/api/sso/start?connection=${id}`);

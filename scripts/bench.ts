@@ -1,14 +1,14 @@
 // `npm run bench [suite...] [--json]`: prints figures measured side by side in
 // one run. Uses DATABASE_URL when set, else a fresh in-memory embedded
 // PostgreSQL (figures on the embedded database are not production figures).
-import { ensureSecrets } from '@/lib/config/secrets';
-import { disconnectPrisma } from '@/lib/db/client';
-import { startEphemeralDatabase } from '@/lib/db/embedded';
-import { applyMigrations } from '@/lib/db/schema-engine';
+import { ensureSecrets } from '@/lib/platform/config/secrets';
+import { disconnectPrisma } from '@/lib/platform/db/client';
+import { startEphemeralDatabase } from '@/lib/platform/db/embedded';
+import { applyMigrations } from '@/lib/platform/db/schema-engine';
 import type { BenchContext } from '@/dev/bench/harness';
 import { SUITES } from '@/dev/bench/suites';
 
-// Loading a million synthetic rows is one statement each: no request-path query timeout here (lib/db/sql.ts).
+// Loading a million synthetic rows is one statement each: no request-path query timeout here (lib/platform/db/sql.ts).
 process.env.DATABASE_QUERY_TIMEOUT_MS ??= '0';
 
 const args = process.argv.slice(2);

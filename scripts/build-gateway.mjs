@@ -13,7 +13,7 @@ export const GATEWAY_BUNDLE = path.join(root, '.build', 'gateway.mjs');
 
 /**
  * Environment the gateway process runs with (package.json's `gateway` script
- * sets the same; lib/gateway/launch.test.ts keeps them equal). Streaming a
+ * sets the same; lib/product/gateway/launch.test.ts keeps them equal). Streaming a
  * layer allocates a 64 KB read buffer per chunk; V8 frees them in bursts of
  * ~100 MB, and with glibc's default 128 KB trim threshold malloc hands that
  * memory back to the kernel and faults it in again for the next chunks:

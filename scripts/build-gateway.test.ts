@@ -18,10 +18,10 @@ describe('npm run gateway', () => {
     expect(source).toContain('Portcullis registry gateway listening on');
     expect(source).not.toMatch(/from ["']@\//);
     expect(source).not.toMatch(/from ["']\.{1,2}\//);
-    // Raw SQL through pg only (lib/db/sql.ts): Prisma's query compiler would cost ~50 MB per replica.
+    // Raw SQL through pg only (lib/platform/db/sql.ts): Prisma's query compiler would cost ~50 MB per replica.
     expect(source).toMatch(/from ["']pg["']/);
     expect(source).not.toMatch(/["']@prisma\/|lib\/db\/generated/);
-    // SMTP is loaded on the first quota mail, not at start-up (lib/mail/smtp.ts).
+    // SMTP is loaded on the first quota mail, not at start-up (lib/platform/mail/smtp.ts).
     expect(source).not.toMatch(/from ["']nodemailer["']/);
   });
 });

@@ -5,12 +5,12 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { defaultDataDir } from '@/lib/db/embedded';
+import { defaultDataDir } from '@/lib/platform/db/embedded';
 
 const dev = process.argv.includes('--dev');
 (process.env as Record<string, string>).NODE_ENV ??= dev ? 'development' : 'production';
 process.env.PORTCULLIS_DEMO = '1';
-// The built-in demo IdP answers on this plain-http origin (lib/sso/idp-urls.ts).
+// The built-in demo IdP answers on this plain-http origin (lib/identity/sso/idp-urls.ts).
 process.env.SSO_ALLOW_HTTP_URLS ??= 'true';
 
 const SOURCES = ['app', 'components', 'lib', 'public', 'next.config.ts', 'tailwind.config.ts', 'postcss.config.mjs', 'tsconfig.json', 'package-lock.json'];
@@ -35,7 +35,7 @@ if (!dev) {
   }
 }
 
-const { closeOnSignals, parseServerArgs, startServer } = await import('@/lib/server/start');
+const { closeOnSignals, parseServerArgs, startServer } = await import('@/lib/entry/server/start');
 const { DEMO_CUSTOMER_USERS, DEMO_PASSWORD, DEMO_STAFF, DEMO_TOTP_SECRET, seedDemo } = await import('@/dev/seed/demo');
 
 const args = parseServerArgs(process.argv.slice(2).filter((arg) => arg !== '--prod'));

@@ -1,9 +1,9 @@
 // `npm run gateway`: the registry gateway alone (no portal pages) on
 // GATEWAY_PORT (default 5000). Shares the database and secrets with the portal.
-import { ensureSecrets } from '@/lib/config/secrets';
-import { connectDatabase } from '@/lib/db/connect';
-import { startGatewayServer } from '@/lib/gateway/serve';
-import { log } from '@/lib/log';
+import { ensureSecrets } from '@/lib/platform/config/secrets';
+import { connectDatabase } from '@/lib/platform/db/connect';
+import { startGatewayServer } from '@/lib/product/gateway/serve';
+import { log } from '@/lib/platform/log';
 
 const database = await connectDatabase();
 ensureSecrets({ allowGenerated: database.embedded !== null || process.env.NODE_ENV !== 'production' });

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// The `portcullis` CLI (package.json "bin"). Logic: lib/cli.
+// The `portcullis` CLI (package.json "bin"). Logic: lib/entry/cli.
 import './register.mjs';
 
-const { main } = await import('../lib/cli/main.ts');
+const { main } = await import('../lib/entry/cli/main.ts');
 process.exitCode = await main(process.argv.slice(2));

@@ -3,7 +3,7 @@
 const dev = process.argv.includes('--dev');
 (process.env as Record<string, string>).NODE_ENV ??= dev ? 'development' : 'production';
 
-const { closeOnSignals, parseServerArgs, startServer } = await import('@/lib/server/start');
+const { closeOnSignals, parseServerArgs, startServer } = await import('@/lib/entry/server/start');
 const args = parseServerArgs(process.argv.slice(2));
 const running = await startServer({ ...args, migrate: process.env.MIGRATE_ON_START === 'true' });
 closeOnSignals(running);

@@ -4,8 +4,8 @@
 // the portal's environment. STRIPE_API_BASE points it elsewhere (e.g. the
 // local stand-in: `npm run stripe:setup -- --stand-in` starts one and shows
 // the result against it).
-import { ensureCatalog } from '@/lib/billing/catalog';
-import { createStripe } from '@/lib/billing/stripe-client';
+import { ensureCatalog } from '@/lib/product/billing/catalog';
+import { createStripe } from '@/lib/product/billing/stripe-client';
 import { startStripeStandIn } from '@/dev/stripe-stand-in/server';
 
 const useStandIn = process.argv.includes('--stand-in');

@@ -3,7 +3,7 @@ import { redirect } from 'next/navigation';
 import { ArrowLeft } from 'lucide-react';
 import { Logo } from '@/components/shell/logo';
 import { Button } from '@/components/ui/button';
-import { getSessionUser } from '@/lib/auth/session';
+import { getSessionUser } from '@/lib/identity/auth/session';
 import { signOutAction } from '../(auth)/actions';
 
 /** The signed-in person's own account, for staff and customers alike: a frame of its own, outside both shells. */

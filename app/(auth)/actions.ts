@@ -4,13 +4,13 @@ import { CredentialsSignin } from 'next-auth';
 import { cookies } from 'next/headers';
 import { redirect, unstable_rethrow } from 'next/navigation';
 import { z } from 'zod';
-import type { ActionResult } from '@/lib/action-result';
-import { fieldErrorsOf, formDataToObject } from '@/lib/actions';
-import { signIn, signOut } from '@/lib/auth/config';
-import { MFA_TICKET_COOKIE } from '@/lib/auth/mfa';
-import { waitText } from '@/lib/auth/sign-in-limiter';
-import { log } from '@/lib/log';
-import { safeRedirectPath } from '@/lib/net/safe-redirect';
+import type { ActionResult } from '@/lib/platform/action-result';
+import { fieldErrorsOf, formDataToObject } from '@/lib/identity/actions';
+import { signIn, signOut } from '@/lib/identity/auth/config';
+import { MFA_TICKET_COOKIE } from '@/lib/identity/auth/mfa';
+import { waitText } from '@/lib/identity/auth/sign-in-limiter';
+import { log } from '@/lib/platform/log';
+import { safeRedirectPath } from '@/lib/platform/net/safe-redirect';
 
 const signInSchema = z.object({
   email: z.string().trim().min(1, 'Enter your email address.').email('Enter a valid email address.').max(320),
@@ -60,7 +60,7 @@ const mfaSignInSchema = z.object({
   callbackUrl: z.string().optional(),
 });
 
-/** The second step of a password sign-in (lib/auth/mfa.ts): the ticket from the cookie the first step set, and a code. */
+/** The second step of a password sign-in (lib/identity/auth/mfa.ts): the ticket from the cookie the first step set, and a code. */
 export async function mfaSignInAction(_previous: unknown, formData: FormData): Promise<ActionResult> {
   const parsed = mfaSignInSchema.safeParse(formDataToObject(formData));
   if (!parsed.success) {

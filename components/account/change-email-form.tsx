@@ -4,7 +4,7 @@ import { useActionState, useState } from 'react';
 import { toast } from 'sonner';
 import { Form, SubmitButton, TextField } from '@/components/forms';
 import { Button } from '@/components/ui/button';
-import type { ActionResult, ActionState } from '@/lib/action-result';
+import type { ActionResult, ActionState } from '@/lib/platform/action-result';
 
 type Requested = { newEmail: string; expiresAt: string; mailed: boolean };
 type RequestAction = (state: ActionState<Requested>, formData: FormData) => Promise<ActionResult<Requested>>;

@@ -2,7 +2,7 @@
 
 import { useActionState } from 'react';
 import { Form, SubmitButton, TextField } from '@/components/forms';
-import type { ActionResult, ActionState } from '@/lib/action-result';
+import type { ActionResult, ActionState } from '@/lib/platform/action-result';
 
 type Action = (state: ActionState, formData: FormData) => Promise<ActionResult>;
 

@@ -5,8 +5,8 @@ import { Form, SubmitButton, TextField } from '@/components/forms';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { CopyButton } from '@/components/ui/copy-button';
-import type { ActionResult, ActionState } from '@/lib/action-result';
-import { formatDateTime } from '@/lib/format';
+import type { ActionResult, ActionState } from '@/lib/platform/action-result';
+import { formatDateTime } from '@/lib/platform/format';
 
 type Action<T = undefined> = (state: ActionState<T>, formData: FormData) => Promise<ActionResult<T>>;
 type EnrolmentStart = { secret: string; uri: string; qrCode: string };

@@ -3,10 +3,10 @@ import Link from 'next/link';
 import { DataTable, type DataTableColumn } from '@/components/data-table';
 import { Badge, type Tone } from '@/components/ui/badge';
 import { EmptyState } from '@/components/ui/empty-state';
-import type { AuditRow } from '@/lib/audit/list';
+import type { AuditRow } from '@/lib/identity/audit/list';
 import { AuditDetails } from './audit-details';
-import { formatDateTime, formatRelative } from '@/lib/format';
-import type { TableQuery } from '@/lib/table/query';
+import { formatDateTime, formatRelative } from '@/lib/platform/format';
+import type { TableQuery } from '@/lib/platform/table/query';
 
 const ACTOR_TONES: Record<string, Tone> = { staff: 'accent', user: 'info', cli: 'neutral', system: 'neutral' };
 

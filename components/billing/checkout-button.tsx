@@ -4,7 +4,7 @@ import { Sparkles } from 'lucide-react';
 import { useActionState } from 'react';
 import { FormError } from '@/components/forms';
 import { Button } from '@/components/ui/button';
-import { checkoutAction } from '@/lib/billing/actions';
+import { checkoutAction } from '@/lib/product/billing/actions';
 
 /** One click from an upgrade prompt straight into Stripe Checkout for `tier` (monthly); errors (e.g. no billing permission) show beside it. */
 export function CheckoutButton({ org, tier, label }: { org: string; tier: string; label: string }) {

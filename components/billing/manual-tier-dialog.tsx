@@ -5,8 +5,8 @@ import { toast } from 'sonner';
 import { Form, SelectField, SubmitButton, TextAreaField } from '@/components/forms';
 import { Button } from '@/components/ui/button';
 import { Dialog, DialogBody, DialogFooter } from '@/components/ui/dialog';
-import type { ActionState } from '@/lib/action-result';
-import { TIER_KEYS, tierLabel } from '@/lib/features/tiers';
+import type { ActionState } from '@/lib/platform/action-result';
+import { TIER_KEYS, tierLabel } from '@/lib/plans/tiers';
 
 const TIERS = [{ value: '', label: 'None: follow the subscription' }, ...TIER_KEYS.map((tier) => ({ value: tier, label: tierLabel(tier) }))];
 

@@ -6,8 +6,8 @@ import { FormError } from '@/components/forms';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { cn } from '@/components/ui/cn';
-import type { ActionState } from '@/lib/action-result';
-import { formatMoney } from '@/lib/billing/money';
+import type { ActionState } from '@/lib/platform/action-result';
+import { formatMoney } from '@/lib/product/billing/money';
 
 export type PlanOption = {
   tier: string;

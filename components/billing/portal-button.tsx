@@ -4,7 +4,7 @@ import { ExternalLink } from 'lucide-react';
 import { useActionState } from 'react';
 import { FormError } from '@/components/forms';
 import { Button } from '@/components/ui/button';
-import type { ActionState } from '@/lib/action-result';
+import type { ActionState } from '@/lib/platform/action-result';
 
 /** Opens the Stripe billing portal (payment method, invoices, plan changes, cancellation). */
 export function PortalButton({

@@ -2,9 +2,9 @@ import 'server-only';
 import { Mail, Sparkles } from 'lucide-react';
 import { CheckoutButton } from '@/components/billing/checkout-button';
 import { buttonVariants, LinkButton } from '@/components/ui/button';
-import { oneClickCheckout } from '@/lib/billing/checkout';
-import { salesContact, salesHref } from '@/lib/features/sales';
-import { TIERS, tierLabel, tierOf } from '@/lib/features/tiers';
+import { oneClickCheckout } from '@/lib/product/billing/checkout';
+import { salesContact, salesHref } from '@/lib/plans/sales';
+import { TIERS, tierLabel, tierOf } from '@/lib/plans/tiers';
 
 /**
  * The one upgrade call to action, wherever a limit or a locked feature is

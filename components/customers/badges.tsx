@@ -1,8 +1,8 @@
 import { Badge, type Tone } from '@/components/ui/badge';
 import { StatusBadge, type StatusStyle } from '@/components/ui/status-badge';
-import { tierLabel } from '@/lib/features/tiers';
-import { daysUntil, formatDate } from '@/lib/format';
-import type { TokenStatus } from '@/lib/registry/tokens';
+import { tierLabel } from '@/lib/plans/tiers';
+import { daysUntil, formatDate } from '@/lib/platform/format';
+import type { TokenStatus } from '@/lib/product/registry/tokens';
 
 const CUSTOMER_STATUS: Record<string, StatusStyle> = {
   active: { label: 'Active', tone: 'success' },

@@ -3,7 +3,7 @@
 import { useActionState } from 'react';
 import { toast } from 'sonner';
 import { Button } from '@/components/ui/button';
-import type { ActionResult, ActionState } from '@/lib/action-result';
+import type { ActionResult, ActionState } from '@/lib/platform/action-result';
 
 export type ChecklistToggleProps = {
   orgId: string;

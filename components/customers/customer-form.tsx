@@ -3,8 +3,8 @@
 import { useActionState, type ReactNode } from 'react';
 import { Form, SelectField, SubmitButton, TextAreaField, TextField, type FormValues } from '@/components/forms';
 import { LinkButton } from '@/components/ui/button';
-import type { ActionResult, ActionState } from '@/lib/action-result';
-import { TIER_KEYS, tierLabel } from '@/lib/features/tiers';
+import type { ActionResult, ActionState } from '@/lib/platform/action-result';
+import { TIER_KEYS, tierLabel } from '@/lib/plans/tiers';
 
 export type CustomerFormProps = {
   action: (state: ActionState, formData: FormData) => Promise<ActionResult>;

@@ -6,7 +6,7 @@ import { SelectField, TextField } from '@/components/forms';
 import { FormDialog } from '@/components/forms/form-dialog';
 import { Button } from '@/components/ui/button';
 import { SecretRevealDialog } from '@/components/ui/secret-reveal-dialog';
-import type { ActionResult, ActionState } from '@/lib/action-result';
+import type { ActionResult, ActionState } from '@/lib/platform/action-result';
 
 export type RoleOption = { value: string; label: string; disabled?: boolean };
 export type Invited = { link: string; mailed: boolean; email: string };

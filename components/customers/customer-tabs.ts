@@ -1,4 +1,4 @@
-import type { StaffPermission } from '@/lib/rbac/permissions';
+import type { StaffPermission } from '@/lib/identity/rbac/permissions';
 
 /**
  * The tabs of a customer's page, in order. Each is a route segment under

@@ -8,7 +8,7 @@ import { FormDialog } from '@/components/forms/form-dialog';
 import { Badge } from '@/components/ui/badge';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { EmptyState } from '@/components/ui/empty-state';
-import type { ActionResult, ActionState } from '@/lib/action-result';
+import type { ActionResult, ActionState } from '@/lib/platform/action-result';
 
 type Repo = {
   id: string;

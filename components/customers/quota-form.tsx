@@ -2,8 +2,8 @@
 
 import { useActionState } from 'react';
 import { Form, SubmitButton, TextField } from '@/components/forms';
-import type { ActionResult, ActionState } from '@/lib/action-result';
-import { LIMIT_KEYS, LIMIT_LABELS, type Limits } from '@/lib/features/tiers';
+import type { ActionResult, ActionState } from '@/lib/platform/action-result';
+import { LIMIT_KEYS, LIMIT_LABELS, type Limits } from '@/lib/plans/tiers';
 
 type Action = (state: ActionState<unknown>, formData: FormData) => Promise<ActionResult<unknown>>;
 

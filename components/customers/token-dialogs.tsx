@@ -8,8 +8,8 @@ import { Button } from '@/components/ui/button';
 import { Dialog, DialogBody, DialogFooter } from '@/components/ui/dialog';
 import { FieldErrors } from '@/components/ui/field';
 import { SecretRevealDialog } from '@/components/ui/secret-reveal-dialog';
-import type { ActionResult, ActionState } from '@/lib/action-result';
-import type { MintedToken } from '@/lib/customers/token-reveal';
+import type { ActionResult, ActionState } from '@/lib/platform/action-result';
+import type { MintedToken } from '@/lib/product/customers/token-reveal';
 
 type TokenAction = (state: ActionState<MintedToken>, formData: FormData) => Promise<ActionResult<MintedToken>>;
 

@@ -4,7 +4,7 @@ import type { ReactNode } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { cn } from '@/components/ui/cn';
 import { EmptyState } from '@/components/ui/empty-state';
-import { hasActiveFilters, PAGE_SIZES, type TableQuery } from '@/lib/table/query';
+import { hasActiveFilters, PAGE_SIZES, type TableQuery } from '@/lib/platform/table/query';
 import { Pagination } from './pagination';
 import { SortButton } from './sort-button';
 import { ClearFiltersButton, FirstPageButton, RetryButton, TableRegion, TableStateProvider } from './table-state';

@@ -4,7 +4,7 @@ import { ChevronLeft, ChevronRight, ChevronsLeft, ChevronsRight, type LucideIcon
 import { useId } from 'react';
 import { Button } from '@/components/ui/button';
 import { Select } from '@/components/ui/select';
-import { pageCount } from '@/lib/table/query';
+import { pageCount } from '@/lib/platform/table/query';
 import { useTableNavigation } from './table-state';
 
 const number = new Intl.NumberFormat('en-US');

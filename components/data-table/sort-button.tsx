@@ -3,7 +3,7 @@
 import { ArrowDown, ArrowUp, ChevronsUpDown } from 'lucide-react';
 import type { ReactNode } from 'react';
 import { cn } from '@/components/ui/cn';
-import type { SortDir } from '@/lib/table/query';
+import type { SortDir } from '@/lib/platform/table/query';
 import { useTableNavigation } from './table-state';
 
 export type SortButtonProps = {

@@ -1,8 +1,8 @@
 import 'server-only';
 import { Alert } from '@/components/ui/alert';
-import type { KnownFeature } from '@/lib/features/catalog';
-import { prisma } from '@/lib/db/client';
-import { downgradeEffects } from '@/lib/features/portal-gate';
+import type { KnownFeature } from '@/lib/plans/catalog';
+import { prisma } from '@/lib/platform/db/client';
+import { downgradeEffects } from '@/lib/plans/portal-gate';
 
 /**
  * Tells the customer what a downgrade did to what they already have (SSO

@@ -1,7 +1,7 @@
 import { Badge } from '@/components/ui/badge';
-import { describeDenial, type DenialReason, type FeatureDecision } from '@/lib/features/decide';
-import { tierLabel } from '@/lib/features/tiers';
-import { formatDate } from '@/lib/format';
+import { describeDenial, type DenialReason, type FeatureDecision } from '@/lib/plans/decide';
+import { tierLabel } from '@/lib/plans/tiers';
+import { formatDate } from '@/lib/platform/format';
 
 function shortReason(reason: DenialReason): string {
   switch (reason.code) {

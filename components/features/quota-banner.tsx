@@ -2,9 +2,9 @@ import 'server-only';
 import Link from 'next/link';
 import { UpgradeButton } from '@/components/billing/upgrade-button';
 import { Alert } from '@/components/ui/alert';
-import { prisma } from '@/lib/db/client';
-import { getQuotaStatus } from '@/lib/features/quotas';
-import { nextTier } from '@/lib/features/tiers';
+import { prisma } from '@/lib/platform/db/client';
+import { getQuotaStatus } from '@/lib/plans/quotas';
+import { nextTier } from '@/lib/plans/tiers';
 
 /** A warning when the org is at or over the warning threshold of a quota (portal pages); nothing otherwise. */
 export async function QuotaBanner({ org, className }: { org: { id: string; slug: string; tier: string }; className?: string }) {

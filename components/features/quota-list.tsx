@@ -1,5 +1,5 @@
 import { cn } from '@/components/ui/cn';
-import type { QuotaStatus } from '@/lib/features/quotas';
+import type { QuotaStatus } from '@/lib/plans/quotas';
 
 const bar = { ok: 'bg-primary', warning: 'bg-warning', exceeded: 'bg-danger' } as const;
 

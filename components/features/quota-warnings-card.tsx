@@ -3,8 +3,8 @@ import Link from 'next/link';
 import { Badge } from '@/components/ui/badge';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
-import { prisma } from '@/lib/db/client';
-import { quotaWarnings, warningThreshold } from '@/lib/features/quotas';
+import { prisma } from '@/lib/platform/db/client';
+import { quotaWarnings, warningThreshold } from '@/lib/plans/quotas';
 
 /** Staff dashboard: customers at or over a quota's warning threshold (seats, pulls this month). */
 export async function QuotaWarningsCard() {

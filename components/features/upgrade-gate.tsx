@@ -1,12 +1,12 @@
 import 'server-only';
 import type { ReactNode } from 'react';
-import { prisma } from '@/lib/db/client';
-import type { FeatureKey } from '@/lib/features/catalog';
-import type { FeatureDecision } from '@/lib/features/decide';
-import { getFeatureDecision } from '@/lib/features/entitlements';
-import { upgradeTierFor } from '@/lib/features/decide';
-import { tierLabel } from '@/lib/features/tiers';
-import { salesContact } from '@/lib/features/sales';
+import { prisma } from '@/lib/platform/db/client';
+import type { FeatureKey } from '@/lib/plans/catalog';
+import type { FeatureDecision } from '@/lib/plans/decide';
+import { getFeatureDecision } from '@/lib/plans/entitlements';
+import { upgradeTierFor } from '@/lib/plans/decide';
+import { tierLabel } from '@/lib/plans/tiers';
+import { salesContact } from '@/lib/plans/sales';
 import { UpgradeButton } from '@/components/billing/upgrade-button';
 import { UpgradePrompt } from './upgrade-prompt';
 

@@ -2,9 +2,9 @@ import { Lock, Mail, Sparkles } from 'lucide-react';
 import type { ReactNode } from 'react';
 import { buttonVariants, LinkButton } from '@/components/ui/button';
 import { cn } from '@/components/ui/cn';
-import { describeDenial, upgradeTierFor, type FeatureDecision } from '@/lib/features/decide';
-import { salesHref } from '@/lib/features/sales-href';
-import { TIERS, tierLabel } from '@/lib/features/tiers';
+import { describeDenial, upgradeTierFor, type FeatureDecision } from '@/lib/plans/decide';
+import { salesHref } from '@/lib/plans/sales-href';
+import { TIERS, tierLabel } from '@/lib/plans/tiers';
 
 export type Denied = Extract<FeatureDecision, { allowed: false }>;
 

@@ -1,7 +1,7 @@
 'use client';
 
 import type { ComponentProps, ReactNode } from 'react';
-import type { ActionState } from '@/lib/action-result';
+import type { ActionState } from '@/lib/platform/action-result';
 import { Checkbox } from '@/components/ui/checkbox';
 import { cn } from '@/components/ui/cn';
 import { Field, FieldErrors } from '@/components/ui/field';

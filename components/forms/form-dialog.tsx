@@ -3,7 +3,7 @@
 import { useActionState, useState, type ReactNode } from 'react';
 import { toast } from 'sonner';
 import { Form, FormError, SubmitButton } from '@/components/forms';
-import type { ActionResult, ActionState } from '@/lib/action-result';
+import type { ActionResult, ActionState } from '@/lib/platform/action-result';
 import { Button, type ButtonSize, type ButtonVariant } from '@/components/ui/button';
 import { Dialog, DialogBody, DialogFooter } from '@/components/ui/dialog';
 

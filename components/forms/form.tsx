@@ -2,7 +2,7 @@
 
 import { createContext, use, useEffect, useRef, useState, type ComponentProps, type SubmitEvent } from 'react';
 import { toast } from 'sonner';
-import type { ActionState } from '@/lib/action-result';
+import type { ActionState } from '@/lib/platform/action-result';
 import { Alert } from '@/components/ui/alert';
 import { cn } from '@/components/ui/cn';
 

@@ -2,7 +2,7 @@ import { Download } from 'lucide-react';
 import { buttonVariants } from '@/components/ui/button';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import { CopyButton } from '@/components/ui/copy-button';
-import type { RenderedInstructions } from '@/lib/instructions/instructions';
+import type { RenderedInstructions } from '@/lib/product/instructions/instructions';
 import { InstructionMarkdown } from './instruction-markdown';
 
 export type InstructionsViewProps = {

@@ -3,7 +3,7 @@
 import { useActionState } from 'react';
 import { CheckboxField, Form, SelectField, SubmitButton, TextField, type FormValues } from '@/components/forms';
 import { LinkButton } from '@/components/ui/button';
-import type { ActionResult, ActionState } from '@/lib/action-result';
+import type { ActionResult, ActionState } from '@/lib/platform/action-result';
 
 export type RepositoryFormProps = {
   action: (state: ActionState, formData: FormData) => Promise<ActionResult>;

@@ -3,7 +3,7 @@
 import { useActionState } from 'react';
 import { Form, SubmitButton, TextAreaField, TextField } from '@/components/forms';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
-import type { ActionResult, ActionState } from '@/lib/action-result';
+import type { ActionResult, ActionState } from '@/lib/platform/action-result';
 
 type Action = (state: ActionState, formData: FormData) => Promise<ActionResult>;
 

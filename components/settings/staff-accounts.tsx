@@ -2,8 +2,8 @@
 
 import { Badge } from '@/components/ui/badge';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
-import type { ActionResult, ActionState } from '@/lib/action-result';
-import { formatRelative } from '@/lib/format';
+import type { ActionResult, ActionState } from '@/lib/platform/action-result';
+import { formatRelative } from '@/lib/platform/format';
 
 type Action = (state: ActionState, formData: FormData) => Promise<ActionResult>;
 

@@ -9,8 +9,8 @@ import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { EmptyState } from '@/components/ui/empty-state';
-import type { ActionResult, ActionState } from '@/lib/action-result';
-import type { StaffSignInSettings } from '@/lib/sso/staff/connection';
+import type { ActionResult, ActionState } from '@/lib/platform/action-result';
+import type { StaffSignInSettings } from '@/lib/identity/sso/staff/connection';
 
 type Action = (state: ActionState, formData: FormData) => Promise<ActionResult>;
 

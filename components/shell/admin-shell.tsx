@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { Badge } from '@/components/ui/badge';
-import { STAFF_ROLES } from '@/lib/rbac/permissions';
+import { STAFF_ROLES } from '@/lib/identity/rbac/permissions';
 import { NavLinks } from './nav-links';
 import { ShellFrame } from './shell-frame';
 import { UserMenu } from './user-menu';

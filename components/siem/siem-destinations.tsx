@@ -3,8 +3,8 @@ import { Badge } from '@/components/ui/badge';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { EmptyState } from '@/components/ui/empty-state';
-import type { ActionResult, ActionState } from '@/lib/action-result';
-import { formatDateTime, formatRelative } from '@/lib/format';
+import type { ActionResult, ActionState } from '@/lib/platform/action-result';
+import { formatDateTime, formatRelative } from '@/lib/platform/format';
 import { RotateSecretButton, type SecretResult } from './siem-forms';
 
 type Action<T = undefined> = (state: ActionState<T>, formData: FormData) => Promise<ActionResult<T>>;

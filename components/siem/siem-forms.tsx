@@ -6,7 +6,7 @@ import { useActionState, useState } from 'react';
 import { Form, SubmitButton, TextField } from '@/components/forms';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { SecretRevealDialog } from '@/components/ui/secret-reveal-dialog';
-import type { ActionResult, ActionState } from '@/lib/action-result';
+import type { ActionResult, ActionState } from '@/lib/platform/action-result';
 
 export type SecretResult = { url: string; secret: string } | null;
 type SiemAction<T> = (state: ActionState<T>, formData: FormData) => Promise<ActionResult<T>>;

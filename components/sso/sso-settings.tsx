@@ -23,10 +23,10 @@ import {
   updateConnectionAction,
   updatePolicyAction,
   verifyDomainAction,
-} from '@/lib/sso/actions';
-import type { SsoSettingsData } from '@/lib/sso/settings';
+} from '@/lib/identity/sso/actions';
+import type { SsoSettingsData } from '@/lib/identity/sso/settings';
 
-// SSO never makes anyone an owner (lib/sso/policy.ts): owners are made by hand, by an owner.
+// SSO never makes anyone an owner (lib/identity/sso/policy.ts): owners are made by hand, by an owner.
 const ROLE_OPTIONS = [
   { value: 'viewer', label: 'Viewer' },
   { value: 'editor', label: 'Editor' },

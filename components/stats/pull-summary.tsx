@@ -1,7 +1,7 @@
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { Stat } from '@/components/ui/stat';
-import { formatCount as number, formatDateTime, formatRelative } from '@/lib/format';
-import type { PullStats } from '@/lib/stats/pull-stats';
+import { formatCount as number, formatDateTime, formatRelative } from '@/lib/platform/format';
+import type { PullStats } from '@/lib/product/stats/pull-stats';
 import { PullChart } from './pull-chart';
 
 /** Totals and the per-day chart: the top of the staff statistics and of a customer's pull activity. */

@@ -2,7 +2,7 @@
 
 import { useActionState, useId, useState, type ReactNode } from 'react';
 import { toast } from 'sonner';
-import type { ActionResult, ActionState } from '@/lib/action-result';
+import type { ActionResult, ActionState } from '@/lib/platform/action-result';
 import { Alert } from './alert';
 import { Button, type ButtonSize, type ButtonVariant } from './button';
 import { Dialog, DialogBody, DialogFooter } from './dialog';

@@ -4,14 +4,14 @@ import { Readable } from 'node:stream';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { cliActor } from '@/lib/auth/actor';
+import { cliActor } from '@/lib/identity/auth/actor';
 import { measure, type Suite } from '@/dev/bench/harness';
 import { createScratchDatabase } from '@/dev/testing/scratch-db';
-import { auditExportChunks, type ExportFormat } from '@/lib/audit/export';
-import { auditWhere } from '@/lib/audit/filters';
+import { auditExportChunks, type ExportFormat } from '@/lib/identity/audit/export';
+import { auditWhere } from '@/lib/identity/audit/filters';
 import { appendSyntheticEvents } from '../testing/audit-fixtures';
-import { runAuditRetention } from '@/lib/audit/retention';
-import { verifyAuditChain } from '@/lib/audit/verify';
+import { runAuditRetention } from '@/lib/identity/audit/retention';
+import { verifyAuditChain } from '@/lib/identity/audit/verify';
 
 /** Peak resident memory above the starting point while `fn` runs. */
 async function withPeakRss<T>(fn: () => Promise<T>): Promise<{ result: T; peakMb: number }> {

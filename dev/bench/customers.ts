@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { systemActor } from '@/lib/auth/actor';
-import { keyedHash } from '@/lib/crypto/keyed-hash';
-import { prisma } from '@/lib/db/client';
+import { systemActor } from '@/lib/identity/auth/actor';
+import { keyedHash } from '@/lib/platform/crypto/keyed-hash';
+import { prisma } from '@/lib/platform/db/client';
 import { formatSample, measure, measureSideBySide, throughput, type Suite } from '@/dev/bench/harness';
-import { createRepository, entitle } from '@/lib/registry/repositories';
-import { generateToken, isWellFormedToken } from '@/lib/registry/token-format';
-import { verifyRegistryCredentials } from '@/lib/registry/credentials';
-import { mintToken } from '@/lib/registry/tokens';
-import { listCustomers, parseCustomerQuery } from '@/lib/customers/list-customers';
-import { TIER_KEYS } from '@/lib/features/tiers';
+import { createRepository, entitle } from '@/lib/product/registry/repositories';
+import { generateToken, isWellFormedToken } from '@/lib/product/registry/token-format';
+import { verifyRegistryCredentials } from '@/lib/product/registry/credentials';
+import { mintToken } from '@/lib/product/registry/tokens';
+import { listCustomers, parseCustomerQuery } from '@/lib/product/customers/list-customers';
+import { TIER_KEYS } from '@/lib/plans/tiers';
 
 const DAY = 24 * 3600 * 1000;
 

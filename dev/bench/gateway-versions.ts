@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import http from 'node:http';
-import { systemActor } from '@/lib/auth/actor';
+import { systemActor } from '@/lib/identity/auth/actor';
 import { formatSample, measureSideBySide, type BenchContext, type Suite } from '@/dev/bench/harness';
-import { prisma } from '@/lib/db/client';
-import { mintToken } from '@/lib/registry/tokens';
+import { prisma } from '@/lib/platform/db/client';
+import { mintToken } from '@/lib/product/registry/tokens';
 import { createOrg, uniqueSlug } from '@/dev/testing/factories';
 import { startGatewayProcess } from '@/dev/testing/gateway-process';
 import { OCI_MANIFEST } from '@/dev/testing/oci-fixtures';

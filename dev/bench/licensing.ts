@@ -1,13 +1,13 @@
 import { createPublicKey, verify } from 'node:crypto';
 import os from 'node:os';
-import { systemActor } from '@/lib/auth/actor';
+import { systemActor } from '@/lib/identity/auth/actor';
 import { formatSample, measure, throughput, type Suite } from '@/dev/bench/harness';
-import { prisma } from '@/lib/db/client';
+import { prisma } from '@/lib/platform/db/client';
 import { createLicenseVerifier } from '@/kit/license-verifier';
-import { decideFeature } from '@/lib/features/decide';
-import { loadFeatureContext } from '@/lib/features/entitlements';
-import { DEFAULT_AUDIENCE, issueLicense, licenseToken } from '@/lib/licensing/licenses';
-import { publishedJwks } from '@/lib/licensing/signing-keys';
+import { decideFeature } from '@/lib/plans/decide';
+import { loadFeatureContext } from '@/lib/plans/entitlements';
+import { DEFAULT_AUDIENCE, issueLicense, licenseToken } from '@/lib/product/licensing/licenses';
+import { publishedJwks } from '@/lib/product/licensing/signing-keys';
 
 /**
  * Licensing figures: offline verifications per second with the kit (the

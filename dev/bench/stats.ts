@@ -1,9 +1,9 @@
-import { systemActor } from '@/lib/auth/actor';
+import { systemActor } from '@/lib/identity/auth/actor';
 import { formatSample, measure, type BenchContext, type Suite } from '@/dev/bench/harness';
-import { prisma } from '@/lib/db/client';
-import { rebuildPullDaily } from '@/lib/stats/rollup';
+import { prisma } from '@/lib/platform/db/client';
+import { rebuildPullDaily } from '@/lib/product/stats/rollup';
 import { uniqueSlug } from '@/dev/testing/factories';
-import { getPullStats } from '@/lib/stats/pull-stats';
+import { getPullStats } from '@/lib/product/stats/pull-stats';
 
 /**
  * Pull statistics at scale: 1 million pull events over 90 days for 200

@@ -1,6 +1,6 @@
-import { prisma, type Prisma } from '@/lib/db/client';
-import { rebuildPullDaily } from '@/lib/stats/rollup';
-import { markOnboardingItem } from '@/lib/onboarding/items';
+import { prisma, type Prisma } from '@/lib/platform/db/client';
+import { rebuildPullDaily } from '@/lib/product/stats/rollup';
+import { markOnboardingItem } from '@/lib/identity/onboarding/items';
 
 /**
  * Four weeks of plausible pull history for the demo customers, so the

@@ -1,13 +1,13 @@
-import { recordAudit } from '@/lib/audit/record';
-import { systemActor, type Actor } from '@/lib/auth/actor';
-import { storeConfirmedTotp } from '@/lib/auth/mfa';
-import { hashPassword } from '@/lib/auth/password';
-import { prisma, type Db } from '@/lib/db/client';
+import { recordAudit } from '@/lib/identity/audit/record';
+import { systemActor, type Actor } from '@/lib/identity/auth/actor';
+import { storeConfirmedTotp } from '@/lib/identity/auth/mfa';
+import { hashPassword } from '@/lib/identity/auth/password';
+import { prisma, type Db } from '@/lib/platform/db/client';
 import { seedDemoPulls } from '@/dev/seed/demo-pulls';
-import { DEMO_SSO_ORG, seedDemoSso } from '@/lib/sso/demo-idp';
-import { setFeatureOverride } from '@/lib/features/flags';
-import { initialTier } from '@/lib/billing/staff';
-import { issueLicenseTx } from '@/lib/licensing/licenses';
+import { DEMO_SSO_ORG, seedDemoSso } from '@/lib/identity/sso/demo-idp';
+import { setFeatureOverride } from '@/lib/product/features/flags';
+import { initialTier } from '@/lib/product/billing/staff';
+import { issueLicenseTx } from '@/lib/product/licensing/licenses';
 
 /**
  * Demo data for `npm run demo` (and the e2e suite): staff in each role and a

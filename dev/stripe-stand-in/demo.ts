@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { ensureCatalog } from '@/lib/billing/catalog';
-import { PLANS, selfServe } from '@/lib/billing/plans';
-import { createStripe } from '@/lib/billing/stripe-client';
+import { ensureCatalog } from '@/lib/product/billing/catalog';
+import { PLANS, selfServe } from '@/lib/product/billing/plans';
+import { createStripe } from '@/lib/product/billing/stripe-client';
 import { startStripeStandIn, type StripeStandIn } from './server';
 
 /**

@@ -1,5 +1,5 @@
-import { formatMoney } from '@/lib/billing/money';
-import { escapeHtml } from '@/lib/html';
+import { formatMoney } from '@/lib/product/billing/money';
+import { escapeHtml } from '@/lib/platform/html';
 
 /** The stand-in's hosted pages: plain HTML, clearly marked as test mode. */
 type Obj = Record<string, unknown> & { id: string };

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStripe } from '@/lib/billing/stripe-client';
+import { createStripe } from '@/lib/product/billing/stripe-client';
 import { parseStripeForm } from './form';
 import { startStripeStandIn, type StripeStandIn } from './server';
 

@@ -1,25 +1,25 @@
 import { createHash, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { ActionResult } from '@/lib/action-result';
-import { generateSecret, keyedHash } from '@/lib/crypto/keyed-hash';
-import { disconnectPrisma, prisma } from '@/lib/db/client';
-import { setMailTransport } from '@/lib/mail/send';
-import { memoryTransport } from '@/lib/mail/transport';
-import { setFeatureOverride } from '@/lib/features/flags';
-import { updateTemplate } from '@/lib/instructions/templates';
-import { issueLicense } from '@/lib/licensing/licenses';
-import { rotateSigningKey } from '@/lib/licensing/signing-keys';
-import { ORG_PERMISSIONS } from '@/lib/rbac/permissions';
-import { mintToken } from '@/lib/registry/tokens';
-import { createSiemDestination } from '@/lib/siem/destinations';
-import { DUMMY_HASH } from '@/lib/auth/password';
-import { addDomain } from '@/lib/sso/domains';
-import { closeJackson } from '@/lib/sso/jackson';
-import { createStaffSamlConnection } from '@/lib/sso/staff/connection';
+import type { ActionResult } from '@/lib/platform/action-result';
+import { generateSecret, keyedHash } from '@/lib/platform/crypto/keyed-hash';
+import { disconnectPrisma, prisma } from '@/lib/platform/db/client';
+import { setMailTransport } from '@/lib/platform/mail/send';
+import { memoryTransport } from '@/lib/platform/mail/transport';
+import { setFeatureOverride } from '@/lib/product/features/flags';
+import { updateTemplate } from '@/lib/product/instructions/templates';
+import { issueLicense } from '@/lib/product/licensing/licenses';
+import { rotateSigningKey } from '@/lib/product/licensing/signing-keys';
+import { ORG_PERMISSIONS } from '@/lib/identity/rbac/permissions';
+import { mintToken } from '@/lib/product/registry/tokens';
+import { createSiemDestination } from '@/lib/product/siem/destinations';
+import { DUMMY_HASH } from '@/lib/identity/auth/password';
+import { addDomain } from '@/lib/identity/sso/domains';
+import { closeJackson } from '@/lib/identity/sso/jackson';
+import { createStaffSamlConnection } from '@/lib/identity/sso/staff/connection';
 import { handWrittenIdp } from '@/dev/testing/sso/metadata';
 import { startPyjwtOidcIdp } from '@/dev/testing/sso/pyjwt-oidc-idp';
-import { deactivateStaffUser } from '@/lib/staff/staff-users';
+import { deactivateStaffUser } from '@/lib/identity/staff/staff-users';
 import { createMember, createOrg, createStaff, enrolMfa, uniqueSlug } from '@/dev/testing/factories';
 import { createScratchDatabase, type ScratchDatabase } from '@/dev/testing/scratch-db';
 import { discoverEntryPoints } from './discover';
@@ -42,7 +42,7 @@ import { asUser, loadEntryPoint, redirectTarget, toFormData, type Fields } from 
  */
 
 // ── the request context: the real session code, over a mocked next-auth ────
-vi.mock('@/lib/auth/config', async () => (await import('./harness')).mockedAuthConfig());
+vi.mock('@/lib/identity/auth/config', async () => (await import('./harness')).mockedAuthConfig());
 vi.mock('next/headers', () => ({
   headers: async () => new Headers({ 'user-agent': 'admin-access-sweep', 'x-forwarded-for': '198.51.100.10' }),
   cookies: async () => ({ get: () => undefined, getAll: () => [], has: () => false }),
@@ -72,7 +72,7 @@ async function createCustomerWorld() {
   const invitation = await prisma.invitation.create({
     data: { orgId: org.id, email: `${uniqueSlug('first-owner')}@example.test`, role: 'owner', tokenHash: keyedHash(generateSecret('pci_', 32)), expiresAt: new Date(Date.now() + 86_400_000) },
   });
-  // Staff act with a second factor; a staff-admin without one is refused everything (lib/auth/mfa-policy.ts).
+  // Staff act with a second factor; a staff-admin without one is refused everything (lib/identity/auth/mfa-policy.ts).
   await enrolMfa(staff.user.id);
   await enrolMfa(colleague.user.id);
   const unenrolled = await createStaff('staff-admin');
@@ -225,7 +225,7 @@ const CASES: Record<string, Case> = {
   },
   [`${SETTINGS}#resetMfaAction`]: { kind: 'action', fields: (w) => ({ email: w.colleague.user.email }) },
   [`${SETTINGS}#setMaxTokenDaysAction`]: { kind: 'action', fields: () => ({ maxDays: String(100 + Math.floor(Math.random() * 200)) }) },
-  // staff sign-in (lib/sso/staff): vendor-wide, one connection, staff-admins only
+  // staff sign-in (lib/identity/sso/staff): vendor-wide, one connection, staff-admins only
   [`${SETTINGS}#createStaffSamlConnectionAction`]: {
     kind: 'action',
     prepare: noStaffConnection,
@@ -269,7 +269,7 @@ const CASES: Record<string, Case> = {
   'app/(admin)/admin/audit/export/route.ts#GET': { kind: 'route', request: () => ({ path: '/admin/audit/export?format=jsonl', params: {} }) },
   'app/(admin)/admin/audit/siem/actions.ts#staffRedeliverAction': { kind: 'action', fields: (w) => ({ slug: w.org.slug, destinationId: w.destination.id }) },
   // SSO: a staff-only action outside the dashboard
-  'lib/sso/actions.ts#approveDomainAction': { kind: 'action', fields: (w) => ({ orgId: w.org.id, id: w.domain.id }) },
+  'lib/identity/sso/actions.ts#approveDomainAction': { kind: 'action', fields: (w) => ({ orgId: w.org.id, id: w.domain.id }) },
 };
 
 let staffOidcIdp: Awaited<ReturnType<typeof startPyjwtOidcIdp>> | null = null;

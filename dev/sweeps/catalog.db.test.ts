@@ -1,22 +1,22 @@
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import type { ActionResult } from '@/lib/action-result';
-import { ssoRequiredFor } from '@/lib/auth/sign-in';
-import { listAuditEvents } from '@/lib/audit/list';
-import { prisma } from '@/lib/db/client';
-import { FEATURES, PORTAL_FEATURES, type KnownFeature } from '@/lib/features/catalog';
-import { authorizeOrg } from '@/lib/rbac/authorize';
-import { TIER_KEYS, tierIncludes, type Tier } from '@/lib/features/tiers';
-import { enqueueSiemDeliveries } from '@/lib/siem/delivery';
-import { ssoOptionsForEmail } from '@/lib/sso/discovery';
-import { startSso } from '@/lib/sso/flow';
+import type { ActionResult } from '@/lib/platform/action-result';
+import { ssoRequiredFor } from '@/lib/identity/auth/sign-in';
+import { listAuditEvents } from '@/lib/identity/audit/list';
+import { prisma } from '@/lib/platform/db/client';
+import { FEATURES, PORTAL_FEATURES, type KnownFeature } from '@/lib/plans/catalog';
+import { authorizeOrg } from '@/lib/identity/rbac/authorize';
+import { TIER_KEYS, tierIncludes, type Tier } from '@/lib/plans/tiers';
+import { enqueueSiemDeliveries } from '@/lib/product/siem/delivery';
+import { ssoOptionsForEmail } from '@/lib/identity/sso/discovery';
+import { startSso } from '@/lib/identity/sso/flow';
 import { createMember } from '@/dev/testing/factories';
 import { discoverEntryPoints } from './discover';
 import { asUser, loadEntryPoint, redirectTarget, toFormData, type Fields } from './harness';
 import { createWorld, orgDigest, type World, type WorldExtra } from './world';
 
 /**
- * Catalog sweep: the catalog (lib/features/catalog.ts) says which features
+ * Catalog sweep: the catalog (lib/plans/catalog.ts) says which features
  * Portcullis enforces itself (kind `portal`). For every such feature above
  * Community this file must hold a case, and every entry point in the
  * feature's area (found by reading the source, like the tenant-isolation
@@ -30,7 +30,7 @@ import { createWorld, orgDigest, type World, type WorldExtra } from './world';
  * a new action or route in a gated area, without a case fails the sweep.
  */
 
-vi.mock('@/lib/auth/config', async () => (await import('./harness')).mockedAuthConfig());
+vi.mock('@/lib/identity/auth/config', async () => (await import('./harness')).mockedAuthConfig());
 vi.mock('next/headers', () => ({
   headers: async () => new Headers({ 'user-agent': 'catalog-sweep', 'x-forwarded-for': '198.51.100.11' }),
   cookies: async () => ({ get: () => undefined, getAll: () => [], has: () => false }),
@@ -65,7 +65,7 @@ interface FeatureCase {
   effects?: { name: string; below: (w: GateWorld) => Promise<void>; at: (w: GateWorld) => Promise<void> }[];
 }
 
-const SSO = 'lib/sso/actions.ts';
+const SSO = 'lib/identity/sso/actions.ts';
 const ROLES = 'app/(portal)/portal/[org]/team/roles/actions.ts';
 const TEAM = 'app/(portal)/portal/[org]/team/actions.ts';
 const AUDIT = 'app/(portal)/portal/[org]/audit';
@@ -79,7 +79,7 @@ const CASES: Partial<Record<KnownFeature, FeatureCase>> = {
       [`${SSO}#createOidcConnectionAction`]: {
         kind: 'gated',
         fields: (w) => ({ orgId: w.org.id, name: 'OIDC', discoveryUrl: 'http://localhost:9/.well-known/openid-configuration', clientId: 'portcullis', clientSecret: 'secret' }),
-        noControl: 'needs a running OIDC provider; lib/sso/sso.db.test.ts creates OIDC connections against one',
+        noControl: 'needs a running OIDC provider; lib/identity/sso/sso.db.test.ts creates OIDC connections against one',
       },
       [`${SSO}#updateConnectionAction`]: { kind: 'gated', fields: (w) => ({ orgId: w.org.id, id: w.sso!.connectionId, name: 'Renamed IdP' }) },
       [`${SSO}#deleteConnectionAction`]: { kind: 'cleanup', reason: 'a kept-but-inactive connection can be removed', fields: (w) => ({ orgId: w.org.id, id: w.sso!.connectionId }) },
@@ -87,7 +87,7 @@ const CASES: Partial<Record<KnownFeature, FeatureCase>> = {
       [`${SSO}#verifyDomainAction`]: {
         kind: 'gated',
         fields: (w) => ({ orgId: w.org.id, id: w.sso!.domainId }),
-        noControl: 'needs a DNS server answering the TXT record; lib/sso/sso.db.test.ts runs one',
+        noControl: 'needs a DNS server answering the TXT record; lib/identity/sso/sso.db.test.ts runs one',
       },
       [`${SSO}#removeDomainAction`]: { kind: 'cleanup', reason: 'a domain of an inactive connection can be removed', fields: (w) => ({ orgId: w.org.id, id: w.sso!.domainId }) },
       [`${SSO}#updatePolicyAction`]: { kind: 'gated', fields: (w) => ({ orgId: w.org.id, defaultRole: 'editor' }) },
@@ -154,7 +154,7 @@ const CASES: Partial<Record<KnownFeature, FeatureCase>> = {
     entryPoints: {
       [`${AUDIT}/actions.ts#createDestinationAction`]: { kind: 'gated', fields: (w) => ({ slug: w.org.slug, url: 'https://8.8.8.8/hook' }) },
       [`${AUDIT}/actions.ts#updateDestinationAction`]: { kind: 'gated', fields: (w) => ({ slug: w.org.slug, id: w.destinationId, enabled: 'false' }) },
-      [`${AUDIT}/actions.ts#redeliverAction`]: { kind: 'gated', fields: (w) => ({ slug: w.org.slug, destinationId: w.destinationId }), noControl: 'nothing is dead to redeliver here; lib/siem/delivery.db.test.ts redelivers' },
+      [`${AUDIT}/actions.ts#redeliverAction`]: { kind: 'gated', fields: (w) => ({ slug: w.org.slug, destinationId: w.destinationId }), noControl: 'nothing is dead to redeliver here; lib/product/siem/delivery.db.test.ts redelivers' },
       [`${AUDIT}/actions.ts#deleteDestinationAction`]: { kind: 'cleanup', reason: 'a paused destination can be removed', fields: (w) => ({ slug: w.org.slug, id: w.destinationId }) },
     },
     effects: [

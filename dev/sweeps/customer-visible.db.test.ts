@@ -9,46 +9,46 @@ import { GET as apiEntitlements } from '@/app/api/v1/entitlements/route';
 import { GET as apiJwks } from '@/app/api/v1/licenses/jwks/route';
 import { GET as apiRevocations } from '@/app/api/v1/licenses/revocations/route';
 import { GET as apiRbac } from '@/app/api/v1/settings/rbac/route';
-import { staffOnlyOrganizationFields } from '@/lib/audit/customer-view';
-import { openAuditExport } from '@/lib/audit/export-service';
-import { listAuditEvents } from '@/lib/audit/list';
-import { recordAudit } from '@/lib/audit/record';
-import { systemActor } from '@/lib/auth/actor';
-import { canChangePassword } from '@/lib/auth/passwords';
-import { requirePortalPage } from '@/lib/auth/session';
-import { listSessions, startSession } from '@/lib/auth/sessions';
-import { setManualTier } from '@/lib/billing/staff';
-import { getOrgBilling } from '@/lib/billing/overview';
-import { getCustomer, updateCustomer } from '@/lib/customers/customers';
-import { Prisma, prisma } from '@/lib/db/client';
-import { getFeatureDecision, getFeatureDecisions } from '@/lib/features/entitlements';
-import { setFeatureOverride } from '@/lib/features/flags';
-import { downgradeEffects } from '@/lib/features/portal-gate';
-import { getQuotaStatus } from '@/lib/features/quotas';
-import { salesContact } from '@/lib/features/sales';
-import { instructionSettings } from '@/lib/instructions/templates';
-import { getInstructions } from '@/lib/instructions/instructions';
-import { orgLicenseSummary } from '@/lib/licensing/expiry';
-import { getLicense, issueLicense, licenseToken, listLicenses } from '@/lib/licensing/licenses';
-import { createInvitation, listInvitations, previewInvitation } from '@/lib/members/invitations';
-import { listMembers } from '@/lib/members/members';
-import { seatStatus } from '@/lib/members/seats';
-import { portalOverview } from '@/lib/portal/overview';
-import { granterOf, authorizeOrg } from '@/lib/rbac/authorize';
-import { mintToken, listTokens } from '@/lib/registry/tokens';
-import { assignableRoles, listRoles } from '@/lib/roles/roles';
-import { deliveryBody } from '@/lib/siem/delivery';
-import { createSiemDestination, listSiemDeliveries, listSiemDestinations } from '@/lib/siem/destinations';
-import { loadSsoSettings } from '@/lib/sso/settings';
-import { getPullStats } from '@/lib/stats/pull-stats';
-import { listTeams } from '@/lib/teams/teams';
+import { staffOnlyOrganizationFields } from '@/lib/identity/audit/customer-view';
+import { openAuditExport } from '@/lib/identity/audit/export-service';
+import { listAuditEvents } from '@/lib/identity/audit/list';
+import { recordAudit } from '@/lib/identity/audit/record';
+import { systemActor } from '@/lib/identity/auth/actor';
+import { canChangePassword } from '@/lib/identity/auth/passwords';
+import { requirePortalPage } from '@/lib/identity/auth/session';
+import { listSessions, startSession } from '@/lib/identity/auth/sessions';
+import { setManualTier } from '@/lib/product/billing/staff';
+import { getOrgBilling } from '@/lib/product/billing/overview';
+import { getCustomer, updateCustomer } from '@/lib/product/customers/customers';
+import { Prisma, prisma } from '@/lib/platform/db/client';
+import { getFeatureDecision, getFeatureDecisions } from '@/lib/plans/entitlements';
+import { setFeatureOverride } from '@/lib/product/features/flags';
+import { downgradeEffects } from '@/lib/plans/portal-gate';
+import { getQuotaStatus } from '@/lib/plans/quotas';
+import { salesContact } from '@/lib/plans/sales';
+import { instructionSettings } from '@/lib/product/instructions/templates';
+import { getInstructions } from '@/lib/product/instructions/instructions';
+import { orgLicenseSummary } from '@/lib/product/licensing/expiry';
+import { getLicense, issueLicense, licenseToken, listLicenses } from '@/lib/product/licensing/licenses';
+import { createInvitation, listInvitations, previewInvitation } from '@/lib/identity/members/invitations';
+import { listMembers } from '@/lib/identity/members/members';
+import { seatStatus } from '@/lib/identity/members/seats';
+import { portalOverview } from '@/lib/product/portal/overview';
+import { granterOf, authorizeOrg } from '@/lib/identity/rbac/authorize';
+import { mintToken, listTokens } from '@/lib/product/registry/tokens';
+import { assignableRoles, listRoles } from '@/lib/identity/roles/roles';
+import { deliveryBody } from '@/lib/product/siem/delivery';
+import { createSiemDestination, listSiemDeliveries, listSiemDestinations } from '@/lib/product/siem/destinations';
+import { loadSsoSettings } from '@/lib/identity/sso/settings';
+import { getPullStats } from '@/lib/product/stats/pull-stats';
+import { listTeams } from '@/lib/identity/teams/teams';
 import { createMember, createOrg, createStaff, uniqueSlug } from '@/dev/testing/factories';
 import { discoverCustomerReads } from './discover';
 import { asUser } from './harness';
 
 /**
  * Staff-only fields sweep. A customer is seeded with every staff-only value
- * there is: each organization column that lib/audit/customer-view.ts does
+ * there is: each organization column that lib/identity/audit/customer-view.ts does
  * not list as customer-visible (found from the schema, so a new column is
  * covered) gets a marker, staff set a manual tier and a feature override
  * with marked reasons, and events are recorded the way older code recorded
@@ -61,7 +61,7 @@ import { asUser } from './harness';
  */
 
 // ── the request context: the real session code, over a mocked next-auth ────
-vi.mock('@/lib/auth/config', async () => (await import('./harness')).mockedAuthConfig());
+vi.mock('@/lib/identity/auth/config', async () => (await import('./harness')).mockedAuthConfig());
 vi.mock('next/headers', () => ({
   headers: async () => new Headers({ 'user-agent': 'customer-visible-sweep', 'x-forwarded-for': '198.51.100.11' }),
   cookies: async () => ({ get: () => undefined, getAll: () => [], has: () => false }),
@@ -154,97 +154,97 @@ function withClaims(jwt: string): string {
 /** Each library read a customer-facing page, route or API makes, done the way it does, as the customer. */
 const READS: Record<string, (c: Customer) => Promise<unknown>> = {
   // /account: the person's own account, their data download included.
-  '@/lib/accounts/export#exportOwnData': (c) => asUser(c.owner.user.id, async () => text(await accountExport())),
-  '@/lib/auth/passwords#canChangePassword': (c) => canChangePassword(c.owner.actor).then((has) => ({ has })),
-  '@/lib/auth/sessions#listSessions': async (c) => {
+  '@/lib/identity/accounts/export#exportOwnData': (c) => asUser(c.owner.user.id, async () => text(await accountExport())),
+  '@/lib/identity/auth/passwords#canChangePassword': (c) => canChangePassword(c.owner.actor).then((has) => ({ has })),
+  '@/lib/identity/auth/sessions#listSessions': async (c) => {
     await prisma.$transaction((tx) => startSession(tx, c.owner.actor, { authMethod: 'password' }));
     return listSessions(c.owner.actor);
   },
-  '@/lib/auth/session#requirePortalPage': (c) => asUser(c.owner.user.id, () => requirePortalPage(c.org.slug, 'org.view')),
-  '@/lib/portal/overview#portalOverview': (c) => portalOverview(c.owner.actor, c.org.id),
-  '@/lib/audit/list#listAuditEvents': (c) => listAuditEvents(c.owner.actor, { kind: 'org', slug: c.org.slug }, {}, page),
-  '@/lib/audit/export-response#auditExportResponse': async (c) => {
+  '@/lib/identity/auth/session#requirePortalPage': (c) => asUser(c.owner.user.id, () => requirePortalPage(c.org.slug, 'org.view')),
+  '@/lib/product/portal/overview#portalOverview': (c) => portalOverview(c.owner.actor, c.org.id),
+  '@/lib/identity/audit/list#listAuditEvents': (c) => listAuditEvents(c.owner.actor, { kind: 'org', slug: c.org.slug }, {}, page),
+  '@/lib/identity/audit/export-response#auditExportResponse': async (c) => {
     const out = [];
     for (const format of formats) {
       out.push(await asUser(c.owner.user.id, async () => text(await portalAuditExport(new Request(`http://portal.test/portal/${c.org.slug}/audit/export?format=${format}`), params({ org: c.org.slug })))));
     }
     return out;
   },
-  '@/lib/billing/overview#getOrgBilling': (c) => getOrgBilling(c.owner.actor, c.org.slug),
-  '@/lib/features/entitlements#getFeatureDecision': (c) => getFeatureDecision(prisma, c.org.id, 'audit_streaming'),
-  '@/lib/features/entitlements#getFeatureDecisions': (c) => getFeatureDecisions(prisma, c.org.id),
-  '@/lib/features/quotas#getQuotaStatus': (c) => getQuotaStatus(prisma, c.org.id),
+  '@/lib/product/billing/overview#getOrgBilling': (c) => getOrgBilling(c.owner.actor, c.org.slug),
+  '@/lib/plans/entitlements#getFeatureDecision': (c) => getFeatureDecision(prisma, c.org.id, 'audit_streaming'),
+  '@/lib/plans/entitlements#getFeatureDecisions': (c) => getFeatureDecisions(prisma, c.org.id),
+  '@/lib/plans/quotas#getQuotaStatus': (c) => getQuotaStatus(prisma, c.org.id),
   // Long after the license expired: the custom role is frozen, so there is a notice to read.
-  '@/lib/features/portal-gate#downgradeEffects': (c) => downgradeEffects(prisma, c.org.id, ['sso', 'rbac', 'audit_streaming'], new Date('2100-01-01T00:00:00Z')),
-  '@/lib/features/sales#salesContact': () => salesContact(prisma),
-  '@/lib/instructions/templates#instructionSettings': () => instructionSettings(prisma),
-  '@/lib/instructions/instructions#getInstructions': (c) => getInstructions(c.owner.actor, c.org.id),
-  '@/lib/instructions/instructions#deliverInstructions': (c) =>
+  '@/lib/plans/portal-gate#downgradeEffects': (c) => downgradeEffects(prisma, c.org.id, ['sso', 'rbac', 'audit_streaming'], new Date('2100-01-01T00:00:00Z')),
+  '@/lib/plans/sales#salesContact': () => salesContact(prisma),
+  '@/lib/product/instructions/templates#instructionSettings': () => instructionSettings(prisma),
+  '@/lib/product/instructions/instructions#getInstructions': (c) => getInstructions(c.owner.actor, c.org.id),
+  '@/lib/product/instructions/instructions#deliverInstructions': (c) =>
     asUser(c.owner.user.id, async () => text(await portalInstallDownload(new Request(`http://portal.test/portal/${c.org.slug}/install/download`), params({ org: c.org.slug })))),
-  '@/lib/licensing/expiry#orgLicenseSummary': (c) => orgLicenseSummary(c.owner.actor, c.org.id),
-  '@/lib/licensing/licenses#listLicenses': (c) => listLicenses(c.owner.actor, { orgId: c.org.id }),
-  '@/lib/licensing/licenses#getLicense': (c) => getLicense(c.owner.actor, c.license.id),
-  '@/lib/licensing/licenses#licenseToken': (c) =>
+  '@/lib/product/licensing/expiry#orgLicenseSummary': (c) => orgLicenseSummary(c.owner.actor, c.org.id),
+  '@/lib/product/licensing/licenses#listLicenses': (c) => listLicenses(c.owner.actor, { orgId: c.org.id }),
+  '@/lib/product/licensing/licenses#getLicense': (c) => getLicense(c.owner.actor, c.license.id),
+  '@/lib/product/licensing/licenses#licenseToken': (c) =>
     asUser(c.owner.user.id, async () =>
       withClaims(
         (await text(await portalLicenseDownload(new Request(`http://portal.test/portal/${c.org.slug}/licenses/${c.license.id}/download`), params({ org: c.org.slug, licenseId: c.license.id })))).split('\n')[1]!,
       ),
     ),
-  '@/lib/licensing/online#entitlementsResponse': async (c) => text(await apiEntitlements(new Request('http://portal.test/api/v1/entitlements', { headers: { authorization: `Bearer ${await licenseJwt(c)}` } }))),
-  '@/lib/licensing/online#rbacSettingsResponse': async (c) => {
+  '@/lib/product/licensing/online#entitlementsResponse': async (c) => text(await apiEntitlements(new Request('http://portal.test/api/v1/entitlements', { headers: { authorization: `Bearer ${await licenseJwt(c)}` } }))),
+  '@/lib/product/licensing/online#rbacSettingsResponse': async (c) => {
     const response = await apiRbac(new Request('http://portal.test/api/v1/settings/rbac', { headers: { authorization: `Bearer ${await licenseJwt(c)}` } }));
     // 404 is its answer for a license without the feature; the body is what the customer sees either way.
     return `${response.status}\n${await response.text()}`;
   },
-  '@/lib/licensing/revocations#signedRevocationList': async () => withClaims(await text(await apiRevocations(new Request('http://portal.test/api/v1/licenses/revocations')))),
-  '@/lib/licensing/signing-keys#publishedJwks': async () => text(await apiJwks()),
-  '@/lib/members/invitations#listInvitations': (c) => listInvitations(c.owner.actor, c.org.id),
-  '@/lib/members/invitations#previewInvitation': (c) => previewInvitation(c.invitationToken),
-  '@/lib/members/members#listMembers': (c) => listMembers(c.owner.actor, c.org.id, { q: '', sort: null, dir: 'asc', skip: 0, take: 50 }),
-  '@/lib/members/seats#seatStatus': (c) => seatStatus(prisma, c.org.id),
-  '@/lib/registry/tokens#listTokens': (c) => listTokens(c.owner.actor, c.org.id),
-  '@/lib/roles/roles#listRoles': (c) => listRoles(c.owner.actor, c.org.id),
-  '@/lib/roles/roles#assignableRoles': async (c) => assignableRoles(prisma, c.org.id, granterOf(await authorizeOrg(prisma, c.owner.actor, { id: c.org.id }, { org: 'members.manage' }))),
-  '@/lib/siem/destinations#listSiemDestinations': (c) => listSiemDestinations(c.owner.actor, c.org.slug),
-  '@/lib/siem/destinations#listSiemDeliveries': (c) => listSiemDeliveries(c.owner.actor, c.org.slug),
-  '@/lib/sso/settings#loadSsoSettings': (c) => loadSsoSettings(c.owner.actor, c.org.id),
-  '@/lib/stats/pull-stats#getPullStats': (c) => getPullStats(c.owner.actor, { orgId: c.org.id }),
-  '@/lib/teams/teams#listTeams': (c) => listTeams(c.owner.actor, c.org.id),
+  '@/lib/product/licensing/revocations#signedRevocationList': async () => withClaims(await text(await apiRevocations(new Request('http://portal.test/api/v1/licenses/revocations')))),
+  '@/lib/product/licensing/signing-keys#publishedJwks': async () => text(await apiJwks()),
+  '@/lib/identity/members/invitations#listInvitations': (c) => listInvitations(c.owner.actor, c.org.id),
+  '@/lib/identity/members/invitations#previewInvitation': (c) => previewInvitation(c.invitationToken),
+  '@/lib/identity/members/members#listMembers': (c) => listMembers(c.owner.actor, c.org.id, { q: '', sort: null, dir: 'asc', skip: 0, take: 50 }),
+  '@/lib/identity/members/seats#seatStatus': (c) => seatStatus(prisma, c.org.id),
+  '@/lib/product/registry/tokens#listTokens': (c) => listTokens(c.owner.actor, c.org.id),
+  '@/lib/identity/roles/roles#listRoles': (c) => listRoles(c.owner.actor, c.org.id),
+  '@/lib/identity/roles/roles#assignableRoles': async (c) => assignableRoles(prisma, c.org.id, granterOf(await authorizeOrg(prisma, c.owner.actor, { id: c.org.id }, { org: 'members.manage' }))),
+  '@/lib/product/siem/destinations#listSiemDestinations': (c) => listSiemDestinations(c.owner.actor, c.org.slug),
+  '@/lib/product/siem/destinations#listSiemDeliveries': (c) => listSiemDeliveries(c.owner.actor, c.org.slug),
+  '@/lib/identity/sso/settings#loadSsoSettings': (c) => loadSsoSettings(c.owner.actor, c.org.id),
+  '@/lib/product/stats/pull-stats#getPullStats': (c) => getPullStats(c.owner.actor, { orgId: c.org.id }),
+  '@/lib/identity/teams/teams#listTeams': (c) => listTeams(c.owner.actor, c.org.id),
 };
 
 /** Not reads of stored data (formatting, parsing, labels, plumbing), or read elsewhere; each with why. */
 const NOT_READS: Record<string, string> = {
-  '@/lib/audit/filters': 'parses the filter form',
-  '@/lib/audit/list#AUDIT_SORTABLE': 'a constant',
-  '@/lib/auth/session#actorFor': 'builds the actor; the export route is read above',
-  '@/lib/auth/session#currentActor': 'the signed-in actor (used by every read above)',
-  '@/lib/auth/session#getSessionUser': "the signed-in user's own session (used by the routes read above)",
-  '@/lib/billing/actions': 'server actions: the tenant sweep calls them',
-  '@/lib/billing/checkout#oneClickCheckout': 'a yes/no about the viewer\'s own org (plan, contract, subscription), nothing stored is shown',
-  '@/lib/billing/money': 'formatting',
-  '@/lib/auth/mfa#mfaStatus': "the signed-in person's own second-factor state (on or off, codes left): no organization data",
-  '@/lib/licensing/product-env#licenseEnvVar': 'a configuration value (the variable the product reads)',
-  '@/lib/features/sales#salesHref': 'builds a link',
-  '@/lib/features/sales-href': 'builds a link',
-  '@/lib/billing/plans': 'tier labels and order',
-  '@/lib/config/public-url': 'the public URL',
-  '@/lib/db/client#prisma': 'the team pages count rows and list member emails; the install download finds the org id',
-  '@/lib/auth/password-policy#PASSWORD_MIN_LENGTH': 'a constant',
-  '@/lib/errors': 'error classes',
-  '@/lib/members/invitations#INVITATION_CODE_MINUTES': 'a constant',
-  '@/lib/features/decide': 'explains a decision read above',
-  '@/lib/features/tiers': 'tier labels and limits',
-  '@/lib/format': 'formatting',
-  '@/lib/instructions/markdown-response': 'wraps instructions read above in a response',
-  '@/lib/licensing/status': 'status labels',
-  '@/lib/members/members#MEMBER_SORTS': 'a constant',
-  '@/lib/rbac/grants': 'pure grant rules',
-  '@/lib/rbac/permissions': 'permission labels',
-  '@/lib/registry/tokens#tokenStatus': 'a status from dates',
-  '@/lib/roles/roles#permissionGroups': 'permission labels',
-  '@/lib/sso/actions': 'server actions: the tenant and admin sweeps call them',
-  '@/lib/stats/query-params': 'parses the filter form',
-  '@/lib/table/query': 'parses table state from the URL',
+  '@/lib/identity/audit/filters': 'parses the filter form',
+  '@/lib/identity/audit/list#AUDIT_SORTABLE': 'a constant',
+  '@/lib/identity/auth/session#actorFor': 'builds the actor; the export route is read above',
+  '@/lib/identity/auth/session#currentActor': 'the signed-in actor (used by every read above)',
+  '@/lib/identity/auth/session#getSessionUser': "the signed-in user's own session (used by the routes read above)",
+  '@/lib/product/billing/actions': 'server actions: the tenant sweep calls them',
+  '@/lib/product/billing/checkout#oneClickCheckout': 'a yes/no about the viewer\'s own org (plan, contract, subscription), nothing stored is shown',
+  '@/lib/product/billing/money': 'formatting',
+  '@/lib/identity/auth/mfa#mfaStatus': "the signed-in person's own second-factor state (on or off, codes left): no organization data",
+  '@/lib/product/licensing/product-env#licenseEnvVar': 'a configuration value (the variable the product reads)',
+  '@/lib/plans/sales#salesHref': 'builds a link',
+  '@/lib/plans/sales-href': 'builds a link',
+  '@/lib/product/billing/plans': 'tier labels and order',
+  '@/lib/platform/config/public-url': 'the public URL',
+  '@/lib/platform/db/client#prisma': 'the team pages count rows and list member emails; the install download finds the org id',
+  '@/lib/identity/auth/password-policy#PASSWORD_MIN_LENGTH': 'a constant',
+  '@/lib/platform/errors': 'error classes',
+  '@/lib/identity/members/invitations#INVITATION_CODE_MINUTES': 'a constant',
+  '@/lib/plans/decide': 'explains a decision read above',
+  '@/lib/plans/tiers': 'tier labels and limits',
+  '@/lib/platform/format': 'formatting',
+  '@/lib/product/instructions/markdown-response': 'wraps instructions read above in a response',
+  '@/lib/product/licensing/status': 'status labels',
+  '@/lib/identity/members/members#MEMBER_SORTS': 'a constant',
+  '@/lib/identity/rbac/grants': 'pure grant rules',
+  '@/lib/identity/rbac/permissions': 'permission labels',
+  '@/lib/product/registry/tokens#tokenStatus': 'a status from dates',
+  '@/lib/identity/roles/roles#permissionGroups': 'permission labels',
+  '@/lib/identity/sso/actions': 'server actions: the tenant and admin sweeps call them',
+  '@/lib/product/stats/query-params': 'parses the filter form',
+  '@/lib/platform/table/query': 'parses table state from the URL',
 };
 
 let licenseJwtCache: string | null = null;

@@ -86,7 +86,7 @@ export function discoverEntryPoints(root: string): Discovery {
   const files = new Set([...ACTION_ROOTS, ...ROUTE_ROOTS].flatMap((base) => walk(path.join(root, base))));
   for (const full of files) {
     const file = path.relative(root, full).split(path.sep).join('/');
-    if (file.startsWith('lib/db/generated/')) continue;
+    if (file.startsWith('lib/platform/db/generated/')) continue;
     const source = fs.readFileSync(full, 'utf8');
     const staffArea = file.startsWith(STAFF_AREA);
     if (file.startsWith('app/') && /\/route\.tsx?$/.test(file)) {

@@ -1,7 +1,7 @@
 import path from 'node:path';
-import type { SessionUser } from '@/lib/auth/session-user';
-import { prisma } from '@/lib/db/client';
-import { isStaffRole } from '@/lib/rbac/permissions';
+import type { SessionUser } from '@/lib/identity/auth/session-user';
+import { prisma } from '@/lib/platform/db/client';
+import { isStaffRole } from '@/lib/identity/rbac/permissions';
 import type { EntryPoint } from './discover';
 
 /** What the sweeps share to call server actions and route handlers the way Next.js does. */
@@ -35,7 +35,7 @@ let currentUser: SessionUser | null = null;
 /**
  * next-auth's module as the sweeps mock it: `auth()` answers the user `asUser`
  * set, so currentActor, currentStaffActor and requirePortalPage run as they do.
- *   vi.mock('@/lib/auth/config', async () => (await import('./harness')).mockedAuthConfig());
+ *   vi.mock('@/lib/identity/auth/config', async () => (await import('./harness')).mockedAuthConfig());
  */
 export async function mockedAuthConfig() {
   const { redirect } = await import('next/navigation');
@@ -48,7 +48,7 @@ export async function mockedAuthConfig() {
 }
 
 /**
- * The session user as lib/auth/sessions.ts loadSession reads it, without a
+ * The session user as lib/identity/auth/sessions.ts loadSession reads it, without a
  * sessions row: starting one is audited and touching it writes, and the
  * sweeps compare digests of the whole database around each call.
  */

@@ -1,19 +1,19 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { ActionResult } from '@/lib/action-result';
+import type { ActionResult } from '@/lib/platform/action-result';
 import { randomBytes } from 'node:crypto';
-import type { Actor } from '@/lib/auth/actor';
-import { hashPassword } from '@/lib/auth/password';
-import { requestEmailChange } from '@/lib/accounts/email-change';
-import { beginMfaEnrolment } from '@/lib/auth/mfa';
-import { requestPasswordReset } from '@/lib/auth/passwords';
-import { totpCode } from '@/lib/auth/totp';
-import { startSession } from '@/lib/auth/sessions';
-import { UnauthorizedError } from '@/lib/errors';
-import { setMailTransport } from '@/lib/mail/send';
-import { memoryTransport } from '@/lib/mail/transport';
-import { BUILTIN_ROLES, ORG_PERMISSIONS, type OrgPermission } from '@/lib/rbac/permissions';
-import { prisma } from '@/lib/db/client';
+import type { Actor } from '@/lib/identity/auth/actor';
+import { hashPassword } from '@/lib/identity/auth/password';
+import { requestEmailChange } from '@/lib/identity/accounts/email-change';
+import { beginMfaEnrolment } from '@/lib/identity/auth/mfa';
+import { requestPasswordReset } from '@/lib/identity/auth/passwords';
+import { totpCode } from '@/lib/identity/auth/totp';
+import { startSession } from '@/lib/identity/auth/sessions';
+import { UnauthorizedError } from '@/lib/platform/errors';
+import { setMailTransport } from '@/lib/platform/mail/send';
+import { memoryTransport } from '@/lib/platform/mail/transport';
+import { BUILTIN_ROLES, ORG_PERMISSIONS, type OrgPermission } from '@/lib/identity/rbac/permissions';
+import { prisma } from '@/lib/platform/db/client';
 import { createMember, createStaff, enrolMfa, uniqueSlug } from '@/dev/testing/factories';
 import { discoverEntryPoints } from './discover';
 import { loadEntryPoint, redirectTarget, toFormData, type Fields } from './harness';
@@ -37,14 +37,14 @@ import { BUILTIN_MEMBER_KEYS, createWorld, orgDigest, type World, type WorldExtr
 
 // ── the request context the actions run in ─────────────────────────────────
 let currentActor: Actor | null = null;
-vi.mock('@/lib/auth/session', () => ({
+vi.mock('@/lib/identity/auth/session', () => ({
   currentActor: async () => {
     if (!currentActor) throw new UnauthorizedError();
     return currentActor;
   },
   getSessionUser: async () => null,
 }));
-vi.mock('@/lib/auth/config', async () => {
+vi.mock('@/lib/identity/auth/config', async () => {
   const { redirect } = await import('next/navigation');
   return {
     auth: async () => null,
@@ -264,73 +264,73 @@ const CASES: Record<string, Case> = {
     request: (w) => ({ path: `/portal/${w.org.slug}/licenses/${w.license.id}/download`, params: { org: w.org.slug, licenseId: w.license.id } }),
     mixed: (victim, attacker) => ({ path: `/portal/${attacker.org.slug}/licenses/${victim.license.id}/download`, params: { org: attacker.org.slug, licenseId: victim.license.id } }),
   },
-  // SSO settings (lib/sso): customer owners (connections) and admins (the rest), and staff from the dashboard
-  'lib/sso/actions.ts#createSamlConnectionAction': {
+  // SSO settings (lib/identity/sso): customer owners (connections) and admins (the rest), and staff from the dashboard
+  'lib/identity/sso/actions.ts#createSamlConnectionAction': {
     kind: 'org',
     permission: 'sso.connections',
     needs: ['sso'],
     fields: (w) => ({ orgId: w.org.id, name: 'Second IdP', metadataXml: w.sso!.spareMetadata }),
   },
-  'lib/sso/actions.ts#createOidcConnectionAction': {
+  'lib/identity/sso/actions.ts#createOidcConnectionAction': {
     kind: 'org',
     permission: 'sso.connections',
     fields: (w) => ({ orgId: w.org.id, name: 'OIDC', discoveryUrl: 'http://localhost:9/.well-known/openid-configuration', clientId: 'portcullis', clientSecret: 'secret' }),
-    noControl: 'needs a running OIDC provider; lib/sso/sso.db.test.ts creates OIDC connections against one',
+    noControl: 'needs a running OIDC provider; lib/identity/sso/sso.db.test.ts creates OIDC connections against one',
   },
-  'lib/sso/actions.ts#updateConnectionAction': {
+  'lib/identity/sso/actions.ts#updateConnectionAction': {
     kind: 'org',
     permission: 'sso.connections',
     needs: ['sso'],
     fields: (w) => ({ orgId: w.org.id, id: w.sso!.connectionId, name: 'Renamed IdP' }),
   },
-  'lib/sso/actions.ts#deleteConnectionAction': {
+  'lib/identity/sso/actions.ts#deleteConnectionAction': {
     kind: 'org',
     permission: 'sso.connections',
     needs: ['sso'],
     fields: (w) => ({ orgId: w.org.id, id: w.sso!.connectionId }),
   },
-  'lib/sso/actions.ts#addDomainAction': {
+  'lib/identity/sso/actions.ts#addDomainAction': {
     kind: 'org',
     permission: 'sso.manage',
     needs: ['sso'],
     fields: (w) => ({ orgId: w.org.id, domain: w.sso!.spareDomain }),
   },
-  'lib/sso/actions.ts#verifyDomainAction': {
+  'lib/identity/sso/actions.ts#verifyDomainAction': {
     kind: 'org',
     permission: 'sso.manage',
     needs: ['sso'],
     fields: (w) => ({ orgId: w.org.id, id: w.sso!.domainId }),
-    noControl: 'needs a DNS server answering the TXT record; lib/sso/sso.db.test.ts runs one',
+    noControl: 'needs a DNS server answering the TXT record; lib/identity/sso/sso.db.test.ts runs one',
   },
-  'lib/sso/actions.ts#removeDomainAction': {
+  'lib/identity/sso/actions.ts#removeDomainAction': {
     kind: 'org',
     permission: 'sso.manage',
     needs: ['sso'],
     fields: (w) => ({ orgId: w.org.id, id: w.sso!.domainId }),
   },
-  'lib/sso/actions.ts#updatePolicyAction': {
+  'lib/identity/sso/actions.ts#updatePolicyAction': {
     kind: 'org',
     permission: 'sso.manage',
     fields: (w) => ({ orgId: w.org.id, defaultRole: 'editor' }),
   },
-  'lib/sso/actions.ts#setGroupRoleAction': {
+  'lib/identity/sso/actions.ts#setGroupRoleAction': {
     kind: 'org',
     permission: 'sso.manage',
     fields: (w) => ({ orgId: w.org.id, groupName: 'qa', role: `custom:${w.role.id}` }),
   },
-  'lib/sso/actions.ts#removeGroupRoleAction': {
+  'lib/identity/sso/actions.ts#removeGroupRoleAction': {
     kind: 'org',
     permission: 'sso.manage',
     needs: ['sso'],
     fields: (w) => ({ orgId: w.org.id, id: w.sso!.groupRoleId }),
   },
   // billing (Stripe through the local stand-in)
-  'lib/billing/actions.ts#checkoutAction': {
+  'lib/product/billing/actions.ts#checkoutAction': {
     kind: 'org',
     permission: 'billing.manage',
     fields: (w) => ({ org: w.org.slug, tier: 'enterprise', interval: 'month' }),
   },
-  'lib/billing/actions.ts#billingPortalAction': {
+  'lib/product/billing/actions.ts#billingPortalAction': {
     kind: 'org',
     permission: 'billing.manage',
     needs: ['billing'],
@@ -379,7 +379,7 @@ const CASES: Record<string, Case> = {
     ],
   },
   // sign-in (public)
-  'app/(auth)/actions.ts#signInAction': { kind: 'exempt', reason: 'password sign-in: public by design, no organization data (lib/auth/sign-in.db.test.ts, e2e/auth.spec.ts)' },
+  'app/(auth)/actions.ts#signInAction': { kind: 'exempt', reason: 'password sign-in: public by design, no organization data (lib/identity/auth/sign-in.db.test.ts, e2e/auth.spec.ts)' },
   'app/(auth)/actions.ts#mfaSignInAction': {
     kind: 'public',
     refusals: async () => [
@@ -387,17 +387,17 @@ const CASES: Record<string, Case> = {
       { fields: { code: '123456' }, status: [401] },
       { fields: { code: '' }, status: [400] },
     ],
-    readOnly: 'succeeds only with the ticket cookie the right password set (lib/auth/mfa.db.test.ts, e2e/mfa.spec.ts)',
+    readOnly: 'succeeds only with the ticket cookie the right password set (lib/identity/auth/mfa.db.test.ts, e2e/mfa.spec.ts)',
   },
   'app/(auth)/actions.ts#signOutAction': { kind: 'exempt', reason: "ends the caller's own session: no organization data" },
   'app/(auth)/sign-in/sso/actions.ts#ssoEmailAction': {
     kind: 'exempt',
-    reason: "the SSO email step: public by design, answers only with the sign-in paths of the address's verified domain (lib/sso/sso.db.test.ts)",
+    reason: "the SSO email step: public by design, answers only with the sign-in paths of the address's verified domain (lib/identity/sso/sso.db.test.ts)",
   },
   'app/(auth)/sign-in/sso/link/actions.ts#confirmSsoLinkAction': {
     kind: 'exempt',
     reason:
-      "links an SSO identity only with the sealed link cookie the holder's own SSO sign-in set and the account's password, through signInWithPassword's limiter (lib/sso/takeover.db.test.ts, e2e/sso.spec.ts)",
+      "links an SSO identity only with the sealed link cookie the holder's own SSO sign-in set and the account's password, through signInWithPassword's limiter (lib/identity/sso/takeover.db.test.ts, e2e/sso.spec.ts)",
   },
   'app/(auth)/sign-in/sso/link/actions.ts#cancelSsoLinkAction': { kind: 'exempt', reason: "deletes the caller's own pending-link cookie: no stored data" },
   // one's own account (/account)
@@ -409,7 +409,7 @@ const CASES: Record<string, Case> = {
   [`${ACCOUNT}#confirmEmailChangeAction`]: { kind: 'account', fields: async (v) => ({ newEmail: `moved-${v.user.id}@example.test`, code: await mailedEmailChangeCode(v) }) },
   [`${ACCOUNT}#deleteAccountAction`]: { kind: 'account', fields: (v) => ({ password: v.password }) },
   'app/(account)/account/export/route.ts#GET': { kind: 'account-route', path: '/account/export' },
-  // two-factor authentication (lib/auth/mfa.ts)
+  // two-factor authentication (lib/identity/auth/mfa.ts)
   [`${ACCOUNT}#beginMfaEnrolmentAction`]: { kind: 'account', fields: (v) => ({ password: v.password }) },
   [`${ACCOUNT}#confirmMfaEnrolmentAction`]: {
     kind: 'account',
@@ -453,28 +453,28 @@ const CASES: Record<string, Case> = {
   'app/api/auth/[...nextauth]/route.ts#POST': { kind: 'exempt', reason: "next-auth's own sign-in endpoints: no organization data" },
   'app/api/health/route.ts#GET': { kind: 'exempt', reason: 'public liveness probe: no organization data' },
   'app/api/ready/route.ts#GET': { kind: 'exempt', reason: 'public readiness probe: no organization data' },
-  // Owners only (an admin holds org.update but is refused too: lib/auth/mfa.db.test.ts).
+  // Owners only (an admin holds org.update but is refused too: lib/identity/auth/mfa.db.test.ts).
   'app/(portal)/portal/[org]/settings/actions.ts#setOrgMfaRequirementAction': { kind: 'org', permission: 'org.update', fields: (w) => ({ orgId: w.org.id, mfaRequired: 'true' }) },
   'app/(portal)/portal/[org]/audit/actions.ts#createDestinationAction': {
     kind: 'exempt',
-    reason: 'lib/siem/delivery.db.test.ts: a foreign owner gets 404, a viewer 403, a tier without streaming is refused, nothing written',
+    reason: 'lib/product/siem/delivery.db.test.ts: a foreign owner gets 404, a viewer 403, a tier without streaming is refused, nothing written',
   },
   'app/(portal)/portal/[org]/audit/actions.ts#updateDestinationAction': { kind: 'exempt', reason: 'same gate as createDestinationAction (authorizeOrg siem.manage + destination looked up by id and orgId)' },
   'app/(portal)/portal/[org]/audit/actions.ts#deleteDestinationAction': { kind: 'exempt', reason: 'same gate as createDestinationAction (authorizeOrg siem.manage + destination looked up by id and orgId)' },
-  'app/(portal)/portal/[org]/audit/actions.ts#redeliverAction': { kind: 'exempt', reason: 'lib/siem/delivery.db.test.ts: a viewer is refused; deliveries are looked up through their destination\'s orgId' },
-  'app/(portal)/portal/[org]/audit/export/route.ts#GET': { kind: 'exempt', reason: 'lib/audit/list.db.test.ts and e2e/audit.spec.ts: another org\'s export is a 404' },
+  'app/(portal)/portal/[org]/audit/actions.ts#redeliverAction': { kind: 'exempt', reason: 'lib/product/siem/delivery.db.test.ts: a viewer is refused; deliveries are looked up through their destination\'s orgId' },
+  'app/(portal)/portal/[org]/audit/export/route.ts#GET': { kind: 'exempt', reason: 'lib/identity/audit/list.db.test.ts and e2e/audit.spec.ts: another org\'s export is a 404' },
   'app/api/metrics/route.ts#GET': { kind: 'exempt', reason: 'operator metrics behind the METRICS_TOKEN bearer: aggregates, no caller-supplied ids' },
   'app/api/webhooks/stripe/route.ts#POST': {
     kind: 'exempt',
-    reason: "authenticated by Stripe's signature over the raw body; ids come from Stripe (lib/billing/webhooks.db.test.ts)",
+    reason: "authenticated by Stripe's signature over the raw body; ids come from Stripe (lib/product/billing/webhooks.db.test.ts)",
   },
   'app/api/sso/start/route.ts#GET': {
     kind: 'exempt',
-    reason: "starts a sign-in at the connection's IdP and changes nothing; its test mode authorizes sso.manage on the connection's org (lib/sso/flow.ts)",
+    reason: "starts a sign-in at the connection's IdP and changes nothing; its test mode authorizes sso.manage on the connection's org (lib/identity/sso/flow.ts)",
   },
-  'app/api/sso/callback/route.ts#GET': { kind: 'exempt', reason: 'SSO sign-in: the IdP vouches through Jackson and a signed flow cookie (lib/sso/sso.db.test.ts)' },
-  'app/api/sso/oidc/callback/route.ts#GET': { kind: 'exempt', reason: "SSO sign-in: the OIDC provider's code for the flow this browser started, id_token verified (lib/sso/oidc.db.test.ts)" },
-  'app/api/sso/saml/acs/route.ts#POST': { kind: 'exempt', reason: 'SSO sign-in: signed SAML responses checked here and by Jackson (lib/sso/saml-checks.db.test.ts, lib/sso/sso.db.test.ts)' },
+  'app/api/sso/callback/route.ts#GET': { kind: 'exempt', reason: 'SSO sign-in: the IdP vouches through Jackson and a signed flow cookie (lib/identity/sso/sso.db.test.ts)' },
+  'app/api/sso/oidc/callback/route.ts#GET': { kind: 'exempt', reason: "SSO sign-in: the OIDC provider's code for the flow this browser started, id_token verified (lib/identity/sso/oidc.db.test.ts)" },
+  'app/api/sso/saml/acs/route.ts#POST': { kind: 'exempt', reason: 'SSO sign-in: signed SAML responses checked here and by Jackson (lib/identity/sso/saml-checks.db.test.ts, lib/identity/sso/sso.db.test.ts)' },
   'app/api/sso/saml/metadata/route.ts#GET': { kind: 'exempt', reason: "public SAML service-provider metadata: the same for every org" },
   'app/api/sso/demo-idp/metadata/route.ts#GET': { kind: 'exempt', reason: 'the built-in demo IdP (demo and development only): no organization data' },
   'app/api/sso/demo-idp/sso/route.ts#GET': { kind: 'exempt', reason: 'the built-in demo IdP (demo and development only): no organization data' },
@@ -483,11 +483,11 @@ const CASES: Record<string, Case> = {
   'app/api/v1/licenses/revocations/route.ts#GET': { kind: 'exempt', reason: 'public signed revocation list: license ids only, by design' },
   'app/api/v1/entitlements/route.ts#GET': {
     kind: 'exempt',
-    reason: "authenticated by the license JWT itself, whose subject is the org: no caller-supplied ids (lib/licensing/api.db.test.ts covers forged, revoked and expired licenses)",
+    reason: "authenticated by the license JWT itself, whose subject is the org: no caller-supplied ids (lib/product/licensing/api.db.test.ts covers forged, revoked and expired licenses)",
   },
   'app/api/v1/settings/rbac/route.ts#GET': {
     kind: 'exempt',
-    reason: 'authenticated by the license JWT itself, answers 200/404 for that license only (lib/licensing/api.db.test.ts)',
+    reason: 'authenticated by the license JWT itself, answers 200/404 for that license only (lib/product/licensing/api.db.test.ts)',
   },
 };
 

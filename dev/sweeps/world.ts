@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
-import { cliActor, type Actor } from '@/lib/auth/actor';
-import { issueMailboxProof } from '@/lib/auth/mailbox-proof';
-import { prisma } from '@/lib/db/client';
-import { issueLicense } from '@/lib/licensing/licenses';
-import { createInvitation } from '@/lib/members/invitations';
-import { mintToken } from '@/lib/registry/tokens';
-import { startCheckout } from '@/lib/billing/checkout';
-import { createSamlConnection } from '@/lib/sso/connections';
-import { addDomain } from '@/lib/sso/domains';
-import { setGroupRole } from '@/lib/sso/policy';
+import { cliActor, type Actor } from '@/lib/identity/auth/actor';
+import { issueMailboxProof } from '@/lib/identity/auth/mailbox-proof';
+import { prisma } from '@/lib/platform/db/client';
+import { issueLicense } from '@/lib/product/licensing/licenses';
+import { createInvitation } from '@/lib/identity/members/invitations';
+import { mintToken } from '@/lib/product/registry/tokens';
+import { startCheckout } from '@/lib/product/billing/checkout';
+import { createSamlConnection } from '@/lib/identity/sso/connections';
+import { addDomain } from '@/lib/identity/sso/domains';
+import { setGroupRole } from '@/lib/identity/sso/policy';
 import { newTestIdp } from '@/dev/testing/sso/test-idp';
 import { createMember, createOrg, createUser, uniqueSlug, userActor } from '@/dev/testing/factories';
 

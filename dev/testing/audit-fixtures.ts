@@ -1,5 +1,5 @@
-import type { Db } from '@/lib/db/client';
-import { auditHash, GENESIS_HASH, type AuditContent } from '@/lib/audit/hash';
+import type { Db } from '@/lib/platform/db/client';
+import { auditHash, GENESIS_HASH, type AuditContent } from '@/lib/identity/audit/hash';
 
 /**
  * Appends `count` synthetic, correctly chained audit events in bulk (for

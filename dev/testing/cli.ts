@@ -1,4 +1,4 @@
-import { main } from '@/lib/cli/main';
+import { main } from '@/lib/entry/cli/main';
 
 /** Runs the CLI in-process, as `portcullis <argv>`, capturing its output. */
 export async function runCli(argv: string[], env: Record<string, string> = {}) {

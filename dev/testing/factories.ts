@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Actor } from '@/lib/auth/actor';
-import { storeConfirmedTotp } from '@/lib/auth/mfa';
-import { newTotpSecret } from '@/lib/auth/totp';
-import { prisma } from '@/lib/db/client';
-import type { StaffRole } from '@/lib/rbac/permissions';
+import type { Actor } from '@/lib/identity/auth/actor';
+import { storeConfirmedTotp } from '@/lib/identity/auth/mfa';
+import { newTotpSecret } from '@/lib/identity/auth/totp';
+import { prisma } from '@/lib/platform/db/client';
+import type { StaffRole } from '@/lib/identity/rbac/permissions';
 
 /** Test data with random names, so tests never share rows and need no cleanup. */
 export function uniqueSlug(prefix = 'org'): string {

@@ -1,6 +1,6 @@
 import type { TestProject } from 'vitest/node';
-import { startEphemeralDatabase } from '@/lib/db/embedded';
-import { applyMigrations } from '@/lib/db/schema-engine';
+import { startEphemeralDatabase } from '@/lib/platform/db/embedded';
+import { applyMigrations } from '@/lib/platform/db/schema-engine';
 
 /**
  * Integration tests run against real PostgreSQL: DATABASE_URL when set (CI

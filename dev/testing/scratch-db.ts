@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { createPrismaClient } from '@/lib/db/client';
-import { startEphemeralDatabase } from '@/lib/db/embedded';
-import { applyMigrations } from '@/lib/db/schema-engine';
+import { createPrismaClient } from '@/lib/platform/db/client';
+import { startEphemeralDatabase } from '@/lib/platform/db/embedded';
+import { applyMigrations } from '@/lib/platform/db/schema-engine';
 
 export interface ScratchDatabase {
   url: string;

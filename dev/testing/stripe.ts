@@ -1,9 +1,9 @@
 import Stripe from 'stripe';
-import { ensureCatalog } from '@/lib/billing/catalog';
-import { startCheckout } from '@/lib/billing/checkout';
-import type { BillingInterval } from '@/lib/billing/plans';
-import { createStripe } from '@/lib/billing/stripe-client';
-import { processStripeWebhook, type WebhookOptions } from '@/lib/billing/webhooks';
+import { ensureCatalog } from '@/lib/product/billing/catalog';
+import { startCheckout } from '@/lib/product/billing/checkout';
+import type { BillingInterval } from '@/lib/product/billing/plans';
+import { createStripe } from '@/lib/product/billing/stripe-client';
+import { processStripeWebhook, type WebhookOptions } from '@/lib/product/billing/webhooks';
 import { startStripeStandIn, type StripeStandIn } from '@/dev/stripe-stand-in/server';
 import { createMember, createOrg } from './factories';
 

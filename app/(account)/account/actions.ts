@@ -3,11 +3,11 @@
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
-import { deleteAccountSchema, deleteOwnAccount } from '@/lib/accounts/delete-account';
-import { confirmEmailChange, confirmEmailChangeSchema, requestEmailChange, requestEmailChangeSchema } from '@/lib/accounts/email-change';
-import { formAction } from '@/lib/actions';
-import { signOut } from '@/lib/auth/config';
-import { changePassword, changePasswordSchema } from '@/lib/auth/passwords';
+import { deleteAccountSchema, deleteOwnAccount } from '@/lib/identity/accounts/delete-account';
+import { confirmEmailChange, confirmEmailChangeSchema, requestEmailChange, requestEmailChangeSchema } from '@/lib/identity/accounts/email-change';
+import { formAction } from '@/lib/identity/actions';
+import { signOut } from '@/lib/identity/auth/config';
+import { changePassword, changePasswordSchema } from '@/lib/identity/auth/passwords';
 import {
   beginMfaEnrolment,
   confirmMfaEnrolment,
@@ -16,8 +16,8 @@ import {
   mfaCodeSchema,
   passwordConfirmSchema,
   regenerateRecoveryCodes,
-} from '@/lib/auth/mfa';
-import { endAllSessions, endSession, endSessionSchema } from '@/lib/auth/sessions';
+} from '@/lib/identity/auth/mfa';
+import { endAllSessions, endSession, endSessionSchema } from '@/lib/identity/auth/sessions';
 
 export const changePasswordAction = formAction(changePasswordSchema, async (input, actor) => {
   await changePassword(actor, input);
@@ -66,7 +66,7 @@ export const deleteAccountAction = formAction(deleteAccountSchema, async (input,
   await signOut({ redirectTo: '/sign-in' });
 });
 
-/** Two-factor authentication, step one: the password again, then a new secret to scan (lib/auth/mfa.ts). */
+/** Two-factor authentication, step one: the password again, then a new secret to scan (lib/identity/auth/mfa.ts). */
 export const beginMfaEnrolmentAction = formAction(passwordConfirmSchema, async (input, actor) => {
   return { data: await beginMfaEnrolment(actor, input) };
 });

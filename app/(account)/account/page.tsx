@@ -9,11 +9,11 @@ import { SessionList } from '@/components/account/session-list';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { KeyValueList } from '@/components/ui/key-value-list';
 import { PageHeader } from '@/components/ui/page-header';
-import { PASSWORD_MIN_LENGTH } from '@/lib/auth/password-policy';
-import { mfaStatus } from '@/lib/auth/mfa';
-import { canChangePassword } from '@/lib/auth/passwords';
-import { actorFor, getSessionUser } from '@/lib/auth/session';
-import { listSessions } from '@/lib/auth/sessions';
+import { PASSWORD_MIN_LENGTH } from '@/lib/identity/auth/password-policy';
+import { mfaStatus } from '@/lib/identity/auth/mfa';
+import { canChangePassword } from '@/lib/identity/auth/passwords';
+import { actorFor, getSessionUser } from '@/lib/identity/auth/session';
+import { listSessions } from '@/lib/identity/auth/sessions';
 import {
   beginMfaEnrolmentAction,
   changePasswordAction,

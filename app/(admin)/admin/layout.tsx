@@ -1,5 +1,5 @@
 import { AdminShell } from '@/components/shell/admin-shell';
-import { requireStaffPage } from '@/lib/auth/session';
+import { requireStaffPage } from '@/lib/identity/auth/session';
 import { signOutAction } from '../../(auth)/actions';
 
 export default async function AdminLayout({ children }: { children: React.ReactNode }) {

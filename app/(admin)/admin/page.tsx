@@ -5,9 +5,9 @@ import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
 import { Stat } from '@/components/ui/stat';
-import { requireStaffPage } from '@/lib/auth/session';
-import { getStaffOverview } from '@/lib/dashboard/staff-overview';
-import { formatDate, formatRelative } from '@/lib/format';
+import { requireStaffPage } from '@/lib/identity/auth/session';
+import { getStaffOverview } from '@/lib/product/dashboard/staff-overview';
+import { formatDate, formatRelative } from '@/lib/platform/format';
 
 export const metadata: Metadata = { title: 'Dashboard' };
 

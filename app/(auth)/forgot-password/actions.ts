@@ -2,10 +2,10 @@
 
 import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
-import type { ActionResult } from '@/lib/action-result';
-import { formDataToObject, toActionError } from '@/lib/actions';
-import { forgotPasswordSchema, PASSWORD_RESET_LINK_MINUTES, requestPasswordReset, resetPassword, resetPasswordSchema } from '@/lib/auth/passwords';
-import { clientIp } from '@/lib/auth/request';
+import type { ActionResult } from '@/lib/platform/action-result';
+import { formDataToObject, toActionError } from '@/lib/identity/actions';
+import { forgotPasswordSchema, PASSWORD_RESET_LINK_MINUTES, requestPasswordReset, resetPassword, resetPasswordSchema } from '@/lib/identity/auth/passwords';
+import { clientIp } from '@/lib/identity/auth/request';
 
 async function requester() {
   const requestHeaders = await headers();

@@ -5,9 +5,9 @@ import { Building2, KeyRound } from 'lucide-react';
 import { Alert } from '@/components/ui/alert';
 import { buttonVariants } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
-import { getSessionUser } from '@/lib/auth/session';
-import { safeRedirectPath } from '@/lib/net/safe-redirect';
-import { staffSsoOffered } from '@/lib/sso/staff/connection';
+import { getSessionUser } from '@/lib/identity/auth/session';
+import { safeRedirectPath } from '@/lib/platform/net/safe-redirect';
+import { staffSsoOffered } from '@/lib/identity/sso/staff/connection';
 import { SignInForm } from './sign-in-form';
 
 export const metadata: Metadata = { title: 'Sign in' };

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { Button } from '@/components/ui/button';
-import { getSessionUser } from '@/lib/auth/session';
+import { getSessionUser } from '@/lib/identity/auth/session';
 import { signOutAction } from '../../(auth)/actions';
 
 export const metadata: Metadata = { title: 'Portal' };

@@ -1,5 +1,5 @@
-import { checkMetricsAuth } from '@/lib/observability/metrics-auth';
-import { renderMetrics } from '@/lib/observability/metrics';
+import { checkMetricsAuth } from '@/lib/platform/observability/metrics-auth';
+import { renderMetrics } from '@/lib/platform/observability/metrics';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,4 +1,4 @@
-import { checkReadiness } from '@/lib/observability/readiness';
+import { checkReadiness } from '@/lib/platform/observability/readiness';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { escapeHtml } from '@/lib/html';
-import { generateSigningCertificate } from '@/lib/sso/idp/certificate';
+import { escapeHtml } from '@/lib/platform/html';
+import { generateSigningCertificate } from '@/lib/identity/sso/idp/certificate';
 
 /**
  * SAML IdP metadata written by hand, for tests that need what no real IdP

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
-import { escapeHtml } from '@/lib/html';
+import { escapeHtml } from '@/lib/platform/html';
 
 /**
  * A real OpenID Connect provider (oidc-provider) for tests. Users sign in by

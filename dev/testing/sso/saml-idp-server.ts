@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { generateSigningCertificate } from '@/lib/sso/idp/certificate';
-import { createSamlIdp, responsePost, type SamlIdp, type SamlUser } from '@/lib/sso/idp/saml-idp';
-import { autoPostPage } from '@/lib/sso/post-form';
+import { generateSigningCertificate } from '@/lib/identity/sso/idp/certificate';
+import { createSamlIdp, responsePost, type SamlIdp, type SamlUser } from '@/lib/identity/sso/idp/saml-idp';
+import { autoPostPage } from '@/lib/identity/sso/post-form';
 
 /**
  * The samlify IdP over HTTP, for tests that drive a browser: GET /metadata,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { generateSigningCertificate } from '@/lib/sso/idp/certificate';
-import { createSamlIdp, type SamlIdp } from '@/lib/sso/idp/saml-idp';
+import { generateSigningCertificate } from '@/lib/identity/sso/idp/certificate';
+import { createSamlIdp, type SamlIdp } from '@/lib/identity/sso/idp/saml-idp';
 
 /** An in-process samlify IdP with its own key and a unique entity ID (Jackson refuses one IdP in two orgs). */
 export function newTestIdp(label = 'test IdP'): SamlIdp {

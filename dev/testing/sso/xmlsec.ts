@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { escapeHtml } from '@/lib/html';
+import { escapeHtml } from '@/lib/platform/html';
 
 /**
  * SAML responses crafted by hand and signed by xmlsec1 (a counterpart we

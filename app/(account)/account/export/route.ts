@@ -1,10 +1,10 @@
-import { exportOwnData } from '@/lib/accounts/export';
-import { currentActor } from '@/lib/auth/session';
-import { isAppError } from '@/lib/errors';
+import { exportOwnData } from '@/lib/identity/accounts/export';
+import { currentActor } from '@/lib/identity/auth/session';
+import { isAppError } from '@/lib/platform/errors';
 
 export const dynamic = 'force-dynamic';
 
-/** GET /account/export — the signed-in person's own data as a JSON download (lib/accounts/export.ts). */
+/** GET /account/export — the signed-in person's own data as a JSON download (lib/identity/accounts/export.ts). */
 export async function GET() {
   try {
     const data = await exportOwnData(await currentActor());

@@ -1,8 +1,8 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
-import { staffAction } from '@/lib/actions';
-import { manualTierSchema, setManualTier } from '@/lib/billing/staff';
+import { staffAction } from '@/lib/identity/actions';
+import { manualTierSchema, setManualTier } from '@/lib/product/billing/staff';
 
 export const manualTierAction = staffAction('billing.manage', manualTierSchema, async (input, actor) => {
   const result = await setManualTier(actor, { orgId: input.orgId, tier: input.tier ?? '', reason: input.reason });

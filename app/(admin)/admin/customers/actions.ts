@@ -3,20 +3,20 @@
 import { refresh, revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
-import type { ActionResult } from '@/lib/action-result';
-import { formDataToObject, staffAction, toActionError } from '@/lib/actions';
-import { currentStaffActor } from '@/lib/auth/session';
-import { createCustomer, deactivateCustomer, reactivateCustomer, updateCustomer } from '@/lib/customers/customers';
-import { createCustomerSchema, updateCustomerSchema } from '@/lib/customers/schema';
-import { customerQuotaFormSchema, setCustomerQuotas } from '@/lib/features/customer-quotas';
-import { deliverInstructions } from '@/lib/instructions/instructions';
-import { tokenReveal, type MintedToken } from '@/lib/customers/token-reveal';
-import { createInvitation, invitationRefSchema, inviteSchema, resendInvitation, revokeInvitation } from '@/lib/members/invitations';
-import { setOnboardingItem } from '@/lib/onboarding/checklist';
-import { customerUserSchema, deactivateCustomerUser, reactivateCustomerUser } from '@/lib/staff/customer-users';
-import { entitle, setVersionRule, unentitle } from '@/lib/registry/repositories';
-import { describeRule } from '@/lib/registry/version-rule';
-import { mintToken, revokeAllTokens, revokeToken, rotateToken } from '@/lib/registry/tokens';
+import type { ActionResult } from '@/lib/platform/action-result';
+import { formDataToObject, staffAction, toActionError } from '@/lib/identity/actions';
+import { currentStaffActor } from '@/lib/identity/auth/session';
+import { createCustomer, deactivateCustomer, reactivateCustomer, updateCustomer } from '@/lib/product/customers/customers';
+import { createCustomerSchema, updateCustomerSchema } from '@/lib/product/customers/schema';
+import { customerQuotaFormSchema, setCustomerQuotas } from '@/lib/product/features/customer-quotas';
+import { deliverInstructions } from '@/lib/product/instructions/instructions';
+import { tokenReveal, type MintedToken } from '@/lib/product/customers/token-reveal';
+import { createInvitation, invitationRefSchema, inviteSchema, resendInvitation, revokeInvitation } from '@/lib/identity/members/invitations';
+import { setOnboardingItem } from '@/lib/identity/onboarding/checklist';
+import { customerUserSchema, deactivateCustomerUser, reactivateCustomerUser } from '@/lib/identity/staff/customer-users';
+import { entitle, setVersionRule, unentitle } from '@/lib/product/registry/repositories';
+import { describeRule } from '@/lib/product/registry/version-rule';
+import { mintToken, revokeAllTokens, revokeToken, rotateToken } from '@/lib/product/registry/tokens';
 
 const customerPath = (slug: string) => `/admin/customers/${encodeURIComponent(slug)}`;
 

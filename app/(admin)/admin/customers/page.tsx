@@ -5,13 +5,13 @@ import { DataTable, type DataTableColumn, type DataTableFilter } from '@/compone
 import { LinkButton } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
-import { requireStaffPage } from '@/lib/auth/session';
-import { EXPIRY_WINDOW_LABELS, EXPIRY_WINDOWS, listCustomers, parseCustomerQuery, type CustomerRow } from '@/lib/customers/list-customers';
-import { CUSTOMER_STATUSES } from '@/lib/customers/statuses';
-import { TIER_KEYS, tierLabel } from '@/lib/features/tiers';
-import { ONBOARDING_ITEMS } from '@/lib/onboarding/items';
-import { hasStaffPermission } from '@/lib/rbac/authorize';
-import { formatDate } from '@/lib/format';
+import { requireStaffPage } from '@/lib/identity/auth/session';
+import { EXPIRY_WINDOW_LABELS, EXPIRY_WINDOWS, listCustomers, parseCustomerQuery, type CustomerRow } from '@/lib/product/customers/list-customers';
+import { CUSTOMER_STATUSES } from '@/lib/product/customers/statuses';
+import { TIER_KEYS, tierLabel } from '@/lib/plans/tiers';
+import { ONBOARDING_ITEMS } from '@/lib/identity/onboarding/items';
+import { hasStaffPermission } from '@/lib/identity/rbac/authorize';
+import { formatDate } from '@/lib/platform/format';
 
 export const metadata: Metadata = { title: 'Customers' };
 

@@ -3,13 +3,13 @@
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
-import { staffAction } from '@/lib/actions';
-import { LIMIT_KEYS } from '@/lib/features/tiers';
-import { createFeatureFlag, removeFeatureOverride, setFeatureOverride, updateFeatureFlag } from '@/lib/features/flags';
-import { issueLicense, reissueLicense, revokeLicense } from '@/lib/licensing/licenses';
-import { findCustomer } from '@/lib/licensing/lookup';
-import { retireSigningKey, rotateSigningKey } from '@/lib/licensing/signing-keys';
-import { setPlanRepositories, setPlanRepositoriesSchema } from '@/lib/registry/plans';
+import { staffAction } from '@/lib/identity/actions';
+import { LIMIT_KEYS } from '@/lib/plans/tiers';
+import { createFeatureFlag, removeFeatureOverride, setFeatureOverride, updateFeatureFlag } from '@/lib/product/features/flags';
+import { issueLicense, reissueLicense, revokeLicense } from '@/lib/product/licensing/licenses';
+import { findCustomer } from '@/lib/product/licensing/lookup';
+import { retireSigningKey, rotateSigningKey } from '@/lib/product/licensing/signing-keys';
+import { setPlanRepositories, setPlanRepositoriesSchema } from '@/lib/product/registry/plans';
 
 /** Form fields `limit_seats`, `limit_nodes`, … → the services' `limits`; blank ones mean the tier default. */
 function limitsFrom(input: Record<string, unknown>): Record<string, string> {

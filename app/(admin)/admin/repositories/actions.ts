@@ -3,8 +3,8 @@
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
-import { staffAction } from '@/lib/actions';
-import { createRepository, createRepositorySchema, deleteRepository, updateRepository, updateRepositorySchema } from '@/lib/registry/repositories';
+import { staffAction } from '@/lib/identity/actions';
+import { createRepository, createRepositorySchema, deleteRepository, updateRepository, updateRepositorySchema } from '@/lib/product/registry/repositories';
 
 export const createRepositoryAction = staffAction('repositories.manage', createRepositorySchema, async (input, actor) => {
   await createRepository(actor, input);

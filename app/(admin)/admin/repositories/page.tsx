@@ -5,11 +5,11 @@ import { Badge } from '@/components/ui/badge';
 import { LinkButton } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
-import { requireStaffPage } from '@/lib/auth/session';
-import { registryHost } from '@/lib/config/public-url';
-import { hasStaffPermission } from '@/lib/rbac/authorize';
-import { listRepositories } from '@/lib/registry/repositories';
-import { parseTableQuery } from '@/lib/table/query';
+import { requireStaffPage } from '@/lib/identity/auth/session';
+import { registryHost } from '@/lib/platform/config/public-url';
+import { hasStaffPermission } from '@/lib/identity/rbac/authorize';
+import { listRepositories } from '@/lib/product/registry/repositories';
+import { parseTableQuery } from '@/lib/platform/table/query';
 
 export const metadata: Metadata = { title: 'Repositories' };
 

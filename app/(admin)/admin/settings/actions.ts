@@ -2,10 +2,10 @@
 
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
-import { staffAction } from '@/lib/actions';
-import { instructionSettingsSchema, resetTemplate, updateInstructionSettings, updateTemplate, updateTemplateSchema } from '@/lib/instructions/templates';
-import { setMaxTokenDays } from '@/lib/registry/tokens';
-import { oidcConnectionSchema, samlConnectionSchema } from '@/lib/sso/schemas';
+import { staffAction } from '@/lib/identity/actions';
+import { instructionSettingsSchema, resetTemplate, updateInstructionSettings, updateTemplate, updateTemplateSchema } from '@/lib/product/instructions/templates';
+import { setMaxTokenDays } from '@/lib/product/registry/tokens';
+import { oidcConnectionSchema, samlConnectionSchema } from '@/lib/identity/sso/schemas';
 import {
   CONFIGURE_STAFF_SSO,
   createStaffOidcConnection,
@@ -13,7 +13,7 @@ import {
   deleteStaffSsoConnection,
   requireStaffSso,
   updateStaffSsoConnection,
-} from '@/lib/sso/staff/connection';
+} from '@/lib/identity/sso/staff/connection';
 import {
   breakGlassSchema,
   removeStaffGroupRole,
@@ -22,9 +22,9 @@ import {
   staffGroupRoleIdSchema,
   staffGroupRoleSchema,
   staffSsoRequiredSchema,
-} from '@/lib/sso/staff/policy';
-import { resetMfa, resetMfaSchema } from '@/lib/auth/mfa';
-import { deactivateStaffUser, reactivateStaffUser, staffAccountSchema } from '@/lib/staff/staff-users';
+} from '@/lib/identity/sso/staff/policy';
+import { resetMfa, resetMfaSchema } from '@/lib/identity/auth/mfa';
+import { deactivateStaffUser, reactivateStaffUser, staffAccountSchema } from '@/lib/identity/staff/staff-users';
 
 export const updateTemplateAction = staffAction('templates.manage', updateTemplateSchema, async (input, actor) => {
   const template = await updateTemplate(actor, input);
@@ -62,7 +62,7 @@ export const reactivateStaffAction = staffAction('staff.manage', staffAccountSch
   return { message: `${user.email} can sign in again.` };
 });
 
-// Staff sign-in (lib/sso/staff): the vendor's own IdP, "SSO required for staff", break-glass, group mappings.
+// Staff sign-in (lib/identity/sso/staff): the vendor's own IdP, "SSO required for staff", break-glass, group mappings.
 export const createStaffSamlConnectionAction = staffAction(CONFIGURE_STAFF_SSO, samlConnectionSchema, async (input, actor) => {
   await createStaffSamlConnection(actor, input);
   revalidatePath('/admin/settings');
@@ -111,7 +111,7 @@ export const removeStaffGroupRoleAction = staffAction(CONFIGURE_STAFF_SSO, staff
   return { message: 'Group mapping removed.' };
 });
 
-/** A staff-admin removes someone's second factor (lost phone); their sessions end (lib/auth/mfa.ts). */
+/** A staff-admin removes someone's second factor (lost phone); their sessions end (lib/identity/auth/mfa.ts). */
 export const resetMfaAction = staffAction('staff.manage', resetMfaSchema, async (input, actor) => {
   const { email, sessionsEnded } = await resetMfa(actor, input);
   revalidatePath('/admin/settings');

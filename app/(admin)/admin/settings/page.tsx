@@ -6,18 +6,18 @@ import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { PageHeader } from '@/components/ui/page-header';
-import { requireStaffPage } from '@/lib/auth/session';
-import { prisma } from '@/lib/db/client';
-import { formatDateTime } from '@/lib/format';
-import { PLACEHOLDERS } from '@/lib/instructions/render';
-import { instructionSettings, listTemplates } from '@/lib/instructions/templates';
-import { hasStaffPermission } from '@/lib/rbac/authorize';
-import { STAFF_ROLES, type StaffRole } from '@/lib/rbac/permissions';
-import { maxTokenDays } from '@/lib/registry/tokens';
-import { listStaffUsers } from '@/lib/staff/staff-users';
+import { requireStaffPage } from '@/lib/identity/auth/session';
+import { prisma } from '@/lib/platform/db/client';
+import { formatDateTime } from '@/lib/platform/format';
+import { PLACEHOLDERS } from '@/lib/product/instructions/render';
+import { instructionSettings, listTemplates } from '@/lib/product/instructions/templates';
+import { hasStaffPermission } from '@/lib/identity/rbac/authorize';
+import { STAFF_ROLES, type StaffRole } from '@/lib/identity/rbac/permissions';
+import { maxTokenDays } from '@/lib/product/registry/tokens';
+import { listStaffUsers } from '@/lib/identity/staff/staff-users';
 import { StaffSignIn } from '@/components/settings/staff-sign-in';
-import { acsUrl, oidcRedirectUrl, spEntityId } from '@/lib/sso/jackson';
-import { loadStaffSignInSettings } from '@/lib/sso/staff/connection';
+import { acsUrl, oidcRedirectUrl, spEntityId } from '@/lib/identity/sso/jackson';
+import { loadStaffSignInSettings } from '@/lib/identity/sso/staff/connection';
 import {
   createStaffOidcConnectionAction,
   createStaffSamlConnectionAction,

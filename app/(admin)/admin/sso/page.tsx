@@ -6,8 +6,8 @@ import { Card, CardContent } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Input } from '@/components/ui/input';
 import { PageHeader } from '@/components/ui/page-header';
-import { requireStaffPage } from '@/lib/auth/session';
-import { ssoOverview } from '@/lib/sso/overview';
+import { requireStaffPage } from '@/lib/identity/auth/session';
+import { ssoOverview } from '@/lib/identity/sso/overview';
 
 export const metadata: Metadata = { title: 'SSO' };
 

@@ -6,12 +6,12 @@ import { TableCard } from '@/components/stats/table-card';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { PageHeader } from '@/components/ui/page-header';
-import { requireStaffPage } from '@/lib/auth/session';
-import { prisma } from '@/lib/db/client';
-import { isAppError } from '@/lib/errors';
-import { formatCount as number, formatDate, formatDateTime, formatRelative } from '@/lib/format';
-import { getPullStats, type PullStats } from '@/lib/stats/pull-stats';
-import { adoptionByCustomer, statsQueryFromSearchParams } from '@/lib/stats/query-params';
+import { requireStaffPage } from '@/lib/identity/auth/session';
+import { prisma } from '@/lib/platform/db/client';
+import { isAppError } from '@/lib/platform/errors';
+import { formatCount as number, formatDate, formatDateTime, formatRelative } from '@/lib/platform/format';
+import { getPullStats, type PullStats } from '@/lib/product/stats/pull-stats';
+import { adoptionByCustomer, statsQueryFromSearchParams } from '@/lib/product/stats/query-params';
 
 export const metadata: Metadata = { title: 'Pull statistics' };
 

@@ -1,8 +1,8 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
-import { PASSWORD_MIN_LENGTH } from '@/lib/auth/password-policy';
-import { previewPasswordReset } from '@/lib/auth/passwords';
+import { PASSWORD_MIN_LENGTH } from '@/lib/identity/auth/password-policy';
+import { previewPasswordReset } from '@/lib/identity/auth/passwords';
 import { ResetPasswordForm } from './reset-password-form';
 
 // The link is a credential: never send it on as a Referer.

@@ -4,9 +4,9 @@ import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { Alert } from '@/components/ui/alert';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
-import { MFA_TICKET_COOKIE } from '@/lib/auth/mfa';
-import { getSessionUser } from '@/lib/auth/session';
-import { safeRedirectPath } from '@/lib/net/safe-redirect';
+import { MFA_TICKET_COOKIE } from '@/lib/identity/auth/mfa';
+import { getSessionUser } from '@/lib/identity/auth/session';
+import { safeRedirectPath } from '@/lib/platform/net/safe-redirect';
 import { MfaSignInForm } from './mfa-sign-in-form';
 
 export const metadata: Metadata = { title: 'Two-factor authentication' };

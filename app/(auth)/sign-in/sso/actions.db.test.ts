@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createOrg, createStaff, uniqueSlug } from '@/dev/testing/factories';
-import { createSamlConnection } from '@/lib/sso/connections';
-import { addDomain, approveDomain } from '@/lib/sso/domains';
-import { closeJackson } from '@/lib/sso/jackson';
+import { createSamlConnection } from '@/lib/identity/sso/connections';
+import { addDomain, approveDomain } from '@/lib/identity/sso/domains';
+import { closeJackson } from '@/lib/identity/sso/jackson';
 import { newTestIdp } from '@/dev/testing/sso/test-idp';
 import { ssoEmailAction } from './actions';
 
@@ -13,8 +13,8 @@ import { ssoEmailAction } from './actions';
  * customer's SSO URL.
  */
 
-// lib/actions imports the session helpers (next-auth), which this signed-out step never uses.
-vi.mock('@/lib/auth/session', () => ({ currentActor: async () => null }));
+// lib/identity/actions imports the session helpers (next-auth), which this signed-out step never uses.
+vi.mock('@/lib/identity/auth/session', () => ({ currentActor: async () => null }));
 
 afterAll(async () => {
   await closeJackson();
@@ -28,7 +28,7 @@ function form(fields: Record<string, string>) {
 
 describe('the SSO email step', () => {
   it('returns the start URL for the browser to navigate to, with one connection or several', async () => {
-    const org = await createOrg({ tier: 'enterprise' }); // SSO is an Enterprise feature (lib/features/portal-gate.ts)
+    const org = await createOrg({ tier: 'enterprise' }); // SSO is an Enterprise feature (lib/plans/portal-gate.ts)
     const { actor } = await createStaff('staff-admin');
     const domain = `${uniqueSlug('email')}.test`;
     await approveDomain(actor, org.id, (await addDomain(actor, org.id, { domain })).id);

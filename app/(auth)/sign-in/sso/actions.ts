@@ -1,11 +1,11 @@
 'use server';
 
-import type { ActionResult } from '@/lib/action-result';
-import { fieldErrorsOf, formDataToObject, toActionError } from '@/lib/actions';
-import { safeRedirectPath } from '@/lib/net/safe-redirect';
-import { ssoOptionsForEmail, startPath } from '@/lib/sso/discovery';
-import { SSO_ERRORS } from '@/lib/sso/errors';
-import { emailSchema } from '@/lib/sso/schemas';
+import type { ActionResult } from '@/lib/platform/action-result';
+import { fieldErrorsOf, formDataToObject, toActionError } from '@/lib/identity/actions';
+import { safeRedirectPath } from '@/lib/platform/net/safe-redirect';
+import { ssoOptionsForEmail, startPath } from '@/lib/identity/sso/discovery';
+import { SSO_ERRORS } from '@/lib/identity/sso/errors';
+import { emailSchema } from '@/lib/identity/sso/schemas';
 
 export type SsoChoice = {
   orgName: string;

@@ -2,8 +2,8 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
-import { getSessionUser } from '@/lib/auth/session';
-import { safeRedirectPath } from '@/lib/net/safe-redirect';
+import { getSessionUser } from '@/lib/identity/auth/session';
+import { safeRedirectPath } from '@/lib/platform/net/safe-redirect';
 import { SsoEmailForm } from './sso-email-form';
 
 export const metadata: Metadata = { title: 'Sign in with SSO' };

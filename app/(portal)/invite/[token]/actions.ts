@@ -2,11 +2,11 @@
 
 import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
-import type { ActionResult } from '@/lib/action-result';
-import { formAction, formDataToObject, toActionError } from '@/lib/actions';
-import { signIn } from '@/lib/auth/config';
-import { clientIp } from '@/lib/auth/request';
-import { acceptAsNewUserSchema, acceptInvitation, acceptInvitationAsNewUser, acceptInvitationSchema, sendInvitationCode } from '@/lib/members/invitations';
+import type { ActionResult } from '@/lib/platform/action-result';
+import { formAction, formDataToObject, toActionError } from '@/lib/identity/actions';
+import { signIn } from '@/lib/identity/auth/config';
+import { clientIp } from '@/lib/identity/auth/request';
+import { acceptAsNewUserSchema, acceptInvitation, acceptInvitationAsNewUser, acceptInvitationSchema, sendInvitationCode } from '@/lib/identity/members/invitations';
 
 async function requester() {
   const requestHeaders = await headers();

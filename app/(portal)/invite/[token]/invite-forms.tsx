@@ -3,7 +3,7 @@
 import { useActionState } from 'react';
 import { Form, SubmitButton, TextField } from '@/components/forms';
 import { Alert } from '@/components/ui/alert';
-import type { ActionState } from '@/lib/action-result';
+import type { ActionState } from '@/lib/platform/action-result';
 import { acceptAsNewUserAction, acceptInvitationAction, sendInvitationCodeAction } from './actions';
 
 export function AcceptInvitationForm({ token, orgName }: { token: string; orgName: string }) {

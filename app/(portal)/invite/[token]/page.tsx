@@ -5,10 +5,10 @@ import { Logo } from '@/components/shell/logo';
 import { Alert } from '@/components/ui/alert';
 import { Button, LinkButton } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
-import { getSessionUser } from '@/lib/auth/session';
-import { formatDateTime } from '@/lib/format';
-import { PASSWORD_MIN_LENGTH } from '@/lib/auth/password-policy';
-import { INVITATION_CODE_MINUTES, previewInvitation } from '@/lib/members/invitations';
+import { getSessionUser } from '@/lib/identity/auth/session';
+import { formatDateTime } from '@/lib/platform/format';
+import { PASSWORD_MIN_LENGTH } from '@/lib/identity/auth/password-policy';
+import { INVITATION_CODE_MINUTES, previewInvitation } from '@/lib/identity/members/invitations';
 import { signOutAction } from '../../../(auth)/actions';
 import { AcceptInvitationForm, CreateAccountForm } from './invite-forms';
 

@@ -1,5 +1,5 @@
 import { PortalShell } from '@/components/shell/portal-shell';
-import { requirePortalPage } from '@/lib/auth/session';
+import { requirePortalPage } from '@/lib/identity/auth/session';
 import { signOutAction } from '../../../(auth)/actions';
 
 export default async function OrgLayout({ children, params }: { children: React.ReactNode; params: Promise<{ org: string }> }) {

@@ -7,9 +7,9 @@ import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import { KeyValueList } from '@/components/ui/key-value-list';
 import { PageHeader } from '@/components/ui/page-header';
 import { Stat } from '@/components/ui/stat';
-import { requirePortalPage } from '@/lib/auth/session';
-import { daysUntil, formatDate } from '@/lib/format';
-import { portalOverview } from '@/lib/portal/overview';
+import { requirePortalPage } from '@/lib/identity/auth/session';
+import { daysUntil, formatDate } from '@/lib/platform/format';
+import { portalOverview } from '@/lib/product/portal/overview';
 
 export const metadata: Metadata = { title: 'Overview' };
 

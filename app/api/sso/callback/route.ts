@@ -1,10 +1,10 @@
 import { cookies, headers } from 'next/headers';
 import type { NextRequest } from 'next/server';
-import { clientIp } from '@/lib/auth/request';
-import { log } from '@/lib/log';
-import { SsoError } from '@/lib/sso/errors';
-import { completeSso, errorLocation, FLOW_COOKIE } from '@/lib/sso/flow';
-import { completionResponse, redirectTo } from '@/lib/sso/http';
+import { clientIp } from '@/lib/identity/auth/request';
+import { log } from '@/lib/platform/log';
+import { SsoError } from '@/lib/identity/sso/errors';
+import { completeSso, errorLocation, FLOW_COOKIE } from '@/lib/identity/sso/flow';
+import { completionResponse, redirectTo } from '@/lib/identity/sso/http';
 
 /** Jackson's redirect target after a SAML response: redeem the code, provision, start the session. */
 export async function GET(request: NextRequest) {

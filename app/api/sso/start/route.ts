@@ -1,9 +1,9 @@
 import type { NextRequest } from 'next/server';
-import { currentActor } from '@/lib/auth/session';
-import { log } from '@/lib/log';
-import { SsoError } from '@/lib/sso/errors';
-import { errorLocation, startSso } from '@/lib/sso/flow';
-import { autoPostResponse, flowCookieOptions, redirectTo } from '@/lib/sso/http';
+import { currentActor } from '@/lib/identity/auth/session';
+import { log } from '@/lib/platform/log';
+import { SsoError } from '@/lib/identity/sso/errors';
+import { errorLocation, startSso } from '@/lib/identity/sso/flow';
+import { autoPostResponse, flowCookieOptions, redirectTo } from '@/lib/identity/sso/http';
 
 /** GET /api/sso/start?connection=<id>[&next=/path][&login_hint=email][&mode=test], or ?staff=1[&next=/admin/…] for the vendor's staff IdP: off to the IdP. */
 export async function GET(request: NextRequest) {

@@ -1,4 +1,4 @@
-import { entitlementsResponse } from '@/lib/licensing/online';
+import { entitlementsResponse } from '@/lib/product/licensing/online';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,6 +1,6 @@
-import { processStripeWebhook } from '@/lib/billing/webhooks';
-import { isAppError } from '@/lib/errors';
-import { log } from '@/lib/log';
+import { processStripeWebhook } from '@/lib/product/billing/webhooks';
+import { isAppError } from '@/lib/platform/errors';
+import { log } from '@/lib/platform/log';
 
 export const dynamic = 'force-dynamic';
 

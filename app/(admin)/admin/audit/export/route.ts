@@ -1,6 +1,6 @@
-import { auditExportResponse } from '@/lib/audit/export-response';
-import { currentStaffActor } from '@/lib/auth/session';
-import { isAppError } from '@/lib/errors';
+import { auditExportResponse } from '@/lib/identity/audit/export-response';
+import { currentStaffActor } from '@/lib/identity/auth/session';
+import { isAppError } from '@/lib/platform/errors';
 
 export const dynamic = 'force-dynamic';
 

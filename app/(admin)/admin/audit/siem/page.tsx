@@ -6,8 +6,8 @@ import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
 import { Tabs } from '@/components/ui/tabs';
-import { requireStaffPage } from '@/lib/auth/session';
-import { listAllDeadSiemDeliveries, listAllSiemDestinations } from '@/lib/siem/destinations';
+import { requireStaffPage } from '@/lib/identity/auth/session';
+import { listAllDeadSiemDeliveries, listAllSiemDestinations } from '@/lib/product/siem/destinations';
 import { auditTabs } from '../tabs';
 import { staffRedeliverAction } from './actions';
 

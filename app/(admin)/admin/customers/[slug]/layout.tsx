@@ -3,8 +3,8 @@ import { CUSTOMER_TABS } from '@/components/customers/customer-tabs';
 import { CustomerTabsNav } from '@/components/customers/customer-tabs-nav';
 import { Alert } from '@/components/ui/alert';
 import { PageHeader } from '@/components/ui/page-header';
-import { hasStaffPermission } from '@/lib/rbac/authorize';
-import { formatDate } from '@/lib/format';
+import { hasStaffPermission } from '@/lib/identity/rbac/authorize';
+import { formatDate } from '@/lib/platform/format';
 import { loadCustomer } from './load';
 
 export default async function CustomerLayout({ params, children }: { params: Promise<{ slug: string }>; children: React.ReactNode }) {

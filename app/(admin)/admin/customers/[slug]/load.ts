@@ -1,9 +1,9 @@
 import 'server-only';
 import { notFound } from 'next/navigation';
 import { cache } from 'react';
-import { requireStaffPage } from '@/lib/auth/session';
-import { getCustomer } from '@/lib/customers/customers';
-import { isAppError } from '@/lib/errors';
+import { requireStaffPage } from '@/lib/identity/auth/session';
+import { getCustomer } from '@/lib/product/customers/customers';
+import { isAppError } from '@/lib/platform/errors';
 
 /** The customer for this request (layout and tab pages share one load); 404 for an unknown slug. */
 export const loadCustomer = cache(async (slug: string) => {

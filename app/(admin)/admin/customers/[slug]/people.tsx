@@ -2,14 +2,14 @@ import { InviteOwnerButton, ResendInvitationButton } from '@/components/customer
 import { Badge, type Tone } from '@/components/ui/badge';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
-import type { Actor } from '@/lib/auth/actor';
-import { prisma } from '@/lib/db/client';
-import { formatRelative } from '@/lib/format';
-import { listInvitationHistory, type InvitationStatus } from '@/lib/members/invitations';
-import { listMembers } from '@/lib/members/members';
-import { hasStaffPermission } from '@/lib/rbac/authorize';
-import { ORG_PERMISSIONS } from '@/lib/rbac/permissions';
-import { assignableRoles } from '@/lib/roles/roles';
+import type { Actor } from '@/lib/identity/auth/actor';
+import { prisma } from '@/lib/platform/db/client';
+import { formatRelative } from '@/lib/platform/format';
+import { listInvitationHistory, type InvitationStatus } from '@/lib/identity/members/invitations';
+import { listMembers } from '@/lib/identity/members/members';
+import { hasStaffPermission } from '@/lib/identity/rbac/authorize';
+import { ORG_PERMISSIONS } from '@/lib/identity/rbac/permissions';
+import { assignableRoles } from '@/lib/identity/roles/roles';
 import { cancelOwnerInvitationAction, deactivateUserAction, inviteOwnerAction, reactivateUserAction, resendOwnerInvitationAction } from '../actions';
 
 const STATUS: Record<InvitationStatus, { label: string; tone: Tone }> = {

@@ -3,8 +3,8 @@ import { CustomerForm } from '@/components/customers/customer-form';
 import { CustomerTier, TierSetting } from '@/components/customers/customer-tier';
 import { Card, CardContent } from '@/components/ui/card';
 import { PageHeader } from '@/components/ui/page-header';
-import { requireStaffPage } from '@/lib/auth/session';
-import { hasStaffPermission } from '@/lib/rbac/authorize';
+import { requireStaffPage } from '@/lib/identity/auth/session';
+import { hasStaffPermission } from '@/lib/identity/rbac/authorize';
 import { createCustomerAction } from '../actions';
 
 export const metadata: Metadata = { title: 'New customer' };

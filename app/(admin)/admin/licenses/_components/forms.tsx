@@ -4,8 +4,8 @@ import { useActionState, useState } from 'react';
 import { CheckboxField, Form, SelectField, SubmitButton, TextField } from '@/components/forms';
 import { Button } from '@/components/ui/button';
 import { Dialog, DialogBody, DialogFooter } from '@/components/ui/dialog';
-import type { ActionResult, ActionState } from '@/lib/action-result';
-import { LIMIT_KEYS, LIMIT_LABELS, TIER_KEYS, TIERS, tierIncludes, type Limits } from '@/lib/features/tiers';
+import type { ActionResult, ActionState } from '@/lib/platform/action-result';
+import { LIMIT_KEYS, LIMIT_LABELS, TIER_KEYS, TIERS, tierIncludes, type Limits } from '@/lib/plans/tiers';
 
 type Action = (state: ActionState<unknown>, formData: FormData) => Promise<ActionResult<unknown>>;
 

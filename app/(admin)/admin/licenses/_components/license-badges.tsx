@@ -1,6 +1,6 @@
 import { Badge } from '@/components/ui/badge';
-import { tierLabel } from '@/lib/features/tiers';
-import { LICENSE_STATUS_LABELS, statusTone, type LicenseStatus } from '@/lib/licensing/status';
+import { tierLabel } from '@/lib/plans/tiers';
+import { LICENSE_STATUS_LABELS, statusTone, type LicenseStatus } from '@/lib/product/licensing/status';
 
 export function LicenseStatusBadge({ status }: { status: LicenseStatus }) {
   return (

@@ -4,10 +4,10 @@ import { Badge } from '@/components/ui/badge';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import { PageHeader } from '@/components/ui/page-header';
 import { Tabs } from '@/components/ui/tabs';
-import { requireStaffPage } from '@/lib/auth/session';
-import { formatDate, formatRelative } from '@/lib/format';
-import { EXPIRY_WINDOWS, expiringSoon, type ExpiryWindow } from '@/lib/licensing/expiry';
-import { hasStaffPermission } from '@/lib/rbac/authorize';
+import { requireStaffPage } from '@/lib/identity/auth/session';
+import { formatDate, formatRelative } from '@/lib/platform/format';
+import { EXPIRY_WINDOWS, expiringSoon, type ExpiryWindow } from '@/lib/product/licensing/expiry';
+import { hasStaffPermission } from '@/lib/identity/rbac/authorize';
 import { LicensingTabs } from '../_components/tabs';
 import { TierBadge } from '../_components/license-badges';
 

@@ -4,10 +4,10 @@ import { buttonVariants } from '@/components/ui/button';
 import { Card, CardContent } from '@/components/ui/card';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { PageHeader } from '@/components/ui/page-header';
-import { requireStaffPage } from '@/lib/auth/session';
-import { formatDate } from '@/lib/format';
-import { assertStaffPermission } from '@/lib/rbac/authorize';
-import { listSigningKeys } from '@/lib/licensing/signing-keys';
+import { requireStaffPage } from '@/lib/identity/auth/session';
+import { formatDate } from '@/lib/platform/format';
+import { assertStaffPermission } from '@/lib/identity/rbac/authorize';
+import { listSigningKeys } from '@/lib/product/licensing/signing-keys';
 import { retireKeyAction, rotateKeyAction } from '../actions';
 import { LicensingTabs } from '../_components/tabs';
 

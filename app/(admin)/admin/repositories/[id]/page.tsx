@@ -4,10 +4,10 @@ import { RepositoryForm } from '@/components/repositories/repository-form';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { PageHeader } from '@/components/ui/page-header';
-import { requireStaffPage } from '@/lib/auth/session';
-import { isAppError } from '@/lib/errors';
-import { hasStaffPermission } from '@/lib/rbac/authorize';
-import { getRepository } from '@/lib/registry/repositories';
+import { requireStaffPage } from '@/lib/identity/auth/session';
+import { isAppError } from '@/lib/platform/errors';
+import { hasStaffPermission } from '@/lib/identity/rbac/authorize';
+import { getRepository } from '@/lib/product/registry/repositories';
 import { deleteRepositoryAction, updateRepositoryAction } from '../actions';
 
 export const metadata: Metadata = { title: 'Repository' };

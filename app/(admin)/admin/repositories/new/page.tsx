@@ -2,8 +2,8 @@ import type { Metadata } from 'next';
 import { RepositoryForm } from '@/components/repositories/repository-form';
 import { Card, CardContent } from '@/components/ui/card';
 import { PageHeader } from '@/components/ui/page-header';
-import { requireStaffPage } from '@/lib/auth/session';
-import { listRepositories } from '@/lib/registry/repositories';
+import { requireStaffPage } from '@/lib/identity/auth/session';
+import { listRepositories } from '@/lib/product/registry/repositories';
 import { createRepositoryAction } from '../actions';
 
 export const metadata: Metadata = { title: 'Register repository' };

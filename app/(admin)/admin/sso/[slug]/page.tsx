@@ -2,10 +2,10 @@ import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { SsoSettings } from '@/components/sso/sso-settings';
 import { PageHeader } from '@/components/ui/page-header';
-import { requireStaffPage } from '@/lib/auth/session';
-import { prisma } from '@/lib/db/client';
-import { isAppError } from '@/lib/errors';
-import { loadSsoSettings } from '@/lib/sso/settings';
+import { requireStaffPage } from '@/lib/identity/auth/session';
+import { prisma } from '@/lib/platform/db/client';
+import { isAppError } from '@/lib/platform/errors';
+import { loadSsoSettings } from '@/lib/identity/sso/settings';
 
 export const metadata: Metadata = { title: 'Customer SSO' };
 

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { Alert } from '@/components/ui/alert';
 import { LinkButton } from '@/components/ui/button';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
-import { isSsoErrorCode, SSO_ERRORS } from '@/lib/sso/errors';
+import { isSsoErrorCode, SSO_ERRORS } from '@/lib/identity/sso/errors';
 
 export const metadata: Metadata = { title: 'Single sign-on failed' };
 

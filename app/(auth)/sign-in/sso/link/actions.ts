@@ -3,12 +3,12 @@
 import { cookies, headers } from 'next/headers';
 import { redirect, unstable_rethrow } from 'next/navigation';
 import { z } from 'zod';
-import type { ActionResult } from '@/lib/action-result';
-import { fieldErrorsOf, formDataToObject, toActionError } from '@/lib/actions';
-import { signIn } from '@/lib/auth/config';
-import { clientIp } from '@/lib/auth/request';
-import { confirmSsoLink, LINK_COOKIE, LINK_PATH } from '@/lib/sso/link';
-import { issueTicket } from '@/lib/sso/ticket';
+import type { ActionResult } from '@/lib/platform/action-result';
+import { fieldErrorsOf, formDataToObject, toActionError } from '@/lib/identity/actions';
+import { signIn } from '@/lib/identity/auth/config';
+import { clientIp } from '@/lib/identity/auth/request';
+import { confirmSsoLink, LINK_COOKIE, LINK_PATH } from '@/lib/identity/sso/link';
+import { issueTicket } from '@/lib/identity/sso/ticket';
 
 const linkSchema = z.object({ password: z.string().min(1, 'Enter your Portcullis password.').max(1024) });
 

@@ -3,7 +3,7 @@ import { cookies } from 'next/headers';
 import { Alert } from '@/components/ui/alert';
 import { Button, LinkButton } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
-import { LINK_COOKIE, pendingLinkView } from '@/lib/sso/link';
+import { LINK_COOKIE, pendingLinkView } from '@/lib/identity/sso/link';
 import { cancelSsoLinkAction } from './actions';
 import { LinkForm } from './link-form';
 

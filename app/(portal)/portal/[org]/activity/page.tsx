@@ -5,11 +5,11 @@ import { TableCard } from '@/components/stats/table-card';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { PageHeader } from '@/components/ui/page-header';
-import { requirePortalPage } from '@/lib/auth/session';
-import { isAppError } from '@/lib/errors';
-import { formatCount as number, formatDate, formatDateTime, formatRelative } from '@/lib/format';
-import { getPullStats, type PullStats } from '@/lib/stats/pull-stats';
-import { statsQueryFromSearchParams } from '@/lib/stats/query-params';
+import { requirePortalPage } from '@/lib/identity/auth/session';
+import { isAppError } from '@/lib/platform/errors';
+import { formatCount as number, formatDate, formatDateTime, formatRelative } from '@/lib/platform/format';
+import { getPullStats, type PullStats } from '@/lib/product/stats/pull-stats';
+import { statsQueryFromSearchParams } from '@/lib/product/stats/query-params';
 
 export const metadata: Metadata = { title: 'Pull activity' };
 

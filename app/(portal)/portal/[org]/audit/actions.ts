@@ -2,8 +2,8 @@
 
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
-import { formAction } from '@/lib/actions';
-import { createSiemDestination, deleteSiemDestination, redeliverSiem, updateSiemDestination } from '@/lib/siem/destinations';
+import { formAction } from '@/lib/identity/actions';
+import { createSiemDestination, deleteSiemDestination, redeliverSiem, updateSiemDestination } from '@/lib/product/siem/destinations';
 
 const slug = z.string().min(1);
 const id = z.string().uuid();

@@ -5,10 +5,10 @@ import { UpgradeGate } from '@/components/features/upgrade-gate';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
 import { Tabs } from '@/components/ui/tabs';
-import { hasAuditFilters, parseAuditFilters, rawAuditFilterValues } from '@/lib/audit/filters';
-import { AUDIT_SORTABLE, listAuditEvents } from '@/lib/audit/list';
-import { requirePortalPage } from '@/lib/auth/session';
-import { parseTableQuery } from '@/lib/table/query';
+import { hasAuditFilters, parseAuditFilters, rawAuditFilterValues } from '@/lib/identity/audit/filters';
+import { AUDIT_SORTABLE, listAuditEvents } from '@/lib/identity/audit/list';
+import { requirePortalPage } from '@/lib/identity/auth/session';
+import { parseTableQuery } from '@/lib/platform/table/query';
 import { portalAuditTabs } from './tabs';
 
 export const metadata: Metadata = { title: 'Audit log' };

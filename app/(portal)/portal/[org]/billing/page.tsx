@@ -8,12 +8,12 @@ import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { KeyValueList } from '@/components/ui/key-value-list';
 import { PageHeader } from '@/components/ui/page-header';
-import { requirePortalPage } from '@/lib/auth/session';
-import { formatMoney } from '@/lib/billing/money';
-import { getOrgBilling, type OrgBilling } from '@/lib/billing/overview';
-import { isTier, tierLabel, tierRank, tierSummary } from '@/lib/billing/plans';
-import { formatDate } from '@/lib/format';
-import { billingPortalAction, checkoutAction } from '@/lib/billing/actions';
+import { requirePortalPage } from '@/lib/identity/auth/session';
+import { formatMoney } from '@/lib/product/billing/money';
+import { getOrgBilling, type OrgBilling } from '@/lib/product/billing/overview';
+import { isTier, tierLabel, tierRank, tierSummary } from '@/lib/product/billing/plans';
+import { formatDate } from '@/lib/platform/format';
+import { billingPortalAction, checkoutAction } from '@/lib/product/billing/actions';
 
 export const metadata: Metadata = { title: 'Billing' };
 

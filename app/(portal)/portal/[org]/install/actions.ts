@@ -2,9 +2,9 @@
 
 import { refresh } from 'next/cache';
 import { z } from 'zod';
-import { formAction } from '@/lib/actions';
-import { deliverInstructions } from '@/lib/instructions/instructions';
-import { rotateOwnToken, rotateOwnTokenSchema } from '@/lib/portal/tokens';
+import { formAction } from '@/lib/identity/actions';
+import { deliverInstructions } from '@/lib/product/instructions/instructions';
+import { rotateOwnToken, rotateOwnTokenSchema } from '@/lib/product/portal/tokens';
 
 export const rotateOwnTokenAction = formAction(rotateOwnTokenSchema, async (input, actor) => {
   const minted = await rotateOwnToken(actor, input);

@@ -2,7 +2,7 @@
 
 import { RotateTokenDialog } from '@/components/customers/token-dialogs';
 import { InstructionsView } from '@/components/instructions/instructions-view';
-import type { RenderedInstructions } from '@/lib/instructions/instructions';
+import type { RenderedInstructions } from '@/lib/product/instructions/instructions';
 import { instructionsCopiedAction, rotateOwnTokenAction } from './actions';
 
 function recordCopy(orgId: string, repositoryId: string | null) {

@@ -4,11 +4,11 @@ import { TokenStatusBadge } from '@/components/customers/badges';
 import { TokenRevealHost } from '@/components/customers/token-dialogs';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { PageHeader } from '@/components/ui/page-header';
-import { requirePortalPage } from '@/lib/auth/session';
-import { formatDate, formatRelative } from '@/lib/format';
-import { getInstructions } from '@/lib/instructions/instructions';
-import { instructionSettings } from '@/lib/instructions/templates';
-import { listTokens, tokenStatus, type TokenStatus } from '@/lib/registry/tokens';
+import { requirePortalPage } from '@/lib/identity/auth/session';
+import { formatDate, formatRelative } from '@/lib/platform/format';
+import { getInstructions } from '@/lib/product/instructions/instructions';
+import { instructionSettings } from '@/lib/product/instructions/templates';
+import { listTokens, tokenStatus, type TokenStatus } from '@/lib/product/registry/tokens';
 import { PortalInstructions, PortalRotateToken } from './install-client';
 
 export const metadata: Metadata = { title: 'Install' };

@@ -6,12 +6,12 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/com
 import { EmptyState } from '@/components/ui/empty-state';
 import { KeyValueList } from '@/components/ui/key-value-list';
 import { PageHeader } from '@/components/ui/page-header';
-import { licenseEnvVar } from '@/lib/licensing/product-env';
-import { requirePortalPage } from '@/lib/auth/session';
-import { LIMIT_KEYS, LIMIT_LABELS, tierLabel, tierOf } from '@/lib/features/tiers';
-import { formatDate } from '@/lib/format';
-import { listLicenses, type LicenseView } from '@/lib/licensing/licenses';
-import { LICENSE_STATUS_LABELS, statusTone } from '@/lib/licensing/status';
+import { licenseEnvVar } from '@/lib/product/licensing/product-env';
+import { requirePortalPage } from '@/lib/identity/auth/session';
+import { LIMIT_KEYS, LIMIT_LABELS, tierLabel, tierOf } from '@/lib/plans/tiers';
+import { formatDate } from '@/lib/platform/format';
+import { listLicenses, type LicenseView } from '@/lib/product/licensing/licenses';
+import { LICENSE_STATUS_LABELS, statusTone } from '@/lib/product/licensing/status';
 
 export const metadata: Metadata = { title: 'Licenses' };
 

@@ -1,8 +1,8 @@
 'use server';
 
 import { refresh } from 'next/cache';
-import { formAction } from '@/lib/actions';
-import { orgMfaRequirementSchema, setOrgMfaRequirement } from '@/lib/auth/org-mfa-requirement';
+import { formAction } from '@/lib/identity/actions';
+import { orgMfaRequirementSchema, setOrgMfaRequirement } from '@/lib/identity/auth/org-mfa-requirement';
 
 export const setOrgMfaRequirementAction = formAction(orgMfaRequirementSchema, async (input, actor) => {
   const { mfaRequired, changed } = await setOrgMfaRequirement(actor, input);

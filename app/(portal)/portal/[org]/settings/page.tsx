@@ -5,8 +5,8 @@ import { OrgMfaRequirementForm } from '@/components/account/org-mfa-requirement-
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
-import { requirePortalPage } from '@/lib/auth/session';
-import type { OrgPermission } from '@/lib/rbac/permissions';
+import { requirePortalPage } from '@/lib/identity/auth/session';
+import type { OrgPermission } from '@/lib/identity/rbac/permissions';
 import { setOrgMfaRequirementAction } from './actions';
 
 export const metadata: Metadata = { title: 'Settings' };

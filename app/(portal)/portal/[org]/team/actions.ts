@@ -2,9 +2,9 @@
 
 import { refresh } from 'next/cache';
 import { redirect } from 'next/navigation';
-import { formAction } from '@/lib/actions';
-import { createInvitation, invitationRefSchema, inviteSchema, resendInvitation, revokeInvitation } from '@/lib/members/invitations';
-import { changeMemberRole, changeRoleSchema, leaveOrg, leaveOrgSchema, removeMember, removeMemberSchema } from '@/lib/members/members';
+import { formAction } from '@/lib/identity/actions';
+import { createInvitation, invitationRefSchema, inviteSchema, resendInvitation, revokeInvitation } from '@/lib/identity/members/invitations';
+import { changeMemberRole, changeRoleSchema, leaveOrg, leaveOrgSchema, removeMember, removeMemberSchema } from '@/lib/identity/members/members';
 
 export const inviteMemberAction = formAction(inviteSchema, async (input, actor) => {
   const result = await createInvitation(actor, input);

@@ -7,15 +7,15 @@ import { Badge } from '@/components/ui/badge';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import { KeyValueList } from '@/components/ui/key-value-list';
 import { PageHeader } from '@/components/ui/page-header';
-import { requirePortalPage } from '@/lib/auth/session';
-import { publicUrl } from '@/lib/config/public-url';
-import { prisma } from '@/lib/db/client';
-import { getFeatureDecisions } from '@/lib/features/entitlements';
-import { getQuotaStatus } from '@/lib/features/quotas';
-import { tierLabel } from '@/lib/features/tiers';
-import { formatDate } from '@/lib/format';
-import { orgLicenseSummary } from '@/lib/licensing/expiry';
-import { LICENSE_STATUS_LABELS, statusTone } from '@/lib/licensing/status';
+import { requirePortalPage } from '@/lib/identity/auth/session';
+import { publicUrl } from '@/lib/platform/config/public-url';
+import { prisma } from '@/lib/platform/db/client';
+import { getFeatureDecisions } from '@/lib/plans/entitlements';
+import { getQuotaStatus } from '@/lib/plans/quotas';
+import { tierLabel } from '@/lib/plans/tiers';
+import { formatDate } from '@/lib/platform/format';
+import { orgLicenseSummary } from '@/lib/product/licensing/expiry';
+import { LICENSE_STATUS_LABELS, statusTone } from '@/lib/product/licensing/status';
 
 export const metadata: Metadata = { title: 'Plan & usage' };
 

@@ -1,4 +1,4 @@
-import { demoIdp, demoIdpEnabled } from '@/lib/sso/demo-idp';
+import { demoIdp, demoIdpEnabled } from '@/lib/identity/sso/demo-idp';
 
 /** The demo IdP's SAML metadata (demo and development mode only). */
 export async function GET() {

@@ -1,7 +1,7 @@
 import type { NextRequest } from 'next/server';
-import { responsePost } from '@/lib/sso/idp/saml-idp';
-import { DEMO_IDP_USERS, demoIdp, demoIdpEnabled, demoIdpPage, demoSpMetadata } from '@/lib/sso/demo-idp';
-import { autoPostResponse } from '@/lib/sso/http';
+import { responsePost } from '@/lib/identity/sso/idp/saml-idp';
+import { DEMO_IDP_USERS, demoIdp, demoIdpEnabled, demoIdpPage, demoSpMetadata } from '@/lib/identity/sso/demo-idp';
+import { autoPostResponse } from '@/lib/identity/sso/http';
 
 const html = (page: { html: string; csp: string }, status = 200) =>
   new Response(page.html, { status, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': page.csp } });

@@ -1,6 +1,6 @@
-import { log } from '@/lib/log';
-import { errorLocation, handleSamlResponse } from '@/lib/sso/flow';
-import { redirectTo } from '@/lib/sso/http';
+import { log } from '@/lib/platform/log';
+import { errorLocation, handleSamlResponse } from '@/lib/identity/sso/flow';
+import { redirectTo } from '@/lib/identity/sso/http';
 
 /** The SAML Assertion Consumer Service: the IdP's browser POST lands here. */
 export async function POST(request: Request) {

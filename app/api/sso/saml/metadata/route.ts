@@ -1,5 +1,5 @@
 import type { NextRequest } from 'next/server';
-import { getJackson } from '@/lib/sso/jackson';
+import { getJackson } from '@/lib/identity/sso/jackson';
 
 /** The service provider's SAML metadata, for customers to load into their IdP (`?download=1` saves a file). */
 export async function GET(request: NextRequest) {

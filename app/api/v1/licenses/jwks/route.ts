@@ -1,4 +1,4 @@
-import { publishedJwks } from '@/lib/licensing/signing-keys';
+import { publishedJwks } from '@/lib/product/licensing/signing-keys';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,4 +1,4 @@
-import { signedRevocationList } from '@/lib/licensing/revocations';
+import { signedRevocationList } from '@/lib/product/licensing/revocations';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,4 +1,4 @@
-import { rbacSettingsResponse } from '@/lib/licensing/online';
+import { rbacSettingsResponse } from '@/lib/product/licensing/online';
 
 export const dynamic = 'force-dynamic';
 

@@ -3,8 +3,8 @@ import { ScrollText } from 'lucide-react';
 import { LinkButton } from '@/components/ui/button';
 import { Card, CardContent } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
-import { listCustomerActivity, type ActivityEvent } from '@/lib/customers/activity';
-import { formatDateTime, formatRelative } from '@/lib/format';
+import { listCustomerActivity, type ActivityEvent } from '@/lib/product/customers/activity';
+import { formatDateTime, formatRelative } from '@/lib/platform/format';
 import { loadCustomer } from '../load';
 
 export const metadata: Metadata = { title: 'Activity' };

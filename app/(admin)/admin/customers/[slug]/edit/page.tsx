@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { CustomerForm } from '@/components/customers/customer-form';
 import { CustomerTier, TierSetting } from '@/components/customers/customer-tier';
 import { Card, CardContent } from '@/components/ui/card';
-import { hasStaffPermission } from '@/lib/rbac/authorize';
+import { hasStaffPermission } from '@/lib/identity/rbac/authorize';
 import { updateCustomerAction } from '../../actions';
 import { loadCustomer } from '../load';
 

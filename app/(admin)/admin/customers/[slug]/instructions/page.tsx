@@ -3,8 +3,8 @@ import Link from 'next/link';
 import { InstructionsView } from '@/components/instructions/instructions-view';
 import { Alert } from '@/components/ui/alert';
 import { cn } from '@/components/ui/cn';
-import { getInstructions } from '@/lib/instructions/instructions';
-import { TOKEN_PLACEHOLDER } from '@/lib/instructions/render';
+import { getInstructions } from '@/lib/product/instructions/instructions';
+import { TOKEN_PLACEHOLDER } from '@/lib/product/instructions/render';
 import { recordInstructionsCopiedAction } from '../../actions';
 import { loadCustomer } from '../load';
 

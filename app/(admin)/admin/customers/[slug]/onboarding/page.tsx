@@ -3,9 +3,9 @@ import { CircleCheck, Circle, Zap } from 'lucide-react';
 import { ChecklistToggle } from '@/components/customers/checklist-toggle';
 import { Badge } from '@/components/ui/badge';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
-import { formatDateTime } from '@/lib/format';
-import { getChecklist } from '@/lib/onboarding/checklist';
-import { hasStaffPermission } from '@/lib/rbac/authorize';
+import { formatDateTime } from '@/lib/platform/format';
+import { getChecklist } from '@/lib/identity/onboarding/checklist';
+import { hasStaffPermission } from '@/lib/identity/rbac/authorize';
 import { setChecklistItemAction } from '../../actions';
 import { loadCustomer } from '../load';
 

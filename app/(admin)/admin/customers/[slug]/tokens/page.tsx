@@ -6,12 +6,12 @@ import { DataTable, type DataTableColumn } from '@/components/data-table';
 import { Alert } from '@/components/ui/alert';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { EmptyState } from '@/components/ui/empty-state';
-import { prisma } from '@/lib/db/client';
-import { formatDate, formatDateTime, formatRelative } from '@/lib/format';
-import { hasStaffPermission } from '@/lib/rbac/authorize';
-import { listEntitlements } from '@/lib/registry/repositories';
-import { DEFAULT_TOKEN_DAYS, listTokens, maxTokenDays, tokenStatus } from '@/lib/registry/tokens';
-import { parseTableQuery } from '@/lib/table/query';
+import { prisma } from '@/lib/platform/db/client';
+import { formatDate, formatDateTime, formatRelative } from '@/lib/platform/format';
+import { hasStaffPermission } from '@/lib/identity/rbac/authorize';
+import { listEntitlements } from '@/lib/product/registry/repositories';
+import { DEFAULT_TOKEN_DAYS, listTokens, maxTokenDays, tokenStatus } from '@/lib/product/registry/tokens';
+import { parseTableQuery } from '@/lib/platform/table/query';
 import { mintTokenAction, recordInstructionsCopiedAction, revokeAllTokensAction, revokeTokenAction, rotateTokenAction } from '../../actions';
 import { loadCustomer } from '../load';
 

@@ -1,6 +1,6 @@
-import { currentStaffActor } from '@/lib/auth/session';
-import { isAppError } from '@/lib/errors';
-import { licenseToken } from '@/lib/licensing/licenses';
+import { currentStaffActor } from '@/lib/identity/auth/session';
+import { isAppError } from '@/lib/platform/errors';
+import { licenseToken } from '@/lib/product/licensing/licenses';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,5 +1,5 @@
-import { auditExportResponse } from '@/lib/audit/export-response';
-import { actorFor, getSessionUser } from '@/lib/auth/session';
+import { auditExportResponse } from '@/lib/identity/audit/export-response';
+import { actorFor, getSessionUser } from '@/lib/identity/auth/session';
 
 export const dynamic = 'force-dynamic';
 

@@ -7,8 +7,8 @@ import { DeadLetters, DestinationList } from '@/components/siem/siem-destination
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import { PageHeader } from '@/components/ui/page-header';
 import { Tabs } from '@/components/ui/tabs';
-import { requirePortalPage } from '@/lib/auth/session';
-import { listSiemDeliveries, listSiemDestinations } from '@/lib/siem/destinations';
+import { requirePortalPage } from '@/lib/identity/auth/session';
+import { listSiemDeliveries, listSiemDestinations } from '@/lib/product/siem/destinations';
 import { createDestinationAction, deleteDestinationAction, redeliverAction, updateDestinationAction } from '../actions';
 import { portalAuditTabs } from '../tabs';
 

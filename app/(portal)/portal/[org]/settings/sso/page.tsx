@@ -3,8 +3,8 @@ import { DowngradeNotice } from '@/components/features/downgrade-notice';
 import { UpgradeGate } from '@/components/features/upgrade-gate';
 import { SsoSettings } from '@/components/sso/sso-settings';
 import { PageHeader } from '@/components/ui/page-header';
-import { requirePortalPage } from '@/lib/auth/session';
-import { loadSsoSettings } from '@/lib/sso/settings';
+import { requirePortalPage } from '@/lib/identity/auth/session';
+import { loadSsoSettings } from '@/lib/identity/sso/settings';
 
 export const metadata: Metadata = { title: 'Single sign-on' };
 

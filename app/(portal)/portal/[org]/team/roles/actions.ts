@@ -1,8 +1,8 @@
 'use server';
 
 import { refresh } from 'next/cache';
-import { formAction } from '@/lib/actions';
-import { createRole, deleteRole, roleFieldsSchema, roleRefSchema, updateRole, updateRoleSchema } from '@/lib/roles/roles';
+import { formAction } from '@/lib/identity/actions';
+import { createRole, deleteRole, roleFieldsSchema, roleRefSchema, updateRole, updateRoleSchema } from '@/lib/identity/roles/roles';
 
 export const createRoleAction = formAction(roleFieldsSchema, async (input, actor) => {
   const role = await createRole(actor, input);

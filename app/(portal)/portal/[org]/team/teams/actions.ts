@@ -1,7 +1,7 @@
 'use server';
 
 import { refresh } from 'next/cache';
-import { formAction } from '@/lib/actions';
+import { formAction } from '@/lib/identity/actions';
 import {
   addTeamMember,
   createTeam,
@@ -12,7 +12,7 @@ import {
   teamRefSchema,
   updateTeam,
   updateTeamSchema,
-} from '@/lib/teams/teams';
+} from '@/lib/identity/teams/teams';
 
 export const createTeamAction = formAction(createTeamSchema, async (input, actor) => {
   const team = await createTeam(actor, input);

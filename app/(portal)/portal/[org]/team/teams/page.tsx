@@ -4,10 +4,10 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/com
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
-import { requirePortalPage } from '@/lib/auth/session';
-import { prisma } from '@/lib/db/client';
-import { BUILTIN_ROLE_KEYS } from '@/lib/rbac/permissions';
-import { listTeams } from '@/lib/teams/teams';
+import { requirePortalPage } from '@/lib/identity/auth/session';
+import { prisma } from '@/lib/platform/db/client';
+import { BUILTIN_ROLE_KEYS } from '@/lib/identity/rbac/permissions';
+import { listTeams } from '@/lib/identity/teams/teams';
 import { TeamTabs } from '../team-tabs';
 import { deleteTeamAction, removeTeamMemberAction } from './actions';
 import { AddTeamMemberButton, CreateTeamButton, EditTeamButton } from './teams-client';

@@ -1,6 +1,6 @@
-import { currentStaffActor } from '@/lib/auth/session';
-import { isAppError } from '@/lib/errors';
-import { signingKeyPem } from '@/lib/licensing/signing-keys';
+import { currentStaffActor } from '@/lib/identity/auth/session';
+import { isAppError } from '@/lib/platform/errors';
+import { signingKeyPem } from '@/lib/product/licensing/signing-keys';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,7 +1,7 @@
-import { currentActor } from '@/lib/auth/session';
-import { NotFoundError } from '@/lib/errors';
-import { routeErrorResponse } from '@/lib/instructions/markdown-response';
-import { getLicense, licenseToken } from '@/lib/licensing/licenses';
+import { currentActor } from '@/lib/identity/auth/session';
+import { NotFoundError } from '@/lib/platform/errors';
+import { routeErrorResponse } from '@/lib/product/instructions/markdown-response';
+import { getLicense, licenseToken } from '@/lib/product/licensing/licenses';
 
 /** One of the org's licenses as a .jwt file (licenses.download; audited). */
 export async function GET(_request: Request, { params }: { params: Promise<{ org: string; licenseId: string }> }) {

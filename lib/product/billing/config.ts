@@ -1,0 +1,58 @@
+import { AppError } from '@/lib/platform/errors';
+
+/**
+ * Billing configuration from the environment. Without STRIPE_SECRET_KEY and
+ * STRIPE_WEBHOOK_SECRET billing is "not configured": pages say so, actions
+ * refuse, and tiers change only by staff. STRIPE_API_BASE points the `stripe`
+ * library at another host (the local stand-in in tests and the demo).
+ */
+export interface BillingConfig {
+  secretKey: string;
+  webhookSecret: string;
+  /** e.g. http://127.0.0.1:5180 for the local stand-in; unset for api.stripe.com. */
+  apiBase: string | null;
+  /** True when talking to a test account or the stand-in (keys starting sk_test_). */
+  testMode: boolean;
+  /** True when apiBase is the bundled local stand-in (`npm run demo`). */
+  standIn: boolean;
+  pastDueGraceDays: number;
+}
+
+const DEFAULT_PAST_DUE_GRACE_DAYS = 7;
+
+export function pastDueGraceDays(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.BILLING_PAST_DUE_GRACE_DAYS;
+  if (raw === undefined || raw === '') return DEFAULT_PAST_DUE_GRACE_DAYS;
+  const days = Number(raw);
+  if (!Number.isFinite(days) || days < 0) {
+    throw new Error(`BILLING_PAST_DUE_GRACE_DAYS must be a non-negative number of days, got "${raw}"`);
+  }
+  return days;
+}
+
+export function billingConfig(env: NodeJS.ProcessEnv = process.env): BillingConfig | null {
+  const secretKey = env.STRIPE_SECRET_KEY;
+  const webhookSecret = env.STRIPE_WEBHOOK_SECRET;
+  if (!secretKey || !webhookSecret) return null;
+  return {
+    secretKey,
+    webhookSecret,
+    apiBase: env.STRIPE_API_BASE ? env.STRIPE_API_BASE.replace(/\/+$/, '') : null,
+    testMode: secretKey.startsWith('sk_test_') || secretKey.startsWith('rk_test_'),
+    standIn: env.STRIPE_STAND_IN === '1',
+    pastDueGraceDays: pastDueGraceDays(env),
+  };
+}
+
+/** What every billing service and the webhook throw on a server without Stripe keys: 503, the server is not set up for it. */
+export class BillingNotConfiguredError extends AppError {
+  constructor() {
+    super('Billing is not configured on this server: STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET are not set.', 503, 'billing_not_configured');
+  }
+}
+
+export function requireBillingConfig(env: NodeJS.ProcessEnv = process.env): BillingConfig {
+  const config = billingConfig(env);
+  if (!config) throw new BillingNotConfiguredError();
+  return config;
+}

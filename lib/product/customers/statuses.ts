@@ -1,0 +1,3 @@
+/** A customer's lifecycle status. Tiers are lib/plans' configuration (`TIER_KEYS`, `tierLabel`). */
+export const CUSTOMER_STATUSES = ['active', 'suspended', 'deactivated'] as const;
+export type CustomerStatus = (typeof CUSTOMER_STATUSES)[number];

@@ -288,7 +288,7 @@ async function aStaffConnection(w: World) {
 // ── calling an entry point ─────────────────────────────────────────────────
 type Outcome = { ok: true } | { ok: false; status: number; error: string };
 
-const root = path.resolve(import.meta.dirname, '../../..');
+const root = path.resolve(import.meta.dirname, '../..');
 const entryPoints = discoverEntryPoints(root).entryPoints.filter((entry) => entry.staffOnly);
 
 let calls = 0;

@@ -176,7 +176,7 @@ type Outcome = { ok: true } | { ok: false; status: number; error: string };
 type ActionFn = (state: unknown, formData: FormData) => Promise<ActionResult<unknown>>;
 type RouteFn = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
-const root = path.resolve(import.meta.dirname, '../../..');
+const root = path.resolve(import.meta.dirname, '../..');
 const entryPoints = discoverEntryPoints(root).entryPoints.filter((entry) => !entry.staffOnly);
 let calls = 0;
 

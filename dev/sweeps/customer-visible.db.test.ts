@@ -268,7 +268,7 @@ function staffOnlyIn(text: string): string[] {
 }
 
 // ── the sweep ──────────────────────────────────────────────────────────────
-const root = path.resolve(import.meta.dirname, '../../..');
+const root = path.resolve(import.meta.dirname, '../..');
 let customer: Customer;
 beforeAll(async () => {
   customer = await seedCustomer();

@@ -32,7 +32,7 @@ describe('sweep discovery', () => {
   });
 
   it('finds every entry point of the app, the staff dashboard and sign-in included, each staff-only or not', () => {
-    const { entryPoints } = discoverEntryPoints(path.resolve(import.meta.dirname, '../../..'));
+    const { entryPoints } = discoverEntryPoints(path.resolve(import.meta.dirname, '../..'));
     const staff = entryPoints.filter((entry) => entry.staffOnly).map((entry) => entry.id);
     expect(staff).toEqual(expect.arrayContaining(['app/(admin)/admin/customers/actions.ts#updateCustomerAction', 'app/(admin)/admin/audit/export/route.ts#GET', 'lib/identity/sso/actions.ts#approveDomainAction']));
     expect(staff.every((id) => id.startsWith('app/(admin)/') || id === 'lib/identity/sso/actions.ts#approveDomainAction')).toBe(true);
@@ -59,7 +59,7 @@ describe('sweep discovery', () => {
   });
 
   it('finds what customer-facing pages read, through the components they render', () => {
-    const reads = discoverCustomerReads(path.resolve(import.meta.dirname, '../../..'));
+    const reads = discoverCustomerReads(path.resolve(import.meta.dirname, '../..'));
     expect([...reads.keys()]).toEqual(expect.arrayContaining(['@/lib/product/portal/overview#portalOverview', '@/lib/identity/audit/list#listAuditEvents', '@/lib/plans/entitlements#getFeatureDecision']));
     // Server actions are the tenant sweep's, not reads.
     expect([...reads.values()].some((file) => file.endsWith('/actions.ts'))).toBe(false);

@@ -497,7 +497,7 @@ const ORG_KEYS = ['orgId', 'slug', 'org'];
 type Outcome = { ok: true; redirect?: string } | { ok: false; status: number; error: string };
 type ActionFn = (state: unknown, formData: FormData) => Promise<ActionResult<unknown>>;
 
-const root = path.resolve(import.meta.dirname, '../../..');
+const root = path.resolve(import.meta.dirname, '../..');
 const discovery = discoverEntryPoints(root);
 const entryPoints = discovery.entryPoints.filter((entry) => !entry.staffOnly);
 

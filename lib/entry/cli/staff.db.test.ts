@@ -68,7 +68,7 @@ describe('portcullis staff', () => {
   });
 
   it('runs as `npx portcullis` from the repository', async () => {
-    const root = path.resolve(import.meta.dirname, '../..');
+    const root = path.resolve(import.meta.dirname, '../../..');
     const { stdout } = await promisify(execFile)('npx', ['--no-install', 'portcullis', '--help'], { cwd: root });
     expect(stdout).toContain('staff');
   });

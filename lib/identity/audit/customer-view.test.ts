@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { Prisma } from '@/lib/platform/db/client';
 import { CUSTOMER_AUDIT_FIELDS, CUSTOMER_ORGANIZATION_FIELDS, customerAuditEvent, customerOrganization, staffOnlyOrganizationFields } from './customer-view';
 
-const root = path.resolve(import.meta.dirname, '../..');
+const root = path.resolve(import.meta.dirname, '../../..');
 
 function sourceFiles(dir: string, out: string[] = []): string[] {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {

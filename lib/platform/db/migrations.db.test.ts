@@ -14,7 +14,7 @@ import { startEphemeralDatabase } from './embedded';
  */
 
 const run = promisify(execFile);
-const root = path.resolve(import.meta.dirname, '../..');
+const root = path.resolve(import.meta.dirname, '../../..');
 const prismaCli = path.join(root, 'node_modules/prisma/build/index.js');
 
 async function prisma(args: string[], env: Record<string, string>, cwd = root) {

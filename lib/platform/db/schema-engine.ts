@@ -207,7 +207,7 @@ export function readMigrations(baseDir: string): MigrationList {
   };
 }
 
-export const MIGRATIONS_DIR = path.resolve(import.meta.dirname, '../../prisma/migrations');
+export const MIGRATIONS_DIR = path.resolve(import.meta.dirname, '../../../prisma/migrations');
 
 /** `prisma migrate deploy`, in-process (~0.3 s instead of a CLI spawn). */
 export async function applyMigrations(url: string, baseDir = MIGRATIONS_DIR): Promise<string[]> {

@@ -360,7 +360,7 @@ describe('manual tier', () => {
       await prisma.licenseKey.update({ where: { id: license.id }, data: { revokedAt: new Date(), revokedReason: row.old } });
       ids.push(license.id);
     }
-    const sql = fs.readFileSync(path.join(import.meta.dirname, '../../prisma/migrations/20261207124500_manual_tier_reason_staff_only/migration.sql'), 'utf8');
+    const sql = fs.readFileSync(path.join(import.meta.dirname, '../../../prisma/migrations/20261207124500_manual_tier_reason_staff_only/migration.sql'), 'utf8');
     for (const statement of sql.replace(/^--.*$/gm, '').split(';').map((part) => part.trim()).filter(Boolean)) await prisma.$executeRawUnsafe(statement);
     const after = await prisma.licenseKey.findMany({ where: { id: { in: ids } }, select: { id: true, revokedReason: true } });
     expect(ids.map((id) => after.find((row) => row.id === id)!.revokedReason)).toEqual(rows.map((row) => row.now));

@@ -32,7 +32,7 @@ describe('createSqlPool', () => {
     const { token, record } = await mintToken(actor, { orgId: org.id, name: 'sql', repositoryIds: [repository.id] });
 
     const viaPool = await verifyRegistryCredentials(pool, org.slug, token);
-    expect(viaPool).toEqual({ ok: true, token: { tokenId: record.id, orgId: org.id, orgSlug: org.slug, repositories: [repository.name], expiresAt: record.expiresAt } });
+    expect(viaPool).toEqual({ ok: true, token: { tokenId: record.id, orgId: org.id, orgSlug: org.slug, repositories: [repository.name], versionRules: {}, licenseExpiresAt: null, expiresAt: record.expiresAt } });
     expect(viaPool).toEqual(await verifyRegistryCredentials(prisma, org.slug, token));
     expect(await verifyRegistryCredentials(pool, 'someone-else', token)).toEqual(await verifyRegistryCredentials(prisma, 'someone-else', token));
   });

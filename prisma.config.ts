@@ -6,7 +6,7 @@ import { embeddedMarkerUrl } from './lib/platform/db/embedded';
 const root = path.dirname(fileURLToPath(import.meta.url));
 
 // Prisma Migrate's native engine is a download this network cannot reach;
-// scripts/schema-engine.mjs runs the same engine as WASM (see ARCHITECTURE.md).
+// scripts/schema-engine.mjs runs the same engine as WASM (see docs/database.md).
 process.env.PRISMA_SCHEMA_ENGINE_BINARY ??= path.join(root, 'scripts/schema-engine.mjs');
 process.env.CHECKPOINT_DISABLE ??= '1';
 

@@ -20,7 +20,7 @@ describe('npm run gateway', () => {
     expect(source).not.toMatch(/from ["']\.{1,2}\//);
     // Raw SQL through pg only (lib/platform/db/sql.ts): Prisma's query compiler would cost ~50 MB per replica.
     expect(source).toMatch(/from ["']pg["']/);
-    expect(source).not.toMatch(/["']@prisma\/|lib\/db\/generated/);
+    expect(source).not.toMatch(/["']@prisma\/|lib\/platform\/db\/generated/);
     // SMTP is loaded on the first quota mail, not at start-up (lib/platform/mail/smtp.ts).
     expect(source).not.toMatch(/from ["']nodemailer["']/);
   });

@@ -9,9 +9,9 @@ import { startSiemWorker } from '@/lib/product/siem/worker';
  * LOCKED claims), the daily audit retention run (one replica at a time:
  * the run takes an advisory lock and the others skip), and the billing sweep
  * that ends lapsed past_due grace periods (no webhook marks that moment).
- * SIEM_WORKER=false, AUDIT_RETENTION_INTERVAL_HOURS=0 and BILLING_GRACE_SWEEP=false turn them off,
- * e.g. to run them as separate processes (`portcullis siem deliver`,
- * `portcullis audit retention run` from a CronJob).
+ * SIEM_WORKER=false, AUDIT_RETENTION_INTERVAL_HOURS=0 and BILLING_GRACE_SWEEP=false turn them off
+ * on a replica (retention can then run from a CronJob: `portcullis audit retention run`); SIEM
+ * delivery has no CLI of its own, so at least one replica keeps its worker on.
  */
 export function startBackgroundJobs(): { stop(): Promise<void> } {
   const stops: (() => Promise<void>)[] = [];

@@ -97,7 +97,7 @@ test.describe('onboarding a customer', () => {
     await expect(page.getByTestId('entitled-versions')).toHaveText('Versions: versions >=4.0.0 <5');
     await page.screenshot({ path: 'test-results/customer-versions.png', fullPage: true });
 
-    await page.getByRole('navigation', { name: 'Customer sections' }).getByRole('link', { name: /Instructions/ }).click();
+    await page.getByRole('navigation', { name: 'Customer sections' }).getByRole('link', { name: 'Install instructions' }).click();
     await expect(page.getByRole('heading', { name: /Versions you may run/ })).toBeVisible();
     await expect(page.getByText('Your subscription lets you pull vendor/product-enterprise: versions >=4.0.0 <5.')).toBeVisible();
     await expect(page.getByText(/vendor\/product-enterprise:4\.2\.0/).first()).toBeVisible();

@@ -4,8 +4,7 @@ import { systemActor } from '@/lib/identity/auth/actor';
 import { licenseAudience } from './licenses';
 import { REVOCATION_LIST_TYPE, signCompact } from './jws';
 import { activeSigningKey } from './signing-keys';
-
-const DAY = 24 * 60 * 60 * 1000;
+import { DAY } from '@/lib/platform/time';
 
 export interface RevocationListClaims {
   iss: string;

@@ -1,4 +1,4 @@
-const DAY = 24 * 60 * 60 * 1000;
+import { DAY } from '@/lib/platform/time';
 
 export type LicenseStatus = 'active' | 'expiring' | 'grace' | 'expired' | 'revoked' | 'superseded' | 'scheduled';
 

@@ -5,8 +5,7 @@ import { adoptionByCustomer } from '@/lib/product/stats/query-params';
 import { cliContext } from '../context';
 import type { Output } from '../output';
 import type { RegisterCommand } from '.';
-
-const DAY = 24 * 60 * 60 * 1000;
+import { DAY } from '@/lib/platform/time';
 
 export const registerStats: RegisterCommand = (program, kit) => {
   program

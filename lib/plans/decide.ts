@@ -1,3 +1,4 @@
+import 'server-only';
 import { FEATURES, isKnownFeature, type FeatureKey, type FeatureKind } from './catalog';
 import { TIERS, tierIncludes, tierLabel, tierOf, type LimitKey, type Limits, type Tier } from './tiers';
 import { DAY } from '@/lib/platform/time';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { prisma, type Db } from '@/lib/platform/db/client';
 import { FEATURES, type FeatureKey } from './catalog';
 import { decideFeature, type FeatureContext, type FeatureDecision, type FlagState, type OverrideState } from './decide';

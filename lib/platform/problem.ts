@@ -1,3 +1,4 @@
+import 'server-only';
 import { isAppError } from './errors';
 import { log } from './log';
 

@@ -1,3 +1,4 @@
+import 'server-only';
 import { z } from 'zod';
 import type { Prisma } from '@/lib/platform/db/client';
 import { DAY } from '@/lib/platform/time';

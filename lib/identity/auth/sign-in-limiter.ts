@@ -1,3 +1,4 @@
+import 'server-only';
 import { prisma, type Db } from '@/lib/platform/db/client';
 import { RateLimitedError } from '@/lib/platform/errors';
 import { addressKey, hitRateLimit, refundRateLimit, reserveInterval, reserveRateLimit, resetRateLimit, type Reservation } from '@/lib/platform/rate-limit';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { SAMLSSORecord } from '@boxyhq/saml-jackson';
 import { recordAudit } from '@/lib/identity/audit/record';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { FREE_TIER, maxTier, type Tier } from './plans';
 import { DAY as DAY_MS } from '@/lib/platform/time';
 

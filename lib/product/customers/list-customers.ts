@@ -1,3 +1,4 @@
+import 'server-only';
 import type { Actor } from '@/lib/identity/auth/actor';
 import { prisma, type Prisma } from '@/lib/platform/db/client';
 import { TIER_KEYS } from '@/lib/plans/tiers';

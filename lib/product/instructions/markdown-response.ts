@@ -1,3 +1,4 @@
+import 'server-only';
 import type { RenderedInstructions } from './instructions';
 
 /** Rendered instructions as a Markdown file download. */

@@ -1,3 +1,4 @@
+import 'server-only';
 import { DAY } from '@/lib/platform/time';
 
 export type LicenseStatus = 'active' | 'expiring' | 'grace' | 'expired' | 'revoked' | 'superseded' | 'scheduled';

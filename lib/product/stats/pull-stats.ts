@@ -1,3 +1,4 @@
+import 'server-only';
 import { z } from 'zod';
 import type { Actor } from '@/lib/identity/auth/actor';
 import { Prisma, prisma } from '@/lib/platform/db/client';

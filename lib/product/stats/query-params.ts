@@ -1,3 +1,4 @@
+import 'server-only';
 import type { PullStats, PullStatsQuery } from './pull-stats';
 import { DAY } from '@/lib/platform/time';
 

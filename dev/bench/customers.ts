@@ -9,8 +9,7 @@ import { verifyRegistryCredentials } from '@/lib/product/registry/credentials';
 import { mintToken } from '@/lib/product/registry/tokens';
 import { listCustomers, parseCustomerQuery } from '@/lib/product/customers/list-customers';
 import { TIER_KEYS } from '@/lib/plans/tiers';
-
-const DAY = 24 * 3600 * 1000;
+import { DAY } from '@/lib/platform/time';
 
 /** Registry token verification as the gateway does it: parse + checksum, keyed hash, one indexed lookup. */
 export const tokenVerificationSuite: Suite = {

@@ -4,6 +4,7 @@ import { prisma } from '@/lib/platform/db/client';
 import { rebuildPullDaily } from '@/lib/product/stats/rollup';
 import { uniqueSlug } from '@/dev/testing/factories';
 import { getPullStats } from '@/lib/product/stats/pull-stats';
+import { DAY } from '@/lib/platform/time';
 
 /**
  * Pull statistics at scale: 1 million pull events over 90 days for 200
@@ -12,7 +13,6 @@ import { getPullStats } from '@/lib/product/stats/pull-stats';
  */
 const EVENTS = Number(process.env.BENCH_PULL_EVENTS ?? 1_000_000);
 const CUSTOMERS = 200;
-const DAY = 24 * 60 * 60 * 1000;
 
 async function run(ctx: BenchContext) {
   const prefix = uniqueSlug('bench');

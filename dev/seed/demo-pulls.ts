@@ -1,6 +1,7 @@
 import { prisma, type Prisma } from '@/lib/platform/db/client';
 import { rebuildPullDaily } from '@/lib/product/stats/rollup';
 import { markOnboardingItem } from '@/lib/identity/onboarding/items';
+import { DAY } from '@/lib/platform/time';
 
 /**
  * Four weeks of plausible pull history for the demo customers, so the
@@ -10,7 +11,6 @@ import { markOnboardingItem } from '@/lib/identity/onboarding/items';
  */
 /** The demo repository seeded in dev/seed/demo.ts. */
 export const DEMO_REPOSITORY = 'vendor/product-enterprise';
-const DAY = 24 * 60 * 60 * 1000;
 
 export async function seedDemoPulls(now = new Date()): Promise<number> {
   const orgs = await prisma.organization.findMany({ where: { slug: { in: ['globex', 'initech'] } }, select: { id: true, slug: true } });

@@ -8,6 +8,7 @@ import { DEMO_SSO_ORG, seedDemoSso } from '@/lib/identity/sso/demo-idp';
 import { setFeatureOverride } from '@/lib/product/features/flags';
 import { initialTier } from '@/lib/product/billing/staff';
 import { issueLicenseTx } from '@/lib/product/licensing/licenses';
+import { DAY } from '@/lib/platform/time';
 
 /**
  * Demo data for `npm run demo` (and the e2e suite): staff in each role and a
@@ -61,7 +62,6 @@ export const DEMO_REPOSITORY = {
 
 const SEED_MARKER = 'demo.seeded';
 const MFA_SEED_MARKER = 'demo.staff-mfa';
-const DAY = 24 * 60 * 60 * 1000;
 
 export async function seedDemo(): Promise<{ seeded: boolean }> {
   if (await prisma.setting.findUnique({ where: { key: SEED_MARKER } })) {

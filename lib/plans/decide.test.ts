@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { FEATURES } from './catalog';
 import { decideFeature, describeDecision, tierAbove, upgradeTierFor, type FeatureContext, type FlagState, type OverrideState } from './decide';
 import { TIERS } from './tiers';
+import { DAY } from '@/lib/platform/time';
 
 const NOW = new Date('2027-03-01T12:00:00Z');
-const DAY = 24 * 60 * 60 * 1000;
 
 function flags(changes: Partial<Record<string, Partial<FlagState>>> = {}): Map<string, FlagState> {
   const map = new Map<string, FlagState>();

@@ -1,5 +1,7 @@
+import 'server-only';
 import { FEATURES, isKnownFeature, type FeatureKey, type FeatureKind } from './catalog';
 import { TIERS, tierIncludes, tierLabel, tierOf, type LimitKey, type Limits, type Tier } from './tiers';
+import { DAY } from '@/lib/platform/time';
 
 /**
  * The one decision: may this organization use this feature now? Pure, so
@@ -51,8 +53,6 @@ export type DenialCode = DenialReason['code'];
 export type FeatureDecision =
   | { allowed: true; feature: FeatureKey; label: string; via: 'tier' | 'override'; overrideExpiresAt?: Date | null }
   | { allowed: false; feature: FeatureKey; label: string; reason: DenialReason };
-
-const DAY = 24 * 60 * 60 * 1000;
 
 /** The lowest tier whose default limit for `quota` is above `used` (or unlimited), if any is higher than `tier`. */
 export function tierAbove(tier: Tier, quota: LimitKey, used: number): Tier | null {

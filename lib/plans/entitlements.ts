@@ -1,3 +1,4 @@
+import 'server-only';
 import { prisma, type Db } from '@/lib/platform/db/client';
 import { FEATURES, type FeatureKey } from './catalog';
 import { decideFeature, type FeatureContext, type FeatureDecision, type FlagState, type OverrideState } from './decide';
@@ -5,6 +6,7 @@ import { FeatureUnavailableError } from './errors';
 import { effectiveLimits } from './limits';
 import { tierOf, type LimitKey, type Limits } from './tiers';
 import { quotaUsage } from './usage';
+import { DAY } from '@/lib/platform/time';
 
 export { customerLimitOverrides, effectiveLimits } from './limits';
 
@@ -45,7 +47,6 @@ export async function currentLicense(db: Db, orgId: string, now = new Date()) {
     select: { id: true, jti: true, tier: true, limits: true, expiresAt: true, graceDays: true, issuedAt: true, notBefore: true },
   });
   const live = candidates.filter((license) => license.notBefore <= now);
-  const DAY = 24 * 60 * 60 * 1000;
   return live.sort((a, b) => b.expiresAt.getTime() + b.graceDays * DAY - (a.expiresAt.getTime() + a.graceDays * DAY))[0] ?? null;
 }
 

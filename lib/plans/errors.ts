@@ -1,3 +1,4 @@
+import 'server-only';
 import { AppError } from '@/lib/platform/errors';
 import { describeDenial, type DenialReason, type FeatureDecision } from './decide';
 import type { LimitKey } from './tiers';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { LIMIT_KEYS, TIERS, tierOf, type Limits } from './tiers';
 
 /** Pure limit arithmetic, shared by the portal (through Prisma) and the gateway (raw SQL, no Prisma). */

@@ -1,3 +1,4 @@
+import 'server-only';
 import { prisma, type Db } from '@/lib/platform/db/client';
 import { getSetting } from '@/lib/platform/settings';
 import { tierAbove } from './decide';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { publicUrl } from '@/lib/platform/config/public-url';
 import { prisma, type Db } from '@/lib/platform/db/client';
 import { getSetting } from '@/lib/platform/settings';

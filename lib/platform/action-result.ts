@@ -1,3 +1,4 @@
+import 'server-only';
 /**
  * What every server action answers to a form (`useActionState`).
  * `fieldErrors` maps a form field's name to its messages.

@@ -1,3 +1,4 @@
+import 'server-only';
 /**
  * Errors a service throws on purpose. Their messages are safe to show to the
  * user; anything else is a bug, logged server-side and shown as a generic error.

@@ -1,3 +1,4 @@
+import { DAY } from '@/lib/platform/time';
 /** Dates as people read them. Fixed to en-US and UTC so server and client render the same text. */
 const dateFormat = new Intl.DateTimeFormat('en-US', { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
 const dateTimeFormat = new Intl.DateTimeFormat('en-US', {
@@ -46,5 +47,5 @@ export function formatRelative(value: Date | string | null | undefined, now = ne
 
 /** Whole days from `now` until `value` (negative when past). */
 export function daysUntil(value: Date | string, now = new Date()): number {
-  return Math.floor((new Date(value).getTime() - now.getTime()) / (24 * 3600 * 1000));
+  return Math.floor((new Date(value).getTime() - now.getTime()) / DAY);
 }

@@ -1,3 +1,4 @@
+import 'server-only';
 import type { Db } from '@/lib/platform/db/client';
 
 /** Operator-tunable values kept in the database (edited by staff-admins in settings; written with putSetting, lib/product/settings-write.ts). */

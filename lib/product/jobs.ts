@@ -1,3 +1,4 @@
+import 'server-only';
 import { systemActor } from '@/lib/identity/auth/actor';
 import { runAuditRetention } from '@/lib/identity/audit/retention';
 import { scheduleGraceSweep } from '@/lib/product/billing/grace';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { cliActor, type Actor } from '@/lib/identity/auth/actor';
 import { ensureSecrets } from '@/lib/platform/config/secrets';
 import { disconnectPrisma } from '@/lib/platform/db/client';

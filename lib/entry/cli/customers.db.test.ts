@@ -8,8 +8,8 @@ import { isWellFormedToken } from '@/lib/product/registry/token-format';
 import { verifyRegistryCredentials } from '@/lib/product/registry/credentials';
 import { runCli } from '@/dev/testing/cli';
 import { uniqueSlug } from '@/dev/testing/factories';
+import { DAY } from '@/lib/platform/time';
 
-const DAY = 24 * 3600 * 1000;
 const isoDay = (offsetDays: number) => new Date(Date.now() + offsetDays * DAY).toISOString().slice(0, 10);
 
 async function ok(argv: string[], env?: Record<string, string>) {

@@ -1,3 +1,4 @@
+import 'server-only';
 import { Command, CommanderError } from 'commander';
 import { z } from 'zod';
 import { isAppError } from '@/lib/platform/errors';

@@ -1,3 +1,4 @@
+import 'server-only';
 /** Plain-text output for humans; --json for machines. */
 export interface Output {
   json: boolean;

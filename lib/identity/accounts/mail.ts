@@ -1,3 +1,4 @@
+import 'server-only';
 import { escapeHtml } from '@/lib/platform/html';
 import type { MailMessage } from '@/lib/platform/mail/transport';
 

@@ -1,3 +1,4 @@
+import 'server-only';
 import type { AuditEvent, Organization } from '@/lib/platform/db/client';
 
 /**

@@ -6,11 +6,12 @@ import { auditExportStream, EXPORT_CONTENT_TYPES, type ExportFormat } from './ex
 import { openAuditExport } from './export-service';
 import { parseAuditFilters } from './filters';
 import type { AuditScope } from './list';
+import { problemResponse } from '@/lib/platform/problem';
 
 /** The export route handlers' shared answer: a streamed attachment, or a JSON error. */
 export async function auditExportResponse(actor: Actor, scope: AuditScope, url: URL): Promise<Response> {
   const format = (['csv', 'json', 'jsonl'] as const).find((value) => value === url.searchParams.get('format')) ?? null;
-  if (!format) return Response.json({ error: 'format must be csv, json or jsonl' }, { status: 400 });
+  if (!format) return problemResponse(400, 'format must be csv, json or jsonl');
   try {
     const { chunks, filename } = await openAuditExport(actor, scope, parseAuditFilters(url.searchParams), format as ExportFormat);
     const body = auditExportStream(chunks, (error) => log.error({ err: error, requestId: actor.requestId }, 'audit export failed mid-stream'));
@@ -23,7 +24,7 @@ export async function auditExportResponse(actor: Actor, scope: AuditScope, url: 
       },
     });
   } catch (error) {
-    if (isAppError(error)) return Response.json({ error: error.message }, { status: error.status });
+    if (isAppError(error)) return problemResponse(error.status, error.message);
     throw error;
   }
 }

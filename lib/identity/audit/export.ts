@@ -1,3 +1,4 @@
+import 'server-only';
 import type { AuditEvent, Db, Prisma } from '@/lib/platform/db/client';
 import { auditEventFor, type AuditAudience } from './customer-view';
 

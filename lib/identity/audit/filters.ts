@@ -1,5 +1,7 @@
+import 'server-only';
 import { z } from 'zod';
 import type { Prisma } from '@/lib/platform/db/client';
+import { DAY } from '@/lib/platform/time';
 
 /**
  * The audit log's filters, shared by the viewer (URL search params), the
@@ -28,7 +30,7 @@ const dateBound = (end: boolean) =>
         return z.NEVER;
       }
       // An end date names its whole day.
-      return dayOnly && end ? new Date(date.getTime() + 24 * 3600 * 1000) : date;
+      return dayOnly && end ? new Date(date.getTime() + DAY) : date;
     })
     .optional();
 

@@ -1,3 +1,4 @@
+import 'server-only';
 import type { Actor } from '@/lib/identity/auth/actor';
 import { sqlTimestamp, type Sql } from '@/lib/platform/db/sql';
 import { auditHash, GENESIS_HASH, snapshot, type AuditContent } from './hash';

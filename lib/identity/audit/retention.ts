@@ -1,3 +1,4 @@
+import 'server-only';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,6 +12,7 @@ import { ValidationError } from '@/lib/platform/errors';
 import { assertStaffPermission } from '@/lib/identity/rbac/authorize';
 import { auditExportChunks } from './export';
 import { recordAudit } from './record';
+import { DAY } from '@/lib/platform/time';
 
 /** Days an org's audit events are kept when it has no explicit policy. */
 export const TIER_RETENTION_DAYS: Record<string, number> = {
@@ -127,7 +129,7 @@ export async function runAuditRetention(
   const results: OrgRetentionResult[] = [];
   for (const org of orgs) {
     const { days } = retentionDays(org);
-    const cutoff = new Date(now.getTime() - days * 24 * 3600 * 1000);
+    const cutoff = new Date(now.getTime() - days * DAY);
     const where = { orgId: org.id, occurredAt: { lt: cutoff } };
     const expired = await db.auditEvent.aggregate({ where, _count: true, _max: { id: true }, _min: { id: true } });
     const base: OrgRetentionResult = { org: org.slug, days, cutoff, removed: 0, archive: null, sha256: null, eventId: null };

@@ -1,3 +1,4 @@
+import 'server-only';
 import type { AuditChainGap, AuditEvent, Db } from '@/lib/platform/db/client';
 import { prisma } from '@/lib/platform/db/client';
 import { auditHash, GENESIS_HASH, type AuditContent } from './hash';

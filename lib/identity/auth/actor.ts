@@ -1,3 +1,4 @@
+import 'server-only';
 import os from 'node:os';
 import type { StaffRole } from '@/lib/identity/rbac/permissions';
 import type { MfaSessionFacts } from './mfa-policy';

@@ -1,3 +1,4 @@
+import 'server-only';
 /**
  * "Firefox on macOS" from a User-Agent header, for the session list: enough
  * for a person to recognize their own devices, never used for a decision.

@@ -1,3 +1,4 @@
+import 'server-only';
 import { randomInt } from 'node:crypto';
 import { constantTimeEqual, generateSecret, keyedHash } from '@/lib/platform/crypto/keyed-hash';
 import { prisma, type Db } from '@/lib/platform/db/client';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { clientAddress } from '@/lib/platform/net/client-address';
 
 /**

@@ -1,3 +1,4 @@
+import 'server-only';
 import type { StaffRole } from '@/lib/identity/rbac/permissions';
 
 export interface SessionMembership {

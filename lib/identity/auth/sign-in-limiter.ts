@@ -1,6 +1,8 @@
+import 'server-only';
 import { prisma, type Db } from '@/lib/platform/db/client';
 import { RateLimitedError } from '@/lib/platform/errors';
 import { addressKey, hitRateLimit, refundRateLimit, reserveInterval, reserveRateLimit, resetRateLimit, type Reservation } from '@/lib/platform/rate-limit';
+import { DAY } from '@/lib/platform/time';
 
 /**
  * Password guessing limits. Every attempt is reserved (counted) before the
@@ -123,7 +125,7 @@ export async function reserveSignInAttempt(
 }
 
 async function isKnownAddress(userId: string, address: string): Promise<boolean> {
-  const since = new Date(Date.now() - KNOWN_ADDRESS_DAYS * 24 * 60 * 60 * 1000);
+  const since = new Date(Date.now() - KNOWN_ADDRESS_DAYS * DAY);
   const row = await prisma.signInAddress.findFirst({ where: { userId, address, lastSeenAt: { gt: since } }, select: { userId: true } });
   return row !== null;
 }

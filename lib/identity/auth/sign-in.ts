@@ -1,3 +1,4 @@
+import 'server-only';
 import { recordAudit } from '@/lib/identity/audit/record';
 import { prisma } from '@/lib/platform/db/client';
 import { RateLimitedError } from '@/lib/platform/errors';

@@ -1,3 +1,4 @@
+import 'server-only';
 import type { Actor } from '@/lib/identity/auth/actor';
 import type { Db } from '@/lib/platform/db/client';
 import { authorizeOrg, granterOf, type OrgAccess } from '@/lib/identity/rbac/authorize';

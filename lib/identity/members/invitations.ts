@@ -1,3 +1,4 @@
+import 'server-only';
 import { z } from 'zod';
 import { recordAudit } from '@/lib/identity/audit/record';
 import type { Actor } from '@/lib/identity/auth/actor';
@@ -15,6 +16,7 @@ import { resolvedOf, resolveRoleRef, roleRefString } from '@/lib/identity/rbac/r
 import { authorizePeople, lockOrgPeople } from './access';
 import { invitationCodeMail, invitationMail } from './invitation-mail';
 import { assertSeatAvailable } from './seats';
+import { DAY } from '@/lib/platform/time';
 
 /**
  * Invitations: a link with a single-use token (`pci_` + 256 random bits),
@@ -29,7 +31,6 @@ import { assertSeatAvailable } from './seats';
  */
 
 export const INVITATION_DAYS = 7;
-const DAY = 24 * 60 * 60 * 1000;
 export const INVITATION_PREFIX = 'pci_';
 const TOKEN_PATTERN = /^pci_[0-9A-Za-z]{43}$/;
 

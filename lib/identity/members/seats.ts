@@ -1,3 +1,4 @@
+import 'server-only';
 import type { Db } from '@/lib/platform/db/client';
 import { assertQuota, getQuotaStatus, type QuotaStatus } from '@/lib/plans/quotas';
 import { seatUsage } from '@/lib/plans/usage';

@@ -1,3 +1,4 @@
+import 'server-only';
 import type { Actor } from '@/lib/identity/auth/actor';
 import { MfaRequiredError, satisfiesOrgMfa, satisfiesStaffMfa } from '@/lib/identity/auth/mfa-policy';
 import type { Db, Organization } from '@/lib/platform/db/client';

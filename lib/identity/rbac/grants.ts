@@ -1,3 +1,4 @@
+import 'server-only';
 import { ConflictError, ForbiddenError } from '@/lib/platform/errors';
 import { BUILTIN_ROLES, type OrgPermission } from './permissions';
 

@@ -1,3 +1,4 @@
+import 'server-only';
 /**
  * Every permission is a typed `resource.action` string. Two families:
  * staff permissions (the vendor's people, across all customers) and org

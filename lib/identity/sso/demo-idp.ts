@@ -1,3 +1,4 @@
+import 'server-only';
 import { randomBytes } from 'node:crypto';
 import { recordAudit } from '@/lib/identity/audit/record';
 import { systemActor } from '@/lib/identity/auth/actor';

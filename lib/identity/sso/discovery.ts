@@ -1,3 +1,4 @@
+import 'server-only';
 import { prisma } from '@/lib/platform/db/client';
 import { orgForEmail } from './domains';
 import { portalFeatureActive } from '@/lib/plans/portal-gate';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { Resolver } from 'node:dns/promises';
 import { recordAudit } from '@/lib/identity/audit/record';
 import type { Actor } from '@/lib/identity/auth/actor';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { AppError } from '@/lib/platform/errors';
 
 /** Why an SSO sign-in was refused; the code travels to the error page, the message is what users read. */

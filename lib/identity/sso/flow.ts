@@ -1,3 +1,4 @@
+import 'server-only';
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { SAMLSSORecord } from '@boxyhq/saml-jackson';
 import { recordAudit } from '@/lib/identity/audit/record';
@@ -20,6 +21,7 @@ import { provisionSsoUser, type SsoProfile } from './provision';
 import { staffSsoConnection } from './staff/connection';
 import { signInStaffViaSso } from './staff/sign-in';
 import { portalFeatureActive } from '@/lib/plans/portal-gate';
+import { DAY } from '@/lib/platform/time';
 
 /**
  * The SSO sign-in flow around the embedded Jackson:
@@ -246,7 +248,7 @@ export async function handleSamlResponse(body: { SAMLResponse?: string | null; R
     log.info({ error: result.error, issuer }, 'SAML response refused');
     return errorLocation(result.app_select_form ? 'unknown_connection' : reasonFromJackson(result.error));
   }
-  const expires = new Date(Date.now() + SEEN_ASSERTION_DAYS * 24 * 60 * 60 * 1000);
+  const expires = new Date(Date.now() + SEEN_ASSERTION_DAYS * DAY);
   for (const id of checked.ids) {
     if (!(await store.markSeen(`saml:${id}`, expires))) return errorLocation('replayed');
   }

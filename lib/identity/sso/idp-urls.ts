@@ -1,3 +1,4 @@
+import 'server-only';
 import { ValidationError } from '@/lib/platform/errors';
 import { parseOutboundUrl } from '@/lib/platform/net/outbound';
 

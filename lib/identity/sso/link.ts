@@ -1,3 +1,4 @@
+import 'server-only';
 import { signInWithPassword } from '@/lib/identity/auth/sign-in';
 import { open, seal } from '@/lib/platform/crypto/secret-box';
 import { prisma } from '@/lib/platform/db/client';

@@ -1,3 +1,4 @@
+import 'server-only';
 import * as client from 'openid-client';
 import { ValidationError } from '@/lib/platform/errors';
 import { log } from '@/lib/platform/log';

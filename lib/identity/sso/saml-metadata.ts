@@ -1,3 +1,4 @@
+import 'server-only';
 import { ValidationError } from '@/lib/platform/errors';
 import { outboundRequest } from '@/lib/platform/net/outbound';
 import { assertIdpUrl, idpUrlProblem, ssoHttpAllowed } from './idp-urls';

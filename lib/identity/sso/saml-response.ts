@@ -1,3 +1,4 @@
+import 'server-only';
 import type { Element } from '@xmldom/xmldom';
 import { SsoError } from './errors';
 import { saml20 } from './saml20';

@@ -1,3 +1,4 @@
+import 'server-only';
 import saml20Module from '@boxyhq/saml20';
 
 /**

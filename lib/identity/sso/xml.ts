@@ -1,3 +1,4 @@
+import 'server-only';
 import { DOMParser, type Document, type Element } from '@xmldom/xmldom';
 
 /**

@@ -1,3 +1,4 @@
+import 'server-only';
 import { prisma } from './client';
 
 /** Whether the database answers within `timeoutMs`. */

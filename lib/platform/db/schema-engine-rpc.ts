@@ -1,3 +1,4 @@
+import 'server-only';
 import fs from 'node:fs';
 import readline from 'node:readline';
 import pg from 'pg';

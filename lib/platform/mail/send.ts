@@ -1,3 +1,4 @@
+import 'server-only';
 import { publicUrl } from '@/lib/platform/config/public-url';
 import { log } from '@/lib/platform/log';
 import { smtpTransport } from './smtp';

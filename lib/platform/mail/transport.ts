@@ -1,3 +1,4 @@
+import 'server-only';
 /**
  * Outgoing mail behind one small interface. Transports:
  *  - `console` (the default in development and the demo): prints each message

@@ -1,3 +1,4 @@
+import 'server-only';
 import { publicUrl } from '@/lib/platform/config/public-url';
 
 // Controls, whitespace and backslashes: browsers read "/\evil.example" and "/\t/evil.example" as "//evil.example".

@@ -1,3 +1,4 @@
+import 'server-only';
 import { constantTimeEqual } from '@/lib/platform/crypto/keyed-hash';
 import { metrics } from './metrics';
 

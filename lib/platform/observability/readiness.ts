@@ -1,3 +1,4 @@
+import 'server-only';
 import { prisma } from '@/lib/platform/db/client';
 import { databaseReachable } from '@/lib/platform/db/health';
 import { log } from '@/lib/platform/log';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 
 /**

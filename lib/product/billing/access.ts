@@ -1,6 +1,6 @@
+import 'server-only';
 import { FREE_TIER, maxTier, type Tier } from './plans';
-
-const DAY_MS = 24 * 60 * 60 * 1000;
+import { DAY as DAY_MS } from '@/lib/platform/time';
 
 export type AccessReason = 'active' | 'trialing' | 'past_due_grace' | 'past_due_expired' | 'ended' | 'incomplete';
 

@@ -1,3 +1,4 @@
+import 'server-only';
 import { recordAudit } from '@/lib/identity/audit/record';
 import { systemActor, type Actor } from '@/lib/identity/auth/actor';
 import type { Db } from '@/lib/platform/db/client';

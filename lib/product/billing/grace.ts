@@ -1,3 +1,4 @@
+import 'server-only';
 import { systemActor, type Actor } from '@/lib/identity/auth/actor';
 import { prisma } from '@/lib/platform/db/client';
 import { lockOrg } from './apply-tier';

@@ -31,7 +31,8 @@ describe('billing without Stripe keys', () => {
     await expect(processStripeWebhook('{}', 't=1,v1=x')).rejects.toMatchObject(notConfigured);
     const response = await stripeWebhookRoute(new Request('http://portal.test/api/webhooks/stripe', { method: 'POST', body: '{}', headers: { 'stripe-signature': 't=1,v1=x' } }));
     expect(response.status).toBe(503);
-    expect(await response.json()).toEqual({ error: notConfigured.message });
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+    expect(await response.json()).toEqual({ type: 'about:blank', title: 'Unavailable', status: 503, detail: notConfigured.message });
     expect(await prisma.billingAccount.count({ where: { orgId: org.id } })).toBe(0);
   });
 

@@ -1,3 +1,4 @@
+import 'server-only';
 import { FEATURES } from '@/lib/plans/catalog';
 import { DEFAULT_TIER, isTier, TIER_KEYS, TIERS, tierLabel, tierOf, tierRank, type Tier } from '@/lib/plans/tiers';
 

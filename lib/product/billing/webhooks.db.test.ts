@@ -16,6 +16,7 @@ import { startCheckout } from './checkout';
 import { enforcePastDueGrace } from './grace';
 import { setManualTier } from './staff';
 import { processStripeWebhook } from './webhooks';
+import { DAY } from '@/lib/platform/time';
 
 // The real tier rule, watched: a webhook decides the tier once per event.
 vi.mock('./access', async (importOriginal) => {
@@ -30,8 +31,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await env.stop();
 });
-
-const DAY = 24 * 3600 * 1000;
 
 /** A community org whose owner went through Checkout on the stand-in; the webhooks are not delivered yet. */
 async function checkedOutOrg(tier: 'team' | 'enterprise' = 'team') {

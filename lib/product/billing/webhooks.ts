@@ -1,3 +1,4 @@
+import 'server-only';
 import type Stripe from 'stripe';
 import { systemActor } from '@/lib/identity/auth/actor';
 import { prisma, type Db } from '@/lib/platform/db/client';

@@ -1,3 +1,4 @@
+import 'server-only';
 import type { Actor } from '@/lib/identity/auth/actor';
 import { prisma } from '@/lib/platform/db/client';
 import { authorizeOrg } from '@/lib/identity/rbac/authorize';

@@ -9,8 +9,8 @@ import { createCustomer, deactivateCustomer, getCustomer, reactivateCustomer, up
 import { listCustomers, parseCustomerQuery } from './list-customers';
 import { resolveCustomer } from './resolve-customer';
 import { TIER_IS_BILLING } from './schema';
+import { DAY } from '@/lib/platform/time';
 
-const DAY = 24 * 3600 * 1000;
 const isoDay = (offsetDays: number) => new Date(Date.now() + offsetDays * DAY).toISOString().slice(0, 10);
 
 async function auditCount(orgId: string) {

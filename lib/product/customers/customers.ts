@@ -1,3 +1,4 @@
+import 'server-only';
 import { z } from 'zod';
 import { recordAudit } from '@/lib/identity/audit/record';
 import type { Actor } from '@/lib/identity/auth/actor';

@@ -1,11 +1,11 @@
+import 'server-only';
 import type { Actor } from '@/lib/identity/auth/actor';
 import { prisma, type Prisma } from '@/lib/platform/db/client';
 import { TIER_KEYS } from '@/lib/plans/tiers';
 import { assertStaffPermission } from '@/lib/identity/rbac/authorize';
 import { parseTableQuery, type SearchParamsInput } from '@/lib/platform/table/query';
 import { CUSTOMER_STATUSES } from './statuses';
-
-const DAY = 24 * 60 * 60 * 1000;
+import { DAY } from '@/lib/platform/time';
 
 export const CUSTOMER_SORTS = ['name', 'tier', 'status', 'licenseExpiresAt', 'createdAt'] as const;
 export const EXPIRY_WINDOWS = ['expired', '7d', '30d', '90d', 'none'] as const;

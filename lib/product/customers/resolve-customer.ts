@@ -1,3 +1,4 @@
+import 'server-only';
 import type { Db } from '@/lib/platform/db/client';
 import { ConflictError, NotFoundError } from '@/lib/platform/errors';
 

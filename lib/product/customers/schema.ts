@@ -1,3 +1,4 @@
+import 'server-only';
 import { z } from 'zod';
 import { TIER_KEYS } from '@/lib/plans/tiers';
 

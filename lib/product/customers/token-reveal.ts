@@ -1,3 +1,4 @@
+import 'server-only';
 import { registryHost } from '@/lib/platform/config/public-url';
 import { prisma } from '@/lib/platform/db/client';
 import { renderInstructions } from '@/lib/product/instructions/instructions';

@@ -2,8 +2,7 @@ import 'server-only';
 import type { Actor } from '@/lib/identity/auth/actor';
 import { prisma } from '@/lib/platform/db/client';
 import { assertStaffPermission } from '@/lib/identity/rbac/authorize';
-
-const DAY = 24 * 60 * 60 * 1000;
+import { DAY } from '@/lib/platform/time';
 
 /** The staff dashboard's headline numbers and latest activity. */
 export async function getStaffOverview(actor: Actor, now = new Date()) {

@@ -7,8 +7,7 @@ import { FeatureUnavailableError, QuotaExceededError } from '@/lib/plans/errors'
 import { createFeatureFlag, listFeatureFlags, removeFeatureOverride, setFeatureOverride, updateFeatureFlag } from './flags';
 import { assertQuota, getQuotaStatus, quotaWarnings } from '@/lib/plans/quotas';
 import { recordApiCall } from '@/lib/plans/usage';
-
-const DAY = 24 * 60 * 60 * 1000;
+import { DAY } from '@/lib/platform/time';
 
 describe('requireFeature', () => {
   it('passes for a tier that includes the feature and throws the typed reason otherwise', async () => {

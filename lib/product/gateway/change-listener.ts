@@ -1,3 +1,4 @@
+import 'server-only';
 import pg from 'pg';
 import { log } from '@/lib/platform/log';
 import { REGISTRY_CHANGES_CHANNEL, type RegistryChange } from '@/lib/product/registry/credentials';

@@ -1,3 +1,4 @@
+import 'server-only';
 import type { Sql } from '@/lib/platform/db/sql';
 import { log } from '@/lib/platform/log';
 import { addressKey, hitRateLimit } from '@/lib/platform/rate-limit';

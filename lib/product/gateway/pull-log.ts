@@ -1,3 +1,4 @@
+import 'server-only';
 import { sqlTimestamp, type Sql, type SqlDatabase } from '@/lib/platform/db/sql';
 import { log } from '@/lib/platform/log';
 import { metrics } from '@/lib/platform/observability/metrics';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { publicUrl } from '@/lib/platform/config/public-url';
 import { escapeHtml } from '@/lib/platform/html';
 import type { MailMessage } from '@/lib/platform/mail/transport';

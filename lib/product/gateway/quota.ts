@@ -1,3 +1,4 @@
+import 'server-only';
 import { publicUrl } from '@/lib/platform/config/public-url';
 import type { Sql } from '@/lib/platform/db/sql';
 import { effectiveLimits } from '@/lib/plans/limits';

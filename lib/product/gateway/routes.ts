@@ -1,3 +1,4 @@
+import 'server-only';
 /**
  * The pull side of the OCI distribution API, as paths. Repository names
  * follow the spec's grammar (lowercase path components separated by `/`),

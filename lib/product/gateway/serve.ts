@@ -1,3 +1,4 @@
+import 'server-only';
 import { createServer, type Server } from 'node:http';
 import { createGateway, type Gateway, type GatewayOptions } from './gateway';
 import { isGatewayPath } from './routes';

@@ -1,3 +1,4 @@
+import 'server-only';
 import http, { type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import https from 'node:https';
 import { log } from '@/lib/platform/log';

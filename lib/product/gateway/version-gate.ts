@@ -1,3 +1,4 @@
+import 'server-only';
 import { publicUrl } from '@/lib/platform/config/public-url';
 import type { VerifiedToken } from '@/lib/product/registry/credentials';
 import { describeRule, tagAllowed, type VersionRule } from '@/lib/product/registry/version-rule';

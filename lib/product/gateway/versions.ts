@@ -1,3 +1,4 @@
+import 'server-only';
 import { createHash } from 'node:crypto';
 import type { Sql } from '@/lib/platform/db/sql';
 import { sqlTimestamp } from '@/lib/platform/db/sql';

@@ -1,3 +1,4 @@
+import 'server-only';
 /**
  * The install instruction templates a fresh installation starts with. They
  * are data: staff-admins edit them in settings (stored in

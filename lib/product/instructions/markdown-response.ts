@@ -1,5 +1,4 @@
-import { isAppError } from '@/lib/platform/errors';
-import { log } from '@/lib/platform/log';
+import 'server-only';
 import type { RenderedInstructions } from './instructions';
 
 /** Rendered instructions as a Markdown file download. */
@@ -11,11 +10,4 @@ export function instructionsFileResponse(rendered: RenderedInstructions): Respon
       'Cache-Control': 'no-store',
     },
   });
-}
-
-/** A route handler's failure: a service's own error with its status and message, anything else logged and a generic 500. */
-export function routeErrorResponse(error: unknown, what: string): Response {
-  if (isAppError(error)) return new Response(error.message, { status: error.status });
-  log.error({ err: error }, `${what} failed`);
-  return new Response('Something went wrong on our side.', { status: 500 });
 }

@@ -1,3 +1,4 @@
+import 'server-only';
 /**
  * Pure template rendering for install instructions: {{placeholder}}
  * substitution over a fixed vocabulary, so a template saved by staff can

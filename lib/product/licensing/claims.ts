@@ -1,3 +1,4 @@
+import 'server-only';
 import type { LicenseClaims } from '@/kit/license-verifier';
 import { LIMIT_KEYS } from '@/lib/plans/tiers';
 

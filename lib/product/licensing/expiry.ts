@@ -1,10 +1,11 @@
+import 'server-only';
 import type { Actor } from '@/lib/identity/auth/actor';
 import { prisma } from '@/lib/platform/db/client';
 import { currentLicense } from '@/lib/plans/entitlements';
 import { assertStaffPermission, authorizeOrg } from '@/lib/identity/rbac/authorize';
 import { licenseStatus } from './status';
+import { DAY } from '@/lib/platform/time';
 
-const DAY = 24 * 60 * 60 * 1000;
 export const EXPIRY_WINDOWS = [30, 60, 90] as const;
 export type ExpiryWindow = (typeof EXPIRY_WINDOWS)[number];
 

@@ -1,3 +1,4 @@
+import 'server-only';
 import { sign, type KeyObject } from 'node:crypto';
 
 /** Compact JWS (RFC 7515) with Ed25519 (`alg: EdDSA`, RFC 8037). */

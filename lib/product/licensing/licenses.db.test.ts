@@ -9,8 +9,7 @@ import { createMember, createOrg, createStaff } from '@/dev/testing/factories';
 import { DEFAULT_AUDIENCE, getLicense, issueLicense, licenseToken, listLicenses, reissueCurrentLicense, reissueLicense, revokeLicense } from './licenses';
 import { signedRevocationList } from './revocations';
 import { listSigningKeys, publishedJwks, retireSigningKey, rotateSigningKey } from './signing-keys';
-
-const DAY = 24 * 60 * 60 * 1000;
+import { DAY } from '@/lib/platform/time';
 
 describe('license keys', () => {
   it('issues a compact EdDSA JWS with the documented claims that jose verifies against the published JWKS', async () => {

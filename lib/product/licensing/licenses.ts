@@ -1,3 +1,4 @@
+import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { recordAudit } from '@/lib/identity/audit/record';
@@ -15,6 +16,7 @@ import { canonicalClaimsJson, seconds, type LicenseClaims } from './claims';
 import { LICENSE_TYPE, signCompact } from './jws';
 import { activeSigningKey, privateKeyFor } from './signing-keys';
 import { licenseStatus } from './status';
+import { DAY } from '@/lib/platform/time';
 
 /**
  * License keys: Ed25519-signed JWTs for a customer's self-hosted product.
@@ -22,7 +24,6 @@ import { licenseStatus } from './status';
  * (Ed25519 is deterministic, so it is the same token every time).
  */
 
-const DAY = 24 * 60 * 60 * 1000;
 export const DEFAULT_LICENSE_DAYS = 365;
 export const DEFAULT_GRACE_DAYS = 14;
 export const DEFAULT_AUDIENCE = 'self-hosted-product';

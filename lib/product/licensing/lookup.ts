@@ -1,3 +1,4 @@
+import 'server-only';
 import { prisma } from '@/lib/platform/db/client';
 import { NotFoundError, ValidationError } from '@/lib/platform/errors';
 

@@ -1,3 +1,4 @@
+import 'server-only';
 import { createLicenseVerifier, type LicenseClaims } from '@/kit/license-verifier';
 import { prisma, type Db } from '@/lib/platform/db/client';
 import { orgLimits } from '@/lib/plans/entitlements';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { prisma } from '@/lib/platform/db/client';
 import { canonicalClaimsJson } from './claims';
 import { LICENSE_TYPE, signCompact } from './jws';

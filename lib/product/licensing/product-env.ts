@@ -1,3 +1,4 @@
+import 'server-only';
 /**
  * The environment variable the vendor's product reads its license from
  * (docs/licensing.md shows the product's side). LICENSE_ENV_VAR names

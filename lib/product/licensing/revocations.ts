@@ -1,11 +1,11 @@
+import 'server-only';
 import { publicUrl } from '@/lib/platform/config/public-url';
 import { prisma, type Db } from '@/lib/platform/db/client';
 import { systemActor } from '@/lib/identity/auth/actor';
 import { licenseAudience } from './licenses';
 import { REVOCATION_LIST_TYPE, signCompact } from './jws';
 import { activeSigningKey } from './signing-keys';
-
-const DAY = 24 * 60 * 60 * 1000;
+import { DAY } from '@/lib/platform/time';
 
 export interface RevocationListClaims {
   iss: string;

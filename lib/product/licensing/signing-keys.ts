@@ -1,3 +1,4 @@
+import 'server-only';
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { recordAudit } from '@/lib/identity/audit/record';
 import type { Actor } from '@/lib/identity/auth/actor';
@@ -6,6 +7,7 @@ import { prisma, type Db } from '@/lib/platform/db/client';
 import { ConflictError, NotFoundError } from '@/lib/platform/errors';
 import { assertStaffPermission } from '@/lib/identity/rbac/authorize';
 import { jwkThumbprint, type Ed25519Jwk, type Jwks } from '@/kit/license-verifier';
+import { DAY } from '@/lib/platform/time';
 
 /**
  * Ed25519 signing keys. The private key is generated here, sealed with
@@ -18,7 +20,6 @@ export type SigningKeyStatus = 'active' | 'verifying' | 'retired';
 
 // Serializes key creation and rotation so there is never more than one active key.
 const SIGNING_KEY_LOCK = 0x7073676b; // "psgk"
-const DAY = 24 * 60 * 60 * 1000;
 
 const sealContext = (kid: string) => `signing_key:${kid}`;
 

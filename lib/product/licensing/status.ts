@@ -1,4 +1,5 @@
-const DAY = 24 * 60 * 60 * 1000;
+import 'server-only';
+import { DAY } from '@/lib/platform/time';
 
 export type LicenseStatus = 'active' | 'expiring' | 'grace' | 'expired' | 'revoked' | 'superseded' | 'scheduled';
 

@@ -1,3 +1,4 @@
+import 'server-only';
 import { customerOrganization } from '@/lib/identity/audit/customer-view';
 import type { Actor } from '@/lib/identity/auth/actor';
 import { prisma } from '@/lib/platform/db/client';

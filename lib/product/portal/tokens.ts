@@ -1,3 +1,4 @@
+import 'server-only';
 import { z } from 'zod';
 import type { Actor } from '@/lib/identity/auth/actor';
 import { tokenReveal } from '@/lib/product/customers/token-reveal';

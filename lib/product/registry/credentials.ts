@@ -1,3 +1,4 @@
+import 'server-only';
 import { keyedHash } from '@/lib/platform/crypto/keyed-hash';
 import type { Sql } from '@/lib/platform/db/sql';
 import { isWellFormedToken } from './token-format';

@@ -6,8 +6,7 @@ import { createMember, createOrg, createStaff, uniqueSlug } from '@/dev/testing/
 import { REGISTRY_CHANGES_CHANNEL, verifyRegistryCredentials } from './credentials';
 import { mintToken, revokeAllTokens, revokeToken, rotateToken, tokenStatus } from './tokens';
 import { isWellFormedToken } from './token-format';
-
-const DAY = 24 * 3600 * 1000;
+import { DAY } from '@/lib/platform/time';
 
 async function entitledOrg() {
   const org = await createOrg();

@@ -1,3 +1,4 @@
+import 'server-only';
 import { z } from 'zod';
 import { recordAudit } from '@/lib/identity/audit/record';
 import type { Actor } from '@/lib/identity/auth/actor';
@@ -10,6 +11,7 @@ import { getSetting } from '@/lib/platform/settings';
 import { putSetting } from '@/lib/product/settings-write';
 import { announceRegistryChange } from './credentials';
 import { displayPrefix, generateToken } from './token-format';
+import { DAY, HOUR } from '@/lib/platform/time';
 
 /**
  * Registry pull tokens: minted by staff for a customer, scoped to
@@ -19,8 +21,6 @@ import { displayPrefix, generateToken } from './token-format';
 
 export const DEFAULT_TOKEN_DAYS = 365;
 export const DEFAULT_ROTATION_OVERLAP_HOURS = 24;
-const DAY = 24 * 60 * 60 * 1000;
-const HOUR = 60 * 60 * 1000;
 
 export async function maxTokenDays(db: Db = prisma): Promise<number> {
   return getSetting(db, 'tokens.maxExpiryDays', 730);

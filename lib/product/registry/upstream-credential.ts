@@ -1,3 +1,4 @@
+import 'server-only';
 import { open, seal } from '@/lib/platform/crypto/secret-box';
 
 /**

@@ -1,3 +1,4 @@
+import 'server-only';
 import type { Db } from '@/lib/platform/db/client';
 import { describeRule, isConstrained, newestAllowedTag, tagAllowed, type VersionRule } from './version-rule';
 

@@ -1,3 +1,4 @@
+import 'server-only';
 import { prisma, type AuditEvent } from '@/lib/platform/db/client';
 import { open } from '@/lib/platform/crypto/secret-box';
 import { exportRecord } from '@/lib/identity/audit/export';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { createHmac } from 'node:crypto';
 import { constantTimeEqual } from '@/lib/platform/crypto/keyed-hash';
 

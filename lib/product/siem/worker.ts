@@ -1,3 +1,4 @@
+import 'server-only';
 import { prisma } from '@/lib/platform/db/client';
 import { log } from '@/lib/platform/log';
 import { metrics } from '@/lib/platform/observability/metrics';

@@ -1,9 +1,11 @@
+import 'server-only';
 import { z } from 'zod';
 import type { Actor } from '@/lib/identity/auth/actor';
 import { Prisma, prisma } from '@/lib/platform/db/client';
 import { ValidationError } from '@/lib/platform/errors';
 import { assertStaffPermission, authorizeOrg } from '@/lib/identity/rbac/authorize';
 import { entitledVersions } from '@/lib/product/registry/versions';
+import { DAY } from '@/lib/platform/time';
 
 /**
  * Pull statistics, read from the daily rollup (pull_daily) so they stay fast
@@ -16,7 +18,6 @@ export const DENIAL_OUTCOMES = ['unauthorized', 'denied', 'rate_limited'] as con
 export const ERROR_OUTCOMES = ['not_found', 'upstream_error'] as const;
 export const MAX_RANGE_DAYS = 366;
 export const DEFAULT_RANGE_DAYS = 30;
-const DAY = 24 * 60 * 60 * 1000;
 
 const day = z.union([z.date(), z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date like 2026-01-31.').transform((value) => new Date(`${value}T00:00:00Z`))]);
 

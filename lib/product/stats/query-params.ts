@@ -1,4 +1,6 @@
+import 'server-only';
 import type { PullStats, PullStatsQuery } from './pull-stats';
+import { DAY } from '@/lib/platform/time';
 
 /**
  * The stats pages' URL state: `from`/`to` (YYYY-MM-DD) or `days` (7, 30,
@@ -19,7 +21,7 @@ export function statsQueryFromSearchParams(
   const days = Number(first('days'));
   if (Number.isInteger(days) && days > 0 && days <= 366) {
     query.to = now.toISOString().slice(0, 10);
-    query.from = new Date(now.getTime() - (days - 1) * 86_400_000).toISOString().slice(0, 10);
+    query.from = new Date(now.getTime() - (days - 1) * DAY).toISOString().slice(0, 10);
   }
   const from = first('from');
   const to = first('to');

@@ -1,3 +1,4 @@
+import 'server-only';
 import { prisma } from '@/lib/platform/db/client';
 import { utcDay } from '@/lib/product/gateway/pull-log';
 

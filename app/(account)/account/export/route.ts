@@ -1,6 +1,7 @@
 import { exportOwnData } from '@/lib/identity/accounts/export';
 import { currentActor } from '@/lib/identity/auth/session';
 import { isAppError } from '@/lib/platform/errors';
+import { problemResponse } from '@/lib/platform/problem';
 
 export const dynamic = 'force-dynamic';
 
@@ -16,7 +17,7 @@ export async function GET() {
       },
     });
   } catch (error) {
-    if (isAppError(error) && error.status === 401) return Response.json({ error: 'Sign in to continue.' }, { status: 401 });
+    if (isAppError(error) && error.status === 401) return problemResponse(401, 'Sign in to continue.');
     throw error;
   }
 }

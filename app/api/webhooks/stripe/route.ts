@@ -1,6 +1,7 @@
 import { processStripeWebhook } from '@/lib/product/billing/webhooks';
 import { isAppError } from '@/lib/platform/errors';
 import { log } from '@/lib/platform/log';
+import { problemResponse } from '@/lib/platform/problem';
 
 export const dynamic = 'force-dynamic';
 
@@ -15,8 +16,8 @@ export async function POST(request: Request) {
     const result = await processStripeWebhook(raw, request.headers.get('stripe-signature'));
     return Response.json({ received: true, outcome: result.outcome });
   } catch (error) {
-    if (isAppError(error)) return Response.json({ error: error.message }, { status: error.status });
+    if (isAppError(error)) return problemResponse(error.status, error.message);
     log.error({ err: error }, 'stripe webhook failed');
-    return Response.json({ error: 'Webhook processing failed; Stripe will retry.' }, { status: 500 });
+    return problemResponse(500, 'Webhook processing failed; Stripe will retry.');
   }
 }

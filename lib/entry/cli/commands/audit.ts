@@ -1,3 +1,4 @@
+import 'server-only';
 import fs from 'node:fs';
 import { once } from 'node:events';
 import { z } from 'zod';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { enforcePastDueGrace } from '@/lib/product/billing/grace';
 import { setManualTier } from '@/lib/product/billing/staff';
 import { syncBilling } from '@/lib/product/billing/sync';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { setCustomerQuotas } from '@/lib/product/features/customer-quotas';
 import { createCustomer, deactivateCustomer, getCustomer } from '@/lib/product/customers/customers';
 import type { CreateCustomerInput } from '@/lib/product/customers/schema';

@@ -1,3 +1,4 @@
+import 'server-only';
 import type { Command } from 'commander';
 import type { Output } from '../output';
 import { registerAudit } from './audit';

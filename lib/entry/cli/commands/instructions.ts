@@ -1,3 +1,4 @@
+import 'server-only';
 import { resolveCustomer } from '@/lib/product/customers/resolve-customer';
 import { prisma } from '@/lib/platform/db/client';
 import { ValidationError } from '@/lib/platform/errors';

@@ -1,3 +1,4 @@
+import 'server-only';
 import fs from 'node:fs/promises';
 import { createLicenseVerifier, type Jwks } from '@/kit/license-verifier';
 import { prisma } from '@/lib/platform/db/client';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { ValidationError } from '@/lib/platform/errors';
 import { listPlanRepositories, setPlanRepositories } from '@/lib/product/registry/plans';
 import { createRepository, listRepositories, resolveRepository } from '@/lib/product/registry/repositories';

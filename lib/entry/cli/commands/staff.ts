@@ -1,3 +1,4 @@
+import 'server-only';
 import { prisma } from '@/lib/platform/db/client';
 import { ValidationError } from '@/lib/platform/errors';
 import { requireStaffSso } from '@/lib/identity/sso/staff/connection';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { prisma } from '@/lib/platform/db/client';
 import { NotFoundError, ValidationError } from '@/lib/platform/errors';
 import { getPullStats, type PullStats } from '@/lib/product/stats/pull-stats';
@@ -5,8 +6,7 @@ import { adoptionByCustomer } from '@/lib/product/stats/query-params';
 import { cliContext } from '../context';
 import type { Output } from '../output';
 import type { RegisterCommand } from '.';
-
-const DAY = 24 * 60 * 60 * 1000;
+import { DAY } from '@/lib/platform/time';
 
 export const registerStats: RegisterCommand = (program, kit) => {
   program

@@ -1,3 +1,4 @@
+import 'server-only';
 import { resetMfa } from '@/lib/identity/auth/mfa';
 import { cliContext } from '../context';
 import type { RegisterCommand } from '.';

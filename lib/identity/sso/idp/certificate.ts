@@ -1,5 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import forge from 'node-forge';
+import { DAY } from '@/lib/platform/time';
 
 /** A self-signed RSA key and X.509 certificate, as IdPs publish in their metadata. */
 export function generateSigningCertificate(commonName: string, years = 10): { privateKey: string; certificate: string } {
@@ -10,8 +11,8 @@ export function generateSigningCertificate(commonName: string, years = 10): { pr
   const cert = forge.pki.createCertificate();
   cert.publicKey = keys.publicKey;
   cert.serialNumber = `01${forge.util.bytesToHex(forge.random.getBytesSync(8))}`;
-  cert.validity.notBefore = new Date(Date.now() - 24 * 60 * 60 * 1000);
-  cert.validity.notAfter = new Date(Date.now() + years * 365 * 24 * 60 * 60 * 1000);
+  cert.validity.notBefore = new Date(Date.now() - DAY);
+  cert.validity.notAfter = new Date(Date.now() + years * 365 * DAY);
   const attrs = [{ name: 'commonName', value: commonName }];
   cert.setSubject(attrs);
   cert.setIssuer(attrs);

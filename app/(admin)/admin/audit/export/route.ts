@@ -1,6 +1,7 @@
 import { auditExportResponse } from '@/lib/identity/audit/export-response';
 import { currentStaffActor } from '@/lib/identity/auth/session';
 import { isAppError } from '@/lib/platform/errors';
+import { routeErrorResponse } from '@/lib/platform/problem';
 
 export const dynamic = 'force-dynamic';
 
@@ -10,7 +11,7 @@ export async function GET(request: Request) {
     const actor = await currentStaffActor('audit.export');
     return await auditExportResponse(actor, { kind: 'all' }, new URL(request.url));
   } catch (error) {
-    if (isAppError(error)) return Response.json({ error: error.message }, { status: error.status });
+    if (isAppError(error)) return routeErrorResponse(error, 'audit export');
     throw error;
   }
 }

@@ -19,6 +19,7 @@ import { hasStaffPermission } from '@/lib/identity/rbac/authorize';
 import { reissueLicenseAction, revokeLicenseAction } from '../actions';
 import { ReissueLicenseDialog, RevokeLicenseDialog } from '../_components/forms';
 import { LicenseStatusBadge, TierBadge } from '../_components/license-badges';
+import { DAY } from '@/lib/platform/time';
 
 export const metadata: Metadata = { title: 'License' };
 
@@ -100,7 +101,7 @@ export default async function LicensePage({ params, searchParams }: { params: Pr
                     .join(' · '),
                 },
                 { label: 'Valid', value: `${formatDateTime(license.notBefore)} → ${formatDateTime(license.expiresAt)}` },
-                { label: 'Grace', value: `${license.graceDays} days after expiry (until ${formatDate(new Date(license.expiresAt.getTime() + license.graceDays * 86_400_000))})` },
+                { label: 'Grace', value: `${license.graceDays} days after expiry (until ${formatDate(new Date(license.expiresAt.getTime() + license.graceDays * DAY))})` },
                 { label: 'Audience / issuer', value: `${Array.isArray(claims.aud) ? claims.aud.join(', ') : claims.aud} · ${claims.iss}` },
                 { label: 'Signing key', value: <span className="font-mono text-xs">{license.kid} ({license.keyStatus})</span> },
                 { label: 'Issued', value: `${formatDateTime(license.issuedAt)} by ${license.issuedBy ?? 'unknown'}` },

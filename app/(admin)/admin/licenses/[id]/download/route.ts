@@ -1,6 +1,7 @@
 import { currentStaffActor } from '@/lib/identity/auth/session';
 import { isAppError } from '@/lib/platform/errors';
 import { licenseToken } from '@/lib/product/licensing/licenses';
+import { routeErrorResponse } from '@/lib/platform/problem';
 
 export const dynamic = 'force-dynamic';
 
@@ -14,7 +15,7 @@ export async function GET(_request: Request, { params }: { params: Promise<{ id:
       headers: { 'content-type': 'application/jwt', 'content-disposition': `attachment; filename="${filename}"`, 'cache-control': 'no-store' },
     });
   } catch (error) {
-    if (isAppError(error)) return new Response(error.message, { status: error.status });
+    if (isAppError(error)) return routeErrorResponse(error, 'license download');
     throw error;
   }
 }

@@ -2,7 +2,8 @@ import { currentActor } from '@/lib/identity/auth/session';
 import { prisma } from '@/lib/platform/db/client';
 import { NotFoundError } from '@/lib/platform/errors';
 import { deliverInstructions } from '@/lib/product/instructions/instructions';
-import { instructionsFileResponse, routeErrorResponse } from '@/lib/product/instructions/markdown-response';
+import { routeErrorResponse } from '@/lib/platform/problem';
+import { instructionsFileResponse } from '@/lib/product/instructions/markdown-response';
 
 /** The org's install instructions as a Markdown file (instructions.download; audited). */
 export async function GET(request: Request, { params }: { params: Promise<{ org: string }> }) {

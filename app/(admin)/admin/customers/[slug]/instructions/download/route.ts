@@ -2,7 +2,8 @@ import { currentStaffActor } from '@/lib/identity/auth/session';
 import { resolveCustomer } from '@/lib/product/customers/resolve-customer';
 import { prisma } from '@/lib/platform/db/client';
 import { deliverInstructions } from '@/lib/product/instructions/instructions';
-import { instructionsFileResponse, routeErrorResponse } from '@/lib/product/instructions/markdown-response';
+import { routeErrorResponse } from '@/lib/platform/problem';
+import { instructionsFileResponse } from '@/lib/product/instructions/markdown-response';
 
 /** The instructions as a Markdown file; downloading hands them over (audited, ticks the checklist). */
 export async function GET(request: Request, { params }: { params: Promise<{ slug: string }> }) {

@@ -1,6 +1,7 @@
 import { currentStaffActor } from '@/lib/identity/auth/session';
 import { isAppError } from '@/lib/platform/errors';
 import { signingKeyPem } from '@/lib/product/licensing/signing-keys';
+import { routeErrorResponse } from '@/lib/platform/problem';
 
 export const dynamic = 'force-dynamic';
 
@@ -14,7 +15,7 @@ export async function GET(_request: Request, { params }: { params: Promise<{ kid
       headers: { 'content-type': 'application/x-pem-file', 'content-disposition': `attachment; filename="license-signing-${key.kid.slice(0, 16)}.pem"` },
     });
   } catch (error) {
-    if (isAppError(error)) return new Response(error.message, { status: error.status });
+    if (isAppError(error)) return routeErrorResponse(error, 'public key download');
     throw error;
   }
 }

@@ -1,6 +1,6 @@
 import { currentActor } from '@/lib/identity/auth/session';
 import { NotFoundError } from '@/lib/platform/errors';
-import { routeErrorResponse } from '@/lib/product/instructions/markdown-response';
+import { routeErrorResponse } from '@/lib/platform/problem';
 import { getLicense, licenseToken } from '@/lib/product/licensing/licenses';
 
 /** One of the org's licenses as a .jwt file (licenses.download; audited). */

@@ -4,6 +4,7 @@ import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { formAction, staffAction } from '@/lib/identity/actions';
 import { createOidcConnection, createSamlConnection, deleteSsoConnection, updateSsoConnection } from './connections';
+import { oidcConnectionSchema, samlConnectionSchema } from './schemas';
 import { addDomain, approveDomain, removeDomain, verifyDomainByDns } from './domains';
 import { removeGroupRole, setGroupRole, updateSsoPolicy } from './policy';
 
@@ -21,14 +22,14 @@ function refresh() {
   revalidatePath('/admin/sso', 'layout');
 }
 
-export const createSamlConnectionAction = formAction(orgScoped.passthrough(), async ({ orgId, ...input }, actor) => {
-  await createSamlConnection(actor, orgId, input as never);
+export const createSamlConnectionAction = formAction(samlConnectionSchema.safeExtend(orgScoped.shape), async ({ orgId, ...input }, actor) => {
+  await createSamlConnection(actor, orgId, input);
   refresh();
   return { message: 'SAML connection added.' };
 });
 
-export const createOidcConnectionAction = formAction(orgScoped.passthrough(), async ({ orgId, ...input }, actor) => {
-  await createOidcConnection(actor, orgId, input as never);
+export const createOidcConnectionAction = formAction(oidcConnectionSchema.extend(orgScoped.shape), async ({ orgId, ...input }, actor) => {
+  await createOidcConnection(actor, orgId, input);
   refresh();
   return { message: 'OIDC connection added.' };
 });

@@ -77,7 +77,7 @@ export const domainSchema = z.object({
 export const SSO_GRANTABLE_ROLES = BUILTIN_ROLE_KEYS.filter((role) => role !== 'owner');
 
 export const ssoPolicySchema = z.object({
-  ssoRequired: z.stringbool().optional().default(false),
+  ssoRequired: z.union([z.boolean(), z.stringbool()]).optional().default(false),
   defaultRole: z
     .string()
     .refine((role) => role !== 'owner', 'Single sign-on never makes anyone an owner. Choose admin or below.')

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { staffAction } from '@/lib/identity/actions';
 import { LIMIT_KEYS } from '@/lib/plans/tiers';
 import { createFeatureFlag, createFlagSchema, removeFeatureOverride, setFeatureOverride, setOverrideSchema, updateFeatureFlag, updateFlagSchema } from '@/lib/product/features/flags';
-import { issueLicense, issueLicenseSchema, reissueLicense, reissueLicenseSchema, revokeLicense } from '@/lib/product/licensing/licenses';
+import { issueLicense, issueLicenseSchema, reissueLicense, reissueLicenseSchema, revokeLicense, revokeLicenseSchema } from '@/lib/product/licensing/licenses';
 import { findCustomer } from '@/lib/product/licensing/lookup';
 import { retireSigningKey, rotateSigningKey } from '@/lib/product/licensing/signing-keys';
 import { setPlanRepositories, setPlanRepositoriesSchema } from '@/lib/product/registry/plans';
@@ -36,7 +36,7 @@ export const reissueLicenseAction = staffAction('licenses.issue', reissueForm, a
   redirect(`/admin/licenses/${license.id}?issued=1`);
 });
 
-export const revokeLicenseAction = staffAction('licenses.revoke', z.object({ licenseId: z.string().min(1), reason: z.string() }), async (input, actor) => {
+export const revokeLicenseAction = staffAction('licenses.revoke', revokeLicenseSchema, async (input, actor) => {
   const license = await revokeLicense(actor, input);
   revalidatePath(`/admin/licenses/${license.id}`);
   return { message: `License ${license.jti.slice(0, 8)}… revoked.` };

@@ -13,6 +13,21 @@ const DEV_TOOLING = [
   { group: ['@/dev/*', '@/e2e/*'], message: 'dev/ and e2e/ are test and demo tooling: product code never imports them.' },
   { group: ['../../*'], message: 'Import across folders with the @/ alias, so the layer rule can see it.' },
 ];
+/**
+ * Typed input seams: form, route and CLI input reaches a service through the
+ * service's own schema, so nothing casts between them. `as never` is refused
+ * in all product code; `as unknown as` in the seams themselves.
+ */
+const AS_NEVER = {
+  selector: 'TSAsExpression > TSNeverKeyword.typeAnnotation',
+  message: '`as never` hides a type mismatch: parse the input with the schema the service takes (or write the right type).',
+};
+const AS_UNKNOWN_AS = {
+  selector: 'TSAsExpression > TSAsExpression.expression > TSUnknownKeyword.typeAnnotation',
+  message: 'No `as unknown as` where input enters: parse it with the schema the service takes.',
+};
+const SEAMS = ['app/**/actions.ts', 'app/**/route.ts', 'lib/**/actions.ts', 'lib/entry/cli/**/*.ts'];
+
 const layerRules = LAYERS.map((layer, index) => ({
   files: [`lib/${layer}/**/*.{ts,tsx}`],
   ignores: TESTS,
@@ -42,6 +57,16 @@ export default defineConfig([
     files: ['app/**/*.{ts,tsx}', 'components/**/*.{ts,tsx}'],
     ignores: TESTS,
     rules: { 'no-restricted-imports': ['error', { patterns: [DEV_TOOLING[0]] }] },
+  },
+  {
+    files: ['app/**/*.{ts,tsx}', 'lib/**/*.{ts,tsx}', 'components/**/*.{ts,tsx}'],
+    ignores: TESTS,
+    rules: { 'no-restricted-syntax': ['error', AS_NEVER] },
+  },
+  {
+    files: SEAMS,
+    ignores: TESTS,
+    rules: { 'no-restricted-syntax': ['error', AS_NEVER, AS_UNKNOWN_AS] },
   },
   {
     rules: {

@@ -4,11 +4,11 @@ import { CredentialsSignin } from 'next-auth';
 import { cookies } from 'next/headers';
 import { redirect, unstable_rethrow } from 'next/navigation';
 import { z } from 'zod';
-import type { ActionResult } from '@/lib/platform/action-result';
-import { fieldErrorsOf, formDataToObject } from '@/lib/identity/actions';
+import { signedOutAction } from '@/lib/identity/actions';
 import { signIn, signOut } from '@/lib/identity/auth/config';
 import { MFA_TICKET_COOKIE } from '@/lib/identity/auth/mfa';
 import { waitText } from '@/lib/identity/auth/sign-in-limiter';
+import { AppError, RateLimitedError, UnauthorizedError, ValidationError } from '@/lib/platform/errors';
 import { log } from '@/lib/platform/log';
 import { safeRedirectPath } from '@/lib/platform/net/safe-redirect';
 
@@ -24,30 +24,28 @@ const REFUSALS: Record<string, string> = {
   staff_sso_required: 'Staff sign in with the company SSO. Use "Sign in with your company SSO (staff)" instead.',
 };
 
-export async function signInAction(_previous: unknown, formData: FormData): Promise<ActionResult> {
-  const parsed = signInSchema.safeParse(formDataToObject(formData));
-  if (!parsed.success) {
-    return { ok: false, error: 'Please correct the highlighted fields.', fieldErrors: fieldErrorsOf(parsed.error) };
-  }
+export const signInAction = signedOutAction(signInSchema, async ({ email, password, callbackUrl }) => {
   try {
-    await signIn('password', {
-      email: parsed.data.email,
-      password: parsed.data.password,
-      redirectTo: safeRedirectPath(parsed.data.callbackUrl),
-    });
-    return { ok: true, data: undefined };
+    await signIn('password', { email, password, redirectTo: safeRedirectPath(callbackUrl) });
   } catch (error) {
     unstable_rethrow(error); // success is a redirect
     if (error instanceof CredentialsSignin) {
       const [code = '', wait] = error.code.split(':');
       // The password was right and the account has a second factor: the ticket cookie is set, the code comes next.
-      if (code === 'mfa_required') redirect(mfaStepPath(parsed.data.callbackUrl));
-      if (code === 'rate_limited') return { ok: false, error: `Too many sign-in attempts. Try again in ${waitText(Number(wait) || 60)}.` };
-      return { ok: false, error: REFUSALS[code] ?? 'Sign-in failed. Please try again.' };
+      if (code === 'mfa_required') redirect(mfaStepPath(callbackUrl));
+      if (code === 'rate_limited') throw rateLimited(wait);
+      throw new UnauthorizedError(REFUSALS[code] ?? SIGN_IN_FAILED);
     }
     log.error({ err: error }, 'sign-in failed');
-    return { ok: false, error: 'Sign-in failed. Please try again.' };
+    throw new AppError(SIGN_IN_FAILED, 500, 'sign_in_failed');
   }
+});
+
+const SIGN_IN_FAILED = 'Sign-in failed. Please try again.';
+
+function rateLimited(wait: string | undefined) {
+  const seconds = Number(wait) || 60;
+  return new RateLimitedError(`Too many sign-in attempts. Try again in ${waitText(seconds)}.`, seconds);
 }
 
 function mfaStepPath(callbackUrl: string | undefined): string {
@@ -61,39 +59,35 @@ const mfaSignInSchema = z.object({
 });
 
 /** The second step of a password sign-in (lib/identity/auth/mfa.ts): the ticket from the cookie the first step set, and a code. */
-export async function mfaSignInAction(_previous: unknown, formData: FormData): Promise<ActionResult> {
-  const parsed = mfaSignInSchema.safeParse(formDataToObject(formData));
-  if (!parsed.success) {
-    return { ok: false, error: 'Please correct the highlighted fields.', fieldErrors: fieldErrorsOf(parsed.error), status: 400 };
-  }
+export const mfaSignInAction = signedOutAction(mfaSignInSchema, async ({ code, callbackUrl }) => {
   const jar = await cookies();
   const ticket = jar.get(MFA_TICKET_COOKIE)?.value;
-  if (!ticket) return { ok: false, error: MFA_EXPIRED, status: 401 };
+  if (!ticket) throw new UnauthorizedError(MFA_EXPIRED);
   try {
-    await signIn('mfa', { ticket, code: parsed.data.code, redirectTo: safeRedirectPath(parsed.data.callbackUrl) });
-    return { ok: true, data: undefined };
+    await signIn('mfa', { ticket, code, redirectTo: safeRedirectPath(callbackUrl) });
   } catch (error) {
     unstable_rethrow(error); // success is a redirect
     if (error instanceof CredentialsSignin) {
-      const [code = '', detail] = error.code.split(':');
-      if (code === 'rate_limited') return { ok: false, error: `Too many sign-in attempts. Try again in ${waitText(Number(detail) || 60)}.`, status: 429 };
-      if (code === 'mfa_invalid') {
+      const [refusal = '', detail] = error.code.split(':');
+      if (refusal === 'rate_limited') throw rateLimited(detail);
+      if (refusal === 'mfa_invalid') {
         const left = Number(detail);
         const more = Number.isInteger(left) && left > 0 ? ` ${left} ${left === 1 ? 'attempt' : 'attempts'} left.` : '';
-        return { ok: false, error: `That code is not right.${more}`, fieldErrors: { code: ['That code is not right, or it was already used.'] }, status: 400 };
+        throw new ValidationError(`That code is not right.${more}`, { code: ['That code is not right, or it was already used.'] });
       }
-      if (code === 'mfa_expired') {
+      if (refusal === 'mfa_expired') {
         jar.delete({ name: MFA_TICKET_COOKIE, path: '/sign-in' });
-        return { ok: false, error: MFA_EXPIRED, status: 401 };
+        throw new UnauthorizedError(MFA_EXPIRED);
       }
     }
     log.error({ err: error }, 'MFA sign-in failed');
-    return { ok: false, error: 'Sign-in failed. Please try again.' };
+    throw new AppError(SIGN_IN_FAILED, 500, 'sign_in_failed');
   }
-}
+});
 
 const MFA_EXPIRED = 'This sign-in has expired or had too many wrong codes. Sign in with your password again.';
 
+/** Not a form action: it takes no input and answers only with the redirect. */
 export async function signOutAction(): Promise<void> {
   await signOut({ redirectTo: '/sign-in' });
 }

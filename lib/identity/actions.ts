@@ -45,19 +45,13 @@ export function fieldErrorsOf(error: z.ZodError): Record<string, string[]> {
   return out;
 }
 
-/**
- * A server action for a form: parses FormData with `schema`, resolves the
- * signed-in actor, runs `handler`, and answers an ActionResult. Permission
- * checks stay in the services the handler calls.
- */
-export function formAction<S extends z.ZodType, T = undefined>(
-  schema: S,
-  handler: (input: z.output<S>, actor: Actor) => Promise<{ data?: T; message?: string } | void>,
-  options: { staff?: StaffPermission } = {},
-) {
+type Handler<S extends z.ZodType, T, A> = (input: z.output<S>, actor: A) => Promise<{ data?: T; message?: string } | void>;
+
+/** What every form action shares: who acts, then the form parsed with `schema`, then `handler`; anything thrown becomes an ActionResult. */
+function actionFor<S extends z.ZodType, T, A>(schema: S, resolveActor: () => Promise<A>, handler: Handler<S, T, A>) {
   return async (_previous: unknown, formData: FormData): Promise<ActionResult<T>> => {
     try {
-      const actor = options.staff ? await currentStaffActor(options.staff) : await currentActor();
+      const actor = await resolveActor();
       const input = await schema.parseAsync(formDataToObject(formData));
       const result = (await handler(input, actor)) ?? {};
       return { ok: true, data: result.data as T, message: result.message };
@@ -65,6 +59,23 @@ export function formAction<S extends z.ZodType, T = undefined>(
       return toActionError(error);
     }
   };
+}
+
+/**
+ * A server action for a form: parses FormData with `schema`, resolves the
+ * signed-in actor, runs `handler`, and answers an ActionResult. Permission
+ * checks stay in the services the handler calls.
+ */
+export function formAction<S extends z.ZodType, T = undefined>(schema: S, handler: Handler<S, T, Actor>, options: { staff?: StaffPermission } = {}) {
+  return actionFor(schema, () => (options.staff ? currentStaffActor(options.staff) : currentActor()), handler);
+}
+
+/**
+ * A form action for someone not signed in yet (sign-in, password reset, an
+ * invitation): the same parsing and answers as formAction, with no actor.
+ */
+export function signedOutAction<S extends z.ZodType, T = undefined>(schema: S, handler: (input: z.output<S>) => Promise<{ data?: T; message?: string } | void>) {
+  return actionFor(schema, async () => null, (input) => handler(input));
 }
 
 /**

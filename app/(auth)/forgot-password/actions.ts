@@ -2,8 +2,7 @@
 
 import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
-import type { ActionResult } from '@/lib/platform/action-result';
-import { formDataToObject, toActionError } from '@/lib/identity/actions';
+import { signedOutAction } from '@/lib/identity/actions';
 import { forgotPasswordSchema, PASSWORD_RESET_LINK_MINUTES, requestPasswordReset, resetPassword, resetPasswordSchema } from '@/lib/identity/auth/passwords';
 import { clientIp } from '@/lib/identity/auth/request';
 
@@ -13,25 +12,15 @@ async function requester() {
 }
 
 /** Signed out: asks for a reset link. The answer is the same whether or not the address has an account. */
-export async function requestPasswordResetAction(_previous: unknown, formData: FormData): Promise<ActionResult> {
-  try {
-    await requestPasswordReset(forgotPasswordSchema.parse(formDataToObject(formData)), await requester());
-    return {
-      ok: true,
-      data: undefined,
-      message: `If an account signs in with that address, we have emailed it a link to choose a new password. The link works for ${PASSWORD_RESET_LINK_MINUTES} minutes.`,
-    };
-  } catch (error) {
-    return toActionError(error);
-  }
-}
+export const requestPasswordResetAction = signedOutAction(forgotPasswordSchema, async (input) => {
+  await requestPasswordReset(input, await requester());
+  return {
+    message: `If an account signs in with that address, we have emailed it a link to choose a new password. The link works for ${PASSWORD_RESET_LINK_MINUTES} minutes.`,
+  };
+});
 
 /** Signed out, holding the mailed link: sets the new password, which signs the account out everywhere. */
-export async function resetPasswordAction(_previous: unknown, formData: FormData): Promise<ActionResult> {
-  try {
-    await resetPassword(resetPasswordSchema.parse(formDataToObject(formData)), await requester());
-  } catch (error) {
-    return toActionError(error);
-  }
+export const resetPasswordAction = signedOutAction(resetPasswordSchema, async (input) => {
+  await resetPassword(input, await requester());
   redirect('/sign-in?reset=done');
-}
+});

@@ -74,6 +74,7 @@ describe('portcullis licenses', () => {
       [['licenses', 'issue', 'no-such-customer-x'], /^portcullis: No customer with slug or name "no-such-customer-x"\.\n$/],
       [['licenses', 'issue', org.slug, '--expires', '2001-01-01'], /^portcullis: The expiry must be in the future\.\n$/],
       [['licenses', 'issue', org.slug, '--tier', 'gold'], /^portcullis: tier: Choose community, team or enterprise\.\n$/],
+      [['licenses', 'list', '--status', 'bogus'], /^portcullis: Use one of active, expiring, expired, revoked\.\n$/],
       [['licenses', 'issue', org.slug, '--limit', 'seats'], /^portcullis: Write limits as key=value/],
       [['licenses', 'issue', org.slug, '--limit', 'planets=3'], /^portcullis: limits: Unknown limit planets/],
       [['licenses', 'issue', org.slug, '--feature', 'warp_drive'], /^portcullis: Unknown feature: warp_drive\.\n$/],
@@ -86,6 +87,24 @@ describe('portcullis licenses', () => {
       expect(result.stderr).toMatch(stderr);
     }
     expect(await prisma.licenseKey.count({ where: { orgId: org.id } })).toBe(0);
+  });
+});
+
+describe('portcullis licenses: values the services do not know', () => {
+  it('refuses --tier platinum on re-issue and a manual tier platinum, in one line, exit 1, changing nothing', async () => {
+    const org = await createOrg({ tier: 'team' });
+    const issued = await runCli(['licenses', 'issue', org.slug]);
+    expect(issued.code).toBe(0);
+    const before = await prisma.licenseKey.findMany({ where: { orgId: org.id }, orderBy: { id: 'asc' } });
+
+    const reissue = await runCli(['licenses', 'reissue', before[0]!.id, '--tier', 'platinum']);
+    expect(reissue).toMatchObject({ code: 1, stderr: 'portcullis: tier: Choose community, team or enterprise.\n' });
+    const manual = await runCli(['billing', 'manual-tier', org.slug, 'platinum', '--reason', 'invoiced deal #1']);
+    expect(manual.code).toBe(1);
+    expect(manual.stderr).toMatch(/^portcullis: tier: [^\n]+\n$/);
+
+    expect(await prisma.licenseKey.findMany({ where: { orgId: org.id }, orderBy: { id: 'asc' } })).toEqual(before);
+    expect(await prisma.organization.findUniqueOrThrow({ where: { id: org.id }, select: { tier: true, manualTier: true } })).toEqual({ tier: 'team', manualTier: null });
   });
 });
 

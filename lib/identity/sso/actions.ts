@@ -4,6 +4,7 @@ import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { formAction, staffAction } from '@/lib/identity/actions';
 import { createOidcConnection, createSamlConnection, deleteSsoConnection, updateSsoConnection } from './connections';
+import { domainSchema, groupRoleSchema, oidcConnectionSchema, samlConnectionSchema, ssoPolicySchema } from './schemas';
 import { addDomain, approveDomain, removeDomain, verifyDomainByDns } from './domains';
 import { removeGroupRole, setGroupRole, updateSsoPolicy } from './policy';
 
@@ -21,18 +22,19 @@ function refresh() {
   revalidatePath('/admin/sso', 'layout');
 }
 
-export const createSamlConnectionAction = formAction(orgScoped.passthrough(), async ({ orgId, ...input }, actor) => {
-  await createSamlConnection(actor, orgId, input as never);
+export const createSamlConnectionAction = formAction(samlConnectionSchema.safeExtend(orgScoped.shape), async ({ orgId, ...input }, actor) => {
+  await createSamlConnection(actor, orgId, input);
   refresh();
   return { message: 'SAML connection added.' };
 });
 
-export const createOidcConnectionAction = formAction(orgScoped.passthrough(), async ({ orgId, ...input }, actor) => {
-  await createOidcConnection(actor, orgId, input as never);
+export const createOidcConnectionAction = formAction(oidcConnectionSchema.extend(orgScoped.shape), async ({ orgId, ...input }, actor) => {
+  await createOidcConnection(actor, orgId, input);
   refresh();
   return { message: 'OIDC connection added.' };
 });
 
+// The fields depend on the connection's protocol (SAML or OIDC), which only the service knows: it parses them with that protocol's schema.
 export const updateConnectionAction = formAction(withId.passthrough(), async ({ orgId, id, ...input }, actor) => {
   await updateSsoConnection(actor, orgId, id, input);
   refresh();
@@ -45,8 +47,8 @@ export const deleteConnectionAction = formAction(withId, async ({ orgId, id }, a
   return { message: 'Connection removed.' };
 });
 
-export const addDomainAction = formAction(orgScoped.extend({ domain: z.string() }), async ({ orgId, domain }, actor) => {
-  await addDomain(actor, orgId, { domain });
+export const addDomainAction = formAction(domainSchema.extend(orgScoped.shape), async ({ orgId, ...input }, actor) => {
+  await addDomain(actor, orgId, input);
   refresh();
   return { message: 'Domain added. Verify it to use it for SSO.' };
 });
@@ -69,13 +71,13 @@ export const removeDomainAction = formAction(withId, async ({ orgId, id }, actor
   return { message: 'Domain removed.' };
 });
 
-export const updatePolicyAction = formAction(orgScoped.passthrough(), async ({ orgId, ...input }, actor) => {
+export const updatePolicyAction = formAction(ssoPolicySchema.extend(orgScoped.shape), async ({ orgId, ...input }, actor) => {
   await updateSsoPolicy(actor, orgId, input);
   refresh();
   return { message: 'Sign-in policy saved.' };
 });
 
-export const setGroupRoleAction = formAction(orgScoped.passthrough(), async ({ orgId, ...input }, actor) => {
+export const setGroupRoleAction = formAction(groupRoleSchema.extend(orgScoped.shape), async ({ orgId, ...input }, actor) => {
   await setGroupRole(actor, orgId, input);
   refresh();
   return { message: 'Group mapping saved.' };

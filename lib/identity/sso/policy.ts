@@ -1,4 +1,5 @@
 import 'server-only';
+import type { z } from 'zod';
 import { recordAudit } from '@/lib/identity/audit/record';
 import type { Actor } from '@/lib/identity/auth/actor';
 import { prisma } from '@/lib/platform/db/client';
@@ -17,7 +18,7 @@ import { requirePortalFeature } from '@/lib/plans/portal-gate';
  * change connections and billing, and the IdP's groups are edited by whoever runs the IdP.
  */
 
-export async function updateSsoPolicy(actor: Actor, orgId: string, raw: Record<string, unknown>) {
+export async function updateSsoPolicy(actor: Actor, orgId: string, raw: z.input<typeof ssoPolicySchema>) {
   const access = await authorizeOrg(prisma, actor, { id: orgId }, MANAGE);
   await requirePortalFeature(prisma, access, 'sso');
   const { org } = access;
@@ -53,7 +54,7 @@ export async function updateSsoPolicy(actor: Actor, orgId: string, raw: Record<s
   });
 }
 
-export async function setGroupRole(actor: Actor, orgId: string, raw: Record<string, unknown>) {
+export async function setGroupRole(actor: Actor, orgId: string, raw: z.input<typeof groupRoleSchema>) {
   const access = await authorizeOrg(prisma, actor, { id: orgId }, MANAGE);
   await requirePortalFeature(prisma, access, 'sso');
   const input = groupRoleSchema.parse(raw);

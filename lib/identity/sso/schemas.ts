@@ -1,5 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
+import { optionalField } from '@/lib/platform/form-fields';
 import { BUILTIN_ROLE_KEYS } from '@/lib/identity/rbac/permissions';
 
 /** Input schemas shared by the settings forms, their server actions, the CLI and the tests. */
@@ -20,13 +21,11 @@ const httpUrl = (message: string) =>
       }
     }, message);
 
-const emptyToUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
-
 export const samlConnectionSchema = z
   .object({
     name,
-    metadataXml: z.preprocess(emptyToUndefined, z.string().max(200_000, 'The metadata is too large.').optional()),
-    metadataUrl: z.preprocess(emptyToUndefined, httpUrl('Enter the metadata URL, e.g. https://idp.example.com/metadata.').optional()),
+    metadataXml: optionalField(z.string().max(200_000, 'The metadata is too large.')),
+    metadataUrl: optionalField(httpUrl('Enter the metadata URL, e.g. https://idp.example.com/metadata.')),
   })
   .superRefine((value, ctx) => {
     if (!value.metadataXml && !value.metadataUrl) {
@@ -56,7 +55,7 @@ export const updateSamlConnectionSchema = z.object({
   metadataUrl: samlConnectionSchema.shape.metadataUrl,
 });
 export const updateOidcConnectionSchema = oidcConnectionSchema.extend({
-  clientSecret: z.preprocess(emptyToUndefined, z.string().trim().max(1024).optional()),
+  clientSecret: optionalField(z.string().trim().max(1024)),
 });
 
 export const domainSchema = z.object({
@@ -78,7 +77,7 @@ export const domainSchema = z.object({
 export const SSO_GRANTABLE_ROLES = BUILTIN_ROLE_KEYS.filter((role) => role !== 'owner');
 
 export const ssoPolicySchema = z.object({
-  ssoRequired: z.stringbool().optional().default(false),
+  ssoRequired: z.union([z.boolean(), z.stringbool()]).optional().default(false),
   defaultRole: z
     .string()
     .refine((role) => role !== 'owner', 'Single sign-on never makes anyone an owner. Choose admin or below.')

@@ -57,7 +57,7 @@ export async function listBillingOverview(
 export const manualTierSchema = z.object({
   orgId: z.string().min(1),
   // "" (the form's "none" option) clears the manual tier.
-  tier: z.union([z.enum(TIER_ORDER), z.literal('').transform(() => null)]),
+  tier: z.union([z.enum(TIER_ORDER), z.literal('').transform(() => null), z.null()]),
   reason: z.string().trim().min(3, 'Say why, e.g. "invoiced enterprise deal, contract #123".').max(500, 'Use at most 500 characters.'),
 });
 export type ManualTierInput = z.input<typeof manualTierSchema>;

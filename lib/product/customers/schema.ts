@@ -1,5 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
+import { optionalField } from '@/lib/platform/form-fields';
 import { TIER_KEYS } from '@/lib/plans/tiers';
 
 /**
@@ -29,7 +30,7 @@ const blankToUndefined = (value: unknown) => (typeof value === 'string' && value
 const optionalText = (max: number, pattern?: { regex: RegExp; message: string }) => {
   let schema = z.string().trim().max(max, `Use at most ${max} characters.`);
   if (pattern) schema = schema.regex(pattern.regex, pattern.message);
-  return z.preprocess(blankToUndefined, schema.optional());
+  return optionalField(schema);
 };
 
 export const customerNameSchema = z
@@ -113,7 +114,7 @@ export const customerFieldsSchema = z.object({
 
 export const createCustomerSchema = customerFieldsSchema.extend({
   /** Defaults to the name, slugified. */
-  slug: z.preprocess(blankToUndefined, slugSchema.optional()),
+  slug: optionalField(slugSchema),
 });
 export type CreateCustomerInput = z.input<typeof createCustomerSchema>;
 

@@ -1,5 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
+import { optionalField } from '@/lib/platform/form-fields';
 import { recordAudit } from '@/lib/identity/audit/record';
 import type { Actor } from '@/lib/identity/auth/actor';
 import { prisma, type Db } from '@/lib/platform/db/client';
@@ -34,8 +35,8 @@ async function ensureFlagRow(tx: Db, key: string) {
 
 export const updateFlagSchema = z.object({
   key: z.string().min(1),
-  minTier: tierSchema.optional(),
-  enabled: z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]).optional(),
+  minTier: optionalField(tierSchema),
+  enabled: optionalField(z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')])),
   description: z.string().trim().max(200, 'Use at most 200 characters.').optional(),
 });
 
@@ -82,8 +83,9 @@ export async function createFeatureFlag(actor: Actor, input: z.input<typeof crea
   });
 }
 
-const dateInput = z.union([z.date(), z.string().trim()]).optional().transform((value, ctx) => {
-  if (value === undefined || value === '') return null;
+/** An optional date: a Date, an ISO timestamp or YYYY-MM-DD (the end of that day); blank or null means none. */
+const dateInput = z.union([z.date(), z.string().trim(), z.null()]).optional().transform((value, ctx) => {
+  if (value === undefined || value === null || value === '') return null;
   const date = value instanceof Date ? value : new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T23:59:59.999Z` : value);
   if (Number.isNaN(date.getTime())) {
     ctx.addIssue({ code: 'custom', message: 'Use a date like 2027-01-31.' });

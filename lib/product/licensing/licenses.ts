@@ -1,6 +1,7 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { optionalField } from '@/lib/platform/form-fields';
 import { recordAudit } from '@/lib/identity/audit/record';
 import type { Actor } from '@/lib/identity/auth/actor';
 import { publicUrl } from '@/lib/platform/config/public-url';
@@ -78,18 +79,18 @@ const featuresInput = z
 
 export const issueLicenseSchema = z.object({
   orgId: z.string().min(1, 'Choose a customer.'),
-  tier: z.enum(TIER_KEYS, { message: 'Choose community, team or enterprise.' }).optional(),
+  tier: optionalField(z.enum(TIER_KEYS, { message: 'Choose community, team or enterprise.' })),
   expiresAt: dateInput.optional(),
   notBefore: dateInput.optional(),
   features: featuresInput,
   limits: limitsInput,
-  graceDays: z.coerce.number().int('Use whole days.').min(0, 'Grace cannot be negative.').max(365, 'Keep the grace period under a year.').optional(),
+  graceDays: optionalField(z.coerce.number<string | number>().int('Use whole days.').min(0, 'Grace cannot be negative.').max(365, 'Keep the grace period under a year.')),
 });
 export type IssueLicenseInput = z.input<typeof issueLicenseSchema>;
 
 export const reissueLicenseSchema = issueLicenseSchema.omit({ orgId: true }).extend({
   licenseId: z.string().min(1),
-  reason: z.string().trim().max(200, 'Use at most 200 characters.').optional(),
+  reason: optionalField(z.string().trim().max(200, 'Use at most 200 characters.')),
   /** Recompute features and limits from the (new) tier instead of carrying the old license's. */
   resetToTier: z.boolean().optional(),
 });

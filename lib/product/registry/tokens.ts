@@ -1,5 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
+import { listField, optionalField } from '@/lib/platform/form-fields';
 import { recordAudit } from '@/lib/identity/audit/record';
 import type { Actor } from '@/lib/identity/auth/actor';
 import { keyedHash } from '@/lib/platform/crypto/keyed-hash';
@@ -35,8 +36,8 @@ export const tokenNameSchema = z
 export const mintTokenSchema = z.object({
   orgId: z.string().min(1),
   name: tokenNameSchema,
-  repositoryIds: z.array(z.string().min(1)).min(1, 'Choose at least one repository.'),
-  expiresInDays: z.coerce.number().int('Use whole days.').min(1, 'The expiry must be in the future.').optional(),
+  repositoryIds: listField(z.array(z.string().min(1)).min(1, 'Choose at least one repository.')),
+  expiresInDays: optionalField(z.coerce.number<string | number>().int('Use whole days.').min(1, 'The expiry must be in the future.')),
 });
 export type MintTokenInput = z.input<typeof mintTokenSchema>;
 
@@ -112,7 +113,7 @@ export async function mintToken(actor: Actor, input: MintTokenInput, now = new D
 
 export const rotateTokenSchema = z.object({
   tokenId: z.string().min(1),
-  overlapHours: z.coerce.number().min(0, 'The overlap cannot be negative.').max(24 * 30, 'Keep the overlap under 30 days.').optional(),
+  overlapHours: optionalField(z.coerce.number<string | number>().min(0, 'The overlap cannot be negative.').max(24 * 30, 'Keep the overlap under 30 days.')),
 });
 
 /**

@@ -5,7 +5,7 @@ import { staffAction } from '@/lib/identity/actions';
 import { manualTierSchema, setManualTier } from '@/lib/product/billing/staff';
 
 export const manualTierAction = staffAction('billing.manage', manualTierSchema, async (input, actor) => {
-  const result = await setManualTier(actor, { orgId: input.orgId, tier: input.tier ?? '', reason: input.reason });
+  const result = await setManualTier(actor, input);
   revalidatePath('/admin/billing');
   // The customer's own pages show the tier and offer this control too.
   revalidatePath('/admin/customers/[slug]', 'layout');

@@ -4,19 +4,19 @@ import { refresh, revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import type { ActionResult } from '@/lib/platform/action-result';
-import { formDataToObject, staffAction, toActionError } from '@/lib/identity/actions';
+import { staffAction, toActionError } from '@/lib/identity/actions';
 import { currentStaffActor } from '@/lib/identity/auth/session';
 import { createCustomer, deactivateCustomer, reactivateCustomer, updateCustomer } from '@/lib/product/customers/customers';
 import { createCustomerSchema, updateCustomerSchema } from '@/lib/product/customers/schema';
 import { customerQuotaFormSchema, setCustomerQuotas } from '@/lib/product/features/customer-quotas';
 import { deliverInstructions } from '@/lib/product/instructions/instructions';
-import { tokenReveal, type MintedToken } from '@/lib/product/customers/token-reveal';
+import { tokenReveal } from '@/lib/product/customers/token-reveal';
 import { createInvitation, invitationRefSchema, inviteSchema, resendInvitation, revokeInvitation } from '@/lib/identity/members/invitations';
-import { setOnboardingItem } from '@/lib/identity/onboarding/checklist';
+import { setOnboardingItem, setOnboardingItemSchema } from '@/lib/identity/onboarding/checklist';
 import { customerUserSchema, deactivateCustomerUser, reactivateCustomerUser } from '@/lib/identity/staff/customer-users';
 import { entitle, setVersionRule, unentitle } from '@/lib/product/registry/repositories';
 import { describeRule } from '@/lib/product/registry/version-rule';
-import { mintToken, revokeAllTokens, revokeToken, rotateToken } from '@/lib/product/registry/tokens';
+import { mintToken, mintTokenSchema, revokeAllTokens, revokeToken, rotateToken, rotateTokenSchema } from '@/lib/product/registry/tokens';
 
 const customerPath = (slug: string) => `/admin/customers/${encodeURIComponent(slug)}`;
 
@@ -67,44 +67,17 @@ export const unentitleAction = staffAction('entitlements.manage', orgIdSchema.ex
   return { message: `No longer entitled to ${repository.name}.` };
 });
 
-const mintSchema = z.object({
-  orgId: z.string().min(1),
-  slug: z.string().min(1),
-  name: z.string(),
-  repositoryIds: z.preprocess((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]), z.array(z.string())),
-  expiresInDays: z.preprocess((value) => (value === '' ? undefined : value), z.string().optional()),
+export const mintTokenAction = staffAction('tokens.create', mintTokenSchema.extend({ slug: z.string().min(1) }), async ({ slug, ...input }, actor) => {
+  const { token, record } = await mintToken(actor, input);
+  revalidatePath(customerPath(slug), 'layout');
+  return { data: await tokenReveal(input.orgId, record, token), message: `Minted ${record.name}.` };
 });
 
-export async function mintTokenAction(_previous: unknown, formData: FormData): Promise<ActionResult<MintedToken>> {
-  try {
-    const actor = await currentStaffActor('tokens.create');
-    const input = mintSchema.parse(formDataToObject(formData));
-    const { token, record } = await mintToken(actor, {
-      orgId: input.orgId,
-      name: input.name,
-      repositoryIds: input.repositoryIds,
-      expiresInDays: input.expiresInDays as unknown as number | undefined,
-    });
-    revalidatePath(customerPath(input.slug), 'layout');
-    return { ok: true, data: await tokenReveal(input.orgId, record, token), message: `Minted ${record.name}.` };
-  } catch (error) {
-    return toActionError(error);
-  }
-}
-
-const rotateSchema = z.object({ tokenId: z.string().min(1), slug: z.string().min(1), overlapHours: z.string() });
-
-export async function rotateTokenAction(_previous: unknown, formData: FormData): Promise<ActionResult<MintedToken>> {
-  try {
-    const actor = await currentStaffActor('tokens.rotate');
-    const input = rotateSchema.parse(formDataToObject(formData));
-    const { token, record } = await rotateToken(actor, { tokenId: input.tokenId, overlapHours: input.overlapHours as unknown as number });
-    revalidatePath(customerPath(input.slug), 'layout');
-    return { ok: true, data: await tokenReveal(record.orgId, record, token), message: `Rotated ${record.name}.` };
-  } catch (error) {
-    return toActionError(error);
-  }
-}
+export const rotateTokenAction = staffAction('tokens.rotate', rotateTokenSchema.extend({ slug: z.string().min(1) }), async ({ slug, ...input }, actor) => {
+  const { token, record } = await rotateToken(actor, input);
+  revalidatePath(customerPath(slug), 'layout');
+  return { data: await tokenReveal(record.orgId, record, token), message: `Rotated ${record.name}.` };
+});
 
 export const revokeTokenAction = staffAction('tokens.revoke', z.object({ tokenId: z.string().min(1), slug: z.string().min(1) }), async ({ tokenId, slug }, actor) => {
   const token = await revokeToken(actor, tokenId, 'revoked by staff');
@@ -120,15 +93,15 @@ export const revokeAllTokensAction = staffAction('tokens.revoke_all', orgIdSchem
 
 export const setChecklistItemAction = staffAction(
   'checklist.update',
-  orgIdSchema.extend({ key: z.string(), done: z.string().optional() }),
-  async ({ orgId, slug, key, done }, actor) => {
-    await setOnboardingItem(actor, { orgId, key: key as never, done: done === 'true' });
+  setOnboardingItemSchema.extend({ slug: z.string().min(1) }),
+  async ({ slug, ...input }, actor) => {
+    await setOnboardingItem(actor, input);
     revalidatePath(customerPath(slug), 'layout');
-    return { message: done === 'true' ? 'Ticked.' : 'Unticked.' };
+    return { message: input.done ? 'Ticked.' : 'Unticked.' };
   },
 );
 
-/** Copying the instructions hands them over just as a download does. */
+/** Copying the instructions hands them over just as a download does. Called from a copy button with arguments, not a form, so not a formAction. */
 export async function recordInstructionsCopiedAction(orgId: string, repositoryId: string | null): Promise<ActionResult> {
   try {
     const actor = await currentStaffActor('customers.view');

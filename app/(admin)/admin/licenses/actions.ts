@@ -5,62 +5,38 @@ import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { staffAction } from '@/lib/identity/actions';
 import { LIMIT_KEYS } from '@/lib/plans/tiers';
-import { createFeatureFlag, removeFeatureOverride, setFeatureOverride, updateFeatureFlag } from '@/lib/product/features/flags';
-import { issueLicense, reissueLicense, revokeLicense } from '@/lib/product/licensing/licenses';
+import { createFeatureFlag, createFlagSchema, removeFeatureOverride, setFeatureOverride, setOverrideSchema, updateFeatureFlag, updateFlagSchema } from '@/lib/product/features/flags';
+import { issueLicense, issueLicenseSchema, reissueLicense, reissueLicenseSchema, revokeLicense, revokeLicenseSchema } from '@/lib/product/licensing/licenses';
 import { findCustomer } from '@/lib/product/licensing/lookup';
 import { retireSigningKey, rotateSigningKey } from '@/lib/product/licensing/signing-keys';
 import { setPlanRepositories, setPlanRepositoriesSchema } from '@/lib/product/registry/plans';
 
-/** Form fields `limit_seats`, `limit_nodes`, … → the services' `limits`; blank ones mean the tier default. */
-function limitsFrom(input: Record<string, unknown>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const key of LIMIT_KEYS) {
-    const value = input[`limit_${key}`];
-    if (typeof value === 'string' && value.trim() !== '') out[key] = value.trim();
-  }
-  return out;
+/** The form's `limit_seats`, `limit_nodes`, … fields are the service's `limits` (a blank one means the tier default). */
+function withLimits(form: unknown) {
+  if (typeof form !== 'object' || form === null) return form;
+  const fields = form as Record<string, unknown>;
+  return { ...fields, limits: Object.fromEntries(LIMIT_KEYS.filter((key) => fields[`limit_${key}`] !== undefined).map((key) => [key, fields[`limit_${key}`]])) };
 }
 
-const issueForm = z
-  .object({
-    customer: z.string().trim().min(1, 'Enter the customer\'s slug or name.'),
-    tier: z.string().optional(),
-    expiresAt: z.string().optional(),
-    graceDays: z.string().optional(),
-    features: z.union([z.string(), z.array(z.string())]).optional(),
-  })
-  .passthrough();
+const customerField = z.string().trim().min(1, 'Enter the customer\'s slug or name.');
 
-export const issueLicenseAction = staffAction('licenses.issue', issueForm, async (input, actor) => {
-  const org = await findCustomer(input.customer);
-  const { license } = await issueLicense(actor, {
-    orgId: org.id,
-    tier: (input.tier || undefined) as never,
-    expiresAt: input.expiresAt || undefined,
-    graceDays: input.graceDays || undefined,
-    features: input.features,
-    limits: limitsFrom(input),
-  });
+const issueForm = z.preprocess(withLimits, issueLicenseSchema.omit({ orgId: true, notBefore: true }).extend({ customer: customerField }));
+
+export const issueLicenseAction = staffAction('licenses.issue', issueForm, async ({ customer, ...input }, actor) => {
+  const org = await findCustomer(customer);
+  const { license } = await issueLicense(actor, { ...input, orgId: org.id });
   revalidatePath('/admin/licenses');
   redirect(`/admin/licenses/${license.id}?issued=1`);
 });
 
-const reissueForm = z
-  .object({ licenseId: z.string().min(1), tier: z.string().optional(), expiresAt: z.string().optional(), reason: z.string().optional() })
-  .passthrough();
+const reissueForm = z.preprocess(withLimits, reissueLicenseSchema.pick({ licenseId: true, tier: true, expiresAt: true, reason: true, limits: true }));
 
 export const reissueLicenseAction = staffAction('licenses.issue', reissueForm, async (input, actor) => {
-  const { license } = await reissueLicense(actor, {
-    licenseId: input.licenseId,
-    tier: (input.tier || undefined) as never,
-    expiresAt: input.expiresAt || undefined,
-    reason: input.reason || undefined,
-    limits: limitsFrom(input),
-  });
+  const { license } = await reissueLicense(actor, input);
   redirect(`/admin/licenses/${license.id}?issued=1`);
 });
 
-export const revokeLicenseAction = staffAction('licenses.revoke', z.object({ licenseId: z.string().min(1), reason: z.string() }), async (input, actor) => {
+export const revokeLicenseAction = staffAction('licenses.revoke', revokeLicenseSchema, async (input, actor) => {
   const license = await revokeLicense(actor, input);
   revalidatePath(`/admin/licenses/${license.id}`);
   return { message: `License ${license.jti.slice(0, 8)}… revoked.` };
@@ -80,9 +56,9 @@ export const retireKeyAction = staffAction('signing_keys.manage', z.object({ kid
 
 export const updateFlagAction = staffAction(
   'features.manage',
-  z.object({ key: z.string().min(1), minTier: z.string().optional(), enabled: z.string().optional() }),
+  updateFlagSchema,
   async (input, actor) => {
-    await updateFeatureFlag(actor, { key: input.key, minTier: (input.minTier || undefined) as never, enabled: input.enabled as never });
+    await updateFeatureFlag(actor, input);
     revalidatePath('/admin/licenses/features');
     return { message: `${input.key} updated.` };
   },
@@ -90,9 +66,9 @@ export const updateFlagAction = staffAction(
 
 export const createFlagAction = staffAction(
   'features.manage',
-  z.object({ key: z.string(), description: z.string().optional(), minTier: z.string() }),
+  createFlagSchema,
   async (input, actor) => {
-    const flag = await createFeatureFlag(actor, { key: input.key, description: input.description, minTier: input.minTier as never });
+    const flag = await createFeatureFlag(actor, input);
     revalidatePath('/admin/licenses/features');
     return { message: `Feature ${flag.key} created.` };
   },
@@ -100,10 +76,10 @@ export const createFlagAction = staffAction(
 
 export const setOverrideAction = staffAction(
   'features.manage',
-  z.object({ customer: z.string().trim().min(1, 'Enter the customer\'s slug or name.'), featureKey: z.string(), enabled: z.string(), expiresAt: z.string().optional(), reason: z.string() }),
-  async (input, actor) => {
-    const org = await findCustomer(input.customer);
-    await setFeatureOverride(actor, { orgId: org.id, featureKey: input.featureKey, enabled: input.enabled as never, expiresAt: input.expiresAt, reason: input.reason });
+  setOverrideSchema.omit({ orgId: true }).extend({ customer: customerField }),
+  async ({ customer, ...input }, actor) => {
+    const org = await findCustomer(customer);
+    await setFeatureOverride(actor, { ...input, orgId: org.id });
     revalidatePath('/admin/licenses/features');
     revalidatePath(`/admin/customers/${org.slug}/licenses`);
     return { message: `Override saved for ${org.name}.` };

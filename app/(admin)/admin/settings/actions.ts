@@ -4,7 +4,7 @@ import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { staffAction } from '@/lib/identity/actions';
 import { instructionSettingsSchema, resetTemplate, updateInstructionSettings, updateTemplate, updateTemplateSchema } from '@/lib/product/instructions/templates';
-import { setMaxTokenDays } from '@/lib/product/registry/tokens';
+import { maxTokenDaysSchema, setMaxTokenDays } from '@/lib/product/registry/tokens';
 import { oidcConnectionSchema, samlConnectionSchema } from '@/lib/identity/sso/schemas';
 import {
   CONFIGURE_STAFF_SSO,
@@ -44,7 +44,7 @@ export const updateInstructionSettingsAction = staffAction('templates.manage', i
   return { message: 'Saved.' };
 });
 
-export const setMaxTokenDaysAction = staffAction('settings.manage', z.object({ maxDays: z.string() }), async ({ maxDays }, actor) => {
+export const setMaxTokenDaysAction = staffAction('settings.manage', z.object({ maxDays: maxTokenDaysSchema }), async ({ maxDays }, actor) => {
   const days = await setMaxTokenDays(actor, maxDays);
   revalidatePath('/admin/settings');
   return { message: `New tokens can now live up to ${days} days.` };
@@ -75,6 +75,7 @@ export const createStaffOidcConnectionAction = staffAction(CONFIGURE_STAFF_SSO, 
   return { message: 'Staff OIDC connection added. Sign in through it once before requiring SSO for staff.' };
 });
 
+// The fields depend on the connection's protocol (SAML or OIDC), which only the service knows: it parses them with that protocol's schema.
 export const updateStaffConnectionAction = staffAction(CONFIGURE_STAFF_SSO, z.looseObject({}), async (input, actor) => {
   await updateStaffSsoConnection(actor, input);
   revalidatePath('/admin/settings');

@@ -1,7 +1,8 @@
 'use server';
 
-import type { ActionResult } from '@/lib/platform/action-result';
-import { fieldErrorsOf, formDataToObject, toActionError } from '@/lib/identity/actions';
+import { z } from 'zod';
+import { signedOutAction } from '@/lib/identity/actions';
+import { ValidationError } from '@/lib/platform/errors';
 import { safeRedirectPath } from '@/lib/platform/net/safe-redirect';
 import { ssoOptionsForEmail, startPath } from '@/lib/identity/sso/discovery';
 import { SSO_ERRORS } from '@/lib/identity/sso/errors';
@@ -19,18 +20,10 @@ export type SsoChoice = {
  * choice). The browser navigates to /api/sso/start itself: a server action's redirect() to a path on
  * this origin makes the server request that path and follow it, here to the customer's SSO URL.
  */
-export async function ssoEmailAction(_previous: unknown, formData: FormData): Promise<ActionResult<SsoChoice>> {
-  const raw = formDataToObject(formData);
-  const parsed = emailSchema.safeParse(raw);
-  if (!parsed.success) return { ok: false, error: 'Please correct the highlighted fields.', fieldErrors: fieldErrorsOf(parsed.error) };
-  const next = safeRedirectPath(raw.callbackUrl, '');
-  let options: Awaited<ReturnType<typeof ssoOptionsForEmail>>;
-  try {
-    options = await ssoOptionsForEmail(parsed.data.email);
-  } catch (error) {
-    return toActionError(error);
-  }
-  if (!options) return { ok: false, error: SSO_ERRORS.no_sso, fieldErrors: { email: ['No single sign-on is set up for this domain.'] } };
-  const hrefs = options.connections.map((c) => ({ name: c.name, protocol: c.protocol, href: startPath(c.id, { next: next || undefined, loginHint: parsed.data.email }) }));
-  return { ok: true, data: { orgName: options.org.name, connections: hrefs, go: hrefs.length === 1 ? hrefs[0]!.href : null } };
-}
+export const ssoEmailAction = signedOutAction(emailSchema.extend({ callbackUrl: z.unknown() }), async ({ email, callbackUrl }) => {
+  const next = safeRedirectPath(callbackUrl, '');
+  const options = await ssoOptionsForEmail(email);
+  if (!options) throw new ValidationError(SSO_ERRORS.no_sso, { email: ['No single sign-on is set up for this domain.'] });
+  const hrefs = options.connections.map((c) => ({ name: c.name, protocol: c.protocol, href: startPath(c.id, { next: next || undefined, loginHint: email }) }));
+  return { data: { orgName: options.org.name, connections: hrefs, go: hrefs.length === 1 ? hrefs[0]!.href : null } satisfies SsoChoice };
+});

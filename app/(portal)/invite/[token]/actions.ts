@@ -2,8 +2,7 @@
 
 import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
-import type { ActionResult } from '@/lib/platform/action-result';
-import { formAction, formDataToObject, toActionError } from '@/lib/identity/actions';
+import { formAction, signedOutAction } from '@/lib/identity/actions';
 import { signIn } from '@/lib/identity/auth/config';
 import { clientIp } from '@/lib/identity/auth/request';
 import { acceptAsNewUserSchema, acceptInvitation, acceptInvitationAsNewUser, acceptInvitationSchema, sendInvitationCode } from '@/lib/identity/members/invitations';
@@ -20,24 +19,13 @@ export const acceptInvitationAction = formAction(acceptInvitationSchema, async (
 });
 
 /** Someone new asks for the code that proves they read the invited mailbox; it goes only to that mailbox. */
-export async function sendInvitationCodeAction(_previous: unknown, formData: FormData): Promise<ActionResult<{ email: string; expiresAt: string; mailed: boolean }>> {
-  try {
-    const input = acceptInvitationSchema.parse(formDataToObject(formData));
-    const sent = await sendInvitationCode(input, await requester());
-    return { ok: true, data: { email: sent.email, expiresAt: sent.expiresAt.toISOString(), mailed: sent.mailed } };
-  } catch (error) {
-    return toActionError(error);
-  }
-}
+export const sendInvitationCodeAction = signedOutAction(acceptInvitationSchema, async (input) => {
+  const sent = await sendInvitationCode(input, await requester());
+  return { data: { email: sent.email, expiresAt: sent.expiresAt.toISOString(), mailed: sent.mailed } };
+});
 
 /** Someone new, with the emailed code, creates their account from the invitation, joins, and is signed in. */
-export async function acceptAsNewUserAction(_previous: unknown, formData: FormData): Promise<ActionResult> {
-  try {
-    const input = acceptAsNewUserSchema.parse(formDataToObject(formData));
-    const joined = await acceptInvitationAsNewUser(input, await requester());
-    await signIn('password', { email: joined.email, password: input.password, redirectTo: `/portal/${joined.orgSlug}` });
-    return { ok: true, data: undefined };
-  } catch (error) {
-    return toActionError(error);
-  }
-}
+export const acceptAsNewUserAction = signedOutAction(acceptAsNewUserSchema, async (input) => {
+  const joined = await acceptInvitationAsNewUser(input, await requester());
+  await signIn('password', { email: joined.email, password: input.password, redirectTo: `/portal/${joined.orgSlug}` }); // success is a redirect
+});

@@ -1,6 +1,6 @@
 import 'server-only';
 import { enforcePastDueGrace } from '@/lib/product/billing/grace';
-import { setManualTier } from '@/lib/product/billing/staff';
+import { manualTierSchema, setManualTier } from '@/lib/product/billing/staff';
 import { syncBilling } from '@/lib/product/billing/sync';
 import { prisma } from '@/lib/platform/db/client';
 import { NotFoundError } from '@/lib/platform/errors';
@@ -52,7 +52,7 @@ export const registerBilling: RegisterCommand = (program, kit) => {
       const { actor } = await cliContext();
       const org = await prisma.organization.findUnique({ where: { slug }, select: { id: true } });
       if (!org) throw new NotFoundError(`No customer with slug "${slug}"`);
-      const result = await setManualTier(actor, { orgId: org.id, tier: (tier === 'none' ? '' : tier) as never, reason: options.reason });
+      const result = await setManualTier(actor, manualTierSchema.parse({ orgId: org.id, tier: tier === 'none' ? '' : tier, reason: options.reason }));
       kit.output(false).print(
         result.changed ? `${slug}: manual tier ${result.manualTier ?? 'cleared'}; tier is now ${result.tier}` : `${slug}: manual tier already ${result.manualTier ?? 'unset'}; nothing changed`,
       );

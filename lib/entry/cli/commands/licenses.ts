@@ -1,16 +1,19 @@
 import 'server-only';
 import fs from 'node:fs/promises';
+import { z } from 'zod';
 import { createLicenseVerifier, type Jwks } from '@/kit/license-verifier';
 import { prisma } from '@/lib/platform/db/client';
 import { AppError, ValidationError } from '@/lib/platform/errors';
 import { findCustomer } from '@/lib/product/licensing/lookup';
-import { DEFAULT_AUDIENCE, findLicenseId, issueLicense, licenseAudience, listLicenses, reissueLicense, revokeLicense } from '@/lib/product/licensing/licenses';
+import { DEFAULT_AUDIENCE, findLicenseId, issueLicense, issueLicenseSchema, LICENSE_FILTERS, licenseAudience, listLicenses, reissueLicense, reissueLicenseSchema, revokeLicense } from '@/lib/product/licensing/licenses';
 import { LICENSE_STATUS_LABELS } from '@/lib/product/licensing/status';
 import { listSigningKeys, publishedJwks, retireSigningKey, rotateSigningKey } from '@/lib/product/licensing/signing-keys';
 import { cliContext } from '../context';
 import type { RegisterCommand } from '.';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
+
+const licenseStatusOption = z.enum(LICENSE_FILTERS.status, { error: `Use one of ${LICENSE_FILTERS.status.join(', ')}.` }).optional();
 
 /** `--limit seats=10 --limit nodes=unlimited` → { seats: '10', nodes: 'unlimited' }. */
 function parseLimits(pairs: string[]): Record<string, string> {
@@ -38,14 +41,15 @@ export const registerLicenses: RegisterCommand = (program, kit) => {
     .action(async (customer: string, options: { tier?: string; expires?: string; feature: string[]; limit: string[]; graceDays?: string }) => {
       const { actor } = await cliContext();
       const org = await findCustomer(customer);
-      const { license, token } = await issueLicense(actor, {
+      const input = issueLicenseSchema.parse({
         orgId: org.id,
-        tier: options.tier as never,
+        tier: options.tier,
         expiresAt: options.expires,
         features: options.feature,
         limits: parseLimits(options.limit),
         graceDays: options.graceDays,
       });
+      const { license, token } = await issueLicense(actor, input);
       const out = kit.output(false);
       out.print(`Issued ${license.tier} license ${license.jti} for ${org.name}, valid until ${license.expiresAt.toISOString().slice(0, 10)} (+${license.graceDays} days grace), signed by ${license.kid}`);
       out.print(`Features: ${license.features.join(', ') || '(none)'}`);
@@ -62,9 +66,8 @@ export const registerLicenses: RegisterCommand = (program, kit) => {
     .action(async (customer: string | undefined, options: { status?: string; json?: boolean }) => {
       const { actor } = await cliContext();
       const org = customer ? await findCustomer(customer) : null;
-      const statuses = ['active', 'expiring', 'expired', 'revoked'];
-      if (options.status && !statuses.includes(options.status)) throw ValidationError.field('status', `Use one of ${statuses.join(', ')}.`);
-      const { rows } = await listLicenses(actor, { orgId: org?.id, status: options.status as never, take: 1000 });
+      const status = licenseStatusOption.parse(options.status);
+      const { rows } = await listLicenses(actor, { orgId: org?.id, status, take: 1000 });
       const out = kit.output(!!options.json);
       if (out.json) {
         out.data(rows.map(({ claims: _claims, ...row }) => row));
@@ -106,14 +109,15 @@ export const registerLicenses: RegisterCommand = (program, kit) => {
     .option('--reason <reason>', 'why')
     .action(async (ref: string, options: { tier?: string; expires?: string; feature: string[]; limit: string[]; reason?: string }) => {
       const { actor } = await cliContext();
-      const { license, token, previous } = await reissueLicense(actor, {
+      const input = reissueLicenseSchema.parse({
         licenseId: await findLicenseId(ref),
-        tier: options.tier as never,
+        tier: options.tier,
         expiresAt: options.expires,
         features: options.feature,
         limits: parseLimits(options.limit),
         reason: options.reason,
       });
+      const { license, token, previous } = await reissueLicense(actor, input);
       const out = kit.output(false);
       out.print(`Re-issued ${previous.jti} as ${license.jti} (${license.tier}, until ${license.expiresAt.toISOString().slice(0, 10)})`);
       out.print(token);

@@ -3,7 +3,7 @@ import { prisma } from '@/lib/platform/db/client';
 import { ValidationError } from '@/lib/platform/errors';
 import { requireStaffSso } from '@/lib/identity/sso/staff/connection';
 import { setBreakGlassAdmin, staffSsoPolicy } from '@/lib/identity/sso/staff/policy';
-import { createStaffUser, deactivateStaffUser, listStaffUsers, reactivateStaffUser } from '@/lib/identity/staff/staff-users';
+import { createStaffSchema, createStaffUser, deactivateStaffUser, listStaffUsers, reactivateStaffUser } from '@/lib/identity/staff/staff-users';
 import { cliContext } from '../context';
 import type { RegisterCommand } from '.';
 
@@ -21,7 +21,7 @@ export const registerStaff: RegisterCommand = (program, kit) => {
       const password = process.env[options.passwordEnv];
       if (!password) throw ValidationError.field('password', `Environment variable ${options.passwordEnv} is empty or unset.`);
       const { actor } = await cliContext();
-      const user = await createStaffUser(actor, { email, name: options.name, role: options.role as never, password });
+      const user = await createStaffUser(actor, createStaffSchema.parse({ email, name: options.name, role: options.role, password }));
       kit.output(false).print(`Created ${user.staffRole} ${user.email} (${user.id})`);
     });
 

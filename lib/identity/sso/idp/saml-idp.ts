@@ -114,7 +114,7 @@ export function createSamlIdp(options: { entityId: string; ssoUrl: string; priva
       return { id, context };
     };
     const requestInfo = inResponseTo ? { extract: { request: { id: inResponseTo } } } : { extract: { request: { id: '' } } };
-    const response = await idp.createLoginResponse(sp, requestInfo as never, 'post', user as never, {
+    const response = await idp.createLoginResponse(sp, requestInfo, 'post', { ...user }, {
       relayState: relayState ?? undefined,
       customTagReplacement: replacement,
     });
@@ -130,7 +130,7 @@ export function createSamlIdp(options: { entityId: string; ssoUrl: string; priva
     async respond(spMetadata: string, query: Record<string, string>, user: SamlUser, opts: ResponseOptions = {}): Promise<SamlPost> {
       const sp = serviceProvider(spMetadata);
       const request = binding === 'post' ? { body: query } : { query, octetString: '' };
-      const parsed = await idp.parseLoginRequest(sp, binding, request as never);
+      const parsed = await idp.parseLoginRequest(sp, binding, request);
       const requestId = (parsed.extract as { request?: { id?: string } }).request?.id ?? null;
       return build(spMetadata, user, requestId, query.RelayState ?? null, opts);
     },

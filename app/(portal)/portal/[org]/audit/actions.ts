@@ -3,15 +3,15 @@
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { formAction } from '@/lib/identity/actions';
-import { createSiemDestination, deleteSiemDestination, redeliverSiem, updateSiemDestination } from '@/lib/product/siem/destinations';
+import { createSiemDestination, deleteSiemDestination, redeliverSiem, siemDestinationSchema, updateSiemDestination } from '@/lib/product/siem/destinations';
 
 const slug = z.string().min(1);
 const id = z.string().uuid();
 const done = (org: string) => revalidatePath(`/portal/${org}/audit/streaming`);
 
-export const createDestinationAction = formAction(z.object({ slug, url: z.string(), secret: z.string().optional() }), async (input, actor) => {
-  const { destination, secret } = await createSiemDestination(actor, input.slug, { url: input.url, secret: input.secret });
-  done(input.slug);
+export const createDestinationAction = formAction(siemDestinationSchema.extend({ slug }), async ({ slug, ...input }, actor) => {
+  const { destination, secret } = await createSiemDestination(actor, slug, input);
+  done(slug);
   return { data: { url: destination.url, secret }, message: 'Destination added. New audit events will be delivered to it.' };
 });
 

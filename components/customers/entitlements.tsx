@@ -47,8 +47,8 @@ export function Entitlements({ org, entitled, available, canManage, entitleActio
       ) : (
         <ul className="divide-y divide-border rounded-md border border-border">
           {entitled.map((repo) => (
-            <li key={repo.id} className="flex items-center justify-between gap-3 px-3 py-2">
-              <span className="min-w-0">
+            <li key={repo.id} className="flex flex-wrap items-center justify-between gap-x-3 gap-y-1 px-3 py-2">
+              <span className="min-w-0 flex-1 basis-52">
                 <span className="block truncate font-mono text-[13px]">
                   {repo.name}{' '}
                   {repo.source ? (
@@ -59,13 +59,13 @@ export function Entitlements({ org, entitled, available, canManage, entitleActio
                 </span>
                 {repo.description ? <span className="block truncate text-xs text-muted-foreground">{repo.description}</span> : null}
                 {repo.versionsText ? (
-                  <span className="block truncate text-xs text-muted-foreground" data-testid="entitled-versions">
+                  <span className="block text-xs break-words text-muted-foreground" data-testid="entitled-versions">
                     Versions: {repo.versionsText}
                   </span>
                 ) : null}
               </span>
               {canManage ? (
-                <span className="flex shrink-0 items-center gap-1">
+                <span className="ml-auto flex shrink-0 items-center gap-1">
                   {versionsAction ? (
                     <FormDialog
                       title={`Versions of ${repo.name} ${org.name} may pull`}

@@ -236,6 +236,7 @@ const NOT_READS: Record<string, string> = {
   '@/lib/plans/tiers': 'tier labels and limits',
   '@/lib/platform/format': 'formatting',
   '@/lib/product/instructions/markdown-response': 'wraps instructions read above in a response',
+  '@/lib/platform/problem': 'turns a service error already thrown into a problem+json response; reads nothing',
   '@/lib/product/licensing/status': 'status labels',
   '@/lib/identity/members/members#MEMBER_SORTS': 'a constant',
   '@/lib/identity/rbac/grants': 'pure grant rules',

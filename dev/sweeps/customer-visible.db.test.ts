@@ -21,7 +21,7 @@ import { setManualTier } from '@/lib/product/billing/staff';
 import { getOrgBilling } from '@/lib/product/billing/overview';
 import { getCustomer, updateCustomer } from '@/lib/product/customers/customers';
 import { Prisma, prisma } from '@/lib/platform/db/client';
-import { getFeatureDecision, getFeatureDecisions } from '@/lib/plans/entitlements';
+import { getFeatureDecision, getFeatureDecisions } from '@/lib/plans/license';
 import { setFeatureOverride } from '@/lib/product/features/flags';
 import { downgradeEffects } from '@/lib/plans/portal-gate';
 import { getQuotaStatus } from '@/lib/plans/quotas';
@@ -171,8 +171,8 @@ const READS: Record<string, (c: Customer) => Promise<unknown>> = {
     return out;
   },
   '@/lib/product/billing/overview#getOrgBilling': (c) => getOrgBilling(c.owner.actor, c.org.slug),
-  '@/lib/plans/entitlements#getFeatureDecision': (c) => getFeatureDecision(prisma, c.org.id, 'audit_streaming'),
-  '@/lib/plans/entitlements#getFeatureDecisions': (c) => getFeatureDecisions(prisma, c.org.id),
+  '@/lib/plans/license#getFeatureDecision': (c) => getFeatureDecision(prisma, c.org.id, 'audit_streaming'),
+  '@/lib/plans/license#getFeatureDecisions': (c) => getFeatureDecisions(prisma, c.org.id),
   '@/lib/plans/quotas#getQuotaStatus': (c) => getQuotaStatus(prisma, c.org.id),
   // Long after the license expired: the custom role is frozen, so there is a notice to read.
   '@/lib/plans/portal-gate#downgradeEffects': (c) => downgradeEffects(prisma, c.org.id, ['sso', 'rbac', 'audit_streaming'], new Date('2100-01-01T00:00:00Z')),

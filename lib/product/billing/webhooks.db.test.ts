@@ -4,7 +4,7 @@ import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { prisma } from '@/lib/platform/db/client';
 import { retentionDays } from '@/lib/identity/audit/retention';
-import { currentLicense, getFeatureDecision, orgLimits } from '@/lib/plans/entitlements';
+import { currentLicense, getFeatureDecision, orgLimits } from '@/lib/plans/license';
 import { issueLicense, licenseToken } from '@/lib/product/licensing/licenses';
 import { entitlementsResponse } from '@/lib/product/licensing/online';
 import { createMember, createOrg, createStaff } from '@/dev/testing/factories';

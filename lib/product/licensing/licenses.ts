@@ -7,8 +7,7 @@ import type { Actor } from '@/lib/identity/auth/actor';
 import { publicUrl } from '@/lib/platform/config/public-url';
 import { Prisma, prisma, type Db } from '@/lib/platform/db/client';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@/lib/platform/errors';
-import { decideFeature, type OverrideState } from '@/lib/plans/decide';
-import { currentLicense, effectiveLimits, loadFlags } from '@/lib/plans/entitlements';
+import { currentLicense, effectiveLimits, loadFlags, tierFeatures } from '@/lib/plans/license';
 import { isLimitKey, LIMIT_KEYS, TIER_KEYS, TIERS, tierLabel, tierOf, tierRank, type Limits, type Tier } from '@/lib/plans/tiers';
 import { assertStaffPermission, authorizeOrg, hasStaffPermission } from '@/lib/identity/rbac/authorize';
 import { announceRegistryChange } from '@/lib/product/registry/credentials';
@@ -136,7 +135,6 @@ export function licenseView(row: LicenseRow, now = new Date()) {
 }
 export type LicenseView = ReturnType<typeof licenseView>;
 
-/** Tier defaults (minus kill-switched features) plus the org's live overrides, as of `now`. */
 /**
  * The tier is billing's decision: a license that gives more than the
  * customer's tier (a higher tier, features beyond the tier's, a limit above
@@ -157,7 +155,7 @@ async function assertWithinTier(
   const reasons: string[] = [];
   const kept = previous && previous.tier === license.tier ? previous : null;
   if (tierRank(license.tier) > tierRank(orgTier) && !kept) reasons.push(`the ${tierLabel(license.tier)} tier (the customer is on ${tierLabel(orgTier)})`);
-  const included = await defaultFeatures(db, org.id, orgTier, now);
+  const included = await tierFeatures(db, org.id, orgTier, now);
   const extra = license.features.filter((feature) => !included.includes(feature) && !kept?.features.includes(feature));
   if (extra.length) reasons.push(`features beyond the tier: ${extra.join(', ')}`);
   const own = await db.organization.findUnique({ where: { id: org.id }, select: { quotaLimits: true } });
@@ -165,18 +163,6 @@ async function assertWithinTier(
   const higher = LIMIT_KEYS.filter((key) => allowed[key] !== null && (license.limits[key] === null || license.limits[key]! > allowed[key]!));
   if (higher.length) reasons.push(`higher limits: ${higher.map((key) => `${key} ${license.limits[key] ?? 'unlimited'} > ${allowed[key]}`).join(', ')}`);
   if (reasons.length) throw new ForbiddenError(`Only billing staff may license ${org.name} beyond its tier: ${reasons.join('; ')}.`);
-}
-
-async function defaultFeatures(db: Db, orgId: string, tier: Tier, now: Date): Promise<string[]> {
-  // Sequential: `db` is often a transaction, one connection that runs one query at a time (pg warns on overlap).
-  const flags = await loadFlags(db);
-  const overrides = await db.orgFeatureOverride.findMany({ where: { orgId } });
-  const context = {
-    org: { id: orgId, tier, licenseExpiresAt: null },
-    flags,
-    overrides: new Map(overrides.map((o): [string, OverrideState] => [o.featureKey, o])),
-  };
-  return [...flags.keys()].filter((key) => decideFeature(context, key, now).allowed);
 }
 
 async function validateExtraFeatures(db: Db, features: string[]) {
@@ -265,7 +251,7 @@ export async function issueLicenseTx(tx: Db, actor: Actor, input: IssueLicenseIn
   await validateExtraFeatures(tx, data.features);
   const tier = data.tier ?? tierOf(org.tier);
   const { notBefore, expiresAt } = resolveDates(data, org.licenseExpiresAt, now);
-  const features = [...new Set([...(await defaultFeatures(tx, org.id, tier, now)), ...data.features])];
+  const features = [...new Set([...(await tierFeatures(tx, org.id, tier, now)), ...data.features])];
   const limits: Limits = { ...TIERS[tier].limits, ...data.limits };
   const graceDays = data.graceDays ?? (await getSetting(tx, 'licenses.graceDays', DEFAULT_GRACE_DAYS));
   await assertWithinTier(tx, actor, org, { tier, features, limits }, now);
@@ -301,9 +287,9 @@ export async function reissueLicenseTx(tx: Db, actor: Actor, input: z.input<type
 
   const tier = data.tier ?? tierOf(old.tier);
   const sameTier = tier === old.tier && !data.resetToTier;
-  const baseFeatures = await defaultFeatures(tx, org.id, tier, now);
+  const baseFeatures = await tierFeatures(tx, org.id, tier, now);
   // Features the old license carried beyond its tier's defaults were chosen by hand: keep them unless reset.
-  const oldDefaults = sameTier ? await defaultFeatures(tx, org.id, tierOf(old.tier), now) : [];
+  const oldDefaults = sameTier ? await tierFeatures(tx, org.id, tierOf(old.tier), now) : [];
   const carried = sameTier ? old.features.filter((f) => !oldDefaults.includes(f)) : [];
   const features = [...new Set([...baseFeatures, ...carried, ...data.features])];
   const limits: Limits = { ...TIERS[tier].limits, ...(sameTier ? (old.limits as Partial<Limits>) : {}), ...data.limits };

@@ -4,7 +4,7 @@ import { DataTable, type DataTableColumn } from '@/components/data-table';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import { PageHeader } from '@/components/ui/page-header';
 import { requireStaffPage } from '@/lib/identity/auth/session';
-import { loadFlags } from '@/lib/plans/entitlements';
+import { loadFlags } from '@/lib/plans/license';
 import { TIER_KEYS, TIERS } from '@/lib/plans/tiers';
 import { formatDate } from '@/lib/platform/format';
 import { LICENSE_FILTERS, LICENSE_SORTS, listLicenses, type LicenseView } from '@/lib/product/licensing/licenses';

@@ -9,7 +9,7 @@ import { licenseEnvVar } from '@/lib/product/licensing/product-env';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { requireStaffPage } from '@/lib/identity/auth/session';
 import { prisma } from '@/lib/platform/db/client';
-import { getFeatureDecisions, loadFlags } from '@/lib/plans/entitlements';
+import { getFeatureDecisions, loadFlags } from '@/lib/plans/license';
 import { listFeatureOverrides } from '@/lib/product/features/flags';
 import { getQuotaStatus } from '@/lib/plans/quotas';
 import { formatDate } from '@/lib/platform/format';

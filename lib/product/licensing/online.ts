@@ -3,7 +3,7 @@ import { createLicenseVerifier, type LicenseClaims } from '@/kit/license-verifie
 import { prisma, type Db } from '@/lib/platform/db/client';
 import { orgLimits } from '@/lib/plans/license';
 import { recordApiCall } from '@/lib/plans/usage';
-import { licenseAudience } from './licenses';
+import { licenseAudience } from './audience';
 import { publishedJwks } from './signing-keys';
 
 /**

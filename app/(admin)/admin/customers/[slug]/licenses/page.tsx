@@ -14,7 +14,7 @@ import { listFeatureOverrides } from '@/lib/product/features/flags';
 import { getQuotaStatus } from '@/lib/plans/quotas';
 import { formatDate } from '@/lib/platform/format';
 import { orgLicenseSummary } from '@/lib/product/licensing/expiry';
-import { listLicenses } from '@/lib/product/licensing/licenses';
+import { listLicenses } from '@/lib/product/licensing/read';
 import { authorizeOrg, hasStaffPermission } from '@/lib/identity/rbac/authorize';
 import { issueLicenseAction, removeOverrideAction, setOverrideAction } from '../../../licenses/actions';
 import { IssueLicenseForm, OverrideForm } from '../../../licenses/_components/forms';

@@ -3,7 +3,7 @@ import type { ReactNode } from 'react';
 import { prisma } from '@/lib/platform/db/client';
 import type { FeatureKey } from '@/lib/plans/catalog';
 import type { FeatureDecision } from '@/lib/plans/decide';
-import { getFeatureDecision } from '@/lib/plans/entitlements';
+import { getFeatureDecision } from '@/lib/plans/license';
 import { upgradeTierFor } from '@/lib/plans/decide';
 import { tierLabel } from '@/lib/plans/tiers';
 import { salesContact } from '@/lib/plans/sales';

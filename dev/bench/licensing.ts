@@ -5,8 +5,10 @@ import { formatSample, measure, throughput, type Suite } from '@/dev/bench/harne
 import { prisma } from '@/lib/platform/db/client';
 import { createLicenseVerifier } from '@/kit/license-verifier';
 import { decideFeature } from '@/lib/plans/decide';
-import { loadFeatureContext } from '@/lib/plans/entitlements';
-import { DEFAULT_AUDIENCE, issueLicense, licenseToken } from '@/lib/product/licensing/licenses';
+import { loadFeatureContext } from '@/lib/plans/license';
+import { DEFAULT_AUDIENCE } from '@/lib/product/licensing/audience';
+import { issueLicense } from '@/lib/product/licensing/issue';
+import { licenseToken } from '@/lib/product/licensing/read';
 import { publishedJwks } from '@/lib/product/licensing/signing-keys';
 
 /**

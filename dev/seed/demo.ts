@@ -7,7 +7,7 @@ import { seedDemoPulls } from '@/dev/seed/demo-pulls';
 import { DEMO_SSO_ORG, seedDemoSso } from '@/lib/identity/sso/demo-idp';
 import { setFeatureOverride } from '@/lib/product/features/flags';
 import { initialTier } from '@/lib/product/billing/staff';
-import { issueLicenseTx } from '@/lib/product/licensing/licenses';
+import { issueLicenseTx } from '@/lib/product/licensing/issue';
 import { DAY } from '@/lib/platform/time';
 
 /**

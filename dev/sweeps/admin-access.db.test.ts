@@ -8,7 +8,7 @@ import { setMailTransport } from '@/lib/platform/mail/send';
 import { memoryTransport } from '@/lib/platform/mail/transport';
 import { setFeatureOverride } from '@/lib/product/features/flags';
 import { updateTemplate } from '@/lib/product/instructions/templates';
-import { issueLicense } from '@/lib/product/licensing/licenses';
+import { issueLicense } from '@/lib/product/licensing/issue';
 import { rotateSigningKey } from '@/lib/product/licensing/signing-keys';
 import { ORG_PERMISSIONS } from '@/lib/identity/rbac/permissions';
 import { mintToken } from '@/lib/product/registry/tokens';

@@ -21,7 +21,7 @@ import { setManualTier } from '@/lib/product/billing/staff';
 import { getOrgBilling } from '@/lib/product/billing/overview';
 import { getCustomer, updateCustomer } from '@/lib/product/customers/customers';
 import { Prisma, prisma } from '@/lib/platform/db/client';
-import { getFeatureDecision, getFeatureDecisions } from '@/lib/plans/entitlements';
+import { getFeatureDecision, getFeatureDecisions } from '@/lib/plans/license';
 import { setFeatureOverride } from '@/lib/product/features/flags';
 import { downgradeEffects } from '@/lib/plans/portal-gate';
 import { getQuotaStatus } from '@/lib/plans/quotas';
@@ -29,7 +29,8 @@ import { salesContact } from '@/lib/plans/sales';
 import { instructionSettings } from '@/lib/product/instructions/templates';
 import { getInstructions } from '@/lib/product/instructions/instructions';
 import { orgLicenseSummary } from '@/lib/product/licensing/expiry';
-import { getLicense, issueLicense, licenseToken, listLicenses } from '@/lib/product/licensing/licenses';
+import { issueLicense } from '@/lib/product/licensing/issue';
+import { getLicense, licenseToken, listLicenses } from '@/lib/product/licensing/read';
 import { createInvitation, listInvitations, previewInvitation } from '@/lib/identity/members/invitations';
 import { listMembers } from '@/lib/identity/members/members';
 import { seatStatus } from '@/lib/identity/members/seats';
@@ -171,8 +172,8 @@ const READS: Record<string, (c: Customer) => Promise<unknown>> = {
     return out;
   },
   '@/lib/product/billing/overview#getOrgBilling': (c) => getOrgBilling(c.owner.actor, c.org.slug),
-  '@/lib/plans/entitlements#getFeatureDecision': (c) => getFeatureDecision(prisma, c.org.id, 'audit_streaming'),
-  '@/lib/plans/entitlements#getFeatureDecisions': (c) => getFeatureDecisions(prisma, c.org.id),
+  '@/lib/plans/license#getFeatureDecision': (c) => getFeatureDecision(prisma, c.org.id, 'audit_streaming'),
+  '@/lib/plans/license#getFeatureDecisions': (c) => getFeatureDecisions(prisma, c.org.id),
   '@/lib/plans/quotas#getQuotaStatus': (c) => getQuotaStatus(prisma, c.org.id),
   // Long after the license expired: the custom role is frozen, so there is a notice to read.
   '@/lib/plans/portal-gate#downgradeEffects': (c) => downgradeEffects(prisma, c.org.id, ['sso', 'rbac', 'audit_streaming'], new Date('2100-01-01T00:00:00Z')),
@@ -182,9 +183,9 @@ const READS: Record<string, (c: Customer) => Promise<unknown>> = {
   '@/lib/product/instructions/instructions#deliverInstructions': (c) =>
     asUser(c.owner.user.id, async () => text(await portalInstallDownload(new Request(`http://portal.test/portal/${c.org.slug}/install/download`), params({ org: c.org.slug })))),
   '@/lib/product/licensing/expiry#orgLicenseSummary': (c) => orgLicenseSummary(c.owner.actor, c.org.id),
-  '@/lib/product/licensing/licenses#listLicenses': (c) => listLicenses(c.owner.actor, { orgId: c.org.id }),
-  '@/lib/product/licensing/licenses#getLicense': (c) => getLicense(c.owner.actor, c.license.id),
-  '@/lib/product/licensing/licenses#licenseToken': (c) =>
+  '@/lib/product/licensing/read#listLicenses': (c) => listLicenses(c.owner.actor, { orgId: c.org.id }),
+  '@/lib/product/licensing/read#getLicense': (c) => getLicense(c.owner.actor, c.license.id),
+  '@/lib/product/licensing/read#licenseToken': (c) =>
     asUser(c.owner.user.id, async () =>
       withClaims(
         (await text(await portalLicenseDownload(new Request(`http://portal.test/portal/${c.org.slug}/licenses/${c.license.id}/download`), params({ org: c.org.slug, licenseId: c.license.id })))).split('\n')[1]!,

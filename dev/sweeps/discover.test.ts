@@ -60,7 +60,7 @@ describe('sweep discovery', () => {
 
   it('finds what customer-facing pages read, through the components they render', () => {
     const reads = discoverCustomerReads(path.resolve(import.meta.dirname, '../..'));
-    expect([...reads.keys()]).toEqual(expect.arrayContaining(['@/lib/product/portal/overview#portalOverview', '@/lib/identity/audit/list#listAuditEvents', '@/lib/plans/entitlements#getFeatureDecision']));
+    expect([...reads.keys()]).toEqual(expect.arrayContaining(['@/lib/product/portal/overview#portalOverview', '@/lib/identity/audit/list#listAuditEvents', '@/lib/plans/license#getFeatureDecision']));
     // Server actions are the tenant sweep's, not reads.
     expect([...reads.values()].some((file) => file.endsWith('/actions.ts'))).toBe(false);
   });

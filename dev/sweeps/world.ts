@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { cliActor, type Actor } from '@/lib/identity/auth/actor';
 import { issueMailboxProof } from '@/lib/identity/auth/mailbox-proof';
 import { prisma } from '@/lib/platform/db/client';
-import { issueLicense } from '@/lib/product/licensing/licenses';
+import { issueLicense } from '@/lib/product/licensing/issue';
 import { createInvitation } from '@/lib/identity/members/invitations';
 import { mintToken } from '@/lib/product/registry/tokens';
 import { startCheckout } from '@/lib/product/billing/checkout';

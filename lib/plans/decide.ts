@@ -6,7 +6,7 @@ import { DAY } from '@/lib/platform/time';
 /**
  * The one decision: may this organization use this feature now? Pure, so
  * the guard (`requireFeature`), the UpgradeGate component, license issuance
- * and the tests all agree. Loading the inputs is lib/plans/entitlements.ts.
+ * and the tests all agree. Loading the inputs is lib/plans/license.ts.
  */
 
 export interface FlagState {

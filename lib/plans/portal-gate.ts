@@ -1,7 +1,7 @@
 import 'server-only';
 import type { Db } from '@/lib/platform/db/client';
 import { FEATURES, type KnownFeature } from './catalog';
-import { getFeatureDecision, requireFeature } from './entitlements';
+import { getFeatureDecision, requireFeature } from './license';
 
 /**
  * Portal features (catalog kind `portal`) are enforced here, server-side.

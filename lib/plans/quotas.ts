@@ -2,7 +2,7 @@ import 'server-only';
 import { prisma, type Db } from '@/lib/platform/db/client';
 import { getSetting } from '@/lib/platform/settings';
 import { tierAbove } from './decide';
-import { currentLicense, effectiveLimits } from './entitlements';
+import { currentLicense, effectiveLimits } from './license';
 import { QuotaExceededError } from './errors';
 import { LIMIT_KEYS, LIMIT_LABELS, TIERS, tierLabel, tierOf, type LimitKey } from './tiers';
 import { monthStart, quotaUsage, seatUsage } from './usage';

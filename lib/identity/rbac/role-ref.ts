@@ -3,7 +3,7 @@ import type { Db } from '@/lib/platform/db/client';
 import { NotFoundError, ValidationError } from '@/lib/platform/errors';
 import type { HeldRole } from './grants';
 import { BUILTIN_ROLE_KEYS, BUILTIN_ROLES, CUSTOM_ROLE, customRolePermissions, isBuiltinRole, type BuiltinRole } from './permissions';
-import { requireFeature } from '@/lib/plans/entitlements';
+import { requireFeature } from '@/lib/plans/license';
 
 /**
  * How forms, invitations and SSO group mappings name a role in one string:

@@ -1,12 +1,11 @@
 import 'server-only';
 import { recordAudit } from '@/lib/identity/audit/record';
-import { systemActor, type Actor } from '@/lib/identity/auth/actor';
+import type { Actor } from '@/lib/identity/auth/actor';
 import type { Db } from '@/lib/platform/db/client';
 import { NotFoundError } from '@/lib/platform/errors';
-import { reissueCurrentLicense } from '@/lib/product/licensing/licenses';
+import { followTierChange } from '@/lib/product/licensing/follow-tier';
 import { announceRegistryChange } from '@/lib/product/registry/credentials';
 import { syncPlanEntitlements } from '@/lib/product/registry/plans';
-import { log } from '@/lib/platform/log';
 import type { Tier } from './plans';
 
 export interface TierChange {
@@ -24,8 +23,9 @@ export interface TierChange {
  * reconciliation), with the org row locked, so the change, its audit event
  * and everything that follows from the tier commit together: features follow
  * the tier at once (decideFeature reads it), plan entitlements are added and
- * removed (tokens follow at once), and the license is re-issued for
- * the new tier (the old one revoked and linked), by the billing system.
+ * removed (tokens follow at once), and the license follows the tier
+ * (followTierChange: re-issued for the new tier, the old one revoked and
+ * linked, by the billing system).
  */
 export async function applyTierChange(tx: Db, orgId: string, change: TierChange): Promise<{ changed: boolean; from: string; to: Tier }> {
   const org = await tx.organization.findUnique({ where: { id: orgId }, select: { id: true, tier: true, status: true } });
@@ -44,13 +44,8 @@ export async function applyTierChange(tx: Db, orgId: string, change: TierChange)
   await announceRegistryChange(tx, { kind: 'org', orgId });
   // Plan entitlements follow the tier in this transaction; manual ones stay (lib/product/registry/plans.ts).
   if (org.status !== 'deactivated') await syncPlanEntitlements(tx, orgId, change.tier, change.actor, `tier ${org.tier} → ${change.tier}: ${change.reason}`, change.now ?? new Date());
-  if (org.status === 'active') {
-    const why = `Tier ${org.tier} → ${change.tier}: ${change.reason}${change.stripeEventId ? ` (Stripe ${change.stripeEventId})` : ''}`;
-    await reissueCurrentLicense(tx, systemActor('billing'), { orgId, tier: change.tier, reason: why.slice(0, 200) }, change.now ?? new Date());
-  } else {
-    // A suspended or deactivated customer gets no new license; staff re-issue on reactivation.
-    log.info({ orgId, status: org.status, tier: change.tier }, 'tier changed; license not re-issued for an inactive organization');
-  }
+  // The license follows the tier (re-issued, or none for an inactive customer): lib/product/licensing/follow-tier.ts.
+  await followTierChange(tx, { orgId, orgStatus: org.status, from: org.tier, to: change.tier, reason: change.reason, stripeEventId: change.stripeEventId }, change.now ?? new Date());
   return { changed: true, from: org.tier, to: change.tier };
 }
 

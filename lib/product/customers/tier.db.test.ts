@@ -3,7 +3,7 @@ import { systemActor } from '@/lib/identity/auth/actor';
 import { lockOrg } from '@/lib/product/billing/apply-tier';
 import { recomputeTier } from '@/lib/product/billing/subscription-state';
 import { prisma } from '@/lib/platform/db/client';
-import { currentLicense } from '@/lib/plans/entitlements';
+import { currentLicense } from '@/lib/plans/license';
 import { runCli } from '@/dev/testing/cli';
 import { createOrg, createStaff, uniqueSlug } from '@/dev/testing/factories';
 import { startBillingTestEnv, subscribedOrg, type BillingTestEnv } from '@/dev/testing/stripe';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { prisma } from '@/lib/platform/db/client';
 import { ForbiddenError } from '@/lib/platform/errors';
 import { createMember, createOrg, createStaff, uniqueSlug } from '@/dev/testing/factories';
-import { getFeatureDecision, getFeatureDecisions, requireFeature } from '@/lib/plans/entitlements';
+import { getFeatureDecision, getFeatureDecisions, requireFeature } from '@/lib/plans/license';
 import { FeatureUnavailableError, QuotaExceededError } from '@/lib/plans/errors';
 import { createFeatureFlag, listFeatureFlags, removeFeatureOverride, setFeatureOverride, updateFeatureFlag } from './flags';
 import { assertQuota, getQuotaStatus, quotaWarnings } from '@/lib/plans/quotas';

@@ -7,7 +7,7 @@ import { prisma, type Db } from '@/lib/platform/db/client';
 import { NotFoundError, ValidationError } from '@/lib/platform/errors';
 import { assertStaffPermission, authorizeOrg } from '@/lib/identity/rbac/authorize';
 import { FEATURE_KEY_PATTERN, isKnownFeature } from '@/lib/plans/catalog';
-import { loadFlags } from '@/lib/plans/entitlements';
+import { loadFlags } from '@/lib/plans/license';
 import { TIER_KEYS } from '@/lib/plans/tiers';
 
 /** Staff management of feature flags (minimum tier, kill switch) and per-customer overrides. */

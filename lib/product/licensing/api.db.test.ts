@@ -7,7 +7,8 @@ import { GET as rbac } from '@/app/api/v1/settings/rbac/route';
 import { prisma } from '@/lib/platform/db/client';
 import { setFeatureOverride } from '@/lib/product/features/flags';
 import { createOrg, createStaff } from '@/dev/testing/factories';
-import { issueLicense, revokeLicense } from './licenses';
+import { issueLicense } from './issue';
+import { revokeLicense } from './revoke';
 
 const get = (path: string, license?: string) =>
   new Request(`http://portal.test${path}`, { headers: license === undefined ? {} : { authorization: `Bearer ${license}` } });

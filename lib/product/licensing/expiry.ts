@@ -1,7 +1,7 @@
 import 'server-only';
 import type { Actor } from '@/lib/identity/auth/actor';
 import { prisma } from '@/lib/platform/db/client';
-import { currentLicense } from '@/lib/plans/entitlements';
+import { currentLicense } from '@/lib/plans/license';
 import { assertStaffPermission, authorizeOrg } from '@/lib/identity/rbac/authorize';
 import { licenseStatus } from './status';
 import { DAY } from '@/lib/platform/time';

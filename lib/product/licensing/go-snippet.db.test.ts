@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createOrg, createStaff } from '@/dev/testing/factories';
-import { DEFAULT_AUDIENCE, issueLicense } from './licenses';
+import { DEFAULT_AUDIENCE } from './audience';
+import { issueLicense } from './issue';
 import { publishedJwks } from './signing-keys';
 
 const hasGo = spawnSync('go', ['version']).status === 0;

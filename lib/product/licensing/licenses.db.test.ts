@@ -6,7 +6,11 @@ import { prisma } from '@/lib/platform/db/client';
 import { ConflictError, ForbiddenError, NotFoundError } from '@/lib/platform/errors';
 import { setFeatureOverride } from '@/lib/product/features/flags';
 import { createMember, createOrg, createStaff } from '@/dev/testing/factories';
-import { DEFAULT_AUDIENCE, getLicense, issueLicense, licenseToken, listLicenses, reissueCurrentLicense, reissueLicense, revokeLicense } from './licenses';
+import { DEFAULT_AUDIENCE } from './audience';
+import { followTierChange } from './follow-tier';
+import { issueLicense, reissueLicense } from './issue';
+import { getLicense, licenseToken, listLicenses } from './read';
+import { revokeLicense } from './revoke';
 import { signedRevocationList } from './revocations';
 import { listSigningKeys, publishedJwks, retireSigningKey, rotateSigningKey } from './signing-keys';
 import { DAY } from '@/lib/platform/time';
@@ -114,13 +118,14 @@ describe('license keys', () => {
     const { actor } = await createStaff('staff-admin');
     const org = await createOrg({ tier: 'community' });
     const first = await issueLicense(actor, { orgId: org.id });
-    const result = await prisma.$transaction((tx) => reissueCurrentLicense(tx, actor, { orgId: org.id, tier: 'team', reason: 'upgraded' }));
-    expect(result.license).toMatchObject({ tier: 'team', replaces: { id: first.license.id } });
-    expect(result.license.features).toContain('audit_log');
-    expect(result.license.limits.seats).toBe(25);
+    const result = await prisma.$transaction((tx) => followTierChange(tx, { orgId: org.id, orgStatus: 'active', from: 'community', to: 'team', reason: 'upgraded' }));
+    expect(result?.license).toMatchObject({ tier: 'team', replaces: { id: first.license.id } });
+    expect(result?.license.features).toContain('audit_log');
+    expect(result?.license.limits.seats).toBe(25);
     const fresh = await createOrg({ tier: 'team' });
-    const issued = await prisma.$transaction((tx) => reissueCurrentLicense(tx, actor, { orgId: fresh.id, tier: 'enterprise', reason: 'first' }));
-    expect(issued.license).toMatchObject({ tier: 'enterprise', replaces: null });
+    const issued = await prisma.$transaction((tx) => followTierChange(tx, { orgId: fresh.id, orgStatus: 'active', from: 'team', to: 'enterprise', reason: 'first' }));
+    expect(issued?.license).toMatchObject({ tier: 'enterprise', replaces: null, issuedBy: 'system:billing' });
+    expect(await prisma.$transaction((tx) => followTierChange(tx, { orgId: fresh.id, orgStatus: 'suspended', from: 'enterprise', to: 'team', reason: 'downgraded' }))).toBeNull();
   });
 
   it('keeps each org\'s licenses to its own members, 404 for foreign ones', async () => {

@@ -1,9 +1,9 @@
 import 'server-only';
 import { createLicenseVerifier, type LicenseClaims } from '@/kit/license-verifier';
 import { prisma, type Db } from '@/lib/platform/db/client';
-import { orgLimits } from '@/lib/plans/entitlements';
+import { orgLimits } from '@/lib/plans/license';
 import { recordApiCall } from '@/lib/plans/usage';
-import { licenseAudience } from './licenses';
+import { licenseAudience } from './audience';
 import { publishedJwks } from './signing-keys';
 
 /**

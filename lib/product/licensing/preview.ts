@@ -2,7 +2,7 @@ import 'server-only';
 import { prisma } from '@/lib/platform/db/client';
 import { canonicalClaimsJson } from './claims';
 import { LICENSE_TYPE, signCompact } from './jws';
-import type { LicenseView } from './licenses';
+import type { LicenseView } from './license-row';
 import { privateKeyFor } from './signing-keys';
 
 /**

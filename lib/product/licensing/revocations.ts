@@ -2,7 +2,7 @@ import 'server-only';
 import { publicUrl } from '@/lib/platform/config/public-url';
 import { prisma, type Db } from '@/lib/platform/db/client';
 import { systemActor } from '@/lib/identity/auth/actor';
-import { licenseAudience } from './licenses';
+import { licenseAudience } from './audience';
 import { REVOCATION_LIST_TYPE, signCompact } from './jws';
 import { activeSigningKey } from './signing-keys';
 import { DAY } from '@/lib/platform/time';

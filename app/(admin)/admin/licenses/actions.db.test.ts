@@ -3,7 +3,7 @@ import type { Actor } from '@/lib/identity/auth/actor';
 import { assertStaffPermission } from '@/lib/identity/rbac/authorize';
 import type { StaffPermission } from '@/lib/identity/rbac/permissions';
 import { prisma } from '@/lib/platform/db/client';
-import { issueLicense } from '@/lib/product/licensing/licenses';
+import { issueLicense } from '@/lib/product/licensing/issue';
 import { createOrg, createStaff, uniqueSlug } from '@/dev/testing/factories';
 import { redirectTarget, toFormData } from '@/dev/sweeps/harness';
 import { createFlagAction, issueLicenseAction, reissueLicenseAction, setOverrideAction, updateFlagAction } from './actions';

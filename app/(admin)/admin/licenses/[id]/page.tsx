@@ -13,7 +13,7 @@ import { FEATURES, isKnownFeature } from '@/lib/plans/catalog';
 import { LIMIT_LABELS, isLimitKey } from '@/lib/plans/tiers';
 import { formatDate, formatDateTime } from '@/lib/platform/format';
 import { canonicalClaimsJson } from '@/lib/product/licensing/claims';
-import { getLicense } from '@/lib/product/licensing/licenses';
+import { getLicense } from '@/lib/product/licensing/read';
 import { previewLicenseToken } from '@/lib/product/licensing/preview';
 import { hasStaffPermission } from '@/lib/identity/rbac/authorize';
 import { reissueLicenseAction, revokeLicenseAction } from '../actions';

@@ -10,7 +10,8 @@ import { licenseEnvVar } from '@/lib/product/licensing/product-env';
 import { requirePortalPage } from '@/lib/identity/auth/session';
 import { LIMIT_KEYS, LIMIT_LABELS, tierLabel, tierOf } from '@/lib/plans/tiers';
 import { formatDate } from '@/lib/platform/format';
-import { listLicenses, type LicenseView } from '@/lib/product/licensing/licenses';
+import { type LicenseView } from '@/lib/product/licensing/license-row';
+import { listLicenses } from '@/lib/product/licensing/read';
 import { LICENSE_STATUS_LABELS, statusTone } from '@/lib/product/licensing/status';
 
 export const metadata: Metadata = { title: 'Licenses' };

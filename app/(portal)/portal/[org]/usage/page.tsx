@@ -10,7 +10,7 @@ import { PageHeader } from '@/components/ui/page-header';
 import { requirePortalPage } from '@/lib/identity/auth/session';
 import { publicUrl } from '@/lib/platform/config/public-url';
 import { prisma } from '@/lib/platform/db/client';
-import { getFeatureDecisions } from '@/lib/plans/entitlements';
+import { getFeatureDecisions } from '@/lib/plans/license';
 import { getQuotaStatus } from '@/lib/plans/quotas';
 import { tierLabel } from '@/lib/plans/tiers';
 import { formatDate } from '@/lib/platform/format';

@@ -1,6 +1,6 @@
 import { currentStaffActor } from '@/lib/identity/auth/session';
 import { isAppError } from '@/lib/platform/errors';
-import { licenseToken } from '@/lib/product/licensing/licenses';
+import { licenseToken } from '@/lib/product/licensing/read';
 import { routeErrorResponse } from '@/lib/platform/problem';
 
 export const dynamic = 'force-dynamic';

@@ -8,7 +8,7 @@ import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { PageHeader } from '@/components/ui/page-header';
 import { requirePortalPage } from '@/lib/identity/auth/session';
 import { prisma } from '@/lib/platform/db/client';
-import { getFeatureDecision } from '@/lib/plans/entitlements';
+import { getFeatureDecision } from '@/lib/plans/license';
 import { ORG_PERMISSION_LABELS, ORG_PERMISSIONS } from '@/lib/identity/rbac/permissions';
 import { listRoles, permissionGroups } from '@/lib/identity/roles/roles';
 import { TeamTabs } from '../team-tabs';

@@ -1,7 +1,7 @@
 import { currentActor } from '@/lib/identity/auth/session';
 import { NotFoundError } from '@/lib/platform/errors';
 import { routeErrorResponse } from '@/lib/platform/problem';
-import { getLicense, licenseToken } from '@/lib/product/licensing/licenses';
+import { getLicense, licenseToken } from '@/lib/product/licensing/read';
 
 /** One of the org's licenses as a .jwt file (licenses.download; audited). */
 export async function GET(_request: Request, { params }: { params: Promise<{ org: string; licenseId: string }> }) {

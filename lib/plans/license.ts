@@ -4,16 +4,18 @@ import { FEATURES, type FeatureKey } from './catalog';
 import { decideFeature, type FeatureContext, type FeatureDecision, type FlagState, type OverrideState } from './decide';
 import { FeatureUnavailableError } from './errors';
 import { effectiveLimits } from './limits';
-import { tierOf, type LimitKey, type Limits } from './tiers';
+import { tierOf, type LimitKey, type Limits, type Tier } from './tiers';
 import { quotaUsage } from './usage';
 import { DAY } from '@/lib/platform/time';
 
 export { customerLimitOverrides, effectiveLimits } from './limits';
 
 /**
- * Loads what `decideFeature` needs from the database and answers decisions
- * for an organization. No permission check here: callers have authorized the
- * actor for the org already (these are guards, not views).
+ * The license read side: the license that governs an org now, the limits and
+ * features it grants, and every feature decision that reads from them
+ * (`decideFeature` with its inputs loaded). Issuing, signing and revoking
+ * licenses is lib/product/licensing. No permission check here: callers have
+ * authorized the actor for the org already (these are guards, not views).
  */
 
 /** Catalog defaults merged with feature_flags rows (rows win; rows for unknown keys are staff-defined features). */
@@ -57,6 +59,23 @@ export async function orgLimits(db: Db, orgId: string, now = new Date()): Promis
     currentLicense(db, orgId, now),
   ]);
   return effectiveLimits(org.tier, license, org.quotaLimits);
+}
+
+/**
+ * The features a tier grants the org before any license: the tier's defaults
+ * (minus kill-switched ones) and the org's live overrides, as of `now`. What
+ * a new license carries by default.
+ */
+export async function tierFeatures(db: Db, orgId: string, tier: Tier, now = new Date()): Promise<FeatureKey[]> {
+  // Sequential: `db` is often a transaction, one connection that runs one query at a time (pg warns on overlap).
+  const flags = await loadFlags(db);
+  const overrides = await db.orgFeatureOverride.findMany({ where: { orgId } });
+  const context = {
+    org: { id: orgId, tier, licenseExpiresAt: null },
+    flags,
+    overrides: new Map(overrides.map((row): [FeatureKey, OverrideState] => [row.featureKey, row])),
+  };
+  return [...flags.keys()].filter((key) => decideFeature(context, key, now).allowed);
 }
 
 export interface LoadOptions {

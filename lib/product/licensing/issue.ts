@@ -7,32 +7,27 @@ import type { Actor } from '@/lib/identity/auth/actor';
 import { publicUrl } from '@/lib/platform/config/public-url';
 import { Prisma, prisma, type Db } from '@/lib/platform/db/client';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@/lib/platform/errors';
-import { decideFeature, type OverrideState } from '@/lib/plans/decide';
-import { currentLicense, effectiveLimits, loadFlags } from '@/lib/plans/entitlements';
+import { effectiveLimits, loadFlags, tierFeatures } from '@/lib/plans/license';
 import { isLimitKey, LIMIT_KEYS, TIER_KEYS, TIERS, tierLabel, tierOf, tierRank, type Limits, type Tier } from '@/lib/plans/tiers';
 import { assertStaffPermission, authorizeOrg, hasStaffPermission } from '@/lib/identity/rbac/authorize';
-import { announceRegistryChange } from '@/lib/product/registry/credentials';
 import { getSetting } from '@/lib/platform/settings';
+import { DAY } from '@/lib/platform/time';
+import { licenseAudience } from './audience';
 import { canonicalClaimsJson, seconds, type LicenseClaims } from './claims';
 import { LICENSE_TYPE, signCompact } from './jws';
-import { activeSigningKey, privateKeyFor } from './signing-keys';
-import { licenseStatus } from './status';
-import { DAY } from '@/lib/platform/time';
+import { licenseInclude, licenseSummary, licenseView, syncOrgExpiry } from './license-row';
+import { activeSigningKey } from './signing-keys';
 
 /**
- * License keys: Ed25519-signed JWTs for a customer's self-hosted product.
- * Only the claims are stored; the token is re-signed from them on demand
- * (Ed25519 is deterministic, so it is the same token every time).
+ * Issuing and re-issuing license keys: Ed25519-signed JWTs for a customer's
+ * self-hosted product, checked against the customer's tier (more than the
+ * tier is billing's decision). Only the claims are stored; read.ts re-signs
+ * the token from them on demand (Ed25519 is deterministic, so it is the same
+ * token every time).
  */
 
 export const DEFAULT_LICENSE_DAYS = 365;
 export const DEFAULT_GRACE_DAYS = 14;
-export const DEFAULT_AUDIENCE = 'self-hosted-product';
-
-/** The `aud` licenses carry: setting `licenses.audience`; the product's kit checks it. */
-export async function licenseAudience(db: Db = prisma): Promise<string> {
-  return getSetting(db, 'licenses.audience', DEFAULT_AUDIENCE);
-}
 
 /** A date input: a Date, an ISO timestamp, or YYYY-MM-DD (the end of that day, UTC). */
 export const dateInput = z.union([z.date(), z.string().trim()]).transform((value, ctx) => {
@@ -95,48 +90,7 @@ export const reissueLicenseSchema = issueLicenseSchema.omit({ orgId: true }).ext
   resetToTier: z.boolean().optional(),
 });
 
-export const revokeLicenseSchema = z.object({
-  licenseId: z.string().min(1),
-  reason: z.string().trim().min(3, 'Say why the license is revoked.').max(200, 'Use at most 200 characters.'),
-});
 
-const licenseInclude = {
-  org: { select: { id: true, name: true, slug: true, tier: true } },
-  signingKey: { select: { kid: true, status: true } },
-  replacedBy: { select: { id: true, jti: true } },
-  replaces: { select: { id: true, jti: true } },
-} as const;
-
-type LicenseRow = Prisma.LicenseKeyGetPayload<{ include: typeof licenseInclude }>;
-
-/** What callers see of a license (no private material exists on it anyway). */
-export function licenseView(row: LicenseRow, now = new Date()) {
-  return {
-    id: row.id,
-    jti: row.jti,
-    orgId: row.orgId,
-    org: row.org,
-    tier: row.tier,
-    features: row.features,
-    limits: row.limits as Limits,
-    claims: row.claims as unknown as LicenseClaims,
-    issuedAt: row.issuedAt,
-    notBefore: row.notBefore,
-    expiresAt: row.expiresAt,
-    graceDays: row.graceDays,
-    revokedAt: row.revokedAt,
-    revokedReason: row.revokedReason,
-    replaces: row.replaces,
-    replacedBy: row.replacedBy,
-    issuedBy: row.issuedBy,
-    kid: row.signingKey.kid,
-    keyStatus: row.signingKey.status,
-    status: licenseStatus({ ...row, replacedById: row.replacedBy?.id ?? null }, now),
-  };
-}
-export type LicenseView = ReturnType<typeof licenseView>;
-
-/** Tier defaults (minus kill-switched features) plus the org's live overrides, as of `now`. */
 /**
  * The tier is billing's decision: a license that gives more than the
  * customer's tier (a higher tier, features beyond the tier's, a limit above
@@ -157,7 +111,7 @@ async function assertWithinTier(
   const reasons: string[] = [];
   const kept = previous && previous.tier === license.tier ? previous : null;
   if (tierRank(license.tier) > tierRank(orgTier) && !kept) reasons.push(`the ${tierLabel(license.tier)} tier (the customer is on ${tierLabel(orgTier)})`);
-  const included = await defaultFeatures(db, org.id, orgTier, now);
+  const included = await tierFeatures(db, org.id, orgTier, now);
   const extra = license.features.filter((feature) => !included.includes(feature) && !kept?.features.includes(feature));
   if (extra.length) reasons.push(`features beyond the tier: ${extra.join(', ')}`);
   const own = await db.organization.findUnique({ where: { id: org.id }, select: { quotaLimits: true } });
@@ -167,32 +121,11 @@ async function assertWithinTier(
   if (reasons.length) throw new ForbiddenError(`Only billing staff may license ${org.name} beyond its tier: ${reasons.join('; ')}.`);
 }
 
-async function defaultFeatures(db: Db, orgId: string, tier: Tier, now: Date): Promise<string[]> {
-  // Sequential: `db` is often a transaction, one connection that runs one query at a time (pg warns on overlap).
-  const flags = await loadFlags(db);
-  const overrides = await db.orgFeatureOverride.findMany({ where: { orgId } });
-  const context = {
-    org: { id: orgId, tier, licenseExpiresAt: null },
-    flags,
-    overrides: new Map(overrides.map((o): [string, OverrideState] => [o.featureKey, o])),
-  };
-  return [...flags.keys()].filter((key) => decideFeature(context, key, now).allowed);
-}
-
 async function validateExtraFeatures(db: Db, features: string[]) {
   if (features.length === 0) return;
   const flags = await loadFlags(db);
   const unknown = features.filter((f) => !flags.has(f));
   if (unknown.length) throw ValidationError.field('features', `Unknown feature${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}.`);
-}
-
-/** Points the org's recorded expiry at its current license. */
-async function syncOrgExpiry(tx: Db, orgId: string, now: Date) {
-  const current = await currentLicense(tx, orgId, now);
-  if (!current) return;
-  await tx.organization.update({ where: { id: orgId }, data: { licenseExpiresAt: current.expiresAt } });
-  // The gateway's perpetual fallback reads the expiry: its cached credentials must follow.
-  await announceRegistryChange(tx, { kind: 'org', orgId });
 }
 
 interface Resolved {
@@ -253,8 +186,8 @@ function resolveDates(data: { expiresAt?: Date; notBefore?: Date }, fallbackExpi
 }
 
 /**
- * Issues a license inside the caller's transaction (billing re-issues on a
- * tier change through reissueCurrentLicense). Defaults: the org's tier, its
+ * Issues a license inside the caller's transaction (a tier change
+ * re-issues through followTierChange, follow-tier.ts). Defaults: the org's tier, its
  * recorded expiry (or a year), the tier's features plus the org's live
  * overrides, the tier's limits, 14 grace days.
  */
@@ -265,23 +198,19 @@ export async function issueLicenseTx(tx: Db, actor: Actor, input: IssueLicenseIn
   await validateExtraFeatures(tx, data.features);
   const tier = data.tier ?? tierOf(org.tier);
   const { notBefore, expiresAt } = resolveDates(data, org.licenseExpiresAt, now);
-  const features = [...new Set([...(await defaultFeatures(tx, org.id, tier, now)), ...data.features])];
+  const features = [...new Set([...(await tierFeatures(tx, org.id, tier, now)), ...data.features])];
   const limits: Limits = { ...TIERS[tier].limits, ...data.limits };
   const graceDays = data.graceDays ?? (await getSetting(tx, 'licenses.graceDays', DEFAULT_GRACE_DAYS));
   await assertWithinTier(tx, actor, org, { tier, features, limits }, now);
   const { token, row } = await insertLicense(tx, actor, org, { tier, expiresAt, notBefore, features, limits, graceDays }, now);
   await syncOrgExpiry(tx, org.id, now);
   const license = licenseView(row, now);
-  await recordAudit(tx, actor, { action: 'license.issue', target: { type: 'license', id: row.id }, orgId: org.id, after: summary(license) });
+  await recordAudit(tx, actor, { action: 'license.issue', target: { type: 'license', id: row.id }, orgId: org.id, after: licenseSummary(license) });
   return { license, token };
 }
 
 export async function issueLicense(actor: Actor, input: IssueLicenseInput, now = new Date()) {
   return prisma.$transaction((tx) => issueLicenseTx(tx, actor, input, now));
-}
-
-function summary(license: LicenseView) {
-  return { jti: license.jti, tier: license.tier, features: license.features, limits: license.limits, notBefore: license.notBefore, expiresAt: license.expiresAt, graceDays: license.graceDays, kid: license.kid };
 }
 
 /**
@@ -301,9 +230,9 @@ export async function reissueLicenseTx(tx: Db, actor: Actor, input: z.input<type
 
   const tier = data.tier ?? tierOf(old.tier);
   const sameTier = tier === old.tier && !data.resetToTier;
-  const baseFeatures = await defaultFeatures(tx, org.id, tier, now);
+  const baseFeatures = await tierFeatures(tx, org.id, tier, now);
   // Features the old license carried beyond its tier's defaults were chosen by hand: keep them unless reset.
-  const oldDefaults = sameTier ? await defaultFeatures(tx, org.id, tierOf(old.tier), now) : [];
+  const oldDefaults = sameTier ? await tierFeatures(tx, org.id, tierOf(old.tier), now) : [];
   const carried = sameTier ? old.features.filter((f) => !oldDefaults.includes(f)) : [];
   const features = [...new Set([...baseFeatures, ...carried, ...data.features])];
   const limits: Limits = { ...TIERS[tier].limits, ...(sameTier ? (old.limits as Partial<Limits>) : {}), ...data.limits };
@@ -326,7 +255,7 @@ export async function reissueLicenseTx(tx: Db, actor: Actor, input: z.input<type
     target: { type: 'license', id: row.id },
     orgId: org.id,
     before: { id: old.id, jti: old.jti, tier: old.tier, expiresAt: old.expiresAt, revokedAt: old.revokedAt },
-    after: summary(license),
+    after: licenseSummary(license),
     metadata: { replaces: old.id, reason: data.reason ?? null },
   });
   return { license, token, previous: { id: old.id, jti: old.jti } };
@@ -334,128 +263,4 @@ export async function reissueLicenseTx(tx: Db, actor: Actor, input: z.input<type
 
 export async function reissueLicense(actor: Actor, input: z.input<typeof reissueLicenseSchema>, now = new Date()) {
   return prisma.$transaction((tx) => reissueLicenseTx(tx, actor, input, now));
-}
-
-/**
- * For billing: after an org's tier changes, replace its current license with
- * one for the new tier (features and limits recomputed), or issue a first one.
- */
-export async function reissueCurrentLicense(tx: Db, actor: Actor, input: { orgId: string; tier: Tier; reason: string }, now = new Date()) {
-  const current = await currentLicense(tx, input.orgId, now);
-  if (current && current.expiresAt > now) {
-    return reissueLicenseTx(tx, actor, { licenseId: current.id, tier: input.tier, reason: input.reason, resetToTier: true }, now);
-  }
-  return issueLicenseTx(tx, actor, { orgId: input.orgId, tier: input.tier }, now);
-}
-
-export async function revokeLicense(actor: Actor, input: z.input<typeof revokeLicenseSchema>, now = new Date()) {
-  assertStaffPermission(actor, 'licenses.revoke');
-  const data = revokeLicenseSchema.parse(input);
-  return prisma.$transaction(async (tx) => {
-    const license = await tx.licenseKey.findUnique({ where: { id: data.licenseId }, include: licenseInclude });
-    if (!license) throw new NotFoundError('License not found');
-    await authorizeOrg(tx, actor, { id: license.orgId }, { staff: 'licenses.revoke' });
-    if (license.revokedAt) throw new ConflictError(`This license was already revoked on ${license.revokedAt.toISOString().slice(0, 10)}.`);
-    const row = await tx.licenseKey.update({ where: { id: license.id }, data: { revokedAt: now, revokedReason: data.reason }, include: licenseInclude });
-    await syncOrgExpiry(tx, license.orgId, now);
-    await recordAudit(tx, actor, {
-      action: 'license.revoke',
-      target: { type: 'license', id: license.id },
-      orgId: license.orgId,
-      before: { revokedAt: null },
-      after: { revokedAt: now, revokedReason: data.reason },
-      metadata: { jti: license.jti },
-    });
-    return licenseView(row, now);
-  });
-}
-
-/** One license with its decoded claims; staff, or a member of its org with licenses.view. Foreign ids are 404. */
-export async function getLicense(actor: Actor, licenseId: string, now = new Date()) {
-  const row = await prisma.licenseKey.findUnique({ where: { id: licenseId }, include: licenseInclude });
-  if (!row) throw new NotFoundError('License not found');
-  await authorizeOrg(prisma, actor, { id: row.orgId }, { staff: 'licenses.view', org: 'licenses.view' }).catch((error: unknown) => {
-    throw error instanceof NotFoundError ? new NotFoundError('License not found') : error;
-  });
-  return licenseView(row, now);
-}
-
-/** Re-creates the license token (identical to the one issued) for download or copy; audited. */
-export async function licenseToken(actor: Actor, licenseId: string, now = new Date()) {
-  return prisma.$transaction(async (tx) => {
-    const row = await tx.licenseKey.findUnique({ where: { id: licenseId }, include: licenseInclude });
-    if (!row) throw new NotFoundError('License not found');
-    await authorizeOrg(tx, actor, { id: row.orgId }, { staff: 'licenses.view', org: 'licenses.download' }).catch((error: unknown) => {
-      throw error instanceof NotFoundError ? new NotFoundError('License not found') : error;
-    });
-    if (row.signingKey.status === 'retired') throw new ConflictError('The key that signed this license has been retired, so it no longer verifies; re-issue it.');
-    const token = signCompact({ alg: 'EdDSA', kid: row.signingKey.kid, typ: LICENSE_TYPE }, canonicalClaimsJson(row.claims as unknown as LicenseClaims), await privateKeyFor(tx, row.signingKey.kid));
-    await recordAudit(tx, actor, { action: 'license.download', target: { type: 'license', id: row.id }, orgId: row.orgId, metadata: { jti: row.jti } });
-    return { token, license: licenseView(row, now), filename: `${row.org.slug}-license-${row.jti.slice(0, 8)}.jwt` };
-  });
-}
-
-export const LICENSE_SORTS = ['issuedAt', 'expiresAt', 'customer', 'tier'] as const;
-export const LICENSE_FILTERS = { status: ['active', 'expiring', 'expired', 'revoked'], tier: TIER_KEYS } as const;
-
-export interface LicenseListQuery {
-  orgId?: string;
-  q?: string;
-  status?: (typeof LICENSE_FILTERS.status)[number];
-  tier?: string;
-  sort?: (typeof LICENSE_SORTS)[number] | null;
-  dir?: 'asc' | 'desc';
-  skip?: number;
-  take?: number;
-}
-
-/**
- * Licenses, newest first: all customers' for staff, or one org's (staff, or
- * its members with licenses.view). Server-side filter, sort and pagination.
- */
-export async function listLicenses(actor: Actor, query: LicenseListQuery = {}, now = new Date()) {
-  if (query.orgId) {
-    await authorizeOrg(prisma, actor, { id: query.orgId }, { staff: 'licenses.view', org: 'licenses.view' });
-  } else {
-    assertStaffPermission(actor, 'licenses.view');
-  }
-  const where: Prisma.LicenseKeyWhereInput = { ...(query.orgId ? { orgId: query.orgId } : {}) };
-  if (query.tier) where.tier = query.tier;
-  switch (query.status) {
-    case 'active':
-      Object.assign(where, { revokedAt: null, expiresAt: { gt: now } });
-      break;
-    case 'expiring':
-      Object.assign(where, { revokedAt: null, expiresAt: { gt: now, lte: new Date(now.getTime() + 30 * DAY) } });
-      break;
-    case 'expired':
-      Object.assign(where, { revokedAt: null, expiresAt: { lte: now } });
-      break;
-    case 'revoked':
-      Object.assign(where, { revokedAt: { not: null } });
-      break;
-  }
-  if (query.q) {
-    where.OR = [
-      { org: { name: { contains: query.q, mode: 'insensitive' } } },
-      { org: { slug: { contains: query.q.toLowerCase() } } },
-      { jti: { startsWith: query.q.toLowerCase() } },
-    ];
-  }
-  const dir = query.dir ?? 'desc';
-  const orderBy: Prisma.LicenseKeyOrderByWithRelationInput[] =
-    query.sort === 'customer' ? [{ org: { name: dir } }] : query.sort === 'tier' ? [{ tier: dir }] : query.sort === 'expiresAt' ? [{ expiresAt: dir }] : [{ issuedAt: dir }];
-  orderBy.push({ id: 'desc' });
-  const [rows, total] = await Promise.all([
-    prisma.licenseKey.findMany({ where, orderBy, skip: query.skip ?? 0, take: query.take ?? 50, include: licenseInclude }),
-    prisma.licenseKey.count({ where }),
-  ]);
-  return { rows: rows.map((row) => licenseView(row, now)), total };
-}
-
-/** Finds a license by id or jti (CLI arguments), for staff. */
-export async function findLicenseId(ref: string): Promise<string> {
-  const row = await prisma.licenseKey.findFirst({ where: { OR: [{ id: ref }, { jti: ref }] }, select: { id: true } });
-  if (!row) throw new NotFoundError(`No license with id or jti ${ref}.`);
-  return row.id;
 }

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { ExpiringLicensesCard, expiryTone } from '@/components/licenses/expiring-licenses';
 import { Badge } from '@/components/ui/badge';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import { PageHeader } from '@/components/ui/page-header';
@@ -9,11 +10,8 @@ import { formatDate, formatRelative } from '@/lib/platform/format';
 import { EXPIRY_WINDOWS, expiringSoon, type ExpiryWindow } from '@/lib/product/licensing/expiry';
 import { hasStaffPermission } from '@/lib/identity/rbac/authorize';
 import { LicensingTabs } from '../_components/tabs';
-import { TierBadge } from '../_components/license-badges';
 
 export const metadata: Metadata = { title: 'Expiring' };
-
-const tone = (days: number) => (days < 7 ? 'danger' : days < 30 ? 'warning' : 'neutral');
 
 export default async function ExpiringPage({ searchParams }: { searchParams: Promise<{ days?: string }> }) {
   const { actor } = await requireStaffPage('/admin/licenses/expiring');
@@ -26,33 +24,7 @@ export default async function ExpiringPage({ searchParams }: { searchParams: Pro
       <LicensingTabs active="expiring" canManageKeys={hasStaffPermission(actor, 'signing_keys.manage')} />
       <Tabs label="Window" className="mb-6" items={EXPIRY_WINDOWS.map((d) => ({ href: `/admin/licenses/expiring?days=${d}`, label: `${d} days`, active: d === days }))} />
       <div className="grid gap-6 xl:grid-cols-2">
-        <Card>
-          <CardHeader>
-            <CardTitle>Licenses ({licenses.length})</CardTitle>
-          </CardHeader>
-          <CardContent>
-            {licenses.length === 0 ? (
-              <p className="text-sm text-muted-foreground">No license expires in the next {days} days.</p>
-            ) : (
-              <ul className="divide-y divide-border">
-                {licenses.map((l) => (
-                  <li key={l.id} className="flex items-center justify-between gap-4 py-2 text-sm">
-                    <span className="flex min-w-0 items-center gap-2">
-                      <Link href={`/admin/licenses/${l.id}`} className="truncate font-medium hover:underline">
-                        {l.org.name}
-                      </Link>
-                      <TierBadge tier={l.tier} />
-                    </span>
-                    <span className="flex shrink-0 items-center gap-2">
-                      <span className="text-muted-foreground tabular-nums">{formatDate(l.expiresAt)}</span>
-                      <Badge tone={tone(l.daysLeft)}>{formatRelative(l.expiresAt)}</Badge>
-                    </span>
-                  </li>
-                ))}
-              </ul>
-            )}
-          </CardContent>
-        </Card>
+        <ExpiringLicensesCard title={`Licenses (${licenses.length})`} licenses={licenses} days={days} />
         <Card>
           <CardHeader>
             <CardTitle>Registry tokens ({tokens.length})</CardTitle>
@@ -74,7 +46,7 @@ export default async function ExpiringPage({ searchParams }: { searchParams: Pro
                     </span>
                     <span className="flex shrink-0 items-center gap-2">
                       <span className="text-muted-foreground tabular-nums">{formatDate(t.expiresAt)}</span>
-                      <Badge tone={tone(t.daysLeft)}>{formatRelative(t.expiresAt)}</Badge>
+                      <Badge tone={expiryTone(t.daysLeft)}>{formatRelative(t.expiresAt)}</Badge>
                     </span>
                   </li>
                 ))}

@@ -13,7 +13,7 @@ import { hasStaffPermission } from '@/lib/identity/rbac/authorize';
 import { listPlanRepositories } from '@/lib/product/registry/plans';
 import { createFlagAction, removeOverrideAction, setOverrideAction, setPlanRepositoriesAction, updateFlagAction } from '../actions';
 import { CreateFlagForm, FlagRowForm, OverrideForm, PlanRepositoriesForm } from '../_components/forms';
-import { TierBadge } from '../_components/license-badges';
+import { TierBadge } from '@/components/licenses/license-badges';
 import { LicensingTabs } from '../_components/tabs';
 
 export const metadata: Metadata = { title: 'Features & overrides' };

@@ -231,6 +231,8 @@ const NOT_READS: Record<string, string> = {
   '@/lib/platform/db/client#prisma': 'the team pages count rows and list member emails; the install download finds the org id',
   '@/lib/identity/auth/password-policy#PASSWORD_MIN_LENGTH': 'a constant',
   '@/lib/platform/errors': 'error classes',
+  '@/lib/platform/problem': 'error responses (problem+json)',
+  '@/lib/identity/rbac/authorize#granterOf': "the viewer's own role, for the grant rules",
   '@/lib/identity/members/invitations#INVITATION_CODE_MINUTES': 'a constant',
   '@/lib/plans/decide': 'explains a decision read above',
   '@/lib/plans/tiers': 'tier labels and limits',

@@ -17,14 +17,17 @@ export type FormDialogProps<T> = {
   /** Initial values of the fields (an edit form). */
   values?: Record<string, string | readonly string[] | null | undefined>;
   submitLabel: string;
+  submitVariant?: 'primary' | 'danger';
   size?: 'sm' | 'md' | 'lg';
+  /** On the dialog, e.g. to reset a table cell's alignment it opens from. */
+  className?: string;
   /** Called with the result's data after a success; the dialog closes and toasts the message. */
   onSuccess?: (data: T) => void;
   children: ReactNode;
 };
 
 /** A button that opens a form in a dialog; the form's errors stay in the dialog, success closes it. */
-export function FormDialog<T = undefined>({ title, description, trigger, action, fields, values, submitLabel, size = 'md', onSuccess, children }: FormDialogProps<T>) {
+export function FormDialog<T = undefined>({ title, description, trigger, action, fields, values, submitLabel, submitVariant = 'primary', size = 'md', className, onSuccess, children }: FormDialogProps<T>) {
   const [open, setOpen] = useState(false);
   const [state, dispatch, pending] = useActionState<ActionState<T>, FormData>(async (previous, formData) => {
     const result = await action(previous, formData);
@@ -40,7 +43,7 @@ export function FormDialog<T = undefined>({ title, description, trigger, action,
       <Button variant={trigger.variant ?? 'primary'} size={trigger.size} className={trigger.className} aria-label={trigger['aria-label']} onClick={() => setOpen(true)}>
         {trigger.label}
       </Button>
-      <Dialog open={open} onOpenChange={(next) => (pending ? undefined : setOpen(next))} title={title} description={description} size={size}>
+      <Dialog open={open} onOpenChange={(next) => (pending ? undefined : setOpen(next))} title={title} description={description} size={size} className={className}>
         <Form action={dispatch} state={open ? state : null} values={values} toastOnSuccess={false} hideError className="space-y-0">
           <DialogBody>
             <FormError />
@@ -51,7 +54,7 @@ export function FormDialog<T = undefined>({ title, description, trigger, action,
             <Button variant="secondary" onClick={() => setOpen(false)} disabled={pending}>
               Cancel
             </Button>
-            <SubmitButton pending={pending}>{submitLabel}</SubmitButton>
+            <SubmitButton pending={pending} variant={submitVariant}>{submitLabel}</SubmitButton>
           </DialogFooter>
         </Form>
       </Dialog>

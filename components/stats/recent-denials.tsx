@@ -1,7 +1,7 @@
 import { Badge } from '@/components/ui/badge';
 import { formatDateTime, formatReference } from '@/lib/platform/format';
 import type { PullStats } from '@/lib/product/stats/pull-stats';
-import type { SimpleColumn } from './simple-table';
+import type { SimpleColumn } from '@/components/ui/simple-table';
 import { TableCard } from './table-card';
 
 type Denial = PullStats['recentDenials'][number];

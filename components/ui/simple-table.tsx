@@ -3,10 +3,18 @@ import { cn } from '@/components/ui/cn';
 import { EmptyState } from '@/components/ui/empty-state';
 
 /**
- * A short, fixed list (top 20 of something) inside a card. Paginated data
- * sets use DataTable; these lists have no pages, sorting or search.
+ * A short, fixed list (top 20 of something, a handful of keys) inside a
+ * card's content, edge to edge. Paginated data sets use DataTable; these
+ * lists have no pages, sorting or search.
  */
-export type SimpleColumn<T> = { header: string; cell: (row: T) => ReactNode; align?: 'left' | 'right'; className?: string };
+export type SimpleColumn<T> = {
+  header: string;
+  /** The header is read out but not shown (an actions column). */
+  hideHeader?: boolean;
+  cell: (row: T) => ReactNode;
+  align?: 'left' | 'right';
+  className?: string;
+};
 
 export type SimpleTableProps<T> = { columns: SimpleColumn<T>[]; rows: readonly T[]; caption: string; empty: string; rowKey: (row: T, index: number) => string };
 
@@ -20,7 +28,7 @@ export function SimpleTable<T>({ columns, rows, caption, empty, rowKey }: Simple
           <tr className="border-b border-border">
             {columns.map((column) => (
               <th key={column.header} scope="col" className={cn('h-9 px-3 text-xs font-medium whitespace-nowrap text-muted-foreground first:pl-5 last:pr-5 sm:first:pl-6 sm:last:pr-6', column.align === 'right' ? 'text-right' : 'text-left')}>
-                {column.header}
+                {column.hideHeader ? <span className="sr-only">{column.header}</span> : column.header}
               </th>
             ))}
           </tr>

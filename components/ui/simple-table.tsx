@@ -12,11 +12,13 @@ export type SimpleColumn<T> = {
   /** The header is read out but not shown (an actions column). */
   hideHeader?: boolean;
   cell: (row: T) => ReactNode;
-  align?: 'left' | 'right';
+  align?: 'left' | 'center' | 'right';
   className?: string;
 };
 
 export type SimpleTableProps<T> = { columns: SimpleColumn<T>[]; rows: readonly T[]; caption: string; empty: string; rowKey: (row: T, index: number) => string };
+
+const ALIGN = { left: 'text-left', center: 'text-center', right: 'text-right' } as const;
 
 export function SimpleTable<T>({ columns, rows, caption, empty, rowKey }: SimpleTableProps<T>) {
   if (rows.length === 0) return <EmptyState title={empty} className="py-6" />;
@@ -27,7 +29,7 @@ export function SimpleTable<T>({ columns, rows, caption, empty, rowKey }: Simple
         <thead>
           <tr className="border-b border-border">
             {columns.map((column) => (
-              <th key={column.header} scope="col" className={cn('h-9 px-3 text-xs font-medium whitespace-nowrap text-muted-foreground first:pl-5 last:pr-5 sm:first:pl-6 sm:last:pr-6', column.align === 'right' ? 'text-right' : 'text-left')}>
+              <th key={column.header} scope="col" className={cn('h-9 px-3 text-xs font-medium whitespace-nowrap text-muted-foreground first:pl-5 last:pr-5 sm:first:pl-6 sm:last:pr-6', ALIGN[column.align ?? 'left'])}>
                 {column.hideHeader ? <span className="sr-only">{column.header}</span> : column.header}
               </th>
             ))}
@@ -37,7 +39,7 @@ export function SimpleTable<T>({ columns, rows, caption, empty, rowKey }: Simple
           {rows.map((row, index) => (
             <tr key={rowKey(row, index)} className="border-b border-border last:border-b-0">
               {columns.map((column) => (
-                <td key={column.header} className={cn('h-10 px-3 py-2 align-middle first:pl-5 last:pr-5 sm:first:pl-6 sm:last:pr-6', column.align === 'right' ? 'text-right' : 'text-left', column.className)}>
+                <td key={column.header} className={cn('h-10 px-3 py-2 align-middle first:pl-5 last:pr-5 sm:first:pl-6 sm:last:pr-6', ALIGN[column.align ?? 'left'], column.className)}>
                   {column.cell(row)}
                 </td>
               ))}

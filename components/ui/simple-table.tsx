@@ -11,6 +11,8 @@ export type SimpleColumn<T> = {
   header: string;
   /** The header is read out but not shown (an actions column). */
   hideHeader?: boolean;
+  /** The cell names its row (a `<th scope="row">`). */
+  rowHeader?: boolean;
   cell: (row: T) => ReactNode;
   align?: 'left' | 'center' | 'right';
   className?: string;
@@ -38,11 +40,18 @@ export function SimpleTable<T>({ columns, rows, caption, empty, rowKey }: Simple
         <tbody>
           {rows.map((row, index) => (
             <tr key={rowKey(row, index)} className="border-b border-border last:border-b-0">
-              {columns.map((column) => (
-                <td key={column.header} className={cn('h-10 px-3 py-2 align-middle first:pl-5 last:pr-5 sm:first:pl-6 sm:last:pr-6', ALIGN[column.align ?? 'left'], column.className)}>
-                  {column.cell(row)}
-                </td>
-              ))}
+              {columns.map((column) => {
+                const className = cn('h-10 px-3 py-2 align-middle font-normal first:pl-5 last:pr-5 sm:first:pl-6 sm:last:pr-6', ALIGN[column.align ?? 'left'], column.className);
+                return column.rowHeader ? (
+                  <th key={column.header} scope="row" className={className}>
+                    {column.cell(row)}
+                  </th>
+                ) : (
+                  <td key={column.header} className={className}>
+                    {column.cell(row)}
+                  </td>
+                );
+              })}
             </tr>
           ))}
         </tbody>

@@ -10,7 +10,7 @@ import { Dialog, DialogBody, DialogFooter } from '@/components/ui/dialog';
 export type FormDialogProps<T> = {
   title: ReactNode;
   description?: ReactNode;
-  trigger: { label: ReactNode; variant?: ButtonVariant; size?: ButtonSize; className?: string; 'aria-label'?: string };
+  trigger: { label: ReactNode; variant?: ButtonVariant; size?: ButtonSize; className?: string; 'aria-label'?: string; title?: string; disabled?: boolean };
   action: (state: ActionState<T>, formData: FormData) => Promise<ActionResult<T>>;
   /** Hidden fields, e.g. `{ orgId }`. */
   fields?: Record<string, string>;
@@ -23,28 +23,32 @@ export type FormDialogProps<T> = {
   className?: string;
   /** Called with the result's data after a success; the dialog closes and toasts the message. */
   onSuccess?: (data: T) => void;
+  /** False where what follows a success says it (a one-time reveal). */
+  toastOnSuccess?: boolean;
+  /** Leave checking to the server (its messages stand next to the fields). */
+  noValidate?: boolean;
   children: ReactNode;
 };
 
 /** A button that opens a form in a dialog; the form's errors stay in the dialog, success closes it. */
-export function FormDialog<T = undefined>({ title, description, trigger, action, fields, values, submitLabel, submitVariant = 'primary', size = 'md', className, onSuccess, children }: FormDialogProps<T>) {
+export function FormDialog<T = undefined>({ title, description, trigger, action, fields, values, submitLabel, submitVariant = 'primary', size = 'md', className, onSuccess, toastOnSuccess = true, noValidate, children }: FormDialogProps<T>) {
   const [open, setOpen] = useState(false);
   const [state, dispatch, pending] = useActionState<ActionState<T>, FormData>(async (previous, formData) => {
     const result = await action(previous, formData);
     if (result.ok) {
       setOpen(false);
-      if (result.message) toast.success(result.message);
+      if (result.message && toastOnSuccess) toast.success(result.message);
       onSuccess?.(result.data);
     }
     return result;
   }, null);
   return (
     <>
-      <Button variant={trigger.variant ?? 'primary'} size={trigger.size} className={trigger.className} aria-label={trigger['aria-label']} onClick={() => setOpen(true)}>
+      <Button variant={trigger.variant ?? 'primary'} size={trigger.size} className={trigger.className} aria-label={trigger['aria-label']} title={trigger.title} disabled={trigger.disabled} onClick={() => setOpen(true)}>
         {trigger.label}
       </Button>
       <Dialog open={open} onOpenChange={(next) => (pending ? undefined : setOpen(next))} title={title} description={description} size={size} className={className}>
-        <Form action={dispatch} state={open ? state : null} values={values} toastOnSuccess={false} hideError className="space-y-0">
+        <Form action={dispatch} state={open ? state : null} values={values} toastOnSuccess={false} hideError noValidate={noValidate} className="space-y-0">
           <DialogBody>
             <FormError />
             {fields ? Object.entries(fields).map(([name, value]) => <input key={name} type="hidden" name={name} value={value} />) : null}

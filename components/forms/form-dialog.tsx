@@ -10,7 +10,8 @@ import { Dialog, DialogBody, DialogFooter } from '@/components/ui/dialog';
 export type FormDialogProps<T> = {
   title: ReactNode;
   description?: ReactNode;
-  trigger: { label: ReactNode; variant?: ButtonVariant; size?: ButtonSize; className?: string; 'aria-label'?: string; title?: string; disabled?: boolean };
+  /** The button that opens it; without one, the caller opens it with `open` and `onOpenChange`. */
+  trigger?: { label: ReactNode; variant?: ButtonVariant; size?: ButtonSize; className?: string; 'aria-label'?: string; title?: string; disabled?: boolean };
   action: (state: ActionState<T>, formData: FormData) => Promise<ActionResult<T>>;
   /** Hidden fields, e.g. `{ orgId }`. */
   fields?: Record<string, string>;
@@ -27,12 +28,16 @@ export type FormDialogProps<T> = {
   toastOnSuccess?: boolean;
   /** Leave checking to the server (its messages stand next to the fields). */
   noValidate?: boolean;
+  open?: boolean;
+  onOpenChange?: (open: boolean) => void;
   children: ReactNode;
 };
 
 /** A button that opens a form in a dialog; the form's errors stay in the dialog, success closes it. */
-export function FormDialog<T = undefined>({ title, description, trigger, action, fields, values, submitLabel, submitVariant = 'primary', size = 'md', className, onSuccess, toastOnSuccess = true, noValidate, children }: FormDialogProps<T>) {
-  const [open, setOpen] = useState(false);
+export function FormDialog<T = undefined>({ title, description, trigger, action, fields, values, submitLabel, submitVariant = 'primary', size = 'md', className, onSuccess, toastOnSuccess = true, noValidate, open: controlledOpen, onOpenChange, children }: FormDialogProps<T>) {
+  const [ownOpen, setOwnOpen] = useState(false);
+  const open = controlledOpen ?? ownOpen;
+  const setOpen = (next: boolean) => (onOpenChange ? onOpenChange(next) : setOwnOpen(next));
   const [state, dispatch, pending] = useActionState<ActionState<T>, FormData>(async (previous, formData) => {
     const result = await action(previous, formData);
     if (result.ok) {
@@ -44,9 +49,11 @@ export function FormDialog<T = undefined>({ title, description, trigger, action,
   }, null);
   return (
     <>
-      <Button variant={trigger.variant ?? 'primary'} size={trigger.size} className={trigger.className} aria-label={trigger['aria-label']} title={trigger.title} disabled={trigger.disabled} onClick={() => setOpen(true)}>
-        {trigger.label}
-      </Button>
+      {trigger ? (
+        <Button variant={trigger.variant ?? 'primary'} size={trigger.size} className={trigger.className} aria-label={trigger['aria-label']} title={trigger.title} disabled={trigger.disabled} onClick={() => setOpen(true)}>
+          {trigger.label}
+        </Button>
+      ) : null}
       <Dialog open={open} onOpenChange={(next) => (pending ? undefined : setOpen(next))} title={title} description={description} size={size} className={className}>
         <Form action={dispatch} state={open ? state : null} values={values} toastOnSuccess={false} hideError noValidate={noValidate} className="space-y-0">
           <DialogBody>

@@ -1,4 +1,5 @@
 import Link from 'next/link';
+import type { ReactNode } from 'react';
 import { Badge } from '@/components/ui/badge';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
@@ -6,32 +7,40 @@ import { formatDate, formatRelative } from '@/lib/platform/format';
 import type { ExpiringLicense } from '@/lib/product/licensing/expiry';
 import { TierBadge } from './license-badges';
 
-/** How urgent an expiry `days` away looks. */
-export const expiryTone = (days: number) => (days < 7 ? 'danger' : days < 30 ? 'warning' : 'neutral');
+const tone = (days: number) => (days < 7 ? 'danger' : days < 30 ? 'warning' : 'neutral');
 
-/** Licenses that run out soon (lib/product/licensing/expiry), each linking to its license: the dashboard's card and the expiring page. */
-export function ExpiringLicensesCard({ title, licenses, days, more }: { title: string; licenses: readonly ExpiringLicense[]; days: number; more?: { href: string; label: string } }) {
+type More = { href: string; label: string };
+
+/** Things that run out soon (licenses, registry tokens), soonest first: what each is on the left, when it ends on the right. */
+export function ExpiryListCard<T extends { id: string; expiresAt: Date; daysLeft: number }>({
+  title,
+  rows,
+  empty,
+  label,
+  more,
+}: {
+  title: string;
+  rows: readonly T[];
+  empty: string;
+  label: (row: T) => ReactNode;
+  more?: More;
+}) {
   return (
     <Card>
       <CardHeader>
         <CardTitle>{title}</CardTitle>
       </CardHeader>
       <CardContent>
-        {licenses.length === 0 ? (
-          <EmptyState title={`No license expires in the next ${days} days`} />
+        {rows.length === 0 ? (
+          <EmptyState title={empty} />
         ) : (
           <ul className="divide-y divide-border">
-            {licenses.map((license) => (
-              <li key={license.id} className="flex items-center justify-between gap-4 py-2 text-sm">
-                <span className="flex min-w-0 items-center gap-2">
-                  <Link href={`/admin/licenses/${license.id}`} className="truncate font-medium hover:underline">
-                    {license.org.name}
-                  </Link>
-                  <TierBadge tier={license.tier} />
-                </span>
+            {rows.map((row) => (
+              <li key={row.id} className="flex items-center justify-between gap-4 py-2 text-sm">
+                {label(row)}
                 <span className="flex shrink-0 items-center gap-2">
-                  <span className="text-muted-foreground tabular-nums">{formatDate(license.expiresAt)}</span>
-                  <Badge tone={expiryTone(license.daysLeft)}>{formatRelative(license.expiresAt)}</Badge>
+                  <span className="text-muted-foreground tabular-nums">{formatDate(row.expiresAt)}</span>
+                  <Badge tone={tone(row.daysLeft)}>{formatRelative(row.expiresAt)}</Badge>
                 </span>
               </li>
             ))}
@@ -44,5 +53,25 @@ export function ExpiringLicensesCard({ title, licenses, days, more }: { title: s
         ) : null}
       </CardContent>
     </Card>
+  );
+}
+
+/** Licenses that run out soon (lib/product/licensing/expiry), each linking to its license: the dashboard's card and the expiring page. */
+export function ExpiringLicensesCard({ title, licenses, days, more }: { title: string; licenses: readonly ExpiringLicense[]; days: number; more?: More }) {
+  return (
+    <ExpiryListCard
+      title={title}
+      rows={licenses}
+      empty={`No license expires in the next ${days} days`}
+      more={more}
+      label={(license) => (
+        <span className="flex min-w-0 items-center gap-2">
+          <Link href={`/admin/licenses/${license.id}`} className="truncate font-medium hover:underline">
+            {license.org.name}
+          </Link>
+          <TierBadge tier={license.tier} />
+        </span>
+      )}
+    />
   );
 }

@@ -29,23 +29,54 @@ export function InviteLinkDialog({ invited, onClose }: { invited: Invited | null
   );
 }
 
-/** Staff invite a customer's owner (or anyone) from the customer page; the link is shown once. */
-export function InviteOwnerButton({ orgId, orgName, roles, action }: { orgId: string; orgName: string; roles: readonly RoleOption[]; action: InviteAction }) {
+/**
+ * Invite someone into an organization; the link is shown once. Staff invite
+ * a customer's owner from the customer page, members invite their team from
+ * the portal.
+ */
+export function InviteButton({
+  orgId,
+  roles,
+  action,
+  title,
+  description,
+  trigger,
+  defaultRole,
+  roleHint,
+  disabledReason,
+}: {
+  orgId: string;
+  roles: readonly RoleOption[];
+  action: InviteAction;
+  title: string;
+  description: string;
+  trigger: { label: string; size?: 'sm' };
+  defaultRole: string;
+  roleHint?: string;
+  disabledReason?: string | null;
+}) {
   const [invited, setInvited] = useState<Invited | null>(null);
+  if (disabledReason) {
+    return (
+      <Button disabled title={disabledReason} size={trigger.size}>
+        {trigger.label}
+      </Button>
+    );
+  }
   return (
     <>
       <FormDialog<Invited>
-        title={`Invite someone to ${orgName}`}
-        description="They get an email with a link to join. The first owner can then invite the rest of their team from the portal."
-        trigger={{ label: 'Invite owner', size: 'sm' }}
+        title={title}
+        description={description}
+        trigger={trigger}
         action={action}
         fields={{ orgId }}
-        values={{ role: 'owner' }}
+        values={{ role: defaultRole }}
         submitLabel="Send invitation"
         onSuccess={setInvited}
       >
         <TextField name="email" label="Email" type="email" autoComplete="off" required data-autofocus />
-        <SelectField name="role" label="Role" options={roles} required />
+        <SelectField name="role" label="Role" options={roles} required hint={roleHint} />
       </FormDialog>
       <InviteLinkDialog invited={invited} onClose={() => setInvited(null)} />
     </>

@@ -2,10 +2,9 @@
 
 import { KeyRound } from 'lucide-react';
 import { useRouter } from 'next/navigation';
-import { createContext, useActionState, useCallback, useContext, useState, type ReactNode } from 'react';
-import { CheckboxField, Form, SelectField, SubmitButton, TextField, useFormContext } from '@/components/forms';
-import { Button } from '@/components/ui/button';
-import { Dialog, DialogBody, DialogFooter } from '@/components/ui/dialog';
+import { createContext, useCallback, useContext, useState, type ReactNode } from 'react';
+import { CheckboxField, SelectField, TextField, useFormContext } from '@/components/forms';
+import { FormDialog } from '@/components/forms/form-dialog';
 import { FieldErrors } from '@/components/ui/field';
 import { SecretRevealDialog } from '@/components/ui/secret-reveal-dialog';
 import type { ActionResult, ActionState } from '@/lib/platform/action-result';
@@ -78,71 +77,41 @@ export type MintTokenDialogProps = {
 };
 
 export function MintTokenDialog({ org, repositories, maxDays, defaultDays, action, onInstructionsCopied, disabledReason }: MintTokenDialogProps) {
-  const [open, setOpen] = useState(false);
   const show = useReveal(onInstructionsCopied);
   return (
-    <>
-      <Button onClick={() => setOpen(true)} disabled={!!disabledReason} title={disabledReason ?? undefined}>
-        <KeyRound aria-hidden="true" />
-        Mint token
-      </Button>
-      <Dialog open={open} onOpenChange={setOpen} title={`Mint a pull token for ${org.name}`} description="Pull-only, scoped to the repositories you choose." size="md">
-        <MintForm
-          org={org}
-          repositories={repositories}
-          maxDays={maxDays}
-          defaultDays={defaultDays}
-          action={action}
-          onCancel={() => setOpen(false)}
-          onMinted={(minted) => {
-            setOpen(false);
-            show(minted);
-          }}
-        />
-      </Dialog>
-    </>
-  );
-}
-
-function MintForm({
-  org,
-  repositories,
-  maxDays,
-  defaultDays,
-  action,
-  onCancel,
-  onMinted,
-}: Omit<MintTokenDialogProps, 'onInstructionsCopied' | 'disabledReason'> & { onCancel: () => void; onMinted: (minted: MintedToken) => void }) {
-  const [state, dispatch, pending] = useActionState<ActionState<MintedToken>, FormData>(async (previous, formData) => {
-    const result = await action(previous, formData);
-    if (result.ok) onMinted(result.data);
-    return result;
-  }, null);
-  return (
-    <Form action={dispatch} state={state} toastOnSuccess={false} noValidate className="space-y-0">
-      <DialogBody>
-        <input type="hidden" name="orgId" value={org.id} />
-        <input type="hidden" name="slug" value={org.slug} />
-        <TextField name="name" label="Name" placeholder="production cluster" required maxLength={64} hint="What it is for, so you know which one to rotate or revoke." data-autofocus />
-        <RepositoryChoices repositories={repositories} />
-        <TextField
-          name="expiresInDays"
-          label="Expires after (days)"
-          type="number"
-          min={1}
-          max={maxDays}
-          defaultValue={String(defaultDays)}
-          hint={`At most ${maxDays} days.`}
-          inputClassName="w-32"
-        />
-      </DialogBody>
-      <DialogFooter>
-        <Button variant="secondary" onClick={onCancel} disabled={pending}>
-          Cancel
-        </Button>
-        <SubmitButton pending={pending}>Mint token</SubmitButton>
-      </DialogFooter>
-    </Form>
+    <FormDialog<MintedToken>
+      title={`Mint a pull token for ${org.name}`}
+      description="Pull-only, scoped to the repositories you choose."
+      trigger={{
+        label: (
+          <>
+            <KeyRound aria-hidden="true" />
+            Mint token
+          </>
+        ),
+        disabled: !!disabledReason,
+        title: disabledReason ?? undefined,
+      }}
+      action={action}
+      fields={{ orgId: org.id, slug: org.slug }}
+      submitLabel="Mint token"
+      onSuccess={show}
+      toastOnSuccess={false}
+      noValidate
+    >
+      <TextField name="name" label="Name" placeholder="production cluster" required maxLength={64} hint="What it is for, so you know which one to rotate or revoke." data-autofocus />
+      <RepositoryChoices repositories={repositories} />
+      <TextField
+        name="expiresInDays"
+        label="Expires after (days)"
+        type="number"
+        min={1}
+        max={maxDays}
+        defaultValue={String(defaultDays)}
+        hint={`At most ${maxDays} days.`}
+        inputClassName="w-32"
+      />
+    </FormDialog>
   );
 }
 
@@ -179,40 +148,23 @@ export function RotateTokenDialog({
   action: TokenAction;
   onInstructionsCopied: () => void;
 }) {
-  const [open, setOpen] = useState(false);
   const show = useReveal(onInstructionsCopied);
-  const [state, dispatch, pending] = useActionState<ActionState<MintedToken>, FormData>(async (previous, formData) => {
-    const result = await action(previous, formData);
-    if (result.ok) {
-      setOpen(false);
-      show(result.data);
-    }
-    return result;
-  }, null);
   return (
-    <>
-      <Button variant="ghost" size="sm" onClick={() => setOpen(true)} title={`Rotate ${token.name}`}>
-        Rotate
-      </Button>
-      <Dialog open={open} onOpenChange={(next) => !pending && setOpen(next)} title={`Rotate "${token.name}"?`} size="sm">
-        <Form action={dispatch} state={state} toastOnSuccess={false} className="space-y-0">
-          <DialogBody>
-            <p className="text-muted-foreground">
-              A new token with the same name and repositories is minted. The old one (<code className="font-mono">{token.prefix}…</code>) keeps working during the overlap so
-              the customer can switch without downtime, then stops by itself.
-            </p>
-            <input type="hidden" name="tokenId" value={token.id} />
-            <input type="hidden" name="slug" value={slug} />
-            <SelectField name="overlapHours" label="Overlap" options={OVERLAPS} defaultValue="24" />
-          </DialogBody>
-          <DialogFooter>
-            <Button variant="secondary" onClick={() => setOpen(false)} disabled={pending}>
-              Cancel
-            </Button>
-            <SubmitButton pending={pending}>Rotate</SubmitButton>
-          </DialogFooter>
-        </Form>
-      </Dialog>
-    </>
+    <FormDialog<MintedToken>
+      title={`Rotate "${token.name}"?`}
+      trigger={{ label: 'Rotate', variant: 'ghost', size: 'sm', title: `Rotate ${token.name}` }}
+      action={action}
+      fields={{ tokenId: token.id, slug }}
+      submitLabel="Rotate"
+      size="sm"
+      onSuccess={show}
+      toastOnSuccess={false}
+    >
+      <p className="text-muted-foreground">
+        A new token with the same name and repositories is minted. The old one (<code className="font-mono">{token.prefix}…</code>) keeps working during the overlap so the customer
+        can switch without downtime, then stops by itself.
+      </p>
+      <SelectField name="overlapHours" label="Overlap" options={OVERLAPS} defaultValue="24" />
+    </FormDialog>
   );
 }

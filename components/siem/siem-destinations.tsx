@@ -3,6 +3,7 @@ import { Badge } from '@/components/ui/badge';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { EmptyState } from '@/components/ui/empty-state';
+import { SimpleTable } from '@/components/ui/simple-table';
 import type { ActionResult, ActionState } from '@/lib/platform/action-result';
 import { formatDateTime, formatRelative } from '@/lib/platform/format';
 import { RotateSecretButton, type SecretResult } from './siem-forms';
@@ -113,51 +114,48 @@ export function DeadLetters({ deliveries, redeliver, slugOf }: { deliveries: Del
         {deliveries.length === 0 ? (
           <EmptyState title="No failed deliveries" description="Deliveries that still fail after every retry appear here for redelivery." />
         ) : (
-          <div className="overflow-x-auto">
-            <table className="w-full text-sm" aria-label="Failed deliveries">
-              <thead>
-                <tr className="border-b border-border text-left text-xs text-muted-foreground">
-                  <th className="py-2 pr-4 font-medium">Event</th>
-                  {deliveries.some((d) => d.org) ? <th className="py-2 pr-4 font-medium">Customer</th> : null}
-                  <th className="py-2 pr-4 font-medium">Destination</th>
-                  <th className="py-2 pr-4 font-medium">Attempts</th>
-                  <th className="py-2 pr-4 font-medium">Last error</th>
-                  <th className="py-2 pr-4 font-medium">Gave up</th>
-                  <th className="py-2 font-medium">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {deliveries.map((delivery) => (
-                  <tr key={delivery.id} className="border-b border-border last:border-0">
-                    <td className="py-2 pr-4 font-mono text-xs">#{delivery.auditEventId.toString()}</td>
-                    {delivery.org !== undefined ? <td className="py-2 pr-4">{delivery.org?.name ?? '—'}</td> : null}
-                    <td className="max-w-64 truncate py-2 pr-4 font-mono text-xs" title={delivery.destination.url}>
-                      {delivery.destination.url}
-                    </td>
-                    <td className="py-2 pr-4 tabular-nums">{delivery.attempts}</td>
-                    <td className="py-2 pr-4 text-danger-strong">{delivery.lastError ?? '—'}</td>
-                    <td className="py-2 pr-4 text-muted-foreground" title={formatDateTime(delivery.nextAttemptAt)}>
-                      {formatRelative(delivery.nextAttemptAt)}
-                    </td>
-                    <td className="py-2 text-right">
-                      <ConfirmDialog
-                        title={`Redeliver event #${delivery.auditEventId.toString()}?`}
-                        confirmLabel="Redeliver"
-                        tone="primary"
-                        trigger={{ label: 'Redeliver', variant: 'secondary', size: 'sm' }}
-                        action={redeliver}
-                        fields={{ slug: slugOf(delivery), deliveryId: delivery.id }}
-                      >
-                        It is sent again with the same idempotency key ({delivery.id}).
-                      </ConfirmDialog>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <SimpleTable
+            caption="Failed deliveries"
+            empty="No failed deliveries"
+            rows={deliveries}
+            rowKey={(delivery) => delivery.id}
+            columns={[
+              { header: 'Event', className: 'font-mono text-xs', cell: (delivery) => `#${delivery.auditEventId.toString()}` },
+              ...(deliveries.some((delivery) => delivery.org !== undefined) ? [{ header: 'Customer', cell: (delivery: DeliveryView) => delivery.org?.name ?? '—' }] : []),
+              {
+                header: 'Destination',
+                cell: (delivery) => (
+                  <span className="block max-w-64 truncate font-mono text-xs" title={delivery.destination.url}>
+                    {delivery.destination.url}
+                  </span>
+                ),
+              },
+              { header: 'Attempts', className: 'tabular-nums', cell: (delivery) => delivery.attempts },
+              { header: 'Last error', className: 'text-danger-strong', cell: (delivery) => delivery.lastError ?? '—' },
+              {
+                header: 'Gave up',
+                className: 'text-muted-foreground',
+                cell: (delivery) => <span title={formatDateTime(delivery.nextAttemptAt)}>{formatRelative(delivery.nextAttemptAt)}</span>,
+              },
+              {
+                header: 'Actions',
+                hideHeader: true,
+                align: 'right',
+                cell: (delivery) => (
+                  <ConfirmDialog
+                    title={`Redeliver event #${delivery.auditEventId.toString()}?`}
+                    confirmLabel="Redeliver"
+                    tone="primary"
+                    trigger={{ label: 'Redeliver', variant: 'secondary', size: 'sm' }}
+                    action={redeliver}
+                    fields={{ slug: slugOf(delivery), deliveryId: delivery.id }}
+                  >
+                    It is sent again with the same idempotency key ({delivery.id}).
+                  </ConfirmDialog>
+                ),
+              },
+            ]}
+          />
         )}
       </CardContent>
     </Card>

@@ -9,7 +9,7 @@ import { Button, buttonVariants } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { CopyButton } from '@/components/ui/copy-button';
-import { Dialog, DialogBody, DialogFooter } from '@/components/ui/dialog';
+import { FormDialog } from '@/components/forms/form-dialog';
 import { EmptyState } from '@/components/ui/empty-state';
 import {
   addDomainAction,
@@ -90,16 +90,9 @@ export function ConnectionDialog({
   open: boolean;
   onOpenChange: (open: boolean) => void;
 }) {
-  const create = protocol === 'saml' ? target.actions.saml : target.actions.oidc;
-  const [state, action, pending] = useActionState(connection ? target.actions.update : create, null);
-  const [lastOk, setLastOk] = useState(state);
-  if (state !== lastOk) {
-    setLastOk(state);
-    if (state?.ok) onOpenChange(false);
-  }
   const editing = !!connection;
   return (
-    <Dialog
+    <FormDialog
       open={open}
       onOpenChange={onOpenChange}
       size="lg"
@@ -109,35 +102,25 @@ export function ConnectionDialog({
           ? 'Paste your identity provider’s metadata XML, or give the URL it is published at.'
           : 'Register Portcullis as a web application in your identity provider, then enter its discovery URL and client credentials.'
       }
+      action={connection ? target.actions.update : protocol === 'saml' ? target.actions.saml : target.actions.oidc}
+      fields={{ ...target.hidden, ...(connection ? { id: connection.id } : {}) }}
+      values={{ name: connection?.name, discoveryUrl: connection?.idp?.discoveryUrl, clientId: connection?.idp?.clientId }}
+      submitLabel={editing ? 'Save connection' : 'Add connection'}
     >
-      <Form action={action} state={state} values={{ name: connection?.name, discoveryUrl: connection?.idp?.discoveryUrl, clientId: connection?.idp?.clientId }}>
-        <DialogBody className="space-y-4">
-          {Object.entries(target.hidden).map(([name, value]) => (
-            <input key={name} type="hidden" name={name} value={value} />
-          ))}
-          {connection ? <input type="hidden" name="id" value={connection.id} /> : null}
-          <TextField name="name" label="Name" required placeholder={protocol === 'saml' ? 'Okta' : 'Azure AD'} data-autofocus />
-          {protocol === 'saml' ? (
-            <>
-              <TextField name="metadataUrl" label="Metadata URL" type="url" placeholder="https://idp.example.com/app/metadata" hint={editing ? 'Leave both empty to keep the current metadata.' : 'Either this or the XML below.'} />
-              <TextAreaField name="metadataXml" label="Metadata XML" rows={6} inputClassName="font-mono text-xs" placeholder='<md:EntityDescriptor entityID="…">…' />
-            </>
-          ) : (
-            <>
-              <TextField name="discoveryUrl" label="Discovery URL" type="url" required placeholder="https://idp.example.com/.well-known/openid-configuration" />
-              <TextField name="clientId" label="Client ID" required autoComplete="off" />
-              <TextField name="clientSecret" label="Client secret" type="password" required={!editing} autoComplete="new-password" hint={editing ? 'Leave empty to keep the stored secret.' : 'Stored encrypted; never shown again.'} />
-            </>
-          )}
-        </DialogBody>
-        <DialogFooter>
-          <Button variant="secondary" onClick={() => onOpenChange(false)}>
-            Cancel
-          </Button>
-          <SubmitButton pending={pending}>{editing ? 'Save connection' : 'Add connection'}</SubmitButton>
-        </DialogFooter>
-      </Form>
-    </Dialog>
+      <TextField name="name" label="Name" required placeholder={protocol === 'saml' ? 'Okta' : 'Azure AD'} data-autofocus />
+      {protocol === 'saml' ? (
+        <>
+          <TextField name="metadataUrl" label="Metadata URL" type="url" placeholder="https://idp.example.com/app/metadata" hint={editing ? 'Leave both empty to keep the current metadata.' : 'Either this or the XML below.'} />
+          <TextAreaField name="metadataXml" label="Metadata XML" rows={6} inputClassName="font-mono text-xs" placeholder='<md:EntityDescriptor entityID="…">…' />
+        </>
+      ) : (
+        <>
+          <TextField name="discoveryUrl" label="Discovery URL" type="url" required placeholder="https://idp.example.com/.well-known/openid-configuration" />
+          <TextField name="clientId" label="Client ID" required autoComplete="off" />
+          <TextField name="clientSecret" label="Client secret" type="password" required={!editing} autoComplete="new-password" hint={editing ? 'Leave empty to keep the stored secret.' : 'Stored encrypted; never shown again.'} />
+        </>
+      )}
+    </FormDialog>
   );
 }
 

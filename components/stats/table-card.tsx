@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
-import { SimpleTable, type SimpleTableProps } from './simple-table';
+import { SimpleTable, type SimpleTableProps } from '@/components/ui/simple-table';
 
 /**
  * A titled card holding one SimpleTable: every list on the staff pull

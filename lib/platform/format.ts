@@ -49,3 +49,8 @@ export function formatRelative(value: Date | string | null | undefined, now = ne
 export function daysUntil(value: Date | string, now = new Date()): number {
   return Math.floor((new Date(value).getTime() - now.getTime()) / DAY);
 }
+
+/** An image tag as written, a digest cut to `sha256:` and its first 12 hex digits. */
+export function formatReference(reference: string): string {
+  return reference.startsWith('sha256:') ? `${reference.slice(0, 19)}…` : reference;
+}

@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
+import { ExpiringLicensesCard } from '@/components/licenses/expiring-licenses';
 import { QuotaWarningsCard } from '@/components/features/quota-warnings-card';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
@@ -7,7 +7,7 @@ import { PageHeader } from '@/components/ui/page-header';
 import { Stat } from '@/components/ui/stat';
 import { requireStaffPage } from '@/lib/identity/auth/session';
 import { getStaffOverview } from '@/lib/product/dashboard/staff-overview';
-import { formatDate, formatRelative } from '@/lib/platform/format';
+import { formatRelative } from '@/lib/platform/format';
 
 export const metadata: Metadata = { title: 'Dashboard' };
 
@@ -21,30 +21,15 @@ export default async function AdminDashboard() {
         <Stat label="Customers" value={overview.customers.toLocaleString('en-US')} hint={`${overview.activeCustomers.toLocaleString('en-US')} active`} />
         <Stat label="Active pull tokens" value={overview.activeTokens.toLocaleString('en-US')} />
         <Stat label="Pulls, last 7 days" value={overview.pullsThisWeek.toLocaleString('en-US')} hint={`${overview.deniedThisWeek.toLocaleString('en-US')} denied`} />
-        <Stat label="Licenses expiring in 30 days" value={overview.expiringCustomers.length.toLocaleString('en-US')} />
+        <Stat label="Licenses expiring in 30 days" value={overview.expiringLicenses.length.toLocaleString('en-US')} />
       </div>
       <div className="mt-6 grid gap-6 lg:grid-cols-2">
-        <Card>
-          <CardHeader>
-            <CardTitle>Expiring soon</CardTitle>
-          </CardHeader>
-          <CardContent>
-            {overview.expiringCustomers.length === 0 ? (
-              <EmptyState title="Nothing expires in the next 30 days" />
-            ) : (
-              <ul className="divide-y divide-border">
-                {overview.expiringCustomers.map((org) => (
-                  <li key={org.id} className="flex items-center justify-between py-2 text-sm">
-                    <Link href={`/admin/customers/${org.slug}`} className="font-medium hover:underline">
-                      {org.name}
-                    </Link>
-                    <span className="tabular-nums text-muted-foreground">{formatDate(org.licenseExpiresAt)}</span>
-                  </li>
-                ))}
-              </ul>
-            )}
-          </CardContent>
-        </Card>
+        <ExpiringLicensesCard
+          title="Expiring soon"
+          licenses={overview.expiringLicenses.slice(0, 5)}
+          days={30}
+          more={overview.expiringLicenses.length > 5 ? { href: '/admin/licenses/expiring?days=30', label: `All ${overview.expiringLicenses.length} expiring licenses` } : undefined}
+        />
         <Card>
           <CardHeader>
             <CardTitle>Recent activity</CardTitle>

@@ -71,7 +71,7 @@ describe('portcullis licenses', () => {
   it('explains bad input in one line and writes nothing', async () => {
     const org = await createOrg();
     const cases: [string[], RegExp][] = [
-      [['licenses', 'issue', 'no-such-customer-x'], /^portcullis: No customer with slug or name "no-such-customer-x"\.\n$/],
+      [['licenses', 'issue', 'no-such-customer-x'], /^portcullis: No customer with the slug or name "no-such-customer-x"\.\n$/],
       [['licenses', 'issue', org.slug, '--expires', '2001-01-01'], /^portcullis: The expiry must be in the future\.\n$/],
       [['licenses', 'issue', org.slug, '--tier', 'gold'], /^portcullis: tier: Choose community, team or enterprise\.\n$/],
       [['licenses', 'list', '--status', 'bogus'], /^portcullis: Use one of active, expiring, expired, revoked\.\n$/],

@@ -5,7 +5,8 @@ import type { Actor } from '@/lib/identity/auth/actor';
 import { endUserSessions } from '@/lib/identity/auth/sessions';
 import { prisma } from '@/lib/platform/db/client';
 import { ConflictError, ValidationError } from '@/lib/platform/errors';
-import { countOwners, lockOrgPeople } from '@/lib/identity/members/access';
+import { countOwners } from '@/lib/identity/members/access';
+import { lockOrg } from '@/lib/platform/db/lock-org';
 import { roleRefString } from '@/lib/identity/rbac/role-ref';
 import { confirmItIsThem, ownAccount } from './reauth';
 
@@ -41,7 +42,7 @@ export async function deleteOwnAccount(actor: Actor, input: z.input<typeof delet
     const lastOwnerOf: string[] = [];
     for (const membership of memberships) {
       if (membership.role !== 'owner' || membership.org.status === 'deactivated') continue;
-      await lockOrgPeople(tx, membership.orgId);
+      await lockOrg(tx, membership.orgId);
       if ((await countOwners(tx, membership.orgId)) <= 1) lastOwnerOf.push(membership.org.name);
     }
     if (lastOwnerOf.length > 0) {

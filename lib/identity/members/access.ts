@@ -1,6 +1,7 @@
 import 'server-only';
 import type { Actor } from '@/lib/identity/auth/actor';
 import type { Db } from '@/lib/platform/db/client';
+import { lockOrg } from '@/lib/platform/db/lock-org';
 import { authorizeOrg, granterOf, type OrgAccess } from '@/lib/identity/rbac/authorize';
 import type { Granter } from '@/lib/identity/rbac/grants';
 import type { OrgPermission, StaffPermission } from '@/lib/identity/rbac/permissions';
@@ -26,13 +27,8 @@ export async function authorizePeople(
   options: { write?: boolean; lock?: boolean } = {},
 ): Promise<PeopleAccess> {
   const access = await authorizeOrg(tx, actor, { id: orgId }, { org: permission, staff: options.write ? STAFF_MANAGE : STAFF_VIEW });
-  if (options.lock) await lockOrgPeople(tx, access.org.id);
+  if (options.lock) await lockOrg(tx, access.org.id);
   return { ...access, granter: granterOf(access) };
-}
-
-/** Row lock on the organization, held until the transaction ends. */
-export async function lockOrgPeople(tx: Db, orgId: string): Promise<void> {
-  await tx.$queryRaw`SELECT id FROM organizations WHERE id = ${orgId} FOR UPDATE`;
 }
 
 export async function countOwners(tx: Db, orgId: string): Promise<number> {

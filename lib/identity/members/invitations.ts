@@ -13,7 +13,8 @@ import { sendMail } from '@/lib/platform/mail/send';
 import { markOnboardingItem } from '@/lib/identity/onboarding/items';
 import { assertCanGrant } from '@/lib/identity/rbac/grants';
 import { resolvedOf, resolveRoleRef, roleRefString } from '@/lib/identity/rbac/role-ref';
-import { authorizePeople, lockOrgPeople } from './access';
+import { lockOrg } from '@/lib/platform/db/lock-org';
+import { authorizePeople } from './access';
 import { invitationCodeMail, invitationMail } from './invitation-mail';
 import { assertSeatAvailable } from './seats';
 import { DAY } from '@/lib/platform/time';
@@ -283,7 +284,7 @@ function refusal(status: InvitationStatus): never {
 async function consume(tx: Db, actor: Actor, token: string, user: { id: string; email: string }, now: Date) {
   const row = await findByToken(tx, token);
   if (!row || row.org.status === 'deactivated') throw new NotFoundError('This invitation link is not valid.');
-  await lockOrgPeople(tx, row.org.id);
+  await lockOrg(tx, row.org.id);
   const status = statusOf(row, now);
   if (status !== 'pending') refusal(status);
   if (row.email !== user.email.toLowerCase()) {

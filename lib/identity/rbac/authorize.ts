@@ -93,6 +93,6 @@ export async function authorizeOrg(
 }
 
 /** Who is acting, for the grant rules in ./grants: staff pass them, members hold their role's permissions. */
-export function granterOf(access: OrgAccess): Granter {
+export function granterOf(access: Pick<OrgAccess, 'role' | 'permissions' | 'viaStaff'>): Granter {
   return { role: access.role ?? 'staff', permissions: access.permissions, staff: access.viaStaff };
 }

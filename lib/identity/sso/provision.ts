@@ -4,7 +4,8 @@ import type { Actor } from '@/lib/identity/auth/actor';
 import { prisma, type Db, type Organization } from '@/lib/platform/db/client';
 import { QuotaExceededError } from '@/lib/plans/errors';
 import { log } from '@/lib/platform/log';
-import { countOwners, lockOrgPeople } from '@/lib/identity/members/access';
+import { countOwners } from '@/lib/identity/members/access';
+import { lockOrg } from '@/lib/platform/db/lock-org';
 import { assertSeatAvailable } from '@/lib/identity/members/seats';
 import { losesLastOwner } from '@/lib/identity/rbac/grants';
 import { BUILTIN_ROLES, isBuiltinRole } from '@/lib/identity/rbac/permissions';
@@ -113,7 +114,7 @@ export async function provisionSsoUser(input: ProvisionInput): Promise<{ userId:
   const actorFor = (userId: string | null): Actor => ({ kind: 'user', userId, label: email, staffRole: null, ip: input.ip, userAgent: input.userAgent });
 
   const outcome = await prisma.$transaction(async (tx) => {
-    await lockOrgPeople(tx, org.id);
+    await lockOrg(tx, org.id);
     const identity = await tx.ssoIdentity.findUnique({ where: { provider_subject: { provider, subject: profile.id } }, include: { user: true } });
     if (!identity) {
       // An IdP may only vouch for addresses in its org's verified domains;

@@ -48,8 +48,3 @@ export async function applyTierChange(tx: Db, orgId: string, change: TierChange)
   await followTierChange(tx, { orgId, orgStatus: org.status, from: org.tier, to: change.tier, reason: change.reason, stripeEventId: change.stripeEventId }, change.now ?? new Date());
   return { changed: true, from: org.tier, to: change.tier };
 }
-
-/** Serializes every billing change to one organization (webhooks, sync, staff) until the transaction ends. */
-export async function lockOrg(tx: Db, orgId: string): Promise<void> {
-  await tx.$queryRaw`SELECT id FROM organizations WHERE id = ${orgId} FOR UPDATE`;
-}

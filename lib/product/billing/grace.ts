@@ -1,7 +1,7 @@
 import 'server-only';
 import { systemActor, type Actor } from '@/lib/identity/auth/actor';
 import { prisma } from '@/lib/platform/db/client';
-import { lockOrg } from './apply-tier';
+import { lockOrg } from '@/lib/platform/db/lock-org';
 import { pastDueGraceDays } from './config';
 import { recomputeTier } from './subscription-state';
 

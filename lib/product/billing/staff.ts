@@ -6,7 +6,7 @@ import { prisma, type Prisma } from '@/lib/platform/db/client';
 import { ForbiddenError, NotFoundError } from '@/lib/platform/errors';
 import { assertStaffPermission, hasStaffPermission } from '@/lib/identity/rbac/authorize';
 import type { TableQuery } from '@/lib/platform/table/query';
-import { lockOrg } from './apply-tier';
+import { lockOrg } from '@/lib/platform/db/lock-org';
 import { pastDueGraceDays } from './config';
 import { FREE_TIER, TIER_ORDER, tierLabel, type Tier } from './plans';
 import { recomputeTier } from './subscription-state';

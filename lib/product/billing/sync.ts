@@ -4,7 +4,7 @@ import type { Actor } from '@/lib/identity/auth/actor';
 import { prisma } from '@/lib/platform/db/client';
 import { NotFoundError } from '@/lib/platform/errors';
 import { assertStaffPermission } from '@/lib/identity/rbac/authorize';
-import { lockOrg } from './apply-tier';
+import { lockOrg } from '@/lib/platform/db/lock-org';
 import { tierOf } from './plans';
 import { requireBillingConfig } from './config';
 import { stripeClient } from './stripe-client';

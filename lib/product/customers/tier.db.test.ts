@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemActor } from '@/lib/identity/auth/actor';
-import { lockOrg } from '@/lib/product/billing/apply-tier';
+import { lockOrg } from '@/lib/platform/db/lock-org';
 import { recomputeTier } from '@/lib/product/billing/subscription-state';
 import { prisma } from '@/lib/platform/db/client';
 import { currentLicense } from '@/lib/plans/license';

@@ -1,6 +1,6 @@
 import 'server-only';
 import type { Actor } from '@/lib/identity/auth/actor';
-import { prisma } from '@/lib/platform/db/client';
+import { prisma, type Db } from '@/lib/platform/db/client';
 import { currentLicense } from '@/lib/plans/license';
 import { assertStaffPermission, authorizeOrg } from '@/lib/identity/rbac/authorize';
 import { licenseStatus } from './status';
@@ -9,24 +9,51 @@ import { DAY } from '@/lib/platform/time';
 export const EXPIRY_WINDOWS = [30, 60, 90] as const;
 export type ExpiryWindow = (typeof EXPIRY_WINDOWS)[number];
 
-/** Licenses and registry tokens that expire within `days` (staff), soonest first; superseded and revoked ones are left out. */
+/**
+ * Customers' licenses that run out within `days`, soonest first: the one
+ * list behind the staff dashboard and the expiring page. Revoked licenses,
+ * licenses superseded by a later one of the same customer, and deactivated
+ * customers are left out. No permission check: the callers' services check.
+ */
+export async function expiringLicenses(db: Db, days: number, now = new Date(), take = 500) {
+  const until = new Date(now.getTime() + days * DAY);
+  const rows = await db.licenseKey.findMany({
+    where: { revokedAt: null, expiresAt: { gt: now, lte: until }, org: { status: { not: 'deactivated' } } },
+    orderBy: { expiresAt: 'asc' },
+    take,
+    select: { id: true, jti: true, tier: true, expiresAt: true, graceDays: true, org: { select: orgFields } },
+  });
+  const renewed = await db.licenseKey.findMany({
+    where: { revokedAt: null, expiresAt: { gt: until }, orgId: { in: [...new Set(rows.map((row) => row.org.id))] } },
+    distinct: ['orgId'],
+    select: { orgId: true },
+  });
+  const renewedOrgs = new Set(renewed.map((row) => row.orgId));
+  return rows.filter((row) => !renewedOrgs.has(row.org.id)).map((row) => ({ ...row, daysLeft: daysLeft(row.expiresAt, now) }));
+}
+
+export type ExpiringLicense = Awaited<ReturnType<typeof expiringLicenses>>[number];
+
+/** Licenses and registry tokens that expire within `days` (staff), soonest first. */
 export async function expiringSoon(actor: Actor, days: ExpiryWindow, now = new Date()) {
   assertStaffPermission(actor, 'licenses.view');
   const until = new Date(now.getTime() + days * DAY);
-  const org = { select: { id: true, name: true, slug: true, tier: true } } as const;
   const [licenses, tokens] = await Promise.all([
-    prisma.licenseKey.findMany({ where: { revokedAt: null, expiresAt: { gt: now, lte: until } }, orderBy: { expiresAt: 'asc' }, take: 500, include: { org } }),
+    expiringLicenses(prisma, days, now),
     prisma.registryToken.findMany({
       where: { revokedAt: null, expiresAt: { gt: now, lte: until }, rotatedTo: null },
       orderBy: { expiresAt: 'asc' },
       take: 500,
-      select: { id: true, name: true, prefix: true, expiresAt: true, lastUsedAt: true, org },
+      select: { id: true, name: true, prefix: true, expiresAt: true, lastUsedAt: true, org: { select: orgFields } },
     }),
   ]);
-  return {
-    licenses: licenses.map((l) => ({ id: l.id, jti: l.jti, tier: l.tier, expiresAt: l.expiresAt, graceDays: l.graceDays, org: l.org, daysLeft: Math.floor((l.expiresAt.getTime() - now.getTime()) / DAY) })),
-    tokens: tokens.map((t) => ({ ...t, daysLeft: Math.floor((t.expiresAt.getTime() - now.getTime()) / DAY) })),
-  };
+  return { licenses, tokens: tokens.map((t) => ({ ...t, daysLeft: daysLeft(t.expiresAt, now) })) };
+}
+
+const orgFields = { id: true, name: true, slug: true, tier: true } as const;
+
+function daysLeft(expiresAt: Date, now: Date): number {
+  return Math.floor((expiresAt.getTime() - now.getTime()) / DAY);
 }
 
 /** What a customer sees of its own license: the current one's expiry, days left, grace. Members with licenses.view, or staff. */
@@ -37,7 +64,7 @@ export async function orgLicenseSummary(actor: Actor, orgId: string, now = new D
   const status = licenseStatus({ ...current, revokedAt: null }, now);
   return {
     org: { id: org.id, name: org.name, slug: org.slug, tier: org.tier },
-    license: { id: current.id, jti: current.jti, tier: current.tier, status, expiresAt: current.expiresAt, graceDays: current.graceDays, daysLeft: Math.floor((current.expiresAt.getTime() - now.getTime()) / DAY) },
+    license: { id: current.id, jti: current.jti, tier: current.tier, status, expiresAt: current.expiresAt, graceDays: current.graceDays, daysLeft: daysLeft(current.expiresAt, now) },
     expiresAt: current.expiresAt,
   };
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { recordAudit } from '@/lib/identity/audit/record';
 import type { Actor } from '@/lib/identity/auth/actor';
 import { prisma, type Db } from '@/lib/platform/db/client';
+import { lockOrg } from '@/lib/platform/db/lock-org';
 import { ValidationError } from '@/lib/platform/errors';
 import { TIER_KEYS, TIERS, tierIncludes, tierOf, type Tier } from '@/lib/plans/tiers';
 import { assertStaffPermission } from '@/lib/identity/rbac/authorize';
@@ -127,7 +128,7 @@ export async function setPlanRepositories(actor: Actor, input: { tier: string; r
     const orgs = await tx.organization.findMany({ where: { tier: { in: affectedTiers }, status: { not: 'deactivated' } }, select: { id: true, tier: true }, orderBy: { id: 'asc' } });
     let changed = 0;
     for (const org of orgs) {
-      await tx.$queryRaw`SELECT id FROM organizations WHERE id = ${org.id} FOR UPDATE`;
+      await lockOrg(tx, org.id);
       const sync = await syncPlanEntitlements(tx, org.id, org.tier, actor, `plan ${tier} changed`);
       if (sync.added.length || sync.removed.length) changed++;
     }

@@ -4,11 +4,12 @@ import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { staffAction } from '@/lib/identity/actions';
+import { prisma } from '@/lib/platform/db/client';
 import { LIMIT_KEYS } from '@/lib/plans/tiers';
 import { createFeatureFlag, createFlagSchema, removeFeatureOverride, setFeatureOverride, setOverrideSchema, updateFeatureFlag, updateFlagSchema } from '@/lib/product/features/flags';
+import { resolveCustomer } from '@/lib/product/customers/resolve-customer';
 import { issueLicense, issueLicenseSchema, reissueLicense, reissueLicenseSchema } from '@/lib/product/licensing/issue';
 import { revokeLicense, revokeLicenseSchema } from '@/lib/product/licensing/revoke';
-import { findCustomer } from '@/lib/product/licensing/lookup';
 import { retireSigningKey, rotateSigningKey } from '@/lib/product/licensing/signing-keys';
 import { setPlanRepositories, setPlanRepositoriesSchema } from '@/lib/product/registry/plans';
 
@@ -24,7 +25,7 @@ const customerField = z.string().trim().min(1, 'Enter the customer\'s slug or na
 const issueForm = z.preprocess(withLimits, issueLicenseSchema.omit({ orgId: true, notBefore: true }).extend({ customer: customerField }));
 
 export const issueLicenseAction = staffAction('licenses.issue', issueForm, async ({ customer, ...input }, actor) => {
-  const org = await findCustomer(customer);
+  const org = await resolveCustomer(prisma, customer, { field: 'customer' });
   const { license } = await issueLicense(actor, { ...input, orgId: org.id });
   revalidatePath('/admin/licenses');
   redirect(`/admin/licenses/${license.id}?issued=1`);
@@ -79,7 +80,7 @@ export const setOverrideAction = staffAction(
   'features.manage',
   setOverrideSchema.omit({ orgId: true }).extend({ customer: customerField }),
   async ({ customer, ...input }, actor) => {
-    const org = await findCustomer(customer);
+    const org = await resolveCustomer(prisma, customer, { field: 'customer' });
     await setFeatureOverride(actor, { ...input, orgId: org.id });
     revalidatePath('/admin/licenses/features');
     revalidatePath(`/admin/customers/${org.slug}/licenses`);

@@ -13,7 +13,7 @@ import { hasStaffPermission } from '@/lib/identity/rbac/authorize';
 import { parseTableQuery } from '@/lib/platform/table/query';
 import { issueLicenseAction } from './actions';
 import { IssueLicenseForm } from './_components/forms';
-import { LicenseStatusBadge, TierBadge } from './_components/license-badges';
+import { LicenseStatusBadge, TierBadge } from '@/components/licenses/license-badges';
 import { LicensingTabs } from './_components/tabs';
 
 export const metadata: Metadata = { title: 'Licenses' };

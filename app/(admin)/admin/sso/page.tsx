@@ -6,6 +6,7 @@ import { Card, CardContent } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Input } from '@/components/ui/input';
 import { PageHeader } from '@/components/ui/page-header';
+import { SimpleTable } from '@/components/ui/simple-table';
 import { requireStaffPage } from '@/lib/identity/auth/session';
 import { ssoOverview } from '@/lib/identity/sso/overview';
 
@@ -28,29 +29,30 @@ export default async function AdminSsoPage({ searchParams }: { searchParams: Pro
         <EmptyState title={q ? 'No customer matches' : 'No customer uses SSO yet'} description={q ? 'Try another name, slug or domain.' : 'Search for a customer to set up SSO for them.'} />
       ) : (
         <Card>
-          <CardContent className="overflow-x-auto p-0">
-            <table className="w-full text-sm">
-              <thead className="border-b border-border text-left text-muted-foreground">
-                <tr>
-                  <th className="px-4 py-2 font-medium">Customer</th>
-                  <th className="px-4 py-2 font-medium">Connections</th>
-                  <th className="px-4 py-2 font-medium">Domains</th>
-                  <th className="px-4 py-2 font-medium">SSO required</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-border">
-                {orgs.map((org) => (
-                  <tr key={org.id}>
-                    <td className="px-4 py-3">
+          <CardContent className="pt-1">
+            <SimpleTable
+              caption="Customers' single sign-on"
+              empty="No customer uses SSO yet"
+              rows={orgs}
+              rowKey={(org) => org.id}
+              columns={[
+                {
+                  header: 'Customer',
+                  cell: (org) => (
+                    <>
                       <Link href={`/admin/sso/${encodeURIComponent(org.slug)}`} className="font-medium text-primary-strong underline-offset-4 hover:underline">
                         {org.name}
                       </Link>
                       <span className="ml-2 font-mono text-xs text-muted-foreground">{org.slug}</span>
-                    </td>
-                    <td className="px-4 py-3 tabular-nums">
-                      {org.saml + org.oidc === 0 ? '—' : [org.saml ? `${org.saml} SAML` : null, org.oidc ? `${org.oidc} OIDC` : null].filter(Boolean).join(', ')}
-                    </td>
-                    <td className="space-x-1 px-4 py-3">
+                    </>
+                  ),
+                },
+                { header: 'Connections', cell: (org) => (org.saml + org.oidc === 0 ? '—' : [org.saml ? `${org.saml} SAML` : null, org.oidc ? `${org.oidc} OIDC` : null].filter(Boolean).join(', ')) },
+                {
+                  header: 'Domains',
+                  className: 'space-x-1',
+                  cell: (org) => (
+                    <>
                       {org.verified.map((d) => (
                         <Badge key={d} tone="success">
                           {d}
@@ -62,12 +64,12 @@ export default async function AdminSsoPage({ searchParams }: { searchParams: Pro
                         </Badge>
                       ))}
                       {org.verified.length + org.pending.length === 0 ? '—' : null}
-                    </td>
-                    <td className="px-4 py-3">{org.ssoRequired ? <Badge tone="info">Required</Badge> : 'No'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+                    </>
+                  ),
+                },
+                { header: 'SSO required', cell: (org) => (org.ssoRequired ? <Badge tone="info">Required</Badge> : 'No') },
+              ]}
+            />
           </CardContent>
         </Card>
       )}

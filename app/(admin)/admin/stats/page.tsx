@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { PullSummary } from '@/components/stats/pull-summary';
+import { RecentDenials } from '@/components/stats/recent-denials';
 import { StatsFilter } from '@/components/stats/stats-filter';
 import { TableCard } from '@/components/stats/table-card';
 import { Alert } from '@/components/ui/alert';
@@ -9,7 +10,7 @@ import { PageHeader } from '@/components/ui/page-header';
 import { requireStaffPage } from '@/lib/identity/auth/session';
 import { prisma } from '@/lib/platform/db/client';
 import { isAppError } from '@/lib/platform/errors';
-import { formatCount as number, formatDate, formatDateTime, formatRelative } from '@/lib/platform/format';
+import { formatCount as number, formatDate, formatDateTime, formatReference, formatRelative } from '@/lib/platform/format';
 import { getPullStats, type PullStats } from '@/lib/product/stats/pull-stats';
 import { adoptionByCustomer, statsQueryFromSearchParams } from '@/lib/product/stats/query-params';
 
@@ -100,7 +101,7 @@ function StatsBody({ stats, customerView }: { stats: PullStats; customerView: bo
           rowKey={(row) => `${row.repository}:${row.reference}`}
           columns={[
             { header: 'Image', cell: (row) => <span className="font-mono text-xs">{row.repository}</span> },
-            { header: 'Tag or digest', cell: (row) => <span className="font-mono text-xs">{shortReference(row.reference)}</span> },
+            { header: 'Tag or digest', cell: (row) => <span className="font-mono text-xs">{formatReference(row.reference)}</span> },
             { header: 'Pulls', align: 'right', cell: (row) => number(row.pulls) },
             { header: 'Customers', align: 'right', cell: (row) => number(row.customers) },
           ]}
@@ -122,7 +123,7 @@ function StatsBody({ stats, customerView }: { stats: PullStats; customerView: bo
                 <span className="flex flex-wrap gap-1">
                   {row.tags.map((tag, index) => (
                     <Badge key={tag.reference} tone={index === 0 ? 'accent' : 'neutral'} title={`${number(tag.pulls)} pulls, last ${formatDateTime(tag.lastPullAt)}`}>
-                      {shortReference(tag.reference)}
+                      {formatReference(tag.reference)}
                     </Badge>
                   ))}
                 </span>
@@ -146,26 +147,7 @@ function StatsBody({ stats, customerView }: { stats: PullStats; customerView: bo
         )}
       </div>
 
-      <TableCard
-        title="Recent denials"
-        description="The latest refused requests in this period and why."
-        caption="Recent denied requests"
-        empty="Nothing was denied in this period"
-        rows={stats.recentDenials}
-        rowKey={(row) => row.id}
-        columns={[
-          { header: 'When', cell: (row) => <time dateTime={row.occurredAt.toISOString()} className="text-muted-foreground">{formatDateTime(row.occurredAt)}</time> },
-          { header: 'Customer', cell: (row) => row.orgName ?? <span className="text-muted-foreground">{row.username ?? 'unknown'}</span> },
-          { header: 'Image', cell: (row) => <span className="font-mono text-xs">{`${row.repository}:${shortReference(row.reference)}`}</span> },
-          { header: 'Outcome', cell: (row) => <Badge tone={row.outcome === 'rate_limited' ? 'warning' : 'danger'}>{row.outcome.replace('_', ' ')}</Badge> },
-          { header: 'Reason', cell: (row) => row.reason ?? '—' },
-          { header: 'Client', cell: (row) => <span className="font-mono text-xs text-muted-foreground">{row.clientIp ?? '—'}</span> },
-        ]}
-      />
+      <RecentDenials rows={stats.recentDenials} audience="staff" />
     </div>
   );
-}
-
-function shortReference(reference: string): string {
-  return reference.startsWith('sha256:') ? `${reference.slice(0, 19)}…` : reference;
 }

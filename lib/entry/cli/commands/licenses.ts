@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { createLicenseVerifier, type Jwks } from '@/kit/license-verifier';
 import { prisma } from '@/lib/platform/db/client';
 import { AppError, ValidationError } from '@/lib/platform/errors';
-import { findCustomer } from '@/lib/product/licensing/lookup';
+import { resolveCustomer } from '@/lib/product/customers/resolve-customer';
 import { DEFAULT_AUDIENCE, licenseAudience } from '@/lib/product/licensing/audience';
 import { issueLicense, issueLicenseSchema, reissueLicense, reissueLicenseSchema } from '@/lib/product/licensing/issue';
 import { findLicenseId, LICENSE_FILTERS, listLicenses } from '@/lib/product/licensing/read';
@@ -43,7 +43,7 @@ export const registerLicenses: RegisterCommand = (program, kit) => {
     .option('--grace-days <n>', 'days the product keeps working after expiry (default 14)')
     .action(async (customer: string, options: { tier?: string; expires?: string; feature: string[]; limit: string[]; graceDays?: string }) => {
       const { actor } = await cliContext();
-      const org = await findCustomer(customer);
+      const org = await resolveCustomer(prisma, customer);
       const input = issueLicenseSchema.parse({
         orgId: org.id,
         tier: options.tier,
@@ -68,7 +68,7 @@ export const registerLicenses: RegisterCommand = (program, kit) => {
     .option('--json', 'machine-readable output')
     .action(async (customer: string | undefined, options: { status?: string; json?: boolean }) => {
       const { actor } = await cliContext();
-      const org = customer ? await findCustomer(customer) : null;
+      const org = customer ? await resolveCustomer(prisma, customer) : null;
       const status = licenseStatusOption.parse(options.status);
       const { rows } = await listLicenses(actor, { orgId: org?.id, status, take: 1000 });
       const out = kit.output(!!options.json);

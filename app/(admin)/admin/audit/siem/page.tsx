@@ -5,6 +5,7 @@ import { Badge } from '@/components/ui/badge';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
+import { SimpleTable } from '@/components/ui/simple-table';
 import { Tabs } from '@/components/ui/tabs';
 import { requireStaffPage } from '@/lib/identity/auth/session';
 import { listAllDeadSiemDeliveries, listAllSiemDestinations } from '@/lib/product/siem/destinations';
@@ -29,42 +30,41 @@ export default async function AdminSiemPage() {
             {destinations.length === 0 ? (
               <EmptyState title="No customer streams the audit log yet" description="Enterprise customers add destinations in their portal under Audit log → SIEM streaming." />
             ) : (
-              <div className="overflow-x-auto">
-                <table className="w-full text-sm" aria-label="SIEM destinations">
-                  <thead>
-                    <tr className="border-b border-border text-left text-xs text-muted-foreground">
-                      <th className="py-2 pr-4 font-medium">Customer</th>
-                      <th className="py-2 pr-4 font-medium">Endpoint</th>
-                      <th className="py-2 pr-4 font-medium">Status</th>
-                      <th className="py-2 pr-4 text-right font-medium">Delivered</th>
-                      <th className="py-2 pr-4 text-right font-medium">Pending</th>
-                      <th className="py-2 text-right font-medium">Failed</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {destinations.map((destination) => (
-                      <tr key={destination.id} className="border-b border-border last:border-0">
-                        <td className="py-2 pr-4">
-                          <Link href={`/admin/customers/${destination.org.slug}`} className="font-medium hover:underline">
-                            {destination.org.name}
-                          </Link>
-                        </td>
-                        <td className="max-w-80 truncate py-2 pr-4 font-mono text-xs" title={destination.url}>
-                          {destination.url}
-                        </td>
-                        <td className="py-2 pr-4">
-                          <Badge tone={destination.enabled ? 'success' : 'warning'} dot>
-                            {destination.enabled ? 'Streaming' : 'Paused'}
-                          </Badge>
-                        </td>
-                        <td className="py-2 pr-4 text-right tabular-nums">{destination.delivered.toLocaleString('en-US')}</td>
-                        <td className="py-2 pr-4 text-right tabular-nums">{destination.pending.toLocaleString('en-US')}</td>
-                        <td className={`py-2 text-right tabular-nums ${destination.dead ? 'font-medium text-danger-strong' : ''}`}>{destination.dead.toLocaleString('en-US')}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <SimpleTable
+                caption="SIEM destinations"
+                empty="No customer streams the audit log yet"
+                rows={destinations}
+                rowKey={(destination) => destination.id}
+                columns={[
+                  {
+                    header: 'Customer',
+                    cell: (destination) => (
+                      <Link href={`/admin/customers/${destination.org.slug}`} className="font-medium hover:underline">
+                        {destination.org.name}
+                      </Link>
+                    ),
+                  },
+                  {
+                    header: 'Endpoint',
+                    cell: (destination) => (
+                      <span className="block max-w-80 truncate font-mono text-xs" title={destination.url}>
+                        {destination.url}
+                      </span>
+                    ),
+                  },
+                  {
+                    header: 'Status',
+                    cell: (destination) => (
+                      <Badge tone={destination.enabled ? 'success' : 'warning'} dot>
+                        {destination.enabled ? 'Streaming' : 'Paused'}
+                      </Badge>
+                    ),
+                  },
+                  { header: 'Delivered', align: 'right', cell: (destination) => destination.delivered.toLocaleString('en-US') },
+                  { header: 'Pending', align: 'right', cell: (destination) => destination.pending.toLocaleString('en-US') },
+                  { header: 'Failed', align: 'right', cell: (destination) => <span className={destination.dead ? 'font-medium text-danger-strong' : undefined}>{destination.dead.toLocaleString('en-US')}</span> },
+                ]}
+              />
             )}
           </CardContent>
         </Card>

@@ -1,4 +1,4 @@
-import { InviteOwnerButton, ResendInvitationButton } from '@/components/customers/customer-people';
+import { InviteButton, ResendInvitationButton } from '@/components/customers/customer-people';
 import { Badge, type Tone } from '@/components/ui/badge';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
@@ -40,7 +40,15 @@ export async function CustomerPeople({ actor, customer }: { actor: Actor; custom
             </CardDescription>
           </div>
           {canInvite ? (
-            <InviteOwnerButton orgId={customer.id} orgName={customer.name} roles={roles.map(({ value, label, disabled }) => ({ value, label, disabled }))} action={inviteOwnerAction} />
+            <InviteButton
+              orgId={customer.id}
+              roles={roles.map(({ value, label, disabled }) => ({ value, label, disabled }))}
+              action={inviteOwnerAction}
+              title={`Invite someone to ${customer.name}`}
+              description="They get an email with a link to join. The first owner can then invite the rest of their team from the portal."
+              trigger={{ label: 'Invite owner', size: 'sm' }}
+              defaultRole="owner"
+            />
           ) : null}
         </CardHeader>
         <CardContent>

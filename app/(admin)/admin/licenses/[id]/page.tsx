@@ -18,7 +18,7 @@ import { previewLicenseToken } from '@/lib/product/licensing/preview';
 import { hasStaffPermission } from '@/lib/identity/rbac/authorize';
 import { reissueLicenseAction, revokeLicenseAction } from '../actions';
 import { ReissueLicenseDialog, RevokeLicenseDialog } from '../_components/forms';
-import { LicenseStatusBadge, TierBadge } from '../_components/license-badges';
+import { LicenseStatusBadge, TierBadge } from '@/components/licenses/license-badges';
 import { DAY } from '@/lib/platform/time';
 
 export const metadata: Metadata = { title: 'License' };

@@ -2,8 +2,7 @@
 
 import { useActionState, useState } from 'react';
 import { CheckboxField, Form, SelectField, SubmitButton, TextField } from '@/components/forms';
-import { Button } from '@/components/ui/button';
-import { Dialog, DialogBody, DialogFooter } from '@/components/ui/dialog';
+import { FormDialog } from '@/components/forms/form-dialog';
 import type { ActionResult, ActionState } from '@/lib/platform/action-result';
 import { LIMIT_KEYS, LIMIT_LABELS, TIER_KEYS, TIERS, tierIncludes, type Limits } from '@/lib/plans/tiers';
 
@@ -87,82 +86,39 @@ export function IssueLicenseForm({
   );
 }
 
-function DialogForm({
-  action,
-  trigger,
-  title,
-  description,
-  submitLabel,
-  tone = 'primary',
-  children,
-}: {
-  action: Action;
-  trigger: { label: string; variant?: 'primary' | 'secondary' | 'danger' | 'ghost' };
-  title: string;
-  description?: string;
-  submitLabel: string;
-  tone?: 'primary' | 'danger';
-  children: React.ReactNode;
-}) {
-  const [open, setOpen] = useState(false);
-  const [state, dispatch] = useActionState(async (previous: ActionState<unknown>, formData: FormData) => {
-    const result = await action(previous, formData);
-    if (result.ok) setOpen(false);
-    return result;
-  }, null);
-  return (
-    <>
-      <Button variant={trigger.variant ?? 'secondary'} onClick={() => setOpen(true)}>
-        {trigger.label}
-      </Button>
-      <Dialog open={open} onOpenChange={setOpen} title={title} description={description}>
-        <Form action={dispatch} state={state}>
-          <DialogBody>{children}</DialogBody>
-          <DialogFooter>
-            <Button variant="secondary" onClick={() => setOpen(false)}>
-              Cancel
-            </Button>
-            <SubmitButton variant={tone === 'danger' ? 'danger' : 'primary'}>{submitLabel}</SubmitButton>
-          </DialogFooter>
-        </Form>
-      </Dialog>
-    </>
-  );
-}
-
 export function RevokeLicenseDialog({ action, licenseId }: { action: Action; licenseId: string }) {
   return (
-    <DialogForm
+    <FormDialog
       action={action}
       trigger={{ label: 'Revoke', variant: 'danger' }}
       title="Revoke this license?"
       description="Online checks refuse it at once; offline products stop accepting it when they next load the signed revocation list."
+      fields={{ licenseId }}
       submitLabel="Revoke license"
-      tone="danger"
+      submitVariant="danger"
     >
-      <input type="hidden" name="licenseId" value={licenseId} />
       <TextField name="reason" label="Reason" placeholder="e.g. contract ended" required data-autofocus />
-    </DialogForm>
+    </FormDialog>
   );
 }
 
 export function ReissueLicenseDialog({ action, licenseId, tier, limits }: { action: Action; licenseId: string; tier: string; limits: Limits }) {
   return (
-    <DialogForm
+    <FormDialog
       action={action}
       trigger={{ label: 'Re-issue', variant: 'secondary' }}
       title="Re-issue this license"
       description="A new license (new jti) replaces this one, which is revoked and linked to it. Leave a field blank to keep it."
+      fields={{ licenseId }}
       submitLabel="Re-issue"
     >
-      <input type="hidden" name="licenseId" value={licenseId} />
       <div className="grid gap-4 sm:grid-cols-2">
         <SelectField name="tier" label="Tier" options={TIER_OPTIONS} defaultValue={tier} />
         <TextField name="expiresAt" label="New expiry" type="date" />
       </div>
       <LimitFields defaults={limits} />
       <TextField name="reason" label="Reason" placeholder="e.g. more seats" />
-    </DialogForm>
+    </FormDialog>
   );
 }
 
@@ -191,24 +147,25 @@ export function FlagRowForm({ action, flag }: { action: Action; flag: { key: str
 
 export function CreateFlagForm({ action }: { action: Action }) {
   return (
-    <DialogForm action={action} trigger={{ label: 'New feature', variant: 'secondary' }} title="New feature flag" description="A feature of your product that licenses carry, e.g. ha_mode." submitLabel="Create feature">
+    <FormDialog action={action} trigger={{ label: 'New feature', variant: 'secondary' }} title="New feature flag" description="A feature of your product that licenses carry, e.g. ha_mode." submitLabel="Create feature">
       <TextField name="key" label="Key" placeholder="ha_mode" required data-autofocus />
       <TextField name="description" label="Description" placeholder="High-availability mode" />
       <SelectField name="minTier" label="Minimum tier" options={TIER_OPTIONS} defaultValue="enterprise" />
-    </DialogForm>
+    </FormDialog>
   );
 }
 
 export function OverrideForm({ action, features, customer }: { action: Action; features: { key: string; label: string }[]; customer?: string }) {
   return (
-    <DialogForm
+    <FormDialog
       action={action}
       trigger={{ label: 'Add override', variant: 'primary' }}
       title="Override a feature for one customer"
       description="Grant a feature above the customer's tier (a trial, a design partner) or withhold one. One override per customer and feature; saving again replaces it."
+      fields={customer ? { customer } : undefined}
       submitLabel="Save override"
     >
-      {customer ? <input type="hidden" name="customer" value={customer} /> : <TextField name="customer" label="Customer" placeholder="slug or exact name" required data-autofocus />}
+      {customer ? null : <TextField name="customer" label="Customer" placeholder="slug or exact name" required data-autofocus />}
       <div className="grid gap-4 sm:grid-cols-2">
         <SelectField name="featureKey" label="Feature" options={features.map((f) => ({ value: f.key, label: f.label }))} required />
         <SelectField
@@ -223,7 +180,7 @@ export function OverrideForm({ action, features, customer }: { action: Action; f
       </div>
       <TextField name="expiresAt" label="Until" type="date" hint="Blank: until removed" />
       <TextField name="reason" label="Reason" placeholder='e.g. "30-day SSO trial"' required />
-    </DialogForm>
+    </FormDialog>
   );
 }
 

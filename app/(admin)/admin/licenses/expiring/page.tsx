@@ -1,19 +1,14 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { Badge } from '@/components/ui/badge';
-import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
+import { ExpiringLicensesCard, ExpiryListCard } from '@/components/licenses/expiring-licenses';
 import { PageHeader } from '@/components/ui/page-header';
 import { Tabs } from '@/components/ui/tabs';
 import { requireStaffPage } from '@/lib/identity/auth/session';
-import { formatDate, formatRelative } from '@/lib/platform/format';
 import { EXPIRY_WINDOWS, expiringSoon, type ExpiryWindow } from '@/lib/product/licensing/expiry';
 import { hasStaffPermission } from '@/lib/identity/rbac/authorize';
 import { LicensingTabs } from '../_components/tabs';
-import { TierBadge } from '../_components/license-badges';
 
 export const metadata: Metadata = { title: 'Expiring' };
-
-const tone = (days: number) => (days < 7 ? 'danger' : days < 30 ? 'warning' : 'neutral');
 
 export default async function ExpiringPage({ searchParams }: { searchParams: Promise<{ days?: string }> }) {
   const { actor } = await requireStaffPage('/admin/licenses/expiring');
@@ -26,62 +21,22 @@ export default async function ExpiringPage({ searchParams }: { searchParams: Pro
       <LicensingTabs active="expiring" canManageKeys={hasStaffPermission(actor, 'signing_keys.manage')} />
       <Tabs label="Window" className="mb-6" items={EXPIRY_WINDOWS.map((d) => ({ href: `/admin/licenses/expiring?days=${d}`, label: `${d} days`, active: d === days }))} />
       <div className="grid gap-6 xl:grid-cols-2">
-        <Card>
-          <CardHeader>
-            <CardTitle>Licenses ({licenses.length})</CardTitle>
-          </CardHeader>
-          <CardContent>
-            {licenses.length === 0 ? (
-              <p className="text-sm text-muted-foreground">No license expires in the next {days} days.</p>
-            ) : (
-              <ul className="divide-y divide-border">
-                {licenses.map((l) => (
-                  <li key={l.id} className="flex items-center justify-between gap-4 py-2 text-sm">
-                    <span className="flex min-w-0 items-center gap-2">
-                      <Link href={`/admin/licenses/${l.id}`} className="truncate font-medium hover:underline">
-                        {l.org.name}
-                      </Link>
-                      <TierBadge tier={l.tier} />
-                    </span>
-                    <span className="flex shrink-0 items-center gap-2">
-                      <span className="text-muted-foreground tabular-nums">{formatDate(l.expiresAt)}</span>
-                      <Badge tone={tone(l.daysLeft)}>{formatRelative(l.expiresAt)}</Badge>
-                    </span>
-                  </li>
-                ))}
-              </ul>
-            )}
-          </CardContent>
-        </Card>
-        <Card>
-          <CardHeader>
-            <CardTitle>Registry tokens ({tokens.length})</CardTitle>
-          </CardHeader>
-          <CardContent>
-            {tokens.length === 0 ? (
-              <p className="text-sm text-muted-foreground">No registry token expires in the next {days} days.</p>
-            ) : (
-              <ul className="divide-y divide-border">
-                {tokens.map((t) => (
-                  <li key={t.id} className="flex items-center justify-between gap-4 py-2 text-sm">
-                    <span className="min-w-0 truncate">
-                      <Link href={`/admin/customers/${t.org.slug}`} className="font-medium hover:underline">
-                        {t.org.name}
-                      </Link>{' '}
-                      <span className="text-muted-foreground">
-                        {t.name} <code className="font-mono text-xs">{t.prefix}…</code>
-                      </span>
-                    </span>
-                    <span className="flex shrink-0 items-center gap-2">
-                      <span className="text-muted-foreground tabular-nums">{formatDate(t.expiresAt)}</span>
-                      <Badge tone={tone(t.daysLeft)}>{formatRelative(t.expiresAt)}</Badge>
-                    </span>
-                  </li>
-                ))}
-              </ul>
-            )}
-          </CardContent>
-        </Card>
+        <ExpiringLicensesCard title={`Licenses (${licenses.length})`} licenses={licenses} days={days} />
+        <ExpiryListCard
+          title={`Registry tokens (${tokens.length})`}
+          rows={tokens}
+          empty={`No registry token expires in the next ${days} days`}
+          label={(t) => (
+            <span className="min-w-0 truncate">
+              <Link href={`/admin/customers/${t.org.slug}`} className="font-medium hover:underline">
+                {t.org.name}
+              </Link>{' '}
+              <span className="text-muted-foreground">
+                {t.name} <code className="font-mono text-xs">{t.prefix}…</code>
+              </span>
+            </span>
+          )}
+        />
       </div>
     </>
   );

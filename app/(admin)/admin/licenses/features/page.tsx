@@ -4,6 +4,7 @@ import { Badge } from '@/components/ui/badge';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { PageHeader } from '@/components/ui/page-header';
+import { SimpleTable } from '@/components/ui/simple-table';
 import { requireStaffPage } from '@/lib/identity/auth/session';
 import { FEATURE_KIND_LABELS } from '@/lib/plans/catalog';
 import { listFeatureFlags, listFeatureOverrides } from '@/lib/product/features/flags';
@@ -13,10 +14,12 @@ import { hasStaffPermission } from '@/lib/identity/rbac/authorize';
 import { listPlanRepositories } from '@/lib/product/registry/plans';
 import { createFlagAction, removeOverrideAction, setOverrideAction, setPlanRepositoriesAction, updateFlagAction } from '../actions';
 import { CreateFlagForm, FlagRowForm, OverrideForm, PlanRepositoriesForm } from '../_components/forms';
-import { TierBadge } from '../_components/license-badges';
+import { TierBadge } from '@/components/licenses/license-badges';
 import { LicensingTabs } from '../_components/tabs';
 
 export const metadata: Metadata = { title: 'Features & overrides' };
+
+type TierRow = { kind: 'flag'; flag: Awaited<ReturnType<typeof listFeatureFlags>>[number] } | { kind: 'limit'; key: (typeof LIMIT_KEYS)[number] };
 
 export default async function FeaturesPage() {
   const { actor } = await requireStaffPage('/admin/licenses/features');
@@ -37,51 +40,49 @@ export default async function FeaturesPage() {
         <CardHeader>
           <CardTitle>Tiers</CardTitle>
         </CardHeader>
-        <CardContent className="overflow-x-auto">
-          <table className="w-full min-w-[40rem] text-sm">
-            <caption className="sr-only">Feature table by tier</caption>
-            <thead className="border-b border-border text-left text-xs text-muted-foreground uppercase">
-              <tr>
-                <th className="py-2 pr-4 font-medium">Feature</th>
-                <th className="py-2 pr-4 font-medium">Enforced by</th>
-                {TIER_KEYS.map((tier) => (
-                  <th key={tier} className="px-4 py-2 text-center font-medium">
-                    {TIERS[tier].label}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-border">
-              {flags.map((flag) => (
-                <tr key={flag.key} className={flag.enabled ? undefined : 'opacity-60'}>
-                  <td className="py-2 pr-4">
-                    {flag.label} {flag.enabled ? null : <Badge tone="danger">off</Badge>}
-                  </td>
-                  <td className="py-2 pr-4" title={FEATURE_KIND_LABELS[flag.kind].description}>
-                    <Badge tone={flag.kind === 'portal' ? 'info' : 'neutral'}>{FEATURE_KIND_LABELS[flag.kind].label}</Badge>
-                  </td>
-                  {TIER_KEYS.map((tier) => (
-                    <td key={tier} className="px-4 py-2 text-center">
-                      {tierIncludes(tier, flag.minTier) ? <span aria-label="included">✓</span> : <span className="text-muted-foreground" aria-label="not included">—</span>}
-                    </td>
-                  ))}
-                </tr>
-              ))}
-              {LIMIT_KEYS.map((key) => (
-                <tr key={key}>
-                  <td className="py-2 pr-4">
-                    {LIMIT_LABELS[key].label} <span className="text-xs text-muted-foreground">({LIMIT_LABELS[key].unit})</span>
-                  </td>
-                  <td className="py-2 pr-4" />
-                  {TIER_KEYS.map((tier) => (
-                    <td key={tier} className="px-4 py-2 text-center tabular-nums">
-                      {TIERS[tier].limits[key]?.toLocaleString('en-US') ?? 'Unlimited'}
-                    </td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
+        <CardContent>
+          <SimpleTable<TierRow>
+            caption="Feature table by tier"
+            empty="No features"
+            rows={[...flags.map((flag) => ({ kind: 'flag' as const, flag })), ...LIMIT_KEYS.map((key) => ({ kind: 'limit' as const, key }))]}
+            rowKey={(row) => (row.kind === 'flag' ? `flag:${row.flag.key}` : `limit:${row.key}`)}
+            columns={[
+              {
+                header: 'Feature',
+                cell: (row) =>
+                  row.kind === 'flag' ? (
+                    <span className={row.flag.enabled ? undefined : 'opacity-60'}>
+                      {row.flag.label} {row.flag.enabled ? null : <Badge tone="danger">off</Badge>}
+                    </span>
+                  ) : (
+                    <>
+                      {LIMIT_LABELS[row.key].label} <span className="text-xs text-muted-foreground">({LIMIT_LABELS[row.key].unit})</span>
+                    </>
+                  ),
+              },
+              {
+                header: 'Enforced by',
+                cell: (row) =>
+                  row.kind === 'flag' ? (
+                    <Badge tone={row.flag.kind === 'portal' ? 'info' : 'neutral'} title={FEATURE_KIND_LABELS[row.flag.kind].description}>
+                      {FEATURE_KIND_LABELS[row.flag.kind].label}
+                    </Badge>
+                  ) : null,
+              },
+              ...TIER_KEYS.map((tier) => ({
+                header: TIERS[tier].label,
+                align: 'center' as const,
+                cell: (row: TierRow) =>
+                  row.kind === 'limit' ? (
+                    (TIERS[tier].limits[row.key]?.toLocaleString('en-US') ?? 'Unlimited')
+                  ) : tierIncludes(tier, row.flag.minTier) ? (
+                    <span aria-label="included" className={row.flag.enabled ? undefined : 'opacity-60'}>✓</span>
+                  ) : (
+                    <span className="text-muted-foreground" aria-label="not included">—</span>
+                  ),
+              })),
+            ]}
+          />
         </CardContent>
       </Card>
 
@@ -146,53 +147,46 @@ export default async function FeaturesPage() {
           </div>
           {canManage ? <OverrideForm action={setOverrideAction} features={flags.map((f) => ({ key: f.key, label: f.label }))} /> : null}
         </CardHeader>
-        <CardContent className="overflow-x-auto">
-          {overrides.length === 0 ? (
-            <p className="py-4 text-sm text-muted-foreground">No overrides.</p>
-          ) : (
-            <table className="w-full min-w-[44rem] text-sm">
-              <caption className="sr-only">Customer overrides</caption>
-              <thead className="border-b border-border text-left text-xs text-muted-foreground uppercase">
-                <tr>
-                  <th className="py-2 pr-4 font-medium">Customer</th>
-                  <th className="py-2 pr-4 font-medium">Feature</th>
-                  <th className="py-2 pr-4 font-medium">Effect</th>
-                  <th className="py-2 pr-4 font-medium">Until</th>
-                  <th className="py-2 pr-4 font-medium">Reason</th>
-                  <th className="py-2 pr-4 font-medium">By</th>
-                  <th className="py-2">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-border">
-                {overrides.map((o) => {
+        <CardContent>
+          <SimpleTable
+            caption="Customer overrides"
+            empty="No overrides."
+            rows={overrides}
+            rowKey={(o) => o.id}
+            columns={[
+              {
+                header: 'Customer',
+                cell: (o) => (
+                  <Link className="font-medium hover:underline" href={`/admin/customers/${o.org.slug}/licenses`}>
+                    {o.org.name}
+                  </Link>
+                ),
+              },
+              { header: 'Feature', className: 'font-mono text-xs', cell: (o) => o.featureKey },
+              { header: 'Effect', cell: (o) => (o.enabled ? <Badge tone="success">Granted</Badge> : <Badge tone="warning">Withheld</Badge>) },
+              {
+                header: 'Until',
+                className: 'whitespace-nowrap',
+                cell: (o) => {
                   const expired = o.expiresAt !== null && o.expiresAt <= now;
-                  return (
-                    <tr key={o.id}>
-                      <td className="py-2 pr-4">
-                        <Link className="font-medium hover:underline" href={`/admin/customers/${o.org.slug}/licenses`}>
-                          {o.org.name}
-                        </Link>
-                      </td>
-                      <td className="py-2 pr-4 font-mono text-xs">{o.featureKey}</td>
-                      <td className="py-2 pr-4">{o.enabled ? <Badge tone="success">Granted</Badge> : <Badge tone="warning">Withheld</Badge>}</td>
-                      <td className="py-2 pr-4 whitespace-nowrap">{o.expiresAt ? <span className={expired ? 'text-danger' : undefined}>{formatDate(o.expiresAt)}{expired ? ' (ended)' : ''}</span> : 'until removed'}</td>
-                      <td className="py-2 pr-4">{o.reason}</td>
-                      <td className="py-2 pr-4 text-muted-foreground">{o.createdBy}</td>
-                      <td className="py-2 text-right">
-                        {canManage ? (
-                          <ConfirmDialog title="Remove this override?" confirmLabel="Remove" action={removeOverrideAction} fields={{ orgId: o.orgId, featureKey: o.featureKey }} trigger={{ label: 'Remove', variant: 'ghost', size: 'sm' }}>
-                            {o.org.name} falls back to what its tier includes for {o.featureKey}.
-                          </ConfirmDialog>
-                        ) : null}
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          )}
+                  return o.expiresAt ? <span className={expired ? 'text-danger' : undefined}>{formatDate(o.expiresAt)}{expired ? ' (ended)' : ''}</span> : 'until removed';
+                },
+              },
+              { header: 'Reason', cell: (o) => o.reason },
+              { header: 'By', className: 'text-muted-foreground', cell: (o) => o.createdBy },
+              {
+                header: 'Actions',
+                hideHeader: true,
+                align: 'right',
+                cell: (o) =>
+                  canManage ? (
+                    <ConfirmDialog title="Remove this override?" confirmLabel="Remove" action={removeOverrideAction} fields={{ orgId: o.orgId, featureKey: o.featureKey }} trigger={{ label: 'Remove', variant: 'ghost', size: 'sm' }}>
+                      {o.org.name} falls back to what its tier includes for {o.featureKey}.
+                    </ConfirmDialog>
+                  ) : null,
+              },
+            ]}
+          />
         </CardContent>
       </Card>
     </>

@@ -4,6 +4,7 @@ import { buttonVariants } from '@/components/ui/button';
 import { Card, CardContent } from '@/components/ui/card';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { PageHeader } from '@/components/ui/page-header';
+import { SimpleTable } from '@/components/ui/simple-table';
 import { requireStaffPage } from '@/lib/identity/auth/session';
 import { formatDate } from '@/lib/platform/format';
 import { assertStaffPermission } from '@/lib/identity/rbac/authorize';
@@ -39,63 +40,51 @@ export default async function SigningKeysPage() {
       />
       <LicensingTabs active="keys" canManageKeys />
       <Card>
-        <CardContent className="px-0 pb-0 sm:px-0">
-          {keys.length === 0 ? (
-            <p className="p-6 text-sm text-muted-foreground">No signing key yet: the first license issued creates one, or rotate to create it now.</p>
-          ) : (
-            <table className="w-full text-sm">
-              <caption className="sr-only">Signing keys</caption>
-              <thead className="border-b border-border bg-subtle text-left text-xs text-muted-foreground uppercase">
-                <tr>
-                  <th className="px-4 py-2 font-medium">Key id (kid)</th>
-                  <th className="px-4 py-2 font-medium">Status</th>
-                  <th className="px-4 py-2 font-medium">Created</th>
-                  <th className="px-4 py-2 font-medium">Rotated / retired</th>
-                  <th className="px-4 py-2 text-right font-medium">Licenses (live)</th>
-                  <th className="px-4 py-2">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-border">
-                {keys.map((key) => (
-                  <tr key={key.kid}>
-                    <td className="px-4 py-3 font-mono text-xs break-all">{key.kid}</td>
-                    <td className="px-4 py-3">
-                      <Badge tone={TONES[key.status]} dot>
-                        {LABELS[key.status]}
-                      </Badge>
-                    </td>
-                    <td className="px-4 py-3 whitespace-nowrap">{formatDate(key.createdAt)}</td>
-                    <td className="px-4 py-3 whitespace-nowrap">{key.retiredAt ? `retired ${formatDate(key.retiredAt)}` : key.rotatedAt ? `rotated ${formatDate(key.rotatedAt)}` : '—'}</td>
-                    <td className="px-4 py-3 text-right tabular-nums">
-                      {key.licenses} ({key.liveLicenses})
-                    </td>
-                    <td className="px-4 py-3">
-                      <div className="flex justify-end gap-2">
-                        <a className={buttonVariants({ variant: 'secondary', size: 'sm' })} href={`/admin/licenses/keys/${encodeURIComponent(key.kid)}/pem`} download>
-                          PEM
-                        </a>
-                        {key.status === 'verifying' ? (
-                          <ConfirmDialog
-                            title="Retire this key?"
-                            confirmLabel={key.liveLicenses > 0 ? 'Retire anyway' : 'Retire'}
-                            action={retireKeyAction}
-                            fields={{ kid: key.kid, force: key.liveLicenses > 0 ? 'true' : 'false' }}
-                            confirmationText={key.liveLicenses > 0 ? 'retire' : undefined}
-                            trigger={{ label: 'Retire', variant: 'secondary', size: 'sm' }}
-                          >
-                            It will no longer be published, so licenses it signed stop verifying.
-                            {key.liveLicenses > 0 ? ` ${key.liveLicenses} live license${key.liveLicenses === 1 ? ' depends' : 's depend'} on it: re-issue them first unless the key is compromised.` : ''}
-                          </ConfirmDialog>
-                        ) : null}
-                      </div>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
+        <CardContent className="pt-1">
+          <SimpleTable
+            caption="Signing keys"
+            empty="No signing key yet: the first license issued creates one, or rotate to create it now."
+            rows={keys}
+            rowKey={(key) => key.kid}
+            columns={[
+              { header: 'Key id (kid)', className: 'font-mono text-xs break-all', cell: (key) => key.kid },
+              {
+                header: 'Status',
+                cell: (key) => (
+                  <Badge tone={TONES[key.status]} dot>
+                    {LABELS[key.status]}
+                  </Badge>
+                ),
+              },
+              { header: 'Created', className: 'whitespace-nowrap', cell: (key) => formatDate(key.createdAt) },
+              { header: 'Rotated / retired', className: 'whitespace-nowrap', cell: (key) => (key.retiredAt ? `retired ${formatDate(key.retiredAt)}` : key.rotatedAt ? `rotated ${formatDate(key.rotatedAt)}` : '—') },
+              { header: 'Licenses (live)', align: 'right', cell: (key) => `${key.licenses} (${key.liveLicenses})` },
+              {
+                header: 'Actions',
+                hideHeader: true,
+                cell: (key) => (
+                  <div className="flex justify-end gap-2">
+                    <a className={buttonVariants({ variant: 'secondary', size: 'sm' })} href={`/admin/licenses/keys/${encodeURIComponent(key.kid)}/pem`} download>
+                      PEM
+                    </a>
+                    {key.status === 'verifying' ? (
+                      <ConfirmDialog
+                        title="Retire this key?"
+                        confirmLabel={key.liveLicenses > 0 ? 'Retire anyway' : 'Retire'}
+                        action={retireKeyAction}
+                        fields={{ kid: key.kid, force: key.liveLicenses > 0 ? 'true' : 'false' }}
+                        confirmationText={key.liveLicenses > 0 ? 'retire' : undefined}
+                        trigger={{ label: 'Retire', variant: 'secondary', size: 'sm' }}
+                      >
+                        It will no longer be published, so licenses it signed stop verifying.
+                        {key.liveLicenses > 0 ? ` ${key.liveLicenses} live license${key.liveLicenses === 1 ? ' depends' : 's depend'} on it: re-issue them first unless the key is compromised.` : ''}
+                      </ConfirmDialog>
+                    ) : null}
+                  </div>
+                ),
+              },
+            ]}
+          />
         </CardContent>
       </Card>
       <p className="mt-4 text-sm text-muted-foreground">

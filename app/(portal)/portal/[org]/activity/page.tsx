@@ -1,13 +1,13 @@
 import type { Metadata } from 'next';
 import { PullSummary } from '@/components/stats/pull-summary';
+import { RecentDenials } from '@/components/stats/recent-denials';
 import { StatsFilter } from '@/components/stats/stats-filter';
 import { TableCard } from '@/components/stats/table-card';
 import { Alert } from '@/components/ui/alert';
-import { Badge } from '@/components/ui/badge';
 import { PageHeader } from '@/components/ui/page-header';
 import { requirePortalPage } from '@/lib/identity/auth/session';
 import { isAppError } from '@/lib/platform/errors';
-import { formatCount as number, formatDate, formatDateTime, formatRelative } from '@/lib/platform/format';
+import { formatCount as number, formatDate, formatRelative } from '@/lib/platform/format';
 import { getPullStats, type PullStats } from '@/lib/product/stats/pull-stats';
 import { statsQueryFromSearchParams } from '@/lib/product/stats/query-params';
 
@@ -83,21 +83,7 @@ export default async function ActivityPage({ params, searchParams }: { params: P
               ]}
             />
           </div>
-          <TableCard
-            title="Recent denials"
-            description="Requests the registry refused: an expired, revoked or mistyped token, or an image your plan does not include."
-            caption="Recent denied requests"
-            empty="No denied requests in this period"
-            rows={stats.recentDenials}
-            rowKey={(row) => row.id}
-            columns={[
-              { header: 'When', cell: (row) => <span className="whitespace-nowrap">{formatDateTime(row.occurredAt)}</span> },
-              { header: 'Image', cell: (row) => <span className="font-mono text-xs">{`${row.repository}:${row.reference}`}</span> },
-              { header: 'Outcome', cell: (row) => <Badge tone="danger">{row.outcome.replace('_', ' ')}</Badge> },
-              { header: 'Reason', cell: (row) => <span className="text-muted-foreground">{row.reason ?? '—'}</span> },
-              { header: 'From', align: 'right', cell: (row) => <span className="font-mono text-xs">{row.clientIp ?? '—'}</span> },
-            ]}
-          />
+          <RecentDenials rows={stats.recentDenials} audience="customer" />
         </div>
       )}
     </>

@@ -8,6 +8,7 @@ import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { KeyValueList } from '@/components/ui/key-value-list';
 import { PageHeader } from '@/components/ui/page-header';
+import { SimpleTable } from '@/components/ui/simple-table';
 import { requirePortalPage } from '@/lib/identity/auth/session';
 import { formatMoney } from '@/lib/product/billing/money';
 import { getOrgBilling, type OrgBilling } from '@/lib/product/billing/overview';
@@ -130,41 +131,29 @@ export default async function BillingPage({
             ) : billing.invoices.length === 0 ? (
               <EmptyState title="No invoices yet" description={billing.configured ? 'Invoices appear here once you subscribe.' : undefined} />
             ) : (
-              <div className="overflow-x-auto">
-                <table className="w-full text-sm">
-                  <caption className="sr-only">Invoices</caption>
-                  <thead className="text-left text-muted-foreground">
-                    <tr className="border-b border-border">
-                      <th className="py-2 pr-4 font-medium">Date</th>
-                      <th className="py-2 pr-4 font-medium">Number</th>
-                      <th className="py-2 pr-4 text-right font-medium">Amount</th>
-                      <th className="py-2 pr-4 font-medium">Status</th>
-                      <th className="py-2 font-medium">
-                        <span className="sr-only">Link</span>
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {billing.invoices.map((invoice) => (
-                      <tr key={invoice.id} className="border-b border-border last:border-0">
-                        <td className="py-2 pr-4 tabular-nums">{formatDate(invoice.created)}</td>
-                        <td className="py-2 pr-4 font-mono text-xs">{invoice.number ?? '—'}</td>
-                        <td className="py-2 pr-4 text-right tabular-nums">{formatMoney(invoice.amount, invoice.currency)}</td>
-                        <td className="py-2 pr-4">
-                          <Badge tone={invoice.status === 'paid' ? 'success' : invoice.status === 'open' ? 'warning' : 'neutral'}>{invoice.status ?? '—'}</Badge>
-                        </td>
-                        <td className="py-2 text-right">
-                          {invoice.url ? (
-                            <a href={invoice.url} className="text-primary-strong hover:underline" target="_blank" rel="noreferrer">
-                              View
-                            </a>
-                          ) : null}
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <SimpleTable
+                caption="Invoices"
+                empty="No invoices yet"
+                rows={billing.invoices}
+                rowKey={(invoice) => invoice.id}
+                columns={[
+                  { header: 'Date', cell: (invoice) => formatDate(invoice.created) },
+                  { header: 'Number', className: 'font-mono text-xs', cell: (invoice) => invoice.number ?? '—' },
+                  { header: 'Amount', align: 'right', cell: (invoice) => formatMoney(invoice.amount, invoice.currency) },
+                  { header: 'Status', cell: (invoice) => <Badge tone={invoice.status === 'paid' ? 'success' : invoice.status === 'open' ? 'warning' : 'neutral'}>{invoice.status ?? '—'}</Badge> },
+                  {
+                    header: 'Link',
+                    hideHeader: true,
+                    align: 'right',
+                    cell: (invoice) =>
+                      invoice.url ? (
+                        <a href={invoice.url} className="text-primary-strong hover:underline" target="_blank" rel="noreferrer">
+                          View
+                        </a>
+                      ) : null,
+                  },
+                ]}
+              />
             )}
           </CardContent>
         </Card>

@@ -12,6 +12,7 @@ import { formatDate, formatRelative } from '@/lib/platform/format';
 import { listInvitations } from '@/lib/identity/members/invitations';
 import { listMembers, MEMBER_SORTS, type Member } from '@/lib/identity/members/members';
 import { seatStatus } from '@/lib/identity/members/seats';
+import { granterOf } from '@/lib/identity/rbac/authorize';
 import { coversRole } from '@/lib/identity/rbac/grants';
 import { BUILTIN_ROLE_KEYS } from '@/lib/identity/rbac/permissions';
 import { nextTier } from '@/lib/plans/tiers';
@@ -35,7 +36,7 @@ export default async function TeamPage({ params, searchParams }: { params: Promi
     defaultSort: 'name',
     filters: { role: [...BUILTIN_ROLE_KEYS, 'custom'] },
   });
-  const granter = { role: access.role ?? 'staff', permissions: access.permissions, staff: access.viaStaff };
+  const granter = granterOf(access);
   const canManage = access.permissions.includes('members.manage');
   const canInvite = access.permissions.includes('members.invite');
   const [{ rows, total }, invitations, seats, roles, teamCount, roleCount] = await Promise.all([

@@ -18,7 +18,7 @@ import { listLicenses } from '@/lib/product/licensing/read';
 import { authorizeOrg, hasStaffPermission } from '@/lib/identity/rbac/authorize';
 import { issueLicenseAction, removeOverrideAction, setOverrideAction } from '../../../licenses/actions';
 import { IssueLicenseForm, OverrideForm } from '../../../licenses/_components/forms';
-import { LicenseStatusBadge, TierBadge } from '../../../licenses/_components/license-badges';
+import { LicenseStatusBadge, TierBadge } from '@/components/licenses/license-badges';
 
 export const metadata: Metadata = { title: 'Customer licenses' };
 

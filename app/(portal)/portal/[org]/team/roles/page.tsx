@@ -6,10 +6,11 @@ import { Badge } from '@/components/ui/badge';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { PageHeader } from '@/components/ui/page-header';
+import { SimpleTable } from '@/components/ui/simple-table';
 import { requirePortalPage } from '@/lib/identity/auth/session';
 import { prisma } from '@/lib/platform/db/client';
 import { getFeatureDecision } from '@/lib/plans/license';
-import { ORG_PERMISSION_LABELS, ORG_PERMISSIONS } from '@/lib/identity/rbac/permissions';
+import { ORG_PERMISSION_LABELS, ORG_PERMISSIONS, type OrgPermission } from '@/lib/identity/rbac/permissions';
 import { listRoles, permissionGroups } from '@/lib/identity/roles/roles';
 import { TeamTabs } from '../team-tabs';
 import { deleteRoleAction } from './actions';
@@ -105,40 +106,34 @@ export default async function RolesPage({ params }: { params: Promise<{ org: str
         <CardHeader>
           <CardTitle>What each role may do</CardTitle>
         </CardHeader>
-        <CardContent className="overflow-x-auto p-0">
-          <table className="w-full text-sm">
-            <caption className="sr-only">Permissions by role</caption>
-            <thead className="bg-subtle">
-              <tr className="border-b border-border">
-                <th scope="col" className="h-10 px-5 text-left text-xs font-medium text-muted-foreground">
-                  Permission
-                </th>
-                {columns.map((column) => (
-                  <th key={column.key} scope="col" className="h-10 px-3 text-center text-xs font-medium whitespace-nowrap text-muted-foreground">
-                    {column.label}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {ORG_PERMISSIONS.map((permission) => (
-                <tr key={permission} className="border-b border-border last:border-b-0">
-                  <th scope="row" className="px-5 py-2 text-left font-normal">
+        <CardContent>
+          <SimpleTable
+            caption="Permissions by role"
+            empty="No permissions"
+            rows={ORG_PERMISSIONS}
+            rowKey={(permission) => permission}
+            columns={[
+              {
+                header: 'Permission',
+                rowHeader: true,
+                cell: (permission) => (
+                  <>
                     {ORG_PERMISSION_LABELS[permission]} <code className="ml-1 text-xs text-muted-foreground">{permission}</code>
-                  </th>
-                  {columns.map((column) => (
-                    <td key={column.key} className="px-3 py-2 text-center">
-                      {column.permissions.includes(permission) ? (
-                        <Check className="mx-auto size-4 text-success" aria-label="yes" />
-                      ) : (
-                        <Minus className="mx-auto size-4 text-muted-foreground/50" aria-label="no" />
-                      )}
-                    </td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
+                  </>
+                ),
+              },
+              ...columns.map((column) => ({
+                header: column.label,
+                align: 'center' as const,
+                cell: (permission: OrgPermission) =>
+                  column.permissions.includes(permission) ? (
+                    <Check className="mx-auto size-4 text-success" aria-label="yes" />
+                  ) : (
+                    <Minus className="mx-auto size-4 text-muted-foreground/50" aria-label="no" />
+                  ),
+              })),
+            ]}
+          />
         </CardContent>
       </Card>
     </>

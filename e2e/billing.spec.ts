@@ -96,7 +96,8 @@ test.describe('billing', () => {
       headers: { 'content-type': 'application/json', 'stripe-signature': `t=${Math.floor(Date.now() / 1000)},v1=${'0'.repeat(64)}` },
     });
     expect(forged.status()).toBe(400);
-    expect(await forged.json()).toMatchObject({ error: expect.stringContaining('Invalid Stripe signature') });
+    expect(forged.headers()['content-type']).toBe('application/problem+json');
+    expect(await forged.json()).toMatchObject({ status: 400, detail: expect.stringContaining('Invalid Stripe signature') });
   });
 });
 

@@ -94,7 +94,7 @@ test.describe('onboarding a customer', () => {
     await dialog.getByLabel('Version range').fill('>=4.0.0 <5');
     await dialog.getByRole('button', { name: 'Save versions' }).click();
     await expect(dialog).toBeHidden();
-    await expect(page.getByTestId('entitled-versions')).toHaveText('Versions: versions >=4.0.0 <5');
+    await expect(page.getByTestId('entitled-versions')).toHaveText('May pull: versions >=4.0.0 <5');
     await page.screenshot({ path: 'test-results/customer-versions.png', fullPage: true });
 
     await page.getByRole('navigation', { name: 'Customer sections' }).getByRole('link', { name: 'Install instructions' }).click();

@@ -60,7 +60,7 @@ export function Entitlements({ org, entitled, available, canManage, entitleActio
                 {repo.description ? <span className="block truncate text-xs text-muted-foreground">{repo.description}</span> : null}
                 {repo.versionsText ? (
                   <span className="block text-xs break-words text-muted-foreground" data-testid="entitled-versions">
-                    Versions: {repo.versionsText}
+                    May pull: {repo.versionsText}
                   </span>
                 ) : null}
               </span>

@@ -2,6 +2,7 @@ import 'server-only';
 import { publicUrl } from '@/lib/platform/config/public-url';
 import type { VerifiedToken } from '@/lib/product/registry/credentials';
 import { describeRule, tagAllowed, type VersionRule } from '@/lib/product/registry/version-rule';
+import { licenseExpired } from '@/lib/product/registry/versions';
 import type { UpstreamRepository } from './caches';
 import { isDigest } from './routes';
 import type { KnownVersion, VersionIndex } from './versions';
@@ -24,7 +25,7 @@ export interface VersionPolicy {
 /** null (the common case: nothing to check, no I/O) when the entitlement admits every version and the license is current. */
 export function versionPolicy(token: Pick<VerifiedToken, 'versionRules' | 'licenseExpiresAt'>, repository: string, now = Date.now()): VersionPolicy | null {
   const rule = token.versionRules[repository] ?? null;
-  const expiredAt = token.licenseExpiresAt && token.licenseExpiresAt.getTime() <= now ? token.licenseExpiresAt : null;
+  const expiredAt = licenseExpired(token.licenseExpiresAt, new Date(now));
   return rule || expiredAt ? { rule, expiredAt } : null;
 }
 

@@ -24,10 +24,10 @@ test.describe('onboarding a customer', () => {
     await expect(page).toHaveURL(new RegExp(`/admin/customers/${slug}$`));
     await expect(page.getByRole('heading', { level: 1 })).toContainText('Acme Corp');
 
-    // Entitle the demo repository, then mint.
-    await page.getByLabel('Entitle to').selectOption({ label: 'vendor/product-enterprise' });
-    await page.getByRole('button', { name: 'Entitle', exact: true }).click();
-    // (The success toast is a list item too; the entitlement's row is the one with a Remove button.)
+    // Grant the demo repository, then mint.
+    await page.getByLabel('Grant access to').selectOption({ label: 'vendor/product-enterprise' });
+    await page.getByRole('button', { name: 'Grant', exact: true }).click();
+    // (The success toast is a list item too; the grant's row is the one with a Remove button.)
     await expect(page.getByRole('listitem').filter({ hasText: 'vendor/product-enterprise' }).filter({ has: page.getByRole('button', { name: 'Remove' }) })).toBeVisible();
 
     await page.getByRole('navigation', { name: 'Customer sections' }).getByRole('link', { name: /Tokens/ }).click();
@@ -83,8 +83,8 @@ test.describe('onboarding a customer', () => {
     await page.getByLabel('Contact email').fill('ops@versioned.test');
     await page.getByRole('button', { name: 'Create customer' }).click();
     await expect(page).toHaveURL(new RegExp(`/admin/customers/${slug}$`));
-    await page.getByLabel('Entitle to').selectOption({ label: 'vendor/product-enterprise' });
-    await page.getByRole('button', { name: 'Entitle', exact: true }).click();
+    await page.getByLabel('Grant access to').selectOption({ label: 'vendor/product-enterprise' });
+    await page.getByRole('button', { name: 'Grant', exact: true }).click();
 
     await page.getByRole('button', { name: 'Versions of vendor/product-enterprise' }).click();
     const dialog = page.getByRole('dialog', { name: 'Versions of vendor/product-enterprise Versioned Inc may pull' });
@@ -94,7 +94,7 @@ test.describe('onboarding a customer', () => {
     await dialog.getByLabel('Version range').fill('>=4.0.0 <5');
     await dialog.getByRole('button', { name: 'Save versions' }).click();
     await expect(dialog).toBeHidden();
-    await expect(page.getByTestId('entitled-versions')).toHaveText('May pull: versions >=4.0.0 <5');
+    await expect(page.getByTestId('granted-versions')).toHaveText('May pull: versions >=4.0.0 <5');
     await page.screenshot({ path: 'test-results/customer-versions.png', fullPage: true });
 
     await page.getByRole('navigation', { name: 'Customer sections' }).getByRole('link', { name: 'Install instructions' }).click();

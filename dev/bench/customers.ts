@@ -3,7 +3,7 @@ import { systemActor } from '@/lib/identity/auth/actor';
 import { keyedHash } from '@/lib/platform/crypto/keyed-hash';
 import { prisma } from '@/lib/platform/db/client';
 import { formatSample, measure, measureSideBySide, throughput, type Suite } from '@/dev/bench/harness';
-import { createRepository, entitle } from '@/lib/product/registry/repositories';
+import { createRepository, grantRepository } from '@/lib/product/registry/repositories';
 import { generateToken, isWellFormedToken } from '@/lib/product/registry/token-format';
 import { verifyRegistryCredentials } from '@/lib/product/registry/credentials';
 import { mintToken } from '@/lib/product/registry/tokens';
@@ -21,7 +21,7 @@ export const tokenVerificationSuite: Suite = {
     const minted: { slug: string; token: string }[] = [];
     for (let i = 0; i < 20; i++) {
       const org = await prisma.organization.create({ data: { name: `Bench ${run} ${i}`, slug: `bench-${run}-${i}`, contactEmail: `ops@bench-${run}-${i}.test` } });
-      await entitle(actor, org.id, repository.id);
+      await grantRepository(actor, org.id, repository.id);
       for (let j = 0; j < 10; j++) minted.push({ slug: org.slug, token: (await mintToken(actor, { orgId: org.id, name: `t${j}`, repositoryIds: [repository.id] })).token });
     }
     bench.log(`${minted.length} live tokens over 20 customers (plus whatever the database already holds)`);

@@ -25,7 +25,7 @@ async function run(ctx: BenchContext) {
   await new Promise<void>((resolve) => upstream.listen(5150, '127.0.0.1', resolve));
   const org = await createOrg({ tier: 'community' });
   const repo = await prisma.repository.create({ data: { name: `${uniqueSlug('qbench')}/app`, upstreamUrl: 'http://127.0.0.1:5150', upstreamRepository: 'bench/app' } });
-  await prisma.entitlement.create({ data: { orgId: org.id, repositoryId: repo.id } });
+  await prisma.repositoryGrant.create({ data: { orgId: org.id, repositoryId: repo.id } });
   const { token } = await mintToken(systemActor('bench'), { orgId: org.id, name: 'bench', repositoryIds: [repo.id] });
   const env = { LOG_LEVEL: 'error', NODE_ENV: 'production' };
   const [without, withQuota] = await Promise.all([

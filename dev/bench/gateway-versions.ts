@@ -11,7 +11,7 @@ import { OCI_MANIFEST } from '@/dev/testing/oci-fixtures';
 /**
  * What version limits and perpetual fallback cost on the manifest path, side
  * by side in one run through one gateway process and one small upstream:
- * a customer entitled to every version (the path every customer took before
+ * a customer granted every version (the path every customer took before
  * version limits: the check is an object lookup), one limited to a channel
  * (the tag is matched, then one upstream HEAD and one indexed row tell what
  * it points to, so the platform manifests that follow by digest are known),
@@ -33,10 +33,10 @@ async function run(ctx: BenchContext) {
   });
   await new Promise<void>((resolve) => upstream.listen(5160, '127.0.0.1', resolve));
   const repo = await prisma.repository.create({ data: { name: `${uniqueSlug('vbench')}/app`, upstreamUrl: 'http://127.0.0.1:5160', upstreamRepository: 'bench/app', defaultTag: '2.1.0' } });
-  const customer = async (entitlement: { channel?: string }, licenseExpiresAt: Date | null) => {
+  const customer = async (grant: { channel?: string }, licenseExpiresAt: Date | null) => {
     const org = await createOrg({ tier: 'enterprise' });
     await prisma.organization.update({ where: { id: org.id }, data: { licenseExpiresAt } });
-    await prisma.entitlement.create({ data: { orgId: org.id, repositoryId: repo.id, ...entitlement } });
+    await prisma.repositoryGrant.create({ data: { orgId: org.id, repositoryId: repo.id, ...grant } });
     const { token } = await mintToken(systemActor('bench'), { orgId: org.id, name: 'bench', repositoryIds: [repo.id] });
     return `Basic ${Buffer.from(`${org.slug}:${token}`).toString('base64')}`;
   };

@@ -174,7 +174,7 @@ async function run(ctx: BenchContext) {
 
     const org = await createOrg();
     const repo = await prisma.repository.create({ data: { name: `${uniqueSlug('bench')}/app`, upstreamUrl: registry.url, upstreamRepository: 'bench/app' } });
-    await prisma.entitlement.create({ data: { orgId: org.id, repositoryId: repo.id } });
+    await prisma.repositoryGrant.create({ data: { orgId: org.id, repositoryId: repo.id } });
     const { token } = await mintToken(systemActor('bench'), { orgId: org.id, name: 'bench', repositoryIds: [repo.id] });
     gatewayProcess = await startGatewayProcess({ port: 5132, databaseUrl: process.env.DATABASE_URL!, env: { LOG_LEVEL: 'error', NODE_ENV: 'production' } });
     const pid = gatewayProcess.child.pid!;

@@ -48,14 +48,14 @@ export const DEMO_CUSTOMER_USERS = [
   { email: 'qa@umbrella.test', name: 'Quinn QA', org: 'umbrella-health', role: 'viewer' },
 ] as const;
 
-/** A repository the demo customers are entitled to (issue 3); the upstream is a placeholder until a gateway upstream is configured. */
+/** A repository the demo customers may pull (issue 3); the upstream is a placeholder until a gateway upstream is configured. */
 export const DEMO_REPOSITORY = {
   name: 'vendor/product-enterprise',
   description: 'The enterprise edition image',
   upstreamUrl: 'https://ghcr.io',
   upstreamRepository: 'vendor-inc/product-enterprise',
   defaultTag: '4.2.0',
-  entitled: ['globex', 'initech'],
+  granted: ['globex', 'initech'],
   // Its Helm chart, pulled by whoever may pull the image.
   chart: { name: 'vendor/charts/product-enterprise', upstreamRepository: 'vendor-inc/charts/product-enterprise', defaultTag: '1.8.0' },
 } as const;
@@ -98,12 +98,12 @@ export async function seedDemo(): Promise<{ seeded: boolean }> {
         });
       }
       {
-        const { entitled, chart, ...fields } = DEMO_REPOSITORY;
+        const { granted, chart, ...fields } = DEMO_REPOSITORY;
         const repository = await tx.repository.upsert({ where: { name: fields.name }, update: {}, create: fields });
         await tx.repository.upsert({ where: { name: chart.name }, update: {}, create: { ...chart, upstreamUrl: fields.upstreamUrl, kind: 'chart', imageId: repository.id, description: 'The enterprise Helm chart' } });
-        for (const slug of entitled) {
+        for (const slug of granted) {
           const org = await tx.organization.findUniqueOrThrow({ where: { slug } });
-          await tx.entitlement.upsert({ where: { orgId_repositoryId: { orgId: org.id, repositoryId: repository.id } }, update: {}, create: { orgId: org.id, repositoryId: repository.id } });
+          await tx.repositoryGrant.upsert({ where: { orgId_repositoryId: { orgId: org.id, repositoryId: repository.id } }, update: {}, create: { orgId: org.id, repositoryId: repository.id } });
           await tx.onboardingItem.upsert({
             where: { orgId_key: { orgId: org.id, key: 'info_collected' } },
             update: {},

@@ -59,7 +59,7 @@ async function createCustomerWorld() {
   const allPermissions = await createMember(org.id, 'custom', everything.id);
   const repository = await prisma.repository.create({ data: { name: `sweep/${uniqueSlug('repo')}`, upstreamUrl: 'https://registry.example.test', upstreamRepository: 'vendor/product' } });
   const spareRepository = await prisma.repository.create({ data: { name: `sweep/${uniqueSlug('spare')}`, upstreamUrl: 'https://registry.example.test', upstreamRepository: 'vendor/other' } });
-  await prisma.entitlement.create({ data: { orgId: org.id, repositoryId: repository.id } });
+  await prisma.repositoryGrant.create({ data: { orgId: org.id, repositoryId: repository.id } });
   const token = await mintToken(staff.actor, { orgId: org.id, name: 'production', repositoryIds: [repository.id] });
   const license = await issueLicense(staff.actor, { orgId: org.id });
   const domain = await addDomain(staff.actor, org.id, { domain: `${uniqueSlug('corp')}.test` });
@@ -129,9 +129,9 @@ const CASES: Record<string, Case> = {
     fields: (w) => ({ orgId: w.org.id, slug: w.org.slug }),
   },
   [`${CUSTOMERS}/actions.ts#setCustomerQuotasAction`]: { kind: 'action', fields: (w) => ({ orgId: w.org.id, slug: w.org.slug, pulls_per_month: '2000', warningPercent: '90', reason: 'contract 7' }) },
-  [`${CUSTOMERS}/actions.ts#entitleAction`]: { kind: 'action', fields: (w) => ({ orgId: w.org.id, slug: w.org.slug, repositoryId: w.spareRepository.id }) },
-  [`${CUSTOMERS}/actions.ts#unentitleAction`]: { kind: 'action', fields: (w) => ({ orgId: w.org.id, slug: w.org.slug, repositoryId: w.repository.id }) },
-  [`${CUSTOMERS}/actions.ts#entitlementVersionsAction`]: { kind: 'action', fields: (w) => ({ orgId: w.org.id, slug: w.org.slug, repositoryId: w.repository.id, versionRange: '>=1.0.0' }) },
+  [`${CUSTOMERS}/actions.ts#grantAction`]: { kind: 'action', fields: (w) => ({ orgId: w.org.id, slug: w.org.slug, repositoryId: w.spareRepository.id }) },
+  [`${CUSTOMERS}/actions.ts#removeGrantAction`]: { kind: 'action', fields: (w) => ({ orgId: w.org.id, slug: w.org.slug, repositoryId: w.repository.id }) },
+  [`${CUSTOMERS}/actions.ts#grantVersionsAction`]: { kind: 'action', fields: (w) => ({ orgId: w.org.id, slug: w.org.slug, repositoryId: w.repository.id, versionRange: '>=1.0.0' }) },
   [`${CUSTOMERS}/actions.ts#mintTokenAction`]: {
     kind: 'action',
     fields: (w) => ({ orgId: w.org.id, slug: w.org.slug, name: 'ci', repositoryIds: [w.repository.id], expiresInDays: '30' }),

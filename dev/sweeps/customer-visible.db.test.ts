@@ -88,7 +88,7 @@ async function seedCustomer() {
   await prisma.teamMember.create({ data: { teamId: team.id, membershipId: viewer.membership.id } });
   await prisma.role.create({ data: { orgId: org.id, name: 'Auditors', permissions: ['org.view', 'audit.view'] } });
   const repository = await prisma.repository.create({ data: { name: `sweep/${uniqueSlug('repo')}`, upstreamUrl: 'https://registry.example.test', upstreamRepository: 'vendor/product' } });
-  await prisma.entitlement.create({ data: { orgId: org.id, repositoryId: repository.id } });
+  await prisma.repositoryGrant.create({ data: { orgId: org.id, repositoryId: repository.id } });
   await mintToken(staff.actor, { orgId: org.id, name: 'production', repositoryIds: [repository.id] });
   await issueLicense(staff.actor, { orgId: org.id });
   const invitation = await createInvitation(owner.actor, { orgId: org.id, email: `${uniqueSlug('invitee')}@example.test`, role: 'viewer' });

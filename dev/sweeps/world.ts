@@ -17,7 +17,7 @@ import { createMember, createOrg, createUser, uniqueSlug, userActor } from '@/de
  * built-in role, a member to act upon, a team, a custom role nobody holds,
  * open invitations (one for an existing account, one for a newcomer, whose
  * mailed code it keeps), an
- * entitled repository, a registry token and a license.
+ * granted repository, a registry token and a license.
  */
 /** Optional parts, made only for the cases that need them (each costs a few hundred ms). */
 export type WorldExtra = 'sso' | 'billing';
@@ -56,7 +56,7 @@ export async function createWorld(label: string, extras: readonly WorldExtra[] =
   );
   const staff = cliActor('sweep');
   const repository = await prisma.repository.create({ data: { name: `sweep/${uniqueSlug('repo')}`, upstreamUrl: 'https://registry.example.test', upstreamRepository: 'vendor/product' } });
-  await prisma.entitlement.create({ data: { orgId: org.id, repositoryId: repository.id } });
+  await prisma.repositoryGrant.create({ data: { orgId: org.id, repositoryId: repository.id } });
   const token = await mintToken(staff, { orgId: org.id, name: 'production', repositoryIds: [repository.id] });
   const license = await issueLicense(staff, { orgId: org.id });
   const sso = extras.includes('sso') ? await createSsoParts(org.id) : null;

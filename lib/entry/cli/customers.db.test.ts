@@ -26,14 +26,14 @@ async function fails(argv: string[], code: 1 | 2, stderr?: string | RegExp) {
   return result;
 }
 
-/** A customer and an entitled repository, made through the CLI itself. */
+/** A customer and a granted repository, made through the CLI itself. */
 async function onboarded() {
   const slug = uniqueSlug('cli');
   const name = `Cli Customer ${slug}`;
   const repo = `vendor/${uniqueSlug('product')}`;
   await ok(['customers', 'add', name, `ops@${slug}.test`, '--slug', slug, '--tier', 'enterprise', '--expires', isoDay(90)]);
   await ok(['repos', 'add', repo, '--upstream', 'https://ghcr.io', '--default-tag', '4.2.0']);
-  await ok(['customers', 'entitle', slug, repo]);
+  await ok(['customers', 'grant', slug, repo]);
   return { slug, name, repo };
 }
 
@@ -117,21 +117,21 @@ describe('portcullis customers', () => {
     expect(await prisma.organization.count({ where: { slug } })).toBe(0);
   });
 
-  it('entitle, show, checklist and deactivate', async () => {
+  it('grant, show, checklist and deactivate', async () => {
     const { slug, name, repo } = await onboarded();
-    expect((await ok(['customers', 'entitle', name, repo])).stdout).toBe(`${name} could already pull ${repo}\n`);
-    await fails(['customers', 'entitle', `nobody-${slug}`, repo], 1, `portcullis: No customer with the slug or name "nobody-${slug}".\n`);
-    await fails(['customers', 'entitle', slug, 'vendor/missing'], 1, 'portcullis: No repository named vendor/missing.\n');
+    expect((await ok(['customers', 'grant', name, repo])).stdout).toBe(`${name} could already pull ${repo}\n`);
+    await fails(['customers', 'grant', `nobody-${slug}`, repo], 1, `portcullis: No customer with the slug or name "nobody-${slug}".\n`);
+    await fails(['customers', 'grant', slug, 'vendor/missing'], 1, 'portcullis: No repository named vendor/missing.\n');
 
     // Version limits: validated before anything changes, shown by `show` and `stats`, lifted with --all-versions.
-    await fails(['customers', 'entitle', slug, repo, '--versions', 'newest'], 1, /"newest" is not a semver range/);
-    await fails(['customers', 'entitle', slug, repo, '--channel', 'stable', '--all-versions'], 1, /--all-versions alone/);
-    expect((await ok(['customers', 'entitle', slug, repo, '--channel', 'stable', '--versions', '>=2 <3'])).stdout).toBe(
+    await fails(['customers', 'grant', slug, repo, '--versions', 'newest'], 1, /"newest" is not a semver range/);
+    await fails(['customers', 'grant', slug, repo, '--channel', 'stable', '--all-versions'], 1, /--all-versions alone/);
+    expect((await ok(['customers', 'grant', slug, repo, '--channel', 'stable', '--versions', '>=2 <3'])).stdout).toBe(
       `${name} could already pull ${repo}\nVersions ${name} may pull: channel stable, versions >=2 <3\n`,
     );
     expect((await ok(['customers', 'show', slug])).stdout).toContain(`Repositories: ${repo} (channel stable, versions >=2 <3)`);
     expect((await ok(['stats', slug])).stdout).toContain(`May run:           ${repo}: channel stable, versions >=2 <3`);
-    expect((await ok(['customers', 'entitle', slug, repo, '--all-versions'])).stdout).toContain(`Versions ${name} may pull: all versions\n`);
+    expect((await ok(['customers', 'grant', slug, repo, '--all-versions'])).stdout).toContain(`Versions ${name} may pull: all versions\n`);
     const { id: orgId } = await prisma.organization.findUniqueOrThrow({ where: { slug } });
     expect(await prisma.auditEvent.count({ where: { orgId, action: 'entitlement.update' } })).toBe(2);
 
@@ -145,13 +145,13 @@ describe('portcullis customers', () => {
     await ok(['tokens', 'create', slug, '--repo', repo]);
     expect((await ok(['customers', 'deactivate', slug, '--reason', 'churned'])).stdout).toBe(`Deactivated ${name}; revoked 1 token\n`);
     expect((await prisma.organization.findUniqueOrThrow({ where: { slug } })).status).toBe('deactivated');
-    await ok(['customers', 'unentitle', slug, repo]);
-    await fails(['customers', 'unentitle', slug, repo], 1, /is not entitled/);
+    await ok(['customers', 'ungrant', slug, repo]);
+    await fails(['customers', 'ungrant', slug, repo], 1, /has no grant/);
   });
 
   it('usage errors exit 2', async () => {
     await fails(['customers', 'add', 'Only a name'], 2);
-    await fails(['customers', 'entitle'], 2);
+    await fails(['customers', 'grant'], 2);
     await fails(['customers', 'list', '--bogus'], 2);
   });
 });
@@ -241,7 +241,7 @@ describe('portcullis tokens', () => {
     const { slug, repo } = await onboarded();
     const other = `vendor/${uniqueSlug('other')}`;
     await ok(['repos', 'add', other, '--upstream', 'https://ghcr.io', '--default-tag', '4.2.0']);
-    await fails(['tokens', 'create', slug, '--repo', other], 1, /is not entitled to every chosen repository/);
+    await fails(['tokens', 'create', slug, '--repo', other], 1, /may not pull every chosen repository/);
     await fails(['tokens', 'create', `nobody-${slug}`, '--repo', repo], 1, /No customer with the slug or name/);
     await fails(['tokens', 'create', slug, '--repo', repo, '--expires-days', '0'], 1, /The expiry must be in the future/);
     await fails(['tokens', 'create', slug, '--repo', repo, '--expires-days', 'soon'], 1, 'portcullis: --expires-days must be a whole number, got "soon".\n');

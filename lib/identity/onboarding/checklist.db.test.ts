@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { prisma } from '@/lib/platform/db/client';
 import { ForbiddenError } from '@/lib/platform/errors';
 import { deliverInstructions } from '@/lib/product/instructions/instructions';
-import { createRepository, entitle } from '@/lib/product/registry/repositories';
+import { createRepository, grantRepository } from '@/lib/product/registry/repositories';
 import { mintToken } from '@/lib/product/registry/tokens';
 import { createMember, createOrg, createStaff, uniqueSlug } from '@/dev/testing/factories';
 import { getChecklist, setOnboardingItem } from './checklist';
@@ -16,7 +16,7 @@ describe('onboarding checklist', () => {
     const support = await createStaff('staff-support');
     const org = await createOrg();
     const repository = await createRepository(admin.actor, { name: `vendor/${uniqueSlug('onb')}`, upstreamUrl: 'https://ghcr.io', defaultTag: '1.0.0' });
-    await entitle(admin.actor, org.id, repository.id);
+    await grantRepository(admin.actor, org.id, repository.id);
 
     expect((await getChecklist(support.actor, org.id)).every((item) => item.doneAt === null)).toBe(true);
     await mintToken(support.actor, { orgId: org.id, name: 'prod', repositoryIds: [repository.id] });

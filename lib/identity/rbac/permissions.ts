@@ -13,7 +13,7 @@ export const STAFF_PERMISSIONS = [
   'customers.deactivate',
   'repositories.view',
   'repositories.manage', // register repositories, upstream credentials
-  'entitlements.manage',
+  'grants.manage',
   'tokens.view',
   'tokens.create',
   'tokens.rotate',
@@ -51,7 +51,7 @@ export const STAFF_ROLES = {
       'customers.create',
       'customers.update',
       'repositories.view',
-      'entitlements.manage',
+      'grants.manage',
       'tokens.view',
       'tokens.create',
       'tokens.rotate',

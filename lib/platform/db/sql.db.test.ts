@@ -27,7 +27,7 @@ describe('createSqlPool', () => {
   it('checks registry credentials with the same answer as Prisma', async () => {
     const org = await createOrg();
     const repository = await prisma.repository.create({ data: { name: `acme/${uniqueSlug('sql')}`, upstreamUrl: 'http://127.0.0.1:5000', upstreamRepository: 'product' } });
-    await prisma.entitlement.create({ data: { orgId: org.id, repositoryId: repository.id } });
+    await prisma.repositoryGrant.create({ data: { orgId: org.id, repositoryId: repository.id } });
     const { actor } = await createStaff('staff-support');
     const { token, record } = await mintToken(actor, { orgId: org.id, name: 'sql', repositoryIds: [repository.id] });
 

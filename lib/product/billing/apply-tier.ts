@@ -5,7 +5,7 @@ import type { Db } from '@/lib/platform/db/client';
 import { NotFoundError } from '@/lib/platform/errors';
 import { followTierChange } from '@/lib/product/licensing/follow-tier';
 import { announceRegistryChange } from '@/lib/product/registry/credentials';
-import { syncPlanEntitlements } from '@/lib/product/registry/plans';
+import { syncPlanGrants } from '@/lib/product/registry/plans';
 import type { Tier } from './plans';
 
 export interface TierChange {
@@ -22,7 +22,7 @@ export interface TierChange {
  * transaction that caused the change (a webhook, a staff override, a
  * reconciliation), with the org row locked, so the change, its audit event
  * and everything that follows from the tier commit together: features follow
- * the tier at once (decideFeature reads it), plan entitlements are added and
+ * the tier at once (decideFeature reads it), plan grants are added and
  * removed (tokens follow at once), and the license follows the tier
  * (followTierChange: re-issued for the new tier, the old one revoked and
  * linked, by the billing system).
@@ -42,8 +42,8 @@ export async function applyTierChange(tx: Db, orgId: string, change: TierChange)
   });
   // Gateways read the customer's limits (pull quota) again.
   await announceRegistryChange(tx, { kind: 'org', orgId });
-  // Plan entitlements follow the tier in this transaction; manual ones stay (lib/product/registry/plans.ts).
-  if (org.status !== 'deactivated') await syncPlanEntitlements(tx, orgId, change.tier, change.actor, `tier ${org.tier} → ${change.tier}: ${change.reason}`, change.now ?? new Date());
+  // Plan grants follow the tier in this transaction; manual ones stay (lib/product/registry/plans.ts).
+  if (org.status !== 'deactivated') await syncPlanGrants(tx, orgId, change.tier, change.actor, `tier ${org.tier} → ${change.tier}: ${change.reason}`, change.now ?? new Date());
   // The license follows the tier (re-issued, or none for an inactive customer): lib/product/licensing/follow-tier.ts.
   await followTierChange(tx, { orgId, orgStatus: org.status, from: org.tier, to: change.tier, reason: change.reason, stripeEventId: change.stripeEventId }, change.now ?? new Date());
   return { changed: true, from: org.tier, to: change.tier };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { prisma } from '@/lib/platform/db/client';
 import { ConflictError, ForbiddenError, NotFoundError } from '@/lib/platform/errors';
-import { createRepository, entitle } from '@/lib/product/registry/repositories';
+import { createRepository, grantRepository } from '@/lib/product/registry/repositories';
 import { verifyRegistryCredentials } from '@/lib/product/registry/credentials';
 import { mintToken } from '@/lib/product/registry/tokens';
 import { createMember, createOrg, createStaff, uniqueSlug } from '@/dev/testing/factories';
@@ -126,7 +126,7 @@ describe('deactivating a customer', () => {
     const support = await createStaff('staff-support');
     const org = await createCustomer(admin.actor, { name: `Deact ${uniqueSlug()}`, contactEmail: 'a@deact.test' });
     const repository = await createRepository(admin.actor, { name: `vendor/${uniqueSlug('deact')}`, upstreamUrl: 'https://ghcr.io', defaultTag: '1.0.0' });
-    await entitle(admin.actor, org.id, repository.id);
+    await grantRepository(admin.actor, org.id, repository.id);
     const minted = await Promise.all([1, 2].map((n) => mintToken(support.actor, { orgId: org.id, name: `t${n}`, repositoryIds: [repository.id] })));
 
     await expect(deactivateCustomer(support.actor, org.id)).rejects.toBeInstanceOf(ForbiddenError);

@@ -9,7 +9,7 @@ import { announceRegistryChange } from '@/lib/product/registry/credentials';
 import { revokeAllTokens } from '@/lib/product/registry/tokens';
 import { assertStaffPermission, authorizeOrg } from '@/lib/identity/rbac/authorize';
 import { createCustomerSchema, LICENSE_EXPIRY_PAST, slugify, updateCustomerSchema, type CreateCustomerInput, type UpdateCustomerInput } from './schema';
-import { syncPlanEntitlements } from '@/lib/product/registry/plans';
+import { syncPlanGrants } from '@/lib/product/registry/plans';
 
 /** Customers are organizations; staff create, edit, deactivate and reactivate them. */
 
@@ -49,8 +49,8 @@ export async function createCustomer(actor: Actor, input: CreateCustomerInput) {
     try {
       const fields = { ...data, ...tier, slug };
       const org = await tx.organization.create({ data: fields, select: customerFields });
-      // Plan entitlements of the initial tier (lib/product/registry/plans.ts), audited after the creation.
-      const created = async () => syncPlanEntitlements(tx, org.id, org.tier, actor, 'customer created');
+      // Plan grants of the initial tier (lib/product/registry/plans.ts), audited after the creation.
+      const created = async () => syncPlanGrants(tx, org.id, org.tier, actor, 'customer created');
       // What staff entered, not the whole row; customers see it through lib/identity/audit/customer-view.ts (notes and the manual tier are staff-only).
       await recordAudit(tx, actor, { action: 'customer.create', target: { type: 'organization', id: org.id }, orgId: org.id, after: fields });
       await created();
@@ -142,11 +142,11 @@ export async function reactivateCustomer(actor: Actor, orgId: string) {
 /** A customer's page header and overview: the record plus counts for the tabs. */
 export async function getCustomer(actor: Actor, slug: string, now = new Date()) {
   const { org } = await authorizeOrg(prisma, actor, { slug }, { staff: 'customers.view' });
-  const [activeTokens, entitlements, checklistDone] = await Promise.all([
+  const [activeTokens, repositoryGrants, checklistDone] = await Promise.all([
     prisma.registryToken.count({ where: { orgId: org.id, revokedAt: null, expiresAt: { gt: now } } }),
-    prisma.entitlement.count({ where: { orgId: org.id } }),
+    prisma.repositoryGrant.count({ where: { orgId: org.id } }),
     prisma.onboardingItem.count({ where: { orgId: org.id, doneAt: { not: null } } }),
   ]);
-  return { ...pick(org), counts: { activeTokens, entitlements, checklistDone } };
+  return { ...pick(org), counts: { activeTokens, repositoryGrants, checklistDone } };
 }
 export type CustomerDetail = Awaited<ReturnType<typeof getCustomer>>;

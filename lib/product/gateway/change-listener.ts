@@ -5,7 +5,7 @@ import { REGISTRY_CHANGES_CHANNEL, type RegistryChange } from '@/lib/product/reg
 
 /**
  * Follows REGISTRY_CHANGES_CHANNEL (announced on commit by every service that
- * changes tokens, entitlements, customers or repositories) on a dedicated
+ * changes tokens, repository grants, customers or repositories) on a dedicated
  * connection. While it is not connected, `live` is false and the gateway's
  * caches must not be trusted: they are cleared and bypassed, so a revocation
  * made while this replica could not hear about it still takes effect. A

@@ -63,9 +63,9 @@ export const MESSAGES = {
   upstreamDown: 'the upstream registry is unreachable; try again shortly',
 } as const;
 
-/** A repository the token may not read: entitled but outside this token's scope, or not entitled at all (unregistered names read the same, so names cannot be probed). */
-export function deniedMessage(repository: string, customer: string, entitled: boolean): string {
-  return entitled
+/** A repository the token may not read: granted but outside this token's scope, or not granted at all (unregistered names read the same, so names cannot be probed). */
+export function deniedMessage(repository: string, customer: string, granted: boolean): string {
+  return granted
     ? `${repository} is not in this registry token's scope; use a token that includes it, or ask your vendor for one`
-    : `${customer} is not entitled to ${repository}; ask your vendor to add it to your subscription`;
+    : `${customer} may not pull ${repository}; ask your vendor to add it to your subscription`;
 }

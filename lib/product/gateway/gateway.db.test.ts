@@ -85,7 +85,7 @@ describe('registry gateway', () => {
         data: { name: `${prefix}/${suffix}`, upstreamUrl: `http://127.0.0.1:${port}`, upstreamRepository: 'vendor/app', upstreamUsername: 'vendor', redirectMode },
       });
       await prisma.repository.update({ where: { id: repo.id }, data: { upstreamSecretEnc: sealUpstreamSecret(repo.id, 's3cret') } });
-      await prisma.entitlement.create({ data: { orgId: org.id, repositoryId: repo.id } });
+      await prisma.repositoryGrant.create({ data: { orgId: org.id, repositoryId: repo.id } });
       repos.push(repo);
     }
     const minted = await mintToken(actor, { orgId: org.id, name: 'gateway test', repositoryIds: repos.map((r) => r.id) });
@@ -217,11 +217,11 @@ describe('registry gateway', () => {
     expect((await get('/v2/', { headers: { authorization: cachedAuth } })).status).toBe(401);
   });
 
-  it('drops a customer\'s cached tokens when entitlements change, so scope shrinks at once', async () => {
+  it('drops a customer\'s cached tokens when grants change, so scope shrinks at once', async () => {
     const repo = await prisma.repository.findUniqueOrThrow({ where: { name: `${prefix}/passthrough` } });
     expect((await get(`/v2/${prefix}/passthrough/blobs/${BLOB_DIGEST}`, { redirect: 'manual' })).status).toBe(307);
     await prisma.$transaction(async (tx) => {
-      await tx.entitlement.delete({ where: { orgId_repositoryId: { orgId: org.id, repositoryId: repo.id } } });
+      await tx.repositoryGrant.delete({ where: { orgId_repositoryId: { orgId: org.id, repositoryId: repo.id } } });
       await announceRegistryChange(tx, { kind: 'org', orgId: org.id });
     });
     const deadline = Date.now() + 1_000;

@@ -184,9 +184,9 @@ export function createGateway(options: GatewayOptions): Gateway {
       return sendRegistryError(res, 405, 'UNSUPPORTED', MESSAGES.unsupported, { head });
     }
     if (!token.repositories.includes(route.name)) {
-      const entitled = await isEntitled(token.orgId, route.name);
-      record(ctx, route, { outcome: 'denied', reason: entitled ? 'repository not in token scope' : 'repository not entitled' });
-      return sendRegistryError(res, 403, 'DENIED', deniedMessage(route.name, token.orgSlug, entitled), { head });
+      const granted = await hasGrant(token.orgId, route.name);
+      record(ctx, route, { outcome: 'denied', reason: granted ? 'repository not in token scope' : 'repository not granted' });
+      return sendRegistryError(res, 403, 'DENIED', deniedMessage(route.name, token.orgSlug, granted), { head });
     }
     let repo: UpstreamRepository | null;
     try {
@@ -240,14 +240,14 @@ export function createGateway(options: GatewayOptions): Gateway {
     }
   }
 
-  /** Off the hot path (only on a denial): whether the customer is entitled, to tell "not in this token's scope" from "not entitled". */
-  async function isEntitled(orgId: string, repository: string): Promise<boolean> {
+  /** Off the hot path (only on a denial): whether the customer holds a grant, to tell "not in this token's scope" from "not granted". */
+  async function hasGrant(orgId: string, repository: string): Promise<boolean> {
     try {
-      const [row] = await db.$queryRaw<{ entitled: boolean }[]>`
+      const [row] = await db.$queryRaw<{ granted: boolean }[]>`
         SELECT EXISTS (
           SELECT 1 FROM entitlements e JOIN repositories r ON r.id = e.repository_id OR r.image_id = e.repository_id
-          WHERE e.org_id = ${orgId} AND r.name = ${repository}) AS entitled`;
-      return row?.entitled === true;
+          WHERE e.org_id = ${orgId} AND r.name = ${repository}) AS granted`;
+      return row?.granted === true;
     } catch (error) {
       log.warn({ err: errorMessage(error) }, 'gateway could not tell why a repository was denied');
       return false;

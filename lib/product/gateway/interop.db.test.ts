@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prisma } from '@/lib/platform/db/client';
 import { sealUpstreamSecret } from '@/lib/product/registry/upstream-credential';
 import { announceRegistryChange } from '@/lib/product/registry/credentials';
-import { createRepository, entitle, setVersionRule } from '@/lib/product/registry/repositories';
+import { createRepository, grantRepository, setVersionRule } from '@/lib/product/registry/repositories';
 import { mintToken, revokeToken } from '@/lib/product/registry/tokens';
 import { renderInstructions } from '@/lib/product/instructions/instructions';
 import { getPullStats } from '@/lib/product/stats/pull-stats';
@@ -96,7 +96,7 @@ describe.skipIf(!tools.ok)(title, () => {
     const org = await createOrg();
     const rival = await createOrg();
     customer = org;
-    await prisma.entitlement.createMany({
+    await prisma.repositoryGrant.createMany({
       data: [
         { orgId: org.id, repositoryId: app.id },
         { orgId: org.id, repositoryId: bearer.id },
@@ -201,7 +201,7 @@ describe.skipIf(!tools.ok)(title, () => {
     const cases = [
       { what: 'wrong token', creds: `${customer.slug}:pcr_notarealtoken`, ref: `${names.app}:v1`, message: 'incorrect username or registry token (the username is your customer name)' },
       { what: 'revoked token', creds: `${customer.slug}:${revoked.token}`, ref: `${names.app}:v1`, message: 'this registry token has been revoked; ask your vendor for a new one' },
-      { what: 'not entitled', creds: `${customer.slug}:${token}`, ref: `${names.other}:v1`, message: `${customer.slug} is not entitled to ${names.other}; ask your vendor to add it to your subscription` },
+      { what: 'not granted', creds: `${customer.slug}:${token}`, ref: `${names.other}:v1`, message: `${customer.slug} may not pull ${names.other}; ask your vendor to add it to your subscription` },
       { what: 'outside the token', creds: `${customer.slug}:${narrow.token}`, ref: `${names.bearer}:v1`, message: `${names.bearer} is not in this registry token's scope; use a token that includes it, or ask your vendor for one` },
     ];
     const base = ['--root', path.join(podmanRoot, 'root'), '--runroot', path.join(podmanRoot, 'run'), '--storage-driver', 'vfs', '--events-backend', 'none', '--cgroup-manager', 'cgroupfs'];
@@ -255,15 +255,15 @@ describe.skipIf(!tools.ok)(title, () => {
     const tags = await fetch(`http://${gw}/v2/${chartName}/tags/list`, { headers: { authorization: `Basic ${Buffer.from(`${customer.slug}:${token}`).toString('base64')}` } });
     expect(await tags.json()).toEqual({ name: chartName, tags: ['1.8.0'] });
 
-    // A customer entitled to another image cannot pull this chart.
-    const rival = await prisma.entitlement.findFirstOrThrow({ where: { repository: { name: names.other } }, select: { orgId: true, org: { select: { slug: true } } } });
+    // A customer granted another image cannot pull this chart.
+    const rival = await prisma.repositoryGrant.findFirstOrThrow({ where: { repository: { name: names.other } }, select: { orgId: true, org: { select: { slug: true } } } });
     const rivalToken = await mintToken(actor, { orgId: rival.orgId, name: 'rival', repositoryIds: [(await prisma.repository.findUniqueOrThrow({ where: { name: names.other } })).id] });
     const refused = await skopeo(['inspect', '--raw', '--creds', `${rival.org.slug}:${rivalToken.token}`, `docker://${gw}/${chartName}:1.8.0`]).then(() => 'pulled', (e: { stderr: string }) => e.stderr);
-    expect(refused).toContain(`denied: ${rival.org.slug} is not entitled to ${chartName}`);
+    expect(refused).toContain(`denied: ${rival.org.slug} may not pull ${chartName}`);
     expect(chart.kind).toBe('chart');
   });
 
-  it('enforces version and channel entitlements and perpetual fallback on tags, digests and tag lists, as skopeo, podman and docker print', async () => {
+  it('enforces version and channel limits and perpetual fallback on tags, digests and tag lists, as skopeo, podman and docker print', async () => {
     // Five versions upstream, dated by their image configs; 2.1.0 is multi-arch and `stable` points to it.
     const versioned = buildVersionedImages(tempDir('versioned'), prefix, {
       '1.9.0': { created: '2026-01-10T00:00:00Z' },
@@ -280,7 +280,7 @@ describe.skipIf(!tools.ok)(title, () => {
     const name = `${prefix}/versioned`;
     const repository = await createRepository(actor, { name, upstreamUrl: basicRegistry.url, upstreamRepository: 'vendor/versioned', upstreamUsername: UPSTREAM_USER, upstreamSecret: UPSTREAM_PASSWORD, defaultTag: '3.0.0' });
     const org = await createOrg();
-    await entitle(actor, org.id, repository.id, { versionRange: '>=2.0.0 <3' });
+    await grantRepository(actor, org.id, repository.id, { versionRange: '>=2.0.0 <3' });
     const minted = await mintToken(actor, { orgId: org.id, name: 'versions', repositoryIds: [repository.id] });
     const login = `${org.slug}:${minted.token}`;
     const inspect = (ref: string) => skopeo(['inspect', '--raw', '--creds', login, `docker://${gw}/${ref}`]).then(() => 'pulled', (e: { stderr: string }) => e.stderr);
@@ -295,7 +295,7 @@ describe.skipIf(!tools.ok)(title, () => {
     };
 
     // A semver range: by tag, by digest, in the tag list; the multi-arch pull fetches its platform manifest by digest.
-    const outside = `${name}:3.0.0 is outside ${org.slug}'s entitlement (versions >=2.0.0 <3); pull a version it includes, or ask your vendor`;
+    const outside = `${name}:3.0.0 is outside what ${org.slug} may pull (versions >=2.0.0 <3); pull one of those versions, or ask your vendor`;
     expect(await inspect(`${name}:2.0.0`)).toBe('pulled');
     expect(await inspect(`${name}:3.0.0`)).toContain(`denied: ${outside}`);
     expect(await dockerPull(`${name}:3.0.0`)).toContain(outside);
@@ -311,7 +311,7 @@ describe.skipIf(!tools.ok)(title, () => {
     expect(await listTags()).toEqual(['stable']);
     expect(await inspect(`${name}:stable`)).toBe('pulled');
     expect(await inspect(`${name}@${versioned.images['2.1.0']!.digest}`)).toBe('pulled');
-    expect(await inspect(`${name}:2.1.0`)).toContain(`${name}:2.1.0 is outside ${org.slug}'s entitlement (channel stable)`);
+    expect(await inspect(`${name}:2.1.0`)).toContain(`${name}:2.1.0 is outside what ${org.slug} may pull (channel stable)`);
 
     // Perpetual fallback: the license expired on 2026-07-01; what was published before stays pullable, 3.0.0 is refused with the renewal path.
     await setVersionRule(actor, org.id, repository.id, {});
@@ -338,7 +338,7 @@ describe.skipIf(!tools.ok)(title, () => {
     // Each refusal is in the statistics with its reason.
     await gateway.gateway.pullLog.flush();
     const reasons = (await prisma.pullEvent.findMany({ where: { orgId: org.id, outcome: 'denied' }, select: { reason: true } })).map((e) => e.reason);
-    expect(new Set(reasons)).toEqual(new Set(['version not entitled', 'published after license expiry']));
+    expect(new Set(reasons)).toEqual(new Set(['version not granted', 'published after license expiry']));
   }, 600_000);
 
   it('refuses pushes as unsupported', async () => {

@@ -43,7 +43,7 @@ describe('gateway logs', () => {
     const repository = async (suffix: string, url: string, secret: string) => {
       const repo = await prisma.repository.create({ data: { name: `${uniqueSlug('logs')}/${suffix}`, upstreamUrl: url, upstreamRepository: 'vendor/app', upstreamUsername: 'vendor' } });
       await prisma.repository.update({ where: { id: repo.id }, data: { upstreamSecretEnc: sealUpstreamSecret(repo.id, secret) } });
-      await prisma.entitlement.create({ data: { orgId: org.id, repositoryId: repo.id } });
+      await prisma.repositoryGrant.create({ data: { orgId: org.id, repositoryId: repo.id } });
       return repo;
     };
     const good = await repository('good', 'http://127.0.0.1:5120', UPSTREAM_SECRET);

@@ -68,7 +68,7 @@ describe('monthly pull quota at the gateway', () => {
     const admin = await createStaff('staff-admin');
     const org = await createOrg({ tier: 'community' });
     const repo = await prisma.repository.create({ data: { name: `${uniqueSlug('quota')}/app`, upstreamUrl: 'http://127.0.0.1:5160', upstreamRepository: 'vendor/app' } });
-    await prisma.entitlement.create({ data: { orgId: org.id, repositoryId: repo.id } });
+    await prisma.repositoryGrant.create({ data: { orgId: org.id, repositoryId: repo.id } });
     const minted = await mintToken(admin.actor, { orgId: org.id, name: 'ci', repositoryIds: [repo.id] });
     const auth = `Basic ${Buffer.from(`${org.slug}:${minted.token}`).toString('base64')}`;
     // Staff set this customer's limit (4 pulls), warning at 50% and a 25% grace: refused from the 5th pull on.

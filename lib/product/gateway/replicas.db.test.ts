@@ -19,7 +19,7 @@ async function setup() {
   const { actor } = await createStaff('staff-admin');
   const org = await createOrg();
   const repo = await prisma.repository.create({ data: { name: `${uniqueSlug('replica')}/app`, upstreamUrl: 'http://127.0.0.1:9', upstreamRepository: 'vendor/app' } });
-  await prisma.entitlement.create({ data: { orgId: org.id, repositoryId: repo.id } });
+  await prisma.repositoryGrant.create({ data: { orgId: org.id, repositoryId: repo.id } });
   const minted = await mintToken(actor, { orgId: org.id, name: 'replicas', repositoryIds: [repo.id] });
   const auth = `Basic ${Buffer.from(`${org.slug}:${minted.token}`).toString('base64')}`;
   return { actor, org, repo, tokenId: minted.record.id, auth };
@@ -151,7 +151,7 @@ describe('gateway replicas on one database', () => {
     // Flushes only at shutdown, so everything below is still in memory when we stop it.
     const d = await startGatewayProcess({ port: 5117, databaseUrl, env: { PULL_EVENTS_FLUSH_MS: '3600000' } });
     running.push(d);
-    const repository = `${uniqueSlug('unentitled')}/app`;
+    const repository = `${uniqueSlug('ungranted')}/app`;
     for (let i = 0; i < 25; i++) {
       const response = await fetch(`${d.url}/v2/${repository}/manifests/tag-${i}`, { method: 'HEAD', headers: { authorization: auth } });
       expect(response.status).toBe(403);
@@ -161,7 +161,7 @@ describe('gateway replicas on one database', () => {
     expect({ exitCode: d.child.exitCode, signal: d.child.signalCode }).toEqual({ exitCode: 0, signal: null });
     const events = await prisma.pullEvent.findMany({ where: { repository }, orderBy: { id: 'asc' } });
     expect(events).toHaveLength(25);
-    expect(events[0]).toMatchObject({ orgId: org.id, outcome: 'denied', reason: 'repository not entitled', method: 'HEAD', clientIp: '127.0.0.1' });
+    expect(events[0]).toMatchObject({ orgId: org.id, outcome: 'denied', reason: 'repository not granted', method: 'HEAD', clientIp: '127.0.0.1' });
     const token = await prisma.registryToken.findFirstOrThrow({ where: { orgId: org.id } });
     expect(token.lastUsedAt).not.toBeNull();
   }, 60_000);

@@ -8,8 +8,8 @@ import { isDigest } from './routes';
 import type { KnownVersion, VersionIndex } from './versions';
 
 /**
- * Version and channel entitlements and perpetual fallback at the gateway.
- * A customer's entitlement may admit only some tags (lib/product/registry/version-rule.ts);
+ * Version and channel limits and perpetual fallback at the gateway.
+ * A customer's repository grant may admit only some tags (lib/product/registry/version-rule.ts);
  * once its license has expired, only versions published before the expiry.
  * A manifest by tag is judged by its tag (and, under fallback, the date of what
  * it points to); a manifest by digest only when a tag that may be pulled points
@@ -22,14 +22,14 @@ export interface VersionPolicy {
   expiredAt: Date | null;
 }
 
-/** null (the common case: nothing to check, no I/O) when the entitlement admits every version and the license is current. */
+/** null (the common case: nothing to check, no I/O) when the grant admits every version and the license is current. */
 export function versionPolicy(token: Pick<VerifiedToken, 'versionRules' | 'licenseExpiresAt'>, repository: string, now = Date.now()): VersionPolicy | null {
   const rule = token.versionRules[repository] ?? null;
   const expiredAt = licenseExpired(token.licenseExpiresAt, new Date(now));
   return rule || expiredAt ? { rule, expiredAt } : null;
 }
 
-export type VersionRefusal = { reason: 'version not entitled' | 'published after license expiry'; message: string };
+export type VersionRefusal = { reason: 'version not granted' | 'published after license expiry'; message: string };
 
 /**
  * Why a manifest may not be pulled, or null when it may. Decided on what this
@@ -48,12 +48,12 @@ async function decide(index: VersionIndex, repo: UpstreamRepository, policy: Ver
     if (permitted.some((v) => !expiredAt || v.publishedAt <= expiredAt)) return null;
     if (permitted.length && expiredAt) return fallbackRefusal(repo.name, `@${reference}`, customer, expiredAt, permitted[0]!);
     return {
-      reason: 'version not entitled',
-      message: `${repo.name}@${reference} is not a version ${customer} may pull (${describeRule(rule)}${expiredAt ? `, published before ${day(expiredAt)}` : ''}); pull by a tag your entitlement includes`,
+      reason: 'version not granted',
+      message: `${repo.name}@${reference} is not a version ${customer} may pull (${describeRule(rule)}${expiredAt ? `, published before ${day(expiredAt)}` : ''}); pull it by a tag those versions include`,
     };
   }
   if (!tagAllowed(rule, reference)) {
-    return { reason: 'version not entitled', message: `${repo.name}:${reference} is outside ${customer}'s entitlement (${describeRule(rule)}); pull a version it includes, or ask your vendor` };
+    return { reason: 'version not granted', message: `${repo.name}:${reference} is outside what ${customer} may pull (${describeRule(rule)}); pull one of those versions, or ask your vendor` };
   }
   // Dated under fallback; and recorded, so the platform manifests the client asks for next by digest are known.
   const version = await index.resolveTag(repo, reference, fresh);

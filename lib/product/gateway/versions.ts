@@ -8,7 +8,7 @@ import { headerValue, readBody, type UpstreamClient } from './upstream';
 
 /**
  * What the gateway knows of a repository's versions, for version and channel
- * entitlements and perpetual fallback (lib/product/gateway/version-gate.ts): which
+ * limits and perpetual fallback (lib/product/gateway/version-gate.ts): which
  * manifest each tag points to (and, for an image index, its platform
  * manifests, which clients then fetch by digest) and when it was published.
  * Kept in `repository_versions`, so every replica shares what one learned.

@@ -108,7 +108,7 @@ echo '{{token}}' | docker login {{registryHost}} --username {{username}} --passw
 docker pull {{imageRef}}
 ${fence}
 
-\`Login Succeeded\` followed by a completed pull means the token, the username and your entitlement are in order.`,
+\`Login Succeeded\` followed by a completed pull means the token, the username and your access to the repository are in order.`,
   },
   {
     key: 'troubleshooting',

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { prisma } from '@/lib/platform/db/client';
 import { ForbiddenError, NotFoundError } from '@/lib/platform/errors';
-import { createRepository, entitle } from '@/lib/product/registry/repositories';
+import { createRepository, grantRepository } from '@/lib/product/registry/repositories';
 import { mintToken } from '@/lib/product/registry/tokens';
 import { createMember, createOrg, createStaff, uniqueSlug } from '@/dev/testing/factories';
 import { DEFAULT_TEMPLATES } from './defaults';
@@ -16,7 +16,7 @@ async function customerWithRepository() {
     data: { name: 'Acme Corp', slug: uniqueSlug('acme'), contactEmail: 'ops@acme.test', namespace: 'acme-prod', productVersion: '4.2.0' },
   });
   const repository = await createRepository(admin.actor, { name: `vendor/${uniqueSlug('ent')}`, upstreamUrl: 'https://ghcr.io', defaultTag: '4.2.0' });
-  await entitle(admin.actor, org.id, repository.id);
+  await grantRepository(admin.actor, org.id, repository.id);
   return { admin, org, repository };
 }
 
@@ -41,7 +41,7 @@ describe('install instructions', () => {
     expect(await tokenBelongsTo(prisma, org.id, token)).toBe(true);
     expect(await tokenBelongsTo(prisma, (await createOrg()).id, token)).toBe(false);
     await expect(renderInstructions(prisma, org.id, { token: 'hunter2' })).rejects.toThrow('not a registry token');
-    await expect(renderInstructions(prisma, org.id, { repositoryId: 'not-entitled' })).rejects.toThrow('not entitled');
+    await expect(renderInstructions(prisma, org.id, { repositoryId: 'not-granted' })).rejects.toThrow('has no grant');
   });
 
   it('are readable by the customer\'s members with instructions.view, and a 404 to strangers', async () => {
@@ -120,7 +120,7 @@ describe('instruction templates', () => {
     expect(rendered.markdown).toMatch(new RegExp(`helm upgrade --install \\S+ oci://[^/\\s]+/${chart.name} \\\\\n\\s+--version 1\\.8\\.0`));
     expect(rendered.markdown).toContain('tag: "4.2.0"');
     expect(rendered.markdown).not.toMatch(/latest/);
-    // The chart is not a separate entitlement: it comes with the image, and is never listed to choose from.
+    // The chart is not granted separately: it comes with the image, and is never listed to choose from.
     expect(rendered.repositories.map((r) => r.name)).toEqual([repository.name]);
   });
 });

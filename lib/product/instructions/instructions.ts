@@ -15,7 +15,7 @@ import { instructionSettings, loadTemplates } from './templates';
 export type RenderInstructionsOptions = {
   /** A token just minted, to fill in; otherwise a placeholder is shown. Never stored. */
   token?: string | null;
-  /** Which entitled repository to write the instructions for; default: the first entitled one by name. */
+  /** Which granted repository to write the instructions for; default: the first granted one by name. */
   repositoryId?: string | null;
 };
 
@@ -42,8 +42,8 @@ export async function renderInstructions(db: Db, orgId: string, options: RenderI
   if (options.token && !isWellFormedToken(options.token)) throw ValidationError.field('token', 'That is not a registry token (they start with pcr_).');
   const org = await db.organization.findUnique({ where: { id: orgId } });
   if (!org) throw new NotFoundError('Organization not found');
-  const [entitled, templates, settings] = await Promise.all([
-    db.entitlement.findMany({
+  const [granted, templates, settings] = await Promise.all([
+    db.repositoryGrant.findMany({
       where: { orgId },
       orderBy: { repository: { name: 'asc' } },
       select: {
@@ -55,10 +55,10 @@ export async function renderInstructions(db: Db, orgId: string, options: RenderI
     loadTemplates(db),
     instructionSettings(db),
   ]);
-  const repositories = entitled.map((row) => row.repository);
-  const chosen = options.repositoryId ? entitled.find((row) => row.repository.id === options.repositoryId) : entitled[0];
+  const repositories = granted.map((row) => row.repository);
+  const chosen = options.repositoryId ? granted.find((row) => row.repository.id === options.repositoryId) : granted[0];
   const repository = chosen?.repository;
-  if (options.repositoryId && !repository) throw ValidationError.field('repositoryId', `${org.name} is not entitled to that repository.`);
+  if (options.repositoryId && !repository) throw ValidationError.field('repositoryId', `${org.name} has no grant for that repository.`);
 
   // Name a version the customer may pull: the default, unless a version limit or an expired license rules it out.
   const expiredAt = licenseExpired(org.licenseExpiresAt);

@@ -10,7 +10,7 @@ import type { VersionRule } from './version-rule';
  * channel on which changes to either are announced.
  */
 
-/** PostgreSQL channel on which token and entitlement changes are announced (payload: JSON). */
+/** PostgreSQL channel on which token and grant changes are announced (payload: JSON). */
 export const REGISTRY_CHANGES_CHANNEL = 'portcullis_registry_changes';
 export type RegistryChange = { kind: 'token'; tokenId: string } | { kind: 'org'; orgId: string } | { kind: 'repository'; repositoryId: string };
 
@@ -25,9 +25,9 @@ export interface VerifiedToken {
   tokenId: string;
   orgId: string;
   orgSlug: string;
-  /** Repositories the token may pull now: its scopes that the customer is still entitled to. */
+  /** Repositories the token may pull now: its scopes that the customer still holds a grant for. */
   repositories: string[];
-  /** Version limits by repository name, only for entitlements that have one (lib/product/registry/version-rule.ts). */
+  /** Version limits by repository name, only for grants that have one (lib/product/registry/version-rule.ts). */
   versionRules: Record<string, VersionRule>;
   /** When the customer's license expires (organizations.license_expires_at, kept at the current license's expiry); null: no expiry. Past it, perpetual fallback applies. */
   licenseExpiresAt: Date | null;
@@ -37,7 +37,7 @@ export interface VerifiedToken {
 /**
  * Registry Basic auth: username = the customer's slug, password = the token.
  * One indexed lookup by keyed hash; malformed tokens never reach the database.
- * The repositories are those in the token's scope the customer is entitled
+ * The repositories are those in the token's scope the customer holds a grant for
  * to, with each such image's Helm chart.
  */
 export async function verifyRegistryCredentials(
@@ -62,7 +62,7 @@ export async function verifyRegistryCredentials(
   >`
     SELECT t.id, t.org_id, o.slug, o.status, t.expires_at, t.revoked_at,
            coalesce(array_agg(r.name ORDER BY r.name) FILTER (WHERE r.name IS NOT NULL), '{}') AS repositories,
-           -- Version limits bind the entitled repository itself; its chart follows only the license's fallback.
+           -- Version limits bind the granted repository itself; its chart follows only the license's fallback.
            jsonb_object_agg(r.name, jsonb_build_object('channel', e.channel, 'range', e.version_range))
              FILTER (WHERE r.id = e.repository_id AND (e.channel IS NOT NULL OR e.version_range IS NOT NULL)) AS rules,
            o.license_expires_at
@@ -70,7 +70,7 @@ export async function verifyRegistryCredentials(
     JOIN organizations o ON o.id = t.org_id
     LEFT JOIN registry_token_scopes s ON s.token_id = t.id
     LEFT JOIN entitlements e ON e.repository_id = s.repository_id AND e.org_id = t.org_id
-    LEFT JOIN repositories r ON r.id = e.repository_id OR r.image_id = e.repository_id -- an entitled image brings its Helm chart
+    LEFT JOIN repositories r ON r.id = e.repository_id OR r.image_id = e.repository_id -- a granted image brings its Helm chart
     WHERE t.hash = ${keyedHash(token)}
     GROUP BY t.id, o.id`;
   const row = rows[0];

@@ -8,11 +8,11 @@ import { createStaff, uniqueSlug } from '@/dev/testing/factories';
 import { createScratchDatabase, type ScratchDatabase } from '@/dev/testing/scratch-db';
 import { verifyRegistryCredentials } from './credentials';
 import { listPlanRepositories, setPlanRepositories } from './plans';
-import { entitle, listEntitlements } from './repositories';
+import { grantRepository, listRepositoryGrants } from './repositories';
 import { mintToken } from './tokens';
 
 /**
- * Tier → repositories: plan entitlements follow every tier change; manual
+ * Tier → repositories: plan grants follow every tier change; manual
  * ones stay. Plans apply to every customer, so this file owns a scratch
  * database: the tests beside it keep theirs unchanged.
  */
@@ -34,13 +34,13 @@ async function repository(label: string) {
   return prisma.repository.create({ data: { name: `plans/${uniqueSlug(label)}`, upstreamUrl: 'https://registry.example.test', upstreamRepository: `vendor/${label}` } });
 }
 
-async function entitlementsOf(orgId: string) {
-  const rows = await prisma.entitlement.findMany({ where: { orgId }, select: { repositoryId: true, source: true }, orderBy: { repositoryId: 'asc' } });
+async function grantsOf(orgId: string) {
+  const rows = await prisma.repositoryGrant.findMany({ where: { orgId }, select: { repositoryId: true, source: true }, orderBy: { repositoryId: 'asc' } });
   return Object.fromEntries(rows.map((row) => [row.repositoryId, row.source]));
 }
 
 describe('plan repositories', () => {
-  it('a tier change adds and removes plan entitlements in its transaction, audited; manual ones stay; tokens follow at once', async () => {
+  it('a tier change adds and removes plan grants in its transaction, audited; manual ones stay; tokens follow at once', async () => {
     const admin = await createStaff('staff-admin');
     const community = await repository('community');
     const team = await repository('team');
@@ -52,9 +52,9 @@ describe('plan repositories', () => {
     await setPlanRepositories(admin.actor, { tier: 'enterprise', repositoryIds: [enterprise.id] });
 
     const org = await createCustomer(admin.actor, { name: `Plans ${uniqueSlug('c')}`, contactEmail: 'ops@plans.test', tier: 'community' });
-    expect(await entitlementsOf(org.id)).toMatchObject({ [community.id]: 'plan' });
-    expect(await entitlementsOf(org.id)).not.toHaveProperty(team.id);
-    await entitle(admin.actor, org.id, manual.id);
+    expect(await grantsOf(org.id)).toMatchObject({ [community.id]: 'plan' });
+    expect(await grantsOf(org.id)).not.toHaveProperty(team.id);
+    await grantRepository(admin.actor, org.id, manual.id);
     const minted = await mintToken(admin.actor, { orgId: org.id, name: 'everything', repositoryIds: [community.id, manual.id] });
     const narrow = await mintToken(admin.actor, { orgId: org.id, name: 'one', repositoryIds: [manual.id] });
     const pool = createSqlPool(process.env.DATABASE_URL!, 2);
@@ -65,7 +65,7 @@ describe('plan repositories', () => {
       };
 
       await setManualTier(admin.actor, { orgId: org.id, tier: 'enterprise', reason: 'invoiced deal' });
-      expect(await entitlementsOf(org.id)).toEqual({ [community.id]: 'plan', [team.id]: 'plan', [enterprise.id]: 'plan', [manual.id]: 'manual' });
+      expect(await grantsOf(org.id)).toEqual({ [community.id]: 'plan', [team.id]: 'plan', [enterprise.id]: 'plan', [manual.id]: 'manual' });
       // The token that reached everything reaches the new plan's repositories; the narrow one stays narrow.
       expect(await reach(minted.token)).toEqual([community.name, enterprise.name, manual.name, team.name].sort());
       expect(await reach(narrow.token)).toEqual([manual.name]);
@@ -73,7 +73,7 @@ describe('plan repositories', () => {
       expect(sync?.after).toMatchObject({ tier: 'enterprise', added: [enterprise.name, team.name].sort(), removed: [] });
 
       await setManualTier(admin.actor, { orgId: org.id, tier: 'team', reason: 'downgrade at renewal' });
-      expect(await entitlementsOf(org.id)).toEqual({ [community.id]: 'plan', [team.id]: 'plan', [manual.id]: 'manual' });
+      expect(await grantsOf(org.id)).toEqual({ [community.id]: 'plan', [team.id]: 'plan', [manual.id]: 'manual' });
       expect(await reach(minted.token)).toEqual([community.name, manual.name, team.name].sort());
       const down = await prisma.auditEvent.findFirst({ where: { orgId: org.id, action: 'entitlement.plan_sync' }, orderBy: { id: 'desc' } });
       expect(down?.after).toMatchObject({ tier: 'team', added: [], removed: [enterprise.name] });
@@ -81,15 +81,15 @@ describe('plan repositories', () => {
       // Staff remove a repository from a plan: every customer on that tier or above follows in the same step.
       const result = await setPlanRepositories(admin.actor, { tier: 'team', repositoryIds: [] });
       expect(result.customersChanged).toBeGreaterThanOrEqual(1);
-      expect(await entitlementsOf(org.id)).toEqual({ [community.id]: 'plan', [manual.id]: 'manual' });
+      expect(await grantsOf(org.id)).toEqual({ [community.id]: 'plan', [manual.id]: 'manual' });
       expect(await reach(minted.token)).toEqual([community.name, manual.name].sort());
 
       // A plan repository granted by hand becomes manual and survives the plan.
       await setPlanRepositories(admin.actor, { tier: 'team', repositoryIds: [team.id] });
-      await entitle(admin.actor, org.id, team.id);
+      await grantRepository(admin.actor, org.id, team.id);
       await setPlanRepositories(admin.actor, { tier: 'team', repositoryIds: [] });
-      expect((await entitlementsOf(org.id))[team.id]).toBe('manual');
-      expect((await listEntitlements(admin.actor, org.id)).find((row) => row.id === team.id)?.source).toBe('manual');
+      expect((await grantsOf(org.id))[team.id]).toBe('manual');
+      expect((await listRepositoryGrants(admin.actor, org.id)).find((row) => row.id === team.id)?.source).toBe('manual');
     } finally {
       await pool.end();
       await prisma.planRepository.deleteMany({ where: { repositoryId: { in: [community.id, team.id, enterprise.id, manual.id] } } });

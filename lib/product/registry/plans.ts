@@ -11,14 +11,14 @@ import { announceRegistryChange } from './credentials';
 
 /**
  * Plans name the repositories they include (`plan_repositories`; a tier
- * includes the plans below it). A customer's plan entitlements (source
- * `plan`) follow its tier: `syncPlanEntitlements` runs inside the one tier
+ * includes the plans below it). A customer's plan grants (source
+ * `plan`) follow its tier: `syncPlanGrants` runs inside the one tier
  * change point (lib/product/billing/apply-tier.ts) and when staff change a plan's
- * repositories, adds what the tier includes and removes plan entitlements it
- * no longer does. Entitlements staff granted by hand (source `manual`) are
+ * repositories, adds what the tier includes and removes plan grants it
+ * no longer does. RepositoryGrants staff granted by hand (source `manual`) are
  * never touched. Tokens follow at once: removal narrows every token
- * (verification joins entitlements), additions widen the tokens that could
- * pull everything the customer was entitled to before (a narrow token stays
+ * (verification joins repository grants), additions widen the tokens that could
+ * pull everything the customer could pull before (a narrow token stays
  * narrow), and every replica's credential cache hears the change.
  */
 
@@ -39,12 +39,12 @@ export interface PlanSync {
 }
 
 /**
- * Brings an org's plan entitlements in line with `tier`, in the caller's
+ * Brings an org's plan grants in line with `tier`, in the caller's
  * transaction (which holds the org row lock), audited as `entitlement.plan_sync`.
  */
-export async function syncPlanEntitlements(tx: Db, orgId: string, tier: string, actor: Actor, reason: string, now = new Date()): Promise<PlanSync> {
+export async function syncPlanGrants(tx: Db, orgId: string, tier: string, actor: Actor, reason: string, now = new Date()): Promise<PlanSync> {
   const wanted = new Set(await planRepositoryIds(tx, tier));
-  const existing = await tx.entitlement.findMany({ where: { orgId }, select: { repositoryId: true, source: true } });
+  const existing = await tx.repositoryGrant.findMany({ where: { orgId }, select: { repositoryId: true, source: true } });
   const have = new Map(existing.map((row) => [row.repositoryId, row.source]));
   const add = [...wanted].filter((id) => !have.has(id));
   const remove = existing.filter((row) => row.source === PLAN_SOURCE && !wanted.has(row.repositoryId)).map((row) => row.repositoryId);
@@ -58,9 +58,9 @@ export async function syncPlanEntitlements(tx: Db, orgId: string, tier: string, 
   });
   const wholeReach = before.length > 0 ? tokens.filter((token) => before.every((id) => token.scopes.some((scope) => scope.repositoryId === id))) : [];
 
-  if (remove.length) await tx.entitlement.deleteMany({ where: { orgId, repositoryId: { in: remove }, source: PLAN_SOURCE } });
+  if (remove.length) await tx.repositoryGrant.deleteMany({ where: { orgId, repositoryId: { in: remove }, source: PLAN_SOURCE } });
   if (add.length) {
-    await tx.entitlement.createMany({ data: add.map((repositoryId) => ({ orgId, repositoryId, source: PLAN_SOURCE })), skipDuplicates: true });
+    await tx.repositoryGrant.createMany({ data: add.map((repositoryId) => ({ orgId, repositoryId, source: PLAN_SOURCE })), skipDuplicates: true });
     if (wholeReach.length) {
       await tx.registryTokenScope.createMany({ data: wholeReach.flatMap((token) => add.map((repositoryId) => ({ tokenId: token.id, repositoryId }))), skipDuplicates: true });
     }
@@ -129,7 +129,7 @@ export async function setPlanRepositories(actor: Actor, input: { tier: string; r
     let changed = 0;
     for (const org of orgs) {
       await lockOrg(tx, org.id);
-      const sync = await syncPlanEntitlements(tx, org.id, org.tier, actor, `plan ${tier} changed`);
+      const sync = await syncPlanGrants(tx, org.id, org.tier, actor, `plan ${tier} changed`);
       if (sync.added.length || sync.removed.length) changed++;
     }
     return { tier, repositories: found.map((row) => row.name).sort(), customersChanged: changed };

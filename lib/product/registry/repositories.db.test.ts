@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { prisma } from '@/lib/platform/db/client';
 import { ForbiddenError, NotFoundError } from '@/lib/platform/errors';
 import { createMember, createOrg, createStaff, uniqueSlug } from '@/dev/testing/factories';
-import { createRepository, deleteRepository, entitle, getRepository, listEntitlements, listRepositories, resolveRepository, setVersionRule, unentitle, updateRepository } from './repositories';
+import { createRepository, deleteRepository, grantRepository, getRepository, listRepositoryGrants, listRepositories, resolveRepository, setVersionRule, removeRepositoryGrant, updateRepository } from './repositories';
 import { verifyRegistryCredentials } from './credentials';
 import { mintToken } from './tokens';
 import { openUpstreamSecret } from './upstream-credential';
@@ -10,7 +10,7 @@ import { openUpstreamSecret } from './upstream-credential';
 const SECRET = 'ghp_upstreamSecretThatMustNeverShow123';
 
 describe('registering repositories', () => {
-  it('registers a Helm chart for an image: semantic version, one per image, never entitled on its own', async () => {
+  it('registers a Helm chart for an image: semantic version, one per image, never granted on its own', async () => {
     const { actor } = await createStaff('staff-admin');
     const image = await createRepository(actor, { name: `vendor/${uniqueSlug('img')}`, upstreamUrl: 'https://ghcr.io', defaultTag: '4.2.0' });
     const before = await prisma.repository.count();
@@ -27,8 +27,8 @@ describe('registering repositories', () => {
     await expect(updateRepository(actor, chart.id, { defaultTag: 'edge' })).rejects.toThrow('A chart version is semantic');
 
     const org = await createOrg();
-    await expect(entitle(actor, org.id, chart.id)).rejects.toThrow('entitle the image and the chart comes with it');
-    await entitle(actor, org.id, image.id);
+    await expect(grantRepository(actor, org.id, chart.id)).rejects.toThrow('grant the image and the chart comes with it');
+    await grantRepository(actor, org.id, image.id);
     const { token } = await mintToken(actor, { orgId: org.id, name: 'helm', repositoryIds: [image.id] });
     const verified = await verifyRegistryCredentials(prisma, org.slug, token);
     expect(verified.ok && verified.token.repositories).toEqual([image.name, chart.name].sort());
@@ -97,42 +97,42 @@ describe('registering repositories', () => {
   });
 });
 
-describe('entitlements', () => {
-  it('entitle and unentitle are audited, idempotent and narrow tokens at once', async () => {
+describe('repository grants', () => {
+  it('grant and ungrant are audited, idempotent and narrow tokens at once', async () => {
     const admin = await createStaff('staff-admin');
     const support = await createStaff('staff-support');
     const org = await createOrg();
     const repository = await createRepository(admin.actor, { name: `vendor/${uniqueSlug('ent')}`, upstreamUrl: 'https://ghcr.io', defaultTag: '1.0.0' });
 
-    await expect(mintToken(support.actor, { orgId: org.id, name: 'x', repositoryIds: [repository.id] })).rejects.toThrow('not entitled');
-    expect(await entitle(support.actor, org.id, repository.id)).toMatchObject({ created: true });
-    expect(await entitle(support.actor, org.id, repository.id)).toMatchObject({ created: false });
+    await expect(mintToken(support.actor, { orgId: org.id, name: 'x', repositoryIds: [repository.id] })).rejects.toThrow('may not pull');
+    expect(await grantRepository(support.actor, org.id, repository.id)).toMatchObject({ created: true });
+    expect(await grantRepository(support.actor, org.id, repository.id)).toMatchObject({ created: false });
     expect(await prisma.auditEvent.count({ where: { action: 'entitlement.create', orgId: org.id } })).toBe(1);
-    expect(await listEntitlements(support.actor, org.id)).toEqual([expect.objectContaining({ id: repository.id, name: repository.name })]);
+    expect(await listRepositoryGrants(support.actor, org.id)).toEqual([expect.objectContaining({ id: repository.id, name: repository.name })]);
 
     const { token } = await mintToken(support.actor, { orgId: org.id, name: 'x', repositoryIds: [repository.id] });
     expect(await verifyRegistryCredentials(prisma, org.slug, token)).toMatchObject({ ok: true, token: { repositories: [repository.name] } });
-    await unentitle(support.actor, org.id, repository.id);
+    await removeRepositoryGrant(support.actor, org.id, repository.id);
     expect(await verifyRegistryCredentials(prisma, org.slug, token)).toMatchObject({ ok: true, token: { repositories: [] } });
-    await expect(unentitle(support.actor, org.id, repository.id)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(removeRepositoryGrant(support.actor, org.id, repository.id)).rejects.toBeInstanceOf(NotFoundError);
     expect(await prisma.auditEvent.count({ where: { action: 'entitlement.delete', orgId: org.id } })).toBe(1);
   });
 
-  it('limits versions: validated before anything is written, audited, carried to the gateway, and only by staff who manage entitlements', async () => {
+  it('limits versions: validated before anything is written, audited, carried to the gateway, and only by staff who manage repository grants', async () => {
     const { actor } = await createStaff('staff-admin');
     const { actor: billing } = await createStaff('staff-billing');
     const image = await createRepository(actor, { name: `vendor/${uniqueSlug('ver')}`, upstreamUrl: 'https://ghcr.io', defaultTag: '2.0.0' });
     const org = await createOrg();
     const audits = () => prisma.auditEvent.count({ where: { orgId: org.id } });
 
-    // Bad input: a clear error naming the field, and neither the entitlement nor an audit event.
-    await expect(entitle(actor, org.id, image.id, { versionRange: 'the newest' })).rejects.toMatchObject({ fieldErrors: { versionRange: [expect.stringContaining('not a semver range')] } });
-    expect(await prisma.entitlement.count({ where: { orgId: org.id } })).toBe(0);
+    // Bad input: a clear error naming the field, and neither the grant nor an audit event.
+    await expect(grantRepository(actor, org.id, image.id, { versionRange: 'the newest' })).rejects.toMatchObject({ fieldErrors: { versionRange: [expect.stringContaining('not a semver range')] } });
+    expect(await prisma.repositoryGrant.count({ where: { orgId: org.id } })).toBe(0);
     expect(await audits()).toBe(0);
 
-    const created = await entitle(actor, org.id, image.id, { channel: 'stable, *-lts' });
+    const created = await grantRepository(actor, org.id, image.id, { channel: 'stable, *-lts' });
     expect(created).toMatchObject({ created: true, versions: { channel: 'stable, *-lts', versionRange: null } });
-    expect(await listEntitlements(actor, org.id)).toEqual([expect.objectContaining({ name: image.name, versionsText: 'channel stable, *-lts' })]);
+    expect(await listRepositoryGrants(actor, org.id)).toEqual([expect.objectContaining({ name: image.name, versionsText: 'channel stable, *-lts' })]);
     const { token } = await mintToken(actor, { orgId: org.id, name: 'v', repositoryIds: [image.id] });
     const verified = await verifyRegistryCredentials(prisma, org.slug, token);
     expect(verified.ok && verified.token.versionRules).toEqual({ [image.name]: { channel: 'stable, *-lts', versionRange: null } });
@@ -160,11 +160,11 @@ describe('entitlements', () => {
     const org = await createOrg();
     const owner = await createMember(org.id, 'owner');
     const repository = await createRepository(admin.actor, { name: `vendor/${uniqueSlug('own')}`, upstreamUrl: 'https://ghcr.io', defaultTag: '1.0.0' });
-    await expect(entitle(billing.actor, org.id, repository.id)).rejects.toBeInstanceOf(ForbiddenError);
-    await expect(entitle(owner.actor, org.id, repository.id)).rejects.toBeInstanceOf(ForbiddenError);
-    await expect(entitle(admin.actor, org.id, 'no-such-repository')).rejects.toBeInstanceOf(NotFoundError);
-    await expect(entitle(admin.actor, 'no-such-org', repository.id)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(grantRepository(billing.actor, org.id, repository.id)).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(grantRepository(owner.actor, org.id, repository.id)).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(grantRepository(admin.actor, org.id, 'no-such-repository')).rejects.toBeInstanceOf(NotFoundError);
+    await expect(grantRepository(admin.actor, 'no-such-org', repository.id)).rejects.toBeInstanceOf(NotFoundError);
     await expect(resolveRepository(prisma, 'vendor/does-not-exist')).rejects.toThrow('No repository named vendor/does-not-exist.');
-    expect(await prisma.entitlement.count({ where: { repositoryId: repository.id } })).toBe(0);
+    expect(await prisma.repositoryGrant.count({ where: { repositoryId: repository.id } })).toBe(0);
   });
 });

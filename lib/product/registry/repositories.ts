@@ -13,7 +13,7 @@ import { describeRule, parseVersionRule, type RuleInput, type VersionRule } from
 /**
  * The repositories the gateway serves (a name customers pull, mapped to an
  * upstream registry and repository with a credential held server-side), and
- * the entitlements that let a customer pull them.
+ * the repository grants that let a customer pull them.
  */
 
 export const repositoryNameSchema = z
@@ -120,8 +120,8 @@ const CHART_VERSION = /^v?\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?
 
 /** Who can pull an image can pull its chart, so the gateway's cached scopes of those customers change with it. */
 async function announceImageCustomers(tx: Db, imageId: string) {
-  const entitled = await tx.entitlement.findMany({ where: { repositoryId: imageId }, select: { orgId: true } });
-  for (const { orgId } of entitled) await announceRegistryChange(tx, { kind: 'org', orgId });
+  const granted = await tx.repositoryGrant.findMany({ where: { repositoryId: imageId }, select: { orgId: true } });
+  for (const { orgId } of granted) await announceRegistryChange(tx, { kind: 'org', orgId });
 }
 
 /** What may be shown and audited about a repository: never the sealed secret, only whether there is one. */
@@ -201,14 +201,14 @@ export async function deleteRepository(actor: Actor, repositoryId: string) {
   return prisma.$transaction(async (tx) => {
     const before = await loadView(tx, repositoryId);
     // A chart's customers are its image's; deleting an image deletes its chart too (the foreign key cascades).
-    const entitled = await tx.entitlement.findMany({ where: { repositoryId: before.image?.id ?? repositoryId }, select: { orgId: true } });
+    const granted = await tx.repositoryGrant.findMany({ where: { repositoryId: before.image?.id ?? repositoryId }, select: { orgId: true } });
     await tx.repository.delete({ where: { id: repositoryId } });
-    for (const { orgId } of entitled) await announceRegistryChange(tx, { kind: 'org', orgId });
+    for (const { orgId } of granted) await announceRegistryChange(tx, { kind: 'org', orgId });
     await recordAudit(tx, actor, {
       action: 'repository.delete',
       target: { type: 'repository', id: repositoryId },
       before,
-      metadata: { entitledCustomers: entitled.length },
+      metadata: { grantedCustomers: granted.length },
     });
     return before;
   });
@@ -218,9 +218,9 @@ export async function listRepositories(actor: Actor) {
   assertStaffPermission(actor, 'repositories.view');
   const rows = await prisma.repository.findMany({
     orderBy: { name: 'asc' },
-    select: { ...repositorySelect, upstreamSecretEnc: true, _count: { select: { entitlements: true } } },
+    select: { ...repositorySelect, upstreamSecretEnc: true, _count: { select: { repositoryGrants: true } } },
   });
-  return rows.map(({ upstreamSecretEnc, _count, ...rest }) => ({ ...rest, hasUpstreamSecret: upstreamSecretEnc !== null, customers: _count.entitlements }));
+  return rows.map(({ upstreamSecretEnc, _count, ...rest }) => ({ ...rest, hasUpstreamSecret: upstreamSecretEnc !== null, customers: _count.repositoryGrants }));
 }
 
 export async function getRepository(actor: Actor, repositoryId: string) {
@@ -236,29 +236,29 @@ export async function resolveRepository(db: Db, nameOrId: string) {
   return row;
 }
 
-// ───────────────────────────── entitlements ─────────────────────────────────
+// ───────────────────────────── repository grants ─────────────────────────────────
 
 /**
  * Lets a customer pull a repository (tokens may then be scoped to it). With
  * `versions`, also sets which versions (see setVersionRule), in the same
  * transaction; without, an existing limit stays.
  */
-export async function entitle(actor: Actor, orgId: string, repositoryId: string, versions?: RuleInput) {
+export async function grantRepository(actor: Actor, orgId: string, repositoryId: string, versions?: RuleInput) {
   const rule = versions ? checkedRule(versions) : undefined;
   return prisma.$transaction(async (tx) => {
-    const { org } = await authorizeOrg(tx, actor, { id: orgId }, { staff: 'entitlements.manage' });
+    const { org } = await authorizeOrg(tx, actor, { id: orgId }, { staff: 'grants.manage' });
     const repository = await tx.repository.findUnique({ where: { id: repositoryId }, select: { id: true, name: true, image: { select: { name: true } } } });
     if (!repository) throw new NotFoundError('Repository not found');
-    if (repository.image) throw ValidationError.field('repositoryId', `${repository.name} is the Helm chart of ${repository.image.name}: entitle the image and the chart comes with it.`);
-    const existing = await tx.entitlement.findUnique({ where: { orgId_repositoryId: { orgId: org.id, repositoryId } } });
+    if (repository.image) throw ValidationError.field('repositoryId', `${repository.name} is the Helm chart of ${repository.image.name}: grant the image and the chart comes with it.`);
+    const existing = await tx.repositoryGrant.findUnique({ where: { orgId_repositoryId: { orgId: org.id, repositoryId } } });
     const key = { orgId_repositoryId: { orgId: org.id, repositoryId } };
     let created = false;
     if (existing?.source === 'plan') {
       // Granted by hand now: a later tier change leaves it alone.
-      await tx.entitlement.update({ where: key, data: { source: 'manual' } });
+      await tx.repositoryGrant.update({ where: key, data: { source: 'manual' } });
       await recordAudit(tx, actor, { action: 'entitlement.create', target: { type: 'repository', id: repository.id }, orgId: org.id, before: { source: 'plan' }, after: { repository: repository.name, source: 'manual' } });
     } else if (!existing) {
-      await tx.entitlement.create({ data: { orgId: org.id, repositoryId, source: 'manual', ...rule } });
+      await tx.repositoryGrant.create({ data: { orgId: org.id, repositoryId, source: 'manual', ...rule } });
       await announceRegistryChange(tx, { kind: 'org', orgId: org.id });
       await recordAudit(tx, actor, {
         action: 'entitlement.create',
@@ -282,7 +282,7 @@ function checkedRule(input: RuleInput): VersionRule {
 
 async function changeVersionRule(tx: Db, actor: Actor, orgId: string, repository: { id: string; name: string }, existing: VersionRule, rule: VersionRule): Promise<boolean> {
   if (existing.channel === rule.channel && existing.versionRange === rule.versionRange) return false;
-  await tx.entitlement.update({ where: { orgId_repositoryId: { orgId, repositoryId: repository.id } }, data: rule });
+  await tx.repositoryGrant.update({ where: { orgId_repositoryId: { orgId, repositoryId: repository.id } }, data: rule });
   await announceRegistryChange(tx, { kind: 'org', orgId });
   await recordAudit(tx, actor, {
     action: 'entitlement.update',
@@ -294,16 +294,16 @@ async function changeVersionRule(tx: Db, actor: Actor, orgId: string, repository
   return true;
 }
 
-/** Takes a repository away; tokens scoped to it stop reaching it at once (verification joins entitlements). */
-export async function unentitle(actor: Actor, orgId: string, repositoryId: string) {
+/** Takes a repository away; tokens scoped to it stop reaching it at once (verification joins repository grants). */
+export async function removeRepositoryGrant(actor: Actor, orgId: string, repositoryId: string) {
   return prisma.$transaction(async (tx) => {
-    const { org } = await authorizeOrg(tx, actor, { id: orgId }, { staff: 'entitlements.manage' });
-    const existing = await tx.entitlement.findUnique({
+    const { org } = await authorizeOrg(tx, actor, { id: orgId }, { staff: 'grants.manage' });
+    const existing = await tx.repositoryGrant.findUnique({
       where: { orgId_repositoryId: { orgId: org.id, repositoryId } },
       include: { repository: { select: { name: true } } },
     });
-    if (!existing) throw new NotFoundError(`${org.name} is not entitled to that repository.`);
-    await tx.entitlement.delete({ where: { orgId_repositoryId: { orgId: org.id, repositoryId } } });
+    if (!existing) throw new NotFoundError(`${org.name} has no grant for that repository.`);
+    await tx.repositoryGrant.delete({ where: { orgId_repositoryId: { orgId: org.id, repositoryId } } });
     await announceRegistryChange(tx, { kind: 'org', orgId: org.id });
     await recordAudit(tx, actor, {
       action: 'entitlement.delete',
@@ -316,28 +316,28 @@ export async function unentitle(actor: Actor, orgId: string, repositoryId: strin
 }
 
 /**
- * Limits which versions of an entitled repository the customer may pull (a
+ * Limits which versions of a granted repository the customer may pull (a
  * channel of tag patterns and/or a semver range; both empty: all versions).
  * The gateway applies it at once; its chart follows only the license's fallback.
  */
 export async function setVersionRule(actor: Actor, orgId: string, repositoryId: string, input: RuleInput) {
   const rule = checkedRule(input);
   return prisma.$transaction(async (tx) => {
-    const { org } = await authorizeOrg(tx, actor, { id: orgId }, { staff: 'entitlements.manage' });
-    const existing = await tx.entitlement.findUnique({
+    const { org } = await authorizeOrg(tx, actor, { id: orgId }, { staff: 'grants.manage' });
+    const existing = await tx.repositoryGrant.findUnique({
       where: { orgId_repositoryId: { orgId: org.id, repositoryId } },
       select: { channel: true, versionRange: true, repository: { select: { name: true } } },
     });
-    if (!existing) throw new NotFoundError(`${org.name} is not entitled to that repository: entitle it first.`);
+    if (!existing) throw new NotFoundError(`${org.name} has no grant for that repository: grant it first.`);
     const repository = { id: repositoryId, name: existing.repository.name };
     const changed = await changeVersionRule(tx, actor, org.id, repository, existing, rule);
     return { org, repository, rule, changed };
   });
 }
 
-export async function listEntitlements(actor: Actor, orgId: string) {
+export async function listRepositoryGrants(actor: Actor, orgId: string) {
   await authorizeOrg(prisma, actor, { id: orgId }, { staff: 'customers.view', org: 'instructions.view' });
-  const rows = await prisma.entitlement.findMany({
+  const rows = await prisma.repositoryGrant.findMany({
     where: { orgId },
     orderBy: { repository: { name: 'asc' } },
     select: {
@@ -350,6 +350,6 @@ export async function listEntitlements(actor: Actor, orgId: string) {
   });
   return rows.map((row) => {
     const versions: VersionRule = { channel: row.channel, versionRange: row.versionRange };
-    return { ...row.repository, entitledAt: row.createdAt, source: row.source === 'plan' ? ('plan' as const) : ('manual' as const), versions, versionsText: describeRule(versions) };
+    return { ...row.repository, grantedAt: row.createdAt, source: row.source === 'plan' ? ('plan' as const) : ('manual' as const), versions, versionsText: describeRule(versions) };
   });
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { prisma } from '@/lib/platform/db/client';
 import { ForbiddenError } from '@/lib/platform/errors';
 import { createOrg, createStaff, uniqueSlug } from '@/dev/testing/factories';
-import { createRepository, entitle } from './repositories';
+import { createRepository, grantRepository } from './repositories';
 import { maxTokenDays, mintToken, setMaxTokenDays } from './tokens';
 
 describe('the maximum token lifetime', () => {
@@ -13,7 +13,7 @@ describe('the maximum token lifetime', () => {
     const before = await maxTokenDays();
     const org = await createOrg();
     const repository = await createRepository(admin.actor, { name: `vendor/${uniqueSlug('max')}`, upstreamUrl: 'https://ghcr.io', defaultTag: '1.0.0' });
-    await entitle(admin.actor, org.id, repository.id);
+    await grantRepository(admin.actor, org.id, repository.id);
     try {
       await expect(setMaxTokenDays(support.actor, 3000)).rejects.toBeInstanceOf(ForbiddenError);
       await expect(setMaxTokenDays(admin.actor, 0)).rejects.toThrow('Allow at least 1 day.');

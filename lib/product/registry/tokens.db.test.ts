@@ -8,18 +8,18 @@ import { mintToken, revokeAllTokens, revokeToken, rotateToken, tokenStatus } fro
 import { isWellFormedToken } from './token-format';
 import { DAY } from '@/lib/platform/time';
 
-async function entitledOrg() {
+async function grantedOrg() {
   const org = await createOrg();
   const repository = await prisma.repository.create({
     data: { name: `acme/${uniqueSlug('product')}`, upstreamUrl: 'http://127.0.0.1:5000', upstreamRepository: 'product' },
   });
-  await prisma.entitlement.create({ data: { orgId: org.id, repositoryId: repository.id } });
+  await prisma.repositoryGrant.create({ data: { orgId: org.id, repositoryId: repository.id } });
   return { org, repository };
 }
 
 describe('minting', () => {
   it('returns the token once and stores only a keyed hash and a prefix', async () => {
-    const { org, repository } = await entitledOrg();
+    const { org, repository } = await grantedOrg();
     const { actor } = await createStaff('staff-support');
     const { token, record } = await mintToken(actor, { orgId: org.id, name: 'production', repositoryIds: [repository.id] });
     expect(isWellFormedToken(token)).toBe(true);
@@ -43,13 +43,13 @@ describe('minting', () => {
   });
 
   it('refuses bad input and writes nothing', async () => {
-    const { org, repository } = await entitledOrg();
+    const { org, repository } = await grantedOrg();
     const other = await prisma.repository.create({ data: { name: `acme/${uniqueSlug('other')}`, upstreamUrl: 'http://x', upstreamRepository: 'other' } });
     const { actor } = await createStaff('staff-admin');
     const attempt = (input: Partial<Parameters<typeof mintToken>[1]>) =>
       mintToken(actor, { orgId: org.id, name: 'ci', repositoryIds: [repository.id], ...input });
 
-    await expect(attempt({ repositoryIds: [other.id] })).rejects.toThrow(/not entitled/);
+    await expect(attempt({ repositoryIds: [other.id] })).rejects.toThrow(/may not pull/);
     await expect(attempt({ repositoryIds: [] })).rejects.toThrow(/at least one repository/);
     await expect(attempt({ name: '   ' })).rejects.toThrow(/Give the token a name/);
     await expect(attempt({ name: 'x'.repeat(65) })).rejects.toThrow(/at most 64/);
@@ -62,7 +62,7 @@ describe('minting', () => {
   });
 
   it('is for staff with tokens.create only', async () => {
-    const { org, repository } = await entitledOrg();
+    const { org, repository } = await grantedOrg();
     const billing = await createStaff('staff-billing');
     const owner = await createMember(org.id, 'owner');
     await expect(mintToken(billing.actor, { orgId: org.id, name: 'x', repositoryIds: [repository.id] })).rejects.toBeInstanceOf(ForbiddenError);
@@ -72,7 +72,7 @@ describe('minting', () => {
 
 describe('rotation', () => {
   it('keeps the old token valid for the overlap, after which it stops by itself', async () => {
-    const { org, repository } = await entitledOrg();
+    const { org, repository } = await grantedOrg();
     const { actor } = await createStaff('staff-support');
     const first = await mintToken(actor, { orgId: org.id, name: 'prod', repositoryIds: [repository.id], expiresInDays: 90 });
     const now = new Date();
@@ -91,7 +91,7 @@ describe('rotation', () => {
   });
 
   it('with no overlap revokes the old token at once', async () => {
-    const { org, repository } = await entitledOrg();
+    const { org, repository } = await grantedOrg();
     const { actor } = await createStaff('staff-admin');
     const first = await mintToken(actor, { orgId: org.id, name: 'prod', repositoryIds: [repository.id] });
     await rotateToken(actor, { tokenId: first.record.id, overlapHours: 0 });
@@ -99,7 +99,7 @@ describe('rotation', () => {
   });
 
   it('is open to customers whose role allows it, and to nobody outside the org', async () => {
-    const { org, repository } = await entitledOrg();
+    const { org, repository } = await grantedOrg();
     const { actor: staff } = await createStaff('staff-admin');
     const minted = await mintToken(staff, { orgId: org.id, name: 'prod', repositoryIds: [repository.id] });
     const viewer = await createMember(org.id, 'viewer');
@@ -114,7 +114,7 @@ describe('rotation', () => {
 
 describe('revocation', () => {
   it('is immediate, audited and announced to every replica', async () => {
-    const { org, repository } = await entitledOrg();
+    const { org, repository } = await grantedOrg();
     const { actor } = await createStaff('staff-support');
     const minted = await mintToken(actor, { orgId: org.id, name: 'prod', repositoryIds: [repository.id] });
 
@@ -135,7 +135,7 @@ describe('revocation', () => {
   });
 
   it('revokes all of a customer\'s tokens for staff-admin only', async () => {
-    const { org, repository } = await entitledOrg();
+    const { org, repository } = await grantedOrg();
     const admin = await createStaff('staff-admin');
     const support = await createStaff('staff-support');
     const tokens = await Promise.all([1, 2].map((n) => mintToken(admin.actor, { orgId: org.id, name: `t${n}`, repositoryIds: [repository.id] })));
@@ -144,11 +144,11 @@ describe('revocation', () => {
     for (const { token } of tokens) expect((await verifyRegistryCredentials(prisma, org.slug, token)).ok).toBe(false);
   });
 
-  it('narrows a token to what the customer is still entitled to', async () => {
-    const { org, repository } = await entitledOrg();
+  it('narrows a token to what the customer still holds a grant for', async () => {
+    const { org, repository } = await grantedOrg();
     const { actor } = await createStaff('staff-admin');
     const minted = await mintToken(actor, { orgId: org.id, name: 'prod', repositoryIds: [repository.id] });
-    await prisma.entitlement.delete({ where: { orgId_repositoryId: { orgId: org.id, repositoryId: repository.id } } });
+    await prisma.repositoryGrant.delete({ where: { orgId_repositoryId: { orgId: org.id, repositoryId: repository.id } } });
     expect(await verifyRegistryCredentials(prisma, org.slug, minted.token)).toMatchObject({ ok: true, token: { repositories: [] } });
   });
 });

@@ -16,7 +16,7 @@ import { DAY, HOUR } from '@/lib/platform/time';
 
 /**
  * Registry pull tokens: minted by staff for a customer, scoped to
- * repositories the customer is entitled to, shown once, stored as
+ * repositories the customer is granted to, shown once, stored as
  * HMAC-SHA256 under TOKEN_HASH_SECRET plus a display prefix.
  */
 
@@ -100,9 +100,9 @@ export async function mintToken(actor: Actor, input: MintTokenInput, now = new D
     if (org.status !== 'active') throw new ConflictError(`${org.name} is ${org.status}; reactivate it before minting tokens.`);
     const days = await checkExpiry(tx, data.expiresInDays);
     const repositoryIds = [...new Set(data.repositoryIds)];
-    const entitled = await tx.entitlement.findMany({ where: { orgId: org.id, repositoryId: { in: repositoryIds } }, select: { repositoryId: true } });
-    if (entitled.length !== repositoryIds.length) {
-      throw ValidationError.field('repositoryIds', `${org.name} is not entitled to every chosen repository.`);
+    const granted = await tx.repositoryGrant.findMany({ where: { orgId: org.id, repositoryId: { in: repositoryIds } }, select: { repositoryId: true } });
+    if (granted.length !== repositoryIds.length) {
+      throw ValidationError.field('repositoryIds', `${org.name} may not pull every chosen repository.`);
     }
     const minted = await insertToken(tx, actor, { orgId: org.id, name: data.name, repositoryIds, expiresAt: new Date(now.getTime() + days * DAY) });
     await recordAudit(tx, actor, { action: 'token.create', target: { type: 'registry_token', id: minted.record.id }, orgId: org.id, after: minted.record });
@@ -136,16 +136,16 @@ export async function rotateToken(actor: Actor, input: z.input<typeof rotateToke
 
     const lifetimeDays = Math.max(1, Math.round((old.expiresAt.getTime() - old.createdAt.getTime()) / DAY));
     const days = Math.min(lifetimeDays, await maxTokenDays(tx));
-    // Scopes the customer is no longer entitled to are not carried over.
-    const entitled = await tx.entitlement.findMany({
+    // Scopes the customer is no longer granted are not carried over.
+    const granted = await tx.repositoryGrant.findMany({
       where: { orgId: org.id, repositoryId: { in: old.scopes.map((scope) => scope.repositoryId) } },
       select: { repositoryId: true },
     });
-    if (entitled.length === 0) throw new ConflictError(`${org.name} is no longer entitled to any of this token's repositories.`);
+    if (granted.length === 0) throw new ConflictError(`${org.name} may no longer pull any of this token's repositories.`);
     const successor = await insertToken(tx, actor, {
       orgId: org.id,
       name: old.name,
-      repositoryIds: entitled.map((e) => e.repositoryId),
+      repositoryIds: granted.map((e) => e.repositoryId),
       expiresAt: new Date(now.getTime() + days * DAY),
       rotatedFromId: old.id,
     });

@@ -2,7 +2,7 @@ import 'server-only';
 import semver from 'semver';
 
 /**
- * Which versions of a repository an entitlement lets a customer pull: a
+ * Which versions of a repository a repository grant lets a customer pull: a
  * channel (tag patterns, `*` matching any run of characters, e.g. `stable`,
  * `*-lts`, `2.*`) and a semver range (`>=2.0.0 <3`, `^2.4`, `2.x`). Either,
  * both (a tag must pass both) or neither (every version). Pure: the gateway,

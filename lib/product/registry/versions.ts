@@ -4,7 +4,7 @@ import { describeRule, isConstrained, newestAllowedTag, tagAllowed, type Version
 
 /**
  * What a customer may run, for people (install instructions, the portal, the
- * CLI): the entitlement's version limit and, once the license has expired,
+ * CLI): the grant's version limit and, once the license has expired,
  * perpetual fallback, described in words, and the tag to install. The
  * gateway enforces the same rules (lib/product/gateway/version-gate.ts) from the
  * versions it has seen upstream (`repository_versions`).
@@ -41,11 +41,11 @@ export async function allowedVersions(db: Db, repository: { id: string; defaultT
   return { rule: settled, expiredAt, text, tag: defaultOk ? repository.defaultTag : newestAllowedTag(null, permitted) };
 }
 
-/** Per entitled repository, what the customer may run, in words (stats, the CLI). */
-export async function entitledVersions(db: Db, orgId: string, now = new Date()): Promise<{ repository: string; versions: string }[]> {
+/** Per granted repository, what the customer may run, in words (stats, the CLI). */
+export async function grantedVersions(db: Db, orgId: string, now = new Date()): Promise<{ repository: string; versions: string }[]> {
   const [org, rows] = await Promise.all([
     db.organization.findUnique({ where: { id: orgId }, select: { licenseExpiresAt: true } }),
-    db.entitlement.findMany({ where: { orgId }, orderBy: { repository: { name: 'asc' } }, select: { channel: true, versionRange: true, repository: { select: { name: true } } } }),
+    db.repositoryGrant.findMany({ where: { orgId }, orderBy: { repository: { name: 'asc' } }, select: { channel: true, versionRange: true, repository: { select: { name: true } } } }),
   ]);
   const expiredAt = licenseExpired(org?.licenseExpiresAt, now);
   return rows.map((row) => ({ repository: row.repository.name, versions: describeAllowed({ channel: row.channel, versionRange: row.versionRange }, expiredAt) }));

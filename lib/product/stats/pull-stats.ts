@@ -4,7 +4,7 @@ import type { Actor } from '@/lib/identity/auth/actor';
 import { Prisma, prisma } from '@/lib/platform/db/client';
 import { ValidationError } from '@/lib/platform/errors';
 import { assertStaffPermission, authorizeOrg } from '@/lib/identity/rbac/authorize';
-import { entitledVersions } from '@/lib/product/registry/versions';
+import { grantedVersions } from '@/lib/product/registry/versions';
 import { DAY } from '@/lib/platform/time';
 
 /**
@@ -59,7 +59,7 @@ export interface PullStats {
   topTags: { repository: string; reference: string; pulls: number; customers: number }[];
   adoption: { orgId: string; name: string; slug: string; repository: string; reference: string; pulls: number; lastPullAt: Date }[];
   neverPulled: { orgId: string; name: string; slug: string; createdAt: Date }[];
-  /** For one customer: per entitled repository, the versions it may run (version limits, perpetual fallback). */
+  /** For one customer: per granted repository, the versions it may run (version limits, perpetual fallback). */
   allowedVersions: { repository: string; versions: string }[];
   recentDenials: {
     id: string;
@@ -148,7 +148,7 @@ export async function getPullStats(actor: Actor, query: PullStatsQuery = {}, now
     }),
   ]);
 
-  const allowed = org ? await entitledVersions(prisma, org.id, now) : [];
+  const allowed = org ? await grantedVersions(prisma, org.id, now) : [];
   const orgNames = new Map(
     (await prisma.organization.findMany({ where: { id: { in: [...new Set(recentDenials.map((d) => d.orgId).filter((id): id is string => !!id))] } }, select: { id: true, name: true } })).map((o) => [o.id, o.name]),
   );

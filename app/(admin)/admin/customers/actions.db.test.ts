@@ -26,7 +26,7 @@ beforeAll(async () => {
 async function customerWithRepository() {
   const org = await createOrg();
   const repository = await prisma.repository.create({ data: { name: `seams/${uniqueSlug('repo')}`, upstreamUrl: 'https://registry.example.test', upstreamRepository: 'vendor/product' } });
-  await prisma.entitlement.create({ data: { orgId: org.id, repositoryId: repository.id } });
+  await prisma.repositoryGrant.create({ data: { orgId: org.id, repositoryId: repository.id } });
   return { org, repository };
 }
 

@@ -14,7 +14,7 @@ import { tokenReveal } from '@/lib/product/customers/token-reveal';
 import { createInvitation, invitationRefSchema, inviteSchema, resendInvitation, revokeInvitation } from '@/lib/identity/members/invitations';
 import { setOnboardingItem, setOnboardingItemSchema } from '@/lib/identity/onboarding/checklist';
 import { customerUserSchema, deactivateCustomerUser, reactivateCustomerUser } from '@/lib/identity/staff/customer-users';
-import { entitle, setVersionRule, unentitle } from '@/lib/product/registry/repositories';
+import { grantRepository, setVersionRule, removeRepositoryGrant } from '@/lib/product/registry/repositories';
 import { describeRule } from '@/lib/product/registry/version-rule';
 import { mintToken, mintTokenSchema, revokeAllTokens, revokeToken, rotateToken, rotateTokenSchema } from '@/lib/product/registry/tokens';
 
@@ -45,14 +45,14 @@ export const reactivateCustomerAction = staffAction('customers.deactivate', orgI
   return { message: 'Reactivated. Mint new tokens: revoked ones stay revoked.' };
 });
 
-export const entitleAction = staffAction('entitlements.manage', orgIdSchema.extend({ repositoryId: z.string().min(1, 'Choose a repository.') }), async ({ orgId, slug, repositoryId }, actor) => {
-  const { repository, created } = await entitle(actor, orgId, repositoryId);
+export const grantAction = staffAction('grants.manage', orgIdSchema.extend({ repositoryId: z.string().min(1, 'Choose a repository.') }), async ({ orgId, slug, repositoryId }, actor) => {
+  const { repository, created } = await grantRepository(actor, orgId, repositoryId);
   revalidatePath(customerPath(slug), 'layout');
-  return { message: created ? `Entitled to ${repository.name}.` : `Already entitled to ${repository.name}.` };
+  return { message: created ? `Granted ${repository.name}.` : `Already granted ${repository.name}.` };
 });
 
-export const entitlementVersionsAction = staffAction(
-  'entitlements.manage',
+export const grantVersionsAction = staffAction(
+  'grants.manage',
   orgIdSchema.extend({ repositoryId: z.string().min(1), channel: z.string().max(2000).optional(), versionRange: z.string().max(2000).optional() }),
   async ({ orgId, slug, repositoryId, channel, versionRange }, actor) => {
     const { repository, rule, changed } = await setVersionRule(actor, orgId, repositoryId, { channel, versionRange });
@@ -61,10 +61,10 @@ export const entitlementVersionsAction = staffAction(
   },
 );
 
-export const unentitleAction = staffAction('entitlements.manage', orgIdSchema.extend({ repositoryId: z.string().min(1) }), async ({ orgId, slug, repositoryId }, actor) => {
-  const { repository } = await unentitle(actor, orgId, repositoryId);
+export const removeGrantAction = staffAction('grants.manage', orgIdSchema.extend({ repositoryId: z.string().min(1) }), async ({ orgId, slug, repositoryId }, actor) => {
+  const { repository } = await removeRepositoryGrant(actor, orgId, repositoryId);
   revalidatePath(customerPath(slug), 'layout');
-  return { message: `No longer entitled to ${repository.name}.` };
+  return { message: `No longer granted ${repository.name}.` };
 });
 
 export const mintTokenAction = staffAction('tokens.create', mintTokenSchema.extend({ slug: z.string().min(1) }), async ({ slug, ...input }, actor) => {

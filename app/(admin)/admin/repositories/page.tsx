@@ -100,7 +100,7 @@ export default async function RepositoriesPage({ searchParams }: { searchParams:
         itemLabel="repositories"
         caption="Repositories"
         actions={register}
-        empty={<EmptyState icon={Boxes} title="No repositories yet" description="Register the image customers pull, then entitle customers to it." action={register} />}
+        empty={<EmptyState icon={Boxes} title="No repositories yet" description="Register the image customers pull, then grant it to customers." action={register} />}
       />
     </>
   );

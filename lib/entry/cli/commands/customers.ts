@@ -8,7 +8,7 @@ import { prisma } from '@/lib/platform/db/client';
 import { createInvitation } from '@/lib/identity/members/invitations';
 import { getChecklist, setOnboardingItem } from '@/lib/identity/onboarding/checklist';
 import { isOnboardingKey, ONBOARDING_KEYS } from '@/lib/identity/onboarding/items';
-import { entitle, listEntitlements, resolveRepository, unentitle } from '@/lib/product/registry/repositories';
+import { grantRepository, listRepositoryGrants, resolveRepository, removeRepositoryGrant } from '@/lib/product/registry/repositories';
 import { describeRule } from '@/lib/product/registry/version-rule';
 import { ValidationError } from '@/lib/platform/errors';
 import { cliContext } from '../context';
@@ -37,7 +37,7 @@ function printInvitation(out: { print(text: string): void }, result: Awaited<Ret
 }
 
 export const registerCustomers: RegisterCommand = (program, kit) => {
-  const customers = program.command('customers').description('customers (organizations): onboard, list, entitle');
+  const customers = program.command('customers').description('customers (organizations): onboard, list, grant repositories');
 
   customers
     .command('add')
@@ -106,13 +106,13 @@ export const registerCustomers: RegisterCommand = (program, kit) => {
 
   customers
     .command('show')
-    .description('show one customer with its entitlements and onboarding checklist')
+    .description('show one customer with its repository grants and onboarding checklist')
     .argument('<customer>', 'slug or exact name')
     .option('--json', 'machine-readable output')
     .action(async (ref: string, options: { json?: boolean }) => {
       const { actor } = await cliContext();
       const org = await resolveCustomer(prisma, ref);
-      const [customer, repositories, checklist] = await Promise.all([getCustomer(actor, org.slug), listEntitlements(actor, org.id), getChecklist(actor, org.id)]);
+      const [customer, repositories, checklist] = await Promise.all([getCustomer(actor, org.slug), listRepositoryGrants(actor, org.id), getChecklist(actor, org.id)]);
       const out = kit.output(!!options.json);
       if (out.json) {
         out.data({ ...customer, repositories, checklist: checklist.map(({ key, doneAt, doneBy }) => ({ key, doneAt, doneBy })) });
@@ -129,7 +129,8 @@ export const registerCustomers: RegisterCommand = (program, kit) => {
     });
 
   customers
-    .command('entitle')
+    .command('grant')
+    .alias('entitle')
     .description('let a customer pull a repository, optionally only some of its versions')
     .argument('<customer>', 'slug or exact name')
     .argument('<repo>', 'repository name, e.g. acme/product-enterprise')
@@ -143,14 +144,15 @@ export const registerCustomers: RegisterCommand = (program, kit) => {
       const limiting = options.channel !== undefined || options.versions !== undefined;
       if (limiting && options.allVersions) throw new ValidationError('Use --all-versions alone, or --channel/--versions without it.');
       const versions = limiting || options.allVersions ? { channel: options.channel ?? null, versionRange: options.versions ?? null } : undefined;
-      const result = await entitle(actor, org.id, repository.id, versions);
+      const result = await grantRepository(actor, org.id, repository.id, versions);
       const out = kit.output(false);
       out.print(result.created ? `${org.name} can now pull ${repository.name}` : `${org.name} could already pull ${repository.name}`);
       if (versions) out.print(`Versions ${org.name} may pull: ${describeRule(result.versions)}${result.created || result.versionsChanged ? '' : ' (unchanged)'}`);
     });
 
   customers
-    .command('unentitle')
+    .command('ungrant')
+    .alias('unentitle')
     .description('stop a customer pulling a repository (its tokens lose that scope at once)')
     .argument('<customer>', 'slug or exact name')
     .argument('<repo>', 'repository name')
@@ -158,7 +160,7 @@ export const registerCustomers: RegisterCommand = (program, kit) => {
       const { actor } = await cliContext();
       const org = await resolveCustomer(prisma, ref);
       const repository = await resolveRepository(prisma, repo);
-      await unentitle(actor, org.id, repository.id);
+      await removeRepositoryGrant(actor, org.id, repository.id);
       kit.output(false).print(`${org.name} can no longer pull ${repository.name}`);
     });
 

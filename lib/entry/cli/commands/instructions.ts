@@ -13,7 +13,7 @@ export const registerInstructions: RegisterCommand = (program, kit) => {
     .description('print a customer\'s install instructions (Markdown)')
     .argument('<customer>', 'slug or exact name')
     .option('--token <token>', 'fill in this token (one of the customer\'s); otherwise a placeholder is shown')
-    .option('--repo <name>', 'write them for this entitled repository (default: the first)')
+    .option('--repo <name>', 'write them for this granted repository (default: the first)')
     .action(async (ref: string, options: { token?: string; repo?: string }) => {
       const { actor } = await cliContext();
       const org = await resolveCustomer(prisma, ref);

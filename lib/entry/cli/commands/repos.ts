@@ -11,7 +11,7 @@ export const registerRepos: RegisterCommand = (program, kit) => {
 
   repos
     .command('add')
-    .description('register a repository customers can be entitled to')
+    .description('register a repository customers can be granted')
     .argument('<name>', 'the name customers pull, e.g. acme/product-enterprise')
     .requiredOption('--upstream <url>', 'upstream registry, e.g. https://ghcr.io')
     .option('--upstream-repository <name>', 'the repository name upstream (default: the same name)')
@@ -19,7 +19,7 @@ export const registerRepos: RegisterCommand = (program, kit) => {
     .option('--upstream-password-env <VAR>', 'environment variable holding the upstream password or token (never pass it as an argument)')
     .option('--description <text>', 'what it is')
     .requiredOption('--default-tag <tag>', 'the version install instructions name (an image tag or a chart version; never latest)')
-    .option('--chart-of <image>', 'this repository is the Helm chart of that image: customers entitled to the image can pull it')
+    .option('--chart-of <image>', 'this repository is the Helm chart of that image: customers granted the image can pull it')
     .action(async (name: string, options: Record<string, string | undefined>) => {
       let upstreamSecret: string | undefined;
       if (options.upstreamPasswordEnv) {
@@ -64,7 +64,7 @@ export const registerRepos: RegisterCommand = (program, kit) => {
 
   repos
     .command('plan')
-    .description("show or set the repositories a plan includes; customers on that tier (and above) follow at once, manual entitlements stay")
+    .description("show or set the repositories a plan includes; customers on that tier (and above) follow at once, manual grants stay")
     .argument('[tier]', 'community, team or enterprise (omit to list every plan)')
     .argument('[repositories...]', 'the repositories the plan names (by name or id); none with --clear')
     .option('--clear', 'the plan names no repositories')

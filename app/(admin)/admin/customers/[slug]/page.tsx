@@ -4,7 +4,7 @@ import { Pencil } from 'lucide-react';
 import { ManualTierDialog } from '@/components/billing/manual-tier-dialog';
 import { ExpiryDate } from '@/components/customers/badges';
 import { CustomerTier } from '@/components/customers/customer-tier';
-import { Entitlements } from '@/components/customers/entitlements';
+import { RepositoryGrants } from '@/components/customers/repository-grants';
 import { CustomerQuotaForm } from '@/components/customers/quota-form';
 import { LinkButton } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
@@ -14,9 +14,9 @@ import { getCustomerQuotas } from '@/lib/product/features/customer-quotas';
 import { TIERS, tierOf } from '@/lib/plans/tiers';
 import { ONBOARDING_ITEMS } from '@/lib/identity/onboarding/items';
 import { hasStaffPermission } from '@/lib/identity/rbac/authorize';
-import { listEntitlements, listRepositories } from '@/lib/product/registry/repositories';
+import { listRepositoryGrants, listRepositories } from '@/lib/product/registry/repositories';
 import { manualTierAction } from '../../billing/actions';
-import { deactivateCustomerAction, entitleAction, entitlementVersionsAction, reactivateCustomerAction, setCustomerQuotasAction, unentitleAction } from '../actions';
+import { deactivateCustomerAction, grantAction, grantVersionsAction, reactivateCustomerAction, setCustomerQuotasAction, removeGrantAction } from '../actions';
 import { loadCustomer } from './load';
 import { CustomerPeople } from './people';
 
@@ -25,9 +25,9 @@ export const metadata: Metadata = { title: 'Customer' };
 export default async function CustomerOverview({ params }: { params: Promise<{ slug: string }> }) {
   const { slug } = await params;
   const { actor, customer } = await loadCustomer(slug);
-  const canManageEntitlements = hasStaffPermission(actor, 'entitlements.manage');
-  const [entitled, repositories] = await Promise.all([
-    listEntitlements(actor, customer.id),
+  const canManageGrants = hasStaffPermission(actor, 'grants.manage');
+  const [granted, repositories] = await Promise.all([
+    listRepositoryGrants(actor, customer.id),
     hasStaffPermission(actor, 'repositories.view') ? listRepositories(actor) : Promise.resolve([]),
   ]);
   const org = { id: customer.id, slug: customer.slug, name: customer.name };
@@ -141,14 +141,14 @@ export default async function CustomerOverview({ params }: { params: Promise<{ s
             <CardDescription>What {customer.name}&apos;s tokens can pull.</CardDescription>
           </CardHeader>
           <CardContent>
-            <Entitlements
+            <RepositoryGrants
               org={org}
-              entitled={entitled}
+              granted={granted}
               available={repositories}
-              canManage={canManageEntitlements}
-              entitleAction={entitleAction}
-              unentitleAction={unentitleAction}
-              versionsAction={entitlementVersionsAction}
+              canManage={canManageGrants}
+              grantAction={grantAction}
+              removeGrantAction={removeGrantAction}
+              versionsAction={grantVersionsAction}
             />
           </CardContent>
         </Card>

@@ -21,7 +21,7 @@ export default async function NewCustomerPage() {
     <div className="max-w-3xl">
       <PageHeader
         title="New customer"
-        description="What you collect at kickoff. You can entitle repositories and mint a pull token right after."
+        description="What you collect at kickoff. You can grant repositories and mint a pull token right after."
         breadcrumbs={[{ label: 'Customers', href: '/admin/customers' }, { label: 'New customer' }]}
       />
       <Card>

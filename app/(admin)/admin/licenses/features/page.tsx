@@ -91,7 +91,7 @@ export default async function FeaturesPage() {
           <CardHeader>
             <CardTitle>Repositories by plan</CardTitle>
             <p className="text-sm text-muted-foreground">
-              A customer&apos;s plan entitlements follow its tier: a tier change (Stripe, manual tier) adds what the new plan includes and removes what it no longer does, in the same transaction. Repositories granted to one customer by hand are never touched.
+              Repository grants from a customer&apos;s plan follow its tier: a tier change (Stripe, manual tier) adds what the new plan includes and removes what it no longer does, in the same transaction. Repositories granted to one customer by hand are never touched.
             </p>
           </CardHeader>
           <CardContent className="grid gap-6 md:grid-cols-3">

@@ -26,7 +26,7 @@ export default async function RepositoryPage({ params }: { params: Promise<{ id:
         title={<span className="font-mono">{repository.name}</span>}
         description={
           repository.image
-            ? `The Helm chart of ${repository.image.name}: customers entitled to the image can pull it.`
+            ? `The Helm chart of ${repository.image.name}: customers granted the image can pull it.`
             : repository.chart
               ? `Its Helm chart is ${repository.chart.name} (version ${repository.chart.defaultTag}).${repository.description ? ` ${repository.description}` : ''}`
               : (repository.description ?? undefined)
@@ -56,7 +56,7 @@ export default async function RepositoryPage({ params }: { params: Promise<{ id:
         <Card className="border-danger-border">
           <CardHeader>
             <CardTitle>Delete repository</CardTitle>
-            <CardDescription>Removes it from every customer&apos;s entitlements and token scopes; pulls of it stop at once.</CardDescription>
+            <CardDescription>Removes it from every customer&apos;s repository grants and token scopes; pulls of it stop at once.</CardDescription>
           </CardHeader>
           <CardContent>
             <ConfirmDialog

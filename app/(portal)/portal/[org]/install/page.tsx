@@ -61,7 +61,7 @@ export default async function InstallPage({ params, searchParams }: { params: Pr
                 ) : (
                   vendorContact
                 )}{' '}
-                to entitle {org.name} to the enterprise image. Nothing is needed from you but the request.
+                to grant {org.name} the enterprise image. Nothing is needed from you but the request.
               </li>
               <li>This page then shows your install instructions, and a registry token for your cluster (or your vendor sends you one).</li>
               <li>

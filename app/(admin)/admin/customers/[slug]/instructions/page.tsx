@@ -14,7 +14,7 @@ export default async function InstructionsPage({ params, searchParams }: { param
   const { slug } = await params;
   const { repo } = await searchParams;
   const { actor, customer } = await loadCustomer(slug);
-  // A stale ?repo= (entitlement since removed) falls back to the first entitled repository.
+  // A stale ?repo= (grant since removed) falls back to the first granted repository.
   const instructions = await getInstructions(actor, customer.id, { repositoryId: repo }).catch(() => getInstructions(actor, customer.id));
   const base = `/admin/customers/${customer.slug}/instructions`;
   const repositoryId = instructions.repository?.id ?? null;
@@ -29,8 +29,8 @@ export default async function InstructionsPage({ params, searchParams }: { param
           .
         </Alert>
       ) : (
-        <Alert tone="warning" title="No repository entitled">
-          Entitle {customer.name} to a repository on the overview tab; until then the instructions name a placeholder repository.
+        <Alert tone="warning" title="No repository granted">
+          Grant {customer.name} a repository on the overview tab; until then the instructions name a placeholder repository.
         </Alert>
       )}
       {instructions.repositories.length > 1 ? (

@@ -9,7 +9,7 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { prisma } from '@/lib/platform/db/client';
 import { formatDate, formatDateTime, formatRelative } from '@/lib/platform/format';
 import { hasStaffPermission } from '@/lib/identity/rbac/authorize';
-import { listEntitlements } from '@/lib/product/registry/repositories';
+import { listRepositoryGrants } from '@/lib/product/registry/repositories';
 import { DEFAULT_TOKEN_DAYS, listTokens, maxTokenDays, tokenStatus } from '@/lib/product/registry/tokens';
 import { parseTableQuery } from '@/lib/platform/table/query';
 import { mintTokenAction, recordInstructionsCopiedAction, revokeAllTokensAction, revokeTokenAction, rotateTokenAction } from '../../actions';
@@ -23,7 +23,7 @@ export default async function TokensPage({ params, searchParams }: { params: Pro
   const { slug } = await params;
   const { actor, customer } = await loadCustomer(slug);
   const now = new Date();
-  const [tokens, entitled, maxDays] = await Promise.all([listTokens(actor, customer.id), listEntitlements(actor, customer.id), maxTokenDays(prisma)]);
+  const [tokens, granted, maxDays] = await Promise.all([listTokens(actor, customer.id), listRepositoryGrants(actor, customer.id), maxTokenDays(prisma)]);
   const query = parseTableQuery(await searchParams, { sortable: [] as const, defaultPageSize: 25 });
   const rows: TokenRow[] = tokens.map((token) => ({ ...token, status: tokenStatus(token, { hasSuccessor: !!token.successorId, now }) }));
   const canRotate = hasStaffPermission(actor, 'tokens.rotate');
@@ -113,8 +113,8 @@ export default async function TokensPage({ params, searchParams }: { params: Pro
   const disabledReason =
     customer.status !== 'active'
       ? `${customer.name} is ${customer.status}.`
-      : entitled.length === 0
-        ? 'Entitle a repository on the overview first.'
+      : granted.length === 0
+        ? 'Grant a repository on the overview first.'
         : !hasStaffPermission(actor, 'tokens.create')
           ? 'Your role cannot mint tokens.'
           : null;
@@ -134,7 +134,7 @@ export default async function TokensPage({ params, searchParams }: { params: Pro
       ) : null}
       <MintTokenDialog
         org={{ id: customer.id, slug: customer.slug, name: customer.name }}
-        repositories={entitled}
+        repositories={granted}
         maxDays={maxDays}
         defaultDays={Math.min(DEFAULT_TOKEN_DAYS, maxDays)}
         action={mintTokenAction}
@@ -147,9 +147,9 @@ export default async function TokensPage({ params, searchParams }: { params: Pro
   return (
     <TokenRevealHost>
       <div className="space-y-4">
-        {entitled.length === 0 && customer.status === 'active' ? (
-          <Alert tone="info" title="No repositories entitled yet">
-            Tokens are scoped to the repositories a customer is entitled to. Entitle one on the overview tab, then mint a token here.
+        {granted.length === 0 && customer.status === 'active' ? (
+          <Alert tone="info" title="No repositories granted yet">
+            Tokens are scoped to the repositories granted to a customer. Grant one on the overview tab, then mint a token here.
           </Alert>
         ) : null}
         <DataTable

@@ -20,33 +20,33 @@ type Repo = {
 };
 type Action = (state: ActionState, formData: FormData) => Promise<ActionResult>;
 
-export type EntitlementsProps = {
+export type RepositoryGrantsProps = {
   org: { id: string; slug: string; name: string };
-  entitled: readonly Repo[];
+  granted: readonly Repo[];
   available: readonly Repo[];
   canManage: boolean;
-  entitleAction: Action;
-  unentitleAction: Action;
-  /** Sets which versions of an entitled repository the customer may pull. */
+  grantAction: Action;
+  removeGrantAction: Action;
+  /** Sets which versions of a granted repository the customer may pull. */
   versionsAction?: Action;
 };
 
-/** The repositories a customer may pull, with add and remove for staff who manage entitlements. */
-export function Entitlements({ org, entitled, available, canManage, entitleAction, unentitleAction, versionsAction }: EntitlementsProps) {
-  const [state, dispatch, pending] = useActionState(entitleAction, null);
-  const choices = available.filter((repo) => !entitled.some((e) => e.id === repo.id));
+/** The repositories a customer may pull, with add and remove for staff who manage repository grants. */
+export function RepositoryGrants({ org, granted, available, canManage, grantAction, removeGrantAction, versionsAction }: RepositoryGrantsProps) {
+  const [state, dispatch, pending] = useActionState(grantAction, null);
+  const choices = available.filter((repo) => !granted.some((e) => e.id === repo.id));
   return (
     <div className="space-y-4">
-      {entitled.length === 0 ? (
+      {granted.length === 0 ? (
         <EmptyState
           icon={Boxes}
-          title="Not entitled to any repository"
-          description="Tokens are scoped to entitled repositories, so entitle at least one before minting."
+          title="No repository granted"
+          description="Tokens are scoped to granted repositories, so grant at least one before minting."
           className="py-6"
         />
       ) : (
         <ul className="divide-y divide-border rounded-md border border-border">
-          {entitled.map((repo) => (
+          {granted.map((repo) => (
             <li key={repo.id} className="flex flex-wrap items-center justify-between gap-x-3 gap-y-1 px-3 py-2">
               <span className="min-w-0 flex-1 basis-52">
                 <span className="block truncate font-mono text-[13px]">
@@ -59,7 +59,7 @@ export function Entitlements({ org, entitled, available, canManage, entitleActio
                 </span>
                 {repo.description ? <span className="block truncate text-xs text-muted-foreground">{repo.description}</span> : null}
                 {repo.versionsText ? (
-                  <span className="block text-xs break-words text-muted-foreground" data-testid="entitled-versions">
+                  <span className="block text-xs break-words text-muted-foreground" data-testid="granted-versions">
                     May pull: {repo.versionsText}
                   </span>
                 ) : null}
@@ -82,8 +82,8 @@ export function Entitlements({ org, entitled, available, canManage, entitleActio
                   ) : null}
                 <ConfirmDialog
                   title={`Stop ${org.name} pulling ${repo.name}?`}
-                  confirmLabel="Remove entitlement"
-                  action={unentitleAction}
+                  confirmLabel="Remove grant"
+                  action={removeGrantAction}
                   fields={{ orgId: org.id, slug: org.slug, repositoryId: repo.id }}
                   trigger={{ label: 'Remove', variant: 'ghost', size: 'sm' }}
                 >
@@ -102,13 +102,13 @@ export function Entitlements({ org, entitled, available, canManage, entitleActio
             <input type="hidden" name="slug" value={org.slug} />
             <SelectField
               name="repositoryId"
-              label="Entitle to"
+              label="Grant access to"
               placeholder="Choose a repository…"
               options={choices.map((repo) => ({ value: repo.id, label: repo.name }))}
               className="flex-1"
             />
             <SubmitButton pending={pending} variant="secondary">
-              Entitle
+              Grant
             </SubmitButton>
           </Form>
         ) : available.length === 0 ? (

@@ -53,6 +53,10 @@ describe('env', () => {
     expect(() => env('SIEM_WORKER', { SIEM_WORKER: 'no' })).toThrow('SIEM_WORKER must be true or false (got "no")');
     expect(() => env('PUBLIC_URL', { PUBLIC_URL: 'portal.example.com' })).toThrow(/^PUBLIC_URL must be an http:\/\/ or https:\/\/ URL/);
     expect(() => env('LOG_LEVEL', { LOG_LEVEL: 'loud' })).toThrow(/^LOG_LEVEL must be one of trace/);
+    // A switch that relaxes a security check stays off for anything but the exact `true`, without an error.
+    expect(env('SSO_ALLOW_HTTP_URLS', { SSO_ALLOW_HTTP_URLS: '1' })).toBe(false);
+    expect(env('OUTBOUND_ALLOW_PRIVATE_URLS', { OUTBOUND_ALLOW_PRIVATE_URLS: 'TRUE' })).toBe(false);
+    expect(env('OUTBOUND_ALLOW_PRIVATE_URLS', { OUTBOUND_ALLOW_PRIVATE_URLS: 'true' })).toBe(true);
     try {
       env('DATABASE_POOL_SIZE', { DATABASE_POOL_SIZE: '0' });
       expect.unreachable();

@@ -14,6 +14,8 @@ import { z } from 'zod';
  *   string compare.
  * - A bad value throws an EnvError naming the variable and what it must be,
  *   where it is read. An unset or empty variable is its default (or undefined).
+ *   The switches that relax a security check are the exception: anything but
+ *   `true` leaves the check on, as before.
  *
  * No `server-only`: the Playwright process loads modules that read it
  * (lib/platform/db, lib/platform/log.ts, lib/identity/sso/jackson.ts).
@@ -90,6 +92,14 @@ function flag(fallback: boolean): Schema<boolean> {
   return raw.transform((value, ctx) => (unset(value) ? fallback : check(value, ctx)));
 }
 
+/**
+ * A switch that relaxes a security check: only the exact `true` turns it on, anything else leaves the
+ * check in force (fails closed, without an error, as these switches always have).
+ */
+function relaxation(): Schema<boolean> {
+  return raw.transform((value) => value === 'true');
+}
+
 function oneOf<const T extends string>(values: readonly T[], expected: string): Schema<T | undefined> {
   const check = parsed(expected, (value) => values.find((v) => v === value));
   return raw.transform((value, ctx) => (unset(value) ? undefined : check(value, ctx)));
@@ -147,8 +157,8 @@ const VARIABLES = {
   REQUEST_TIMEOUT_MS: variable(whole({ min: 0, expected: 'a whole number of milliseconds, 0 or more' }, 10_000), 'time a request has to start answering; 0 = off'),
   LOG_LEVEL: variable(oneOf(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], 'one of trace, debug, info, warn, error, fatal, silent'), 'log level (default info; silent in tests)'),
   METRICS_TOKEN: variable(text(), 'bearer token for /api/metrics; unset: 404'),
-  OUTBOUND_ALLOW_PRIVATE_URLS: variable(flag(false), 'let requests to typed URLs reach private addresses (labs and tests)'),
-  SIEM_ALLOW_PRIVATE_URLS: variable(flag(false), 'older name of OUTBOUND_ALLOW_PRIVATE_URLS'),
+  OUTBOUND_ALLOW_PRIVATE_URLS: variable(relaxation(), 'exactly true: requests to typed URLs may reach private addresses (labs and tests)'),
+  SIEM_ALLOW_PRIVATE_URLS: variable(relaxation(), 'older name of OUTBOUND_ALLOW_PRIVATE_URLS'),
   // Sign-in, sessions
   SIGN_IN_MAX_FAILURES_PER_EMAIL: variable(whole({ min: 1 }, 5), 'password checks per 15 minutes for one account from one address'),
   SIGN_IN_MAX_FAILURES_PER_IP: variable(whole({ min: 1 }, 30), 'password checks per 15 minutes from one address'),
@@ -165,7 +175,7 @@ const VARIABLES = {
     }),
     'comma-separated host[:port] resolvers for domain verification',
   ),
-  SSO_ALLOW_HTTP_URLS: variable(flag(false), 'allow http:// IdP URLs in production'),
+  SSO_ALLOW_HTTP_URLS: variable(relaxation(), 'exactly true: http:// IdP URLs are allowed in production'),
   STAFF_SSO_SAML_METADATA_URL: variable(text(), "staff SSO: the SAML IdP's metadata URL"),
   STAFF_SSO_SAML_METADATA_FILE: variable(text(), "staff SSO: a file holding the SAML IdP's metadata"),
   STAFF_SSO_OIDC_DISCOVERY_URL: variable(text(), "staff SSO: the OIDC provider's discovery URL"),

@@ -27,6 +27,23 @@ const AS_UNKNOWN_AS = {
   message: 'No `as unknown as` where input enters: parse it with the schema the service takes.',
 };
 const SEAMS = ['app/**/actions.ts', 'app/**/route.ts', 'lib/**/actions.ts', 'lib/entry/cli/**/*.ts'];
+/**
+ * One environment: product code reads variables with env(NAME) from
+ * lib/platform/config/env.ts, where each is declared, validated and
+ * documented (README lists the same). Only these files touch process.env,
+ * each for its reason. (None is a seam; one that were would need AS_UNKNOWN_AS
+ * kept below, since a later entry replaces the rule's options.)
+ */
+const PROCESS_ENV = {
+  selector: "MemberExpression[object.name='process']:matches([property.name='env'], [property.value='env'])",
+  message: "Read environment variables with env('NAME') from '@/lib/platform/config/env' (declare a new one there, with its schema, and in README).",
+};
+const PROCESS_ENV_ALLOWED = {
+  'lib/platform/config/env.ts': 'the module that reads them',
+  'lib/platform/config/secrets.ts': 'writes generated secrets into process.env at start, for env() and child processes',
+  'lib/platform/db/connect.ts': "writes the embedded database's DATABASE_URL into process.env, for env() and child processes",
+  'lib/entry/server/start.ts': 'writes PORT once the served port is known, so publicUrl() and child processes see it',
+};
 
 const layerRules = LAYERS.map((layer, index) => ({
   files: [`lib/${layer}/**/*.{ts,tsx}`],
@@ -61,12 +78,16 @@ export default defineConfig([
   {
     files: ['app/**/*.{ts,tsx}', 'lib/**/*.{ts,tsx}', 'components/**/*.{ts,tsx}'],
     ignores: TESTS,
-    rules: { 'no-restricted-syntax': ['error', AS_NEVER] },
+    rules: { 'no-restricted-syntax': ['error', AS_NEVER, PROCESS_ENV] },
   },
   {
     files: SEAMS,
     ignores: TESTS,
-    rules: { 'no-restricted-syntax': ['error', AS_NEVER, AS_UNKNOWN_AS] },
+    rules: { 'no-restricted-syntax': ['error', AS_NEVER, AS_UNKNOWN_AS, PROCESS_ENV] },
+  },
+  {
+    files: Object.keys(PROCESS_ENV_ALLOWED),
+    rules: { 'no-restricted-syntax': ['error', AS_NEVER] },
   },
   {
     rules: {

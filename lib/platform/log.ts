@@ -1,4 +1,5 @@
 import pino from 'pino';
+import { env } from '@/lib/platform/config/env';
 
 /**
  * Structured JSON logs. Secrets are redacted by path wherever they might
@@ -73,7 +74,7 @@ function scrubValues(value: unknown, depth = 0): unknown {
 /** The logger's options; `createLogger(stream)` lets tests read exactly what production would write. */
 export function createLogger(destination?: pino.DestinationStream) {
   const options: pino.LoggerOptions = {
-    level: process.env.LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'silent' : 'info'),
+    level: env('LOG_LEVEL') ?? (env('NODE_ENV') === 'test' ? 'silent' : 'info'),
     base: { service: 'portcullis' },
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,

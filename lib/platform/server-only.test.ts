@@ -23,6 +23,7 @@ const E2E_PROCESS = [
   'lib/identity/sso/jackson-store.ts',
   'lib/identity/sso/jackson.ts',
   'lib/identity/sso/post-form.ts',
+  'lib/platform/config/env.ts',
   'lib/platform/config/public-url.ts',
   'lib/platform/config/secrets.ts',
   'lib/platform/db/client.ts',

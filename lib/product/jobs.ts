@@ -4,6 +4,7 @@ import { runAuditRetention } from '@/lib/identity/audit/retention';
 import { scheduleGraceSweep } from '@/lib/product/billing/grace';
 import { log } from '@/lib/platform/log';
 import { startSiemWorker } from '@/lib/product/siem/worker';
+import { env } from '@/lib/platform/config/env';
 
 /**
  * In-process jobs of every replica: SIEM delivery (shared through SKIP
@@ -16,10 +17,10 @@ import { startSiemWorker } from '@/lib/product/siem/worker';
  */
 export function startBackgroundJobs(): { stop(): Promise<void> } {
   const stops: (() => Promise<void>)[] = [];
-  if (process.env.SIEM_WORKER !== 'false') stops.push(startSiemWorker());
+  if (env('SIEM_WORKER')) stops.push(startSiemWorker());
 
-  const hours = Number(process.env.AUDIT_RETENTION_INTERVAL_HOURS ?? 24);
-  if (Number.isFinite(hours) && hours > 0) {
+  const hours = env('AUDIT_RETENTION_INTERVAL_HOURS');
+  if (hours > 0) {
     let running: Promise<unknown> | null = null;
     const run = () => {
       running = runAuditRetention(systemActor('audit-retention'))
@@ -40,7 +41,7 @@ export function startBackgroundJobs(): { stop(): Promise<void> } {
     });
   }
   // Safe on every replica: each org's change takes its row lock. BILLING_GRACE_SWEEP=false leaves it to `portcullis billing sync`.
-  if (process.env.BILLING_GRACE_SWEEP !== 'false') {
+  if (env('BILLING_GRACE_SWEEP')) {
     const stopGrace = scheduleGraceSweep((error) => log.error({ err: error }, 'billing grace sweep failed'));
     stops.push(async () => stopGrace());
   }

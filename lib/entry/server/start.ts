@@ -2,6 +2,7 @@ import 'server-only';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import next from 'next';
+import { env } from '@/lib/platform/config/env';
 import { ensureSecrets } from '@/lib/platform/config/secrets';
 import { connectDatabase } from '@/lib/platform/db/connect';
 import { disconnectPrisma } from '@/lib/platform/db/client';
@@ -44,14 +45,15 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const database = await connectDatabase();
   // Generated secrets are for machines running on the embedded database; a
   // production deployment against a real server must provide its own.
-  ensureSecrets({ allowGenerated: !production || database.embedded !== null || process.env.PORTCULLIS_DEMO === '1' });
+  ensureSecrets({ allowGenerated: !production || database.embedded !== null || env('PORTCULLIS_DEMO') === '1' });
 
   if (database.embedded || options.migrate) {
     const applied = await applyMigrations(database.url);
     if (applied.length) log.info({ applied }, 'applied migrations');
   }
   // publicUrl() defaults to localhost:$PORT: fix it to the port served before anything reads it (the demo's seed
-  // connects its SSO to the demo IdP at that URL, and Jackson is built once per public URL).
+  // connects its SSO to the demo IdP at that URL, and Jackson is built once per public URL). One of the two
+  // writes to process.env here (eslint allow-list): env() reads it back.
   if (options.port) process.env.PORT = String(options.port);
   await options.beforeListen?.();
 
@@ -95,7 +97,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const host = options.hostname === '0.0.0.0' || options.hostname === '::' ? 'localhost' : options.hostname;
-  // Port 0: only now is the port known.
+  // Port 0: only now is the port known (a write to process.env, allow-listed in eslint.config.mjs).
   process.env.PORT ??= String(port);
 
   let closing: Promise<void> | null = null;
@@ -155,8 +157,9 @@ export function closeOnSignals(running: RunningServer): void {
 
 export function parseServerArgs(argv: string[]): { dev: boolean; port: number; hostname: string; rest: string[] } {
   let dev = false;
-  let port = Number(process.env.PORT ?? 3000);
-  let hostname = process.env.HOSTNAME && process.env.HOSTNAME !== 'localhost' ? process.env.HOSTNAME : '0.0.0.0';
+  let port: number = env('PORT');
+  const host = env('HOSTNAME');
+  let hostname = host && host !== 'localhost' ? host : '0.0.0.0';
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;

@@ -13,6 +13,7 @@ import { assertStaffPermission } from '@/lib/identity/rbac/authorize';
 import { auditExportChunks } from './export';
 import { recordAudit } from './record';
 import { DAY } from '@/lib/platform/time';
+import { env } from '@/lib/platform/config/env';
 
 /** Days an org's audit events are kept when it has no explicit policy. */
 export const TIER_RETENTION_DAYS: Record<string, number> = {
@@ -34,7 +35,7 @@ export function retentionDays(org: { tier: string; auditRetentionDays: number | 
 }
 
 export function defaultArchiveDir(): string {
-  return path.resolve(process.env.AUDIT_ARCHIVE_DIR ?? '.data/audit-archive');
+  return path.resolve(env('AUDIT_ARCHIVE_DIR'));
 }
 
 export const retentionPolicySchema = z.object({

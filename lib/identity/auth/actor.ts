@@ -2,6 +2,7 @@ import 'server-only';
 import os from 'node:os';
 import type { StaffRole } from '@/lib/identity/rbac/permissions';
 import type { MfaSessionFacts } from './mfa-policy';
+import { env } from '@/lib/platform/config/env';
 
 /**
  * Who is doing something, passed explicitly to every service. Pages and
@@ -41,6 +42,6 @@ function safeUsername(): string {
   try {
     return os.userInfo().username;
   } catch {
-    return process.env.USER ?? 'unknown';
+    return env('USER') ?? 'unknown';
   }
 }

@@ -16,6 +16,7 @@ import { hashNewPassword, newPasswordField } from './password-policy';
 import { endUserSessions } from './sessions';
 import { ssoRequiredFor } from './sign-in';
 import { waitText } from './sign-in-limiter';
+import { env, type EnvSource } from '@/lib/platform/config/env';
 
 /**
  * Setting a password on an existing account: reset by mailbox, or change by
@@ -32,14 +33,8 @@ import { waitText } from './sign-in-limiter';
  * (lib/identity/auth/password-policy.ts) and ends every session of the account.
  */
 
-export function resetLinkMinutesFromEnv(env: Record<string, string | undefined> = process.env): number {
-  const raw = env.PASSWORD_RESET_LINK_MINUTES;
-  if (raw === undefined || raw === '') return 30;
-  const minutes = Number(raw);
-  if (!Number.isInteger(minutes) || minutes < 5 || minutes > 24 * 60) {
-    throw new Error(`PASSWORD_RESET_LINK_MINUTES must be a whole number of minutes from 5 to 1440, not "${raw}".`);
-  }
-  return minutes;
+export function resetLinkMinutesFromEnv(source?: EnvSource): number {
+  return env('PASSWORD_RESET_LINK_MINUTES', source);
 }
 
 export const PASSWORD_RESET_LINK_MINUTES = resetLinkMinutesFromEnv();

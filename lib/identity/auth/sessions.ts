@@ -9,6 +9,7 @@ import { isStaffRole } from '@/lib/identity/rbac/permissions';
 import type { Actor } from './actor';
 import { deviceLabel } from './device-label';
 import type { SessionMembership, SessionUser } from './session-user';
+import { env, type EnvSource } from '@/lib/platform/config/env';
 
 /**
  * Sessions you can end. Each sign-in creates a `sessions` row; the session
@@ -30,14 +31,8 @@ export type SessionEndReason = 'sign_out' | 'ended_by_user' | 'password_reset' |
 /** `last_seen_at` is written at most this often per session, so a busy browser costs no write per request. */
 export const SESSION_TOUCH_SECONDS = 60;
 
-export function sessionMaxAgeSeconds(env: Record<string, string | undefined> = process.env): number {
-  const raw = env.SESSION_MAX_AGE_HOURS;
-  if (raw === undefined || raw === '') return 12 * 60 * 60;
-  const hours = Number(raw);
-  if (!Number.isFinite(hours) || hours <= 0 || hours > 24 * 30) {
-    throw new Error(`SESSION_MAX_AGE_HOURS must be a number of hours between 0 and 720, not "${raw}".`);
-  }
-  return Math.round(hours * 60 * 60);
+export function sessionMaxAgeSeconds(source?: EnvSource): number {
+  return Math.round(env('SESSION_MAX_AGE_HOURS', source) * 60 * 60);
 }
 
 export const SESSION_MAX_AGE_SECONDS = sessionMaxAgeSeconds();

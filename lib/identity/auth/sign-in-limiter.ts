@@ -3,6 +3,7 @@ import { prisma, type Db } from '@/lib/platform/db/client';
 import { RateLimitedError } from '@/lib/platform/errors';
 import { addressKey, hitRateLimit, refundRateLimit, reserveInterval, reserveRateLimit, resetRateLimit, type Reservation } from '@/lib/platform/rate-limit';
 import { DAY } from '@/lib/platform/time';
+import { env, type EnvSource } from '@/lib/platform/config/env';
 
 /**
  * Password guessing limits. Every attempt is reserved (counted) before the
@@ -34,19 +35,12 @@ export const SIGN_IN_WINDOW_SECONDS = 15 * 60;
 const ACCOUNT_WINDOW_SECONDS = 24 * 60 * 60;
 const KNOWN_ADDRESS_DAYS = 90;
 
-export function signInLimitsFromEnv(env: Record<string, string | undefined> = process.env): SignInLimits {
-  const whole = (name: string, fallback: number) => {
-    const raw = env[name];
-    if (raw === undefined || raw === '') return fallback;
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a whole number of at least 1, not "${raw}".`);
-    return value;
-  };
+export function signInLimitsFromEnv(source?: EnvSource): SignInLimits {
   return {
-    perAddress: whole('SIGN_IN_MAX_FAILURES_PER_IP', 30),
-    perAccountAddress: whole('SIGN_IN_MAX_FAILURES_PER_EMAIL', 5),
-    accountFreeFailures: whole('SIGN_IN_ACCOUNT_FAILURES_BEFORE_DELAY', 10),
-    accountMaxDelaySeconds: whole('SIGN_IN_ACCOUNT_MAX_DELAY_SECONDS', 300),
+    perAddress: env('SIGN_IN_MAX_FAILURES_PER_IP', source),
+    perAccountAddress: env('SIGN_IN_MAX_FAILURES_PER_EMAIL', source),
+    accountFreeFailures: env('SIGN_IN_ACCOUNT_FAILURES_BEFORE_DELAY', source),
+    accountMaxDelaySeconds: env('SIGN_IN_ACCOUNT_MAX_DELAY_SECONDS', source),
   };
 }
 

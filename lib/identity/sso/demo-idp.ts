@@ -12,6 +12,7 @@ import { generateSigningCertificate } from './idp/certificate';
 import { createSamlIdp, type SamlUser } from './idp/saml-idp';
 import { getJackson } from './jackson';
 import { setGroupRole, updateSsoPolicy } from './policy';
+import { env } from '@/lib/platform/config/env';
 
 /**
  * A built-in SAML identity provider so a newcomer can try customer SSO
@@ -31,7 +32,7 @@ export const DEMO_IDP_USERS: readonly (SamlUser & { title: string })[] = [
 ];
 
 export function demoIdpEnabled(): boolean {
-  return process.env.PORTCULLIS_DEMO === '1' || process.env.NODE_ENV === 'development';
+  return env('PORTCULLIS_DEMO') === '1' || env('NODE_ENV') === 'development';
 }
 
 async function keys(): Promise<{ privateKey: string; certificate: string }> {

@@ -9,6 +9,7 @@ import { assertStaffPermission, authorizeOrg } from '@/lib/identity/rbac/authori
 import { MANAGE } from './connections';
 import { domainSchema } from './schemas';
 import { requirePortalFeature } from '@/lib/plans/portal-gate';
+import { env } from '@/lib/platform/config/env';
 
 /**
  * Email domains an organization claims. A domain counts only once verified,
@@ -31,8 +32,8 @@ export function txtRecordValue(token: string): string {
 /** SSO_DNS_SERVERS (comma-separated host[:port]) points lookups at specific resolvers. */
 function resolver(): Resolver {
   const r = new Resolver({ timeout: 3_000, tries: 2 });
-  const servers = process.env.SSO_DNS_SERVERS?.split(',').map((s) => s.trim()).filter(Boolean);
-  if (servers?.length) r.setServers(servers);
+  const servers = env('SSO_DNS_SERVERS');
+  if (servers) r.setServers(servers);
   return r;
 }
 

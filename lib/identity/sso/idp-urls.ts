@@ -1,6 +1,7 @@
 import 'server-only';
 import { ValidationError } from '@/lib/platform/errors';
 import { parseOutboundUrl } from '@/lib/platform/net/outbound';
+import { env } from '@/lib/platform/config/env';
 
 /**
  * Every URL an identity provider's configuration names: the SSO and logout
@@ -15,7 +16,7 @@ import { parseOutboundUrl } from '@/lib/platform/net/outbound';
  * SSO_ALLOW_HTTP_URLS=true (the demo sets it; its IdP is on localhost).
  */
 export function ssoHttpAllowed(): boolean {
-  return process.env.SSO_ALLOW_HTTP_URLS === 'true' || process.env.NODE_ENV !== 'production';
+  return env('SSO_ALLOW_HTTP_URLS') || env('NODE_ENV') !== 'production';
 }
 
 /** Throws OutboundError('invalid_url') for anything but a plain http(s) URL (https only where http is not allowed). */

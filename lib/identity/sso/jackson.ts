@@ -4,6 +4,7 @@ import { secret } from '@/lib/platform/config/secrets';
 import { publicUrl } from '@/lib/platform/config/public-url';
 import { log } from '@/lib/platform/log';
 import { JacksonPostgresStore } from './jackson-store';
+import { env } from '@/lib/platform/config/env';
 
 /** Every connection Portcullis creates lives under this Jackson product; the tenant is the org id. */
 export const JACKSON_PRODUCT = 'portcullis';
@@ -22,7 +23,7 @@ export const SSO_PATHS = {
 const FLOW_TTL_SECONDS = 10 * 60;
 
 export function spEntityId(): string {
-  return process.env.SSO_SP_ENTITY_ID ?? `${publicUrl()}${SSO_PATHS.metadata}`;
+  return env('SSO_SP_ENTITY_ID') ?? `${publicUrl()}${SSO_PATHS.metadata}`;
 }
 
 export function acsUrl(): string {
@@ -82,7 +83,7 @@ async function create(url: string, externalUrl: string, audience: string): Promi
  * newest one's: only tests ever run two.)
  */
 async function instance(): Promise<Instance> {
-  const url = process.env.DATABASE_URL;
+  const url = env('DATABASE_URL');
   if (!url) throw new Error('DATABASE_URL is not set');
   const externalUrl = publicUrl();
   const audience = spEntityId();

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { env } from './env';
 
 /**
  * The server secrets. In production each must come from the environment; on
@@ -20,16 +21,19 @@ function generate(name: SecretName): string {
   return randomBytes(32).toString(name === 'ENCRYPTION_KEY' ? 'base64' : 'base64url');
 }
 
-/** Fills process.env with any missing secret; call once at process start. */
+/**
+ * Fills process.env with any missing secret; call once at process start. It writes process.env (allow-listed
+ * in eslint.config.mjs) so that every later env() read, and every child process, sees the same secrets.
+ */
 export function ensureSecrets(options: { allowGenerated: boolean; file?: string }): void {
-  const missing = SECRET_NAMES.filter((name) => !process.env[name]);
+  const missing = SECRET_NAMES.filter((name) => !env(name));
   if (missing.length === 0) return;
   if (!options.allowGenerated) {
     throw new Error(
       `Missing required environment variables:\n${missing.map((name) => `  ${name}: ${DESCRIPTIONS[name]}`).join('\n')}`,
     );
   }
-  const file = options.file ?? path.resolve(process.env.PORTCULLIS_DATA_DIR ? path.dirname(process.env.PORTCULLIS_DATA_DIR) : '.data', 'secrets.json');
+  const file = options.file ?? path.resolve(path.dirname(env('PORTCULLIS_DATA_DIR')), 'secrets.json');
   let stored: Partial<Record<SecretName, string>> = {};
   try {
     stored = JSON.parse(fs.readFileSync(/* turbopackIgnore: true */ file, 'utf8')) as typeof stored;
@@ -51,7 +55,7 @@ export function ensureSecrets(options: { allowGenerated: boolean; file?: string 
 }
 
 export function secret(name: SecretName): string {
-  const value = process.env[name];
+  const value = env(name);
   if (!value) throw new Error(`${name} is not set (${DESCRIPTIONS[name]})`);
   return value;
 }

@@ -2,6 +2,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { registerPoolStats } from '@/lib/platform/observability/metrics';
 import { PrismaClient, type Prisma } from './generated/client';
 import { createPgPool } from './sql';
+import { env } from '@/lib/platform/config/env';
 
 export { Prisma } from './generated/client';
 export type * from './generated/client';
@@ -10,11 +11,11 @@ export type * from './generated/client';
 export type Db = PrismaClient | Prisma.TransactionClient;
 
 function create(): PrismaClient {
-  const url = process.env.DATABASE_URL;
+  const url = env('DATABASE_URL');
   if (!url) {
     throw new Error('DATABASE_URL is not set. Start the app with `npm run demo`/`npm start`, which provide the embedded database.');
   }
-  return createPrismaClient(url, Number(process.env.DATABASE_POOL_SIZE ?? 10), { reportPoolStats: true });
+  return createPrismaClient(url, env('DATABASE_POOL_SIZE'), { reportPoolStats: true });
 }
 
 /** A client on its own pool; the app uses the one from getPrisma(), tests and tools may make more. */

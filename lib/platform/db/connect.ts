@@ -1,3 +1,4 @@
+import { env } from '@/lib/platform/config/env';
 import { defaultDataDir, openEmbeddedDatabase, parseEmbeddedMarker, type EmbeddedDatabase } from './embedded';
 
 /**
@@ -8,10 +9,11 @@ import { defaultDataDir, openEmbeddedDatabase, parseEmbeddedMarker, type Embedde
  * module in the process, and every child process, uses the same one.
  */
 export async function connectDatabase(): Promise<{ url: string; embedded: EmbeddedDatabase | null }> {
-  const configured = process.env.DATABASE_URL;
+  const configured = env('DATABASE_URL');
   const markerDir = configured ? parseEmbeddedMarker(configured) : null;
   if (configured && !markerDir) return { url: configured, embedded: null };
   const embedded = await openEmbeddedDatabase(markerDir ?? defaultDataDir());
+  // Written to process.env (allow-listed in eslint.config.mjs) so env() and child processes use the same database.
   process.env.DATABASE_URL = embedded.url;
   process.env.PORTCULLIS_EMBEDDED = '1';
   return { url: embedded.url, embedded };

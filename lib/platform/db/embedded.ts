@@ -3,6 +3,7 @@ import net from 'node:net';
 import path from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import type { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { env } from '../config/env';
 
 /**
  * The zero-setup database: PostgreSQL 17 compiled to WASM (PGlite), served on
@@ -30,7 +31,7 @@ interface ServerInfo {
 export const EMBEDDED_HOST = 'pglite.embedded';
 
 export function defaultDataDir(): string {
-  return path.resolve(process.env.PORTCULLIS_DATA_DIR ?? '.data/pglite');
+  return path.resolve(env('PORTCULLIS_DATA_DIR'));
 }
 
 /** The URL the Prisma CLI is given when DATABASE_URL is unset; only the schema-engine shim understands it. */

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { env, type EnvSource } from '@/lib/platform/config/env';
 
 /**
  * What a raw-SQL service needs from a database: tagged-template queries with
@@ -73,6 +74,8 @@ function over(run: (text: string, values: unknown[]) => Promise<pg.QueryResult>)
   };
 }
 
+const STALL_GRACE_MS = 1_000;
+
 /**
  * How long one statement may take: the server cancels it after this
  * (`statement_timeout`), and if no answer arrives a second later the
@@ -80,12 +83,8 @@ function over(run: (text: string, values: unknown[]) => Promise<pg.QueryResult>)
  * closed, failing its queries at once; the pool opens a fresh one when the
  * database is back. DATABASE_QUERY_TIMEOUT_MS, default 5 s; 0 turns both off.
  */
-export const DEFAULT_QUERY_TIMEOUT_MS = 5_000;
-const STALL_GRACE_MS = 1_000;
-
-export function queryTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
-  const value = Number(env.DATABASE_QUERY_TIMEOUT_MS ?? DEFAULT_QUERY_TIMEOUT_MS);
-  return Number.isFinite(value) && value >= 0 ? value : DEFAULT_QUERY_TIMEOUT_MS;
+export function queryTimeoutMs(source?: EnvSource): number {
+  return env('DATABASE_QUERY_TIMEOUT_MS', source);
 }
 
 export interface PgPoolOptions extends Pick<pg.PoolConfig, 'types' | 'application_name'> {

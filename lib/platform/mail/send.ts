@@ -3,24 +3,23 @@ import { publicUrl } from '@/lib/platform/config/public-url';
 import { log } from '@/lib/platform/log';
 import { smtpTransport } from './smtp';
 import { consoleTransport, type MailMessage, type MailTransport } from './transport';
+import { env, type EnvSource } from '@/lib/platform/config/env';
 
 const globalForMail = globalThis as unknown as { __portcullisMail?: MailTransport };
 
 /** MAIL_TRANSPORT=smtp|console; smtp is chosen by default when SMTP_URL is set. */
-export function transportFromEnv(env: Record<string, string | undefined> = process.env): MailTransport {
-  const kind = env.MAIL_TRANSPORT ?? (env.SMTP_URL ? 'smtp' : 'console');
-  if (kind === 'smtp') {
-    if (!env.SMTP_URL) throw new Error('MAIL_TRANSPORT=smtp needs SMTP_URL (smtp://user:password@host:587 or smtps://host:465).');
-    return smtpTransport(env.SMTP_URL);
-  }
+export function transportFromEnv(source?: EnvSource): MailTransport {
+  const smtpUrl = env('SMTP_URL', source);
+  const kind = env('MAIL_TRANSPORT', source) ?? (smtpUrl ? 'smtp' : 'console');
   if (kind === 'console') return consoleTransport();
-  throw new Error(`MAIL_TRANSPORT must be "smtp" or "console", not "${kind}".`);
+  if (!smtpUrl) throw new Error('MAIL_TRANSPORT=smtp needs SMTP_URL (smtp://user:password@host:587 or smtps://host:465).');
+  return smtpTransport(smtpUrl);
 }
 
 export function mailTransport(): MailTransport {
   if (!globalForMail.__portcullisMail) {
     globalForMail.__portcullisMail = transportFromEnv();
-    if (globalForMail.__portcullisMail.name === 'console' && process.env.NODE_ENV === 'production' && process.env.DATABASE_URL) {
+    if (globalForMail.__portcullisMail.name === 'console' && env('NODE_ENV') === 'production' && env('DATABASE_URL')) {
       log.warn('mail goes to the console (stdout), invitation links and sign-up codes included: set MAIL_TRANSPORT=smtp and SMTP_URL to send real email');
     }
   }
@@ -32,8 +31,8 @@ export function setMailTransport(transport: MailTransport | undefined): void {
   globalForMail.__portcullisMail = transport;
 }
 
-export function mailFrom(env: Record<string, string | undefined> = process.env): string {
-  return env.MAIL_FROM ?? `Portcullis <no-reply@${new URL(publicUrl()).hostname}>`;
+export function mailFrom(source?: EnvSource): string {
+  return env('MAIL_FROM', source) ?? `Portcullis <no-reply@${new URL(publicUrl()).hostname}>`;
 }
 
 /**

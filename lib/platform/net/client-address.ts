@@ -1,6 +1,7 @@
 import 'server-only';
 import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
+import { env } from '@/lib/platform/config/env';
 
 /**
  * Who is on the other end of a request. The socket's peer is the only
@@ -21,12 +22,8 @@ function forwardingHeader(name: string): boolean {
  * one proxy (what it used to mean); a whole number is that many proxies.
  * Anything else stops the server at start rather than trusting by accident.
  */
-export function trustedProxyHops(value = process.env.TRUST_PROXY): number {
-  const text = (value ?? '').trim().toLowerCase();
-  if (text === '' || text === 'false' || text === '0') return 0;
-  if (text === 'true') return 1;
-  if (/^\d{1,2}$/.test(text)) return Number(text);
-  throw new Error(`TRUST_PROXY must be false, true or the number of proxies in front of Portcullis (got "${value}")`);
+export function trustedProxyHops(value?: string): number {
+  return env('TRUST_PROXY', value === undefined ? undefined : { TRUST_PROXY: value });
 }
 
 /** An address as written in a header or by the socket, without port, brackets or IPv4-mapped prefix; null unless it is an IP. */

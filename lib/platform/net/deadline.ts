@@ -1,5 +1,6 @@
 import 'server-only';
 import type { ServerResponse } from 'node:http';
+import { env, type EnvSource } from '@/lib/platform/config/env';
 
 /**
  * Each request gets REQUEST_TIMEOUT_MS to start its answer. Database queries
@@ -9,11 +10,8 @@ import type { ServerResponse } from 'node:http';
  * Only the start counts: a download or a streamed export that has sent its
  * headers runs as long as it needs.
  */
-export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
-
-export function requestTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
-  const value = Number(env.REQUEST_TIMEOUT_MS ?? DEFAULT_REQUEST_TIMEOUT_MS);
-  return Number.isFinite(value) && value >= 0 ? value : DEFAULT_REQUEST_TIMEOUT_MS;
+export function requestTimeoutMs(source?: EnvSource): number {
+  return env('REQUEST_TIMEOUT_MS', source);
 }
 
 export interface Deadline {

@@ -5,6 +5,7 @@ import https from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import ipaddr from 'ipaddr.js';
 import { AppError } from '@/lib/platform/errors';
+import { env } from '@/lib/platform/config/env';
 
 /**
  * The one way the server requests a URL that a person typed (OIDC
@@ -43,7 +44,7 @@ export class OutboundError extends AppError {
 }
 
 export function privateOutboundAllowed(): boolean {
-  return process.env.OUTBOUND_ALLOW_PRIVATE_URLS === 'true' || process.env.SIEM_ALLOW_PRIVATE_URLS === 'true';
+  return env('OUTBOUND_ALLOW_PRIVATE_URLS') || env('SIEM_ALLOW_PRIVATE_URLS');
 }
 
 // Global unicast IPv6 lives in 2000::/3; everything outside it (IPv4-compatible ::a.b.c.d, NAT64 64:ff9b::/96 and

@@ -1,6 +1,7 @@
 import 'server-only';
 import { constantTimeEqual } from '@/lib/platform/crypto/keyed-hash';
 import { metrics } from './metrics';
+import { env } from '@/lib/platform/config/env';
 
 /**
  * /api/metrics is for the operator's Prometheus: `Authorization: Bearer
@@ -8,7 +9,7 @@ import { metrics } from './metrics';
  * forgotten variable never exposes it.
  */
 export function checkMetricsAuth(authorization: string | null): 'ok' | 'disabled' | 'unauthorized' {
-  const token = process.env.METRICS_TOKEN;
+  const token = env('METRICS_TOKEN');
   if (!token) return 'disabled';
   const presented = authorization?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim();
   if (presented && constantTimeEqual(presented, token)) return 'ok';

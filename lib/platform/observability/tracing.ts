@@ -1,5 +1,6 @@
 import 'server-only';
 import { NodeSDK } from '@opentelemetry/sdk-node';
+import { env, type EnvSource } from '@/lib/platform/config/env';
 
 /**
  * OpenTelemetry tracing, off unless the operator configures an exporter
@@ -10,19 +11,20 @@ import { NodeSDK } from '@opentelemetry/sdk-node';
  * environment as documented by OpenTelemetry. Next.js emits spans for each
  * request, route and render through the global tracer provider set here.
  */
-export function tracingEnabled(env: Record<string, string | undefined> = process.env): boolean {
-  if (env.OTEL_SDK_DISABLED === 'true') return false;
-  if (env.OTEL_TRACES_EXPORTER) return env.OTEL_TRACES_EXPORTER !== 'none';
-  return !!(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
+export function tracingEnabled(source?: EnvSource): boolean {
+  if (env('OTEL_SDK_DISABLED', source) === 'true') return false;
+  const exporter = env('OTEL_TRACES_EXPORTER', source);
+  if (exporter) return exporter !== 'none';
+  return !!(env('OTEL_EXPORTER_OTLP_ENDPOINT', source) || env('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', source));
 }
 
 const store = globalThis as unknown as { __portcullisOtel?: NodeSDK };
 
-export function startTracing(env: Record<string, string | undefined> = process.env): NodeSDK | null {
-  if (!tracingEnabled(env)) return null;
+export function startTracing(source?: EnvSource): NodeSDK | null {
+  if (!tracingEnabled(source)) return null;
   if (store.__portcullisOtel) return store.__portcullisOtel;
   const sdk = new NodeSDK({
-    serviceName: env.OTEL_SERVICE_NAME ?? 'portcullis',
+    serviceName: env('OTEL_SERVICE_NAME', source),
     // Next's own spans cover HTTP and rendering; no monkey-patching instrumentations.
     instrumentations: [],
   });

@@ -9,6 +9,7 @@ import { authorizeOrg } from '@/lib/identity/rbac/authorize';
 import { INTERVALS, PLANS, planFor, priceIdFor, selfServe, type BillingInterval } from './plans';
 import { billingConfig, requireBillingConfig } from './config';
 import { stripeClient } from './stripe-client';
+import { env } from '@/lib/platform/config/env';
 
 export const checkoutSchema = z.object({
   org: z.string().min(1),
@@ -29,7 +30,7 @@ function billingPageUrl(slug: string, query = '', origin = publicUrl()): string 
  * and the session cookie comes along).
  */
 export function returnOrigin(requestHeaders: Headers): string {
-  if (process.env.PUBLIC_URL || process.env.AUTH_URL) return publicUrl();
+  if (env('PUBLIC_URL') || env('AUTH_URL')) return publicUrl();
   const host = requestHeaders.get('x-forwarded-host') ?? requestHeaders.get('host');
   if (!host || !/^[\w.-]+(:\d+)?$|^\[[\da-f:]+\](:\d+)?$/i.test(host)) return publicUrl();
   const proto = requestHeaders.get('x-forwarded-proto') === 'https' ? 'https' : 'http';

@@ -1,5 +1,6 @@
 import 'server-only';
 import { AppError } from '@/lib/platform/errors';
+import { env, type EnvSource } from '@/lib/platform/config/env';
 
 /**
  * Billing configuration from the environment. Without STRIPE_SECRET_KEY and
@@ -19,29 +20,23 @@ export interface BillingConfig {
   pastDueGraceDays: number;
 }
 
-const DEFAULT_PAST_DUE_GRACE_DAYS = 7;
-
-export function pastDueGraceDays(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env.BILLING_PAST_DUE_GRACE_DAYS;
-  if (raw === undefined || raw === '') return DEFAULT_PAST_DUE_GRACE_DAYS;
-  const days = Number(raw);
-  if (!Number.isFinite(days) || days < 0) {
-    throw new Error(`BILLING_PAST_DUE_GRACE_DAYS must be a non-negative number of days, got "${raw}"`);
-  }
-  return days;
+/** BILLING_PAST_DUE_GRACE_DAYS, default 7. */
+export function pastDueGraceDays(source?: EnvSource): number {
+  return env('BILLING_PAST_DUE_GRACE_DAYS', source);
 }
 
-export function billingConfig(env: NodeJS.ProcessEnv = process.env): BillingConfig | null {
-  const secretKey = env.STRIPE_SECRET_KEY;
-  const webhookSecret = env.STRIPE_WEBHOOK_SECRET;
+export function billingConfig(source?: EnvSource): BillingConfig | null {
+  const secretKey = env('STRIPE_SECRET_KEY', source);
+  const webhookSecret = env('STRIPE_WEBHOOK_SECRET', source);
   if (!secretKey || !webhookSecret) return null;
+  const apiBase = env('STRIPE_API_BASE', source);
   return {
     secretKey,
     webhookSecret,
-    apiBase: env.STRIPE_API_BASE ? env.STRIPE_API_BASE.replace(/\/+$/, '') : null,
+    apiBase: apiBase ? apiBase.replace(/\/+$/, '') : null,
     testMode: secretKey.startsWith('sk_test_') || secretKey.startsWith('rk_test_'),
-    standIn: env.STRIPE_STAND_IN === '1',
-    pastDueGraceDays: pastDueGraceDays(env),
+    standIn: env('STRIPE_STAND_IN', source) === '1',
+    pastDueGraceDays: pastDueGraceDays(source),
   };
 }
 
@@ -52,8 +47,8 @@ export class BillingNotConfiguredError extends AppError {
   }
 }
 
-export function requireBillingConfig(env: NodeJS.ProcessEnv = process.env): BillingConfig {
-  const config = billingConfig(env);
+export function requireBillingConfig(source?: EnvSource): BillingConfig {
+  const config = billingConfig(source);
   if (!config) throw new BillingNotConfiguredError();
   return config;
 }

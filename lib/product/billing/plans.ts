@@ -1,6 +1,7 @@
 import 'server-only';
 import { FEATURES } from '@/lib/plans/catalog';
 import { DEFAULT_TIER, isTier, TIER_KEYS, TIERS, tierLabel, tierOf, tierRank, type Tier } from '@/lib/plans/tiers';
+import { env, type EnvName, type EnvSource } from '@/lib/platform/config/env';
 
 /**
  * Which tiers can be bought, and the Stripe prices that buy them. Tiers,
@@ -22,7 +23,7 @@ export interface PlanDefinition {
   amounts: Record<BillingInterval, number>;
   currency: string;
   /** Environment variables holding the Stripe price ids. */
-  priceEnv: Record<BillingInterval, string>;
+  priceEnv: Record<BillingInterval, Extract<EnvName, `STRIPE_PRICE_${string}`>>;
 }
 
 export const PLANS: readonly PlanDefinition[] = [
@@ -69,15 +70,15 @@ export function planFor(tier: string): PlanDefinition | undefined {
   return PLANS.find((plan) => plan.tier === tier);
 }
 
-export function priceIdFor(plan: PlanDefinition, interval: BillingInterval, env: NodeJS.ProcessEnv = process.env): string | null {
-  return env[plan.priceEnv[interval]] || null;
+export function priceIdFor(plan: PlanDefinition, interval: BillingInterval, source?: EnvSource): string | null {
+  return env(plan.priceEnv[interval], source) || null;
 }
 
 /** Maps a Stripe price id back to the tier and interval it sells; null for prices we do not know. */
-export function tierForPrice(priceId: string, env: NodeJS.ProcessEnv = process.env): { tier: Tier; interval: BillingInterval } | null {
+export function tierForPrice(priceId: string, source?: EnvSource): { tier: Tier; interval: BillingInterval } | null {
   for (const plan of PLANS) {
     for (const interval of INTERVALS) {
-      if (priceIdFor(plan, interval, env) === priceId) return { tier: plan.tier, interval };
+      if (priceIdFor(plan, interval, source) === priceId) return { tier: plan.tier, interval };
     }
   }
   return null;

@@ -2,6 +2,7 @@ import 'server-only';
 import type { Sql } from '@/lib/platform/db/sql';
 import { log } from '@/lib/platform/log';
 import { addressKey, hitRateLimit } from '@/lib/platform/rate-limit';
+import { env, type EnvSource } from '@/lib/platform/config/env';
 
 /**
  * Brute-force protection for registry credentials. Only failed attempts are
@@ -18,15 +19,11 @@ export interface FailureLimits {
   windowSeconds: number;
 }
 
-export function failureLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): FailureLimits {
-  const number = (value: string | undefined, fallback: number) => {
-    const parsed = Number(value);
-    return Number.isFinite(parsed) && parsed > 0 ? parsed : fallback;
-  };
+export function failureLimitsFromEnv(source?: EnvSource): FailureLimits {
   return {
-    perIp: number(env.REGISTRY_MAX_FAILURES_PER_IP, 30),
-    perUser: number(env.REGISTRY_MAX_FAILURES_PER_USER, 20),
-    windowSeconds: number(env.REGISTRY_FAILURE_WINDOW_SECONDS, 300),
+    perIp: env('REGISTRY_MAX_FAILURES_PER_IP', source),
+    perUser: env('REGISTRY_MAX_FAILURES_PER_USER', source),
+    windowSeconds: env('REGISTRY_FAILURE_WINDOW_SECONDS', source),
   };
 }
 

@@ -19,6 +19,7 @@ import { settleClientAddress, trustedProxyHops } from '@/lib/platform/net/client
 import { requestTimeoutMs, startDeadline } from '@/lib/platform/net/deadline';
 import { secureApiResponse } from '@/lib/platform/net/security-headers';
 import { metrics } from '@/lib/platform/observability/metrics';
+import { env } from '@/lib/platform/config/env';
 
 /**
  * The registry gateway: the pull side of the OCI distribution API, served
@@ -75,13 +76,13 @@ export function createGateway(options: GatewayOptions): Gateway {
   const realm = (options.realm ?? 'Portcullis registry').replace(/"/g, '');
   const challenge = { 'WWW-Authenticate': `Basic realm="${realm}"` };
   // Its own small pool of raw SQL, not Prisma: see lib/platform/db/sql.ts.
-  const db = createSqlPool(options.databaseUrl, options.poolSize ?? (Number(process.env.GATEWAY_DB_POOL_SIZE) || 5));
+  const db = createSqlPool(options.databaseUrl, options.poolSize ?? env('GATEWAY_DB_POOL_SIZE'));
   const limiter = new FailureLimiter(db, options.limits ?? failureLimitsFromEnv());
   const pullLog = new PullEventWriter(db, options.pullLog ?? pullLogOptionsFromEnv());
   const upstream = new UpstreamClient();
   const versions = new VersionIndex(db, upstream);
   const quota = new PullQuotaGate(db, options.quota);
-  const quotaEnabled = options.quota?.enabled ?? process.env.GATEWAY_PULL_QUOTA !== 'off';
+  const quotaEnabled = options.quota?.enabled ?? env('GATEWAY_PULL_QUOTA') !== 'off';
   pullLog.quota = quota;
   // The caches are trusted only while the listener hears every change.
   const caches: GatewayCaches = new GatewayCaches(db, () => listener.live);

@@ -7,6 +7,7 @@ import { systemActor } from '@/lib/identity/auth/actor';
 import { monthStart } from '@/lib/plans/usage';
 import { markOnboardingItem } from '@/lib/identity/onboarding/items';
 import { sendQuotaNotice, type QuotaNotice } from './quota-notices';
+import { env, type EnvSource } from '@/lib/platform/config/env';
 
 /**
  * Pull events are written off the request path: requests append to an
@@ -60,9 +61,9 @@ export interface QuotaHooks {
 }
 
 /** PULL_EVENTS_FLUSH_MS: how often buffered pull events are written (default 1 s), for `npm start` and `npm run gateway` alike. */
-export function pullLogOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): PullLogOptions {
-  const flushIntervalMs = Number(env.PULL_EVENTS_FLUSH_MS);
-  return Number.isFinite(flushIntervalMs) && flushIntervalMs > 0 ? { flushIntervalMs } : {};
+export function pullLogOptionsFromEnv(source?: EnvSource): PullLogOptions {
+  const flushIntervalMs = env('PULL_EVENTS_FLUSH_MS', source);
+  return flushIntervalMs === undefined ? {} : { flushIntervalMs };
 }
 
 export class PullEventWriter {

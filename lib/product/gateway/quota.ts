@@ -4,6 +4,7 @@ import type { Sql } from '@/lib/platform/db/sql';
 import { effectiveLimits } from '@/lib/plans/limits';
 import { TIERS, tierOf, type Tier } from '@/lib/plans/tiers';
 import { monthStart } from '@/lib/plans/usage';
+import { env } from '@/lib/platform/config/env';
 
 /**
  * The monthly pull quota at the gateway, in raw SQL (no Prisma). The count
@@ -122,7 +123,7 @@ export class PullQuotaGate {
     private readonly db: Sql,
     options: QuotaGateOptions = {},
   ) {
-    this.ttlMs = options.ttlMs ?? (Number(process.env.GATEWAY_QUOTA_TTL_MS) || 10_000);
+    this.ttlMs = options.ttlMs ?? env('GATEWAY_QUOTA_TTL_MS');
   }
 
   /** The quota and whether a manifest request must be refused now. */

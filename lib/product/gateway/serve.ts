@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { createGateway, type Gateway, type GatewayOptions } from './gateway';
 import { isGatewayPath } from './routes';
 import { secureApiResponse } from '@/lib/platform/net/security-headers';
+import { env } from '@/lib/platform/config/env';
 
 /**
  * The gateway alone on its own port (no Next.js): for a dedicated registry
@@ -10,7 +11,7 @@ import { secureApiResponse } from '@/lib/platform/net/security-headers';
  * need several replicas. `npm start` serves the same handler at /v2/.
  */
 export async function startGatewayServer(options: Partial<GatewayOptions> & { port: number; hostname?: string }) {
-  const databaseUrl = options.databaseUrl ?? process.env.DATABASE_URL;
+  const databaseUrl = options.databaseUrl ?? env('DATABASE_URL');
   if (!databaseUrl) throw new Error('DATABASE_URL is not set');
   const gateway: Gateway = createGateway({ ...options, databaseUrl });
   const server: Server = createServer((req, res) => {

@@ -3,6 +3,7 @@ import { prisma } from '@/lib/platform/db/client';
 import { log } from '@/lib/platform/log';
 import { metrics } from '@/lib/platform/observability/metrics';
 import { enqueueSiemDeliveries, sendDueSiemDeliveries, type DeliveryOptions } from './delivery';
+import { env } from '@/lib/platform/config/env';
 
 /** One pass: queue new events, then send whatever is due (until nothing is). */
 export async function runSiemDeliveryPass(options: DeliveryOptions = {}) {
@@ -27,7 +28,7 @@ async function reportQueue() {
  * Runs in every replica: claims are SKIP LOCKED with a lease, so replicas
  * share the queue. Returns a stop function that waits for the pass in flight.
  */
-export function startSiemWorker(intervalMs = Number(process.env.SIEM_POLL_INTERVAL_MS ?? 5_000)): () => Promise<void> {
+export function startSiemWorker(intervalMs = env('SIEM_POLL_INTERVAL_MS')): () => Promise<void> {
   let stopped = false;
   let running: Promise<void> | null = null;
   let timer: NodeJS.Timeout | undefined;

@@ -5,6 +5,7 @@ import { createRepository, listRepositories, resolveRepository } from '@/lib/pro
 import { prisma } from '@/lib/platform/db/client';
 import { cliContext } from '../context';
 import type { RegisterCommand } from '.';
+import { namedVariable } from '@/lib/platform/config/env';
 
 export const registerRepos: RegisterCommand = (program, kit) => {
   const repos = program.command('repos').description('repositories the registry gateway serves');
@@ -23,7 +24,7 @@ export const registerRepos: RegisterCommand = (program, kit) => {
     .action(async (name: string, options: Record<string, string | undefined>) => {
       let upstreamSecret: string | undefined;
       if (options.upstreamPasswordEnv) {
-        upstreamSecret = process.env[options.upstreamPasswordEnv];
+        upstreamSecret = namedVariable(options.upstreamPasswordEnv);
         if (!upstreamSecret) throw ValidationError.field('upstreamSecret', `Environment variable ${options.upstreamPasswordEnv} is empty or unset.`);
       }
       const { actor } = await cliContext();

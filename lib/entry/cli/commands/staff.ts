@@ -6,6 +6,7 @@ import { setBreakGlassAdmin, staffSsoPolicy } from '@/lib/identity/sso/staff/pol
 import { createStaffSchema, createStaffUser, deactivateStaffUser, listStaffUsers, reactivateStaffUser } from '@/lib/identity/staff/staff-users';
 import { cliContext } from '../context';
 import type { RegisterCommand } from '.';
+import { namedVariable } from '@/lib/platform/config/env';
 
 export const registerStaff: RegisterCommand = (program, kit) => {
   const staff = program.command('staff').description('vendor staff accounts');
@@ -18,7 +19,7 @@ export const registerStaff: RegisterCommand = (program, kit) => {
     .option('--name <name>', 'display name')
     .requiredOption('--password-env <VAR>', 'environment variable holding the initial password (never pass it as an argument)')
     .action(async (email: string, options: { role: string; name?: string; passwordEnv: string }) => {
-      const password = process.env[options.passwordEnv];
+      const password = namedVariable(options.passwordEnv);
       if (!password) throw ValidationError.field('password', `Environment variable ${options.passwordEnv} is empty or unset.`);
       const { actor } = await cliContext();
       const user = await createStaffUser(actor, createStaffSchema.parse({ email, name: options.name, role: options.role, password }));

@@ -22,6 +22,7 @@ import { oidcConnectionSchema, samlConnectionSchema, type OidcConnectionInput, t
 import type { z } from 'zod';
 import { setStaffSsoRequired, staffSsoPolicy, type staffSsoRequiredSchema } from './policy';
 import { envFingerprint, staffSsoEnvConfig, staffSsoFromEnv, StaffSsoEnvError, type StaffSsoEnvConfig } from './env';
+import { env, type EnvSource } from '@/lib/platform/config/env';
 
 /**
  * The vendor's staff SSO connection: at most one, in the same embedded Jackson as every customer's
@@ -197,15 +198,16 @@ const globalForEnv = globalThis as unknown as { __staffSsoEnvSync?: Map<string, 
  * checks as the form) when they are new or changed, and removes an environment connection whose
  * variables are gone. Audited as `system:staff-sso-env`. Once per configuration per process.
  */
-export async function syncStaffSsoEnv(env: Record<string, string | undefined> = process.env): Promise<void> {
-  const config = staffSsoEnvConfig(env);
+export async function syncStaffSsoEnv(source?: EnvSource): Promise<void> {
+  const config = staffSsoEnvConfig(source);
   const key = config ? envFingerprint(config) : 'none';
   const syncs = (globalForEnv.__staffSsoEnvSync ??= new Map());
-  let pending = syncs.get(`${process.env.DATABASE_URL}|${key}`);
+  const databaseUrl = env('DATABASE_URL');
+  let pending = syncs.get(`${databaseUrl}|${key}`);
   if (!pending) {
     pending = apply(config, key);
-    syncs.set(`${process.env.DATABASE_URL}|${key}`, pending);
-    pending.catch(() => syncs.delete(`${process.env.DATABASE_URL}|${key}`));
+    syncs.set(`${databaseUrl}|${key}`, pending);
+    pending.catch(() => syncs.delete(`${databaseUrl}|${key}`));
   }
   return pending;
 }

@@ -2,6 +2,7 @@ import 'server-only';
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { env, type EnvSource } from '@/lib/platform/config/env';
 import { derivedSecret } from '../jackson';
 import { oidcConnectionSchema, samlConnectionSchema } from '../schemas';
 
@@ -20,13 +21,13 @@ const PROTOCOL_VARIABLES = ['STAFF_SSO_SAML_METADATA_URL', 'STAFF_SSO_SAML_METAD
 
 export class StaffSsoEnvError extends Error {}
 
-type Env = Record<string, string | undefined>;
+type ProtocolVariable = (typeof PROTOCOL_VARIABLES)[number];
 
-const set = (env: Env, name: string) => !!env[name]?.trim();
+const set = (source: EnvSource | undefined, name: ProtocolVariable) => !!env(name, source)?.trim();
 
-/** Whether the environment configures staff SSO (even wrongly). */
-export function staffSsoFromEnv(env: Env = process.env): boolean {
-  return PROTOCOL_VARIABLES.some((name) => set(env, name));
+/** Whether the environment (or `source`, in tests) configures staff SSO (even wrongly). */
+export function staffSsoFromEnv(source?: EnvSource): boolean {
+  return PROTOCOL_VARIABLES.some((name) => set(source, name));
 }
 
 function problems(error: z.ZodError, names: Record<string, string>): string {
@@ -34,22 +35,22 @@ function problems(error: z.ZodError, names: Record<string, string>): string {
 }
 
 /** The configuration the environment gives, or null when it gives none; a StaffSsoEnvError names what is wrong. */
-export function staffSsoEnvConfig(env: Env = process.env): StaffSsoEnvConfig | null {
-  if (!staffSsoFromEnv(env)) return null;
-  const name = env.STAFF_SSO_NAME?.trim() || 'Company SSO';
-  const saml = set(env, 'STAFF_SSO_SAML_METADATA_URL') || set(env, 'STAFF_SSO_SAML_METADATA_FILE');
-  const oidc = ['STAFF_SSO_OIDC_DISCOVERY_URL', 'STAFF_SSO_OIDC_CLIENT_ID', 'STAFF_SSO_OIDC_CLIENT_SECRET'].some((n) => set(env, n));
+export function staffSsoEnvConfig(source?: EnvSource): StaffSsoEnvConfig | null {
+  if (!staffSsoFromEnv(source)) return null;
+  const name = env('STAFF_SSO_NAME', source)?.trim() || 'Company SSO';
+  const saml = set(source, 'STAFF_SSO_SAML_METADATA_URL') || set(source, 'STAFF_SSO_SAML_METADATA_FILE');
+  const oidc = (['STAFF_SSO_OIDC_DISCOVERY_URL', 'STAFF_SSO_OIDC_CLIENT_ID', 'STAFF_SSO_OIDC_CLIENT_SECRET'] as const).some((n) => set(source, n));
   if (saml && oidc) throw new StaffSsoEnvError('Set either the STAFF_SSO_SAML_* or the STAFF_SSO_OIDC_* variables, not both.');
   if (saml) {
     let metadataXml: string | undefined;
-    if (set(env, 'STAFF_SSO_SAML_METADATA_FILE')) {
+    if (set(source, 'STAFF_SSO_SAML_METADATA_FILE')) {
       try {
-        metadataXml = readFileSync(env.STAFF_SSO_SAML_METADATA_FILE!.trim(), 'utf8');
+        metadataXml = readFileSync(env('STAFF_SSO_SAML_METADATA_FILE', source)!.trim(), 'utf8');
       } catch {
         throw new StaffSsoEnvError('STAFF_SSO_SAML_METADATA_FILE: the file cannot be read.');
       }
     }
-    const parsed = samlConnectionSchema.safeParse({ name, metadataUrl: env.STAFF_SSO_SAML_METADATA_URL, metadataXml });
+    const parsed = samlConnectionSchema.safeParse({ name, metadataUrl: env('STAFF_SSO_SAML_METADATA_URL', source), metadataXml });
     if (!parsed.success) {
       throw new StaffSsoEnvError(problems(parsed.error, { name: 'STAFF_SSO_NAME', metadataUrl: 'STAFF_SSO_SAML_METADATA_URL', metadataXml: 'STAFF_SSO_SAML_METADATA_FILE' }));
     }
@@ -57,9 +58,9 @@ export function staffSsoEnvConfig(env: Env = process.env): StaffSsoEnvConfig | n
   }
   const parsed = oidcConnectionSchema.safeParse({
     name,
-    discoveryUrl: env.STAFF_SSO_OIDC_DISCOVERY_URL ?? '',
-    clientId: env.STAFF_SSO_OIDC_CLIENT_ID ?? '',
-    clientSecret: env.STAFF_SSO_OIDC_CLIENT_SECRET ?? '',
+    discoveryUrl: env('STAFF_SSO_OIDC_DISCOVERY_URL', source) ?? '',
+    clientId: env('STAFF_SSO_OIDC_CLIENT_ID', source) ?? '',
+    clientSecret: env('STAFF_SSO_OIDC_CLIENT_SECRET', source) ?? '',
   });
   if (!parsed.success) {
     throw new StaffSsoEnvError(

@@ -3,7 +3,8 @@
 import { Badge } from '@/components/ui/badge';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import type { ActionResult, ActionState } from '@/lib/platform/action-result';
-import { formatDateTime, formatRelative } from '@/lib/platform/format';
+import { RelativeTime } from '@/components/ui/relative-time';
+import { formatDateTime } from '@/lib/platform/format';
 
 type Action = (state: ActionState, formData: FormData) => Promise<ActionResult>;
 
@@ -23,7 +24,7 @@ export function SessionList({ sessions, endAction, endOthersAction, endAllAction
                 {session.current ? <Badge tone="success">This device</Badge> : null}
               </span>
               <span className="block text-xs text-muted-foreground">
-                {session.ip ?? 'unknown address'} · {session.method} · signed in {formatDateTime(session.createdAt)} · last seen {formatRelative(session.lastSeenAt)}
+                {session.ip ?? 'unknown address'} · {session.method} · signed in {formatDateTime(session.createdAt)} · last seen <RelativeTime value={session.lastSeenAt} />
               </span>
             </span>
             {session.current ? null : (
@@ -34,7 +35,7 @@ export function SessionList({ sessions, endAction, endOthersAction, endAllAction
                 fields={{ sessionId: session.id }}
                 trigger={{ label: 'Sign out', variant: 'ghost', size: 'sm', className: 'shrink-0' }}
               >
-                That device is signed out on its next click ({session.ip ?? 'unknown address'}, last seen {formatRelative(session.lastSeenAt)}).
+                That device is signed out on its next click ({session.ip ?? 'unknown address'}, last seen <RelativeTime value={session.lastSeenAt} />).
               </ConfirmDialog>
             )}
           </li>

@@ -4,6 +4,7 @@ import type { ReactNode } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { cn } from '@/components/ui/cn';
 import { EmptyState } from '@/components/ui/empty-state';
+import { ScrollX } from '@/components/ui/scroll-x';
 import { hasActiveFilters, PAGE_SIZES, type TableQuery } from '@/lib/platform/table/query';
 import { Pagination } from './pagination';
 import { SortButton } from './sort-button';
@@ -109,7 +110,7 @@ export function DataTable<TData>({
               </div>
             ) : (
               <>
-                <div className="relative overflow-x-auto">
+                <ScrollX className="relative">
                   <table className="w-full border-collapse text-sm tabular-nums">
                     {caption ? <caption className="sr-only">{caption}</caption> : null}
                     <thead className="bg-subtle">
@@ -157,7 +158,7 @@ export function DataTable<TData>({
                       )}
                     </tbody>
                   </table>
-                </div>
+                </ScrollX>
                 {total > 0 || query.page > 1 ? (
                   <Pagination page={query.page} pageSize={query.pageSize} total={total} rowCount={tableRows.length} pageSizes={pageSizes} />
                 ) : null}

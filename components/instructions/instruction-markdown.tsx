@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { CopyButton } from '@/components/ui/copy-button';
+import { ScrollX } from '@/components/ui/scroll-x';
 
 /**
  * Renders the small Markdown subset the instruction templates use:
@@ -16,9 +17,9 @@ export function InstructionMarkdown({ source, label }: { source: string; label: 
     const code = match[2]!.replace(/\n$/, '');
     parts.push(
       <div key={`c${index}`} className="group relative">
-        <pre className="overflow-x-auto rounded-md border border-border bg-subtle py-3 pr-12 pl-4 font-mono text-[13px] leading-5 text-foreground" data-language={match[1] || undefined}>
+        <ScrollX as="pre" className="rounded-md border border-border bg-subtle py-3 pr-12 pl-4 font-mono text-[13px] leading-5 text-foreground" data-language={match[1] || undefined}>
           <code>{code}</code>
-        </pre>
+        </ScrollX>
         <div className="absolute top-2 right-2">
           <CopyButton value={code} label={`${label} ${match[1] === 'yaml' ? 'YAML' : 'commands'}`} className="bg-background" />
         </div>

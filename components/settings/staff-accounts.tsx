@@ -3,7 +3,7 @@
 import { Badge } from '@/components/ui/badge';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import type { ActionResult, ActionState } from '@/lib/platform/action-result';
-import { formatRelative } from '@/lib/platform/format';
+import { RelativeTime } from '@/components/ui/relative-time';
 
 type Action = (state: ActionState, formData: FormData) => Promise<ActionResult>;
 
@@ -30,7 +30,13 @@ export function StaffAccounts({
           <span className="min-w-0">
             <span className="block truncate text-sm font-medium">{account.name ?? account.email}</span>
             <span className="block truncate text-xs text-muted-foreground">
-              {account.email} · {account.roleLabel} · {account.lastLoginAt ? `signed in ${formatRelative(account.lastLoginAt)}` : 'never signed in'}
+              {account.email} · {account.roleLabel} · {account.lastLoginAt ? (
+                <>
+                  signed in <RelativeTime value={account.lastLoginAt} />
+                </>
+              ) : (
+                'never signed in'
+              )}
             </span>
           </span>
           <span className="flex items-center gap-2">

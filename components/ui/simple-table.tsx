@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { cn } from '@/components/ui/cn';
 import { EmptyState } from '@/components/ui/empty-state';
+import { ScrollX } from '@/components/ui/scroll-x';
 
 /**
  * A short, fixed list (top 20 of something, a handful of keys) inside a
@@ -25,7 +26,7 @@ const ALIGN = { left: 'text-left', center: 'text-center', right: 'text-right' } 
 export function SimpleTable<T>({ columns, rows, caption, empty, rowKey }: SimpleTableProps<T>) {
   if (rows.length === 0) return <EmptyState title={empty} className="py-6" />;
   return (
-    <div className="-mx-5 overflow-x-auto sm:-mx-6">
+    <ScrollX className="-mx-5 sm:-mx-6">
       <table className="w-full border-collapse text-sm tabular-nums">
         <caption className="sr-only">{caption}</caption>
         <thead>
@@ -56,6 +57,6 @@ export function SimpleTable<T>({ columns, rows, caption, empty, rowKey }: Simple
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollX>
   );
 }

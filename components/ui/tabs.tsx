@@ -1,13 +1,14 @@
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { cn } from './cn';
+import { ScrollX } from './scroll-x';
 
 export type TabItem = { href: string; label: ReactNode; active?: boolean; count?: number };
 
 /** Section tabs for server pages: plain links, the current one marked with aria-current. */
 export function Tabs({ items, label = 'Sections', className }: { items: readonly TabItem[]; label?: string; className?: string }) {
   return (
-    <nav aria-label={label} className={cn('-mx-1 overflow-x-auto border-b border-border', className)}>
+    <ScrollX as="nav" aria-label={label} className={cn('-mx-1 border-b border-border', className)}>
       <ul className="flex min-w-max gap-1 px-1">
         {items.map((item) => (
           <li key={item.href}>
@@ -27,6 +28,6 @@ export function Tabs({ items, label = 'Sections', className }: { items: readonly
           </li>
         ))}
       </ul>
-    </nav>
+    </ScrollX>
   );
 }

@@ -64,6 +64,26 @@ describe('creating a customer', () => {
     expect(await prisma.auditEvent.count({ where: { actorLabel: actor.label } })).toBe(0);
   });
 
+  it('refuses a name another customer has (any case or spacing) as a field error, on create and rename, and audits nothing', async () => {
+    const { actor } = await createStaff('staff-admin');
+    const name = `Twin Corp ${uniqueSlug('n')}`;
+    const first = await createCustomer(actor, { name, contactEmail: 'ops@twin.test' });
+    const slug = uniqueSlug('twin');
+    const shouted = `  ${name.toUpperCase().replace(' ', '   ')} `;
+    const refused = createCustomer(actor, { name: shouted, slug, contactEmail: 'ops@twin.test' });
+    await expect(refused).rejects.toBeInstanceOf(ConflictError);
+    await expect(refused).rejects.toMatchObject({ field: 'name', message: `Another customer is already called "${name}" (${first.slug}). Choose a name people can tell apart.` });
+    expect(await prisma.organization.count({ where: { slug } })).toBe(0);
+
+    const other = await createCustomer(actor, { name: `Other ${slug}`, slug, contactEmail: 'ops@twin.test' });
+    const auditsBefore = await auditCount(other.id);
+    await expect(updateCustomer(actor, other.id, { name: name.toLowerCase() })).rejects.toMatchObject({ field: 'name' });
+    expect(await auditCount(other.id)).toBe(auditsBefore);
+    expect(await prisma.organization.findUniqueOrThrow({ where: { id: other.id } })).toMatchObject({ name: `Other ${slug}` });
+    // A customer may change the case of its own name.
+    expect(await updateCustomer(actor, first.id, { name: name.toUpperCase() })).toMatchObject({ name: name.toUpperCase() });
+  });
+
   it('starts on a paid tier only as a manual tier, which needs billing.manage; Community stays unpinned', async () => {
     const support = await createStaff('staff-support');
     const slug = uniqueSlug('start');
@@ -71,7 +91,7 @@ describe('creating a customer', () => {
       /Starting a customer on Team sets a manual tier, which needs the billing permission/,
     );
     expect(await prisma.organization.count({ where: { slug } })).toBe(0);
-    expect(await createCustomer(support.actor, { name: 'Free Start', slug, contactEmail: `ops@${slug}.test` })).toMatchObject({ tier: 'community', manualTier: null });
+    expect(await createCustomer(support.actor, { name: `Free Start ${slug}`, slug, contactEmail: `ops@${slug}.test` })).toMatchObject({ tier: 'community', manualTier: null });
   });
 
   it('is refused to staff without customers.create and to customers', async () => {

@@ -25,6 +25,21 @@ export function slugify(name: string): string {
     .replace(/-+$/g, '');
 }
 
+/** How people tell customers apart: case and spacing do not make a name different (the service refuses a second "acme  corp"). */
+export function customerNameKey(name: string): string {
+  return name.trim().replace(/\s+/g, ' ').toLowerCase();
+}
+
+/** Picker options (value = slug): a name that two customers share (data from before names were unique) carries its slug, so the entries differ. */
+export function customerOptions(customers: readonly { name: string; slug: string }[]): { value: string; label: string }[] {
+  const seen = new Map<string, number>();
+  for (const customer of customers) seen.set(customerNameKey(customer.name), (seen.get(customerNameKey(customer.name)) ?? 0) + 1);
+  return customers.map((customer) => ({
+    value: customer.slug,
+    label: (seen.get(customerNameKey(customer.name)) ?? 0) > 1 ? `${customer.name} (${customer.slug})` : customer.name,
+  }));
+}
+
 const blankToUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
 const optionalText = (max: number, pattern?: { regex: RegExp; message: string }) => {

@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { DataTable, type DataTableColumn } from '@/components/data-table';
 import { Badge, type Tone } from '@/components/ui/badge';
 import { EmptyState } from '@/components/ui/empty-state';
+import { auditActionLabel } from '@/lib/identity/audit/labels';
 import type { AuditRow } from '@/lib/identity/audit/list';
 import { AuditDetails } from './audit-details';
 import { formatDateTime, formatRelative } from '@/lib/platform/format';
@@ -34,7 +35,17 @@ function columns(showOrg: boolean, orgHref?: (slug: string) => string): DataTabl
         </span>
       ),
     },
-    { id: 'action', header: 'Action', cell: ({ row }) => <code className="font-mono text-xs">{row.original.action}</code> },
+    {
+      id: 'action',
+      header: 'Action',
+      // Staff filter by the code, so they see it under the label.
+      cell: ({ row }) => (
+        <span className="block">
+          <span className="block">{auditActionLabel(row.original.action)}</span>
+          {showOrg ? <code className="block font-mono text-xs text-muted-foreground">{row.original.action}</code> : null}
+        </span>
+      ),
+    },
     {
       id: 'target',
       header: 'Target',
@@ -74,9 +85,11 @@ function columns(showOrg: boolean, orgHref?: (slug: string) => string): DataTabl
         const event = row.original;
         return (
           <AuditDetails
+            showCode={showOrg}
             event={{
               id: event.id.toString(),
               action: event.action,
+              label: auditActionLabel(event.action),
               occurredAt: event.occurredAt.toISOString(),
               actorLabel: event.actorLabel,
               target: `${event.targetType}:${event.targetId ?? '—'}`,

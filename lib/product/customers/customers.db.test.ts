@@ -188,6 +188,14 @@ describe('listing customers', () => {
     expect((await list({ status: 'deactivated' })).rows.map((r) => r.slug)).toEqual([`${tag}-c`]);
     expect((await list({ sort: 'licenseExpiresAt', dir: 'desc' })).rows.map((r) => r.slug)).toEqual([`${tag}-d`, `${tag}-b`, `${tag}-a`, `${tag}-c`]);
     expect((await list({ sort: 'licenseExpiresAt', dir: 'asc' })).rows.map((r) => r.slug)).toEqual([`${tag}-c`, `${tag}-a`, `${tag}-b`, `${tag}-d`]);
+    // By tier rank, not alphabetically (which would put Team last), and paged across tiers exactly.
+    const slugs = async (params: Record<string, string>) => (await list(params)).rows.map((r) => r.slug.slice(tag.length + 1));
+    expect(await slugs({ sort: 'tier', dir: 'asc' })).toEqual(['d', 'b', 'a', 'c']);
+    expect(await slugs({ sort: 'tier', dir: 'desc' })).toEqual(['a', 'c', 'b', 'd']);
+    const pages = await Promise.all(['1', '2', '3'].map((page) => slugs({ sort: 'tier', dir: 'asc', pageSize: '1', page })));
+    expect(pages).toEqual([['d'], ['b'], ['a']]);
+    expect(await slugs({ sort: 'tier', dir: 'desc', pageSize: '3', page: '2' })).toEqual(['d']);
+    expect((await list({ sort: 'tier', pageSize: '1' })).total).toBe(4);
     const page2 = await list({ pageSize: '10', page: '1', sort: 'name', dir: 'desc' });
     expect(page2.rows[0]!.slug).toBe(`${tag}-d`);
     expect((await listCustomers(actor, parseCustomerQuery({ q: 'OPS@B.TEST' }))).rows.some((r) => r.slug === `${tag}-b`)).toBe(true);

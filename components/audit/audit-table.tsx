@@ -29,7 +29,7 @@ function columns(showOrg: boolean, orgHref?: (slug: string) => string): DataTabl
       cell: ({ row }) => (
         <span className="flex items-center gap-2">
           <Badge tone={ACTOR_TONES[row.original.actorType] ?? 'neutral'}>{row.original.actorType}</Badge>
-          <span className="max-w-56 truncate" title={row.original.actorLabel}>
+          <span className="max-w-48 truncate" title={row.original.actorLabel}>
             {row.original.actorLabel}
           </span>
         </span>
@@ -38,6 +38,8 @@ function columns(showOrg: boolean, orgHref?: (slug: string) => string): DataTabl
     {
       id: 'action',
       header: 'Action',
+      // A fixed width, wrapping: the longest labels must not push Details off the edge.
+      meta: { wrap: true, className: 'w-52 min-w-52' },
       // Staff filter by the code, so they see it under the label.
       cell: ({ row }) => (
         <span className="block">
@@ -50,7 +52,7 @@ function columns(showOrg: boolean, orgHref?: (slug: string) => string): DataTabl
       id: 'target',
       header: 'Target',
       cell: ({ row }) => (
-        <span className="text-muted-foreground">
+        <span className="block max-w-48 truncate text-muted-foreground" title={`${row.original.targetType}${row.original.targetId ? `:${row.original.targetId}` : ''}`}>
           {row.original.targetType}
           {row.original.targetId ? <span className="ml-1 font-mono text-xs">{row.original.targetId.length > 14 ? `${row.original.targetId.slice(0, 13)}…` : row.original.targetId}</span> : null}
         </span>
@@ -64,11 +66,13 @@ function columns(showOrg: boolean, orgHref?: (slug: string) => string): DataTabl
       cell: ({ row }) =>
         row.original.org ? (
           orgHref ? (
-            <Link href={orgHref(row.original.org.slug)} className="hover:underline">
+            <Link href={orgHref(row.original.org.slug)} className="block max-w-40 truncate hover:underline" title={row.original.org.name}>
               {row.original.org.name}
             </Link>
           ) : (
-            row.original.org.name
+            <span className="block max-w-40 truncate" title={row.original.org.name}>
+              {row.original.org.name}
+            </span>
           )
         ) : (
           <span className="text-muted-foreground">—</span>
@@ -76,7 +80,15 @@ function columns(showOrg: boolean, orgHref?: (slug: string) => string): DataTabl
     });
   }
   list.push(
-    { id: 'ip', header: 'IP', cell: ({ row }) => <span className="font-mono text-xs text-muted-foreground">{row.original.ip ?? '—'}</span> },
+    {
+      id: 'ip',
+      header: 'IP',
+      cell: ({ row }) => (
+        <span className="block max-w-32 truncate font-mono text-xs text-muted-foreground" title={row.original.ip ?? undefined}>
+          {row.original.ip ?? '—'}
+        </span>
+      ),
+    },
     {
       id: 'details',
       header: () => <span className="sr-only">Details</span>,

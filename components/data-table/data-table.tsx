@@ -109,7 +109,7 @@ export function DataTable<TData>({
               </div>
             ) : (
               <>
-                <div className="relative overflow-x-auto">
+                <div className="scroll-shadow-x relative">
                   <table className="w-full border-collapse text-sm tabular-nums">
                     {caption ? <caption className="sr-only">{caption}</caption> : null}
                     <thead className="bg-subtle">

@@ -25,7 +25,7 @@ const ALIGN = { left: 'text-left', center: 'text-center', right: 'text-right' } 
 export function SimpleTable<T>({ columns, rows, caption, empty, rowKey }: SimpleTableProps<T>) {
   if (rows.length === 0) return <EmptyState title={empty} className="py-6" />;
   return (
-    <div className="-mx-5 overflow-x-auto sm:-mx-6">
+    <div className="scroll-shadow-x -mx-5 sm:-mx-6">
       <table className="w-full border-collapse text-sm tabular-nums">
         <caption className="sr-only">{caption}</caption>
         <thead>

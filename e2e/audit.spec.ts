@@ -27,7 +27,8 @@ test.describe('audit log (staff)', () => {
     for (let i = 1; i <= count; i++) await expect(rows.nth(i)).toContainText('customer.create');
     await page.screenshot({ path: `${SHOTS}/admin-audit-filtered.png`, fullPage: true });
     await rows.nth(1).getByRole('button', { name: /Details/ }).click();
-    const details = page.getByRole('dialog', { name: 'customer.create' });
+    const details = page.getByRole('dialog', { name: 'Customer created' });
+    await expect(details).toContainText('customer.create');
     await expect(details.getByText('system:seed')).toBeVisible();
     await expect(details.getByText('After')).toBeVisible();
     // Staff see the event as recorded, staff-only fields included.
@@ -84,14 +85,16 @@ test.describe('audit log (customer)', () => {
     await page.getByRole('navigation').getByRole('link', { name: 'Audit log' }).first().click();
     await expect(page).toHaveURL(/\/portal\/globex\/audit$/);
     const table = page.getByRole('table', { name: 'Audit events' });
-    const created = table.getByRole('row').filter({ hasText: 'customer.create' });
+    // Customers read labels, not codes.
+    const created = table.getByRole('row').filter({ hasText: 'Customer created' });
     await expect(created).toHaveCount(1);
+    await expect(table).not.toContainText('customer.create');
     await expect(table.getByRole('columnheader', { name: 'Customer' })).toHaveCount(0);
     await page.screenshot({ path: `${SHOTS}/portal-audit.png`, fullPage: true });
 
     // Globex is on a staff-set (manual) tier: the customer sees the event, not the staff-only field, on the page or in the export.
     await created.getByRole('button', { name: /Details/ }).click();
-    const details = page.getByRole('dialog', { name: 'customer.create' });
+    const details = page.getByRole('dialog', { name: 'Customer created' });
     await expect(details).toContainText('"slug": "globex"');
     await expect(details).not.toContainText('manualTier');
     await page.keyboard.press('Escape');

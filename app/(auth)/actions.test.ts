@@ -31,6 +31,7 @@ describe('signInAction', () => {
       error: 'Please correct the highlighted fields.',
       fieldErrors: { email: ['Enter a valid email address.'], password: ['Enter your password.'] },
     });
+    expect(await signInAction(null, toFormData({ email: '', password: 'x' }))).toMatchObject({ fieldErrors: { email: ['Enter your email address.'] } });
     expect(signIn).not.toHaveBeenCalled();
   });
 

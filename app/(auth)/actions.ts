@@ -10,10 +10,11 @@ import { MFA_TICKET_COOKIE } from '@/lib/identity/auth/mfa';
 import { waitText } from '@/lib/identity/auth/sign-in-limiter';
 import { AppError, RateLimitedError, UnauthorizedError, ValidationError } from '@/lib/platform/errors';
 import { log } from '@/lib/platform/log';
+import { emailField } from '@/lib/platform/form-fields';
 import { safeRedirectPath } from '@/lib/platform/net/safe-redirect';
 
 const signInSchema = z.object({
-  email: z.string().trim().min(1, 'Enter your email address.').email('Enter a valid email address.').max(320),
+  email: emailField('Enter your email address.'),
   password: z.string().min(1, 'Enter your password.').max(1024),
   callbackUrl: z.string().optional(),
 });

@@ -7,6 +7,8 @@ import { Dialog, DialogBody } from '@/components/ui/dialog';
 export interface AuditDetailsEvent {
   id: string;
   action: string;
+  /** What people read (lib/identity/audit/labels.ts); staff see the code in the description. */
+  label: string;
   occurredAt: string;
   actorLabel: string;
   target: string;
@@ -30,7 +32,7 @@ function Json({ label, value }: { label: string; value: unknown }) {
 }
 
 /** One event's full record: who, what, where, before and after, and its chain hash. */
-export function AuditDetails({ event }: { event: AuditDetailsEvent }) {
+export function AuditDetails({ event, showCode = false }: { event: AuditDetailsEvent; showCode?: boolean }) {
   const [open, setOpen] = useState(false);
   const rows: [string, string | null][] = [
     ['Event', `#${event.id}`],
@@ -48,7 +50,7 @@ export function AuditDetails({ event }: { event: AuditDetailsEvent }) {
         Details<span className="sr-only"> of event {event.id}</span>
       </Button>
       {/* Rendered inside a right-aligned table cell: reset the alignment it would inherit. */}
-      <Dialog open={open} onOpenChange={setOpen} title={event.action} description={`Audit event #${event.id}`} size="lg" className="text-left">
+      <Dialog open={open} onOpenChange={setOpen} title={event.label} description={showCode ? `Audit event #${event.id}: ${event.action}` : `Audit event #${event.id}`} size="lg" className="text-left">
         <DialogBody>
           <dl className="grid grid-cols-[7.5rem_1fr] gap-x-3 gap-y-1.5 text-sm">
             {rows.map(([label, value]) => (

@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { DataTable, type DataTableColumn } from '@/components/data-table';
 import { Badge, type Tone } from '@/components/ui/badge';
 import { EmptyState } from '@/components/ui/empty-state';
+import { auditActionLabel } from '@/lib/identity/audit/labels';
 import type { AuditRow } from '@/lib/identity/audit/list';
 import { AuditDetails } from './audit-details';
 import { formatDateTime, formatRelative } from '@/lib/platform/format';
@@ -28,18 +29,30 @@ function columns(showOrg: boolean, orgHref?: (slug: string) => string): DataTabl
       cell: ({ row }) => (
         <span className="flex items-center gap-2">
           <Badge tone={ACTOR_TONES[row.original.actorType] ?? 'neutral'}>{row.original.actorType}</Badge>
-          <span className="max-w-56 truncate" title={row.original.actorLabel}>
+          <span className="max-w-48 truncate" title={row.original.actorLabel}>
             {row.original.actorLabel}
           </span>
         </span>
       ),
     },
-    { id: 'action', header: 'Action', cell: ({ row }) => <code className="font-mono text-xs">{row.original.action}</code> },
+    {
+      id: 'action',
+      header: 'Action',
+      // A fixed width, wrapping: the longest labels must not push Details off the edge.
+      meta: { wrap: true, className: 'w-52 min-w-52' },
+      // Staff filter by the code, so they see it under the label.
+      cell: ({ row }) => (
+        <span className="block">
+          <span className="block">{auditActionLabel(row.original.action)}</span>
+          {showOrg ? <code className="block font-mono text-xs text-muted-foreground">{row.original.action}</code> : null}
+        </span>
+      ),
+    },
     {
       id: 'target',
       header: 'Target',
       cell: ({ row }) => (
-        <span className="text-muted-foreground">
+        <span className="block max-w-48 truncate text-muted-foreground" title={`${row.original.targetType}${row.original.targetId ? `:${row.original.targetId}` : ''}`}>
           {row.original.targetType}
           {row.original.targetId ? <span className="ml-1 font-mono text-xs">{row.original.targetId.length > 14 ? `${row.original.targetId.slice(0, 13)}…` : row.original.targetId}</span> : null}
         </span>
@@ -53,11 +66,13 @@ function columns(showOrg: boolean, orgHref?: (slug: string) => string): DataTabl
       cell: ({ row }) =>
         row.original.org ? (
           orgHref ? (
-            <Link href={orgHref(row.original.org.slug)} className="hover:underline">
+            <Link href={orgHref(row.original.org.slug)} className="block max-w-40 truncate hover:underline" title={row.original.org.name}>
               {row.original.org.name}
             </Link>
           ) : (
-            row.original.org.name
+            <span className="block max-w-40 truncate" title={row.original.org.name}>
+              {row.original.org.name}
+            </span>
           )
         ) : (
           <span className="text-muted-foreground">—</span>
@@ -65,7 +80,15 @@ function columns(showOrg: boolean, orgHref?: (slug: string) => string): DataTabl
     });
   }
   list.push(
-    { id: 'ip', header: 'IP', cell: ({ row }) => <span className="font-mono text-xs text-muted-foreground">{row.original.ip ?? '—'}</span> },
+    {
+      id: 'ip',
+      header: 'IP',
+      cell: ({ row }) => (
+        <span className="block max-w-32 truncate font-mono text-xs text-muted-foreground" title={row.original.ip ?? undefined}>
+          {row.original.ip ?? '—'}
+        </span>
+      ),
+    },
     {
       id: 'details',
       header: () => <span className="sr-only">Details</span>,
@@ -74,9 +97,11 @@ function columns(showOrg: boolean, orgHref?: (slug: string) => string): DataTabl
         const event = row.original;
         return (
           <AuditDetails
+            showCode={showOrg}
             event={{
               id: event.id.toString(),
               action: event.action,
+              label: auditActionLabel(event.action),
               occurredAt: event.occurredAt.toISOString(),
               actorLabel: event.actorLabel,
               target: `${event.targetType}:${event.targetId ?? '—'}`,

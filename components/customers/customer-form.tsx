@@ -1,10 +1,11 @@
 'use client';
 
-import { useActionState, type ReactNode } from 'react';
+import { useActionState, useState, type ReactNode } from 'react';
 import { Form, SelectField, SubmitButton, TextAreaField, TextField, type FormValues } from '@/components/forms';
 import { LinkButton } from '@/components/ui/button';
 import type { ActionResult, ActionState } from '@/lib/platform/action-result';
 import { TIER_KEYS, tierLabel } from '@/lib/plans/tiers';
+import { slugPreview } from '@/lib/product/customers/slug';
 
 export type CustomerFormProps = {
   action: (state: ActionState, formData: FormData) => Promise<ActionResult>;
@@ -29,19 +30,20 @@ const tierOptions = TIER_KEYS.map((tier) => ({ value: tier, label: tierLabel(tie
 
 export function CustomerForm({ action, mode, values, hidden, tier, cancelHref }: CustomerFormProps) {
   const [state, dispatch, pending] = useActionState(action, null);
+  const [name, setName] = useState('');
   return (
     <Form action={dispatch} state={state} values={values} noValidate>
       {hidden ? Object.entries(hidden).map(([name, value]) => <input key={name} type="hidden" name={name} value={value} />) : null}
       <fieldset className="grid items-start gap-5 sm:grid-cols-2">
         <legend className="sr-only">Customer</legend>
-        <TextField name="name" label="Name" required maxLength={100} autoComplete="organization" placeholder="Acme Corp" />
+        <TextField name="name" label="Name" required maxLength={100} autoComplete="organization" placeholder="Acme Corp" onChange={(event) => setName(event.currentTarget.value)} />
         {mode === 'create' ? (
           <TextField
             name="slug"
             label="Slug"
             hint="Their registry username and portal address. Leave empty to derive it from the name; it cannot change later."
             maxLength={40}
-            placeholder="acme-corp"
+            placeholder={slugPreview(name)}
             spellCheck={false}
           />
         ) : null}

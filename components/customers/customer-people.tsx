@@ -15,6 +15,9 @@ export type InviteAction = (state: ActionState<Invited>, formData: FormData) => 
 const LINK_TERMS =
   'It works once, for that address only, and expires in 7 days. Opening it is not enough to join: someone new confirms the address with a code we email to it, and someone with an account signs in as that address.';
 
+/** Resending (or inviting the address again) makes a new link and the old one stops working (lib/identity/members/invitations.ts). */
+export const INVITATION_LINK_LOST = 'If it is lost, resend the invitation (or invite the same address again): that makes a new link, and this one stops working.';
+
 /** The invitation link, shown once after inviting or resending (the admin customer page and the portal's team page). */
 export function InviteLinkDialog({ invited, onClose }: { invited: Invited | null; onClose: () => void }) {
   return (
@@ -25,6 +28,7 @@ export function InviteLinkDialog({ invited, onClose }: { invited: Invited | null
       description={invited?.mailed ? `If the email does not arrive, you may send them this link. ${LINK_TERMS}` : `Send them this link yourself. ${LINK_TERMS}`}
       values={invited ? [{ label: 'Invitation link', value: invited.link }] : []}
       acknowledgeLabel="Done"
+      ifLost={INVITATION_LINK_LOST}
     />
   );
 }

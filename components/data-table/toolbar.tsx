@@ -25,10 +25,11 @@ export function Toolbar({ q, filterValues, filters, searchPlaceholder = 'Search'
   const active = q !== '' || filters.some((filter) => filterValues[filter.id]);
   if (!searchable && filters.length === 0 && !actions) return null;
   return (
-    <div className="flex flex-col gap-2 sm:flex-row sm:flex-wrap sm:items-center">
+    // One row from sm up: the filters wrap among themselves, so "Clear" appearing never pushes the actions onto a line of their own.
+    <div className="flex flex-col gap-2 sm:flex-row sm:items-center">
       {searchable ? <SearchBox q={q} placeholder={searchPlaceholder} onSearch={(value) => update({ q: value })} /> : null}
       {filters.length > 0 ? (
-        <div className="grid grid-cols-2 gap-2 sm:flex sm:flex-wrap sm:items-center">
+        <div className="grid grid-cols-2 gap-2 sm:flex sm:min-w-0 sm:flex-wrap sm:items-center">
           {filters.map((filter) => (
             <FilterSelect key={filter.id} filter={filter} value={filterValues[filter.id] ?? ''} onChange={(value) => update({ [filter.id]: value })} />
           ))}
@@ -40,7 +41,7 @@ export function Toolbar({ q, filterValues, filters, searchPlaceholder = 'Search'
           Clear
         </Button>
       ) : null}
-      {actions ? <div className="flex flex-wrap items-center gap-2 sm:ml-auto">{actions}</div> : null}
+      {actions ? <div className="flex shrink-0 flex-wrap items-center gap-2 sm:ml-auto">{actions}</div> : null}
     </div>
   );
 }
@@ -73,7 +74,7 @@ function SearchBox({ q, placeholder, onSearch }: { q: string; placeholder: strin
   };
 
   return (
-    <div className="relative w-full sm:w-72">
+    <div className="relative w-full sm:w-72 sm:min-w-40">
       <label htmlFor={id} className="sr-only">
         {placeholder}
       </label>

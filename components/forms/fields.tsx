@@ -89,7 +89,8 @@ export function CheckboxField({ name, label, hint, state, className, id, value, 
   const hintId = hint ? `${controlId}-hint` : undefined;
   const errorId = errors?.length ? `${controlId}-error` : undefined;
   return (
-    <div className={cn('grid grid-cols-[auto_1fr] gap-x-2.5 gap-y-1', className)}>
+    // In an inline form, level with the inputs' middle (their label row, then half of h-9 less half a line).
+    <div className={cn('grid grid-cols-[auto_1fr] gap-x-2.5 gap-y-1', form?.inline && 'mt-8.5', className)}>
       <Checkbox
         {...props}
         id={controlId}

@@ -19,7 +19,17 @@ type FormContextValue = {
    */
   defaultValueOf: (name: string, own?: DefaultValue) => DefaultValue;
   defaultCheckedOf: (name: string, value?: string, own?: boolean) => boolean;
+  /** Fields and button on one row (Form's `inline`). */
+  inline: boolean;
 };
+
+/**
+ * In an inline form, what lines a control without a label (the submit
+ * button) up with the inputs rather than their labels: a label's line
+ * (leading-5) plus the Field's gap (1.5). Aligning to the top, not items-end,
+ * keeps it in place when an error or hint grows a field below its input.
+ */
+export const INLINE_CONTROL_OFFSET = 'mt-6.5';
 
 const FormContext = createContext<FormContextValue | null>(null);
 
@@ -37,6 +47,8 @@ export type FormProps = Omit<ComponentProps<'form'>, 'action'> & {
   hideError?: boolean;
   /** Toast `state.message` on success (default true). */
   toastOnSuccess?: boolean;
+  /** Fields and the submit button on one row (wrapping when narrow), the button level with the inputs. */
+  inline?: boolean;
 };
 
 /**
@@ -47,7 +59,7 @@ export type FormProps = Omit<ComponentProps<'form'>, 'action'> & {
  * user typed. After a success they fall back to `values` (a create form
  * empties, an edit form shows the saved record).
  */
-export function Form({ action, state, values, hideError = false, toastOnSuccess = true, className, children, onSubmit, ...props }: FormProps) {
+export function Form({ action, state, values, hideError = false, toastOnSuccess = true, inline = false, className, children, onSubmit, ...props }: FormProps) {
   const [submission, setSubmission] = useState<{ data: FormData; before: ActionState<unknown> } | null>(null);
   const ref = useRef<HTMLFormElement>(null);
 
@@ -56,6 +68,7 @@ export function Form({ action, state, values, hideError = false, toastOnSuccess 
 
   const context: FormContextValue = {
     state,
+    inline,
     defaultValueOf: (name, own) => {
       if (submitted?.has(name)) {
         const all = submitted.getAll(name).filter((value): value is string => typeof value === 'string');
@@ -95,8 +108,8 @@ export function Form({ action, state, values, hideError = false, toastOnSuccess 
 
   return (
     <FormContext value={context}>
-      <form ref={ref} action={action} onSubmit={handleSubmit} className={cn('space-y-5', className)} {...props}>
-        {hideError ? null : <FormError state={state} />}
+      <form ref={ref} action={action} onSubmit={handleSubmit} className={cn(inline ? 'flex flex-wrap items-start gap-2' : 'space-y-5', className)} {...props}>
+        {hideError ? null : <FormError state={state} className={inline ? 'basis-full' : undefined} />}
         {children}
       </form>
     </FormContext>

@@ -10,7 +10,7 @@ type Action = (state: ActionState, formData: FormData) => Promise<ActionResult>;
 export function ResetMfaForm({ action }: { action: Action }) {
   const [state, formAction, pending] = useActionState(action, null);
   return (
-    <Form action={formAction} state={state} className="flex max-w-xl flex-wrap items-end gap-3" aria-label="Reset two-factor authentication">
+    <Form action={formAction} state={state} inline className="max-w-xl gap-3" aria-label="Reset two-factor authentication">
       <TextField name="email" label="Reset the two-factor authentication of" type="email" placeholder="person@example.com" required state={state} className="min-w-64 flex-1" />
       <SubmitButton pending={pending} variant="secondary">
         Reset MFA

@@ -120,7 +120,7 @@ function RequirementSection({ data, actions }: { data: StaffSignInSettings; acti
           {data.required ? 'Allow staff passwords again' : 'Require SSO for staff'}
         </SubmitButton>
       </Form>
-      <Form action={glassAction} state={glassState} values={{ email: data.breakGlass?.email ?? '' }} className="flex flex-wrap items-end gap-2">
+      <Form action={glassAction} state={glassState} values={{ email: data.breakGlass?.email ?? '' }} inline>
         <SelectField
           name="email"
           label="Break-glass admin"
@@ -172,7 +172,7 @@ function GroupsSection({ data, actions }: { data: StaffSignInSettings; actions: 
           ))}
         </ul>
       )}
-      <Form action={action} state={state} className="flex flex-wrap items-end gap-2">
+      <Form action={action} state={state} inline>
         <TextField name="groupName" label="IdP group" placeholder="vendor-support" className="min-w-48 flex-1" required />
         <SelectField name="staffRole" label="Staff role" options={STAFF_ROLE_OPTIONS} className="w-60" />
         <CheckboxField name="allowAdmin" value="true" label="Yes, this group makes people staff admins" />

@@ -209,7 +209,7 @@ function ConnectionsCard({ data, settingsPath }: { data: SsoSettingsData; settin
 function AddDomainForm({ orgId }: { orgId: string }) {
   const [state, action, pending] = useActionState(addDomainAction, null);
   return (
-    <Form action={action} state={state} className="flex flex-wrap items-end gap-2" hideError>
+    <Form action={action} state={state} inline hideError>
       <input type="hidden" name="orgId" value={orgId} />
       <TextField name="domain" label="Add a domain" placeholder="example.com" className="min-w-60 flex-1" required />
       <SubmitButton pending={pending} variant="secondary">
@@ -360,7 +360,7 @@ function GroupRolesCard({ data }: { data: SsoSettingsData }) {
           </ul>
         )}
         {data.staff.canManage ? (
-          <Form action={action} state={state} className="flex flex-wrap items-end gap-2" hideError>
+          <Form action={action} state={state} inline hideError>
             <input type="hidden" name="orgId" value={data.org.id} />
             <TextField name="groupName" label="IdP group" placeholder="platform-admins" className="min-w-48 flex-1" required />
             <SelectField name="role" label="Role" options={roleOptions} className="w-44" />

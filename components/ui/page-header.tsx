@@ -24,13 +24,13 @@ export function PageHeader({ title, description, actions, breadcrumbs, className
             {breadcrumbs.map((crumb, index) => {
               const last = index === breadcrumbs.length - 1;
               return (
-                <li key={`${crumb.label}-${index}`} className="flex items-center gap-1">
+                <li key={`${crumb.label}-${index}`} className="flex min-w-0 items-center gap-1">
                   {crumb.href && !last ? (
                     <Link href={crumb.href} className="rounded-sm hover:text-foreground hover:underline">
                       {crumb.label}
                     </Link>
                   ) : (
-                    <span aria-current={last ? 'page' : undefined} className={last ? 'text-foreground' : undefined}>
+                    <span aria-current={last ? 'page' : undefined} title={crumb.label} className={cn('max-w-[40ch] truncate', last && 'text-foreground')}>
                       {crumb.label}
                     </span>
                   )}
@@ -43,8 +43,8 @@ export function PageHeader({ title, description, actions, breadcrumbs, className
       ) : null}
       <div className="flex flex-col gap-4 sm:flex-row sm:items-start sm:justify-between">
         <div className="min-w-0 space-y-1">
-          <h1 className="text-xl leading-7 font-semibold tracking-tight text-foreground sm:text-2xl sm:leading-8">{title}</h1>
-          {description ? <p className="max-w-2xl text-sm text-muted-foreground">{description}</p> : null}
+          <h1 className="text-xl leading-7 font-semibold tracking-tight wrap-anywhere text-foreground sm:text-2xl sm:leading-8">{title}</h1>
+          {description ? <p className="max-w-2xl text-sm wrap-anywhere text-muted-foreground">{description}</p> : null}
         </div>
         {actions ? <div className="flex shrink-0 flex-wrap items-center gap-2">{actions}</div> : null}
       </div>

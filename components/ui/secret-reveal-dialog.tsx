@@ -23,6 +23,8 @@ export type SecretRevealDialogProps = {
   description?: string;
   values: readonly SecretValue[];
   acknowledgeLabel?: string;
+  /** What to do if the secret is lost; most secrets are rotated, an invitation is sent again. */
+  ifLost?: string;
 };
 
 /** One-time reveal of a freshly minted secret. The caller drops the secret from state in onClose. */
@@ -33,12 +35,13 @@ export function SecretRevealDialog({
   description,
   values,
   acknowledgeLabel = 'I have copied it',
+  ifLost = 'If it is lost, rotate it and distribute the new one.',
 }: SecretRevealDialogProps) {
   return (
     <Dialog open={open} onOpenChange={(next) => (next ? undefined : onClose())} title={title} description={description} dismissible={false} size="lg">
       <DialogBody>
         <Alert tone="warning" title="This is the only time it will be shown.">
-          Store it somewhere safe now. If it is lost, rotate it and distribute the new one.
+          Store it somewhere safe now. {ifLost}
         </Alert>
         {values.map((item) => (
           <SecretBox key={item.label} {...item} />

@@ -119,7 +119,7 @@ const CASES: Record<string, Case> = {
     kind: 'action',
     fields: () => ({ name: `Created ${uniqueSlug('x')}`, contactEmail: 'ops@created.test', tier: 'community' }),
   },
-  [`${CUSTOMERS}/actions.ts#updateCustomerAction`]: { kind: 'action', fields: (w) => ({ orgId: w.org.id, name: 'Renamed by staff', notes: 'staff only' }) },
+  [`${CUSTOMERS}/actions.ts#updateCustomerAction`]: { kind: 'action', fields: (w) => ({ orgId: w.org.id, name: `Renamed by staff ${uniqueSlug('r')}`, notes: 'staff only' }) },
   [`${CUSTOMERS}/actions.ts#deactivateCustomerAction`]: { kind: 'action', fields: (w) => ({ orgId: w.org.id, slug: w.org.slug, reason: 'sweep' }) },
   [`${CUSTOMERS}/actions.ts#reactivateCustomerAction`]: {
     kind: 'action',

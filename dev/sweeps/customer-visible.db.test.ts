@@ -215,6 +215,8 @@ const READS: Record<string, (c: Customer) => Promise<unknown>> = {
 
 /** Not reads of stored data (formatting, parsing, labels, plumbing), or read elsewhere; each with why. */
 const NOT_READS: Record<string, string> = {
+  '@/lib/identity/audit/labels': 'readable names of audit action codes: constants, no stored data',
+  '@/lib/plans/catalog#featureLabel': 'the feature catalog\'s labels: constants, no stored data',
   '@/lib/identity/audit/filters': 'parses the filter form',
   '@/lib/identity/audit/list#AUDIT_SORTABLE': 'a constant',
   '@/lib/identity/auth/session#actorFor': 'builds the actor; the export route is read above',

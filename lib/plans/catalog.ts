@@ -88,6 +88,11 @@ export const FEATURE_KEY_PATTERN = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$/;
 /** Features Portcullis enforces itself (every gated one has a case in the catalog sweep). */
 export const PORTAL_FEATURES = (Object.values(FEATURES) as FeatureDefinition[]).filter((feature) => feature.kind === 'portal').map((feature) => feature.key as KnownFeature);
 
+/** What people read for a feature key: the catalog's label, or the key itself for the vendor's own product features. */
+export function featureLabel(key: string): string {
+  return isKnownFeature(key) ? FEATURES[key].label : key;
+}
+
 export function featureKind(key: FeatureKey): FeatureKind {
   return isKnownFeature(key) ? FEATURES[key].kind : 'product';
 }

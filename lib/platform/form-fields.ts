@@ -18,3 +18,18 @@ export function listField<S extends z.ZodArray>(schema: S) {
     schema,
   );
 }
+
+/**
+ * An email address field with one message at a time: empty says what to
+ * enter (`empty`), not also that '' is no valid address; too long or
+ * malformed says that. Trimmed and lower-cased.
+ */
+export function emailField(empty = 'Enter an email address.', invalid = 'Enter a valid email address.') {
+  return z
+    .string({ error: empty })
+    .trim()
+    .toLowerCase()
+    .min(1, { error: empty, abort: true })
+    .max(320, { error: 'That address is too long.', abort: true })
+    .email(invalid);
+}

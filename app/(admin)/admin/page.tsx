@@ -6,6 +6,7 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
 import { Stat } from '@/components/ui/stat';
 import { requireStaffPage } from '@/lib/identity/auth/session';
+import { auditActionLabel } from '@/lib/identity/audit/labels';
 import { getStaffOverview } from '@/lib/product/dashboard/staff-overview';
 import { formatRelative } from '@/lib/platform/format';
 
@@ -42,7 +43,7 @@ export default async function AdminDashboard() {
                 {overview.recent.map((event) => (
                   <li key={event.id.toString()} className="flex items-center justify-between gap-4 py-2 text-sm">
                     <span className="min-w-0 truncate">
-                      <span className="font-mono text-xs">{event.action}</span>{' '}
+                      <span title={event.action}>{auditActionLabel(event.action)}</span>{' '}
                       <span className="text-muted-foreground">by {event.actorLabel}</span>
                     </span>
                     <time dateTime={event.occurredAt.toISOString()} className="shrink-0 text-muted-foreground">

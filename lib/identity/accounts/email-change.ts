@@ -1,5 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
+import { emailField } from '@/lib/platform/form-fields';
 import { recordAudit } from '@/lib/identity/audit/record';
 import type { Actor } from '@/lib/identity/auth/actor';
 import { checkMailboxCode, issueMailboxProof, useMailboxProof } from '@/lib/identity/auth/mailbox-proof';
@@ -22,15 +23,15 @@ import { confirmItIsThem, ownAccount } from './reauth';
 
 export const EMAIL_CHANGE_CODE_MINUTES = 15;
 
-const emailField = z.string().trim().toLowerCase().min(1, 'Enter the new address.').max(320, 'That address is too long.').email('Enter a valid email address.');
+const newEmailField = emailField('Enter the new address.');
 
 export const requestEmailChangeSchema = z.object({
-  newEmail: emailField,
+  newEmail: newEmailField,
   password: z.string().min(1, 'Enter your current password.').max(1024),
 });
 
 export const confirmEmailChangeSchema = z.object({
-  newEmail: emailField,
+  newEmail: newEmailField,
   code: z.string().trim().min(1, 'Enter the code we emailed to the new address.').max(32),
 });
 

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Prisma } from '@/lib/platform/db/client';
+import { AUDIT_ACTION_LABELS, auditActionLabel } from './labels';
 import { CUSTOMER_AUDIT_FIELDS, CUSTOMER_ORGANIZATION_FIELDS, customerAuditEvent, customerOrganization, staffOnlyOrganizationFields } from './customer-view';
 
 const root = path.resolve(import.meta.dirname, '../../..');
@@ -40,6 +41,15 @@ describe('what customers see of audit events', () => {
     expect(actions.size, 'the scan found the recorded actions').toBeGreaterThan(40);
     const unclassified = [...actions].filter(([action]) => !Object.hasOwn(CUSTOMER_AUDIT_FIELDS, action)).map(([action, file]) => `${action} (${file})`);
     expect(unclassified, 'Add these to CUSTOMER_AUDIT_FIELDS in lib/identity/audit/customer-view.ts: what of them may customers see?').toEqual([]);
+  });
+
+  it('gives every action the source records (and every classified one) a readable label', () => {
+    const actions = new Set([...recordedActions().keys(), ...Object.keys(CUSTOMER_AUDIT_FIELDS)]);
+    const unlabeled = [...actions].filter((action) => !Object.hasOwn(AUDIT_ACTION_LABELS, action));
+    expect(unlabeled, 'Add these to AUDIT_ACTION_LABELS in lib/identity/audit/labels.ts').toEqual([]);
+    expect(auditActionLabel('onboarding.tick')).toBe('Checklist item ticked');
+    expect(auditActionLabel('token.create')).toBe('Registry token created');
+    expect(auditActionLabel('something.brand_new')).toBe('Something brand new');
   });
 
   it('drops staff notes and the manual tier from organization records, however broad the stored record', () => {

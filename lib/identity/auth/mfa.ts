@@ -1,6 +1,7 @@
 import 'server-only';
 import { randomInt } from 'node:crypto';
 import { z } from 'zod';
+import { emailField } from '@/lib/platform/form-fields';
 import { recordAudit } from '@/lib/identity/audit/record';
 import { generateSecret, keyedHash } from '@/lib/platform/crypto/keyed-hash';
 import { open, seal } from '@/lib/platform/crypto/secret-box';
@@ -283,7 +284,7 @@ export async function disableMfa(actor: Actor, input: z.input<typeof disableMfaS
 
 // ── reset by staff ─────────────────────────────────────────────────────────
 
-export const resetMfaSchema = z.object({ email: z.string().trim().toLowerCase().email('Enter a valid email address.').max(320) });
+export const resetMfaSchema = z.object({ email: emailField() });
 
 /**
  * A staff-admin removes another person's second factor (a lost phone): the

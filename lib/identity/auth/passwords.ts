@@ -1,5 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
+import { emailField } from '@/lib/platform/form-fields';
 import { recordAudit } from '@/lib/identity/audit/record';
 import { publicUrl } from '@/lib/platform/config/public-url';
 import { prisma, type Db } from '@/lib/platform/db/client';
@@ -46,7 +47,7 @@ export interface Requester {
 }
 
 export const forgotPasswordSchema = z.object({
-  email: z.string().trim().toLowerCase().min(1, 'Enter your email address.').max(320, 'That address is too long.').email('Enter a valid email address.'),
+  email: emailField('Enter your email address.'),
 });
 
 export const resetPasswordSchema = z.object({

@@ -1,5 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
+import { emailField } from '@/lib/platform/form-fields';
 import { recordAudit } from '@/lib/identity/audit/record';
 import type { Actor } from '@/lib/identity/auth/actor';
 import { checkMailboxCode, issueMailboxProof, useMailboxProof } from '@/lib/identity/auth/mailbox-proof';
@@ -39,7 +40,7 @@ export function invitationLink(token: string): string {
   return `${publicUrl()}/invite/${token}`;
 }
 
-const emailSchema = z.string().trim().toLowerCase().min(1, 'Enter an email address.').max(320, 'That address is too long.').email('Enter a valid email address.');
+const emailSchema = emailField();
 
 export const inviteSchema = z.object({
   orgId: z.string().min(1),

@@ -1,6 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
-import { optionalField } from '@/lib/platform/form-fields';
+import { emailField, optionalField } from '@/lib/platform/form-fields';
 import { BUILTIN_ROLE_KEYS } from '@/lib/identity/rbac/permissions';
 
 /** Input schemas shared by the settings forms, their server actions, the CLI and the tests. */
@@ -91,5 +91,5 @@ export const groupRoleSchema = z.object({
 });
 
 export const emailSchema = z.object({
-  email: z.string().trim().toLowerCase().min(1, 'Enter your work email address.').email('Enter a valid email address.').max(320),
+  email: emailField('Enter your work email address.'),
 });

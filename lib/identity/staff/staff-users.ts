@@ -1,5 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
+import { emailField } from '@/lib/platform/form-fields';
 import { recordAudit } from '@/lib/identity/audit/record';
 import type { Actor } from '@/lib/identity/auth/actor';
 import { hashNewPassword, newPasswordField } from '@/lib/identity/auth/password-policy';
@@ -10,7 +11,7 @@ import { assertStaffPermission } from '@/lib/identity/rbac/authorize';
 import { STAFF_ROLE_KEYS, type StaffRole } from '@/lib/identity/rbac/permissions';
 
 export const createStaffSchema = z.object({
-  email: z.string().trim().toLowerCase().email('Enter a valid email address.').max(320),
+  email: emailField(),
   name: z.string().trim().min(1).max(120).optional(),
   role: z.enum(STAFF_ROLE_KEYS as [StaffRole, ...StaffRole[]]),
   password: newPasswordField,
@@ -41,7 +42,7 @@ export async function listStaffUsers(actor: Actor) {
   return rows.map(({ mfa, ...row }) => ({ ...row, mfaEnabledAt: mfa?.enabledAt ?? null }));
 }
 
-export const staffAccountSchema = z.object({ email: z.string().trim().toLowerCase().email('Enter a valid email address.').max(320) });
+export const staffAccountSchema = z.object({ email: emailField() });
 
 async function findStaffAccount(tx: Db, email: string) {
   const user = await tx.user.findUnique({ where: { email }, select: { id: true, email: true, staffRole: true, disabledAt: true } });

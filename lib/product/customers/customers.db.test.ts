@@ -64,6 +64,26 @@ describe('creating a customer', () => {
     expect(await prisma.auditEvent.count({ where: { actorLabel: actor.label } })).toBe(0);
   });
 
+  it('refuses a name another customer has (any case or spacing) as a field error, on create and rename, and audits nothing', async () => {
+    const { actor } = await createStaff('staff-admin');
+    const name = `Twin Corp ${uniqueSlug('n')}`;
+    const first = await createCustomer(actor, { name, contactEmail: 'ops@twin.test' });
+    const slug = uniqueSlug('twin');
+    const shouted = `  ${name.toUpperCase().replace(' ', '   ')} `;
+    const refused = createCustomer(actor, { name: shouted, slug, contactEmail: 'ops@twin.test' });
+    await expect(refused).rejects.toBeInstanceOf(ConflictError);
+    await expect(refused).rejects.toMatchObject({ field: 'name', message: `Another customer is already called "${name}" (${first.slug}). Choose a name people can tell apart.` });
+    expect(await prisma.organization.count({ where: { slug } })).toBe(0);
+
+    const other = await createCustomer(actor, { name: `Other ${slug}`, slug, contactEmail: 'ops@twin.test' });
+    const auditsBefore = await auditCount(other.id);
+    await expect(updateCustomer(actor, other.id, { name: name.toLowerCase() })).rejects.toMatchObject({ field: 'name' });
+    expect(await auditCount(other.id)).toBe(auditsBefore);
+    expect(await prisma.organization.findUniqueOrThrow({ where: { id: other.id } })).toMatchObject({ name: `Other ${slug}` });
+    // A customer may change the case of its own name.
+    expect(await updateCustomer(actor, first.id, { name: name.toUpperCase() })).toMatchObject({ name: name.toUpperCase() });
+  });
+
   it('starts on a paid tier only as a manual tier, which needs billing.manage; Community stays unpinned', async () => {
     const support = await createStaff('staff-support');
     const slug = uniqueSlug('start');
@@ -71,7 +91,7 @@ describe('creating a customer', () => {
       /Starting a customer on Team sets a manual tier, which needs the billing permission/,
     );
     expect(await prisma.organization.count({ where: { slug } })).toBe(0);
-    expect(await createCustomer(support.actor, { name: 'Free Start', slug, contactEmail: `ops@${slug}.test` })).toMatchObject({ tier: 'community', manualTier: null });
+    expect(await createCustomer(support.actor, { name: `Free Start ${slug}`, slug, contactEmail: `ops@${slug}.test` })).toMatchObject({ tier: 'community', manualTier: null });
   });
 
   it('is refused to staff without customers.create and to customers', async () => {
@@ -168,6 +188,14 @@ describe('listing customers', () => {
     expect((await list({ status: 'deactivated' })).rows.map((r) => r.slug)).toEqual([`${tag}-c`]);
     expect((await list({ sort: 'licenseExpiresAt', dir: 'desc' })).rows.map((r) => r.slug)).toEqual([`${tag}-d`, `${tag}-b`, `${tag}-a`, `${tag}-c`]);
     expect((await list({ sort: 'licenseExpiresAt', dir: 'asc' })).rows.map((r) => r.slug)).toEqual([`${tag}-c`, `${tag}-a`, `${tag}-b`, `${tag}-d`]);
+    // By tier rank, not alphabetically (which would put Team last), and paged across tiers exactly.
+    const slugs = async (params: Record<string, string>) => (await list(params)).rows.map((r) => r.slug.slice(tag.length + 1));
+    expect(await slugs({ sort: 'tier', dir: 'asc' })).toEqual(['d', 'b', 'a', 'c']);
+    expect(await slugs({ sort: 'tier', dir: 'desc' })).toEqual(['a', 'c', 'b', 'd']);
+    const pages = await Promise.all(['1', '2', '3'].map((page) => slugs({ sort: 'tier', dir: 'asc', pageSize: '1', page })));
+    expect(pages).toEqual([['d'], ['b'], ['a']]);
+    expect(await slugs({ sort: 'tier', dir: 'desc', pageSize: '3', page: '2' })).toEqual(['d']);
+    expect((await list({ sort: 'tier', pageSize: '1' })).total).toBe(4);
     const page2 = await list({ pageSize: '10', page: '1', sort: 'name', dir: 'desc' });
     expect(page2.rows[0]!.slug).toBe(`${tag}-d`);
     expect((await listCustomers(actor, parseCustomerQuery({ q: 'OPS@B.TEST' }))).rows.some((r) => r.slug === `${tag}-b`)).toBe(true);

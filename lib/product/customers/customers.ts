@@ -8,7 +8,7 @@ import { ConflictError, ValidationError } from '@/lib/platform/errors';
 import { announceRegistryChange } from '@/lib/product/registry/credentials';
 import { revokeAllTokens } from '@/lib/product/registry/tokens';
 import { assertStaffPermission, authorizeOrg } from '@/lib/identity/rbac/authorize';
-import { createCustomerSchema, LICENSE_EXPIRY_PAST, slugify, updateCustomerSchema, type CreateCustomerInput, type UpdateCustomerInput } from './schema';
+import { createCustomerSchema, customerNameKey, LICENSE_EXPIRY_PAST, slugify, updateCustomerSchema, type CreateCustomerInput, type UpdateCustomerInput } from './schema';
 import { syncPlanGrants } from '@/lib/product/registry/plans';
 
 /** Customers are organizations; staff create, edit, deactivate and reactivate them. */
@@ -31,6 +31,17 @@ const customerFields = {
   updatedAt: true,
 } as const;
 
+/** Refuses a name another customer already has; the advisory lock makes two racing creates (or renames) take turns. */
+async function assertNameFree(tx: Db, name: string, exceptId = '') {
+  const key = customerNameKey(name);
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`customer-name:${key}`}))`;
+  const [taken] = await tx.$queryRaw<{ name: string; slug: string }[]>`
+    SELECT name, slug FROM organizations
+    WHERE lower(regexp_replace(btrim(name), '[[:space:]]+', ' ', 'g')) = ${key} AND id <> ${exceptId}
+    LIMIT 1`;
+  if (taken) throw new ConflictError(`Another customer is already called "${taken.name}" (${taken.slug}). Choose a name people can tell apart.`, 'name');
+}
+
 async function assertSlugFree(tx: Db, slug: string) {
   const taken = await tx.organization.findUnique({ where: { slug }, select: { name: true } });
   if (taken) throw new ConflictError(`The slug "${slug}" is already used by ${taken.name}. Choose another.`, 'slug');
@@ -45,6 +56,7 @@ export async function createCustomer(actor: Actor, input: CreateCustomerInput) {
     throw ValidationError.field('slug', 'The name gives no usable slug; enter one (lowercase letters, digits and dashes).');
   }
   return prisma.$transaction(async (tx) => {
+    await assertNameFree(tx, data.name);
     await assertSlugFree(tx, slug);
     try {
       const fields = { ...data, ...tier, slug };
@@ -73,6 +85,7 @@ export async function updateCustomer(actor: Actor, orgId: string, input: UpdateC
     if (changes.licenseExpiresAt instanceof Date && changes.licenseExpiresAt.getTime() <= Date.now()) {
       throw ValidationError.field('licenseExpiresAt', LICENSE_EXPIRY_PAST);
     }
+    if (typeof changes.name === 'string') await assertNameFree(tx, changes.name, org.id);
     const after = await tx.organization.update({ where: { id: org.id }, data: changes, select: customerFields });
     await recordAudit(tx, actor, {
       action: 'customer.update',

@@ -1,7 +1,7 @@
 import 'server-only';
 import type { Actor } from '@/lib/identity/auth/actor';
 import { prisma, type Prisma } from '@/lib/platform/db/client';
-import { TIER_KEYS } from '@/lib/plans/tiers';
+import { DEFAULT_TIER, TIER_KEYS, tierRank } from '@/lib/plans/tiers';
 import { assertStaffPermission } from '@/lib/identity/rbac/authorize';
 import { parseTableQuery, type SearchParamsInput } from '@/lib/platform/table/query';
 import { CUSTOMER_STATUSES } from './statuses';
@@ -66,6 +66,7 @@ export async function listCustomers(actor: Actor, query: CustomerQuery, now = ne
     ...expiryWhere(query.filters.expiry, now),
   };
   const sort = query.sort ?? 'name';
+  if (sort === 'tier') return listByTier(where, query, now);
   // No expiry sorts as "never": after every date ascending, before every date descending. That is also
   // PostgreSQL's default null order each way, so the license_expires_at index serves both directions.
   const orderBy: Prisma.OrganizationOrderByWithRelationInput[] = [
@@ -74,32 +75,59 @@ export async function listCustomers(actor: Actor, query: CustomerQuery, now = ne
   ];
   const [total, rows] = await Promise.all([
     prisma.organization.count({ where }),
-    prisma.organization.findMany({
-      where,
-      orderBy,
-      skip: query.skip,
-      take: query.take,
-      select: {
-        id: true,
-        name: true,
-        slug: true,
-        contactEmail: true,
-        tier: true,
-        status: true,
-        licenseExpiresAt: true,
-        createdAt: true,
-        _count: {
-          select: {
-            tokens: { where: { revokedAt: null, expiresAt: { gt: now } } },
-            checklist: { where: { doneAt: { not: null } } },
-          },
-        },
-      },
-    }),
+    prisma.organization.findMany({ where, orderBy, skip: query.skip, take: query.take, select: rowSelect(now) }),
   ]);
+  return { total, rows: rows.map(toRow) };
+}
+
+function rowSelect(now: Date) {
   return {
-    total,
-    rows: rows.map(({ _count, ...row }) => ({ ...row, activeTokens: _count.tokens, checklistDone: _count.checklist })),
-  };
+    id: true,
+    name: true,
+    slug: true,
+    contactEmail: true,
+    tier: true,
+    status: true,
+    licenseExpiresAt: true,
+    createdAt: true,
+    _count: {
+      select: {
+        tokens: { where: { revokedAt: null, expiresAt: { gt: now } } },
+        checklist: { where: { doneAt: { not: null } } },
+      },
+    },
+  } satisfies Prisma.OrganizationSelect;
+}
+
+type SelectedRow = Prisma.OrganizationGetPayload<{ select: ReturnType<typeof rowSelect> }>;
+function toRow({ _count, ...row }: SelectedRow) {
+  return { ...row, activeTokens: _count.tokens, checklistDone: _count.checklist };
+}
+
+/**
+ * Sorted by tier rank (Community < Team < Enterprise), not by the stored
+ * string: one segment per tier in rank order (an unknown stored tier counts
+ * as Community, as tierOf does), each by name, and the page cut from
+ * their counts in the database, so paging stays exact.
+ */
+async function listByTier(where: Prisma.OrganizationWhereInput, query: CustomerQuery, now: Date) {
+  const ranked = [...TIER_KEYS].sort((a, b) => (tierRank(a) - tierRank(b)) * (query.dir === 'desc' ? -1 : 1));
+  const segments = ranked.map((tier): Prisma.OrganizationWhereInput =>
+    tier === DEFAULT_TIER ? { AND: [where, { tier: { notIn: TIER_KEYS.filter((key) => key !== DEFAULT_TIER) } }] } : { AND: [where, { tier }] },
+  );
+  const counts = await Promise.all(segments.map((segment) => prisma.organization.count({ where: segment })));
+  const rows: SelectedRow[] = [];
+  let skip = query.skip;
+  for (const [index, segment] of segments.entries()) {
+    const take = query.take - rows.length;
+    if (take <= 0) break;
+    if (skip >= counts[index]!) {
+      skip -= counts[index]!;
+      continue;
+    }
+    rows.push(...(await prisma.organization.findMany({ where: segment, orderBy: [{ name: 'asc' }, { id: 'asc' }], skip, take, select: rowSelect(now) })));
+    skip = 0;
+  }
+  return { total: counts.reduce((sum, count) => sum + count, 0), rows: rows.map(toRow) };
 }
 export type CustomerRow = Awaited<ReturnType<typeof listCustomers>>['rows'][number];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createCustomerSchema, endOfDay, slugify, updateCustomerSchema } from './schema';
+import { createCustomerSchema, customerNameKey, customerOptions, endOfDay, slugify, updateCustomerSchema } from './schema';
 
 describe('customer input', () => {
   it('derives slugs people can type', () => {
@@ -7,6 +7,19 @@ describe('customer input', () => {
     expect(slugify('  Société Générale, S.A. ')).toBe('societe-generale-s-a');
     expect(slugify('!!!')).toBe('');
     expect(slugify('x'.repeat(39) + ' y')).toBe('x'.repeat(39));
+  });
+
+  it('compares names without case or spacing, and tells apart customers that already share one by their slug', () => {
+    expect(customerNameKey('  ACME \t corp ')).toBe(customerNameKey('Acme Corp'));
+    expect(customerOptions([
+      { name: 'Acme Corp', slug: 'acme' },
+      { name: 'acme  corp', slug: 'acme-eu' },
+      { name: 'Globex', slug: 'globex' },
+    ])).toEqual([
+      { value: 'acme', label: 'Acme Corp (acme)' },
+      { value: 'acme-eu', label: 'acme  corp (acme-eu)' },
+      { value: 'globex', label: 'Globex' },
+    ]);
   });
 
   it('reads a license expiry as the end of that day, UTC, and refuses impossible dates', () => {

@@ -1,7 +1,8 @@
 import 'server-only';
 import { z } from 'zod';
-import { optionalField } from '@/lib/platform/form-fields';
+import { emailField, optionalField } from '@/lib/platform/form-fields';
 import { TIER_KEYS } from '@/lib/plans/tiers';
+import { MAX_SLUG_LENGTH, SLUG_PATTERN, slugify } from './slug';
 
 /**
  * Input schemas for customers, shared by the forms, the server actions, the
@@ -9,20 +10,22 @@ import { TIER_KEYS } from '@/lib/plans/tiers';
  * fields; they mean "not given".
  */
 
-export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
-export const MAX_SLUG_LENGTH = 40;
+export { MAX_SLUG_LENGTH, SLUG_PATTERN, slugify };
 export const MAX_NAME_LENGTH = 100;
 
-/** "Acme Corp." → "acme-corp": the default slug, which is also the registry username. */
-export function slugify(name: string): string {
-  return name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, MAX_SLUG_LENGTH)
-    .replace(/-+$/g, '');
+/** How people tell customers apart: case and spacing do not make a name different (the service refuses a second "acme  corp"). */
+export function customerNameKey(name: string): string {
+  return name.trim().replace(/\s+/g, ' ').toLowerCase();
+}
+
+/** Picker options (value = slug): a name that two customers share (data from before names were unique) carries its slug, so the entries differ. */
+export function customerOptions(customers: readonly { name: string; slug: string }[]): { value: string; label: string }[] {
+  const seen = new Map<string, number>();
+  for (const customer of customers) seen.set(customerNameKey(customer.name), (seen.get(customerNameKey(customer.name)) ?? 0) + 1);
+  return customers.map((customer) => ({
+    value: customer.slug,
+    label: (seen.get(customerNameKey(customer.name)) ?? 0) > 1 ? `${customer.name} (${customer.slug})` : customer.name,
+  }));
 }
 
 const blankToUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
@@ -47,13 +50,7 @@ export const slugSchema = z
   .max(MAX_SLUG_LENGTH, `Use at most ${MAX_SLUG_LENGTH} characters.`)
   .regex(SLUG_PATTERN, 'Use lowercase letters, digits and single dashes, starting and ending with a letter or digit.');
 
-export const contactEmailSchema = z
-  .string({ error: 'Enter a contact email address.' })
-  .trim()
-  .toLowerCase()
-  .min(1, 'Enter a contact email address.')
-  .max(320, 'Use at most 320 characters.')
-  .email('Enter a valid email address, e.g. ops@acme.com.');
+export const contactEmailSchema = emailField('Enter a contact email address.', 'Enter a valid email address, e.g. ops@acme.com.');
 
 const DAY_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 

@@ -86,7 +86,7 @@ describe('a staff tier change', () => {
   it('at creation: a paid tier is pinned as the manual tier, so billing recomputes keep it', async () => {
     const { actor: admin } = await createStaff('staff-admin');
     const slug = uniqueSlug('invoiced');
-    const org = await createCustomer(admin, { name: 'Invoiced Start', slug, contactEmail: `ops@${slug}.test`, tier: 'enterprise' });
+    const org = await createCustomer(admin, { name: `Invoiced Start ${slug}`, slug, contactEmail: `ops@${slug}.test`, tier: 'enterprise' });
     expect(org).toMatchObject({ tier: 'enterprise', manualTier: 'enterprise' });
     expect(await recompute(org.id)).toMatchObject({ changed: false, to: 'enterprise' });
     // Stored as a plain tier (what an edit used to write), the first recompute would drop it.

@@ -8,14 +8,27 @@ import { BUILTIN_ROLES, isBuiltinRole, type OrgPermission } from '@/lib/identity
 
 export type QuickAction = { label: string; description: string; path: string; permission: OrgPermission };
 
-/** Offered on the overview, each only to members holding its permission. */
-export const QUICK_ACTIONS: readonly QuickAction[] = [
+const ROTATE_TOKEN: QuickAction = { label: 'Rotate the registry token', description: 'Mint a successor; the old one keeps working for an overlap.', path: '/install#tokens', permission: 'tokens.rotate' };
+/** Customers cannot mint tokens (the vendor's staff do), so with none active the next step is to ask. */
+const GET_TOKEN: QuickAction = {
+  label: 'Get a registry token',
+  description: 'You have no active token. Ask your vendor contact for one, then follow the install instructions.',
+  path: '/install#tokens',
+  permission: 'tokens.view',
+};
+
+/** Offered on the overview, each only to members holding its permission; the token step depends on whether a token is active. */
+export const QUICK_ACTIONS: readonly (QuickAction | 'token')[] = [
   { label: 'Install the product', description: 'Registry secret, Helm and manifests, ready to paste.', path: '/install', permission: 'instructions.view' },
-  { label: 'Rotate the registry token', description: 'Mint a successor; the old one keeps working for an overlap.', path: '/install#tokens', permission: 'tokens.rotate' },
+  'token',
   { label: 'Download the license', description: 'The signed license file your installation reads.', path: '/licenses', permission: 'licenses.download' },
   { label: 'See pull activity', description: 'Which images your clusters pulled, and any denials.', path: '/activity', permission: 'pulls.view' },
   { label: 'Invite a teammate', description: 'Send an invitation link by email.', path: '/team', permission: 'members.invite' },
 ];
+
+export function quickActionsFor(permissions: readonly OrgPermission[], activeTokens: number): QuickAction[] {
+  return QUICK_ACTIONS.map((action) => (action === 'token' ? (activeTokens > 0 ? ROTATE_TOKEN : GET_TOKEN) : action)).filter((action) => permissions.includes(action.permission));
+}
 
 /** What the portal's overview shows: the subscription, the member's role, and what they may do next. */
 export async function portalOverview(actor: Actor, orgId: string) {
@@ -25,14 +38,14 @@ export async function portalOverview(actor: Actor, orgId: string) {
   const [seats, customRole, activeTokens] = await Promise.all([
     can('members.view') ? seatStatus(prisma, org.id) : null,
     access.customRoleId ? prisma.role.findFirst({ where: { id: access.customRoleId, orgId: org.id }, select: { name: true } }) : null,
-    can('tokens.view') ? prisma.registryToken.count({ where: { orgId: org.id, revokedAt: null, expiresAt: { gt: new Date() } } }) : null,
+    prisma.registryToken.count({ where: { orgId: org.id, revokedAt: null, expiresAt: { gt: new Date() } } }),
   ]);
   const roleLabel = access.viaStaff ? 'Vendor staff' : access.role && isBuiltinRole(access.role) ? BUILTIN_ROLES[access.role].label : (customRole?.name ?? 'Custom role');
   return {
     org: customerOrganization(org),
     roleLabel,
     seats,
-    activeTokens,
-    quickActions: QUICK_ACTIONS.filter((action) => can(action.permission)),
+    activeTokens: can('tokens.view') ? activeTokens : null,
+    quickActions: quickActionsFor(permissions, activeTokens),
   };
 }

@@ -55,6 +55,14 @@ describe('pull statistics', () => {
     expect(forA.adoption.map((r) => r.reference)).toEqual(['v2', 'v1']);
     expect(forA.recentDenials).toHaveLength(1);
     expect(forA.recentDenials[0]).toMatchObject({ reason: 'token revoked', orgName: a.name });
+    // Its own counted pulls, newest first; never another customer's.
+    expect(forA.recentPulls.map((p) => [p.reference, p.occurredAt.toISOString()])).toEqual([
+      ['v2', at(12, 8).toISOString()],
+      ['v1', at(10, 15).toISOString()],
+      ['v1', at(10, 9, 0, 0).toISOString()],
+    ]);
+    expect(forA.recentPulls.every((p) => p.repository === repository)).toBe(true);
+    expect((await getPullStats(actor, { ...RANGE, orgId: b.id })).recentPulls.map((p) => p.reference)).toEqual(['v1']);
 
     const all = await getPullStats(actor, { ...RANGE, limit: 500 });
     const mine = all.customers.filter((c) => [a.id, b.id].includes(c.orgId));
@@ -63,6 +71,7 @@ describe('pull statistics', () => {
       [b.id, 1, 1],
     ]);
     expect(all.topImages.find((i) => i.repository === repository)).toEqual({ repository, pulls: 4, customers: 2 });
+    expect(all.recentPulls).toEqual([]);
     expect(all.recentDenials.filter((d) => d.repository === repository).map((d) => d.outcome)).toEqual(['unauthorized', 'rate_limited', 'denied']);
     const neverIds = (await getPullStats(actor, { ...RANGE, limit: 500 })).neverPulled.map((o) => o.orgId);
     expect(neverIds).toContain(silent.id);

@@ -73,6 +73,8 @@ export interface PullStats {
     reason: string | null;
     clientIp: string | null;
   }[];
+  /** For one customer: its latest counted pulls, newest first, with the name of the token each came from. */
+  recentPulls: { id: string; occurredAt: Date; repository: string; reference: string; tokenName: string | null; clientIp: string | null }[];
 }
 
 export async function getPullStats(actor: Actor, query: PullStatsQuery = {}, now = new Date()): Promise<PullStats> {
@@ -93,7 +95,7 @@ export async function getPullStats(actor: Actor, query: PullStatsQuery = {}, now
   const denial = Prisma.sql`d.outcome IN (${Prisma.join([...DENIAL_OUTCOMES])})`;
   const error = Prisma.sql`d.outcome IN (${Prisma.join([...ERROR_OUTCOMES])})`;
 
-  const [totals, series, customers, topImages, topTags, adoption, neverPulled, recentDenials] = await Promise.all([
+  const [totals, series, customers, topImages, topTags, adoption, neverPulled, recentDenials, recentPulls] = await Promise.all([
     prisma.$queryRaw<{ pulls: bigint | null; successful: bigint | null; denials: bigint | null; errors: bigint | null; customers: bigint; last: Date | null }[]>`
       SELECT sum(d.pulls) FILTER (WHERE d.outcome = 'success') AS pulls,
              sum(d.requests) FILTER (WHERE d.outcome = 'success') AS successful,
@@ -146,11 +148,23 @@ export async function getPullStats(actor: Actor, query: PullStatsQuery = {}, now
       take: limit,
       select: { id: true, occurredAt: true, orgId: true, username: true, repository: true, reference: true, outcome: true, reason: true, clientIp: true },
     }),
+    org
+      ? prisma.pullEvent.findMany({
+          where: { orgId: org.id, outcome: 'success', counted: true, occurredAt: { gte: range.from, lt: new Date(range.to.getTime() + DAY) } },
+          orderBy: { occurredAt: 'desc' },
+          take: limit,
+          select: { id: true, occurredAt: true, repository: true, reference: true, tokenId: true, clientIp: true },
+        })
+      : Promise.resolve([]),
   ]);
 
   const allowed = org ? await grantedVersions(prisma, org.id, now) : [];
   const orgNames = new Map(
     (await prisma.organization.findMany({ where: { id: { in: [...new Set(recentDenials.map((d) => d.orgId).filter((id): id is string => !!id))] } }, select: { id: true, name: true } })).map((o) => [o.id, o.name]),
+  );
+  const tokenIds = [...new Set(recentPulls.map((p) => p.tokenId).filter((id): id is string => !!id))];
+  const tokenNames = new Map(
+    org && tokenIds.length ? (await prisma.registryToken.findMany({ where: { orgId: org.id, id: { in: tokenIds } }, select: { id: true, name: true } })).map((t) => [t.id, t.name]) : [],
   );
   const byDay = new Map(series.map((row) => [isoDay(row.day), row]));
   const total = totals[0];
@@ -177,6 +191,7 @@ export async function getPullStats(actor: Actor, query: PullStatsQuery = {}, now
     adoption: adoption.map((r) => ({ orgId: r.org_id, name: r.name, slug: r.slug, repository: r.repository, reference: r.reference, pulls: n(r.pulls), lastPullAt: r.last })),
     neverPulled: neverPulled.map((o) => ({ orgId: o.id, name: o.name, slug: o.slug, createdAt: o.created_at })),
     recentDenials: recentDenials.map((d) => ({ ...d, id: d.id.toString(), orgName: d.orgId ? (orgNames.get(d.orgId) ?? null) : null })),
+    recentPulls: recentPulls.map(({ tokenId, ...p }) => ({ ...p, id: p.id.toString(), tokenName: tokenId ? (tokenNames.get(tokenId) ?? null) : null })),
   };
 }
 

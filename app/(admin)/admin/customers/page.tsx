@@ -27,7 +27,9 @@ const columns: DataTableColumn<CustomerRow>[] = [
     header: 'Customer',
     cell: ({ row }) => (
       <span className="flex flex-col">
-        <span>{row.original.name}</span>
+        <span className="max-w-72 truncate" title={row.original.name}>
+          {row.original.name}
+        </span>
         <span className="font-mono text-xs font-normal text-muted-foreground">{row.original.slug}</span>
       </span>
     ),

@@ -11,6 +11,7 @@ import { requireStaffPage } from '@/lib/identity/auth/session';
 import { prisma } from '@/lib/platform/db/client';
 import { isAppError } from '@/lib/platform/errors';
 import { formatCount as number, formatDate, formatDateTime, formatReference, formatRelative } from '@/lib/platform/format';
+import { customerOptions } from '@/lib/product/customers/schema';
 import { getPullStats, type PullStats } from '@/lib/product/stats/pull-stats';
 import { adoptionByCustomer, statsQueryFromSearchParams } from '@/lib/product/stats/query-params';
 
@@ -42,7 +43,7 @@ export default async function StatsPage({ searchParams }: { searchParams: Promis
         }
       />
       <StatsFilter
-        customers={customers.map((c) => ({ value: c.slug, label: c.name }))}
+        customers={customerOptions(customers)}
         values={{ from: stats?.range.from ?? String(params.from ?? ''), to: stats?.range.to ?? String(params.to ?? ''), customer: selected?.slug ?? '' }}
       />
       {error || !stats ? (

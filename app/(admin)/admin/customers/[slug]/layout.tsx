@@ -17,7 +17,7 @@ export default async function CustomerLayout({ params, children }: { params: Pro
         breadcrumbs={[{ label: 'Customers', href: '/admin/customers' }, { label: customer.name }]}
         title={
           <span className="flex flex-wrap items-center gap-3">
-            {customer.name}
+            <span className="min-w-0">{customer.name}</span>
             <TierBadge tier={customer.tier} />
             <CustomerStatusBadge status={customer.status} />
           </span>

@@ -9,7 +9,7 @@ import { KeyValueList } from '@/components/ui/key-value-list';
 import { PageHeader } from '@/components/ui/page-header';
 import { requireStaffPage } from '@/lib/identity/auth/session';
 import { NotFoundError } from '@/lib/platform/errors';
-import { FEATURES, isKnownFeature } from '@/lib/plans/catalog';
+import { featureLabel } from '@/lib/plans/catalog';
 import { LIMIT_LABELS, isLimitKey } from '@/lib/plans/tiers';
 import { formatDate, formatDateTime } from '@/lib/platform/format';
 import { canonicalClaimsJson } from '@/lib/product/licensing/claims';
@@ -88,7 +88,7 @@ export default async function LicensePage({ params, searchParams }: { params: Pr
                     <span className="flex flex-wrap gap-1">
                       {license.features.map((f) => (
                         <span key={f} className="rounded border border-border bg-subtle px-1.5 py-0.5 text-xs">
-                          {isKnownFeature(f) ? FEATURES[f].label : f}
+                          {featureLabel(f)}
                         </span>
                       ))}
                     </span>

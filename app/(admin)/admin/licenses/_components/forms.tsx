@@ -125,7 +125,7 @@ export function ReissueLicenseDialog({ action, licenseId, tier, limits }: { acti
 export function FlagRowForm({ action, flag }: { action: Action; flag: { key: string; minTier: string; enabled: boolean } }) {
   const [state, dispatch] = useActionState(action, null);
   return (
-    <Form action={dispatch} state={state} className="flex flex-wrap items-end gap-2 space-y-0" aria-label={`Settings for ${flag.key}`}>
+    <Form action={dispatch} state={state} inline aria-label={`Settings for ${flag.key}`}>
       <input type="hidden" name="key" value={flag.key} />
       <SelectField name="minTier" label="Minimum tier" options={TIER_OPTIONS} defaultValue={flag.minTier} className="w-36" />
       <SelectField

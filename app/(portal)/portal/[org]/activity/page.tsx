@@ -7,7 +7,7 @@ import { Alert } from '@/components/ui/alert';
 import { PageHeader } from '@/components/ui/page-header';
 import { requirePortalPage } from '@/lib/identity/auth/session';
 import { isAppError } from '@/lib/platform/errors';
-import { formatCount as number, formatDate, formatRelative } from '@/lib/platform/format';
+import { formatCount as number, formatDate, formatDateTime, formatReference, formatRelative } from '@/lib/platform/format';
 import { getPullStats, type PullStats } from '@/lib/product/stats/pull-stats';
 import { statsQueryFromSearchParams } from '@/lib/product/stats/query-params';
 
@@ -80,6 +80,21 @@ export default async function ActivityPage({ params, searchParams }: { params: P
                 { header: 'Version', cell: (row) => <span className="font-mono text-xs">{`${row.repository}:${row.reference}`}</span> },
                 { header: 'Pulls', align: 'right', cell: (row) => number(row.pulls) },
                 { header: 'Last pull', align: 'right', cell: (row) => <span className="text-muted-foreground">{formatRelative(row.lastPullAt)}</span> },
+              ]}
+            />
+            <TableCard
+              title="Recent pulls"
+              description="The latest images your clusters pulled, and with which token."
+              className="lg:col-span-2"
+              caption="Recent pulls"
+              empty="No pulls in this period"
+              rows={stats.recentPulls}
+              rowKey={(row) => row.id}
+              columns={[
+                { header: 'When', cell: (row) => <time dateTime={row.occurredAt.toISOString()} title={formatDateTime(row.occurredAt)} className="text-muted-foreground">{formatRelative(row.occurredAt)}</time> },
+                { header: 'Image', cell: (row) => <span className="font-mono text-xs break-all">{`${row.repository}:${formatReference(row.reference)}`}</span> },
+                { header: 'Token', cell: (row) => row.tokenName ?? <span className="text-muted-foreground">—</span> },
+                { header: 'From', align: 'right', cell: (row) => <span className="font-mono text-xs text-muted-foreground">{row.clientIp ?? '—'}</span> },
               ]}
             />
           </div>

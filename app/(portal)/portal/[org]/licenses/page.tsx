@@ -9,6 +9,7 @@ import { PageHeader } from '@/components/ui/page-header';
 import { licenseEnvVar } from '@/lib/product/licensing/product-env';
 import { requirePortalPage } from '@/lib/identity/auth/session';
 import { LIMIT_KEYS, LIMIT_LABELS, tierLabel, tierOf } from '@/lib/plans/tiers';
+import { featureLabel } from '@/lib/plans/catalog';
 import { formatDate } from '@/lib/platform/format';
 import { type LicenseView } from '@/lib/product/licensing/license-row';
 import { listLicenses } from '@/lib/product/licensing/read';
@@ -62,7 +63,7 @@ export default async function LicensesPage({ params }: { params: Promise<{ org: 
                 { label: 'Plan', value: tierLabel(tierOf(current.tier)) },
                 { label: 'Valid', value: `${formatDate(current.notBefore)} – ${formatDate(current.expiresAt)}` },
                 { label: 'Grace after expiry', value: `${current.graceDays} days` },
-                { label: 'Features', value: current.features.length ? current.features.join(', ') : '—' },
+                { label: 'Features', value: current.features.length ? current.features.map(featureLabel).join(', ') : '—' },
                 ...LIMIT_KEYS.map((key) => ({ label: LIMIT_LABELS[key].label, value: current.limits[key] === null || current.limits[key] === undefined ? 'Unlimited' : current.limits[key]!.toLocaleString('en-US') })),
               ]}
             />

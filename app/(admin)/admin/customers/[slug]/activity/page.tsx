@@ -3,6 +3,7 @@ import { ScrollText } from 'lucide-react';
 import { LinkButton } from '@/components/ui/button';
 import { Card, CardContent } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
+import { auditActionLabel } from '@/lib/identity/audit/labels';
 import { listCustomerActivity, type ActivityEvent } from '@/lib/product/customers/activity';
 import { formatDateTime, formatRelative } from '@/lib/platform/format';
 import { loadCustomer } from '../load';
@@ -44,8 +45,11 @@ export default async function ActivityPage({ params, searchParams }: { params: P
             {events.map((event) => {
               const detail = summary(event);
               return (
-                <li key={event.id.toString()} className="grid gap-1 py-3 text-sm sm:grid-cols-[10rem_1fr_auto] sm:items-baseline sm:gap-4">
-                  <code className="font-mono text-xs font-medium">{event.action}</code>
+                <li key={event.id.toString()} className="grid gap-1 py-3 text-sm sm:grid-cols-[14rem_1fr_auto] sm:items-baseline sm:gap-4">
+                  <span className="min-w-0">
+                    <span className="block font-medium">{auditActionLabel(event.action)}</span>
+                    <code className="block font-mono text-xs text-muted-foreground">{event.action}</code>
+                  </span>
                   <span className="min-w-0">
                     <span className="text-foreground">{event.actorLabel}</span>
                     {detail ? <span className="block truncate text-muted-foreground">{detail}</span> : null}

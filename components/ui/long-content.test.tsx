@@ -1,0 +1,37 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { renderToStaticMarkup } from 'react-dom/server';
+import { describe, expect, it } from 'vitest';
+import { Card, CardDescription, CardTitle } from './card';
+import { PageHeader } from './page-header';
+import { SimpleTable } from './simple-table';
+
+const word = 'X'.repeat(100);
+const classesOf = (html: string, tag: string) => /class="([^"]*)"/.exec(html.slice(html.indexOf(`<${tag}`)))![1]!.split(' ');
+
+describe('long names and wide tables', () => {
+  it('break a 100-character word in headers and cards instead of widening the page', () => {
+    const header = renderToStaticMarkup(<PageHeader title={word} breadcrumbs={[{ label: 'Customers', href: '/admin/customers' }, { label: word }]} />);
+    expect(classesOf(header, 'h1')).toContain('wrap-anywhere');
+    expect(header).toContain(`title="${word}"`);
+    const card = renderToStaticMarkup(
+      <Card>
+        <CardTitle>{word}</CardTitle>
+        <CardDescription>What {word}&apos;s tokens can pull.</CardDescription>
+      </Card>,
+    );
+    expect(classesOf(card, 'section')).toContain('min-w-0');
+    expect(classesOf(card, 'h2')).toContain('wrap-anywhere');
+    expect(classesOf(card, 'p')).toContain('wrap-anywhere');
+  });
+
+  it('scroll a wide table inside its own container, which shows that it scrolls', () => {
+    const html = renderToStaticMarkup(<SimpleTable caption="Wide" empty="None" rows={[{ name: word }]} rowKey={(row) => row.name} columns={[{ header: 'Name', cell: (row) => row.name }]} />);
+    expect(classesOf(html, 'div')).toContain('scroll-shadow-x');
+    const css = fs.readFileSync(path.resolve(import.meta.dirname, '../../app/globals.css'), 'utf8');
+    const utility = /@utility scroll-shadow-x \{([^}]*)\}/.exec(css)?.[1] ?? '';
+    expect(utility).toContain('overflow-x: auto');
+    expect(utility).toMatch(/local,[\s\S]*scroll;/);
+    expect(fs.readFileSync(path.resolve(import.meta.dirname, '../data-table/data-table.tsx'), 'utf8')).toContain('scroll-shadow-x');
+  });
+});

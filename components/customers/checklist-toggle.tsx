@@ -27,8 +27,9 @@ export function ChecklistToggle({ orgId, slug, itemKey, label, done, action }: C
       <input type="hidden" name="slug" value={slug} />
       <input type="hidden" name="key" value={itemKey} />
       <input type="hidden" name="done" value={done ? 'false' : 'true'} />
-      <Button type="submit" variant={done ? 'ghost' : 'secondary'} size="sm" loading={pending} aria-label={`${done ? 'Untick' : 'Mark done'}: ${label}`}>
+      <Button type="submit" variant={done ? 'ghost' : 'secondary'} size="sm" loading={pending}>
         {done ? 'Undo' : 'Mark done'}
+        <span className="sr-only">: {label}</span>
       </Button>
     </form>
   );

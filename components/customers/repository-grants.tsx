@@ -114,7 +114,7 @@ export function RepositoryGrants({ org, granted, available, canManage, grantActi
         ) : available.length === 0 ? (
           <p className="text-sm text-muted-foreground">
             No repositories are registered yet.{' '}
-            <Link href="/admin/repositories" className="font-medium text-primary-strong hover:underline">
+            <Link href="/admin/repositories" className="font-medium text-link">
               Register one
             </Link>
             .

@@ -124,7 +124,7 @@ export default async function AccountPage() {
           <CardDescription>Everything Portcullis holds about you, as JSON: your profile, memberships, sessions and what you did (the audit events you caused).</CardDescription>
         </CardHeader>
         <CardContent>
-          <a href="/account/export" download className="text-sm font-medium text-primary-strong hover:underline">
+          <a href="/account/export" download className="text-sm font-medium text-link">
             Download your data
           </a>
         </CardContent>

@@ -15,7 +15,7 @@ export default function ForgotPasswordPage() {
       <CardContent className="space-y-4">
         <ForgotPasswordForm />
         <p className="text-center text-sm">
-          <Link href="/sign-in" className="font-medium text-primary-strong hover:underline">
+          <Link href="/sign-in" className="font-medium text-link">
             Back to sign in
           </Link>
         </p>

@@ -31,7 +31,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
         ) : null}
         <SignInForm callbackUrl={callbackUrl} />
         <p className="mt-3 text-right text-sm">
-          <Link href="/forgot-password" className="font-medium text-primary-strong hover:underline">
+          <Link href="/forgot-password" className="font-medium text-link">
             Forgot your password?
           </Link>
         </p>

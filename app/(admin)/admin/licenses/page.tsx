@@ -51,10 +51,10 @@ export default async function LicensesPage({ searchParams }: { searchParams: Pro
         description="Ed25519-signed license keys for customers' self-hosted products, verified offline against the published keys."
         actions={
           <>
-            <a className="text-sm text-primary-strong hover:underline" href="/.well-known/jwks.json">
+            <a className="text-sm text-link" href="/.well-known/jwks.json">
               JWKS
             </a>
-            <a className="text-sm text-primary-strong hover:underline" href="/api/v1/licenses/revocations?format=json">
+            <a className="text-sm text-link" href="/api/v1/licenses/revocations?format=json">
               Revocation list
             </a>
           </>
@@ -83,7 +83,7 @@ export default async function LicensesPage({ searchParams }: { searchParams: Pro
             <CardTitle>Issue a license</CardTitle>
             <p className="text-sm text-muted-foreground">
               Or from the customer&apos;s page, or <code className="font-mono text-xs">portcullis licenses issue CUSTOMER</code>.{' '}
-              <Link href="/admin/licenses/features" className="text-primary-strong hover:underline">
+              <Link href="/admin/licenses/features" className="text-link">
                 Tiers and features
               </Link>
             </p>

@@ -19,7 +19,7 @@ export default async function ResetPasswordPage({ params }: { params: Promise<{ 
           <CardDescription>Reset links work once, for a short time, and only the newest one works.</CardDescription>
         </CardHeader>
         <CardContent>
-          <Link href="/forgot-password" className="font-medium text-primary-strong hover:underline">
+          <Link href="/forgot-password" className="font-medium text-link">
             Ask for a new link
           </Link>
         </CardContent>

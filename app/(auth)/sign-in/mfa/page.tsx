@@ -30,7 +30,7 @@ export default async function MfaSignInPage({ searchParams }: { searchParams: Pr
           <Alert tone="info">This sign-in has expired. Sign in with your password again.</Alert>
         )}
         <p className="mt-4 text-sm">
-          <Link href={signInHref} className="font-medium text-primary-strong hover:underline">
+          <Link href={signInHref} className="font-medium text-link">
             Start again
           </Link>
         </p>

@@ -157,7 +157,7 @@ export default async function CustomerOverview({ params }: { params: Promise<{ s
             <CardTitle>Onboarding</CardTitle>
             <CardDescription>
               {done} of {ONBOARDING_ITEMS.length} steps done.{' '}
-              <Link href={`/admin/customers/${customer.slug}/onboarding`} className="font-medium text-primary-strong hover:underline">
+              <Link href={`/admin/customers/${customer.slug}/onboarding`} className="font-medium text-link">
                 Open the checklist
               </Link>
             </CardDescription>

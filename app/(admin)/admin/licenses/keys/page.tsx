@@ -89,7 +89,7 @@ export default async function SigningKeysPage() {
       </Card>
       <p className="mt-4 text-sm text-muted-foreground">
         Embed the keys in your product with the offline verification kit (<code className="font-mono text-xs">kit/license-verifier.ts</code>):{' '}
-        <a className="text-primary-strong hover:underline" href="/.well-known/jwks.json">
+        <a className="text-link" href="/.well-known/jwks.json">
           /.well-known/jwks.json
         </a>{' '}
         or <code className="font-mono text-xs">portcullis keys jwks</code>.

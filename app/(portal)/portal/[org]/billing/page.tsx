@@ -147,7 +147,7 @@ export default async function BillingPage({
                     align: 'right',
                     cell: (invoice) =>
                       invoice.url ? (
-                        <a href={invoice.url} className="text-primary-strong hover:underline" target="_blank" rel="noreferrer">
+                        <a href={invoice.url} className="text-link" target="_blank" rel="noreferrer">
                           View
                         </a>
                       ) : null,

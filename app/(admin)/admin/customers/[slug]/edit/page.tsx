@@ -29,7 +29,7 @@ export default async function EditCustomerPage({ params }: { params: Promise<{ s
                 {hasStaffPermission(actor, 'billing.manage') ? (
                   <>
                     use{' '}
-                    <Link href={overview} className="font-medium text-primary-strong hover:underline">
+                    <Link href={overview} className="font-medium text-link">
                       Manual tier on the overview
                     </Link>
                   </>

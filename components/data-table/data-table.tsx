@@ -4,8 +4,9 @@ import type { ReactNode } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { cn } from '@/components/ui/cn';
 import { EmptyState } from '@/components/ui/empty-state';
+import type { KeysetPage } from '@/lib/platform/table/keyset';
 import { hasActiveFilters, PAGE_SIZES, type TableQuery } from '@/lib/platform/table/query';
-import { Pagination } from './pagination';
+import { KeysetPagination, Pagination } from './pagination';
 import { SortButton } from './sort-button';
 import { ClearFiltersButton, FirstPageButton, RetryButton, TableRegion, TableStateProvider } from './table-state';
 import { Toolbar } from './toolbar';
@@ -15,9 +16,15 @@ export type DataTableProps<TData> = {
   columns: readonly DataTableColumn<TData>[];
   /** This page's rows, already sorted, filtered and sliced by the server. */
   rows: readonly TData[];
-  /** Rows matching the search and filters, across all pages. */
-  total: number;
+  /** Rows matching the search and filters, across all pages (offset paging; not used with `keyset`). */
+  total?: number;
   query: TableQuery;
+  /**
+   * Keyset paging for big tables (lib/platform/table/keyset.ts): the cursors of
+   * the neighbouring pages. Shows Previous/Next instead of page numbers and
+   * needs no total.
+   */
+  keyset?: KeysetPage & { onCursorPage: boolean };
   filters?: readonly DataTableFilter[];
   /** Also the search box's accessible name. */
   searchPlaceholder?: string;
@@ -51,8 +58,9 @@ const align = { left: 'text-left', center: 'text-center', right: 'text-right' } 
 export function DataTable<TData>({
   columns,
   rows,
-  total,
+  total: totalProp,
   query,
+  keyset,
   filters = [],
   searchPlaceholder,
   searchable = true,
@@ -66,6 +74,8 @@ export function DataTable<TData>({
   pageSizes = PAGE_SIZES,
   className,
 }: DataTableProps<TData>) {
+  // With keyset paging there is no count: an empty page past a cursor reads as "past the end", else as empty.
+  const total = keyset ? (rows.length > 0 || keyset.onCursorPage ? Math.max(rows.length, 1) : 0) : (totalProp ?? rows.length);
   const table = createTable<TData>({
     data: rows as TData[],
     columns: columns as DataTableColumn<TData>[],
@@ -158,7 +168,11 @@ export function DataTable<TData>({
                     </tbody>
                   </table>
                 </div>
-                {total > 0 || query.page > 1 ? (
+                {keyset ? (
+                  rows.length > 0 || keyset.onCursorPage ? (
+                    <KeysetPagination next={keyset.next} prev={keyset.prev} pageSize={query.pageSize} rowCount={tableRows.length} itemLabel={itemLabel} pageSizes={pageSizes} />
+                  ) : null
+                ) : total > 0 || query.page > 1 ? (
                   <Pagination page={query.page} pageSize={query.pageSize} total={total} rowCount={tableRows.length} pageSizes={pageSizes} />
                 ) : null}
               </>

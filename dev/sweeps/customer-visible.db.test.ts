@@ -137,7 +137,7 @@ async function seedCustomer() {
 type Customer = Awaited<ReturnType<typeof seedCustomer>>;
 
 // ── what customers read ────────────────────────────────────────────────────
-const page = { sort: 'occurredAt' as const, dir: 'desc' as const, skip: 0, take: 500 };
+const page = { sort: 'occurredAt' as const, dir: 'desc' as const, take: 500 };
 const params = <T extends Record<string, string>>(value: T) => ({ params: Promise.resolve(value) });
 const formats = ['csv', 'json', 'jsonl'] as const;
 

@@ -5,27 +5,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { cliActor } from '@/lib/identity/auth/actor';
-import { measure, type Suite } from '@/dev/bench/harness';
+import { measure, withPeakRss, type Suite } from '@/dev/bench/harness';
 import { createScratchDatabase } from '@/dev/testing/scratch-db';
 import { auditExportChunks, type ExportFormat } from '@/lib/identity/audit/export';
 import { auditWhere } from '@/lib/identity/audit/filters';
 import { appendSyntheticEvents } from '../testing/audit-fixtures';
 import { runAuditRetention } from '@/lib/identity/audit/retention';
 import { verifyAuditChain } from '@/lib/identity/audit/verify';
-
-/** Peak resident memory above the starting point while `fn` runs. */
-async function withPeakRss<T>(fn: () => Promise<T>): Promise<{ result: T; peakMb: number }> {
-  const base = process.memoryUsage().rss;
-  let peak = base;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
-  try {
-    const result = await fn();
-    peak = Math.max(peak, process.memoryUsage().rss);
-    return { result, peakMb: (peak - base) / 2 ** 20 };
-  } finally {
-    clearInterval(timer);
-  }
-}
 
 /**
  * `npm run bench audit` — AUDIT_BENCH_ROWS (default 1,000,000) chained events

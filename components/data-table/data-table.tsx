@@ -75,7 +75,8 @@ export function DataTable<TData>({
   className,
 }: DataTableProps<TData>) {
   // With keyset paging there is no count: an empty page past a cursor reads as "past the end", else as empty.
-  const total = keyset ? (rows.length > 0 || keyset.onCursorPage ? Math.max(rows.length, 1) : 0) : (totalProp ?? rows.length);
+  const keysetPaged = !!keyset && (rows.length > 0 || keyset.onCursorPage || keyset.next !== null);
+  const total = keyset ? (keysetPaged ? Math.max(rows.length, 1) : 0) : (totalProp ?? rows.length);
   const table = createTable<TData>({
     data: rows as TData[],
     columns: columns as DataTableColumn<TData>[],
@@ -159,7 +160,7 @@ export function DataTable<TData>({
                       {tableRows.length === 0 ? (
                         <tr>
                           <td colSpan={columnCount}>
-                            <EmptyBody total={total} filtered={filtered} itemLabel={itemLabel} empty={empty} />
+                            <EmptyBody total={total} filtered={filtered} itemLabel={itemLabel} empty={empty} partial={!!keyset?.partial} />
                           </td>
                         </tr>
                       ) : (
@@ -169,8 +170,16 @@ export function DataTable<TData>({
                   </table>
                 </div>
                 {keyset ? (
-                  rows.length > 0 || keyset.onCursorPage ? (
-                    <KeysetPagination next={keyset.next} prev={keyset.prev} pageSize={query.pageSize} rowCount={tableRows.length} itemLabel={itemLabel} pageSizes={pageSizes} />
+                  keysetPaged ? (
+                    <KeysetPagination
+                      next={keyset.next}
+                      prev={keyset.prev}
+                      partial={!!keyset.partial}
+                      pageSize={query.pageSize}
+                      rowCount={tableRows.length}
+                      itemLabel={itemLabel}
+                      pageSizes={pageSizes}
+                    />
                   ) : null
                 ) : total > 0 || query.page > 1 ? (
                   <Pagination page={query.page} pageSize={query.pageSize} total={total} rowCount={tableRows.length} pageSizes={pageSizes} />
@@ -222,7 +231,10 @@ function DataRow<TData>({ row, href }: { row: Row<TData>; href?: string }) {
   );
 }
 
-function EmptyBody({ total, filtered, itemLabel, empty }: { total: number; filtered: boolean; itemLabel: string; empty?: ReactNode }) {
+function EmptyBody({ total, filtered, itemLabel, empty, partial }: { total: number; filtered: boolean; itemLabel: string; empty?: ReactNode; partial: boolean }) {
+  if (partial) {
+    return <EmptyState title={`No matching ${itemLabel} in this stretch`} description={`Each page searches a stretch of the ${itemLabel}; Next page searches further back.`} />;
+  }
   if (total > 0) {
     return <EmptyState title="This page is past the end" description={`There are fewer ${itemLabel} now than when this page was linked.`} action={<FirstPageButton />} />;
   }

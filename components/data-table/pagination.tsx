@@ -69,14 +69,14 @@ function PageSizeSelect({ id, pageSize, sizes, onChange }: { id: string; pageSiz
   );
 }
 
-export type KeysetPaginationProps = { next: string | null; prev: string | null; pageSize: number; rowCount: number; itemLabel: string; pageSizes: readonly number[] };
+export type KeysetPaginationProps = { next: string | null; prev: string | null; partial: boolean; pageSize: number; rowCount: number; itemLabel: string; pageSizes: readonly number[] };
 
 /**
  * Previous/Next for keyset paging (lib/platform/table/keyset.ts): the URL
  * carries `after=` or `before=` a cursor, and there is no page count, since
  * counting a big table is what this paging avoids.
  */
-export function KeysetPagination({ next, prev, pageSize, rowCount, itemLabel, pageSizes }: KeysetPaginationProps) {
+export function KeysetPagination({ next, prev, partial, pageSize, rowCount, itemLabel, pageSizes }: KeysetPaginationProps) {
   const { update } = useTableNavigation();
   const sizeId = useId();
   return (
@@ -89,6 +89,7 @@ export function KeysetPagination({ next, prev, pageSize, rowCount, itemLabel, pa
             <span className="font-medium text-foreground">{number.format(rowCount)}</span> {itemLabel} on this page{next ? ', more after it' : ''}
           </>
         )}
+        {partial ? <> (this page searched one stretch; Next page searches further)</> : null}
       </p>
       <div className="flex flex-wrap items-center gap-x-5 gap-y-2">
         <PageSizeSelect id={sizeId} pageSize={pageSize} sizes={sizesWith(pageSizes, pageSize)} onChange={(value) => update({ pageSize: value })} />

@@ -17,8 +17,13 @@ import type { SearchParamsInput, SortDir } from './query';
 
 export type KeysetParams = { after: string | null; before: string | null };
 
-/** What a keyset page tells the table: the cursors of its neighbours, null where there is none. */
-export type KeysetPage = { next: string | null; prev: string | null };
+/**
+ * What a keyset page tells the table: the cursors of its neighbours, null
+ * where there is none. `partial`: the page read a bounded stretch of the table
+ * (a search no index answers), so it may hold fewer rows than a page, even
+ * none, while Next continues further on.
+ */
+export type KeysetPage = { next: string | null; prev: string | null; partial?: boolean };
 
 export type KeysetPosition = { sort: string; dir: SortDir; value: string | null; id: bigint };
 

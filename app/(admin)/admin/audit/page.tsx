@@ -32,7 +32,7 @@ export default async function AdminAuditPage({ searchParams }: { searchParams: S
       <Tabs items={auditTabs('events')} label="Audit sections" className="mb-6" />
       <div className="space-y-4">
         <AuditFilters action="/admin/audit" values={raw} exportHref={exportHref} />
-        {hasAuditFilters(filters) && rows.length === 0 && !onCursorPage ? (
+        {hasAuditFilters(filters) && rows.length === 0 && !onCursorPage && !page.next ? (
           <div className="rounded-lg border border-border bg-card shadow-card">
             <EmptyState title="No events match" description="Try a wider date range or fewer filters." />
           </div>

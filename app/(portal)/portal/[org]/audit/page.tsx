@@ -41,7 +41,7 @@ async function Events({ actor, slug, base, params }: { actor: Parameters<typeof 
   return (
     <div className="space-y-4">
       <AuditFilters action={base} values={raw} exportHref={(format) => `${base}/export?${new URLSearchParams({ format, ...raw }).toString()}`} />
-      {hasAuditFilters(filters) && rows.length === 0 && !onCursorPage ? (
+      {hasAuditFilters(filters) && rows.length === 0 && !onCursorPage && !page.next ? (
         <div className="rounded-lg border border-border bg-card shadow-card">
           <EmptyState title="No events match" description="Try a wider date range or fewer filters." />
         </div>

@@ -31,7 +31,8 @@ import { rebuildPullDaily } from '@/lib/product/stats/rollup';
  * (10,000) customers in a scratch database. Each call's median and p95 over
  * LIST_BENCH_RUNS runs is printed beside the 150 ms target, then `audit
  * verify`'s peak memory growth beside "flat" (< 50 MB), and the audit
- * viewer's old offset + count(*) path beside the keyset one.
+ * viewer's old offset + count(*) path beside the keyset one. LIST_BENCH_KEEP=1
+ * keeps the scratch database for EXPLAIN.
  */
 const TARGET_MS = 150;
 const FLAT_MB = 50;
@@ -128,13 +129,20 @@ async function seed(ctx: BenchContext, counts: { audit: number; pulls: number; c
 async function run(ctx: BenchContext) {
   const counts = { audit: env('LIST_BENCH_AUDIT', 1_000_000), pulls: env('LIST_BENCH_PULLS', 1_000_000), customers: Math.max(10, env('LIST_BENCH_CUSTOMERS', 10_000)) };
   const runs = env('LIST_BENCH_RUNS', 15);
-  const scratch = await createScratchDatabase();
+  // LIST_BENCH_REUSE=<url of a database kept with LIST_BENCH_KEEP=1>: measure again without seeding.
+  const reuse = process.env.LIST_BENCH_REUSE;
+  const scratch = reuse ? { url: reuse, drop: async () => {}, release: async () => {} } : await createScratchDatabase();
   const previousUrl = process.env.DATABASE_URL;
   // The lib functions use the app's client: point it at the scratch database for this suite.
   await disconnectPrisma();
   process.env.DATABASE_URL = scratch.url;
   try {
-    await seed(ctx, counts);
+    if (reuse) {
+      await prisma.user.updateMany({ where: { id: 'lb-user-41' }, data: { staffRole: 'staff-support' } });
+      Object.assign(counts, { audit: await prisma.auditEvent.count(), pulls: await prisma.pullEvent.count(), customers: await prisma.organization.count() });
+    } else {
+      await seed(ctx, counts);
+    }
     const staff: Actor = userActor(await prisma.user.update({ where: { id: 'lb-user-41' }, data: { staffRole: 'staff-admin' } }));
     const owner: Actor = userActor(await prisma.user.findUniqueOrThrow({ where: { id: 'lb-user-4' } }));
     if ((await prisma.membership.findFirstOrThrow({ where: { userId: 'lb-user-4' } })).role !== 'owner') throw new Error('bench seed: lb-user-4 should be an owner');
@@ -222,7 +230,7 @@ async function run(ctx: BenchContext) {
       [
         'filtered page (actor user7@, action token., customer C)',
         () => Promise.all([prisma.auditEvent.findMany({ where: filteredWhere, orderBy: { id: 'desc' }, take: 50 }), prisma.auditEvent.count({ where: filteredWhere })]),
-        () => auditKeysetPage(prisma, filteredWhere, { sort: 'occurredAt', dir: 'desc', take: 50 }),
+        () => auditKeysetPage(prisma, filteredWhere, { sort: 'occurredAt', dir: 'desc', take: 50 }, { windowed: true }),
       ],
       [
         'page 2,000 of all events',
@@ -251,7 +259,13 @@ async function run(ctx: BenchContext) {
   } finally {
     await disconnectPrisma();
     process.env.DATABASE_URL = previousUrl;
-    await scratch.drop();
+    // LIST_BENCH_KEEP=1 keeps the seeded database for EXPLAIN (ANALYZE, BUFFERS); drop it by hand afterwards.
+    if (process.env.LIST_BENCH_KEEP === '1' || reuse) {
+      ctx.log(`kept the scratch database: ${scratch.url}`);
+      await scratch.release();
+    } else {
+      await scratch.drop();
+    }
   }
 }
 

@@ -248,6 +248,7 @@ const NOT_READS: Record<string, string> = {
   '@/lib/identity/sso/actions': 'server actions: the tenant and admin sweeps call them',
   '@/lib/product/stats/query-params': 'parses the filter form',
   '@/lib/platform/table/query': 'parses table state from the URL',
+  '@/lib/platform/table/keyset': 'parses the paging cursors from the URL (a cursor is only a position: the read above applies scope and filters)',
 };
 
 let licenseJwtCache: string | null = null;

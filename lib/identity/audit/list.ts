@@ -73,7 +73,7 @@ type Read = { rows: AuditDbRow[]; resumeAt: KeysetPosition | null };
  * both index conditions on (column, id) (prisma/schema.prisma), where one
  * `column > v OR (column = v AND id > i)` would scan the run from its start.
  *
- * With `windowed` (id order only), reads at most AUDIT_SCAN_WINDOW ids past
+ * With a `window` (id order only), reads at most that many ids past
  * the start; when that stretch ends before the log does and held fewer than
  * `take` rows, `resumeAt` is where the next read continues.
  */
@@ -85,14 +85,14 @@ async function readKeyset(
   from: KeysetPosition | null,
   take: number,
   position: (id: bigint) => KeysetPosition,
-  windowed: boolean,
+  window: number | null,
 ): Promise<Read> {
   const past = order === 'desc' ? 'lt' : 'gt';
   const read = (bound: Prisma.AuditEventWhereInput, orderBy: Prisma.AuditEventOrderByWithRelationInput[], n: number) =>
     db.auditEvent.findMany({ where: { AND: [where, bound] }, orderBy, take: n, omit: { prevHash: true } });
   if (!column) {
     const after: Prisma.AuditEventWhereInput = from ? { id: { [past]: from.id } } : {};
-    if (!windowed) return { rows: await read(after, [{ id: order }], take), resumeAt: null };
+    if (window === null) return { rows: await read(after, [{ id: order }], take), resumeAt: null };
     // The far end of the log in this order, and where this read starts.
     const [first, last] = await Promise.all([
       db.auditEvent.findFirst({ orderBy: { id: 'asc' }, select: { id: true } }),
@@ -100,7 +100,7 @@ async function readKeyset(
     ]);
     if (!first || !last) return { rows: [], resumeAt: null };
     const start = from?.id ?? (order === 'desc' ? last.id + 1n : first.id - 1n);
-    const limit = order === 'desc' ? start - BigInt(AUDIT_SCAN_WINDOW) : start + BigInt(AUDIT_SCAN_WINDOW);
+    const limit = order === 'desc' ? start - BigInt(window) : start + BigInt(window);
     const reachesEnd = order === 'desc' ? limit <= first.id : limit >= last.id;
     if (reachesEnd) return { rows: await read(after, [{ id: order }], take), resumeAt: null };
     const rows = await read({ id: order === 'desc' ? { lt: start, gte: limit } : { gt: start, lte: limit } }, [{ id: order }], take);
@@ -124,13 +124,13 @@ export async function auditKeysetPage(
   db: Db,
   where: Prisma.AuditEventWhereInput,
   query: AuditPageQuery,
-  options: { windowed?: boolean } = {},
+  options: { windowed?: boolean; window?: number } = {},
 ): Promise<{ rows: AuditDbRow[]; page: KeysetPage; cursorIgnored: boolean }> {
   const sort: AuditSort = query.sort ?? 'occurredAt';
   const dir = query.dir;
   const column = sortColumn(sort);
   const take = query.take;
-  const windowed = !!options.windowed && column === null;
+  const window = options.windowed && column === null ? (options.window ?? AUDIT_SCAN_WINDOW) : null;
   const position = (id: bigint): KeysetPosition => ({ sort, dir, value: null, id });
   const positionOf = (row: AuditDbRow): KeysetPosition => ({ sort, dir, value: column ? row[column] : null, id: row.id });
   const after = decodeCursor(query.after, { sort, dir });
@@ -138,7 +138,7 @@ export async function auditKeysetPage(
   const cursorIgnored = (!!query.after && !after) || (!query.after && !!query.before && !before);
 
   if (before) {
-    const reversed = await readKeyset(db, where, column, dir === 'desc' ? 'asc' : 'desc', before, take + 1, position, windowed);
+    const reversed = await readKeyset(db, where, column, dir === 'desc' ? 'asc' : 'desc', before, take + 1, position, window);
     const hasPrev = reversed.rows.length > take || reversed.resumeAt !== null;
     const rows = reversed.rows.slice(0, take).reverse();
     // Back at the start with less than a page: show the first page whole.
@@ -148,7 +148,7 @@ export async function auditKeysetPage(
       return { rows, page: { prev, next, partial: reversed.resumeAt !== null }, cursorIgnored };
     }
   }
-  const found = await readKeyset(db, where, column, dir, after, take + 1, position, windowed);
+  const found = await readKeyset(db, where, column, dir, after, take + 1, position, window);
   const rows = found.rows.slice(0, take);
   const next = found.rows.length > take ? encodeCursor(positionOf(rows[rows.length - 1]!)) : found.resumeAt ? encodeCursor(found.resumeAt) : null;
   const prev = after ? encodeCursor(rows.length ? positionOf(rows[0]!) : after) : null;

@@ -255,11 +255,13 @@ async function run(ctx: BenchContext) {
     if (child.status !== 0 || !line.startsWith('{')) throw new Error(`verify-memory failed: ${child.stderr || child.stdout}`);
     const verify = JSON.parse(line) as { ok: boolean; checked: number; seconds: number; peakMb: number; firstHalfPeakMb: number; secondHalfPeakMb: number };
     const lateGrowth = verify.secondHalfPeakMb - verify.firstHalfPeakMb;
-    const flat = verify.peakMb < FLAT_MB && lateGrowth < LATE_GROWTH_MB;
+    // Growth is only telling once start-up (connection, JIT, V8's first heap growth) is behind: on long walks.
+    const judgeGrowth = verify.checked >= 200_000;
+    const flat = verify.peakMb < FLAT_MB && (!judgeGrowth || lateGrowth < LATE_GROWTH_MB);
     ctx.log(
       `\naudit verify: ${verify.ok ? 'ok' : 'BROKEN'}, ${verify.checked.toLocaleString('en-US')} events in ${verify.seconds.toFixed(1)} s, peak RSS +${verify.peakMb.toFixed(0)} MB ` +
         `(first half of the walk +${verify.firstHalfPeakMb.toFixed(0)} MB, second half +${verify.secondHalfPeakMb.toFixed(0)} MB)   ` +
-        `target: flat (peak < ${FLAT_MB} MB, second half adds < ${LATE_GROWTH_MB} MB)  ${flat ? 'PASS' : 'FAIL'}`,
+        `target: flat (peak < ${FLAT_MB} MB, second half adds < ${LATE_GROWTH_MB} MB${judgeGrowth ? '' : '; too short a walk to judge growth'})  ${flat ? 'PASS' : 'FAIL'}`,
     );
     ctx.figure('audit verify peak RSS growth', verify.peakMb, 'MB');
     ctx.figure('audit verify RSS growth over the second half of the walk', Number(lateGrowth.toFixed(1)), 'MB');
@@ -267,7 +269,8 @@ async function run(ctx: BenchContext) {
     ctx.log(failed ? `\n${failed} figure(s) over target` : '\nevery list page under target, verify flat');
   } finally {
     await disconnectPrisma();
-    process.env.DATABASE_URL = previousUrl;
+    if (previousUrl === undefined) delete process.env.DATABASE_URL;
+    else process.env.DATABASE_URL = previousUrl;
     // LIST_BENCH_KEEP=1 keeps the seeded database for EXPLAIN (ANALYZE, BUFFERS); drop it by hand afterwards.
     if (process.env.LIST_BENCH_KEEP === '1' || reuse) {
       ctx.log(`kept the scratch database: ${scratch.url}`);

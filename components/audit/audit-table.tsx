@@ -7,6 +7,7 @@ import { auditActionLabel } from '@/lib/identity/audit/labels';
 import type { AuditRow } from '@/lib/identity/audit/list';
 import { AuditDetails } from './audit-details';
 import { formatDateTime, formatRelative } from '@/lib/platform/format';
+import type { KeysetPage } from '@/lib/platform/table/keyset';
 import type { TableQuery } from '@/lib/platform/table/query';
 
 const ACTOR_TONES: Record<string, Tone> = { staff: 'accent', user: 'info', cli: 'neutral', system: 'neutral' };
@@ -123,13 +124,17 @@ function columns(showOrg: boolean, orgHref?: (slug: string) => string): DataTabl
 
 export function AuditTable({
   rows,
-  total,
+  page,
+  onCursorPage,
   query,
   showOrg,
   orgHref,
 }: {
   rows: AuditRow[];
-  total: number;
+  /** Keyset paging: the neighbouring pages' cursors (lib/identity/audit/list.ts). */
+  page: KeysetPage;
+  /** Whether this page was reached through a cursor (not the first page). */
+  onCursorPage: boolean;
   query: TableQuery;
   showOrg: boolean;
   orgHref?: (slug: string) => string;
@@ -138,7 +143,7 @@ export function AuditTable({
     <DataTable
       columns={columns(showOrg, orgHref)}
       rows={rows}
-      total={total}
+      keyset={{ ...page, onCursorPage }}
       query={query}
       searchable={false}
       itemLabel="events"

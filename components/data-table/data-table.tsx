@@ -5,8 +5,9 @@ import { Alert } from '@/components/ui/alert';
 import { cn } from '@/components/ui/cn';
 import { EmptyState } from '@/components/ui/empty-state';
 import { ScrollX } from '@/components/ui/scroll-x';
+import type { KeysetPage } from '@/lib/platform/table/keyset';
 import { hasActiveFilters, PAGE_SIZES, type TableQuery } from '@/lib/platform/table/query';
-import { Pagination } from './pagination';
+import { KeysetPagination, Pagination } from './pagination';
 import { SortButton } from './sort-button';
 import { ClearFiltersButton, FirstPageButton, RetryButton, TableRegion, TableStateProvider } from './table-state';
 import { Toolbar } from './toolbar';
@@ -16,9 +17,15 @@ export type DataTableProps<TData> = {
   columns: readonly DataTableColumn<TData>[];
   /** This page's rows, already sorted, filtered and sliced by the server. */
   rows: readonly TData[];
-  /** Rows matching the search and filters, across all pages. */
-  total: number;
+  /** Rows matching the search and filters, across all pages (offset paging; not used with `keyset`). */
+  total?: number;
   query: TableQuery;
+  /**
+   * Keyset paging for big tables (lib/platform/table/keyset.ts): the cursors of
+   * the neighbouring pages. Shows Previous/Next instead of page numbers and
+   * needs no total.
+   */
+  keyset?: KeysetPage & { onCursorPage: boolean };
   filters?: readonly DataTableFilter[];
   /** Also the search box's accessible name. */
   searchPlaceholder?: string;
@@ -52,8 +59,9 @@ const align = { left: 'text-left', center: 'text-center', right: 'text-right' } 
 export function DataTable<TData>({
   columns,
   rows,
-  total,
+  total: totalProp,
   query,
+  keyset,
   filters = [],
   searchPlaceholder,
   searchable = true,
@@ -67,6 +75,9 @@ export function DataTable<TData>({
   pageSizes = PAGE_SIZES,
   className,
 }: DataTableProps<TData>) {
+  // With keyset paging there is no count: an empty page past a cursor reads as "past the end", else as empty.
+  const keysetPaged = !!keyset && (rows.length > 0 || keyset.onCursorPage || keyset.next !== null);
+  const total = keyset ? (keysetPaged ? Math.max(rows.length, 1) : 0) : (totalProp ?? rows.length);
   const table = createTable<TData>({
     data: rows as TData[],
     columns: columns as DataTableColumn<TData>[],
@@ -150,7 +161,7 @@ export function DataTable<TData>({
                       {tableRows.length === 0 ? (
                         <tr>
                           <td colSpan={columnCount}>
-                            <EmptyBody total={total} filtered={filtered} itemLabel={itemLabel} empty={empty} />
+                            <EmptyBody total={total} filtered={filtered} itemLabel={itemLabel} empty={empty} partial={!!keyset?.partial} />
                           </td>
                         </tr>
                       ) : (
@@ -159,7 +170,19 @@ export function DataTable<TData>({
                     </tbody>
                   </table>
                 </ScrollX>
-                {total > 0 || query.page > 1 ? (
+                {keyset ? (
+                  keysetPaged ? (
+                    <KeysetPagination
+                      next={keyset.next}
+                      prev={keyset.prev}
+                      partial={!!keyset.partial}
+                      pageSize={query.pageSize}
+                      rowCount={tableRows.length}
+                      itemLabel={itemLabel}
+                      pageSizes={pageSizes}
+                    />
+                  ) : null
+                ) : total > 0 || query.page > 1 ? (
                   <Pagination page={query.page} pageSize={query.pageSize} total={total} rowCount={tableRows.length} pageSizes={pageSizes} />
                 ) : null}
               </>
@@ -209,7 +232,10 @@ function DataRow<TData>({ row, href }: { row: Row<TData>; href?: string }) {
   );
 }
 
-function EmptyBody({ total, filtered, itemLabel, empty }: { total: number; filtered: boolean; itemLabel: string; empty?: ReactNode }) {
+function EmptyBody({ total, filtered, itemLabel, empty, partial }: { total: number; filtered: boolean; itemLabel: string; empty?: ReactNode; partial: boolean }) {
+  if (partial) {
+    return <EmptyState title={`No matching ${itemLabel} in this stretch`} description={`Each page searches a stretch of the ${itemLabel}; Next page searches further back.`} />;
+  }
   if (total > 0) {
     return <EmptyState title="This page is past the end" description={`There are fewer ${itemLabel} now than when this page was linked.`} action={<FirstPageButton />} />;
   }

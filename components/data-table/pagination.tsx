@@ -18,7 +18,7 @@ export function Pagination({ page, pageSize, total, rowCount, pageSizes }: Pagin
   const from = rowCount === 0 ? 0 : (page - 1) * pageSize + 1;
   const to = rowCount === 0 ? 0 : from + rowCount - 1;
   const go = (target: number) => update({ page: target === 1 ? null : String(target) });
-  const sizes = pageSizes.includes(pageSize) ? pageSizes : [...pageSizes, pageSize].sort((a, b) => a - b);
+  const sizes = sizesWith(pageSizes, pageSize);
 
   return (
     <div className="flex flex-col gap-3 border-t border-border px-4 py-3 text-sm text-muted-foreground sm:flex-row sm:items-center sm:justify-between">
@@ -33,18 +33,7 @@ export function Pagination({ page, pageSize, total, rowCount, pageSizes }: Pagin
         )}
       </p>
       <div className="flex flex-wrap items-center gap-x-5 gap-y-2">
-        <div className="flex items-center gap-2">
-          <label htmlFor={sizeId} className="whitespace-nowrap">
-            Rows per page
-          </label>
-          <Select id={sizeId} value={String(pageSize)} onChange={(event) => update({ pageSize: event.target.value })} className="h-8 w-[4.5rem] text-[13px]">
-            {sizes.map((size) => (
-              <option key={size} value={size}>
-                {size}
-              </option>
-            ))}
-          </Select>
-        </div>
+        <PageSizeSelect id={sizeId} pageSize={pageSize} sizes={sizes} onChange={(value) => update({ pageSize: value })} />
         <span className="whitespace-nowrap tabular-nums">
           Page {number.format(Math.min(page, last))} of {number.format(last)}
         </span>
@@ -53,6 +42,61 @@ export function Pagination({ page, pageSize, total, rowCount, pageSizes }: Pagin
           <PageButton label="Previous page" icon={ChevronLeft} disabled={page <= 1} onClick={() => go(Math.min(page - 1, last))} />
           <PageButton label="Next page" icon={ChevronRight} disabled={page >= last} onClick={() => go(page + 1)} />
           <PageButton label="Last page" icon={ChevronsRight} disabled={page >= last} onClick={() => go(last)} />
+        </nav>
+      </div>
+    </div>
+  );
+}
+
+function sizesWith(pageSizes: readonly number[], pageSize: number): readonly number[] {
+  return pageSizes.includes(pageSize) ? pageSizes : [...pageSizes, pageSize].sort((a, b) => a - b);
+}
+
+function PageSizeSelect({ id, pageSize, sizes, onChange }: { id: string; pageSize: number; sizes: readonly number[]; onChange: (value: string) => void }) {
+  return (
+    <div className="flex items-center gap-2">
+      <label htmlFor={id} className="whitespace-nowrap">
+        Rows per page
+      </label>
+      <Select id={id} value={String(pageSize)} onChange={(event) => onChange(event.target.value)} className="h-8 w-[4.5rem] text-[13px]">
+        {sizes.map((size) => (
+          <option key={size} value={size}>
+            {size}
+          </option>
+        ))}
+      </Select>
+    </div>
+  );
+}
+
+export type KeysetPaginationProps = { next: string | null; prev: string | null; partial: boolean; pageSize: number; rowCount: number; itemLabel: string; pageSizes: readonly number[] };
+
+/**
+ * Previous/Next for keyset paging (lib/platform/table/keyset.ts): the URL
+ * carries `after=` or `before=` a cursor, and there is no page count, since
+ * counting a big table is what this paging avoids.
+ */
+export function KeysetPagination({ next, prev, partial, pageSize, rowCount, itemLabel, pageSizes }: KeysetPaginationProps) {
+  const { update } = useTableNavigation();
+  const sizeId = useId();
+  return (
+    <div className="flex flex-col gap-3 border-t border-border px-4 py-3 text-sm text-muted-foreground sm:flex-row sm:items-center sm:justify-between">
+      <p aria-live="polite" className="tabular-nums">
+        {rowCount === 0 ? (
+          <>No {itemLabel} on this page</>
+        ) : (
+          <>
+            <span className="font-medium text-foreground">{number.format(rowCount)}</span> {itemLabel} on this page{next ? ', more after it' : ''}
+          </>
+        )}
+        {partial ? <> (this page searched one stretch; Next page searches further)</> : null}
+      </p>
+      <div className="flex flex-wrap items-center gap-x-5 gap-y-2">
+        <PageSizeSelect id={sizeId} pageSize={pageSize} sizes={sizesWith(pageSizes, pageSize)} onChange={(value) => update({ pageSize: value })} />
+        <nav aria-label="Pagination" className="flex items-center gap-1">
+          <PageButton label="First page" icon={ChevronsLeft} disabled={!prev} onClick={() => update({ after: null, before: null, page: null })} />
+          <PageButton label="Previous page" icon={ChevronLeft} disabled={!prev} onClick={() => update({ before: prev, after: null, page: null })} />
+          <PageButton label="Next page" icon={ChevronRight} disabled={!next} onClick={() => update({ after: next, before: null, page: null })} />
         </nav>
       </div>
     </div>

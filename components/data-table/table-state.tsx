@@ -7,9 +7,11 @@ import { cn } from '@/components/ui/cn';
 
 type Changes = Record<string, string | null>;
 
+const PAGING_KEYS = ['page', 'after', 'before'] as const;
+
 type TableNavigation = {
   pending: boolean;
-  /** Writes params to the URL (null deletes); any change but `page` itself goes back to page 1. */
+  /** Writes params to the URL (null deletes); any change but paging itself goes back to the first page. */
   update: (changes: Changes) => void;
   /** Removes the search and every filter. */
   clearFilters: () => void;
@@ -42,7 +44,8 @@ export function TableStateProvider({ filterIds, children }: { filterIds: readonl
         if (value === null || value === '') params.delete(key);
         else params.set(key, value);
       }
-      if (!('page' in changes)) params.delete('page');
+      // Paging keys: offset (`page`) or keyset (`after`/`before` cursors, lib/platform/table/keyset.ts).
+      if (!PAGING_KEYS.some((key) => key in changes)) for (const key of PAGING_KEYS) params.delete(key);
       const search = params.toString();
       startTransition(() => router.replace(search ? `${pathname}?${search}` : pathname, { scroll: false }));
     },
@@ -89,7 +92,7 @@ export function RetryButton() {
 export function FirstPageButton() {
   const { update } = useTableNavigation();
   return (
-    <Button variant="secondary" size="sm" onClick={() => update({ page: null })}>
+    <Button variant="secondary" size="sm" onClick={() => update({ page: null, after: null, before: null })}>
       Go to the first page
     </Button>
   );

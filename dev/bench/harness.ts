@@ -88,3 +88,23 @@ export function throughput(fn: () => unknown, options: { batch: number; rounds: 
 export function formatSample(sample: Sample): string {
   return `${sample.name.padEnd(44)} median ${sample.medianMs.toFixed(3).padStart(9)} ms   p99 ${sample.p99Ms.toFixed(3).padStart(9)} ms   ${Math.round(sample.opsPerSecond).toLocaleString('en-US').padStart(10)} ops/s   (n=${sample.samples})`;
 }
+
+/**
+ * Peak resident memory above the starting point while `fn` runs, sampled
+ * every 50 ms. With `settle`, collects garbage first (when node runs with
+ * --expose-gc) so the base is not inflated by an earlier step's garbage.
+ */
+export async function withPeakRss<T>(fn: () => Promise<T>, options: { settle?: boolean } = {}): Promise<{ result: T; peakMb: number }> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (options.settle) gc?.();
+  const base = process.memoryUsage().rss;
+  let peak = base;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+  try {
+    const result = await fn();
+    peak = Math.max(peak, process.memoryUsage().rss);
+    return { result, peakMb: (peak - base) / 2 ** 20 };
+  } finally {
+    clearInterval(timer);
+  }
+}

@@ -4,6 +4,7 @@ import { gatewaySuite } from '@/dev/bench/gateway';
 import { gatewayQuotaSuite } from '@/dev/bench/gateway-quota';
 import { gatewayVersionsSuite } from '@/dev/bench/gateway-versions';
 import { licensingSuite } from '@/dev/bench/licensing';
+import { listsSuite } from '@/dev/bench/lists';
 import { statsSuite } from '@/dev/bench/stats';
 import type { Suite } from './harness';
 
@@ -17,4 +18,5 @@ export const SUITES: Suite[] = [
   auditSuite,
   tokenVerificationSuite,
   customersListSuite,
+  listsSuite,
 ];

@@ -140,11 +140,11 @@ const CASES: Partial<Record<KnownFeature, FeatureCase>> = {
       {
         name: 'the audit log is not shown (events are still recorded)',
         below: async (w) => {
-          await expect(listAuditEvents(w.owner.actor, { kind: 'org', slug: w.org.slug }, {}, { take: 10, skip: 0, sort: 'occurredAt', dir: 'desc' })).rejects.toMatchObject({ status: 403 });
+          await expect(listAuditEvents(w.owner.actor, { kind: 'org', slug: w.org.slug }, {}, { take: 10, sort: 'occurredAt', dir: 'desc' })).rejects.toMatchObject({ status: 403 });
         },
         at: async (w) => {
-          const page = await listAuditEvents(w.owner.actor, { kind: 'org', slug: w.org.slug }, {}, { take: 10, skip: 0, sort: 'occurredAt', dir: 'desc' });
-          expect(page.total).toBeGreaterThan(0);
+          const page = await listAuditEvents(w.owner.actor, { kind: 'org', slug: w.org.slug }, {}, { take: 10, sort: 'occurredAt', dir: 'desc' });
+          expect(page.rows.length).toBeGreaterThan(0);
         },
       },
     ],

@@ -8,6 +8,8 @@ export interface ScratchDatabase {
   url: string;
   prisma: ReturnType<typeof createPrismaClient>;
   drop(): Promise<void>;
+  /** Closes the connections but keeps the database (e.g. to inspect a benchmark's data). */
+  release(): Promise<void>;
 }
 
 async function currentDatabase(url: string): Promise<string> {
@@ -30,6 +32,7 @@ export async function createScratchDatabase(): Promise<ScratchDatabase> {
   const base = process.env.DATABASE_URL;
   let url: string;
   let cleanup: () => Promise<void>;
+  let release: () => Promise<void> = async () => {};
   const admin = base ? new pg.Client({ connectionString: base }) : null;
   const name = `scratch_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
   let created = false;
@@ -55,6 +58,7 @@ export async function createScratchDatabase(): Promise<ScratchDatabase> {
       await admin!.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin!.end();
     };
+    release = () => admin!.end();
   } else {
     await admin?.end();
     const embedded = await startEphemeralDatabase();
@@ -69,6 +73,10 @@ export async function createScratchDatabase(): Promise<ScratchDatabase> {
     async drop() {
       await prisma.$disconnect();
       await cleanup();
+    },
+    async release() {
+      await prisma.$disconnect();
+      await release();
     },
   };
 }

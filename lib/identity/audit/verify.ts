@@ -1,5 +1,6 @@
 import 'server-only';
-import type { AuditChainGap, AuditEvent, Db } from '@/lib/platform/db/client';
+import type { AuditChainGap, AuditEvent } from '@/lib/platform/db/client';
+import { createSqlPool, type Sql } from '@/lib/platform/db/sql';
 import { prisma } from '@/lib/platform/db/client';
 import { auditHash, GENESIS_HASH, type AuditContent } from './hash';
 
@@ -20,7 +21,7 @@ export interface VerifyResult {
   break: ChainBreak | null;
 }
 
-export function contentOf(event: AuditEvent): AuditContent {
+export function contentOf(event: Omit<AuditContent, 'before' | 'after' | 'metadata'> & Pick<AuditEvent, 'before' | 'after' | 'metadata'>): AuditContent {
   return {
     occurredAt: event.occurredAt,
     actorType: event.actorType,
@@ -39,7 +40,7 @@ export function contentOf(event: AuditEvent): AuditContent {
   };
 }
 
-async function* batches<T extends { id: bigint }>(read: (after: bigint) => Promise<T[]>): AsyncGenerator<T> {
+async function* batches<T extends { id: bigint }>(read: (after: bigint) => PromiseLike<T[]>): AsyncGenerator<T> {
   let after = -1n;
   for (;;) {
     const rows = await read(after);
@@ -49,6 +50,9 @@ async function* batches<T extends { id: bigint }>(read: (after: bigint) => Promi
   }
 }
 
+type ChainEvent = Pick<AuditEvent, 'id' | 'prevHash' | 'hash'> & Parameters<typeof contentOf>[0];
+type ChainGap = Pick<AuditChainGap, 'firstId' | 'lastId' | 'firstPrevHash' | 'lastHash'> & { id: bigint };
+
 /**
  * Walks the whole audit chain in id order and reports the first break:
  * an event whose content no longer matches its hash (edited), or whose
@@ -56,28 +60,54 @@ async function* batches<T extends { id: bigint }>(read: (after: bigint) => Promi
  * inserted or reordered). Holes left by the retention job are crossed using
  * their recorded gap rows, which must link exactly as the removed events did.
  *
- * Reads in batches inside one repeatable-read snapshot, so appends and
- * retention runs during the walk cannot cause a false alarm.
+ * Reads in keyset batches by id inside one repeatable-read snapshot, so
+ * appends and retention runs during the walk cannot cause a false alarm,
+ * and memory holds one batch whatever the length of the chain. Without
+ * `db` it reads over a bare pg connection of its own (lib/platform/db/sql.ts)
+ * rather than Prisma's client, whose result mapping left a million-event walk
+ * +338 MB of resident memory (issue 18; `npm run bench lists` prints the figure).
  */
-export async function verifyAuditChain(options: { db?: typeof prisma; batchSize?: number; onProgress?: (checked: number) => void } = {}): Promise<VerifyResult> {
-  const db = options.db ?? prisma;
-  const batchSize = options.batchSize ?? 5_000;
-  return db.$transaction(
-    async (tx) => {
-      await tx.$executeRaw`SET TRANSACTION READ ONLY`;
+export async function verifyAuditChain(
+  options: { db?: typeof prisma; url?: string; batchSize?: number; onProgress?: (checked: number) => void } = {},
+): Promise<VerifyResult> {
+  const batchSize = options.batchSize ?? 1_000;
+  if (options.db) {
+    return options.db.$transaction(
+      async (tx) => {
+        await tx.$executeRaw`SET TRANSACTION READ ONLY`;
+        return walk(tx, batchSize, options.onProgress);
+      },
+      { isolationLevel: 'RepeatableRead', timeout: 6 * 3600 * 1000, maxWait: 30_000 },
+    );
+  }
+  const url = options.url ?? process.env.DATABASE_URL;
+  if (!url) throw new Error('DATABASE_URL is not set.');
+  const pool = createSqlPool(url, 1);
+  try {
+    return await pool.$transaction(async (tx) => {
+      await tx.$executeRaw`SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY`;
       return walk(tx, batchSize, options.onProgress);
-    },
-    { isolationLevel: 'RepeatableRead', timeout: 6 * 3600 * 1000, maxWait: 30_000 },
-  );
+    });
+  } finally {
+    await pool.end();
+  }
 }
 
-async function walk(db: Db, batchSize: number, onProgress?: (checked: number) => void): Promise<VerifyResult> {
-  const events = batches<AuditEvent>((after) => db.auditEvent.findMany({ where: { id: { gt: after } }, orderBy: { id: 'asc' }, take: batchSize }));
+async function walk(db: Sql, batchSize: number, onProgress?: (checked: number) => void): Promise<VerifyResult> {
+  // Raw SQL with the content columns only: the same rows through either kind of connection.
+  const events = batches<ChainEvent>(
+    (after) => db.$queryRaw<ChainEvent[]>`
+      SELECT id, occurred_at AS "occurredAt", actor_type AS "actorType", actor_id AS "actorId", actor_label AS "actorLabel", action,
+             target_type AS "targetType", target_id AS "targetId", org_id AS "orgId", ip, user_agent AS "userAgent", request_id AS "requestId",
+             before, after, metadata, prev_hash AS "prevHash", hash
+      FROM audit_events WHERE id > ${after} ORDER BY id LIMIT ${batchSize}`,
+  );
   // Gaps are ordered by the first id they stand for; they never overlap a surviving event.
-  const gapRows = batches<AuditChainGap & { id: bigint }>(async (after) => {
-    const rows = await db.auditChainGap.findMany({ where: { firstId: { gt: after } }, orderBy: { firstId: 'asc' }, take: batchSize });
-    return rows.map((row) => ({ ...row, gapId: row.id, id: row.firstId }));
-  });
+  const gapRows = batches<ChainGap>(
+    (after) => db.$queryRaw<ChainGap[]>`
+      SELECT first_id AS id, first_id AS "firstId", last_id AS "lastId", first_prev_hash AS "firstPrevHash", last_hash AS "lastHash"
+      FROM audit_chain_gaps WHERE first_id > ${after} ORDER BY first_id LIMIT ${batchSize}`,
+  );
 
   const result: VerifyResult = { ok: true, checked: 0, gaps: 0, firstId: null, lastId: null, break: null };
   let expected = GENESIS_HASH;

@@ -10,6 +10,8 @@ import { DAY } from '@/lib/platform/time';
 /**
  * Pull statistics, read from the daily rollup (pull_daily) so they stay fast
  * with millions of pull events; only the recent-denials list reads events.
+ * Per-customer lists aggregate the rollup first and join the (few) result
+ * rows to organizations, not every rollup row (issue 18).
  * Staff see everyone (stats.view); with `orgId` the same numbers for one
  * customer, which its members with pulls.view may also read (the portal).
  * Days are UTC; `from` and `to` are inclusive days.
@@ -110,13 +112,14 @@ export async function getPullStats(actor: Actor, query: PullStatsQuery = {}, now
     org
       ? Promise.resolve([])
       : prisma.$queryRaw<{ org_id: string; name: string; slug: string; pulls: bigint | null; denials: bigint | null; last: Date | null }[]>`
-      SELECT d.org_id, o.name, o.slug,
-             sum(d.pulls) FILTER (WHERE d.outcome = 'success') AS pulls,
-             sum(d.requests) FILTER (WHERE ${denial}) AS denials,
-             max(d.last_at) FILTER (WHERE d.outcome = 'success') AS last
-      FROM pull_daily d JOIN organizations o ON o.id = d.org_id
-      WHERE ${inRange} GROUP BY d.org_id, o.name, o.slug
-      ORDER BY pulls DESC NULLS LAST, o.name LIMIT ${limit}`,
+      SELECT a.org_id, o.name, o.slug, a.pulls, a.denials, a.last
+      FROM (SELECT d.org_id,
+                   sum(d.pulls) FILTER (WHERE d.outcome = 'success') AS pulls,
+                   sum(d.requests) FILTER (WHERE ${denial}) AS denials,
+                   max(d.last_at) FILTER (WHERE d.outcome = 'success') AS last
+            FROM pull_daily d WHERE ${inRange} GROUP BY d.org_id) a
+      JOIN organizations o ON o.id = a.org_id
+      ORDER BY a.pulls DESC NULLS LAST, o.name LIMIT ${limit}`,
     prisma.$queryRaw<{ repository: string; pulls: bigint; customers: bigint }[]>`
       SELECT d.repository, sum(d.pulls) AS pulls, count(DISTINCT d.org_id) AS customers
       FROM pull_daily d WHERE ${inRange} ${orgFilter} AND d.outcome = 'success' AND d.pulls > 0
@@ -126,11 +129,12 @@ export async function getPullStats(actor: Actor, query: PullStatsQuery = {}, now
       FROM pull_daily d WHERE ${inRange} ${orgFilter} AND d.outcome = 'success' AND d.pulls > 0
       GROUP BY d.repository, d.reference ORDER BY pulls DESC, d.repository, d.reference LIMIT ${limit}`,
     prisma.$queryRaw<{ org_id: string; name: string; slug: string; repository: string; reference: string; pulls: bigint; last: Date }[]>`
-      SELECT d.org_id, o.name, o.slug, d.repository, d.reference, sum(d.pulls) AS pulls, max(d.last_at) AS last
-      FROM pull_daily d JOIN organizations o ON o.id = d.org_id
-      WHERE ${inRange} ${orgFilter} AND d.outcome = 'success' AND d.pulls > 0
-      GROUP BY d.org_id, o.name, o.slug, d.repository, d.reference
-      ORDER BY o.name, d.repository, last DESC LIMIT ${limit * 10}`,
+      SELECT a.org_id, o.name, o.slug, a.repository, a.reference, a.pulls, a.last
+      FROM (SELECT d.org_id, d.repository, d.reference, sum(d.pulls) AS pulls, max(d.last_at) AS last
+            FROM pull_daily d WHERE ${inRange} ${orgFilter} AND d.outcome = 'success' AND d.pulls > 0
+            GROUP BY d.org_id, d.repository, d.reference) a
+      JOIN organizations o ON o.id = a.org_id
+      ORDER BY o.name, a.repository, a.last DESC LIMIT ${limit * 10}`,
     org
       ? Promise.resolve([])
       : prisma.$queryRaw<{ id: string; name: string; slug: string; created_at: Date }[]>`

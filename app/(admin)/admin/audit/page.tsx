@@ -7,6 +7,7 @@ import { Tabs } from '@/components/ui/tabs';
 import { hasAuditFilters, parseAuditFilters, rawAuditFilterValues } from '@/lib/identity/audit/filters';
 import { AUDIT_SORTABLE, listAuditEvents } from '@/lib/identity/audit/list';
 import { requireStaffPage } from '@/lib/identity/auth/session';
+import { parseKeysetParams } from '@/lib/platform/table/keyset';
 import { parseTableQuery } from '@/lib/platform/table/query';
 import { auditTabs } from './tabs';
 
@@ -19,7 +20,9 @@ export default async function AdminAuditPage({ searchParams }: { searchParams: S
   const params = await searchParams;
   const filters = parseAuditFilters(params);
   const query = parseTableQuery(params, { sortable: AUDIT_SORTABLE, defaultSort: 'occurredAt', defaultDir: 'desc', defaultPageSize: 50 });
-  const { rows, total } = await listAuditEvents(actor, { kind: 'all' }, filters, query);
+  const keyset = parseKeysetParams(params);
+  const { rows, page } = await listAuditEvents(actor, { kind: 'all' }, filters, { ...query, ...keyset });
+  const onCursorPage = !!(keyset.after ?? keyset.before);
   const raw = rawAuditFilterValues(params);
   const exportHref = (format: 'csv' | 'json') => `/admin/audit/export?${new URLSearchParams({ format, ...raw }).toString()}`;
 
@@ -29,12 +32,12 @@ export default async function AdminAuditPage({ searchParams }: { searchParams: S
       <Tabs items={auditTabs('events')} label="Audit sections" className="mb-6" />
       <div className="space-y-4">
         <AuditFilters action="/admin/audit" values={raw} exportHref={exportHref} />
-        {hasAuditFilters(filters) && total === 0 ? (
+        {hasAuditFilters(filters) && rows.length === 0 && !onCursorPage && !page.next ? (
           <div className="rounded-lg border border-border bg-card shadow-card">
             <EmptyState title="No events match" description="Try a wider date range or fewer filters." />
           </div>
         ) : (
-          <AuditTable rows={rows} total={total} query={query} showOrg orgHref={(slug) => `/admin/customers/${slug}`} />
+          <AuditTable rows={rows} page={page} onCursorPage={onCursorPage} query={query} showOrg orgHref={(slug) => `/admin/customers/${slug}`} />
         )}
       </div>
     </>

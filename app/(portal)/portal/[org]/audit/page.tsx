@@ -8,6 +8,7 @@ import { Tabs } from '@/components/ui/tabs';
 import { hasAuditFilters, parseAuditFilters, rawAuditFilterValues } from '@/lib/identity/audit/filters';
 import { AUDIT_SORTABLE, listAuditEvents } from '@/lib/identity/audit/list';
 import { requirePortalPage } from '@/lib/identity/auth/session';
+import { parseKeysetParams } from '@/lib/platform/table/keyset';
 import { parseTableQuery } from '@/lib/platform/table/query';
 import { portalAuditTabs } from './tabs';
 
@@ -33,17 +34,19 @@ export default async function PortalAuditPage({ params, searchParams }: Props) {
 async function Events({ actor, slug, base, params }: { actor: Parameters<typeof listAuditEvents>[0]; slug: string; base: string; params: Record<string, string | string[] | undefined> }) {
   const filters = parseAuditFilters(params);
   const query = parseTableQuery(params, { sortable: AUDIT_SORTABLE, defaultSort: 'occurredAt', defaultDir: 'desc', defaultPageSize: 50 });
-  const { rows, total } = await listAuditEvents(actor, { kind: 'org', slug }, filters, query);
+  const keyset = parseKeysetParams(params);
+  const { rows, page } = await listAuditEvents(actor, { kind: 'org', slug }, filters, { ...query, ...keyset });
+  const onCursorPage = !!(keyset.after ?? keyset.before);
   const raw = rawAuditFilterValues(params);
   return (
     <div className="space-y-4">
       <AuditFilters action={base} values={raw} exportHref={(format) => `${base}/export?${new URLSearchParams({ format, ...raw }).toString()}`} />
-      {hasAuditFilters(filters) && total === 0 ? (
+      {hasAuditFilters(filters) && rows.length === 0 && !onCursorPage && !page.next ? (
         <div className="rounded-lg border border-border bg-card shadow-card">
           <EmptyState title="No events match" description="Try a wider date range or fewer filters." />
         </div>
       ) : (
-        <AuditTable rows={rows} total={total} query={query} showOrg={false} />
+        <AuditTable rows={rows} page={page} onCursorPage={onCursorPage} query={query} showOrg={false} />
       )}
     </div>
   );

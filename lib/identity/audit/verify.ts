@@ -2,6 +2,7 @@ import 'server-only';
 import type { AuditChainGap, AuditEvent } from '@/lib/platform/db/client';
 import { createSqlPool, type Sql } from '@/lib/platform/db/sql';
 import { prisma } from '@/lib/platform/db/client';
+import { env } from '@/lib/platform/config/env';
 import { auditHash, GENESIS_HASH, type AuditContent } from './hash';
 
 export type ChainBreak =
@@ -80,7 +81,7 @@ export async function verifyAuditChain(
       { isolationLevel: 'RepeatableRead', timeout: 6 * 3600 * 1000, maxWait: 30_000 },
     );
   }
-  const url = options.url ?? process.env.DATABASE_URL;
+  const url = options.url ?? env('DATABASE_URL');
   if (!url) throw new Error('DATABASE_URL is not set.');
   const pool = createSqlPool(url, 1);
   try {

@@ -183,7 +183,8 @@ function layoutProblems(): string[] {
     let inside: Element | null = el.parentElement;
     let contained = false;
     while (inside && inside !== document.body) {
-      if (scrollsX(inside) || offenders.has(inside)) {
+      // Inside a scroller, an element already reported, or text cut short on purpose (`truncate`: ellipsis, full text on hover).
+      if (scrollsX(inside) || offenders.has(inside) || getComputedStyle(inside).textOverflow === 'ellipsis') {
         contained = true;
         break;
       }

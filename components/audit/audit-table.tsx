@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { DataTable, type DataTableColumn } from '@/components/data-table';
 import { Badge, type Tone } from '@/components/ui/badge';
 import { EmptyState } from '@/components/ui/empty-state';
-import { auditActionLabel } from '@/lib/identity/audit/labels';
+import { auditActionLabel, auditTargetLabel } from '@/lib/identity/audit/labels';
 import type { AuditRow } from '@/lib/identity/audit/list';
 import { AuditDetails } from './audit-details';
 import { formatDateTime, formatRelative } from '@/lib/platform/format';
@@ -54,7 +54,7 @@ function columns(showOrg: boolean, orgHref?: (slug: string) => string): DataTabl
       header: 'Target',
       cell: ({ row }) => (
         <span className="block max-w-48 truncate text-muted-foreground" title={`${row.original.targetType}${row.original.targetId ? `:${row.original.targetId}` : ''}`}>
-          {row.original.targetType}
+          {auditTargetLabel(row.original.targetType)}
           {row.original.targetId ? <span className="ml-1 font-mono text-xs">{row.original.targetId.length > 14 ? `${row.original.targetId.slice(0, 13)}…` : row.original.targetId}</span> : null}
         </span>
       ),

@@ -51,7 +51,7 @@ export function ScrollX({
         ref.current = node;
       }}
       data-scroll-hint=""
-      className={cn('overflow-x-auto', className)}
+      className={cn('relative overflow-x-auto', className)}
       style={{ ...props.style, maskImage: mask, WebkitMaskImage: mask }}
     >
       {children}

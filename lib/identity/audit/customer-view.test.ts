@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Prisma } from '@/lib/platform/db/client';
-import { AUDIT_ACTION_LABELS, auditActionLabel } from './labels';
+import { AUDIT_ACTION_LABELS, AUDIT_TARGET_LABELS, auditActionLabel } from './labels';
 import { CUSTOMER_AUDIT_FIELDS, CUSTOMER_ORGANIZATION_FIELDS, customerAuditEvent, customerOrganization, staffOnlyOrganizationFields } from './customer-view';
 
 const root = path.resolve(import.meta.dirname, '../../..');
@@ -50,6 +50,14 @@ describe('what customers see of audit events', () => {
     expect(auditActionLabel('onboarding.tick')).toBe('Checklist item ticked');
     expect(auditActionLabel('token.create')).toBe('Registry token created');
     expect(auditActionLabel('something.brand_new')).toBe('Something brand new');
+  });
+
+  it('gives every target type the source records a readable label', () => {
+    const types = new Set<string>();
+    for (const file of ['lib', 'app'].flatMap((dir) => sourceFiles(path.join(root, dir)))) for (const match of fs.readFileSync(file, 'utf8').matchAll(/type: '([a-z_]+)', id/g)) types.add(match[1]!);
+    types.delete('test');
+    expect(types.size, 'the scan found the recorded target types').toBeGreaterThan(20);
+    expect([...types].filter((type) => !Object.hasOwn(AUDIT_TARGET_LABELS, type)), 'Add these to AUDIT_TARGET_LABELS in lib/identity/audit/labels.ts').toEqual([]);
   });
 
   it('drops staff notes and the manual tier from organization records, however broad the stored record', () => {

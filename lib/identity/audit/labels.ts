@@ -143,3 +143,39 @@ export function auditActionLabel(action: string): string {
   const words = action.replace(/[._]+/g, ' ').trim();
   return words ? words[0]!.toUpperCase() + words.slice(1) : action;
 }
+
+/** What each audited target type is called on screen (the Target column); the code stays what is stored and exported. */
+export const AUDIT_TARGET_LABELS: Record<string, string> = {
+  audit_log: 'Audit log',
+  feature_flag: 'Feature flag',
+  feature_override: 'Feature override',
+  instruction_template: 'Instructions template',
+  invitation: 'Invitation',
+  license: 'License',
+  mailbox_proof: 'Mailbox check',
+  membership: 'Membership',
+  onboarding_item: 'Checklist item',
+  org_domain: 'Domain',
+  organization: 'Customer',
+  plan: 'Plan',
+  registry_token: 'Registry token',
+  repository: 'Repository',
+  role: 'Role',
+  setting: 'Setting',
+  siem_delivery: 'SIEM delivery',
+  siem_destination: 'SIEM destination',
+  signing_key: 'Signing key',
+  sso_connection: 'SSO connection',
+  sso_group_role: 'SSO group mapping',
+  sso_identity: 'SSO identity',
+  staff_sso_connection: 'Staff SSO connection',
+  staff_sso_group_role: 'Staff SSO group mapping',
+  subscription: 'Subscription',
+  team: 'Team',
+  user: 'User',
+};
+
+/** The label of a target type; an unknown one reads tidied ("foo_bar" → "Foo bar"). */
+export function auditTargetLabel(type: string): string {
+  return AUDIT_TARGET_LABELS[type] ?? auditActionLabel(type);
+}

@@ -4,6 +4,7 @@ import { notFound } from 'next/navigation';
 import { Alert } from '@/components/ui/alert';
 import { buttonVariants } from '@/components/ui/button';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
+import { ScrollX } from '@/components/ui/scroll-x';
 import { CopyButton } from '@/components/ui/copy-button';
 import { KeyValueList } from '@/components/ui/key-value-list';
 import { PageHeader } from '@/components/ui/page-header';
@@ -139,11 +140,11 @@ export default async function LicensePage({ params, searchParams }: { params: Pr
               <CardTitle>Decoded</CardTitle>
             </CardHeader>
             <CardContent>
-              <pre className="overflow-auto rounded-md border border-border bg-subtle p-3 font-mono text-xs">
+              <ScrollX as="pre" className="rounded-md border border-border bg-subtle p-3 font-mono text-xs">
                 {JSON.stringify({ alg: 'EdDSA', kid: license.kid, typ: 'JWT' }, null, 2)}
                 {'\n'}
                 {JSON.stringify(JSON.parse(canonicalClaimsJson(claims)), null, 2)}
-              </pre>
+              </ScrollX>
             </CardContent>
           </Card>
         </div>

@@ -5,6 +5,7 @@ import { UpgradeGate } from '@/components/features/upgrade-gate';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
+import { ScrollX } from '@/components/ui/scroll-x';
 import { KeyValueList } from '@/components/ui/key-value-list';
 import { PageHeader } from '@/components/ui/page-header';
 import { requirePortalPage } from '@/lib/identity/auth/session';
@@ -88,9 +89,9 @@ export default async function UsagePage({ params }: { params: Promise<{ org: str
             <UpgradeGate feature="api_access" org={org}>
               <div className="space-y-3 text-sm" data-testid="api-access">
                 <p>Send your license as a Bearer token:</p>
-                <pre className="overflow-x-auto rounded-md border border-border bg-subtle p-3 font-mono text-xs">
+                <ScrollX as="pre" className="rounded-md border border-border bg-subtle p-3 font-mono text-xs">
                   {`curl -H "Authorization: Bearer $LICENSE" \\\n  ${base}/api/v1/entitlements`}
-                </pre>
+                </ScrollX>
                 <p className="text-muted-foreground">
                   Public keys: <code className="font-mono text-xs">{base}/.well-known/jwks.json</code> · revocations:{' '}
                   <code className="font-mono text-xs">{base}/api/v1/licenses/revocations</code>

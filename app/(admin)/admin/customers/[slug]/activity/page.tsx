@@ -4,6 +4,7 @@ import { LinkButton } from '@/components/ui/button';
 import { Card, CardContent } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { auditActionLabel } from '@/lib/identity/audit/labels';
+import { ONBOARDING_ITEMS } from '@/lib/identity/onboarding/items';
 import { listCustomerActivity, type ActivityEvent } from '@/lib/product/customers/activity';
 import { formatDateTime, formatRelative } from '@/lib/platform/format';
 import { loadCustomer } from '../load';
@@ -23,7 +24,7 @@ function summary(event: ActivityEvent): string | null {
   if (after?.name && event.action.startsWith('token.')) return `"${String(after.name)}" ${after.prefix ? `(${String(after.prefix)}…)` : ''}`;
   if (after?.repository) return String(after.repository);
   if (before?.repository) return String(before.repository);
-  if (after?.key) return String(after.key);
+  if (after?.key) return ONBOARDING_ITEMS.find((item) => item.key === after.key)?.label ?? String(after.key);
   if (metadata?.reason) return `reason: ${String(metadata.reason)}`;
   if (metadata?.via) return `via ${String(metadata.via)}${metadata.tokenIncluded ? ', with token' : ''}`;
   return null;

@@ -33,7 +33,7 @@ export function AddTeamMemberButton({ orgId, team, candidates }: { orgId: string
   return (
     <FormDialog
       title={`Add a member to ${team.name}`}
-      trigger={{ label: 'Add member', variant: 'secondary', size: 'sm', 'aria-label': `Add a member to ${team.name}` }}
+      trigger={{ label: 'Add member', variant: 'secondary', size: 'sm', 'aria-label': `Add member to ${team.name}` }}
       action={addTeamMemberAction}
       fields={{ orgId, teamId: team.id }}
       submitLabel="Add to team"

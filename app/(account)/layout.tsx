@@ -2,9 +2,9 @@ import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { ArrowLeft } from 'lucide-react';
 import { Logo } from '@/components/shell/logo';
-import { Button } from '@/components/ui/button';
 import { getSessionUser } from '@/lib/identity/auth/session';
 import { signOutAction } from '../(auth)/actions';
+import { SubmitButton } from '@/components/forms/submit-button';
 
 /** The signed-in person's own account, for staff and customers alike: a frame of its own, outside both shells. */
 export default async function AccountLayout({ children }: { children: React.ReactNode }) {
@@ -21,9 +21,9 @@ export default async function AccountLayout({ children }: { children: React.Reac
             <span className="sr-only">Back to Portcullis</span>
           </Link>
           <form action={signOutAction}>
-            <Button type="submit" variant="ghost" size="sm">
+            <SubmitButton variant="ghost" size="sm">
               Sign out
-            </Button>
+            </SubmitButton>
           </form>
         </div>
       </header>

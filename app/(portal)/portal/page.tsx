@@ -1,9 +1,9 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
-import { Button } from '@/components/ui/button';
 import { getSessionUser } from '@/lib/identity/auth/session';
 import { signOutAction } from '../../(auth)/actions';
+import { SubmitButton } from '@/components/forms/submit-button';
 
 export const metadata: Metadata = { title: 'Portal' };
 
@@ -25,9 +25,9 @@ export default async function PortalIndex() {
         </CardHeader>
         <CardContent>
           <form action={signOutAction}>
-            <Button type="submit" variant="secondary">
+            <SubmitButton variant="secondary">
               Sign out
-            </Button>
+            </SubmitButton>
           </form>
         </CardContent>
       </Card>

@@ -3,7 +3,7 @@ import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { Logo } from '@/components/shell/logo';
 import { Alert } from '@/components/ui/alert';
-import { Button, LinkButton } from '@/components/ui/button';
+import { LinkButton } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { getSessionUser } from '@/lib/identity/auth/session';
 import { formatDateTime } from '@/lib/platform/format';
@@ -11,6 +11,7 @@ import { PASSWORD_MIN_LENGTH } from '@/lib/identity/auth/password-policy';
 import { INVITATION_CODE_MINUTES, previewInvitation } from '@/lib/identity/members/invitations';
 import { signOutAction } from '../../../(auth)/actions';
 import { AcceptInvitationForm, CreateAccountForm } from './invite-forms';
+import { SubmitButton } from '@/components/forms/submit-button';
 
 // The token is in the path: keep it out of Referer headers sent to other sites.
 export const metadata: Metadata = { title: 'Invitation', referrer: 'no-referrer', robots: { index: false } };
@@ -74,9 +75,9 @@ export default async function InvitationPage({ params }: { params: Promise<{ tok
             You are signed in as {user.email}. This invitation is for {preview.email}: sign out, then open the link again and sign in with that address.
           </Alert>
           <form action={signOutAction}>
-            <Button type="submit" variant="secondary" className="w-full">
+            <SubmitButton variant="secondary" className="w-full">
               Sign out
-            </Button>
+            </SubmitButton>
           </form>
         </Frame>
       );

@@ -1,11 +1,12 @@
 import type { Metadata } from 'next';
 import { cookies } from 'next/headers';
 import { Alert } from '@/components/ui/alert';
-import { Button, LinkButton } from '@/components/ui/button';
+import { LinkButton } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { LINK_COOKIE, pendingLinkView } from '@/lib/identity/sso/link';
 import { cancelSsoLinkAction } from './actions';
 import { LinkForm } from './link-form';
+import { SubmitButton } from '@/components/forms/submit-button';
 
 export const metadata: Metadata = { title: 'Link your account' };
 
@@ -44,9 +45,9 @@ export default async function SsoLinkPage() {
         </Alert>
         <LinkForm email={pending.email} />
         <form action={cancelSsoLinkAction}>
-          <Button type="submit" variant="ghost" className="w-full">
+          <SubmitButton variant="ghost" className="w-full">
             Cancel, do not link
-          </Button>
+          </SubmitButton>
         </form>
       </CardContent>
     </Card>

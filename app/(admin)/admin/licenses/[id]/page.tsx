@@ -120,7 +120,7 @@ export default async function LicensePage({ params, searchParams }: { params: Pr
             <CardContent className="space-y-3">
               {token.ok ? (
                 <>
-                  <pre className="max-h-40 overflow-auto rounded-md border border-border bg-subtle p-3 font-mono text-xs break-all whitespace-pre-wrap" aria-label="License key">
+                  <pre tabIndex={0} className="max-h-40 overflow-auto rounded-md border border-border bg-subtle p-3 font-mono text-xs break-all whitespace-pre-wrap" aria-label="License key">
                     {token.token}
                   </pre>
                   <div className="flex flex-wrap gap-2">

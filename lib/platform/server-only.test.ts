@@ -15,6 +15,7 @@ const SHARED: Record<string, string> = {
   'lib/platform/table/query.ts': "DataTable's URL state, parsed on both sides",
   'lib/platform/time.ts': 'duration constants, used by client components',
   'lib/product/billing/money.ts': 'price formatting, used by client components',
+  'lib/product/customers/slug.ts': "the slug rule, previewed by the new-customer form as the name is typed",
 };
 /** Imported by the Playwright process (e2e/ and its dev/ helpers prepare databases and sign-ins), where server-only would throw. */
 const E2E_PROCESS = [

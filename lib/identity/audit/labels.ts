@@ -1,3 +1,4 @@
+import 'server-only';
 /**
  * What each audited action is called on screen: the staff audit log, a
  * customer's activity, the portal's audit log. The code (`token.create`)

@@ -1,8 +1,8 @@
-import { ChevronsUpDown, LogOut, UserRound } from 'lucide-react';
+import { ChevronsUpDown, UserRound } from 'lucide-react';
 import Link from 'next/link';
 import { useId, type ReactNode } from 'react';
-import { useFormStatus } from 'react-dom';
 import { cn } from '@/components/ui/cn';
+import { SignOutItem } from './sign-out-item';
 
 export type UserMenuProps = {
   name: string | null;
@@ -91,18 +91,3 @@ export function UserMenu({ name, email, badge, signOutAction, placement }: UserM
   );
 }
 
-/** The menu's sign-out item: disabled with a busy cursor while signing out, so it is not sent twice. */
-function SignOutItem() {
-  const { pending } = useFormStatus();
-  return (
-    <button
-      type="submit"
-      disabled={pending}
-      aria-busy={pending || undefined}
-      className="flex w-full items-center gap-2 rounded-md px-2 py-1.5 text-left text-sm text-foreground transition-colors hover:bg-muted disabled:cursor-wait disabled:opacity-60"
-    >
-      <LogOut className="size-4 text-muted-foreground" aria-hidden="true" />
-      {pending ? 'Signing out…' : 'Sign out'}
-    </button>
-  );
-}

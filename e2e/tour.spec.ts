@@ -12,7 +12,8 @@ import { storageState, type DemoRole } from './fixtures';
  * error, fit the screen (nothing wider than the viewport except inside a
  * scroll container that says it scrolls), show no raw codes to a person,
  * and pass axe-core with no serious or critical violation. A screenshot of
- * every page is kept under test-results/tour/ (JPEG, quicker to write than PNG).
+ * every page is kept under test-results/tour/ (JPEG; the whole page at desktop
+ * width, the first screen on the phone).
  *
  * A page this list does not name fails the first test: new pages join the tour.
  */
@@ -292,7 +293,7 @@ for (const who of WHO) {
             } catch (error) {
               failures.push(`${url}\n${(error as Error).message}`);
             } finally {
-              await page.screenshot({ path: path.join(SHOTS, `${name}.jpeg`), type: 'jpeg', quality: 70, fullPage: true }).catch(() => {});
+              await page.screenshot({ path: path.join(SHOTS, `${name}.jpeg`), type: 'jpeg', quality: 70, fullPage: width === 'desktop' }).catch(() => {});
             }
           });
         }

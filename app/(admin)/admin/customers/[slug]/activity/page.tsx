@@ -11,6 +11,18 @@ import { loadCustomer } from '../load';
 
 export const metadata: Metadata = { title: 'Activity' };
 
+/** How the recorded codes in an event's metadata read (`sso_jit`, `link_required`); free text (a staff reason) is shown as written. */
+const CODE_WORDS: Record<string, string> = {
+  sso_jit: 'single sign-on (first sign-in)',
+  sso_group_mapping: 'an SSO group mapping',
+  staff_sso_group: 'a staff SSO group',
+  link_required: 'the account must be linked first',
+};
+function words(value: unknown): string {
+  const text = String(value);
+  return CODE_WORDS[text] ?? (/^[a-z]+(?:_[a-z]+)+$/.test(text) ? text.replaceAll('_', ' ') : text);
+}
+
 function summary(event: ActivityEvent): string | null {
   const pick = (value: unknown) => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null);
   const after = pick(event.after);
@@ -25,8 +37,8 @@ function summary(event: ActivityEvent): string | null {
   if (after?.repository) return String(after.repository);
   if (before?.repository) return String(before.repository);
   if (after?.key) return ONBOARDING_ITEMS.find((item) => item.key === after.key)?.label ?? String(after.key);
-  if (metadata?.reason) return `reason: ${String(metadata.reason)}`;
-  if (metadata?.via) return `via ${String(metadata.via)}${metadata.tokenIncluded ? ', with token' : ''}`;
+  if (metadata?.reason) return `reason: ${words(metadata.reason)}`;
+  if (metadata?.via) return `via ${words(metadata.via)}${metadata.tokenIncluded ? ', with token' : ''}`;
   return null;
 }
 

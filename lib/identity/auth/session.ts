@@ -4,7 +4,7 @@ import { notFound, redirect } from 'next/navigation';
 import { cache } from 'react';
 import { UnauthorizedError } from '@/lib/platform/errors';
 import { customerOrganization, type CustomerOrganization } from '@/lib/identity/audit/customer-view';
-import { assertStaffPermission, authorizeOrg, type OrgAccess } from '@/lib/identity/rbac/authorize';
+import { assertStaffPermission, authorizeOrg, hasStaffPermission, type OrgAccess } from '@/lib/identity/rbac/authorize';
 import type { OrgPermission, StaffPermission } from '@/lib/identity/rbac/permissions';
 import { prisma } from '@/lib/platform/db/client';
 import type { Actor } from './actor';
@@ -61,12 +61,15 @@ function signInUrl(next: string): string {
 }
 
 /** For (admin) pages: staff only. Customers who wander in are sent to their portal. */
-export async function requireStaffPage(next = '/admin'): Promise<{ user: SessionUser; actor: Actor }> {
+export async function requireStaffPage(next = '/admin', permission?: StaffPermission): Promise<{ user: SessionUser; actor: Actor }> {
   const user = await getSessionUser();
   if (!user) redirect(signInUrl(next));
   if (!user.staffRole) redirect('/portal');
   if (!satisfiesStaffMfa(user)) redirect(MFA_ENROLMENT_PATH);
-  return { user, actor: actorFor(user, await headers()) };
+  const actor = actorFor(user, await headers());
+  // A page the staff role does not include: the admin's not-found page (404), never an error page.
+  if (permission && !hasStaffPermission(actor, permission)) notFound();
+  return { user, actor };
 }
 
 /** What a portal page knows of the org: the fields its members may see (staff notes and the manual tier stay out). */

@@ -68,7 +68,7 @@ const columns: DataTableColumn<Row>[] = [
 ];
 
 export default async function RepositoriesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const { actor } = await requireStaffPage('/admin/repositories');
+  const { actor } = await requireStaffPage('/admin/repositories', 'repositories.view');
   const query = parseTableQuery(await searchParams, { sortable: [] as const });
   const all = await listRepositories(actor);
   const q = query.q.toLowerCase();

@@ -7,7 +7,6 @@ import { PageHeader } from '@/components/ui/page-header';
 import { SimpleTable } from '@/components/ui/simple-table';
 import { requireStaffPage } from '@/lib/identity/auth/session';
 import { formatDate } from '@/lib/platform/format';
-import { assertStaffPermission } from '@/lib/identity/rbac/authorize';
 import { listSigningKeys } from '@/lib/product/licensing/signing-keys';
 import { retireKeyAction, rotateKeyAction } from '../actions';
 import { LicensingTabs } from '../_components/tabs';
@@ -18,8 +17,7 @@ const TONES = { active: 'success', verifying: 'info', retired: 'neutral' } as co
 const LABELS = { active: 'Active (signs)', verifying: 'Verifying', retired: 'Retired' } as const;
 
 export default async function SigningKeysPage() {
-  const { actor } = await requireStaffPage('/admin/licenses/keys');
-  assertStaffPermission(actor, 'signing_keys.manage');
+  const { actor } = await requireStaffPage('/admin/licenses/keys', 'signing_keys.manage');
   const keys = await listSigningKeys(actor);
   return (
     <>

@@ -14,7 +14,7 @@ export const metadata: Metadata = { title: 'Repository' };
 
 export default async function RepositoryPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const { actor } = await requireStaffPage(`/admin/repositories/${id}`);
+  const { actor } = await requireStaffPage(`/admin/repositories/${id}`, 'repositories.view');
   const repository = await getRepository(actor, id).catch((error: unknown) => {
     if (isAppError(error) && error.status === 404) notFound();
     throw error;

@@ -9,7 +9,7 @@ import { createRepositoryAction } from '../actions';
 export const metadata: Metadata = { title: 'Register repository' };
 
 export default async function NewRepositoryPage() {
-  const { actor } = await requireStaffPage('/admin/repositories/new');
+  const { actor } = await requireStaffPage('/admin/repositories/new', 'repositories.manage');
   const images = (await listRepositories(actor)).filter((r) => r.kind === 'image' && !r.chart).map((r) => r.name);
   return (
     <div className="max-w-3xl">

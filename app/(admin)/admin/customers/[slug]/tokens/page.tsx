@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { KeyRound } from 'lucide-react';
+import { notFound } from 'next/navigation';
 import { ExpiryDate, TokenStatusBadge } from '@/components/customers/badges';
 import { MintTokenDialog, RotateTokenDialog, TokenRevealHost } from '@/components/customers/token-dialogs';
 import { DataTable, type DataTableColumn } from '@/components/data-table';
@@ -22,6 +23,7 @@ type TokenRow = Awaited<ReturnType<typeof listTokens>>[number] & { status: Retur
 export default async function TokensPage({ params, searchParams }: { params: Promise<{ slug: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { slug } = await params;
   const { actor, customer } = await loadCustomer(slug);
+  if (!hasStaffPermission(actor, 'tokens.view')) notFound();
   const now = new Date();
   const [tokens, granted, maxDays] = await Promise.all([listTokens(actor, customer.id), listRepositoryGrants(actor, customer.id), maxTokenDays(prisma)]);
   const query = parseTableQuery(await searchParams, { sortable: [] as const, defaultPageSize: 25 });

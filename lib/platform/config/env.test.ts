@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ENV_VARIABLES, env, EnvError } from './env';
+import { ENV_VARIABLES, env, EnvError, type EnvName } from './env';
 
 afterEach(() => {
   vi.unstubAllEnvs();
@@ -51,6 +51,19 @@ describe('env', () => {
     expect(() => env('PORT', { PORT: 'abc' })).toThrow('PORT must be a whole number between 0 and 65535 (got "abc")');
     expect(() => env('PORT', { PORT: '70000' })).toThrow(EnvError);
     expect(() => env('SIEM_WORKER', { SIEM_WORKER: 'no' })).toThrow('SIEM_WORKER must be true or false (got "no")');
+    // A variable that may carry a credential is named, never echoed (the error reaches logs).
+    const secretish = (Object.keys(ENV_VARIABLES) as EnvName[]).filter((name) => /URL|SECRET|KEY|TOKEN|PASSWORD/.test(name));
+    let refused = 0;
+    for (const name of secretish) {
+      try {
+        env(name, { [name]: 'not a valid value://user:hunter2@x' });
+      } catch (error) {
+        refused++;
+        expect((error as Error).message).toContain(name);
+        expect((error as Error).message).not.toContain('hunter2');
+      }
+    }
+    expect(refused, 'some credential-bearing variables (URLs) validate their value').toBeGreaterThan(0);
     expect(() => env('PUBLIC_URL', { PUBLIC_URL: 'portal.example.com' })).toThrow(/^PUBLIC_URL must be an http:\/\/ or https:\/\/ URL/);
     expect(() => env('LOG_LEVEL', { LOG_LEVEL: 'loud' })).toThrow(/^LOG_LEVEL must be one of trace/);
     // A switch that relaxes a security check stays off for anything but the exact `true`, without an error.

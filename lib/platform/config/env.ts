@@ -239,7 +239,9 @@ function parse<K extends EnvName>(name: K, value: string | undefined): EnvValue<
   const result = VARIABLES[name].schema.safeParse(value);
   if (result.success) return result.data as EnvValue<K>;
   const message = result.error.issues[0]?.message ?? 'is not valid';
-  throw new EnvError(name, `${name} ${message.startsWith('must be') ? message : `must be valid: ${message}`} (got "${value}")`);
+  // The value is echoed to help, except where it may hold a credential (a secret, a key, a URL with a password): errors reach logs.
+  const shown = /SECRET|PASSWORD|KEY|TOKEN|URL/.test(name) ? '' : ` (got "${value}")`;
+  throw new EnvError(name, `${name} ${message.startsWith('must be') ? message : `must be valid: ${message}`}${shown}`);
 }
 
 const cache = new Map<string, { raw: string | undefined; value: unknown }>();

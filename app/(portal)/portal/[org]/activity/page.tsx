@@ -5,9 +5,10 @@ import { StatsFilter } from '@/components/stats/stats-filter';
 import { TableCard } from '@/components/stats/table-card';
 import { Alert } from '@/components/ui/alert';
 import { PageHeader } from '@/components/ui/page-header';
+import { RelativeTime } from '@/components/ui/relative-time';
 import { requirePortalPage } from '@/lib/identity/auth/session';
 import { isAppError } from '@/lib/platform/errors';
-import { formatCount as number, formatDate, formatDateTime, formatReference, formatRelative } from '@/lib/platform/format';
+import { formatCount as number, formatDate, formatReference, formatRelative } from '@/lib/platform/format';
 import { getPullStats, type PullStats } from '@/lib/product/stats/pull-stats';
 import { statsQueryFromSearchParams } from '@/lib/product/stats/query-params';
 
@@ -91,7 +92,7 @@ export default async function ActivityPage({ params, searchParams }: { params: P
               rows={stats.recentPulls}
               rowKey={(row) => row.id}
               columns={[
-                { header: 'When', cell: (row) => <time dateTime={row.occurredAt.toISOString()} title={formatDateTime(row.occurredAt)} className="text-muted-foreground">{formatRelative(row.occurredAt)}</time> },
+                { header: 'When', cell: (row) => <RelativeTime value={row.occurredAt} className="text-muted-foreground" /> },
                 { header: 'Image', cell: (row) => <span className="font-mono text-xs break-all">{`${row.repository}:${formatReference(row.reference)}`}</span> },
                 { header: 'Token', cell: (row) => row.tokenName ?? <span className="text-muted-foreground">—</span> },
                 { header: 'From', align: 'right', cell: (row) => <span className="font-mono text-xs text-muted-foreground">{row.clientIp ?? '—'}</span> },

@@ -1,12 +1,12 @@
 import type { Metadata } from 'next';
 import { ScrollText } from 'lucide-react';
 import { LinkButton } from '@/components/ui/button';
+import { RelativeTime } from '@/components/ui/relative-time';
 import { Card, CardContent } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { auditActionLabel } from '@/lib/identity/audit/labels';
 import { ONBOARDING_ITEMS } from '@/lib/identity/onboarding/items';
 import { listCustomerActivity, type ActivityEvent } from '@/lib/product/customers/activity';
-import { formatDateTime, formatRelative } from '@/lib/platform/format';
 import { loadCustomer } from '../load';
 
 export const metadata: Metadata = { title: 'Activity' };
@@ -67,9 +67,7 @@ export default async function ActivityPage({ params, searchParams }: { params: P
                     <span className="text-foreground">{event.actorLabel}</span>
                     {detail ? <span className="block truncate text-muted-foreground">{detail}</span> : null}
                   </span>
-                  <time dateTime={event.occurredAt.toISOString()} title={formatDateTime(event.occurredAt)} className="text-muted-foreground tabular-nums">
-                    {formatRelative(event.occurredAt)}
-                  </time>
+                  <RelativeTime value={event.occurredAt} className="text-muted-foreground tabular-nums" />
                 </li>
               );
             })}
